@@ -1,0 +1,45 @@
+#!/bin/sh
+# Wall time of `fleetpods run IMAGE -- /bin/true` (warm: image imported, daemon up) beside `runc run`
+# of the same busybox rootfs, in the same run on the same machine. Medians of 20 runs, by hyperfine.
+# Usage (root): bench/start-latency.sh   -> prints a table and writes bench/out/start-latency.{json,md}
+set -eu
+cd "$(dirname "$0")/.."
+./deploy/install-deps.sh >/dev/null
+for tool in runc hyperfine jq; do
+    command -v "$tool" >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$tool" >/dev/null
+done
+dotnet build FleetPods.sln -c Release --nologo -v quiet >/dev/null
+
+work=$(mktemp -d /tmp/fleetpods-bench-XXXXXX)
+out=bench/out
+mkdir -p "$out"
+gateway=$((30000 + $$ % 1000))
+silo=$((11000 + $$ % 1000))
+daemon_pid=""
+cleanup() {
+    [ -n "$daemon_pid" ] && kill "$daemon_pid" 2>/dev/null || true
+    pkill -KILL -f -- "$work" 2>/dev/null || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+dotnet src/Silo/bin/Release/net10.0/fleetpodsd.dll --data-dir "$work/data" --node-name bench \
+    --silo-port "$silo" --gateway-port "$gateway" >"$work/daemon.log" 2>&1 &
+daemon_pid=$!
+for _ in $(seq 1 120); do grep -q " ready:" "$work/daemon.log" 2>/dev/null && break; sleep 0.5; done
+
+cli="dotnet src/Cli/bin/Release/net10.0/fleetpods.dll --endpoint 127.0.0.1:$gateway"
+./deploy/examples/make-busybox-aci.sh "$work/busybox.aci" >/dev/null
+$cli image import "$work/busybox.aci" >/dev/null
+
+# The runc bundle gets the very rootfs the ACI carries.
+mkdir -p "$work/bundle"
+tar -xzf "$work/busybox.aci" -C "$work/bundle"
+(cd "$work/bundle" && runc spec && jq '.process.terminal = false | .process.args = ["/bin/true"] | .root.readonly = false' config.json >config.new && mv config.new config.json)
+
+hyperfine --warmup 3 --runs 20 --export-json "$out/start-latency.json" --export-markdown "$out/start-latency.md" \
+    -n "fleetpods run" "$cli run example.com/busybox -- /bin/true" \
+    -n "runc run" "runc run --bundle $work/bundle bench-\$(date +%s%N)"
+
+jq -r '.results[] | "\(.command): median \(.median * 1000 | floor) ms"' "$out/start-latency.json"
+jq -r '(.results[0].median / .results[1].median) as $r | "ratio fleetpods/runc: \($r * 100 | floor / 100)x"' "$out/start-latency.json"

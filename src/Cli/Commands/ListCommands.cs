@@ -1,0 +1,69 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using FleetPods.Grains;
+
+namespace FleetPods.Cli.Commands;
+
+/// <summary><c>list-units</c>, <c>list-unit-files</c>, <c>list-pods</c>, <c>list-machines</c>.</summary>
+public static class ListCommands
+{
+    public static IEnumerable<Command> Create()
+    {
+        var units = new Command("list-units", "Units that are loaded or launched, with their pods");
+        units.SetClusterAction(async (context, _) =>
+        {
+            var statuses = (await UnitStatuses(context.Cluster)).Where(u => !u.IsTemplate && u.DesiredState != UnitDesiredState.Inactive).ToList();
+            context.Output.Write(statuses, ["unit", "desired", "phase", "node", "pod", "description"], statuses.Select(u => (IReadOnlyList<string>)
+                [u.Name, Names.Of(u.DesiredState), u.Pod is null ? "-" : Names.Of(u.Pod.Phase), u.Pod?.NodeName ?? "-", u.Pod?.Id ?? "-", u.Description ?? ""]));
+            return 0;
+        });
+        yield return units;
+
+        var files = new Command("list-unit-files", "Every submitted unit file");
+        files.SetClusterAction(async (context, _) =>
+        {
+            var statuses = await UnitStatuses(context.Cluster);
+            var hashes = await Task.WhenAll(statuses.Select(async u => ShortHash(await context.Cluster.GetGrain<IUnitGrain>(u.Name).GetText() ?? "")));
+            context.Output.Write(statuses, ["unit", "hash", "desired", "template", "description"], statuses.Select((u, i) => (IReadOnlyList<string>)
+                [u.Name, hashes[i], Names.Of(u.DesiredState), u.IsTemplate ? "yes" : "no", u.Description ?? ""]));
+            return 0;
+        });
+        yield return files;
+
+        var pods = new Command("list-pods", "Every pod, of units and of fleetpods run");
+        pods.SetClusterAction(async (context, _) =>
+        {
+            var ids = await context.Cluster.GetGrain<IRegistryGrain>(RegistryKind.Pods).List();
+            var statuses = (await Task.WhenAll(ids.Select(id => context.Cluster.GetGrain<IPodGrain>(id).GetStatus())))
+                .OfType<PodStatus>().OrderBy(p => p.CreatedAt).ToList();
+            context.Output.Write(statuses, ["pod", "unit", "image", "phase", "exit", "node", "created", "reason"], statuses.Select(p => (IReadOnlyList<string>)
+                [p.Id, p.UnitName ?? "-", p.Image, Names.Of(p.Phase), p.ExitCode?.ToString(CultureInfo.InvariantCulture) ?? "-", p.NodeName ?? "-", Names.Time(p.CreatedAt), p.Reason ?? ""]));
+            return 0;
+        });
+        yield return pods;
+
+        var machines = new Command("list-machines", "The nodes of the cluster: capacity, reservations, metadata");
+        machines.SetClusterAction(async (context, _) =>
+        {
+            var names = await context.Cluster.GetGrain<IRegistryGrain>(RegistryKind.Nodes).List();
+            var nodes = (await Task.WhenAll(names.Select(n => context.Cluster.GetGrain<INodeGrain>(n).GetInfo()))).OfType<NodeInfo>().ToList();
+            context.Output.Write(nodes, ["node", "address", "cpu", "memory", "free memory", "pods", "stage1", "metadata"], nodes.Select(n => (IReadOnlyList<string>)
+                [n.Name, n.Address, $"{n.FreeCpuMillis}m/{n.Capacity.CpuMillis}m", ByteCount.Format(n.Capacity.MemoryBytes),
+                 ByteCount.Format(n.FreeMemoryBytes), n.PodCount.ToString(CultureInfo.InvariantCulture),
+                 string.Join(",", n.Stage1Flavors), string.Join(",", n.Metadata.OrderBy(m => m.Key, StringComparer.Ordinal).Select(m => $"{m.Key}={m.Value}"))]));
+            return 0;
+        });
+        yield return machines;
+    }
+
+    private static async Task<List<UnitStatus>> UnitStatuses(IClusterClient cluster)
+    {
+        var names = await cluster.GetGrain<IRegistryGrain>(RegistryKind.Units).List();
+        return [.. (await Task.WhenAll(names.Select(n => cluster.GetGrain<IUnitGrain>(n).GetStatus()))).OfType<UnitStatus>()];
+    }
+
+    private static string ShortHash(string text) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..7];
+}

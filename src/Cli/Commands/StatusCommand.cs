@@ -1,0 +1,61 @@
+using System.CommandLine;
+using System.Globalization;
+using FleetPods.Grains;
+
+namespace FleetPods.Cli.Commands;
+
+/// <summary><c>status UNIT|POD</c>: a unit and its pod, or one pod by id (or a unique prefix of it, as rkt took).</summary>
+public static class StatusCommand
+{
+    public static Command Create()
+    {
+        var target = new Argument<string>("unit-or-pod") { Description = "A unit name or a pod id (or a unique prefix of one)" };
+        var command = new Command("status", "Show a unit and its pod, or one pod") { target };
+        command.SetClusterAction(async (context, _) =>
+        {
+            var argument = context.Parse.GetValue(target)!;
+            var unit = await context.Cluster.GetGrain<IUnitGrain>(UnitArguments.ToUnitName(argument)).GetStatus();
+            if (unit is not null)
+            {
+                context.Output.Say(unit, DescribeUnit(unit));
+                return 0;
+            }
+
+            var podId = await PodReferences.Resolve(context.Cluster, argument)
+                ?? throw new CliException($"no unit or pod named '{argument}'");
+            var pod = await context.Cluster.GetGrain<IPodGrain>(podId).GetStatus()
+                ?? throw new CliException($"pod {podId} not found");
+            context.Output.Say(pod, DescribePod(pod));
+            return 0;
+        });
+        return command;
+    }
+
+    private static string DescribeUnit(UnitStatus unit)
+    {
+        var lines = new List<string>
+        {
+            $"Unit: {unit.Name}",
+            $"Description: {unit.Description ?? "-"}",
+            $"Desired: {Names.Of(unit.DesiredState)}{(unit.IsTemplate ? " (template)" : "")}",
+            $"Submitted: {Names.Time(unit.SubmittedAt)}",
+        };
+        if (unit.Pod is { } pod)
+        {
+            lines.Add(DescribePod(pod));
+        }
+
+        return string.Join(Environment.NewLine, lines);
+    }
+
+    private static string DescribePod(PodStatus pod) => string.Join(Environment.NewLine,
+        $"Pod: {pod.Id}",
+        $"Image: {pod.Image}",
+        $"Phase: {Names.Of(pod.Phase)}",
+        $"Node: {pod.NodeName ?? "-"}",
+        $"Exit code: {pod.ExitCode?.ToString(CultureInfo.InvariantCulture) ?? "-"}",
+        $"Reason: {pod.Reason ?? "-"}",
+        $"Created: {Names.Time(pod.CreatedAt)}",
+        $"Started: {Names.Time(pod.StartedAt)}",
+        $"Finished: {Names.Time(pod.FinishedAt)}");
+}

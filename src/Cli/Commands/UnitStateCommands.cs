@@ -1,0 +1,73 @@
+using System.CommandLine;
+using FleetPods.Grains;
+
+namespace FleetPods.Cli.Commands;
+
+/// <summary>fleet's unit transitions: <c>load</c>, <c>start</c>, <c>stop</c>, <c>unload</c>, <c>destroy</c>, each on UNIT...</summary>
+public static class UnitStateCommands
+{
+    public static IEnumerable<Command> Create()
+    {
+        yield return Transition("load", "Place units' pods on nodes and reserve their resources, without starting them", withGrace: false,
+            async (unit, _) => await unit.Load());
+        yield return Transition("start", "Start units (a path to a unit file is submitted first)", withGrace: false,
+            async (unit, _) => await unit.Start());
+        yield return Transition("stop", "Stop units' pods: SIGTERM, then SIGKILL after --grace", withGrace: true,
+            async (unit, grace) => await unit.Stop(grace));
+        yield return Transition("unload", "Stop units' pods and remove them from their nodes", withGrace: true,
+            async (unit, grace) => await unit.Unload(grace));
+        yield return Transition("destroy", "Unload units and forget them", withGrace: true,
+            async (unit, grace) =>
+            {
+                await unit.Destroy(grace);
+                return null;
+            });
+    }
+
+    private static Command Transition(string name, string description, bool withGrace, Func<IUnitGrain, TimeSpan, Task<UnitStatus?>> act)
+    {
+        var units = new Argument<string[]>("unit") { Description = "Unit names (web, web.pod, web@1.pod) or, for start, unit files", Arity = ArgumentArity.OneOrMore };
+        var command = new Command(name, description) { units };
+        if (withGrace)
+        {
+            command.Options.Add(GlobalOptions.Grace);
+        }
+
+        command.SetClusterAction(async (context, cancellationToken) =>
+        {
+            var grace = withGrace ? context.Parse.GetValue(GlobalOptions.Grace) : TimeSpan.Zero;
+            var failed = false;
+            foreach (var argument in context.Parse.GetValue(units)!)
+            {
+                if (name == "start" && UnitArguments.IsFile(argument) && !await SubmitCommand.Submit(context, argument, cancellationToken))
+                {
+                    failed = true;
+                    continue;
+                }
+
+                var unitName = UnitArguments.ToUnitName(argument);
+                try
+                {
+                    var status = await act(context.Cluster.GetGrain<IUnitGrain>(unitName), grace);
+                    context.Output.Say(status, status is null ? $"Unit {unitName} destroyed" : Describe(status));
+                }
+                catch (FleetPodsException ex)
+                {
+                    await Console.Error.WriteLineAsync($"fleetpods: {ex.Message}");
+                    failed = true;
+                }
+            }
+
+            return failed ? CommandRunner.Failure : 0;
+        });
+        return command;
+    }
+
+    private static string Describe(UnitStatus status)
+    {
+        var pod = status.Pod is { } p
+            ? $"pod {p.Id} {Names.Of(p.Phase)}{(p.NodeName is null ? "" : $" on {p.NodeName}")}{(p.Reason is null ? "" : $": {p.Reason}")}"
+            : "no pod";
+        return $"Unit {status.Name} {Names.Of(status.DesiredState)}, {pod}";
+    }
+}

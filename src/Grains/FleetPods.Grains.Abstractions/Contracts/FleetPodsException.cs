@@ -1,0 +1,20 @@
+namespace FleetPods.Grains;
+
+/// <summary>A request the cluster refused, with a message meant for the person who made it.</summary>
+[GenerateSerializer]
+public sealed class FleetPodsException : Exception
+{
+    public FleetPodsException()
+    {
+    }
+
+    public FleetPodsException(string message)
+        : base(message)
+    {
+    }
+
+    public FleetPodsException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}

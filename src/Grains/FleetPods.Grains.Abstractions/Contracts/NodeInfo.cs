@@ -1,0 +1,21 @@
+namespace FleetPods.Grains;
+
+/// <summary>One machine of the cluster, as its node grain knows it.</summary>
+/// <param name="Capacity">What the machine has in all.</param>
+/// <param name="Reserved">What its placed pods have reserved.</param>
+/// <param name="Stage1Flavors">The stage1 flavors this node can launch.</param>
+[GenerateSerializer, Immutable]
+public sealed record NodeInfo(
+    [property: Id(0)] string Name,
+    [property: Id(1)] string Address,
+    [property: Id(2)] IReadOnlyDictionary<string, string> Metadata,
+    [property: Id(3)] ResourceRequest Capacity,
+    [property: Id(4)] ResourceRequest Reserved,
+    [property: Id(5)] int PodCount,
+    [property: Id(6)] IReadOnlyList<string> Stage1Flavors,
+    [property: Id(7)] DateTimeOffset AnnouncedAt)
+{
+    public long FreeMemoryBytes => Capacity.MemoryBytes - Reserved.MemoryBytes;
+
+    public int FreeCpuMillis => Capacity.CpuMillis - Reserved.CpuMillis;
+}

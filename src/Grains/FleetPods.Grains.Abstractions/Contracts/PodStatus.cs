@@ -1,0 +1,22 @@
+namespace FleetPods.Grains;
+
+/// <summary>What is known of one pod.</summary>
+/// <param name="NodeName">The node it was placed on, or null while pending.</param>
+/// <param name="ExitCode">The app's exit code once <see cref="PodPhase.Exited"/>.</param>
+/// <param name="Reason">Why it failed, or why it is still pending.</param>
+[GenerateSerializer, Immutable]
+public sealed record PodStatus(
+    [property: Id(0)] string Id,
+    [property: Id(1)] string? UnitName,
+    [property: Id(2)] string Image,
+    [property: Id(3)] PodPhase Phase,
+    [property: Id(4)] string? NodeName,
+    [property: Id(5)] int? ExitCode,
+    [property: Id(6)] string? Reason,
+    [property: Id(7)] DateTimeOffset CreatedAt,
+    [property: Id(8)] DateTimeOffset? StartedAt,
+    [property: Id(9)] DateTimeOffset? FinishedAt)
+{
+    /// <summary>True once the pod has exited or failed; nothing about it changes after that.</summary>
+    public bool HasEnded => Phase is PodPhase.Exited or PodPhase.Failed;
+}

@@ -1,0 +1,38 @@
+namespace FleetPods.Grains;
+
+/// <summary>
+/// One machine, keyed by node name, activated on that machine's own silo. It is the single place that
+/// decides whether a reservation fits; the scheduler only proposes.
+/// </summary>
+public interface INodeGrain : IGrainWithStringKey
+{
+    /// <summary>Called by the node's own daemon at start: its address, metadata and capacity.</summary>
+    Task Announce(NodeAnnouncement announcement);
+
+    /// <summary>The node as last announced, with its current reservations, or null if it never announced.</summary>
+    Task<NodeInfo?> GetInfo();
+
+    /// <summary>Reserves resources for a pod if they fit. Idempotent per pod.</summary>
+    Task<bool> Reserve(string podId, ResourceRequest request);
+
+    /// <summary>Frees a pod's reservation.</summary>
+    Task Release(string podId);
+
+    /// <summary>The ids of the pods reserved on this node.</summary>
+    Task<IReadOnlyList<string>> ListPods();
+
+    /// <summary>Starts a reserved pod on this machine. Returns once the runtime accepted it; progress arrives as state reports.</summary>
+    Task RunPod(string podId, PodSpec spec);
+
+    /// <summary>Stops a pod on this machine, waits until it has ended and returns its final state.</summary>
+    Task<PodStateReport> StopPod(string podId, TimeSpan grace);
+
+    /// <summary>Stops and removes a pod's tree on this machine and frees its reservation.</summary>
+    Task RemovePod(string podId, TimeSpan grace);
+
+    /// <summary>Reads a pod's output on this machine.</summary>
+    Task<PodLog> ReadPodLog(string podId, long offset, int maxBytes);
+
+    /// <summary>Imports an image from a file path on this machine into its store.</summary>
+    Task<ImageInfo> ImportImage(string path);
+}

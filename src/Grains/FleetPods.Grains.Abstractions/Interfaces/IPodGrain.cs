@@ -1,0 +1,29 @@
+namespace FleetPods.Grains;
+
+/// <summary>One pod instance, keyed by its id (a UUID, as rkt named pods): its placement and lifecycle.</summary>
+public interface IPodGrain : IGrainWithStringKey
+{
+    /// <summary>Creates the pod and asks the scheduler to place it. Returns once it is placed or known to be unplaceable.</summary>
+    /// <param name="spec">What to run. For a unit's pod, the unit file with specifiers not yet expanded travels in <paramref name="unit"/>.</param>
+    /// <param name="unit">The unit file to expand once the node is known (for <c>%m</c>), or null.</param>
+    /// <param name="start">False to only place and reserve (a loaded unit), true to run as well.</param>
+    Task<PodStatus> Create(PodSpec spec, UnitFiles.UnitFile? unit, bool start);
+
+    /// <summary>Runs a pod that was created without starting it.</summary>
+    Task<PodStatus> Start();
+
+    /// <summary>The pod's state, or null when no such pod exists.</summary>
+    Task<PodStatus?> GetStatus();
+
+    /// <summary>Stops the pod: SIGTERM to its apps, SIGKILL after <paramref name="grace"/>. Returns once it has ended.</summary>
+    Task<PodStatus> Stop(TimeSpan grace);
+
+    /// <summary>Stops the pod if needed, removes its tree from its node, frees its reservation and forgets it.</summary>
+    Task Destroy(TimeSpan grace);
+
+    /// <summary>Reads the pod's output (its apps' stdout and stderr) from <paramref name="offset"/>.</summary>
+    Task<PodLog> ReadLog(long offset, int maxBytes);
+
+    /// <summary>Called by the pod's node when its runtime observes a state change.</summary>
+    Task ReportState(PodStateReport report);
+}

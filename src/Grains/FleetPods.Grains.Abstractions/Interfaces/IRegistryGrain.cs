@@ -1,0 +1,17 @@
+namespace FleetPods.Grains;
+
+/// <summary>
+/// A persisted set of grain keys of one kind. Orleans cannot enumerate grains, so listings
+/// (<c>list-units</c>, <c>list-pods</c>, <c>list-machines</c>, <c>image list</c>) start here.
+/// </summary>
+public interface IRegistryGrain : IGrainWithStringKey
+{
+    /// <summary>Adds a key; adding one twice is harmless.</summary>
+    Task Add(string key);
+
+    /// <summary>Removes a key; removing a missing one is harmless.</summary>
+    Task Remove(string key);
+
+    /// <summary>All keys, in ordinal order.</summary>
+    Task<IReadOnlyList<string>> List();
+}

@@ -1,0 +1,34 @@
+namespace FleetPods.Grains;
+
+/// <summary>
+/// A submitted unit, keyed by its full name (<c>web.pod</c>, <c>web@.pod</c>, <c>web@1.pod</c>).
+/// It validates and stores the unit file and reconciles its desired state with its pod.
+/// </summary>
+public interface IUnitGrain : IGrainWithStringKey
+{
+    /// <summary>Validates and stores a unit file. On any error nothing is stored and every error is returned.</summary>
+    /// <param name="fileName">The name the user gave the file; errors name it.</param>
+    /// <param name="text">The file's contents.</param>
+    Task<SubmitResult> Submit(string fileName, string text);
+
+    /// <summary>The unit and its pod, or null when no such unit was submitted.</summary>
+    Task<UnitStatus?> GetStatus();
+
+    /// <summary>The unit file as submitted, or null when no such unit was submitted.</summary>
+    Task<string?> GetText();
+
+    /// <summary>Places the unit's pod on a node and reserves its resources there, without starting it.</summary>
+    Task<UnitStatus> Load();
+
+    /// <summary>Places the unit's pod if needed and runs it. A pod that has ended is replaced by a new one.</summary>
+    Task<UnitStatus> Start();
+
+    /// <summary>Stops the unit's pod (SIGTERM, then SIGKILL after <paramref name="grace"/>); the unit stays loaded.</summary>
+    Task<UnitStatus> Stop(TimeSpan grace);
+
+    /// <summary>Stops and removes the unit's pod and frees its reservation; the unit file stays submitted.</summary>
+    Task<UnitStatus> Unload(TimeSpan grace);
+
+    /// <summary>Unloads the unit and forgets it.</summary>
+    Task Destroy(TimeSpan grace);
+}

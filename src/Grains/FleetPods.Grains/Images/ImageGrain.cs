@@ -1,0 +1,19 @@
+namespace FleetPods.Grains.Images;
+
+public sealed class ImageGrain(
+    [PersistentState("image", GrainStorage.Name)] IPersistentState<ImageState> state) : Grain, IImageGrain
+{
+    async Task<ImageInfo> IImageGrain.RecordHolder(ImageInfo image, string nodeName)
+    {
+        var known = state.State.Image ?? image with { Nodes = [] };
+        if (!known.Nodes.Contains(nodeName))
+        {
+            state.State.Image = known with { Nodes = [.. known.Nodes, nodeName] };
+            await state.WriteStateAsync();
+        }
+
+        return state.State.Image!;
+    }
+
+    Task<ImageInfo?> IImageGrain.GetInfo() => Task.FromResult(state.State.Image);
+}

@@ -1,0 +1,25 @@
+namespace FleetPods.Grains.Nodes;
+
+/// <summary>
+/// The narrow boundary between a node grain and the machine under it (containerd's task API, in spirit):
+/// the silo implements it over NodeRuntime, so the grains never touch the kernel and test without it.
+/// </summary>
+public interface ILocalNode
+{
+    /// <summary>The node name this silo announced; its node grain is placed here.</summary>
+    string NodeName { get; }
+
+    /// <summary>Starts preparing and launching a pod; returns once accepted. State arrives as reports.</summary>
+    Task RunPod(string podId, PodSpec spec);
+
+    /// <summary>Stops a pod and returns its final state.</summary>
+    Task<PodStateReport> StopPod(string podId, TimeSpan grace);
+
+    /// <summary>Stops a pod if needed and deletes its tree.</summary>
+    Task RemovePod(string podId, TimeSpan grace);
+
+    Task<PodLog> ReadPodLog(string podId, long offset, int maxBytes);
+
+    /// <summary>Imports an image file found on this machine into its store.</summary>
+    Task<ImageInfo> ImportImage(string path);
+}

@@ -1,0 +1,112 @@
+using FleetPods.Grains.Placement;
+using Microsoft.Extensions.Logging;
+
+namespace FleetPods.Grains.Nodes;
+
+[NodePlacement]
+public sealed class NodeGrain(
+    [PersistentState("node", GrainStorage.Name)] IPersistentState<NodeState> state,
+    ILocalNode localNode,
+    TimeProvider time,
+    ILogger<NodeGrain> logger) : Grain, INodeGrain
+{
+    private string Name => this.GetPrimaryKeyString();
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (localNode.NodeName != Name)
+        {
+            throw new FleetPodsException($"node grain '{Name}' was activated on the silo of node '{localNode.NodeName}'");
+        }
+
+        return base.OnActivateAsync(cancellationToken);
+    }
+
+    async Task INodeGrain.Announce(NodeAnnouncement announcement)
+    {
+        await GrainFactory.GetGrain<IRegistryGrain>(RegistryKind.Nodes).Add(Name);
+        state.State.Announcement = announcement;
+        state.State.AnnouncedAt = time.GetUtcNow();
+        await state.WriteStateAsync();
+        logger.LogInformation("Node {Node} announced at {Address}: {CpuMillis}m CPU, {MemoryBytes} bytes memory",
+            Name, announcement.Address, announcement.Capacity.CpuMillis, announcement.Capacity.MemoryBytes);
+    }
+
+    Task<NodeInfo?> INodeGrain.GetInfo() => Task.FromResult(Describe());
+
+    async Task<bool> INodeGrain.Reserve(string podId, ResourceRequest request)
+    {
+        if (state.State.Reservations.ContainsKey(podId))
+        {
+            return true;
+        }
+
+        var info = Describe();
+        if (info is null || request.MemoryBytes > info.FreeMemoryBytes || request.CpuMillis > info.FreeCpuMillis)
+        {
+            return false;
+        }
+
+        state.State.Reservations[podId] = request;
+        await state.WriteStateAsync();
+        return true;
+    }
+
+    async Task INodeGrain.Release(string podId)
+    {
+        if (state.State.Reservations.Remove(podId))
+        {
+            await state.WriteStateAsync();
+        }
+    }
+
+    Task<IReadOnlyList<string>> INodeGrain.ListPods() =>
+        Task.FromResult<IReadOnlyList<string>>([.. state.State.Reservations.Keys.Order(StringComparer.Ordinal)]);
+
+    Task INodeGrain.RunPod(string podId, PodSpec spec)
+    {
+        if (!state.State.Reservations.ContainsKey(podId))
+        {
+            throw new FleetPodsException($"pod {podId} holds no reservation on node {Name}");
+        }
+
+        return localNode.RunPod(podId, spec);
+    }
+
+    Task<PodStateReport> INodeGrain.StopPod(string podId, TimeSpan grace) => localNode.StopPod(podId, grace);
+
+    async Task INodeGrain.RemovePod(string podId, TimeSpan grace)
+    {
+        await localNode.RemovePod(podId, grace);
+        await ((INodeGrain)this).Release(podId);
+    }
+
+    Task<PodLog> INodeGrain.ReadPodLog(string podId, long offset, int maxBytes) =>
+        localNode.ReadPodLog(podId, offset, maxBytes);
+
+    async Task<ImageInfo> INodeGrain.ImportImage(string path)
+    {
+        var image = await localNode.ImportImage(path);
+        await GrainFactory.GetGrain<IRegistryGrain>(RegistryKind.Images).Add(image.Digest);
+        return await GrainFactory.GetGrain<IImageGrain>(image.Digest).RecordHolder(image, Name);
+    }
+
+    private NodeInfo? Describe()
+    {
+        if (state.State.Announcement is not { } announced)
+        {
+            return null;
+        }
+
+        var reserved = state.State.Reservations.Values;
+        return new NodeInfo(
+            Name,
+            announced.Address,
+            announced.Metadata,
+            announced.Capacity,
+            new ResourceRequest(reserved.Sum(r => r.MemoryBytes), reserved.Sum(r => r.CpuMillis)),
+            state.State.Reservations.Count,
+            announced.Stage1Flavors,
+            state.State.AnnouncedAt);
+    }
+}

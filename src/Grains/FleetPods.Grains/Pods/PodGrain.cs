@@ -1,0 +1,195 @@
+using FleetPods.Grains.UnitFiles;
+using Microsoft.Extensions.Logging;
+
+namespace FleetPods.Grains.Pods;
+
+public sealed class PodGrain(
+    [PersistentState("pod", GrainStorage.Name)] IPersistentState<PodState> state,
+    TimeProvider time,
+    ILogger<PodGrain> logger) : Grain, IPodGrain
+{
+    private string Id => this.GetPrimaryKeyString();
+
+    private PodState Pod => state.State;
+
+    async Task<PodStatus> IPodGrain.Create(PodSpec spec, UnitFile? unit, bool start)
+    {
+        if (Pod.Exists)
+        {
+            return Describe();
+        }
+
+        await GrainFactory.GetGrain<IRegistryGrain>(RegistryKind.Pods).Add(Id);
+        Pod.Exists = true;
+        Pod.Spec = spec;
+        Pod.Unit = unit;
+        Pod.Phase = PodPhase.Pending;
+        Pod.CreatedAt = time.GetUtcNow();
+        Pod.StartRequested = start;
+        await state.WriteStateAsync();
+        LogState();
+        await PlaceAndRun();
+        return Describe();
+    }
+
+    async Task<PodStatus> IPodGrain.Start()
+    {
+        EnsureExists();
+        if (Pod.Phase == PodPhase.Pending && !Pod.StartRequested)
+        {
+            Pod.StartRequested = true;
+            await state.WriteStateAsync();
+            await PlaceAndRun();
+        }
+        else if (Pod.Phase == PodPhase.Pending && Pod.NodeName is null)
+        {
+            await PlaceAndRun();
+        }
+
+        return Describe();
+    }
+
+    Task<PodStatus?> IPodGrain.GetStatus() => Task.FromResult(Pod.Exists ? Describe() : null);
+
+    async Task<PodStatus> IPodGrain.Stop(TimeSpan grace)
+    {
+        EnsureExists();
+        if (Pod.HasEnded)
+        {
+            return Describe();
+        }
+
+        if (Pod.NodeName is null || Pod.Phase == PodPhase.Pending)
+        {
+            await Apply(new PodStateReport(Pod.NodeName ?? "", PodPhase.Failed, null, "stopped before it ran", time.GetUtcNow()));
+            return Describe();
+        }
+
+        var final = await GrainFactory.GetGrain<INodeGrain>(Pod.NodeName).StopPod(Id, grace);
+        await Apply(final);
+        return Describe();
+    }
+
+    async Task IPodGrain.Destroy(TimeSpan grace)
+    {
+        if (!Pod.Exists)
+        {
+            return;
+        }
+
+        if (Pod.NodeName is { } node)
+        {
+            await GrainFactory.GetGrain<INodeGrain>(node).RemovePod(Id, grace);
+        }
+
+        await GrainFactory.GetGrain<IRegistryGrain>(RegistryKind.Pods).Remove(Id);
+        logger.LogInformation("Pod {PodId} of {Unit} destroyed", Id, Pod.Spec?.UnitName ?? "(run)");
+        await state.ClearStateAsync();
+        DeactivateOnIdle();
+    }
+
+    async Task<PodLog> IPodGrain.ReadLog(long offset, int maxBytes)
+    {
+        EnsureExists();
+        if (Pod.NodeName is null || (Pod.Phase == PodPhase.Pending && !Pod.HasEnded))
+        {
+            return new PodLog(offset, [], offset, Pod.HasEnded);
+        }
+
+        var log = await GrainFactory.GetGrain<INodeGrain>(Pod.NodeName).ReadPodLog(Id, offset, maxBytes);
+        return log with { Complete = log.Complete && Pod.HasEnded };
+    }
+
+    Task IPodGrain.ReportState(PodStateReport report) => Apply(report);
+
+    private async Task PlaceAndRun()
+    {
+        var spec = Pod.Spec!;
+        if (Pod.NodeName is null)
+        {
+            var placement = await GrainFactory.GetGrain<ISchedulerGrain>(0).Place(Id, spec.Resources);
+            if (!placement.Placed)
+            {
+                Pod.Reason = placement.Reason;
+                await state.WriteStateAsync();
+                logger.LogInformation("Pod {PodId} of {Unit} stays pending: {Reason}", Id, spec.UnitName ?? "(run)", placement.Reason);
+                return;
+            }
+
+            Pod.NodeName = placement.NodeName;
+            Pod.Reason = null;
+            if (Pod.Unit is { } unit)
+            {
+                Pod.Spec = spec = PodSpec.FromUnit(UnitSpecifiers.Expand(unit, new SpecifierContext(unit.Name, Pod.NodeName)));
+            }
+
+            await state.WriteStateAsync();
+            logger.LogInformation("Pod {PodId} of {Unit} placed on {Node}", Id, spec.UnitName ?? "(run)", Pod.NodeName);
+        }
+
+        if (!Pod.StartRequested)
+        {
+            return;
+        }
+
+        try
+        {
+            await GrainFactory.GetGrain<INodeGrain>(Pod.NodeName!).RunPod(Id, spec);
+        }
+        catch (Exception ex) when (ex is FleetPodsException or SiloUnavailableException or TimeoutException)
+        {
+            await Apply(new PodStateReport(Pod.NodeName!, PodPhase.Failed, null, ex.Message, time.GetUtcNow()));
+        }
+    }
+
+    private async Task Apply(PodStateReport report)
+    {
+        // A pod's end is final: a late or duplicate report (e.g. replayed after a daemon restart) cannot revive it.
+        if (!Pod.Exists || Pod.HasEnded || (Pod.NodeName is not null && report.NodeName.Length > 0 && report.NodeName != Pod.NodeName))
+        {
+            return;
+        }
+
+        if (report.Phase == Pod.Phase && report.Reason == Pod.Reason)
+        {
+            return;
+        }
+
+        Pod.Phase = report.Phase;
+        Pod.ExitCode = report.ExitCode;
+        Pod.Reason = report.Reason;
+        if (report.Phase == PodPhase.Running)
+        {
+            Pod.StartedAt ??= report.At;
+        }
+
+        if (Pod.HasEnded)
+        {
+            Pod.FinishedAt = report.At;
+        }
+
+        await state.WriteStateAsync();
+        LogState();
+        if (Pod.HasEnded && Pod.NodeName is { } node)
+        {
+            await GrainFactory.GetGrain<INodeGrain>(node).Release(Id);
+        }
+    }
+
+    private void LogState() =>
+        logger.LogInformation(
+            "Pod {PodId} of {Unit} on {Node} is {Phase} (exit code {ExitCode}, reason {Reason})",
+            Id, Pod.Spec?.UnitName ?? "(run)", Pod.NodeName ?? "-", Pod.Phase, Pod.ExitCode, Pod.Reason);
+
+    private void EnsureExists()
+    {
+        if (!Pod.Exists)
+        {
+            throw new FleetPodsException($"pod {Id} not found");
+        }
+    }
+
+    private PodStatus Describe() => new(
+        Id, Pod.Spec?.UnitName, Pod.Spec?.Image ?? "", Pod.Phase, Pod.NodeName, Pod.ExitCode, Pod.Reason,
+        Pod.CreatedAt, Pod.StartedAt, Pod.FinishedAt);
+}

@@ -1,0 +1,42 @@
+using FleetPods.Grains.UnitFiles;
+
+namespace FleetPods.Grains.Pods;
+
+[GenerateSerializer]
+public sealed class PodState
+{
+    [Id(0)]
+    public bool Exists { get; set; }
+
+    [Id(1)]
+    public PodSpec? Spec { get; set; }
+
+    [Id(2)]
+    public UnitFile? Unit { get; set; }
+
+    [Id(3)]
+    public PodPhase Phase { get; set; }
+
+    [Id(4)]
+    public string? NodeName { get; set; }
+
+    [Id(5)]
+    public int? ExitCode { get; set; }
+
+    [Id(6)]
+    public string? Reason { get; set; }
+
+    [Id(7)]
+    public DateTimeOffset CreatedAt { get; set; }
+
+    [Id(8)]
+    public DateTimeOffset? StartedAt { get; set; }
+
+    [Id(9)]
+    public DateTimeOffset? FinishedAt { get; set; }
+
+    [Id(10)]
+    public bool StartRequested { get; set; }
+
+    public bool HasEnded => Phase is PodPhase.Exited or PodPhase.Failed;
+}

@@ -1,0 +1,54 @@
+using FleetPods.Grains;
+using FleetPods.Grains.Nodes;
+using FleetPods.NodeRuntime;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Orleans.Configuration;
+using Serilog;
+using Serilog.Events;
+
+namespace FleetPods.Silo;
+
+/// <summary>Builds the fleetpodsd host: an Orleans silo that is also this machine's node.</summary>
+public static class DaemonHost
+{
+    public const string ClusterId = "fleetpods";
+    public const string ServiceId = "fleetpods";
+
+    public static IHost Build(DaemonOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        Directory.CreateDirectory(options.DataDirectory);
+        SqliteStateDatabase.EnsureCreated(options.StateDatabasePath);
+
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Services.AddSerilog(log => log
+            .MinimumLevel.Information()
+            .MinimumLevel.Override("Orleans", LogEventLevel.Warning)
+            .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
+            .Enrich.WithProperty("Node", options.NodeName)
+            .WriteTo.Console(outputTemplate: "{Timestamp:yyyy-MM-ddTHH:mm:ss.fffZ} {Level:u3} {Message:lj}{NewLine}{Exception}"));
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(15));
+
+        builder.UseOrleans(silo =>
+        {
+            silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: ServiceId, clusterId: ClusterId);
+            silo.Configure<SiloOptions>(o => o.SiloName = options.NodeName);
+            silo.AddAdoNetGrainStorage(GrainStorage.Name, storage =>
+            {
+                storage.Invariant = SqliteStateDatabase.Invariant;
+                storage.ConnectionString = SqliteStateDatabase.ConnectionString(options.StateDatabasePath);
+            });
+            silo.AddFleetPodsGrains();
+        });
+
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(services => new PodRuntime(
+            new NodeRuntimeOptions(options.DataDirectory),
+            services.GetRequiredService<ILogger<PodRuntime>>()));
+        builder.Services.AddSingleton<ILocalNode, LocalNodeRuntime>();
+        builder.Services.AddHostedService<NodeAgent>();
+        return builder.Build();
+    }
+}

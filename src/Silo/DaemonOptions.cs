@@ -1,0 +1,16 @@
+namespace FleetPods.Silo;
+
+/// <summary>How this fleetpodsd runs: where it keeps state, which node it is, which ports it listens on.</summary>
+public sealed record DaemonOptions(
+    string DataDirectory,
+    string NodeName,
+    IReadOnlyDictionary<string, string> Metadata,
+    int SiloPort,
+    int GatewayPort)
+{
+    public const string DefaultDataDirectory = "/var/lib/fleetpods";
+    public const int DefaultSiloPort = 11111;
+    public const int DefaultGatewayPort = 30000;
+
+    public string StateDatabasePath => Path.Combine(DataDirectory, "state.db");
+}

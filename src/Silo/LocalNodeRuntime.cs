@@ -1,0 +1,69 @@
+using FleetPods.Grains;
+using FleetPods.Grains.Nodes;
+using FleetPods.NodeRuntime;
+using Microsoft.Extensions.Logging;
+using Runtime = FleetPods.NodeRuntime;
+
+namespace FleetPods.Silo;
+
+/// <summary>Binds the node grain's narrow <see cref="ILocalNode"/> boundary to this machine's NodeRuntime.</summary>
+public sealed class LocalNodeRuntime(DaemonOptions options, PodRuntime runtime, ILogger<LocalNodeRuntime> logger) : ILocalNode
+{
+    public string NodeName => options.NodeName;
+
+    public Task RunPod(string podId, PodSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var image = runtime.Images.Find(spec.Image)
+            ?? throw new FleetPodsException($"image '{spec.Image}' is not in the store of node {NodeName}; import it with 'fleetpods image import'");
+        var request = PodLaunchRequests.From(podId, image.Digest, spec);
+
+        // The launch outlives this grain call: preparing a rootfs may take long, and its outcome
+        // reaches the pod grain as state reports through the node agent.
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await runtime.StartPodAsync(request);
+            }
+            catch (PodLaunchException ex)
+            {
+                logger.LogDebug("Pod {PodId} did not start: {Reason}", podId, ex.Message);
+            }
+            catch (Exception ex)
+            {
+                logger.LogError(ex, "Pod {PodId} launch crashed", podId);
+            }
+        });
+        return Task.CompletedTask;
+    }
+
+    public async Task<PodStateReport> StopPod(string podId, TimeSpan grace)
+    {
+        var final = await runtime.StopPodAsync(podId, grace);
+        return NodeAgent.ToReport(NodeName, final);
+    }
+
+    public Task RemovePod(string podId, TimeSpan grace) => runtime.RemovePodAsync(podId);
+
+    public async Task<PodLog> ReadPodLog(string podId, long offset, int maxBytes)
+    {
+        var chunk = await runtime.ReadLogAsync(podId, offset, maxBytes);
+        return new PodLog(offset, chunk.Data, chunk.NextOffset, chunk.Complete);
+    }
+
+    public async Task<ImageInfo> ImportImage(string path)
+    {
+        ImageRecord image;
+        try
+        {
+            image = await runtime.Images.ImportAsync(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException or FormatException)
+        {
+            throw new FleetPodsException($"cannot import {path} on node {NodeName}: {ex.Message}");
+        }
+
+        return new ImageInfo(image.Digest, image.Name, image.Labels, image.SizeBytes, image.App?.Exec is { Count: > 0 } exec ? exec : null, image.ImportedAt, []);
+    }
+}

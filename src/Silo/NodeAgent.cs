@@ -1,0 +1,92 @@
+using System.Net;
+using System.Net.Sockets;
+using FleetPods.Grains;
+using FleetPods.NodeRuntime;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Runtime = FleetPods.NodeRuntime;
+
+namespace FleetPods.Silo;
+
+/// <summary>
+/// Binds this machine's node grain to its NodeRuntime: announces the node when the silo is up, re-attaches
+/// to pods that outlived a previous daemon, and forwards every state change the runtime observes to the pod's grain.
+/// </summary>
+public sealed class NodeAgent(
+    DaemonOptions options,
+    PodRuntime runtime,
+    IGrainFactory grains,
+    ILogger<NodeAgent> logger) : BackgroundService
+{
+    private static readonly IReadOnlyList<string> Stage1Flavors = ["ns"];
+
+    public static PodStateReport ToReport(string nodeName, PodStateChange change)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        var phase = change.Phase switch
+        {
+            Runtime.PodPhase.Preparing => Grains.PodPhase.Preparing,
+            Runtime.PodPhase.Running => Grains.PodPhase.Running,
+            Runtime.PodPhase.Exited => Grains.PodPhase.Exited,
+            _ => Grains.PodPhase.Failed,
+        };
+        return new PodStateReport(nodeName, phase, change.ExitCode, change.Reason, change.At);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var capacity = runtime.ReadCapacity();
+        var node = grains.GetGrain<INodeGrain>(options.NodeName);
+        await node.Announce(new NodeAnnouncement(
+            $"{Dns.GetHostName()}:{options.GatewayPort}",
+            options.Metadata,
+            new ResourceRequest(capacity.MemoryBytes, capacity.CpuMillis),
+            Stage1Flavors));
+
+        var recovered = await runtime.RecoverAsync(stoppingToken);
+        foreach (var change in recovered)
+        {
+            await Report(change);
+        }
+
+        await FailPodsLostMeanwhile(node, recovered.Select(c => c.PodId).ToHashSet(StringComparer.Ordinal));
+        logger.LogInformation("Node {Node} ready: {Recovered} pods recovered", options.NodeName, recovered.Count);
+
+        await foreach (var change in runtime.StateChanges.ReadAllAsync(stoppingToken))
+        {
+            await Report(change);
+        }
+    }
+
+    // A pod the cluster believes is preparing or running here, but that the runtime does not know
+    // after a restart, is gone (its tree was removed, or the machine rebooted): say so rather than wait forever.
+    private async Task FailPodsLostMeanwhile(INodeGrain node, HashSet<string> known)
+    {
+        foreach (var podId in await node.ListPods())
+        {
+            if (known.Contains(podId))
+            {
+                continue;
+            }
+
+            var status = await grains.GetGrain<IPodGrain>(podId).GetStatus();
+            if (status is { Phase: Grains.PodPhase.Preparing or Grains.PodPhase.Running })
+            {
+                await grains.GetGrain<IPodGrain>(podId).ReportState(new PodStateReport(
+                    options.NodeName, Grains.PodPhase.Failed, null, $"lost: not found on node {options.NodeName} after its daemon restarted", DateTimeOffset.UtcNow));
+            }
+        }
+    }
+
+    private async Task Report(PodStateChange change)
+    {
+        try
+        {
+            await grains.GetGrain<IPodGrain>(change.PodId).ReportState(ToReport(options.NodeName, change));
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogError(ex, "Could not report pod {PodId} {Phase} to its grain", change.PodId, change.Phase);
+        }
+    }
+}

@@ -1,0 +1,89 @@
+using System.Text.Json;
+
+namespace FleetPods.EndToEnd.Tests;
+
+/// <summary>State survives a SIGKILL of fleetpodsd, and pods outlive it.</summary>
+public sealed class DaemonRestartTests : IClassFixture<BusyboxImage>, IAsyncLifetime
+{
+    private readonly BusyboxImage image;
+    private readonly FleetPodsDaemon daemon = new();
+    private readonly string units = Directory.CreateTempSubdirectory("fleetpods-units-").FullName;
+
+    public DaemonRestartTests(BusyboxImage image) => this.image = image;
+
+    public Task InitializeAsync() => daemon.Start();
+
+    public async Task DisposeAsync()
+    {
+        await daemon.DisposeAsync();
+        Directory.Delete(units, recursive: true);
+    }
+
+    private async Task<JsonElement> Pod(string unit) =>
+        (await daemon.CliJson("list-pods")).EnumerateArray().Single(p => p.GetProperty("unitName").GetString() == unit);
+
+    private async Task<JsonElement> WaitForPhase(string unit, string phase, TimeSpan within)
+    {
+        var deadline = DateTime.UtcNow + within;
+        while (true)
+        {
+            var pod = await Pod(unit);
+            if (pod.GetProperty("phase").GetString() == phase)
+            {
+                return pod;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"pod of {unit} never became {phase}: {pod}\n{daemon.Log}");
+            await Task.Delay(200);
+        }
+    }
+
+    [Fact]
+    public async Task Units_pods_and_images_survive_a_sigkill_and_a_running_pod_keeps_running_then_reports_its_exit()
+    {
+        Assert.Equal(0, (await daemon.Cli("image", "import", image.Path)).ExitCode);
+        var survivor = Path.Combine(units, "survivor.pod");
+        await File.WriteAllTextAsync(survivor, "[Pod]\nImage=example.com/busybox\nExec=/bin/sh -c \"sleep 12; exit 7\"\n");
+        var quick = Path.Combine(units, "quick.pod");
+        await File.WriteAllTextAsync(quick, "[Pod]\nImage=example.com/busybox\nExec=/bin/sh -c \"exit 2\"\n");
+        var idle = Path.Combine(units, "idle.pod");
+        await File.WriteAllTextAsync(idle, "[Pod]\nImage=example.com/busybox\nExec=/bin/true\n");
+        Assert.Equal(0, (await daemon.Cli("start", survivor, quick)).ExitCode);
+        Assert.Equal(0, (await daemon.Cli("submit", idle)).ExitCode);
+        await WaitForPhase("survivor.pod", "running", TimeSpan.FromSeconds(30));
+        await WaitForPhase("quick.pod", "exited", TimeSpan.FromSeconds(30));
+
+        await daemon.Kill();
+        var podDirectory = Directory.GetDirectories(Path.Combine(daemon.DataDirectory, "pods"))
+            .Single(d => File.Exists(Path.Combine(d, "pid")) && !File.Exists(Path.Combine(d, "exit")) && File.ReadAllText(Path.Combine(d, "pod.json")).Contains("sleep 12", StringComparison.Ordinal));
+        var appPid = int.Parse(File.ReadAllText(Path.Combine(podDirectory, "pid")).Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(Directory.Exists($"/proc/{appPid}"), "the pod died with its daemon");
+        await daemon.Start();
+
+        var unitFiles = (await daemon.CliJson("list-unit-files")).EnumerateArray().Select(u => u.GetProperty("name").GetString()).ToList();
+        Assert.Equal(["idle.pod", "quick.pod", "survivor.pod"], unitFiles.Order());
+        var images = await daemon.CliJson("image", "list");
+        Assert.Equal(BusyboxImage.Name, Assert.Single(images.EnumerateArray()).GetProperty("name").GetString());
+        Assert.Equal(2, (await Pod("quick.pod")).GetProperty("exitCode").GetInt32());
+        Assert.Equal("running", (await Pod("survivor.pod")).GetProperty("phase").GetString());
+        var exited = await WaitForPhase("survivor.pod", "exited", TimeSpan.FromSeconds(40));
+        Assert.Equal(7, exited.GetProperty("exitCode").GetInt32());
+    }
+
+    [Fact]
+    public async Task A_pod_that_ends_while_the_daemon_is_down_is_reported_with_its_real_exit_code()
+    {
+        Assert.Equal(0, (await daemon.Cli("image", "import", image.Path)).ExitCode);
+        var unit = Path.Combine(units, "brief.pod");
+        await File.WriteAllTextAsync(unit, "[Pod]\nImage=example.com/busybox\nExec=/bin/sh -c \"sleep 2; exit 9\"\n");
+        Assert.Equal(0, (await daemon.Cli("start", unit)).ExitCode);
+        await WaitForPhase("brief.pod", "running", TimeSpan.FromSeconds(30));
+
+        await daemon.Kill();
+        await Task.Delay(TimeSpan.FromSeconds(4));
+        await daemon.Start();
+
+        var pod = await WaitForPhase("brief.pod", "exited", TimeSpan.FromSeconds(20));
+        Assert.Equal(9, pod.GetProperty("exitCode").GetInt32());
+    }
+}

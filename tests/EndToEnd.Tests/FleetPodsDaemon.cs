@@ -1,0 +1,80 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace FleetPods.EndToEnd.Tests;
+
+/// <summary>A real fleetpodsd process on its own data directory and ports; it can be SIGKILLed and started again.</summary>
+public sealed class FleetPodsDaemon : IAsyncDisposable
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+    private Process? process;
+    private int starts;
+
+    public FleetPodsDaemon(string nodeName = "e2e-node")
+    {
+        NodeName = nodeName;
+        DataDirectory = Directory.CreateTempSubdirectory("fleetpods-e2e-").FullName;
+        SiloPort = Processes.FreePort();
+        GatewayPort = Processes.FreePort();
+    }
+
+    public string NodeName { get; }
+
+    public string DataDirectory { get; }
+
+    public int SiloPort { get; }
+
+    public int GatewayPort { get; }
+
+    public string LogPath => Path.Combine(DataDirectory, $"fleetpodsd-{starts}.log");
+
+    public string Log => File.Exists(LogPath) ? File.ReadAllText(LogPath) : "";
+
+    public async Task Start()
+    {
+        starts++;
+        // The daemon's output goes to a file, not a pipe of ours, so nothing it leaves behind holds our pipes open.
+        var start = new ProcessStartInfo("/bin/sh") { ArgumentList = { "-c", "exec \"$@\" >\"$0\" 2>&1", LogPath, "dotnet", RepositoryLayout.Daemon,
+            "--data-dir", DataDirectory, "--node-name", NodeName, "--silo-port", $"{SiloPort}", "--gateway-port", $"{GatewayPort}",
+            "--metadata", "role=e2e" } };
+        process = Process.Start(start)!;
+        var deadline = DateTime.UtcNow + StartTimeout;
+        while (!Log.Contains($"Node {NodeName} ready", StringComparison.Ordinal))
+        {
+            if (process.HasExited || DateTime.UtcNow > deadline)
+            {
+                throw new InvalidOperationException($"fleetpodsd did not become ready:\n{Log}");
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    public async Task Kill()
+    {
+        process!.Kill();
+        await process.WaitForExitAsync();
+    }
+
+    public Task<CommandResult> Cli(params string[] arguments) =>
+        Processes.Run("dotnet", [RepositoryLayout.Cli, "--endpoint", $"127.0.0.1:{GatewayPort}", .. arguments], TimeSpan.FromSeconds(90));
+
+    public async Task<JsonElement> CliJson(params string[] arguments)
+    {
+        var result = await Cli([.. arguments, "--output", "json"]);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        return JsonDocument.Parse(result.Stdout).RootElement;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (process is { HasExited: false })
+        {
+            await Kill();
+        }
+
+        // Pods outlive the daemon by design; a test's pods must not outlive the test.
+        await Processes.Run("/bin/sh", ["-c", "pkill -KILL -f -- \"$0\" || true", DataDirectory], TimeSpan.FromSeconds(10));
+        await Processes.Run("/bin/sh", ["-c", "grep -F \" $0/\" /proc/mounts | cut -d' ' -f2 | sort -r | xargs -r -n1 umount -l; rm -rf \"$0\"", DataDirectory], TimeSpan.FromSeconds(30));
+    }
+}

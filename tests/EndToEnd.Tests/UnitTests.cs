@@ -1,0 +1,131 @@
+using System.Text.Json;
+
+namespace FleetPods.EndToEnd.Tests;
+
+/// <summary>Unit files through the real CLI and daemon: submit, start, list, status, errors.</summary>
+public sealed class UnitTests : IClassFixture<BusyboxImage>, IAsyncLifetime
+{
+    private readonly BusyboxImage image;
+    private readonly FleetPodsDaemon daemon = new();
+    private readonly string units = Directory.CreateTempSubdirectory("fleetpods-units-").FullName;
+
+    public UnitTests(BusyboxImage image) => this.image = image;
+
+    public async Task InitializeAsync()
+    {
+        await daemon.Start();
+        Assert.Equal(0, (await daemon.Cli("image", "import", image.Path)).ExitCode);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await daemon.DisposeAsync();
+        Directory.Delete(units, recursive: true);
+    }
+
+    private string WriteUnit(string name, string text)
+    {
+        var path = Path.Combine(units, name);
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    private async Task<JsonElement> PodOf(string unit)
+    {
+        var pods = await daemon.CliJson("list-pods");
+        return pods.EnumerateArray().Single(p => p.GetProperty("unitName").GetString() == unit);
+    }
+
+    private async Task<JsonElement> WaitForPhase(string unit, string phase)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (true)
+        {
+            var pod = await PodOf(unit);
+            if (pod.GetProperty("phase").GetString() == phase)
+            {
+                return pod;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"pod of {unit} never became {phase}: {pod}");
+            await Task.Delay(200);
+        }
+    }
+
+    [Fact]
+    public async Task A_started_unit_shows_running_then_exited_with_its_code_in_list_pods()
+    {
+        var file = WriteUnit("sleeper.pod", """
+            [Unit]
+            Description=sleeps, then exits 4
+
+            [Pod]
+            Image=example.com/busybox
+            Exec=/bin/sh -c "sleep 3; exit 4"
+            Memory=64M
+            """);
+
+        var started = await daemon.Cli("start", file);
+
+        Assert.True(started.ExitCode == 0, started.ToString());
+        var running = await WaitForPhase("sleeper.pod", "running");
+        Assert.Equal(daemon.NodeName, running.GetProperty("nodeName").GetString());
+        var exited = await WaitForPhase("sleeper.pod", "exited");
+        Assert.Equal(4, exited.GetProperty("exitCode").GetInt32());
+        var table = await daemon.Cli("list-units");
+        Assert.Contains("sleeper.pod", table.Stdout, StringComparison.Ordinal);
+        Assert.Contains("exited", table.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_invalid_unit_file_is_refused_with_file_line_and_key_and_nothing_is_stored()
+    {
+        var file = WriteUnit("bad.pod", "[Pod]\nImage=example.com/busybox\nExec=/bin/true\nRestart=sometimes\n");
+
+        var result = await daemon.Cli("submit", file);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("bad.pod:4", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("Restart", result.Stderr, StringComparison.Ordinal);
+        var files = await daemon.CliJson("list-unit-files");
+        Assert.DoesNotContain(files.EnumerateArray(), u => u.GetProperty("name").GetString() == "bad.pod");
+    }
+
+    [Fact]
+    public async Task Cat_prints_the_unit_as_submitted_and_status_shows_it()
+    {
+        const string Text = "[Unit]\nDescription=shown back\n\n[Pod]\nImage=example.com/busybox\nExec=/bin/true\n";
+        Assert.Equal(0, (await daemon.Cli("submit", WriteUnit("shown.pod", Text))).ExitCode);
+
+        var cat = await daemon.Cli("cat", "shown");
+        var status = await daemon.Cli("status", "shown.pod");
+
+        Assert.Equal(Text.TrimEnd('\n') + "\n", cat.Stdout);
+        Assert.Contains("Description: shown back", status.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Desired: inactive", status.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_template_instance_runs_with_its_instance_name()
+    {
+        Assert.Equal(0, (await daemon.Cli("submit", WriteUnit("greet@.pod", "[Pod]\nImage=example.com/busybox\nExec=/bin/sh -c \"exit %i\"\n"))).ExitCode);
+
+        var started = await daemon.Cli("start", "greet@5");
+
+        Assert.True(started.ExitCode == 0, started.ToString());
+        var exited = await WaitForPhase("greet@5.pod", "exited");
+        Assert.Equal(5, exited.GetProperty("exitCode").GetInt32());
+    }
+
+    [Fact]
+    public async Task List_machines_shows_this_node_with_its_metadata_and_capacity()
+    {
+        var machines = await daemon.CliJson("list-machines");
+
+        var node = Assert.Single(machines.EnumerateArray());
+        Assert.Equal(daemon.NodeName, node.GetProperty("name").GetString());
+        Assert.Equal("e2e", node.GetProperty("metadata").GetProperty("role").GetString());
+        Assert.Equal(Environment.ProcessorCount * 1000, node.GetProperty("capacity").GetProperty("cpuMillis").GetInt32());
+        Assert.True(node.GetProperty("capacity").GetProperty("memoryBytes").GetInt64() > 0);
+    }
+}

@@ -1,0 +1,49 @@
+using System.Collections.Concurrent;
+using FleetPods.Grains.Nodes;
+
+namespace FleetPods.Grains.Tests.Cluster;
+
+/// <summary>
+/// A test double of one machine for grain tests: it records what the node grain asks and reports pod
+/// states back the way the real node agent does, so the grains' part of the flow is tested without a kernel.
+/// The real runtime is proven by the NodeRuntime and end-to-end suites.
+/// </summary>
+public sealed class FakeLocalNode(string nodeName, IGrainFactory grains) : ILocalNode
+{
+    public string NodeName => nodeName;
+
+    public ConcurrentDictionary<string, PodSpec> Launched { get; } = new();
+
+    public Task RunPod(string podId, PodSpec spec)
+    {
+        Launched[podId] = spec;
+        _ = Task.Run(async () =>
+        {
+            await Report(podId, PodPhase.Preparing, null);
+            await Report(podId, PodPhase.Running, null);
+        });
+        return Task.CompletedTask;
+    }
+
+    public Task<PodStateReport> StopPod(string podId, TimeSpan grace) =>
+        Task.FromResult(new PodStateReport(nodeName, PodPhase.Exited, 143, null, DateTimeOffset.UtcNow));
+
+    public Task RemovePod(string podId, TimeSpan grace)
+    {
+        Launched.TryRemove(podId, out _);
+        return Task.CompletedTask;
+    }
+
+    public Task<PodLog> ReadPodLog(string podId, long offset, int maxBytes) =>
+        Task.FromResult(new PodLog(offset, [], offset, true));
+
+    public Task<ImageInfo> ImportImage(string path) =>
+        Task.FromResult(new ImageInfo("sha512-" + new string('a', 128), Path.GetFileNameWithoutExtension(path),
+            new Dictionary<string, string> { ["version"] = "1.0" }, 1024, ["/bin/true"], DateTimeOffset.UtcNow, []));
+
+    /// <summary>Ends a launched pod as its app would, with <paramref name="code"/>.</summary>
+    public Task Exit(string podId, int code) => Report(podId, PodPhase.Exited, code);
+
+    private Task Report(string podId, PodPhase phase, int? code) =>
+        grains.GetGrain<IPodGrain>(podId).ReportState(new PodStateReport(nodeName, phase, code, null, DateTimeOffset.UtcNow));
+}
