@@ -2,7 +2,6 @@ using FleetPods.Grains;
 using FleetPods.Grains.Nodes;
 using FleetPods.NodeRuntime;
 using Microsoft.Extensions.Logging;
-using Runtime = FleetPods.NodeRuntime;
 
 namespace FleetPods.Silo;
 

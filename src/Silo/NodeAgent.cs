@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using FleetPods.Grains;
 using FleetPods.NodeRuntime;
 using Microsoft.Extensions.Hosting;

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Microsoft.Extensions.Hosting;
 using FleetPods.Silo;
 
 var dataDir = new Option<string>("--data-dir")
