@@ -32,6 +32,8 @@ public sealed class ClusterConnection : IAsyncDisposable
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.UseOrleansClient(client => client
             .UseStaticClustering([.. gateways])
+            // Orleans' default keeps retrying for minutes; a person at a prompt wants the answer now.
+            .UseConnectionRetryFilter((_, _) => Task.FromResult(false))
             .Configure<ClusterOptions>(o =>
             {
                 o.ClusterId = ClusterId;
