@@ -34,7 +34,7 @@ public sealed class NodeAgent(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var capacity = runtime.ReadCapacity();
+        var capacity = NodeCapacity.Read();
         var node = grains.GetGrain<INodeGrain>(options.NodeName);
         await node.Announce(new NodeAnnouncement(
             $"{Dns.GetHostName()}:{options.GatewayPort}",

@@ -1,0 +1,11 @@
+namespace FleetPods.NodeRuntime;
+
+/// <summary>Where this node keeps images and pods, and the limits it enforces.</summary>
+public sealed record NodeRuntimeOptions(string DataDirectory)
+{
+    /// <summary>The per-pod supervisor; by default <c>fleetpods-shim</c> next to this assembly.</summary>
+    public string? ShimPath { get; init; }
+
+    /// <summary>An image archive, and the tree it expands to, may not exceed this (default 16 GiB).</summary>
+    public long MaxImageSizeBytes { get; init; } = 16L << 30;
+}

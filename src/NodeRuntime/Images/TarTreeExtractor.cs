@@ -1,0 +1,239 @@
+using System.Text;
+using SharpCompress.Common;
+using SharpCompress.Common.Tar;
+using SharpCompress.Readers;
+using static Tmds.Linux.LibC;
+
+namespace FleetPods.NodeRuntime.Images;
+
+/// <summary>
+/// Writes a tar archive (plain or compressed; SharpCompress reads it) into a fresh directory, as root,
+/// for archives written by anyone. Nothing lands outside the directory: paths with <c>..</c> or a leading
+/// <c>/</c> are refused, no entry is written through a symbolic link an earlier entry made, hard links
+/// must point at a regular file inside the tree, device nodes and fifos are left out (a pod gets its
+/// /dev from stage1), and the expanded size is capped.
+/// </summary>
+public sealed class TarTreeExtractor(string archiveName, long maxBytes)
+{
+    private const int SymlinkNoFollow = 0x100; // AT_SYMLINK_NOFOLLOW
+
+    private long written;
+
+    /// <summary>Entries skipped because an image may not carry them (device nodes, fifos).</summary>
+    public int Skipped { get; private set; }
+
+    public void Extract(Stream archive, string root)
+    {
+        ArgumentNullException.ThrowIfNull(archive);
+        Directory.CreateDirectory(root);
+        using var reader = OpenReader(archive);
+        while (reader.MoveToNextEntry())
+        {
+            var entry = reader.Entry;
+            var relative = Normalize(entry.Key ?? "");
+            if (relative.Length == 0)
+            {
+                continue;
+            }
+
+            var path = Path.Combine(root, relative);
+            EnsureParents(root, relative);
+            switch (TarEntryKinds.Of(entry))
+            {
+                case TarEntryKind.Directory:
+                    WriteDirectory(path, relative);
+                    break;
+                case TarEntryKind.File:
+                    RemoveExisting(path, relative);
+                    using (var target = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+                    {
+                        Copy(reader, target, relative);
+                    }
+
+                    break;
+                case TarEntryKind.SymbolicLink:
+                    RemoveExisting(path, relative);
+                    Check(Symlink(entry.LinkTarget ?? "", path), relative, "symlink");
+                    break;
+                case TarEntryKind.HardLink:
+                    RemoveExisting(path, relative);
+                    WriteHardLink(root, path, relative, entry.LinkTarget ?? "");
+                    break;
+                case TarEntryKind.Device or TarEntryKind.Fifo:
+                    Skipped++;
+                    continue;
+                default:
+                    throw Refuse(relative, "is of a tar entry type images may not use");
+            }
+
+            if (entry is TarEntry tar)
+            {
+                SetOwnerAndMode(path, relative, tar);
+            }
+        }
+    }
+
+    private static IReader OpenReader(Stream archive)
+    {
+        try
+        {
+            return ReaderFactory.OpenReader(archive, new ReaderOptions { LeaveStreamOpen = true });
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or InvalidFormatException or ArchiveException)
+        {
+            throw new ImageImportException($"not a tar archive (plain, gzip, bzip2 or xz): {ex.Message}", ex);
+        }
+    }
+
+    private string Normalize(string key)
+    {
+        if (key.Contains('\0', StringComparison.Ordinal))
+        {
+            throw Refuse(key, "has a NUL in its path");
+        }
+
+        if (key.StartsWith('/'))
+        {
+            throw Refuse(key, "has an absolute path");
+        }
+
+        var parts = key.Split('/', StringSplitOptions.RemoveEmptyEntries).Where(p => p != ".").ToList();
+        if (parts.Contains(".."))
+        {
+            throw Refuse(key, "climbs out with '..'");
+        }
+
+        return string.Join('/', parts);
+    }
+
+    // Every directory on the way must be a real directory of this tree: an earlier entry may have
+    // planted a symbolic link (say rootfs/etc -> /etc) to make a later one write through it.
+    private void EnsureParents(string root, string relative)
+    {
+        var current = root;
+        var parts = relative.Split('/');
+        for (var i = 0; i < parts.Length - 1; i++)
+        {
+            current = Path.Combine(current, parts[i]);
+            var info = new DirectoryInfo(current);
+            if (info.LinkTarget is not null)
+            {
+                throw Refuse(relative, $"would be written through the symbolic link {string.Join('/', parts[..(i + 1)])}");
+            }
+
+            if (!info.Exists)
+            {
+                if (File.Exists(current))
+                {
+                    throw Refuse(relative, $"needs {string.Join('/', parts[..(i + 1)])} to be a directory, but it is a file");
+                }
+
+                Directory.CreateDirectory(current);
+            }
+        }
+    }
+
+    private void WriteDirectory(string path, string relative)
+    {
+        var info = new DirectoryInfo(path);
+        if (info.LinkTarget is not null || File.Exists(path))
+        {
+            RemoveExisting(path, relative);
+        }
+
+        Directory.CreateDirectory(path);
+    }
+
+    private void RemoveExisting(string path, string relative)
+    {
+        var info = new FileInfo(path);
+        if (info.LinkTarget is not null || info.Exists)
+        {
+            info.Delete();
+        }
+        else if (Directory.Exists(path))
+        {
+            throw Refuse(relative, "would replace a directory");
+        }
+    }
+
+    private void WriteHardLink(string root, string path, string relative, string linkTarget)
+    {
+        var target = Normalize(linkTarget);
+        if (target.Length == 0)
+        {
+            throw Refuse(relative, "is a hard link to nothing");
+        }
+
+        var targetPath = Path.Combine(root, target);
+        var info = new FileInfo(targetPath);
+        if (info.LinkTarget is not null || !info.Exists)
+        {
+            throw Refuse(relative, $"is a hard link to '{linkTarget}', which is not a regular file earlier in the archive");
+        }
+
+        EnsureParents(root, target);
+        Check(HardLink(targetPath, path), relative, "link");
+    }
+
+    private void Copy(IReader reader, FileStream target, string relative)
+    {
+        using var source = reader.OpenEntryStream();
+        var buffer = new byte[1 << 16];
+        int read;
+        while ((read = source.Read(buffer)) > 0)
+        {
+            written += read;
+            if (written > maxBytes)
+            {
+                throw Refuse(relative, $"takes the image past its size limit of {maxBytes} bytes");
+            }
+
+            target.Write(buffer, 0, read);
+        }
+    }
+
+    private unsafe void SetOwnerAndMode(string path, string relative, TarEntry tar)
+    {
+        var bytes = Encoding.UTF8.GetBytes(path + "\0");
+        fixed (byte* p = bytes)
+        {
+            Check(fchownat(AT_FDCWD, p, (uint)tar.UserID, (uint)tar.GroupId, SymlinkNoFollow), relative, "chown");
+            if (TarEntryKinds.Of(tar) != TarEntryKind.SymbolicLink)
+            {
+                Check(chmod(p, (ushort)(tar.Mode & 0xFFF)), relative, "chmod");
+            }
+        }
+
+        if (TarEntryKinds.Of(tar) == TarEntryKind.File && tar.LastModifiedTime is { } modified)
+        {
+            File.SetLastWriteTimeUtc(path, modified.ToUniversalTime());
+        }
+    }
+
+    private static unsafe int Symlink(string target, string path)
+    {
+        fixed (byte* t = Encoding.UTF8.GetBytes(target + "\0"), p = Encoding.UTF8.GetBytes(path + "\0"))
+        {
+            return symlink(t, p);
+        }
+    }
+
+    private static unsafe int HardLink(string existing, string path)
+    {
+        fixed (byte* e = Encoding.UTF8.GetBytes(existing + "\0"), p = Encoding.UTF8.GetBytes(path + "\0"))
+        {
+            return link(e, p);
+        }
+    }
+
+    private void Check(int result, string relative, string operation)
+    {
+        if (result != 0)
+        {
+            throw Refuse(relative, $"{operation} failed: errno {errno}");
+        }
+    }
+
+    private ImageImportException Refuse(string entry, string problem) => new($"{archiveName}: entry '{entry}' {problem}");
+}

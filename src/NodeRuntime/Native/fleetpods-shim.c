@@ -1,0 +1,335 @@
+/*
+ * fleetpods-shim: the per-pod supervisor of stage1 `ns`.
+ *
+ * Why a native process per pod: pods must outlive fleetpodsd (it can be SIGKILLed and restarted,
+ * and finds its pods again), and the per-pod host overhead goal is under 1 MB, which a .NET
+ * process cannot meet; a static C supervisor can, as containerd's shim and podman's conmon do.
+ * Why not in the daemon: creating PID and mount namespaces needs a single-threaded caller, and the
+ * .NET runtime is multi-threaded.
+ *
+ * Usage: fleetpods-shim --pod-dir DIR --hostname NAME
+ *            (--lower DIR --upper DIR --work DIR | --rootfs DIR)
+ *            [--cwd DIR] [--user U] [--group G] [--env K=V]... -- ARGV...
+ *
+ * It detaches (setsid), clones the pod's first process into new PID, mount, UTS and IPC namespaces,
+ * records "<shim pid> <app pid>" in DIR/pid once the app has exec'd (or failed to), waits, and
+ * records the app's exit code (or 128+signal)
+ * in DIR/exit. A failure before the app's exec is written to DIR/failure. Every record is written
+ * to a temporary name and renamed, so a reader never sees half a file.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define MAX_ENV 1024
+#define STACK_SIZE (256 * 1024)
+
+struct pod {
+    const char *pod_dir, *hostname, *lower, *upper, *work, *rootfs, *cwd, *user, *group;
+    char *env[MAX_ENV + 2];
+    int env_count;
+    char **argv;
+    int exec_pipe[2];
+    int dir_fd; /* the pod directory, still reachable after pivot_root hides the host's paths */
+};
+
+static struct pod pod;
+
+static void write_record(const char *name, const char *text)
+{
+    char tmp[256];
+    snprintf(tmp, sizeof tmp, ".%s.tmp", name);
+    int fd = openat(pod.dir_fd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0640);
+    if (fd < 0)
+        return;
+    size_t len = strlen(text);
+    if (write(fd, text, len) == (ssize_t)len && fsync(fd) == 0) {
+        close(fd);
+        renameat(pod.dir_fd, tmp, pod.dir_fd, name);
+    } else {
+        close(fd);
+        unlinkat(pod.dir_fd, tmp, 0);
+    }
+}
+
+/* Records why the pod could not start and ends the pod's first process. */
+static void fail(const char *format, ...)
+{
+    char text[4096];
+    va_list args;
+    va_start(args, format);
+    int n = vsnprintf(text, sizeof text - 2, format, args);
+    va_end(args);
+    if (n < 0)
+        n = 0;
+    if (n > (int)sizeof text - 2)
+        n = sizeof text - 2;
+    text[n] = '\n';
+    text[n + 1] = 0;
+    write_record("failure", text);
+    _exit(127);
+}
+
+static void must_mount(const char *source, const char *target, const char *type, unsigned long flags, const char *data)
+{
+    if (mount(source, target, type, flags, data) != 0)
+        fail("mount %s on %s: %s", type ? type : source, target, strerror(errno));
+}
+
+static void make_dir(const char *path, mode_t mode)
+{
+    if (mkdir(path, mode) != 0 && errno != EEXIST)
+        fail("mkdir %s: %s", path, strerror(errno));
+}
+
+/* Binds one host device into the pod's /dev; only this fixed, harmless set is offered. */
+static void bind_device(const char *name)
+{
+    char host[64], target[64];
+    snprintf(host, sizeof host, "/dev/%s", name);
+    snprintf(target, sizeof target, "dev/%s", name);
+    int fd = open(target, O_WRONLY | O_CREAT | O_CLOEXEC, 0666);
+    if (fd < 0)
+        fail("create %s: %s", target, strerror(errno));
+    close(fd);
+    must_mount(host, target, NULL, MS_BIND, NULL);
+}
+
+static void setup_dev(void)
+{
+    make_dir("dev", 0755);
+    must_mount("tmpfs", "dev", "tmpfs", MS_NOSUID | MS_STRICTATIME, "mode=755,size=65536k");
+    const char *devices[] = {"null", "zero", "full", "random", "urandom", "tty"};
+    for (size_t i = 0; i < sizeof devices / sizeof devices[0]; i++)
+        bind_device(devices[i]);
+    make_dir("dev/pts", 0755);
+    must_mount("devpts", "dev/pts", "devpts", MS_NOSUID | MS_NOEXEC, "newinstance,ptmxmode=0666,mode=0620");
+    if (symlink("pts/ptmx", "dev/ptmx") != 0)
+        fail("symlink dev/ptmx: %s", strerror(errno));
+    make_dir("dev/shm", 01777);
+    must_mount("shm", "dev/shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=1777,size=65536k");
+    const char *links[][2] = {{"/proc/self/fd", "dev/fd"}, {"/proc/self/fd/0", "dev/stdin"},
+                              {"/proc/self/fd/1", "dev/stdout"}, {"/proc/self/fd/2", "dev/stderr"}};
+    for (size_t i = 0; i < sizeof links / sizeof links[0]; i++)
+        if (symlink(links[i][0], links[i][1]) != 0)
+            fail("symlink %s: %s", links[i][1], strerror(errno));
+}
+
+/* Looks a user or group up in the POD's own database, after pivot_root, so its links resolve inside the pod. */
+static int lookup_id(const char *file, const char *name, long *id, long *primary_gid)
+{
+    char *end;
+    long numeric = strtol(name, &end, 10);
+    if (*name && !*end && numeric >= 0) {
+        *id = numeric;
+        return 0;
+    }
+    FILE *db = fopen(file, "re");
+    if (!db)
+        return -1;
+    char line[1024];
+    while (fgets(line, sizeof line, db)) {
+        char *fields[4] = {0};
+        char *cursor = line;
+        for (int i = 0; i < 4 && cursor; i++) {
+            fields[i] = cursor;
+            cursor = strchr(cursor, ':');
+            if (cursor)
+                *cursor++ = 0;
+        }
+        if (fields[0] && fields[2] && strcmp(fields[0], name) == 0) {
+            *id = strtol(fields[2], NULL, 10);
+            if (primary_gid && fields[3])
+                *primary_gid = strtol(fields[3], NULL, 10);
+            fclose(db);
+            return 0;
+        }
+    }
+    fclose(db);
+    return -1;
+}
+
+static void drop_identity(void)
+{
+    long uid = 0, gid = 0, primary_gid = 0;
+    if (pod.user && lookup_id("/etc/passwd", pod.user, &uid, &primary_gid) != 0)
+        fail("user '%s' not found in the pod's /etc/passwd", pod.user);
+    gid = primary_gid;
+    if (pod.group && lookup_id("/etc/group", pod.group, &gid, NULL) != 0)
+        fail("group '%s' not found in the pod's /etc/group", pod.group);
+    gid_t groups[1] = {(gid_t)gid};
+    if (setgroups(1, groups) != 0)
+        fail("setgroups: %s", strerror(errno));
+    if (setgid((gid_t)gid) != 0)
+        fail("setgid %ld: %s", gid, strerror(errno));
+    if (setuid((uid_t)uid) != 0)
+        fail("setuid %ld: %s", uid, strerror(errno));
+}
+
+static int pod_main(void *unused)
+{
+    (void)unused;
+    close(pod.exec_pipe[0]);
+
+    /* The pod dies with its supervisor: nothing is left running that nobody watches. */
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+
+    const char *root;
+    char merged[4096];
+    must_mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL);
+    if (pod.rootfs) {
+        root = pod.rootfs;
+        must_mount(root, root, NULL, MS_BIND | MS_REC, NULL);
+    } else {
+        char options[12288];
+        snprintf(merged, sizeof merged, "%s/rootfs", pod.pod_dir);
+        make_dir(merged, 0755);
+        int n = snprintf(options, sizeof options, "lowerdir=%s,upperdir=%s,workdir=%s", pod.lower, pod.upper, pod.work);
+        if (n < 0 || n >= (int)sizeof options)
+            fail("overlay options too long");
+        must_mount("overlay", merged, "overlay", 0, options);
+        root = merged;
+    }
+    if (chdir(root) != 0)
+        fail("chdir %s: %s", root, strerror(errno));
+
+    make_dir("proc", 0555);
+    must_mount("proc", "proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+    make_dir("sys", 0555);
+    must_mount("sysfs", "sys", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY, NULL);
+    setup_dev();
+
+    if (sethostname(pod.hostname, strlen(pod.hostname)) != 0)
+        fail("sethostname: %s", strerror(errno));
+    if (syscall(SYS_pivot_root, ".", ".") != 0)
+        fail("pivot_root: %s", strerror(errno));
+    if (umount2(".", MNT_DETACH) != 0)
+        fail("detach the old root: %s", strerror(errno));
+    if (chdir("/") != 0)
+        fail("chdir /: %s", strerror(errno));
+
+    drop_identity();
+    if (pod.cwd && chdir(pod.cwd) != 0)
+        fail("working directory %s: %s", pod.cwd, strerror(errno));
+
+    signal(SIGHUP, SIG_DFL);
+    signal(SIGPIPE, SIG_DFL);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+
+    environ = pod.env;
+    execvp(pod.argv[0], pod.argv);
+    fail("exec %s: %s", pod.argv[0], strerror(errno));
+    return 127;
+}
+
+static void usage(const char *problem)
+{
+    fprintf(stderr, "fleetpods-shim: %s\n", problem);
+    exit(2);
+}
+
+int main(int argc, char **argv)
+{
+    int i;
+    for (i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        if (strcmp(arg, "--") == 0) {
+            i++;
+            break;
+        }
+        if (i + 1 >= argc)
+            usage("an option lacks its value");
+        const char *value = argv[++i];
+        if (strcmp(arg, "--pod-dir") == 0) pod.pod_dir = value;
+        else if (strcmp(arg, "--hostname") == 0) pod.hostname = value;
+        else if (strcmp(arg, "--lower") == 0) pod.lower = value;
+        else if (strcmp(arg, "--upper") == 0) pod.upper = value;
+        else if (strcmp(arg, "--work") == 0) pod.work = value;
+        else if (strcmp(arg, "--rootfs") == 0) pod.rootfs = value;
+        else if (strcmp(arg, "--cwd") == 0) pod.cwd = value;
+        else if (strcmp(arg, "--user") == 0) pod.user = value;
+        else if (strcmp(arg, "--group") == 0) pod.group = value;
+        else if (strcmp(arg, "--env") == 0) {
+            if (pod.env_count >= MAX_ENV)
+                usage("too many --env");
+            pod.env[pod.env_count++] = (char *)value;
+        } else
+            usage("unknown option");
+    }
+    if (!pod.pod_dir || !pod.hostname || i >= argc)
+        usage("--pod-dir, --hostname and an argv after -- are required");
+    if (!pod.rootfs && !(pod.lower && pod.upper && pod.work))
+        usage("give --rootfs, or --lower, --upper and --work");
+    pod.argv = &argv[i];
+    pod.env[pod.env_count] = NULL;
+
+    pod.dir_fd = open(pod.pod_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (pod.dir_fd < 0)
+        usage("--pod-dir is not a directory");
+
+    /* Detach from the daemon's session and terminal: the pod outlives it. */
+    setsid();
+    signal(SIGHUP, SIG_IGN);
+    signal(SIGINT, SIG_IGN);
+    signal(SIGPIPE, SIG_IGN);
+
+    char path[4096];
+    snprintf(path, sizeof path, "%s/log", pod.pod_dir);
+    int log = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+    int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+    if (log < 0 || null < 0) {
+        char reason[4200];
+        snprintf(reason, sizeof reason, "open %s: %s", path, strerror(errno));
+        fail("%s", reason);
+    }
+    dup2(null, 0);
+    dup2(log, 1);
+    dup2(log, 2);
+    close(log);
+    close(null);
+
+    /* Closed on the app's exec (or death): only then is the pod recorded as running. */
+    if (pipe2(pod.exec_pipe, O_CLOEXEC) != 0)
+        fail("pipe: %s", strerror(errno));
+    char *stack = malloc(STACK_SIZE);
+    if (!stack)
+        fail("out of memory");
+    pid_t app = clone(pod_main, stack + STACK_SIZE, CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | SIGCHLD, NULL);
+    if (app < 0)
+        fail("clone: %s", strerror(errno));
+    close(pod.exec_pipe[1]);
+    char byte;
+    while (read(pod.exec_pipe[0], &byte, 1) < 0 && errno == EINTR)
+        ;
+    close(pod.exec_pipe[0]);
+
+    char record[64];
+    snprintf(record, sizeof record, "%d %d\n", (int)getpid(), (int)app);
+    write_record("pid", record);
+
+    int status;
+    while (waitpid(app, &status, 0) < 0)
+        if (errno != EINTR)
+            fail("waitpid: %s", strerror(errno));
+    int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    snprintf(record, sizeof record, "%d\n", code);
+    write_record("exit", record);
+    return 0;
+}

@@ -1,0 +1,53 @@
+namespace FleetPods.NodeRuntime.Pods;
+
+/// <summary>
+/// The files of one pod on this node, shared with its supervisor: <c>pod.json</c> (what was launched),
+/// <c>pid</c> ("shim-pid app-pid", written once the app runs), <c>exit</c> (its code), <c>failure</c> (why
+/// it could not start), <c>log</c> (its output), and the rootfs layers.
+/// </summary>
+public sealed record PodDirectory(string Root)
+{
+    public string Record => Path.Combine(Root, "pod.json");
+
+    public string Pid => Path.Combine(Root, "pid");
+
+    public string Exit => Path.Combine(Root, "exit");
+
+    public string Failure => Path.Combine(Root, "failure");
+
+    public string Log => Path.Combine(Root, "log");
+
+    public string Upper => Path.Combine(Root, "upper");
+
+    public string Work => Path.Combine(Root, "work");
+
+    /// <summary>The overlay's mount point, or the copied tree when the pod runs without overlay.</summary>
+    public string Rootfs => Path.Combine(Root, "rootfs");
+
+    /// <summary>Pod ids become path components, so only [a-z0-9-] is accepted.</summary>
+    public static bool IsValidId(string podId) =>
+        podId.Length is > 0 and <= 64 && podId.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-');
+
+    /// <summary>The pod's supervisor and app, once it has started.</summary>
+    public (int Shim, int App)? ReadPids()
+    {
+        if (!File.Exists(Pid))
+        {
+            return null;
+        }
+
+        var parts = File.ReadAllText(Pid).Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return parts.Length == 2 && int.TryParse(parts[0], out var shim) && int.TryParse(parts[1], out var app) ? (shim, app) : null;
+    }
+
+    /// <summary>The pod's end as its supervisor recorded it, or null while it has not ended.</summary>
+    public (PodPhase Phase, int? Code, string? Reason)? ReadEnd()
+    {
+        if (File.Exists(Failure))
+        {
+            return (PodPhase.Failed, null, File.ReadAllText(Failure).Trim());
+        }
+
+        return File.Exists(Exit) && int.TryParse(File.ReadAllText(Exit).Trim(), out var code) ? (PodPhase.Exited, code, null) : null;
+    }
+}
