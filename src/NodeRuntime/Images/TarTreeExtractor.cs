@@ -73,7 +73,7 @@ public sealed class TarTreeExtractor(string archiveName, long maxBytes)
         }
     }
 
-    private static IReader OpenReader(Stream archive)
+    private IReader OpenReader(Stream archive)
     {
         try
         {
@@ -81,7 +81,7 @@ public sealed class TarTreeExtractor(string archiveName, long maxBytes)
         }
         catch (Exception ex) when (ex is InvalidOperationException or InvalidFormatException or ArchiveException)
         {
-            throw new ImageImportException($"not a tar archive (plain, gzip, bzip2 or xz): {ex.Message}", ex);
+            throw new ImageImportException($"{archiveName}: not a tar archive (plain, gzip, bzip2 or xz): {ex.Message}", ex);
         }
     }
 

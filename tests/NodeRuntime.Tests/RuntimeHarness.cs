@@ -1,0 +1,80 @@
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace FleetPods.NodeRuntime.Tests;
+
+/// <summary>A PodRuntime on a fresh data directory with the busybox image imported; cleans up its pods.</summary>
+public sealed class RuntimeHarness : IAsyncDisposable
+{
+    private RuntimeHarness(string dataDirectory, PodRuntime runtime, ImageRecord image)
+    {
+        DataDirectory = dataDirectory;
+        Runtime = runtime;
+        Image = image;
+    }
+
+    public string DataDirectory { get; }
+
+    public PodRuntime Runtime { get; private set; }
+
+    public ImageRecord Image { get; }
+
+    public static async Task<RuntimeHarness> Start(BusyboxAci aci)
+    {
+        ArgumentNullException.ThrowIfNull(aci);
+        var data = Directory.CreateTempSubdirectory("fleetpods-runtime-").FullName;
+        var runtime = new PodRuntime(new NodeRuntimeOptions(data), NullLogger<PodRuntime>.Instance);
+        var image = await runtime.Images.ImportAsync(aci.Path);
+        return new RuntimeHarness(data, runtime, image);
+    }
+
+    public static PodLaunchRequest Request(string podId, string digest, params string[] exec) =>
+        new(podId, digest, new PodAppRequest("app", exec.Length == 0 ? null : exec, [], null, null, null));
+
+    public PodLaunchRequest Request(params string[] exec) => Request(NewPodId(), Image.Digest, exec);
+
+    public static string NewPodId() => Guid.NewGuid().ToString();
+
+    /// <summary>Simulates the daemon dying and starting again: a new runtime on the same data directory.</summary>
+    public async Task Restart()
+    {
+        await Runtime.DisposeAsync();
+        Runtime = new PodRuntime(new NodeRuntimeOptions(DataDirectory), NullLogger<PodRuntime>.Instance);
+    }
+
+    /// <summary>The state changes of one pod, read until it has ended.</summary>
+    public async Task<List<PodStateChange>> UntilEnded(string podId, TimeSpan within)
+    {
+        var seen = new List<PodStateChange>();
+        using var timeout = new CancellationTokenSource(within);
+        await foreach (var change in Runtime.StateChanges.ReadAllAsync(timeout.Token))
+        {
+            if (change.PodId == podId)
+            {
+                seen.Add(change);
+                if (change.HasEnded)
+                {
+                    break;
+                }
+            }
+        }
+
+        return seen;
+    }
+
+    public async Task<string> Log(string podId)
+    {
+        var chunk = await Runtime.ReadLogAsync(podId, 0, 1 << 20);
+        return System.Text.Encoding.UTF8.GetString(chunk.Data);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var pod in Directory.GetDirectories(Path.Combine(DataDirectory, "pods")))
+        {
+            await Runtime.RemovePodAsync(Path.GetFileName(pod));
+        }
+
+        await Runtime.DisposeAsync();
+        Directory.Delete(DataDirectory, recursive: true);
+    }
+}
