@@ -31,6 +31,12 @@ public static class CommandRunner
             {
                 return 130;
             }
+            catch (Exception ex)
+            {
+                // Anything else the cluster throws is still one line for a person, not a stack trace.
+                await Console.Error.WriteLineAsync($"fleetpods: the cluster failed the request: {ex.Message.Split('\n')[0]}");
+                return Failure;
+            }
         });
     }
 }

@@ -35,11 +35,7 @@ public static class DaemonHost
         {
             silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: ServiceId, clusterId: ClusterId);
             silo.Configure<SiloOptions>(o => o.SiloName = options.NodeName);
-            silo.AddAdoNetGrainStorage(GrainStorage.Name, storage =>
-            {
-                storage.Invariant = SqliteStateDatabase.Invariant;
-                storage.ConnectionString = SqliteStateDatabase.ConnectionString(options.StateDatabasePath);
-            });
+            silo.AddFleetPodsSqliteStorage(options.StateDatabasePath);
             silo.AddFleetPodsGrains();
         });
 

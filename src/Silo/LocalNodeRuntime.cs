@@ -5,7 +5,10 @@ using Microsoft.Extensions.Logging;
 
 namespace FleetPods.Silo;
 
-/// <summary>Binds the node grain's narrow <see cref="ILocalNode"/> boundary to this machine's NodeRuntime.</summary>
+/// <summary>
+/// Binds the node grain's narrow <see cref="ILocalNode"/> boundary to this machine's NodeRuntime. The runtime's
+/// own exceptions do not cross into the cluster: they become <see cref="FleetPodsException"/> with their message.
+/// </summary>
 public sealed class LocalNodeRuntime(DaemonOptions options, PodRuntime runtime, ILogger<LocalNodeRuntime> logger) : ILocalNode
 {
     public string NodeName => options.NodeName;
@@ -29,7 +32,7 @@ public sealed class LocalNodeRuntime(DaemonOptions options, PodRuntime runtime, 
             {
                 logger.LogDebug("Pod {PodId} did not start: {Reason}", podId, ex.Message);
             }
-            catch (Exception ex)
+            catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 logger.LogError(ex, "Pod {PodId} launch crashed", podId);
             }
@@ -39,16 +42,30 @@ public sealed class LocalNodeRuntime(DaemonOptions options, PodRuntime runtime, 
 
     public async Task<PodStateReport> StopPod(string podId, TimeSpan grace)
     {
-        var final = await runtime.StopPodAsync(podId, grace);
-        return NodeAgent.ToReport(NodeName, final);
+        try
+        {
+            return NodeAgent.ToReport(NodeName, await runtime.StopPodAsync(podId, grace));
+        }
+        catch (PodLaunchException ex)
+        {
+            throw new FleetPodsException(ex.Message);
+        }
     }
 
     public Task RemovePod(string podId, TimeSpan grace) => runtime.RemovePodAsync(podId);
 
     public async Task<PodLog> ReadPodLog(string podId, long offset, int maxBytes)
     {
-        var chunk = await runtime.ReadLogAsync(podId, offset, maxBytes);
-        return new PodLog(offset, chunk.Data, chunk.NextOffset, chunk.Complete);
+        try
+        {
+            var chunk = await runtime.ReadLogAsync(podId, offset, maxBytes);
+            return new PodLog(offset, chunk.Data, chunk.NextOffset, chunk.Complete);
+        }
+        catch (PodLaunchException)
+        {
+            // A pod that never ran on this node has written nothing, and never will.
+            return new PodLog(offset, [], offset, true);
+        }
     }
 
     public async Task<ImageInfo> ImportImage(string path)
@@ -58,7 +75,7 @@ public sealed class LocalNodeRuntime(DaemonOptions options, PodRuntime runtime, 
         {
             image = await runtime.Images.ImportAsync(path);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException or FormatException)
+        catch (Exception ex) when (ex is ImageImportException or IOException or UnauthorizedAccessException)
         {
             throw new FleetPodsException($"cannot import {path} on node {NodeName}: {ex.Message}");
         }

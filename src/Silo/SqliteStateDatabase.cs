@@ -1,4 +1,7 @@
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+using Orleans.Storage;
 
 namespace FleetPods.Silo;
 
@@ -18,6 +21,20 @@ public static class SqliteStateDatabase
         Pooling = true,
         DefaultTimeout = 30,
     }.ToString();
+
+    /// <summary>
+    /// Registers the grain storage every FleetPods grain uses, on this file. Grain state is written with
+    /// Orleans' own version-tolerant serializer (the contracts are [GenerateSerializer] types), not the
+    /// provider's JSON default, which records .NET type names that a later build may not have.
+    /// </summary>
+    public static ISiloBuilder AddFleetPodsSqliteStorage(this ISiloBuilder silo, string path) =>
+        silo.AddAdoNetGrainStorage(Grains.GrainStorage.Name, (OptionsBuilder<AdoNetGrainStorageOptions> storage) =>
+            storage.Configure<Orleans.Serialization.Serializer>((options, serializer) =>
+            {
+                options.Invariant = Invariant;
+                options.ConnectionString = ConnectionString(path);
+                options.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
+            }));
 
     public static void EnsureCreated(string path)
     {

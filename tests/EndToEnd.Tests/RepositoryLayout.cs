@@ -6,7 +6,7 @@ public static class RepositoryLayout
     public static string Root { get; } = FindRoot();
 
     // bin/<Configuration>/<tfm>/ of this project; the daemon and CLI are built with the same configuration.
-    private static readonly string Configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Parent!.Name;
+    private static readonly string Configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
 
     public static string Daemon => Built("src/Silo", "fleetpodsd.dll");
 
