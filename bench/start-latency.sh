@@ -1,6 +1,8 @@
 #!/bin/sh
 # Wall time of `fleetpods run IMAGE -- /bin/true` (warm: image imported, daemon up) beside `runc run`
 # of the same busybox rootfs, in the same run on the same machine. Medians of 20 runs, by hyperfine.
+# Two more rows split the cost: `fleetpods list-machines` (the CLI's start and one cluster round trip,
+# no pod) and `fleetpods-shim` alone (our stage1 launcher on an overlay of the same rootfs, no daemon).
 # Usage (root): bench/start-latency.sh   -> prints a table and writes bench/out/start-latency.{json,md}
 set -eu
 cd "$(dirname "$0")/.."
@@ -37,9 +39,14 @@ mkdir -p "$work/bundle"
 tar -xzf "$work/busybox.aci" -C "$work/bundle"
 (cd "$work/bundle" && runc spec && jq '.process.terminal = false | .process.args = ["/bin/true"] | .root.readonly = false' config.json >config.new && mv config.new config.json)
 
+shim=src/NodeRuntime/bin/Release/net10.0/fleetpods-shim
+rootfs="$work/bundle/rootfs"
 hyperfine --warmup 3 --runs 20 --export-json "$out/start-latency.json" --export-markdown "$out/start-latency.md" \
     -n "fleetpods run" "$cli run example.com/busybox -- /bin/true" \
-    -n "runc run" "runc run --bundle $work/bundle bench-\$(date +%s%N)"
+    -n "runc run" "runc run --bundle $work/bundle bench-\$(date +%s%N)" \
+    -n "fleetpods list-machines" "$cli list-machines" \
+    -n "fleetpods-shim alone" "d=\$(mktemp -d -p $work) && mkdir \$d/upper \$d/work && $shim --pod-dir \$d --hostname bench --lower $rootfs --upper \$d/upper --work \$d/work -- /bin/true"
 
-jq -r '.results[] | "\(.command): median \(.median * 1000 | floor) ms"' "$out/start-latency.json"
-jq -r '(.results[0].median / .results[1].median) as $r | "ratio fleetpods/runc: \($r * 100 | floor / 100)x"' "$out/start-latency.json"
+jq -r '.results[] | "\(.command): median \(.median * 1000 * 10 | floor / 10) ms"' "$out/start-latency.json"
+jq -r '(.results[0].median / .results[1].median) as $r | "ratio fleetpods run / runc run: \($r * 100 | floor / 100)x"' "$out/start-latency.json"
+jq -r '(.results[3].median / .results[1].median) as $r | "ratio fleetpods-shim / runc run: \($r * 100 | floor / 100)x"' "$out/start-latency.json"

@@ -3,6 +3,8 @@ using FleetPods.Grains;
 using FleetPods.NodeRuntime;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.Retry;
 using Runtime = FleetPods.NodeRuntime;
 
 namespace FleetPods.Silo;
@@ -18,6 +20,18 @@ public sealed class NodeAgent(
     ILogger<NodeAgent> logger) : BackgroundService
 {
     private static readonly IReadOnlyList<string> Stage1Flavors = ["ns"];
+
+    // A report may meet a cluster that is still settling (a grain activating, a silo just started): retry it
+    // with back-off rather than lose a pod's exit.
+    private static readonly ResiliencePipeline ReportRetry = new ResiliencePipelineBuilder()
+        .AddRetry(new RetryStrategyOptions
+        {
+            MaxRetryAttempts = 6,
+            BackoffType = DelayBackoffType.Exponential,
+            Delay = TimeSpan.FromMilliseconds(200),
+            ShouldHandle = new PredicateBuilder().Handle<Exception>(ex => ex is not OperationCanceledException),
+        })
+        .Build();
 
     public static PodStateReport ToReport(string nodeName, PodStateChange change)
     {
@@ -81,7 +95,8 @@ public sealed class NodeAgent(
     {
         try
         {
-            await grains.GetGrain<IPodGrain>(change.PodId).ReportState(ToReport(options.NodeName, change));
+            var report = ToReport(options.NodeName, change);
+            await ReportRetry.ExecuteAsync(async _ => await grains.GetGrain<IPodGrain>(change.PodId).ReportState(report));
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
