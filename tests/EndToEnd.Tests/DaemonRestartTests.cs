@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace FleetPods.EndToEnd.Tests;
 
 /// <summary>State survives a SIGKILL of fleetpodsd, and pods outlive it.</summary>
@@ -19,25 +17,6 @@ public sealed class DaemonRestartTests : IClassFixture<BusyboxImage>, IAsyncLife
         Directory.Delete(units, recursive: true);
     }
 
-    private async Task<JsonElement> Pod(string unit) =>
-        (await daemon.CliJson("list-pods")).EnumerateArray().Single(p => p.GetProperty("unitName").GetString() == unit);
-
-    private async Task<JsonElement> WaitForPhase(string unit, string phase, TimeSpan within)
-    {
-        var deadline = DateTime.UtcNow + within;
-        while (true)
-        {
-            var pod = await Pod(unit);
-            if (pod.GetProperty("phase").GetString() == phase)
-            {
-                return pod;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"pod of {unit} never became {phase}: {pod}\n{daemon.Log}");
-            await Task.Delay(200);
-        }
-    }
-
     [Fact]
     public async Task Units_pods_and_images_survive_a_sigkill_and_a_running_pod_keeps_running_then_reports_its_exit()
     {
@@ -50,8 +29,8 @@ public sealed class DaemonRestartTests : IClassFixture<BusyboxImage>, IAsyncLife
         await File.WriteAllTextAsync(idle, "[Pod]\nImage=example.com/busybox\nExec=/bin/true\n");
         Assert.Equal(0, (await daemon.Cli("start", survivor, quick)).ExitCode);
         Assert.Equal(0, (await daemon.Cli("submit", idle)).ExitCode);
-        await WaitForPhase("survivor.pod", "running", TimeSpan.FromSeconds(30));
-        await WaitForPhase("quick.pod", "exited", TimeSpan.FromSeconds(30));
+        await daemon.WaitForPhase("survivor.pod", "running", TimeSpan.FromSeconds(30));
+        await daemon.WaitForPhase("quick.pod", "exited", TimeSpan.FromSeconds(30));
 
         await daemon.Kill();
         var podDirectory = Directory.GetDirectories(Path.Combine(daemon.DataDirectory, "pods"))
@@ -64,9 +43,9 @@ public sealed class DaemonRestartTests : IClassFixture<BusyboxImage>, IAsyncLife
         Assert.Equal(["idle.pod", "quick.pod", "survivor.pod"], unitFiles.Order());
         var images = await daemon.CliJson("image", "list");
         Assert.Equal(BusyboxImage.Name, Assert.Single(images.EnumerateArray()).GetProperty("name").GetString());
-        Assert.Equal(2, (await Pod("quick.pod")).GetProperty("exitCode").GetInt32());
-        Assert.Equal("running", (await Pod("survivor.pod")).GetProperty("phase").GetString());
-        var exited = await WaitForPhase("survivor.pod", "exited", TimeSpan.FromSeconds(40));
+        Assert.Equal(2, (await daemon.PodOf("quick.pod")).GetProperty("exitCode").GetInt32());
+        Assert.Equal("running", (await daemon.PodOf("survivor.pod")).GetProperty("phase").GetString());
+        var exited = await daemon.WaitForPhase("survivor.pod", "exited", TimeSpan.FromSeconds(40));
         Assert.Equal(7, exited.GetProperty("exitCode").GetInt32());
     }
 
@@ -77,13 +56,13 @@ public sealed class DaemonRestartTests : IClassFixture<BusyboxImage>, IAsyncLife
         var unit = Path.Combine(units, "brief.pod");
         await File.WriteAllTextAsync(unit, "[Pod]\nImage=example.com/busybox\nExec=/bin/sh -c \"sleep 2; exit 9\"\n");
         Assert.Equal(0, (await daemon.Cli("start", unit)).ExitCode);
-        await WaitForPhase("brief.pod", "running", TimeSpan.FromSeconds(30));
+        await daemon.WaitForPhase("brief.pod", "running", TimeSpan.FromSeconds(30));
 
         await daemon.Kill();
         await Task.Delay(TimeSpan.FromSeconds(4));
         await daemon.Start();
 
-        var pod = await WaitForPhase("brief.pod", "exited", TimeSpan.FromSeconds(20));
+        var pod = await daemon.WaitForPhase("brief.pod", "exited", TimeSpan.FromSeconds(20));
         Assert.Equal(9, pod.GetProperty("exitCode").GetInt32());
     }
 }

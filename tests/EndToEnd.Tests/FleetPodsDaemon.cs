@@ -66,6 +66,27 @@ public sealed class FleetPodsDaemon : IAsyncDisposable
         return JsonDocument.Parse(result.Stdout).RootElement;
     }
 
+    /// <summary>The pod of <paramref name="unit"/> as list-pods shows it.</summary>
+    public async Task<JsonElement> PodOf(string unit) =>
+        (await CliJson("list-pods")).EnumerateArray().Single(p => p.GetProperty("unitName").GetString() == unit);
+
+    /// <summary>Polls list-pods until the pod of <paramref name="unit"/> is in <paramref name="phase"/>.</summary>
+    public async Task<JsonElement> WaitForPhase(string unit, string phase, TimeSpan within)
+    {
+        var deadline = DateTime.UtcNow + within;
+        while (true)
+        {
+            var pod = await PodOf(unit);
+            if (pod.GetProperty("phase").GetString() == phase)
+            {
+                return pod;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"pod of {unit} never became {phase}: {pod}\n{Log}");
+            await Task.Delay(200);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (process is { HasExited: false })

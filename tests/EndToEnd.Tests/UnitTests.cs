@@ -1,10 +1,9 @@
-using System.Text.Json;
-
 namespace FleetPods.EndToEnd.Tests;
 
 /// <summary>Unit files through the real CLI and daemon: submit, start, list, status, errors.</summary>
 public sealed class UnitTests : IClassFixture<BusyboxImage>, IAsyncLifetime
 {
+    private static readonly TimeSpan Within = TimeSpan.FromSeconds(60);
     private readonly BusyboxImage image;
     private readonly FleetPodsDaemon daemon = new();
     private readonly string units = Directory.CreateTempSubdirectory("fleetpods-units-").FullName;
@@ -30,28 +29,6 @@ public sealed class UnitTests : IClassFixture<BusyboxImage>, IAsyncLifetime
         return path;
     }
 
-    private async Task<JsonElement> PodOf(string unit)
-    {
-        var pods = await daemon.CliJson("list-pods");
-        return pods.EnumerateArray().Single(p => p.GetProperty("unitName").GetString() == unit);
-    }
-
-    private async Task<JsonElement> WaitForPhase(string unit, string phase)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (true)
-        {
-            var pod = await PodOf(unit);
-            if (pod.GetProperty("phase").GetString() == phase)
-            {
-                return pod;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"pod of {unit} never became {phase}: {pod}");
-            await Task.Delay(200);
-        }
-    }
-
     [Fact]
     public async Task A_started_unit_shows_running_then_exited_with_its_code_in_list_pods()
     {
@@ -68,9 +45,9 @@ public sealed class UnitTests : IClassFixture<BusyboxImage>, IAsyncLifetime
         var started = await daemon.Cli("start", file);
 
         Assert.True(started.ExitCode == 0, started.ToString());
-        var running = await WaitForPhase("sleeper.pod", "running");
+        var running = await daemon.WaitForPhase("sleeper.pod", "running", Within);
         Assert.Equal(daemon.NodeName, running.GetProperty("nodeName").GetString());
-        var exited = await WaitForPhase("sleeper.pod", "exited");
+        var exited = await daemon.WaitForPhase("sleeper.pod", "exited", Within);
         Assert.Equal(4, exited.GetProperty("exitCode").GetInt32());
         var table = await daemon.Cli("list-units");
         Assert.Contains("sleeper.pod", table.Stdout, StringComparison.Ordinal);
@@ -113,7 +90,7 @@ public sealed class UnitTests : IClassFixture<BusyboxImage>, IAsyncLifetime
         var started = await daemon.Cli("start", "greet@5");
 
         Assert.True(started.ExitCode == 0, started.ToString());
-        var exited = await WaitForPhase("greet@5.pod", "exited");
+        var exited = await daemon.WaitForPhase("greet@5.pod", "exited", Within);
         Assert.Equal(5, exited.GetProperty("exitCode").GetInt32());
     }
 
