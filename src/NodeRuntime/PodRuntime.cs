@@ -108,7 +108,7 @@ public sealed class PodRuntime : IAsyncDisposable
 
         var pod = new PodDirectory(Path.Combine(podsDirectory, request.PodId));
         var tracked = new TrackedPod(pod);
-        if (!pods.TryAdd(request.PodId, tracked) || Directory.Exists(pod.Root))
+        if (Directory.Exists(pod.Root) || !pods.TryAdd(request.PodId, tracked))
         {
             throw new PodLaunchException($"pod {request.PodId} already exists on this node");
         }

@@ -165,6 +165,8 @@ public sealed class TarTreeExtractor(string archiveName, long maxBytes)
             throw Refuse(relative, "is a hard link to nothing");
         }
 
+        // Checked before the target is looked at: looking would follow a planted symbolic link.
+        EnsureParents(root, target);
         var targetPath = Path.Combine(root, target);
         var info = new FileInfo(targetPath);
         if (info.LinkTarget is not null || !info.Exists)
@@ -172,7 +174,6 @@ public sealed class TarTreeExtractor(string archiveName, long maxBytes)
             throw Refuse(relative, $"is a hard link to '{linkTarget}', which is not a regular file earlier in the archive");
         }
 
-        EnsureParents(root, target);
         Check(HardLink(targetPath, path), relative, "link");
     }
 

@@ -79,7 +79,15 @@ public sealed class PodGrain(
 
         if (Pod.NodeName is { } node)
         {
-            await GrainFactory.GetGrain<INodeGrain>(node).RemovePod(Id, grace);
+            try
+            {
+                await GrainFactory.GetGrain<INodeGrain>(node).RemovePod(Id, grace);
+            }
+            catch (Exception ex) when (ex is FleetPodsException or SiloUnavailableException or TimeoutException)
+            {
+                // A node that left the cluster cannot be asked; its pod is forgotten here all the same.
+                logger.LogWarning("Pod {PodId} forgotten without cleaning node {Node}: {Reason}", Id, node, ex.Message);
+            }
         }
 
         await GrainFactory.GetGrain<IRegistryGrain>(RegistryKind.Pods).Remove(Id);
