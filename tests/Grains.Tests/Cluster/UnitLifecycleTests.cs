@@ -143,7 +143,7 @@ public sealed class UnitLifecycleTests(ClusterFixture fixture)
     public async Task An_instance_starts_from_its_template_with_specifiers_expanded_for_its_node()
     {
         var template = fixture.Client.GetGrain<IUnitGrain>("web@.pod");
-        var submitted = await template.Submit("web@.pod", UnitText(exec: "/bin/echo %n %i %m"));
+        var submitted = await template.Submit("web@.pod", UnitText(exec: "/bin/echo %n %i %m").Replace("a test unit", "instance %i on %m", StringComparison.Ordinal));
         Assert.True(submitted.Succeeded, string.Join("; ", submitted.Errors));
 
         var started = await fixture.Client.GetGrain<IUnitGrain>("web@7.pod").Start();
@@ -152,6 +152,8 @@ public sealed class UnitLifecycleTests(ClusterFixture fixture)
         var spec = fixture.Node(node).Launched[started.Pod.Id];
         Assert.Equal(["/bin/echo", "web@7.pod", "7", node], spec.Exec);
         Assert.Equal("web@7.pod", spec.UnitName);
+        Assert.Equal("instance 7 on " + node, started.Description);
+        Assert.Equal("instance %i on %m", (await template.GetStatus())!.Description);
     }
 
     [Fact]

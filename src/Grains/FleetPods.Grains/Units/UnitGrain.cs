@@ -210,8 +210,29 @@ public sealed class UnitGrain(
         }
     }
 
-    private async Task<UnitStatus> Describe() =>
-        new(Name, Unit.Unit?.Description, Unit.IsTemplate, Unit.DesiredState, await CurrentPod(), Unit.SubmittedAt);
+    private async Task<UnitStatus> Describe()
+    {
+        var pod = await CurrentPod();
+        return new(Name, Description(pod?.NodeName), Unit.IsTemplate, Unit.DesiredState, pod, Unit.SubmittedAt);
+    }
+
+    // A template's description is shown as written; an instance's with its specifiers expanded, %m only once placed.
+    private string? Description(string? nodeName)
+    {
+        if (Unit.Unit is not { Description: { } description } unit || Unit.IsTemplate)
+        {
+            return Unit.Unit?.Description;
+        }
+
+        try
+        {
+            return UnitSpecifiers.Expand(unit, new SpecifierContext(Name, nodeName)).Description;
+        }
+        catch (ArgumentException)
+        {
+            return description;
+        }
+    }
 
     private SubmitResult Refuse(string fileName, string message) =>
         new(Name, [new UnitFileError(fileName, 0, "", message)]);
