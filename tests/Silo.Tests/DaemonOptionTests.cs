@@ -1,0 +1,33 @@
+namespace FleetPods.Silo.Tests;
+
+public sealed class DaemonOptionTests
+{
+    [Fact]
+    public void Metadata_is_read_as_fleet_took_it()
+    {
+        var metadata = MetadataOption.Parse(" region=us-east , disk=ssd,empty=");
+
+        Assert.Equal(new Dictionary<string, string> { ["region"] = "us-east", ["disk"] = "ssd", ["empty"] = "" }, metadata);
+        Assert.Empty(MetadataOption.Parse(null));
+    }
+
+    [Theory]
+    [InlineData("disk", "'disk' is not key=value")]
+    [InlineData("=ssd", "'=ssd' is not key=value")]
+    [InlineData("disk=ssd,disk=hdd", "key 'disk' is given twice")]
+    public void Bad_metadata_names_the_pair(string text, string message)
+    {
+        var error = Assert.Throws<FormatException>(() => MetadataOption.Parse(text));
+
+        Assert.Equal("--metadata: " + message, error.Message);
+    }
+
+    [Theory]
+    [InlineData("node-1", true)]
+    [InlineData("a.b_c", true)]
+    [InlineData("", false)]
+    [InlineData("-leading", false)]
+    [InlineData("has space", false)]
+    [InlineData("slash/y", false)]
+    public void Node_names_are_what_a_host_name_may_hold(string name, bool valid) => Assert.Equal(valid, NodeNames.IsValid(name));
+}
