@@ -48,6 +48,9 @@ public sealed class PodRuntime : IAsyncDisposable
     /// <summary>Every phase change of every pod on this node, in order per pod.</summary>
     public ChannelReader<PodStateChange> StateChanges => changes.Reader;
 
+    /// <summary>True when this runtime launched or recovered the pod (running or ended).</summary>
+    public bool Knows(string podId) => pods.ContainsKey(podId);
+
     /// <summary>
     /// Finds the pods an earlier process launched on this data directory and returns each one's real state
     /// now; running ones are watched again, and their ends arrive on <see cref="StateChanges"/>.

@@ -62,7 +62,7 @@ public sealed class NodeAgent(
             await Report(change);
         }
 
-        await FailPodsLostMeanwhile(node, recovered.Select(c => c.PodId).ToHashSet(StringComparer.Ordinal));
+        await FailPodsLostMeanwhile(node);
         logger.LogInformation("Node {Node} ready: {Recovered} pods recovered", options.NodeName, recovered.Count);
 
         await foreach (var change in runtime.StateChanges.ReadAllAsync(stoppingToken))
@@ -73,11 +73,11 @@ public sealed class NodeAgent(
 
     // A pod the cluster believes is preparing or running here, but that the runtime does not know
     // after a restart, is gone (its tree was removed, or the machine rebooted): say so rather than wait forever.
-    private async Task FailPodsLostMeanwhile(INodeGrain node, HashSet<string> known)
+    private async Task FailPodsLostMeanwhile(INodeGrain node)
     {
         foreach (var podId in await node.ListPods())
         {
-            if (known.Contains(podId))
+            if (runtime.Knows(podId))
             {
                 continue;
             }

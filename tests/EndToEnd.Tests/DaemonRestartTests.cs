@@ -65,4 +65,25 @@ public sealed class DaemonRestartTests : IClassFixture<BusyboxImage>, IAsyncLife
         var pod = await daemon.WaitForPhase("brief.pod", "exited", TimeSpan.FromSeconds(20));
         Assert.Equal(9, pod.GetProperty("exitCode").GetInt32());
     }
+
+    [Fact]
+    public async Task A_pod_whose_tree_vanished_while_the_daemon_was_down_is_reported_lost()
+    {
+        Assert.Equal(0, (await daemon.Cli("image", "import", image.Path)).ExitCode);
+        var unit = Path.Combine(units, "vanished.pod");
+        await File.WriteAllTextAsync(unit, "[Pod]\nImage=example.com/busybox\nExec=/bin/sleep 600\n");
+        Assert.Equal(0, (await daemon.Cli("start", unit)).ExitCode);
+        var running = await daemon.WaitForPhase("vanished.pod", "running", TimeSpan.FromSeconds(30));
+        var podDirectory = Path.Combine(daemon.DataDirectory, "pods", running.GetProperty("id").GetString()!);
+        var shim = File.ReadAllText(Path.Combine(podDirectory, "pid")).Split(' ')[0];
+
+        await daemon.Kill();
+        await Processes.Run("kill", ["-KILL", shim], TimeSpan.FromSeconds(10));
+        await Task.Delay(500);
+        Directory.Delete(podDirectory, recursive: true);
+        await daemon.Start();
+
+        var lost = await daemon.WaitForPhase("vanished.pod", "failed", TimeSpan.FromSeconds(20));
+        Assert.StartsWith("lost: not found on node", lost.GetProperty("reason").GetString(), StringComparison.Ordinal);
+    }
 }
