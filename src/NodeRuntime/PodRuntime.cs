@@ -78,6 +78,7 @@ public sealed class PodRuntime : IAsyncDisposable
             else if (pod.ReadPids() is { } pids && IsSupervisorOf(pids.Shim, pod))
             {
                 tracked.AppPid = pids.App;
+                tracked.Launched.TrySetResult();
                 found.Add(new PodStateChange(id, PodPhase.Running, null, null, now));
                 if (!watcher.Watch(pids.Shim, () => OnSupervisorExit(id)))
                 {
@@ -99,7 +100,10 @@ public sealed class PodRuntime : IAsyncDisposable
         return Task.FromResult<IReadOnlyList<PodStateChange>>(found);
     }
 
-    /// <summary>Renders the pod's rootfs and launches it; emits Preparing, then Running or Failed.</summary>
+    /// <summary>
+    /// Renders the pod's rootfs and launches it; emits Preparing, then Running or Failed. The pod is known to
+    /// this runtime (<see cref="Knows"/>, <see cref="StopPodAsync"/>) from the moment the returned task exists.
+    /// </summary>
     /// <exception cref="PodLaunchException">The pod could not start; Failed with the same reason was emitted.</exception>
     public async Task StartPodAsync(PodLaunchRequest request, CancellationToken cancellationToken = default)
     {
@@ -129,6 +133,7 @@ public sealed class PodRuntime : IAsyncDisposable
             }
 
             tracked.AppPid = pids.Value.App;
+            tracked.Launched.TrySetResult();
             Emit(new PodStateChange(request.PodId, PodPhase.Running, null, null, DateTimeOffset.UtcNow));
             if (!watcher.Watch(pids.Value.Shim, () => OnSupervisorExit(request.PodId)))
             {
@@ -156,11 +161,14 @@ public sealed class PodRuntime : IAsyncDisposable
             return await tracked.Ended.Task;
         }
 
-        if (tracked.AppPid is not { } app)
+        // A stop that overtakes the launch waits for it: the pod must not start after it was stopped.
+        await Task.WhenAny(tracked.Launched.Task, tracked.Ended.Task).WaitAsync(KillWait, cancellationToken);
+        if (tracked.Ended.Task.IsCompleted)
         {
-            throw new PodLaunchException($"pod {podId} is still preparing; stop it once it runs");
+            return await tracked.Ended.Task;
         }
 
+        var app = tracked.AppPid!.Value;
         Signal(app, LibC.SIGTERM);
         try
         {
@@ -200,7 +208,7 @@ public sealed class PodRuntime : IAsyncDisposable
             return;
         }
 
-        if (!tracked.Ended.Task.IsCompleted && tracked.AppPid is not null)
+        if (!tracked.Ended.Task.IsCompleted)
         {
             await StopPodAsync(podId, TimeSpan.Zero, cancellationToken);
         }
@@ -320,6 +328,8 @@ public sealed class PodRuntime : IAsyncDisposable
         public PodDirectory Directory { get; } = directory;
 
         public TaskCompletionSource<PodStateChange> Ended { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource Launched { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public int? AppPid { get; set; }
     }

@@ -13,7 +13,7 @@ public sealed class LocalNodeRuntime(DaemonOptions options, PodRuntime runtime, 
 {
     public string NodeName => options.NodeName;
 
-    public Task RunPod(string podId, PodSpec spec)
+    public async Task RunPod(string podId, PodSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
         var image = runtime.Images.Find(spec.Image)
@@ -21,12 +21,16 @@ public sealed class LocalNodeRuntime(DaemonOptions options, PodRuntime runtime, 
         var request = PodLaunchRequests.From(podId, image.Digest, spec);
 
         // The launch outlives this grain call: preparing a rootfs may take long, and its outcome
-        // reaches the pod grain as state reports through the node agent.
+        // reaches the pod grain as state reports through the node agent. It runs off the grain's scheduler;
+        // the call returns once the runtime knows the pod, so a stop that follows at once finds it.
+        var known = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _ = Task.Run(async () =>
         {
             try
             {
-                await runtime.StartPodAsync(request);
+                var launch = runtime.StartPodAsync(request);
+                known.SetResult();
+                await launch;
             }
             catch (PodLaunchException ex)
             {
@@ -37,7 +41,7 @@ public sealed class LocalNodeRuntime(DaemonOptions options, PodRuntime runtime, 
                 logger.LogError(ex, "Pod {PodId} launch crashed", podId);
             }
         });
-        return Task.CompletedTask;
+        await known.Task;
     }
 
     public async Task<PodStateReport> StopPod(string podId, TimeSpan grace)

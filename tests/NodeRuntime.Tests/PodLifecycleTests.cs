@@ -133,6 +133,19 @@ public sealed class PodLifecycleTests(BusyboxAci aci) : IClassFixture<BusyboxAci
     }
 
     [Fact]
+    public async Task A_stop_that_overtakes_the_launch_waits_for_it_and_the_pod_does_not_stay_running()
+    {
+        await using var node = await RuntimeHarness.Start(aci);
+        var request = node.Request("/bin/sleep", "1000") with { Overlay = false };
+
+        var launch = node.Runtime.StartPodAsync(request);
+        var end = await node.Runtime.StopPodAsync(request.PodId, TimeSpan.FromMilliseconds(200));
+        await launch;
+
+        Assert.Equal((PodPhase.Exited, 137), (end.Phase, end.ExitCode));
+    }
+
+    [Fact]
     public async Task An_app_that_handles_sigterm_ends_within_the_grace_period_with_its_own_code()
     {
         await using var node = await RuntimeHarness.Start(aci);

@@ -59,7 +59,8 @@ public sealed class PodGrain(
             return Describe();
         }
 
-        if (Pod.NodeName is null || Pod.Phase == PodPhase.Pending)
+        // Only a pod never sent to its node can end here; one that was, is stopped there, even mid-launch.
+        if (Pod.NodeName is null || (Pod.Phase == PodPhase.Pending && !Pod.StartRequested))
         {
             await Apply(new PodStateReport(Pod.NodeName ?? "", PodPhase.Failed, null, "stopped before it ran", time.GetUtcNow()));
             return Describe();
