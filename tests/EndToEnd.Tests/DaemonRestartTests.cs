@@ -22,7 +22,7 @@ public sealed class DaemonRestartTests : IClassFixture<BusyboxImage>, IAsyncLife
     {
         Assert.Equal(0, (await daemon.Cli("image", "import", image.Path)).ExitCode);
         var survivor = Path.Combine(units, "survivor.pod");
-        await File.WriteAllTextAsync(survivor, "[Pod]\nImage=example.com/busybox\nExec=/bin/sh -c \"sleep 12; exit 7\"\n");
+        await File.WriteAllTextAsync(survivor, "[Pod]\nImage=example.com/busybox\nExec=/bin/sh -c \"sleep 25; exit 7\"\n");
         var quick = Path.Combine(units, "quick.pod");
         await File.WriteAllTextAsync(quick, "[Pod]\nImage=example.com/busybox\nExec=/bin/sh -c \"exit 2\"\n");
         var idle = Path.Combine(units, "idle.pod");
@@ -34,7 +34,7 @@ public sealed class DaemonRestartTests : IClassFixture<BusyboxImage>, IAsyncLife
 
         await daemon.Kill();
         var podDirectory = Directory.GetDirectories(Path.Combine(daemon.DataDirectory, "pods"))
-            .Single(d => File.Exists(Path.Combine(d, "pid")) && !File.Exists(Path.Combine(d, "exit")) && File.ReadAllText(Path.Combine(d, "pod.json")).Contains("sleep 12", StringComparison.Ordinal));
+            .Single(d => File.Exists(Path.Combine(d, "pid")) && !File.Exists(Path.Combine(d, "exit")) && File.ReadAllText(Path.Combine(d, "pod.json")).Contains("sleep 25", StringComparison.Ordinal));
         var appPid = int.Parse(File.ReadAllText(Path.Combine(podDirectory, "pid")).Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
         Assert.True(Directory.Exists($"/proc/{appPid}"), "the pod died with its daemon");
         await daemon.Start();
@@ -45,7 +45,7 @@ public sealed class DaemonRestartTests : IClassFixture<BusyboxImage>, IAsyncLife
         Assert.Equal(BusyboxImage.Name, Assert.Single(images.EnumerateArray()).GetProperty("name").GetString());
         Assert.Equal(2, (await daemon.PodOf("quick.pod")).GetProperty("exitCode").GetInt32());
         Assert.Equal("running", (await daemon.PodOf("survivor.pod")).GetProperty("phase").GetString());
-        var exited = await daemon.WaitForPhase("survivor.pod", "exited", TimeSpan.FromSeconds(40));
+        var exited = await daemon.WaitForPhase("survivor.pod", "exited", TimeSpan.FromSeconds(60));
         Assert.Equal(7, exited.GetProperty("exitCode").GetInt32());
     }
 
@@ -54,12 +54,12 @@ public sealed class DaemonRestartTests : IClassFixture<BusyboxImage>, IAsyncLife
     {
         Assert.Equal(0, (await daemon.Cli("image", "import", image.Path)).ExitCode);
         var unit = Path.Combine(units, "brief.pod");
-        await File.WriteAllTextAsync(unit, "[Pod]\nImage=example.com/busybox\nExec=/bin/sh -c \"sleep 2; exit 9\"\n");
+        await File.WriteAllTextAsync(unit, "[Pod]\nImage=example.com/busybox\nExec=/bin/sh -c \"sleep 6; exit 9\"\n");
         Assert.Equal(0, (await daemon.Cli("start", unit)).ExitCode);
         await daemon.WaitForPhase("brief.pod", "running", TimeSpan.FromSeconds(30));
 
         await daemon.Kill();
-        await Task.Delay(TimeSpan.FromSeconds(4));
+        await Task.Delay(TimeSpan.FromSeconds(8));
         await daemon.Start();
 
         var pod = await daemon.WaitForPhase("brief.pod", "exited", TimeSpan.FromSeconds(20));

@@ -38,7 +38,7 @@ public sealed class UnitTests : IClassFixture<BusyboxImage>, IAsyncLifetime
 
             [Pod]
             Image=example.com/busybox
-            Exec=/bin/sh -c "sleep 3; exit 4"
+            Exec=/bin/sh -c "sleep 8; exit 4"
             Memory=64M
             """);
 
