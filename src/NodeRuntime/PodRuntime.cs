@@ -127,8 +127,13 @@ public sealed class PodRuntime : IAsyncDisposable
             var pids = await launcher.Launch(pod, plan, cancellationToken);
             if (pids is null || File.Exists(pod.Failure))
             {
-                OnSupervisorExit(request.PodId);
-                var end = await tracked.Ended.Task;
+                // The pod ends once its supervisor is gone, not before: until then it still writes its records.
+                if (pids is null || !watcher.Watch(pids.Value.Shim, () => OnSupervisorExit(request.PodId)))
+                {
+                    OnSupervisorExit(request.PodId);
+                }
+
+                var end = await tracked.Ended.Task.WaitAsync(KillWait, cancellationToken);
                 throw new PodLaunchException(end.Reason ?? "the pod ended before it ran");
             }
 
