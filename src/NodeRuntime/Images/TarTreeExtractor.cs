@@ -19,9 +19,6 @@ public sealed class TarTreeExtractor(string archiveName, long maxBytes)
 
     private long written;
 
-    /// <summary>Entries skipped because an image may not carry them (device nodes, fifos).</summary>
-    public int Skipped { get; private set; }
-
     public void Extract(Stream archive, string root)
     {
         ArgumentNullException.ThrowIfNull(archive);
@@ -60,7 +57,6 @@ public sealed class TarTreeExtractor(string archiveName, long maxBytes)
                     WriteHardLink(root, path, relative, entry.LinkTarget ?? "");
                     break;
                 case TarEntryKind.Device or TarEntryKind.Fifo:
-                    Skipped++;
                     continue;
                 default:
                     throw Refuse(relative, "is of a tar entry type images may not use");
