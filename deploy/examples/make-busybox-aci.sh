@@ -16,7 +16,8 @@ for applet in $("$busybox" --list); do
     [ "$applet" = busybox ] || ln -s busybox "$work/rootfs/bin/$applet"
 done
 printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' >"$work/rootfs/etc/passwd"
-printf 'root:x:0:\nnogroup:x:65534:\n' >"$work/rootfs/etc/group"
+# nobody is also a member of users, so a pod run as nobody has a supplementary group to show.
+printf 'root:x:0:\nusers:x:100:nobody\nnogroup:x:65534:\n' >"$work/rootfs/etc/group"
 cat >"$work/manifest" <<JSON
 {
   "acKind": "ImageManifest",

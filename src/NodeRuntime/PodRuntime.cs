@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Text.Json;
 using System.Threading.Channels;
-using FleetPods.NodeRuntime.Images;
 using FleetPods.NodeRuntime.Pods;
 using Microsoft.Extensions.Logging;
 using Tmds.Linux;
@@ -16,7 +14,6 @@ namespace FleetPods.NodeRuntime;
 /// </summary>
 public sealed class PodRuntime : IAsyncDisposable
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private static readonly TimeSpan KillWait = TimeSpan.FromSeconds(30);
 
     private readonly string podsDirectory;
@@ -51,6 +48,14 @@ public sealed class PodRuntime : IAsyncDisposable
     /// <summary>True when this runtime launched or recovered the pod (running or ended).</summary>
     public bool Knows(string podId) => pods.ContainsKey(podId);
 
+    /// <summary>CPU millicores (the CPUs, or the cgroup's quota if tighter) and memory (MemTotal) of this machine.</summary>
+    public NodeResources ReadCapacity()
+    {
+        var capacity = NodeCapacity.Read();
+        logger.LogDebug("Node capacity: {CpuMillis} millicores, {MemoryBytes} bytes of memory", capacity.CpuMillis, capacity.MemoryBytes);
+        return capacity;
+    }
+
     /// <summary>
     /// Finds the pods an earlier process launched on this data directory and returns each one's real state
     /// now; running ones are watched again, and their ends arrive on <see cref="StateChanges"/>.
@@ -60,39 +65,11 @@ public sealed class PodRuntime : IAsyncDisposable
         var found = new List<PodStateChange>();
         foreach (var root in Directory.GetDirectories(podsDirectory))
         {
+            cancellationToken.ThrowIfCancellationRequested();
             var id = Path.GetFileName(root);
-            if (!PodDirectory.IsValidId(id) || pods.ContainsKey(id))
+            if (PodDirectory.IsValidId(id) && !pods.ContainsKey(id))
             {
-                continue;
-            }
-
-            var pod = new PodDirectory(root);
-            var tracked = pods.GetOrAdd(id, _ => new TrackedPod(pod));
-            var now = DateTimeOffset.UtcNow;
-            if (pod.ReadEnd() is { } end)
-            {
-                var change = new PodStateChange(id, end.Phase, end.Code, end.Reason, now);
-                tracked.Ended.TrySetResult(change);
-                found.Add(change);
-            }
-            else if (pod.ReadPids() is { } pids && IsSupervisorOf(pids.Shim, pod))
-            {
-                tracked.AppPid = pids.App;
-                tracked.Launched.TrySetResult();
-                found.Add(new PodStateChange(id, PodPhase.Running, null, null, now));
-                if (!watcher.Watch(pids.Shim, () => OnSupervisorExit(id)))
-                {
-                    OnSupervisorExit(id);
-                }
-            }
-            else
-            {
-                var reason = pod.ReadPids() is null
-                    ? "lost: the daemon stopped before the pod started"
-                    : "lost: the pod supervisor is gone without recording an exit code";
-                var change = new PodStateChange(id, PodPhase.Failed, null, reason, now);
-                tracked.Ended.TrySetResult(change);
-                found.Add(change);
+                found.Add(Recover(id, new PodDirectory(root)));
             }
         }
 
@@ -103,6 +80,7 @@ public sealed class PodRuntime : IAsyncDisposable
     /// <summary>
     /// Renders the pod's rootfs and launches it; emits Preparing, then Running or Failed. The pod is known to
     /// this runtime (<see cref="Knows"/>, <see cref="StopPodAsync"/>) from the moment the returned task exists.
+    /// Cancellation is honoured until the pod's supervisor starts; after that the launch is decided within moments.
     /// </summary>
     /// <exception cref="PodLaunchException">The pod could not start; Failed with the same reason was emitted.</exception>
     public async Task StartPodAsync(PodLaunchRequest request, CancellationToken cancellationToken = default)
@@ -110,7 +88,7 @@ public sealed class PodRuntime : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(request);
         if (!PodDirectory.IsValidId(request.PodId))
         {
-            throw new PodLaunchException($"pod id '{request.PodId}' is not of [a-z0-9-]");
+            throw new PodLaunchException($"pod id '{request.PodId}' is not 1 to 64 characters of [a-z0-9-]");
         }
 
         var pod = new PodDirectory(Path.Combine(podsDirectory, request.PodId));
@@ -124,40 +102,43 @@ public sealed class PodRuntime : IAsyncDisposable
         try
         {
             var plan = await Prepare(request, pod, cancellationToken);
-            var pids = await launcher.Launch(pod, plan, cancellationToken);
-            if (pids is null || File.Exists(pod.Failure))
+            var processes = await launcher.Launch(pod, plan);
+            if (processes is null || File.Exists(pod.Failure))
             {
                 // The pod ends once its supervisor is gone, not before: until then it still writes its records.
-                if (pids is null || !watcher.Watch(pids.Value.Shim, () => OnSupervisorExit(request.PodId)))
+                if (processes is null || !watcher.Watch(processes.Shim, () => OnSupervisorExit(request.PodId)))
                 {
                     OnSupervisorExit(request.PodId);
                 }
 
-                var end = await tracked.Ended.Task.WaitAsync(KillWait, cancellationToken);
+                var end = await tracked.Ended.Task.WaitAsync(KillWait, CancellationToken.None);
                 throw new PodLaunchException(end.Reason ?? "the pod ended before it ran");
             }
 
-            tracked.AppPid = pids.Value.App;
+            tracked.Processes = processes;
             tracked.Launched.TrySetResult();
             Emit(new PodStateChange(request.PodId, PodPhase.Running, null, null, DateTimeOffset.UtcNow));
-            if (!watcher.Watch(pids.Value.Shim, () => OnSupervisorExit(request.PodId)))
+            if (!watcher.Watch(processes.Shim, () => OnSupervisorExit(request.PodId)))
             {
                 OnSupervisorExit(request.PodId);
             }
         }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            Fail(tracked, "the launch was cancelled before the pod started");
+            throw;
+        }
         catch (Exception ex) when (ex is PodLaunchException or IOException or UnauthorizedAccessException)
         {
-            var failed = new PodStateChange(request.PodId, PodPhase.Failed, null, ex.Message, DateTimeOffset.UtcNow);
-            if (tracked.Ended.TrySetResult(failed))
-            {
-                Emit(failed);
-            }
-
+            Fail(tracked, ex.Message);
             throw ex as PodLaunchException ?? new PodLaunchException(ex.Message, ex);
         }
     }
 
-    /// <summary>SIGTERM to the app, SIGKILL after <paramref name="grace"/>; returns the pod's end.</summary>
+    /// <summary>
+    /// SIGTERM to the app, SIGKILL after <paramref name="grace"/>; returns the pod's end once it has ended. A pod that
+    /// already ended returns its end at once; a stop that overtakes the launch waits for it first.
+    /// </summary>
     public async Task<PodStateChange> StopPodAsync(string podId, TimeSpan grace, CancellationToken cancellationToken = default)
     {
         var tracked = Tracked(podId);
@@ -166,22 +147,22 @@ public sealed class PodRuntime : IAsyncDisposable
             return await tracked.Ended.Task;
         }
 
-        // A stop that overtakes the launch waits for it: the pod must not start after it was stopped.
         await Task.WhenAny(tracked.Launched.Task, tracked.Ended.Task).WaitAsync(KillWait, cancellationToken);
         if (tracked.Ended.Task.IsCompleted)
         {
             return await tracked.Ended.Task;
         }
 
-        var app = tracked.AppPid!.Value;
-        Signal(app, LibC.SIGTERM);
+        // The app is pid 1 of its namespace: a SIGTERM it has no handler for is ignored, so SIGKILL ends it.
+        var processes = tracked.Processes!;
+        processes.SignalApp(LibC.SIGTERM);
         try
         {
             return await tracked.Ended.Task.WaitAsync(grace, cancellationToken);
         }
         catch (TimeoutException)
         {
-            Signal(app, LibC.SIGKILL);
+            processes.SignalApp(LibC.SIGKILL);
             return await tracked.Ended.Task.WaitAsync(KillWait, cancellationToken);
         }
     }
@@ -191,6 +172,7 @@ public sealed class PodRuntime : IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfNegative(offset);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxBytes);
         var tracked = Tracked(podId);
+        // Read before the log: once ended, everything the pod wrote is in the file.
         var ended = tracked.Ended.Task.IsCompleted;
         if (!File.Exists(tracked.Directory.Log))
         {
@@ -205,10 +187,14 @@ public sealed class PodRuntime : IAsyncDisposable
         return new PodLogChunk(buffer[..read], next, ended && next >= log.Length);
     }
 
-    /// <summary>Kills the pod if it runs and deletes its directory. A pod this node never ran is a no-op.</summary>
+    /// <summary>
+    /// Kills the pod if it runs and deletes its directory. Nothing is
+    /// mounted on the host for a pod (its mounts live in its own mount namespace and go with it), so none to undo.
+    /// A pod this node does not have is a no-op.
+    /// </summary>
     public async Task RemovePodAsync(string podId, CancellationToken cancellationToken = default)
     {
-        if (!PodDirectory.IsValidId(podId) || !pods.TryGetValue(podId, out var tracked))
+        if (Find(podId) is not { } tracked)
         {
             return;
         }
@@ -233,6 +219,58 @@ public sealed class PodRuntime : IAsyncDisposable
         return ValueTask.CompletedTask;
     }
 
+    // The supervisor is checked before the end is read: it records the end before it exits, so a supervisor found
+    // gone with no end recorded is really lost, not just finishing.
+    private PodStateChange Recover(string id, PodDirectory pod)
+    {
+        var tracked = pods.GetOrAdd(id, _ => new TrackedPod(pod));
+        var processes = pod.ReadProcesses();
+        var alive = processes?.IsSupervisorOf(pod) == true;
+        var now = DateTimeOffset.UtcNow;
+        PodStateChange state;
+        if (pod.ReadEnd() is { } end)
+        {
+            state = new PodStateChange(id, end.Phase, end.Code, end.Reason, now);
+        }
+        else if (alive)
+        {
+            tracked.Processes = processes;
+            tracked.Launched.TrySetResult();
+            var running = new PodStateChange(id, PodPhase.Running, null, null, now);
+            LogRecovered(pod, running);
+            if (!watcher.Watch(processes!.Shim, () => OnSupervisorExit(id)))
+            {
+                OnSupervisorExit(id);
+            }
+
+            return running;
+        }
+        else
+        {
+            var reason = processes is null
+                ? "supervisor lost: the daemon stopped before the pod's supervisor recorded it"
+                : "supervisor lost: it exited without recording an exit code";
+            state = new PodStateChange(id, PodPhase.Failed, null, reason, now);
+        }
+
+        tracked.Ended.TrySetResult(state);
+        LogRecovered(pod, state);
+        return state;
+    }
+
+    private void LogRecovered(PodDirectory pod, PodStateChange state)
+    {
+        var record = pod.ReadRecord();
+        logger.LogInformation(
+            "Found pod {PodId} of image {Image} running {Exec}: {Phase} {ExitCode} {Reason}",
+            state.PodId,
+            record?.Request.ImageDigest ?? "(no pod.json)",
+            record is null ? "" : string.Join(' ', record.Exec),
+            state.Phase,
+            state.ExitCode,
+            state.Reason);
+    }
+
     private async Task<PodLaunchPlan> Prepare(PodLaunchRequest request, PodDirectory pod, CancellationToken cancellationToken)
     {
         var unsupported = request switch
@@ -252,15 +290,18 @@ public sealed class PodRuntime : IAsyncDisposable
             ?? throw new PodLaunchException($"image {request.ImageDigest} is not in this node's store");
         var plan = PodLaunchPlan.Resolve(request, image, Images.RootfsOf(image.Digest));
         Directory.CreateDirectory(pod.Root);
-        Directory.CreateDirectory(pod.Upper);
-        Directory.CreateDirectory(pod.Work);
-        if (!request.Overlay)
+        if (request.Overlay)
+        {
+            Directory.CreateDirectory(pod.Upper);
+            Directory.CreateDirectory(pod.Work);
+        }
+        else
         {
             await CopyTree(Images.RootfsOf(image.Digest), pod.Rootfs, cancellationToken);
             plan = plan with { CopiedRootfs = pod.Rootfs };
         }
 
-        await File.WriteAllBytesAsync(pod.Record, JsonSerializer.SerializeToUtf8Bytes(new PodRecord(request, plan.Exec, DateTimeOffset.UtcNow), Json), cancellationToken);
+        await pod.WriteRecord(new PodRecord(request, plan.Exec, DateTimeOffset.UtcNow), cancellationToken);
         return plan;
     }
 
@@ -268,7 +309,8 @@ public sealed class PodRuntime : IAsyncDisposable
     private static async Task CopyTree(string source, string target, CancellationToken cancellationToken)
     {
         var copy = new ProcessStartInfo("cp") { RedirectStandardError = true, ArgumentList = { "-a", "--reflink=auto", "--", source, target } };
-        using var process = Process.Start(copy)!;
+        using var process = Process.Start(copy) ?? throw new PodLaunchException("cp did not start");
+        using var cancel = cancellationToken.Register(() => process.Kill());
         var error = await process.StandardError.ReadToEndAsync(cancellationToken);
         await process.WaitForExitAsync(cancellationToken);
         if (process.ExitCode != 0)
@@ -294,38 +336,53 @@ public sealed class PodRuntime : IAsyncDisposable
         }
     }
 
+    // Recorded in the pod's directory too (unless its supervisor already did), so a restarted daemon reports the same reason.
+    private void Fail(TrackedPod tracked, string reason)
+    {
+        var failed = new PodStateChange(Path.GetFileName(tracked.Directory.Root), PodPhase.Failed, null, reason, DateTimeOffset.UtcNow);
+        if (!tracked.Ended.TrySetResult(failed))
+        {
+            return;
+        }
+
+        if (Directory.Exists(tracked.Directory.Root) && !File.Exists(tracked.Directory.Failure))
+        {
+            File.WriteAllText(tracked.Directory.Failure, reason + "\n");
+        }
+
+        Emit(failed);
+    }
+
     private void Emit(PodStateChange change)
     {
         logger.LogDebug("Pod {PodId} {Phase}", change.PodId, change.Phase);
         changes.Writer.TryWrite(change);
     }
 
-    private TrackedPod Tracked(string podId) =>
-        PodDirectory.IsValidId(podId) && pods.TryGetValue(podId, out var tracked)
-            ? tracked
-            : throw new PodLaunchException($"pod {podId} is not on this node");
+    private TrackedPod Tracked(string podId) => Find(podId) ?? throw new PodLaunchException($"pod {podId} is not on this node");
 
-    private static void Signal(int pid, int signal)
+    // A pod an earlier process left, and nobody has recovered yet, is recovered on first use: stopping or removing
+    // it must reach its processes even if RecoverAsync was never called.
+    private TrackedPod? Find(string podId)
     {
-        if (LibC.kill(pid, signal) != 0 && LibC.errno != LibC.ESRCH)
+        if (!PodDirectory.IsValidId(podId))
         {
-            throw new PodLaunchException($"cannot signal pod process {pid}: errno {LibC.errno}");
+            return null;
         }
-    }
 
-    // /proc/PID/cmdline of our supervisor names its pod directory; a reused pid will not.
-    private static bool IsSupervisorOf(int pid, PodDirectory pod)
-    {
-        try
+        if (pods.TryGetValue(podId, out var tracked))
         {
-            var arguments = File.ReadAllText($"/proc/{pid}/cmdline").Split('\0');
-            var index = Array.IndexOf(arguments, "--pod-dir");
-            return index >= 0 && index + 1 < arguments.Length && arguments[index + 1] == pod.Root;
+            return tracked;
         }
-        catch (IOException)
+
+        var pod = new PodDirectory(Path.Combine(podsDirectory, podId));
+        if (!Directory.Exists(pod.Root))
         {
-            return false;
+            return null;
         }
+
+        Recover(podId, pod);
+        return pods.GetValueOrDefault(podId);
     }
 
     private sealed class TrackedPod(PodDirectory directory)
@@ -336,6 +393,6 @@ public sealed class PodRuntime : IAsyncDisposable
 
         public TaskCompletionSource Launched { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public int? AppPid { get; set; }
+        public PodProcesses? Processes { get; set; }
     }
 }

@@ -87,6 +87,32 @@ public sealed class ImageStoreTests(BusyboxAci aci) : IClassFixture<BusyboxAci>,
     }
 
     [Fact]
+    public async Task An_archive_without_rootfs_is_refused_and_leaves_nothing()
+    {
+        var root = Tree("norootfs");
+
+        await AssertRefused(Tar("norootfs.aci", "-C", root, "manifest"), "no rootfs/");
+    }
+
+    [Fact]
+    public async Task Modes_owners_and_symbolic_links_are_restored()
+    {
+        var root = Tree("modes");
+        var tool = Path.Combine(root, "rootfs", "tool");
+        File.WriteAllText(tool, "#!/bin/sh\n");
+        TestFiles.Run("chmod", "4750", tool);
+        File.CreateSymbolicLink(Path.Combine(root, "rootfs", "alias"), "tool");
+        await using var runtime = NewRuntime();
+
+        var image = await runtime.Images.ImportAsync(Tar("modes.aci", "--owner=1234", "--group=5678", "--numeric-owner", "-C", root, "manifest", "rootfs"));
+
+        var rootfs = runtime.Images.RootfsOf(image.Digest);
+        Assert.Equal("4750 1234 5678", TestFiles.Run("stat", "-c", "%a %u %g", Path.Combine(rootfs, "tool")).Trim());
+        Assert.Equal("tool", new FileInfo(Path.Combine(rootfs, "alias")).LinkTarget);
+        Assert.Equal("1234 5678", TestFiles.Run("stat", "-c", "%u %g", Path.Combine(rootfs, "alias")).Trim());
+    }
+
+    [Fact]
     public async Task A_file_that_is_not_an_archive_is_refused()
     {
         var path = Path.Combine(scratch, "garbage.aci");
@@ -131,32 +157,36 @@ public sealed class ImageStoreTests(BusyboxAci aci) : IClassFixture<BusyboxAci>,
         Assert.Empty(Directory.GetFileSystemEntries(outside));
     }
 
-    [Fact]
-    public async Task A_hard_link_to_a_file_outside_the_tree_is_refused()
+    [Theory]
+    [InlineData("/etc/passwd", "which has an absolute path")]
+    [InlineData("etc/passwd", "which is not a regular file earlier in the archive")]
+    public async Task A_hard_link_to_a_file_outside_the_tree_is_refused_and_the_file_is_untouched(string target, string problem)
     {
         var root = Tree("hardlink");
         File.WriteAllText(Path.Combine(root, "rootfs", "f"), "data");
         TestFiles.Run("ln", Path.Combine(root, "rootfs", "f"), Path.Combine(root, "rootfs", "h"));
+        var before = File.ReadAllText("/etc/passwd");
 
-        // GNU tar strips leading '/' and '../' from link targets, so this is how far out it lets us point.
-        var archive = Tar("hardlink.aci", "-C", root, "--transform", "flags=h;s,^rootfs/f$,etc/passwd,", "manifest", "rootfs/f", "rootfs/h");
+        // -P keeps a leading '/' in the link target, which GNU tar otherwise strips.
+        var archive = Tar("hardlink.aci", "-P", "-C", root, "--transform", $"flags=h;s,^rootfs/f$,{target},", "manifest", "rootfs/f", "rootfs/h");
 
-        await AssertRefused(archive, "hard link to 'etc/passwd'");
+        await AssertRefused(archive, $"entry 'rootfs/h' is a hard link to '{target}', {problem}");
+        Assert.Equal(before, File.ReadAllText("/etc/passwd"));
     }
 
     [Fact]
-    public async Task Device_nodes_are_left_out_of_the_tree()
+    public async Task Device_nodes_and_fifos_are_left_out_of_the_tree()
     {
         var root = Tree("device");
         TestFiles.Run("mknod", Path.Combine(root, "rootfs", "null"), "c", "1", "3");
+        TestFiles.Run("mkfifo", Path.Combine(root, "rootfs", "fifo"));
         File.WriteAllText(Path.Combine(root, "rootfs", "kept"), "kept");
         await using var runtime = NewRuntime();
 
         var image = await runtime.Images.ImportAsync(Tar("device.aci", "-C", root, "manifest", "rootfs"));
 
         var rootfs = runtime.Images.RootfsOf(image.Digest);
-        Assert.False(File.Exists(Path.Combine(rootfs, "null")));
-        Assert.True(File.Exists(Path.Combine(rootfs, "kept")));
+        Assert.Equal(["kept"], Directory.GetFileSystemEntries(rootfs).Select(Path.GetFileName));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace FleetPods.NodeRuntime.Tests;
@@ -59,6 +60,16 @@ public sealed class RuntimeHarness : IAsyncDisposable
         }
 
         return seen;
+    }
+
+    /// <summary>A file of the pod's directory, as the supervisor writes it.</summary>
+    public string PodFile(string podId, string name) => Path.Combine(DataDirectory, "pods", podId, name);
+
+    /// <summary>The host pids of the pod's supervisor and app, from its pid record.</summary>
+    public (int Shim, int App) Processes(string podId)
+    {
+        var pids = File.ReadAllText(PodFile(podId, "pid")).Split(' ', StringSplitOptions.TrimEntries).Select(p => int.Parse(p, CultureInfo.InvariantCulture)).ToArray();
+        return (pids[0], pids[1]);
     }
 
     public async Task<string> Log(string podId)

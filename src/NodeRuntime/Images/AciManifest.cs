@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace FleetPods.NodeRuntime.Images;
 
 /// <summary>The parts of an appc image manifest (the <c>manifest</c> file of an ACI) that a pod uses.</summary>
-public sealed record AciManifest(string Name, IReadOnlyDictionary<string, string> Labels, ImageApp? App)
+internal sealed record AciManifest(string Name, IReadOnlyDictionary<string, string> Labels, ImageApp? App)
 {
     private const int MaxManifestBytes = 1 << 20;
 

@@ -1,7 +1,7 @@
 namespace FleetPods.NodeRuntime.Images;
 
 /// <summary>What a tar entry is: the type flag that decides how (and whether) it is written.</summary>
-public enum TarEntryKind
+internal enum TarEntryKind
 {
     File,
     Directory,

@@ -10,7 +10,7 @@ namespace FleetPods.NodeRuntime.Images;
 /// if a later SharpCompress moves it, the class initializer fails (and with it every import) rather than
 /// mistaking one kind of link for another.
 /// </summary>
-public static class TarEntryKinds
+internal static class TarEntryKinds
 {
     private const BindingFlags Members = BindingFlags.NonPublic | BindingFlags.Public | BindingFlags.Instance;
 

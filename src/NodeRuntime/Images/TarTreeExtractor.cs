@@ -13,7 +13,7 @@ namespace FleetPods.NodeRuntime.Images;
 /// must point at a regular file inside the tree, device nodes and fifos are left out (a pod gets its
 /// /dev from stage1), and the expanded size is capped.
 /// </summary>
-public sealed class TarTreeExtractor(string archiveName, long maxBytes)
+internal sealed class TarTreeExtractor(string archiveName, long maxBytes)
 {
     private const int SymlinkNoFollow = 0x100; // AT_SYMLINK_NOFOLLOW
 
@@ -81,26 +81,17 @@ public sealed class TarTreeExtractor(string archiveName, long maxBytes)
         }
     }
 
-    private string Normalize(string key)
-    {
-        if (key.Contains('\0', StringComparison.Ordinal))
-        {
-            throw Refuse(key, "has a NUL in its path");
-        }
+    private string Normalize(string key) =>
+        PathProblem(key) is { } problem ? throw Refuse(key, problem) : string.Join('/', Components(key));
 
-        if (key.StartsWith('/'))
-        {
-            throw Refuse(key, "has an absolute path");
-        }
+    private static string? PathProblem(string key) =>
+        key.Contains('\0', StringComparison.Ordinal) ? "has a NUL in its path"
+        : key.StartsWith('/') ? "has an absolute path"
+        : Components(key).Contains("..") ? "climbs out with '..'"
+        : null;
 
-        var parts = key.Split('/', StringSplitOptions.RemoveEmptyEntries).Where(p => p != ".").ToList();
-        if (parts.Contains(".."))
-        {
-            throw Refuse(key, "climbs out with '..'");
-        }
-
-        return string.Join('/', parts);
-    }
+    private static IEnumerable<string> Components(string key) =>
+        key.Split('/', StringSplitOptions.RemoveEmptyEntries).Where(p => p != ".");
 
     // Every directory on the way must be a real directory of this tree: an earlier entry may have
     // planted a symbolic link (say rootfs/etc -> /etc) to make a later one write through it.
@@ -155,7 +146,12 @@ public sealed class TarTreeExtractor(string archiveName, long maxBytes)
 
     private void WriteHardLink(string root, string path, string relative, string linkTarget)
     {
-        var target = Normalize(linkTarget);
+        if (PathProblem(linkTarget) is { } problem)
+        {
+            throw Refuse(relative, $"is a hard link to '{linkTarget}', which {problem}");
+        }
+
+        var target = string.Join('/', Components(linkTarget));
         if (target.Length == 0)
         {
             throw Refuse(relative, "is a hard link to nothing");

@@ -4,18 +4,21 @@
  * Why a native process per pod: pods must outlive fleetpodsd (it can be SIGKILLed and restarted,
  * and finds its pods again), and the per-pod host overhead goal is under 1 MB, which a .NET
  * process cannot meet; a static C supervisor can, as containerd's shim and podman's conmon do.
- * Why not in the daemon: creating PID and mount namespaces needs a single-threaded caller, and the
- * .NET runtime is multi-threaded.
+ * Why not in the daemon: creating PID and mount namespaces needs a single-threaded caller (unshare and
+ * setns refuse a multi-threaded one), and fork in a multi-threaded runtime such as .NET's is unsafe.
  *
  * Usage: fleetpods-shim --pod-dir DIR --hostname NAME
  *            (--lower DIR --upper DIR --work DIR | --rootfs DIR)
  *            [--cwd DIR] [--user U] [--group G] [--env K=V]... -- ARGV...
  *
  * It detaches (setsid), clones the pod's first process into new PID, mount, UTS and IPC namespaces,
- * records "<shim pid> <app pid>" in DIR/pid once the app has exec'd (or failed to), waits, and
- * records the app's exit code (or 128+signal)
- * in DIR/exit. A failure before the app's exec is written to DIR/failure. Every record is written
- * to a temporary name and renamed, so a reader never sees half a file.
+ * records "<shim pid> <app pid>" in DIR/pid once cloned, waits, and records the app's exit code (or
+ * 128+signal) in DIR/exit. A failure before the app's exec is written to DIR/failure. Every record is
+ * written to a temporary name, fsynced and renamed, so a reader never sees half a file.
+ *
+ * Whoever started the shim learns that the launch is decided without polling: the shim's original
+ * stdout is held open (close-on-exec) by the shim until DIR/pid is written and by the pod's first
+ * process until its exec succeeds or it has recorded why it failed; end-of-file on it means "look".
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -31,20 +34,21 @@
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/sysmacros.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #define MAX_ENV 1024
+#define MAX_GROUPS 64
 #define STACK_SIZE (256 * 1024)
+#define MAX_DATABASE_BYTES (1 << 20)
 
 struct pod {
     const char *pod_dir, *hostname, *lower, *upper, *work, *rootfs, *cwd, *user, *group;
     char *env[MAX_ENV + 2];
     int env_count;
     char **argv;
-    int exec_pipe[2];
+    int ready_fd; /* the launcher's pipe, see the top of this file; -1 when there is none */
     int dir_fd; /* the pod directory, still reachable after pivot_root hides the host's paths */
 };
 
@@ -113,7 +117,7 @@ static void bind_device(const char *name)
 static void setup_dev(void)
 {
     make_dir("dev", 0755);
-    must_mount("tmpfs", "dev", "tmpfs", MS_NOSUID | MS_STRICTATIME, "mode=755,size=65536k");
+    must_mount("tmpfs", "dev", "tmpfs", MS_NOSUID | MS_NOEXEC | MS_STRICTATIME, "mode=755,size=65536k");
     const char *devices[] = {"null", "zero", "full", "random", "urandom", "tty"};
     for (size_t i = 0; i < sizeof devices / sizeof devices[0]; i++)
         bind_device(devices[i]);
@@ -130,61 +134,142 @@ static void setup_dev(void)
             fail("symlink %s: %s", links[i][1], strerror(errno));
 }
 
-/* Looks a user or group up in the POD's own database, after pivot_root, so its links resolve inside the pod. */
-static int lookup_id(const char *file, const char *name, long *id, long *primary_gid)
+/*
+ * Users and groups come from the POD's own /etc/passwd and /etc/group, read after pivot_root so that
+ * links in them resolve inside the pod, never on the host. Written by hand: NSS does not work in a
+ * static binary, and must not consult the host's databases anyway.
+ */
+static char *read_database(const char *path)
 {
-    char *end;
-    long numeric = strtol(name, &end, 10);
-    if (*name && !*end && numeric >= 0) {
-        *id = numeric;
-        return 0;
-    }
-    FILE *db = fopen(file, "re");
-    if (!db)
-        return -1;
-    char line[1024];
-    while (fgets(line, sizeof line, db)) {
-        char *fields[4] = {0};
-        char *cursor = line;
-        for (int i = 0; i < 4 && cursor; i++) {
-            fields[i] = cursor;
-            cursor = strchr(cursor, ':');
-            if (cursor)
-                *cursor++ = 0;
-        }
-        if (fields[0] && fields[2] && strcmp(fields[0], name) == 0) {
-            *id = strtol(fields[2], NULL, 10);
-            if (primary_gid && fields[3])
-                *primary_gid = strtol(fields[3], NULL, 10);
-            fclose(db);
-            return 0;
-        }
-    }
-    fclose(db);
-    return -1;
+    /* O_NONBLOCK: a fifo planted at this path reads as empty instead of hanging the launch. */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0)
+        return NULL;
+    char *text = malloc(MAX_DATABASE_BYTES + 1);
+    if (!text)
+        fail("out of memory reading %s", path);
+    size_t used = 0;
+    ssize_t n;
+    while (used < MAX_DATABASE_BYTES && (n = read(fd, text + used, MAX_DATABASE_BYTES - used)) > 0)
+        used += (size_t)n;
+    close(fd);
+    text[used] = 0;
+    return text;
 }
 
+/* The next line of a database, split in place into at most max colon-separated fields (the last keeps any further colons). */
+static int next_entry(char **cursor, char **fields, int max)
+{
+    if (!*cursor || !**cursor)
+        return -1;
+    char *line = *cursor;
+    char *newline = strchr(line, '\n');
+    if (newline) {
+        *newline = 0;
+        *cursor = newline + 1;
+    } else {
+        *cursor = line + strlen(line);
+    }
+    int count = 0;
+    while (count < max) {
+        fields[count++] = line;
+        line = strchr(line, ':');
+        if (!line)
+            break;
+        *line++ = 0;
+    }
+    return count;
+}
+
+/* A decimal id and nothing else: strtol alone would accept signs, spaces and trailing junk. */
+static int parse_id(const char *text, long *id)
+{
+    if (!text || *text < '0' || *text > '9')
+        return -1;
+    char *end;
+    errno = 0;
+    long value = strtol(text, &end, 10);
+    if (*end || errno || value > 0x7fffffffL)
+        return -1;
+    *id = value;
+    return 0;
+}
+
+static int is_member(char *members, const char *name)
+{
+    for (char *member = members; member && *member;) {
+        char *comma = strchr(member, ',');
+        size_t length = comma ? (size_t)(comma - member) : strlen(member);
+        if (length == strlen(name) && strncmp(member, name, length) == 0)
+            return 1;
+        member = comma ? comma + 1 : NULL;
+    }
+    return 0;
+}
+
+/*
+ * Becomes the pod's user: uid and primary gid from passwd (a numeric user needs no entry), the group
+ * given (by number or by name) replacing the primary one, and as supplementary groups the gid plus
+ * every group that lists the user by name, as initgroups would.
+ */
 static void drop_identity(void)
 {
-    long uid = 0, gid = 0, primary_gid = 0;
-    if (pod.user && lookup_id("/etc/passwd", pod.user, &uid, &primary_gid) != 0)
-        fail("user '%s' not found in the pod's /etc/passwd", pod.user);
-    gid = primary_gid;
-    if (pod.group && lookup_id("/etc/group", pod.group, &gid, NULL) != 0)
+    const char *user = pod.user ? pod.user : "0";
+    long uid = -1, gid = 0, id;
+    const char *name = NULL;
+    char *fields[7];
+    int found;
+
+    char *passwd = read_database("/etc/passwd");
+    int numeric_user = parse_id(user, &uid) == 0;
+    for (char *cursor = passwd; (found = next_entry(&cursor, fields, 7)) >= 0;) {
+        if (found < 4 || parse_id(fields[2], &id) != 0)
+            continue;
+        if (numeric_user ? id == uid : strcmp(fields[0], user) == 0) {
+            uid = id;
+            name = fields[0];
+            if (parse_id(fields[3], &id) == 0)
+                gid = id;
+            break;
+        }
+    }
+    if (uid < 0)
+        fail("user '%s' not found in the pod's /etc/passwd", user);
+
+    int numeric_group = pod.group && parse_id(pod.group, &id) == 0;
+    if (numeric_group)
+        gid = id;
+    int group_found = !pod.group || numeric_group;
+    gid_t supplementary[MAX_GROUPS];
+    int count = 0;
+    char *group = read_database("/etc/group");
+    for (char *cursor = group; (found = next_entry(&cursor, fields, 4)) >= 0;) {
+        if (found < 3 || parse_id(fields[2], &id) != 0)
+            continue;
+        if (pod.group && !numeric_group && strcmp(fields[0], pod.group) == 0) {
+            gid = id;
+            group_found = 1;
+        }
+        if (name && found == 4 && is_member(fields[3], name) && count < MAX_GROUPS - 1)
+            supplementary[count++] = (gid_t)id;
+    }
+    if (!group_found)
         fail("group '%s' not found in the pod's /etc/group", pod.group);
-    gid_t groups[1] = {(gid_t)gid};
-    if (setgroups(1, groups) != 0)
+    supplementary[count++] = (gid_t)gid;
+
+    if (setgroups((size_t)count, supplementary) != 0)
         fail("setgroups: %s", strerror(errno));
     if (setgid((gid_t)gid) != 0)
         fail("setgid %ld: %s", gid, strerror(errno));
     if (setuid((uid_t)uid) != 0)
         fail("setuid %ld: %s", uid, strerror(errno));
+    free(passwd);
+    free(group);
 }
 
 static int pod_main(void *unused)
 {
     (void)unused;
-    close(pod.exec_pipe[0]);
 
     /* The pod dies with its supervisor: nothing is left running that nobody watches. */
     prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -224,10 +309,14 @@ static int pod_main(void *unused)
         fail("chdir /: %s", strerror(errno));
 
     drop_identity();
+    /* The kernel clears the parent-death signal when the credentials change, so it is set again. */
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (pod.cwd && chdir(pod.cwd) != 0)
         fail("working directory %s: %s", pod.cwd, strerror(errno));
 
+    /* Ignored signals stay ignored across exec; the app starts with the defaults. */
     signal(SIGHUP, SIG_DFL);
+    signal(SIGINT, SIG_DFL);
     signal(SIGPIPE, SIG_DFL);
     sigset_t none;
     sigemptyset(&none);
@@ -290,39 +379,34 @@ int main(int argc, char **argv)
     signal(SIGINT, SIG_IGN);
     signal(SIGPIPE, SIG_IGN);
 
+    pod.ready_fd = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
     char path[4096];
     snprintf(path, sizeof path, "%s/log", pod.pod_dir);
     int log = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
     int null = open("/dev/null", O_RDWR | O_CLOEXEC);
     if (log < 0 || null < 0) {
         char reason[4200];
-        snprintf(reason, sizeof reason, "open %s: %s", path, strerror(errno));
+        snprintf(reason, sizeof reason, "open %s: %s", log < 0 ? path : "/dev/null", strerror(errno));
         fail("%s", reason);
     }
-    dup2(null, 0);
-    dup2(log, 1);
-    dup2(log, 2);
+    dup2(null, STDIN_FILENO);
+    dup2(log, STDOUT_FILENO);
+    dup2(log, STDERR_FILENO);
     close(log);
     close(null);
 
-    /* Closed on the app's exec (or death): only then is the pod recorded as running. */
-    if (pipe2(pod.exec_pipe, O_CLOEXEC) != 0)
-        fail("pipe: %s", strerror(errno));
     char *stack = malloc(STACK_SIZE);
     if (!stack)
         fail("out of memory");
     pid_t app = clone(pod_main, stack + STACK_SIZE, CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | SIGCHLD, NULL);
     if (app < 0)
         fail("clone: %s", strerror(errno));
-    close(pod.exec_pipe[1]);
-    char byte;
-    while (read(pod.exec_pipe[0], &byte, 1) < 0 && errno == EINTR)
-        ;
-    close(pod.exec_pipe[0]);
 
     char record[64];
     snprintf(record, sizeof record, "%d %d\n", (int)getpid(), (int)app);
     write_record("pid", record);
+    if (pod.ready_fd >= 0)
+        close(pod.ready_fd);
 
     int status;
     while (waitpid(app, &status, 0) < 0)

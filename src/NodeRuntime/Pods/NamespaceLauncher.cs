@@ -4,87 +4,112 @@ namespace FleetPods.NodeRuntime.Pods;
 
 /// <summary>
 /// Stage1 <c>ns</c>: starts a pod's supervisor, <c>fleetpods-shim</c>, which creates the pod's namespaces.
-/// That cannot happen in this process: unsharing PID and mount namespaces and pivoting the root need a
-/// single-threaded caller, and the .NET runtime is multi-threaded. Arguments go as an argument list,
-/// never through a shell, since their values come from unit files.
+/// That cannot happen in this process: unsharing PID and mount namespaces needs a single-threaded caller, and
+/// the .NET runtime is multi-threaded (and forking it is unsafe). Arguments go as an argument list, never
+/// through a shell, since their values come from unit files.
 /// </summary>
-public sealed class NamespaceLauncher(string shimPath)
+internal sealed class NamespaceLauncher(string shimPath)
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
 
     public static string DefaultShimPath => Path.Combine(AppContext.BaseDirectory, "fleetpods-shim");
 
-    /// <summary>Starts the pod and returns once its app has been exec'd (pid recorded) or it has ended.</summary>
-    public async Task<(int Shim, int App)?> Launch(PodDirectory pod, PodLaunchPlan plan, CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts the pod and returns once its launch is decided: the app has been exec'd, or the pod has recorded why it
+    /// could not start (see <see cref="PodDirectory.ReadEnd"/>). Null when the supervisor ended before cloning the app.
+    /// Not cancellable once the supervisor runs: the launch is then decided within moments, and abandoning it would
+    /// leave a pod nobody tracks.
+    /// </summary>
+    public async Task<PodProcesses?> Launch(PodDirectory pod, PodLaunchPlan plan)
     {
         ArgumentNullException.ThrowIfNull(pod);
         ArgumentNullException.ThrowIfNull(plan);
-        if (!File.Exists(shimPath))
+        EnsureExecutable();
+        var start = new ProcessStartInfo(shimPath)
         {
-            throw new PodLaunchException($"the pod supervisor {shimPath} is missing; rebuild FleetPods.NodeRuntime (it needs gcc)");
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var argument in Arguments(pod, plan))
+        {
+            start.ArgumentList.Add(argument);
         }
 
-        var start = new ProcessStartInfo(shimPath) { UseShellExecute = false };
-        start.ArgumentList.Add("--pod-dir");
-        start.ArgumentList.Add(pod.Root);
-        start.ArgumentList.Add("--hostname");
-        start.ArgumentList.Add(plan.Hostname);
+        using var shim = Process.Start(start) ?? throw new PodLaunchException("the pod supervisor did not start");
+
+        // The supervisor's stdout reaches end-of-file once the pid is recorded and the app has exec'd or failed
+        // (see the top of fleetpods-shim.c); its stderr carries only its own usage errors.
+        var ready = shim.StandardOutput.ReadToEndAsync();
+        var errors = shim.StandardError.ReadToEndAsync();
+        try
+        {
+            await Task.WhenAll(ready, errors).WaitAsync(StartTimeout);
+        }
+        catch (TimeoutException)
+        {
+            shim.Kill(entireProcessTree: true);
+            throw new PodLaunchException($"the pod did not start within {StartTimeout.TotalSeconds} s");
+        }
+
+        var processes = pod.ReadProcesses();
+        var usage = (await errors).Trim();
+        if (processes is null && pod.ReadEnd() is null && usage.Length > 0)
+        {
+            throw new PodLaunchException($"the pod supervisor refused to start: {usage}");
+        }
+
+        return processes;
+    }
+
+    private static List<string> Arguments(PodDirectory pod, PodLaunchPlan plan)
+    {
+        List<string> arguments = ["--pod-dir", pod.Root, "--hostname", plan.Hostname];
         if (plan.CopiedRootfs is { } copied)
         {
-            start.ArgumentList.Add("--rootfs");
-            start.ArgumentList.Add(copied);
+            arguments.AddRange(["--rootfs", copied]);
         }
         else
         {
-            foreach (var (option, value) in new[] { ("--lower", plan.LowerDirectory), ("--upper", pod.Upper), ("--work", pod.Work) })
-            {
-                start.ArgumentList.Add(option);
-                start.ArgumentList.Add(value);
-            }
+            arguments.AddRange(["--lower", plan.LowerDirectory, "--upper", pod.Upper, "--work", pod.Work]);
         }
 
         foreach (var (option, value) in new[] { ("--cwd", plan.WorkingDirectory), ("--user", plan.User), ("--group", plan.Group) })
         {
             if (value is not null)
             {
-                start.ArgumentList.Add(option);
-                start.ArgumentList.Add(value);
+                arguments.AddRange([option, value]);
             }
         }
 
         foreach (var (name, value) in plan.Environment)
         {
-            start.ArgumentList.Add("--env");
-            start.ArgumentList.Add($"{name}={value}");
+            arguments.AddRange(["--env", $"{name}={value}"]);
         }
 
-        start.ArgumentList.Add("--");
-        foreach (var argument in plan.Exec)
+        arguments.Add("--");
+        arguments.AddRange(plan.Exec);
+        return arguments;
+    }
+
+    // A copy or an unpacked publish can lose the exec bit that gcc set; the daemon runs as root and restores it.
+    private void EnsureExecutable()
+    {
+        if (!OperatingSystem.IsLinux())
         {
-            start.ArgumentList.Add(argument);
+            throw new PodLaunchException("stage1 'ns' needs Linux");
         }
 
-        using var shim = Process.Start(start) ?? throw new PodLaunchException("the pod supervisor did not start");
-        var deadline = DateTime.UtcNow + StartTimeout;
-        while (true)
+        if (!File.Exists(shimPath))
         {
-            if (pod.ReadPids() is { } pids)
-            {
-                return pids;
-            }
+            throw new PodLaunchException($"the pod supervisor {shimPath} is missing; rebuild FleetPods.NodeRuntime (it needs gcc)");
+        }
 
-            if (shim.HasExited)
-            {
-                return pod.ReadPids();
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                shim.Kill(entireProcessTree: true);
-                throw new PodLaunchException($"the pod did not start within {StartTimeout.TotalSeconds} s");
-            }
-
-            await Task.Delay(2, cancellationToken);
+        var mode = File.GetUnixFileMode(shimPath);
+        const UnixFileMode Executable = UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
+        if ((mode & Executable) != Executable)
+        {
+            File.SetUnixFileMode(shimPath, mode | Executable);
         }
     }
 }

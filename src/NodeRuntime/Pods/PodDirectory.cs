@@ -1,12 +1,17 @@
+using System.Text.Json;
+
 namespace FleetPods.NodeRuntime.Pods;
 
 /// <summary>
 /// The files of one pod on this node, shared with its supervisor: <c>pod.json</c> (what was launched),
-/// <c>pid</c> ("shim-pid app-pid", written once the app runs), <c>exit</c> (its code), <c>failure</c> (why
-/// it could not start), <c>log</c> (its output), and the rootfs layers.
+/// <c>pid</c> ("shim-pid app-pid", written once the app's process is cloned), <c>exit</c> (its code), <c>failure</c> (why
+/// it could not start; written by the supervisor, or by the runtime when the launch failed before the supervisor
+/// could), <c>log</c> (its output), and the rootfs layers.
 /// </summary>
-public sealed record PodDirectory(string Root)
+internal sealed record PodDirectory(string Root)
 {
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
     public string Record => Path.Combine(Root, "pod.json");
 
     public string Pid => Path.Combine(Root, "pid");
@@ -28,8 +33,24 @@ public sealed record PodDirectory(string Root)
     public static bool IsValidId(string podId) =>
         podId.Length is > 0 and <= 64 && podId.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-');
 
-    /// <summary>The pod's supervisor and app, once it has started.</summary>
-    public (int Shim, int App)? ReadPids()
+    public async Task WriteRecord(PodRecord record, CancellationToken cancellationToken) =>
+        await File.WriteAllBytesAsync(Record, JsonSerializer.SerializeToUtf8Bytes(record, Json), cancellationToken);
+
+    /// <summary>What was launched, or null when the pod's daemon stopped before recording it (or the record is unreadable).</summary>
+    public PodRecord? ReadRecord()
+    {
+        try
+        {
+            return File.Exists(Record) ? JsonSerializer.Deserialize<PodRecord>(File.ReadAllBytes(Record), Json) : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The pod's supervisor and app, once the app's process has been cloned.</summary>
+    public PodProcesses? ReadProcesses()
     {
         if (!File.Exists(Pid))
         {
@@ -37,7 +58,7 @@ public sealed record PodDirectory(string Root)
         }
 
         var parts = File.ReadAllText(Pid).Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        return parts.Length == 2 && int.TryParse(parts[0], out var shim) && int.TryParse(parts[1], out var app) ? (shim, app) : null;
+        return parts.Length == 2 && int.TryParse(parts[0], out var shim) && int.TryParse(parts[1], out var app) ? new PodProcesses(shim, app) : null;
     }
 
     /// <summary>The pod's end as its supervisor recorded it, or null while it has not ended.</summary>

@@ -8,21 +8,32 @@ namespace FleetPods.NodeRuntime.Pods;
 /// Learns of pod supervisors' exits without polling: one thread waits with epoll on a pidfd per supervisor.
 /// A pidfd works for processes that are not our children, which the supervisors of a previous daemon are not.
 /// </summary>
-public sealed class PodExitWatcher : IDisposable
+internal sealed class PodExitWatcher : IDisposable
 {
+    // pidfd_open has this number on every architecture; Tmds.LibC 0.5.0 does not wrap it.
     private const int PidfdOpenSyscall = 434;
 
     private readonly int epoll;
+    private readonly int wakeup;
     private readonly ConcurrentDictionary<int, Action> watched = new();
     private readonly Thread thread;
     private volatile bool disposed;
 
-    public PodExitWatcher()
+    public unsafe PodExitWatcher()
     {
         epoll = epoll_create1(EPOLL_CLOEXEC);
-        if (epoll < 0)
+        wakeup = eventfd(0, EFD_CLOEXEC);
+        if (epoll < 0 || wakeup < 0)
         {
-            throw new InvalidOperationException($"epoll_create1 failed: errno {errno}");
+            throw new InvalidOperationException($"epoll_create1 or eventfd failed: errno {errno}");
+        }
+
+        // Dispose writes to the eventfd, so the thread needs no timeout to notice it.
+        var registration = new epoll_event { events = EPOLLIN };
+        registration.data.fd = wakeup;
+        if (epoll_ctl(epoll, EPOLL_CTL_ADD, wakeup, &registration) != 0)
+        {
+            throw new InvalidOperationException($"epoll_ctl failed: errno {errno}");
         }
 
         thread = new Thread(Loop) { IsBackground = true, Name = "pod exit watcher" };
@@ -33,6 +44,7 @@ public sealed class PodExitWatcher : IDisposable
     public unsafe bool Watch(int pid, Action onExit)
     {
         ArgumentNullException.ThrowIfNull(onExit);
+        ObjectDisposedException.ThrowIf(disposed, this);
         var fd = (int)(long)syscall(PidfdOpenSyscall, pid, 0);
         if (fd < 0)
         {
@@ -52,15 +64,23 @@ public sealed class PodExitWatcher : IDisposable
         return true;
     }
 
-    public void Dispose()
+    public unsafe void Dispose()
     {
+        if (disposed)
+        {
+            return;
+        }
+
         disposed = true;
-        thread.Join(TimeSpan.FromSeconds(2));
+        ulong one = 1;
+        _ = write(wakeup, &one, sizeof(ulong));
+        thread.Join();
         foreach (var fd in watched.Keys)
         {
             _ = close(fd);
         }
 
+        _ = close(wakeup);
         _ = close(epoll);
     }
 
@@ -70,17 +90,19 @@ public sealed class PodExitWatcher : IDisposable
         var events = stackalloc epoll_event[Capacity];
         while (!disposed)
         {
-            // A timeout, so that Dispose is noticed; exits themselves wake the wait at once.
-            var count = epoll_wait(epoll, events, Capacity, 200);
+            var count = epoll_wait(epoll, events, Capacity, -1);
             for (var i = 0; i < count; i++)
             {
                 var fd = events[i].data.fd;
+                // Forgotten before it is closed: once closed, Watch may be handed the same number for another pod.
+                if (fd == wakeup || !watched.TryRemove(fd, out var onExit))
+                {
+                    continue;
+                }
+
                 _ = epoll_ctl(epoll, EPOLL_CTL_DEL, fd, null);
                 _ = close(fd);
-                if (watched.TryRemove(fd, out var onExit))
-                {
-                    ThreadPool.QueueUserWorkItem(_ => onExit());
-                }
+                ThreadPool.QueueUserWorkItem(_ => onExit());
             }
         }
     }

@@ -1,4 +1,4 @@
 namespace FleetPods.NodeRuntime.Pods;
 
-/// <summary>What was launched, kept in the pod's directory so a restarted daemon can find its pods again.</summary>
-public sealed record PodRecord(PodLaunchRequest Request, IReadOnlyList<string> Exec, DateTimeOffset CreatedAt);
+/// <summary>What was launched (the request, its image digest and the resolved command), kept in the pod's directory so a restarted daemon can say what each pod it finds is.</summary>
+internal sealed record PodRecord(PodLaunchRequest Request, IReadOnlyList<string> Exec, DateTimeOffset CreatedAt);

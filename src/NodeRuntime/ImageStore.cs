@@ -1,8 +1,9 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text.Json;
+using FleetPods.NodeRuntime.Images;
 
-namespace FleetPods.NodeRuntime.Images;
+namespace FleetPods.NodeRuntime;
 
 /// <summary>
 /// This node's images, content-addressed: an AppC image is stored under the sha512 of its archive, as appc
@@ -18,7 +19,7 @@ public sealed class ImageStore
     private readonly long maxBytes;
     private readonly ConcurrentDictionary<string, ImageRecord> images = new(StringComparer.Ordinal);
 
-    public ImageStore(string directory, long maxBytes)
+    internal ImageStore(string directory, long maxBytes)
     {
         this.directory = directory;
         this.maxBytes = maxBytes;
@@ -39,7 +40,7 @@ public sealed class ImageStore
     }
 
     /// <summary>The root filesystem of an image in the store.</summary>
-    public string RootfsOf(string digest) => Path.Combine(directory, digest, "rootfs");
+    internal string RootfsOf(string digest) => Path.Combine(directory, digest, "rootfs");
 
     public IReadOnlyList<ImageRecord> List() => [.. images.Values.OrderBy(i => i.Name, StringComparer.Ordinal)];
 
@@ -77,10 +78,13 @@ public sealed class ImageStore
             }
 
             var tree = Path.Combine(work, "tree");
-            await using (var archive = File.OpenRead(blob))
-            {
-                new TarTreeExtractor(name, maxBytes).Extract(archive, tree);
-            }
+            await Task.Run(
+                () =>
+                {
+                    using var archive = File.OpenRead(blob);
+                    new TarTreeExtractor(name, maxBytes).Extract(archive, tree);
+                },
+                cancellationToken);
 
             var manifestPath = Path.Combine(tree, "manifest");
             if (!File.Exists(manifestPath) || new FileInfo(manifestPath).LinkTarget is not null)
