@@ -16,8 +16,8 @@ public sealed class LocalNodeRuntime(DaemonOptions options, PodRuntime runtime, 
     public async Task RunPod(string podId, PodSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        var image = runtime.Images.Find(spec.Image)
-            ?? throw new FleetPodsException($"image '{spec.Image}' is not in the store of node {NodeName}; import it with 'fleetpods image import'");
+        var image = runtime.Images.Find(spec.Pod.Image)
+            ?? throw new FleetPodsException($"image '{spec.Pod.Image}' is not in the store of node {NodeName}; import it with 'fleetpods image import'");
         var request = PodLaunchRequests.From(podId, image.Digest, spec);
 
         // The launch outlives this grain call: preparing a rootfs may take long, and its outcome

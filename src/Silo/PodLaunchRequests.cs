@@ -12,23 +12,23 @@ public static class PodLaunchRequests
         ArgumentNullException.ThrowIfNull(spec);
         var app = new PodAppRequest(
             "app",
-            spec.Exec,
-            [.. spec.Environment.Select(v => KeyValuePair.Create(v.Name, v.Value))],
-            spec.WorkingDirectory,
-            spec.User,
-            spec.Group);
+            spec.Pod.Exec,
+            [.. spec.Pod.Environment.Select(v => KeyValuePair.Create(v.Name, v.Value))],
+            spec.Pod.WorkingDirectory,
+            spec.Pod.User,
+            spec.Pod.Group);
         return new PodLaunchRequest(podId, imageDigest, app)
         {
-            Stage1 = spec.Stage1 switch
+            Stage1 = spec.Pod.Stage1 switch
             {
                 Units.Stage1Flavor.Kvm => Stage1Flavor.Kvm,
                 Units.Stage1Flavor.Fly => Stage1Flavor.Fly,
                 _ => Stage1Flavor.Ns,
             },
-            Overlay = spec.Overlay,
-            PrivateUsers = spec.PrivateUsers,
-            VolumeCount = spec.Volumes.Count,
-            PortCount = spec.Ports.Count,
+            Overlay = spec.Pod.Overlay,
+            PrivateUsers = spec.Pod.PrivateUsers,
+            VolumeCount = spec.Pod.Volumes.Count,
+            PortCount = spec.Pod.Ports.Count,
         };
     }
 }

@@ -150,7 +150,7 @@ public sealed class UnitLifecycleTests(ClusterFixture fixture)
 
         var node = started.Pod!.NodeName!;
         var spec = fixture.Node(node).Launched[started.Pod.Id];
-        Assert.Equal(["/bin/echo", "web@7.pod", "7", node], spec.Exec);
+        Assert.Equal(["/bin/echo", "web@7.pod", "7", node], spec.Pod.Exec);
         Assert.Equal("web@7.pod", spec.UnitName);
         Assert.Equal("instance 7 on " + node, started.Description);
         Assert.Equal("instance %i on %m", (await template.GetStatus())!.Description);

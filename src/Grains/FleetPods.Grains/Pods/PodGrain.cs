@@ -199,6 +199,6 @@ public sealed class PodGrain(
     }
 
     private PodStatus Describe() => new(
-        Id, Pod.Spec?.UnitName, Pod.Spec?.Image ?? "", Pod.Phase, Pod.NodeName, Pod.ExitCode, Pod.Reason,
+        Id, Pod.Spec?.UnitName, Pod.Spec?.Pod.Image ?? "", Pod.Phase, Pod.NodeName, Pod.ExitCode, Pod.Reason,
         Pod.CreatedAt, Pod.StartedAt, Pod.FinishedAt);
 }
