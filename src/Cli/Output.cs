@@ -15,8 +15,6 @@ public sealed class Output(OutputFormat format)
 
     private readonly IAnsiConsole console = CreateConsole();
 
-    public OutputFormat Format => format;
-
     /// <summary>Writes <paramref name="rows"/> as a table, or <paramref name="data"/> as JSON.</summary>
     public void Write<T>(T data, IReadOnlyList<string> headers, IEnumerable<IReadOnlyList<string>> rows)
     {

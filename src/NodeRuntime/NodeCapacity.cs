@@ -3,7 +3,7 @@ using System.Globalization;
 namespace FleetPods.NodeRuntime;
 
 /// <summary>What this machine has for pods: its CPUs (or the cgroup's CPU quota, if tighter) and the memory /proc/meminfo reports.</summary>
-public static class NodeCapacity
+internal static class NodeCapacity
 {
     public static NodeResources Read()
     {

@@ -48,7 +48,7 @@ public sealed class NodeAgent(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var capacity = NodeCapacity.Read();
+        var capacity = runtime.ReadCapacity();
         var node = grains.GetGrain<INodeGrain>(options.NodeName);
         await node.Announce(new NodeAnnouncement(
             $"{Dns.GetHostName()}:{options.GatewayPort}",

@@ -1,10 +1,10 @@
+using FleetPods.Tests;
+
 namespace FleetPods.EndToEnd.Tests;
 
 /// <summary>Where the built fleetpodsd and fleetpods live, found from this test assembly's own build output.</summary>
 public static class RepositoryLayout
 {
-    public static string Root { get; } = FindRoot();
-
     // bin/<Configuration>/<tfm>/ of this project; the daemon and CLI are built with the same configuration.
     private static readonly string Configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
 
@@ -12,24 +12,11 @@ public static class RepositoryLayout
 
     public static string Cli => Built("src/Cli", "fleetpods.dll");
 
-    public static string Script(string relative) => Path.Combine(Root, relative);
+    public static string Script(string relative) => RepositoryRoot.Combine(relative);
 
     private static string Built(string project, string assembly)
     {
-        var path = Path.Combine(Root, project, "bin", Configuration, "net10.0", assembly);
+        var path = Path.Combine(RepositoryRoot.Path, project, "bin", Configuration, "net10.0", assembly);
         return File.Exists(path) ? path : throw new FileNotFoundException($"{assembly} is not built; build FleetPods.sln first", path);
-    }
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "FleetPods.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new DirectoryNotFoundException("FleetPods.sln not found above " + AppContext.BaseDirectory);
     }
 }

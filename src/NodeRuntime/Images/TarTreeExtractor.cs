@@ -35,7 +35,8 @@ internal sealed class TarTreeExtractor(string archiveName, long maxBytes)
 
             var path = Path.Combine(root, relative);
             EnsureParents(root, relative);
-            switch (TarEntryKinds.Of(entry))
+            var kind = TarEntryKinds.Of(entry);
+            switch (kind)
             {
                 case TarEntryKind.Directory:
                     WriteDirectory(path, relative);
@@ -64,7 +65,7 @@ internal sealed class TarTreeExtractor(string archiveName, long maxBytes)
 
             if (entry is TarEntry tar)
             {
-                SetOwnerAndMode(path, relative, tar);
+                SetOwnerAndMode(path, relative, tar, kind);
             }
         }
     }
@@ -186,19 +187,19 @@ internal sealed class TarTreeExtractor(string archiveName, long maxBytes)
         }
     }
 
-    private unsafe void SetOwnerAndMode(string path, string relative, TarEntry tar)
+    private unsafe void SetOwnerAndMode(string path, string relative, TarEntry tar, TarEntryKind kind)
     {
         var bytes = Encoding.UTF8.GetBytes(path + "\0");
         fixed (byte* p = bytes)
         {
             Check(fchownat(AT_FDCWD, p, (uint)tar.UserID, (uint)tar.GroupId, SymlinkNoFollow), relative, "chown");
-            if (TarEntryKinds.Of(tar) != TarEntryKind.SymbolicLink)
+            if (kind != TarEntryKind.SymbolicLink)
             {
                 Check(chmod(p, (ushort)(tar.Mode & 0xFFF)), relative, "chmod");
             }
         }
 
-        if (TarEntryKinds.Of(tar) == TarEntryKind.File && tar.LastModifiedTime is { } modified)
+        if (kind == TarEntryKind.File && tar.LastModifiedTime is { } modified)
         {
             File.SetLastWriteTimeUtc(path, modified.ToUniversalTime());
         }

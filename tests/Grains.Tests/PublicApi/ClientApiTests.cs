@@ -1,3 +1,4 @@
+using FleetPods.Tests;
 using PublicApiGenerator;
 
 namespace FleetPods.Grains.Tests.PublicApi;
@@ -8,7 +9,7 @@ namespace FleetPods.Grains.Tests.PublicApi;
 /// </summary>
 public sealed class ClientApiTests
 {
-    private static readonly string Approved = Path.Combine(RepositoryRoot(), "tests/Grains.Tests/PublicApi/FleetPods.Grains.Abstractions.approved.txt");
+    private static readonly string Approved = RepositoryRoot.Combine("tests/Grains.Tests/PublicApi/FleetPods.Grains.Abstractions.approved.txt");
 
     [Fact]
     public void The_client_api_is_the_approved_one()
@@ -27,18 +28,5 @@ public sealed class ClientApiTests
         }
 
         Assert.True(approved == api, $"The client API changed; if that is intended, replace {Approved} with the .received.txt beside it.");
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "FleetPods.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new DirectoryNotFoundException("FleetPods.sln not found above " + AppContext.BaseDirectory);
     }
 }

@@ -46,9 +46,8 @@ internal sealed class FleetSectionBuilder
             return;
         }
 
-        if (!QuotedWords.TrySplit(at.Value, out var words, out var error))
+        if (check.Words(at) is not { } words)
         {
-            check.Fail(at, error);
             return;
         }
 
@@ -77,9 +76,8 @@ internal sealed class FleetSectionBuilder
             return;
         }
 
-        if (!QuotedWords.TrySplit(at.Value, out var globs, out var error))
+        if (check.Words(at) is not { } globs)
         {
-            check.Fail(at, error);
             return;
         }
 

@@ -118,9 +118,8 @@ internal sealed class PodSectionBuilder
             return;
         }
 
-        if (!QuotedWords.TrySplit(at.Value, out var words, out var error))
+        if (check.Words(at) is not { } words)
         {
-            check.Fail(at, error);
             return;
         }
 
@@ -145,9 +144,8 @@ internal sealed class PodSectionBuilder
             return;
         }
 
-        if (!QuotedWords.TrySplit(at.Value, out var words, out var error))
+        if (check.Words(at) is not { } words)
         {
-            check.Fail(at, error);
             return;
         }
 

@@ -38,5 +38,17 @@ internal sealed class ValueCheck(UnitFileErrorList errors)
         return true;
     }
 
+    /// <summary>The value split into words, quoted as systemd quotes them; null (with the error reported) when it is badly quoted.</summary>
+    public string[]? Words(Assignment at)
+    {
+        if (QuotedWords.TrySplit(at.Value, out var words, out var error))
+        {
+            return words;
+        }
+
+        Fail(at, error);
+        return null;
+    }
+
     public void Fail(Assignment at, string message) => errors.Add(at.Line, at.Key, message);
 }
