@@ -20,7 +20,10 @@ public static class DaemonHost
     {
         ArgumentNullException.ThrowIfNull(options);
         Directory.CreateDirectory(options.DataDirectory);
-        SqliteStateDatabase.EnsureCreated(options.StateDatabasePath);
+        if (options.ClusterConnectionString is null)
+        {
+            SqliteStateDatabase.EnsureCreated(options.StateDatabasePath);
+        }
 
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Services.AddSerilog(log => log
@@ -34,9 +37,20 @@ public static class DaemonHost
 
         builder.UseOrleans(silo =>
         {
-            silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: ServiceId, clusterId: ClusterId);
+            if (options.ClusterConnectionString is { } cluster)
+            {
+                silo.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (ClusterId, ServiceId));
+                silo.ConfigureEndpoints(options.AdvertisedAddress, options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: true);
+                silo.Configure<ClusterMembershipOptions>(options.Membership.Apply);
+                silo.AddFleetPodsPostgres(cluster);
+            }
+            else
+            {
+                silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: ServiceId, clusterId: ClusterId);
+                silo.AddFleetPodsSqliteStorage(options.StateDatabasePath);
+            }
+
             silo.Configure<SiloOptions>(o => o.SiloName = options.NodeName);
-            silo.AddFleetPodsSqliteStorage(options.StateDatabasePath);
             silo.AddFleetPodsGrains();
         });
 

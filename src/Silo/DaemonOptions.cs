@@ -1,3 +1,5 @@
+using System.Net;
+
 namespace FleetPods.Silo;
 
 /// <summary>How this fleetpodsd runs: where it keeps state, which node it is, which ports it listens on.</summary>
@@ -13,4 +15,13 @@ public sealed record DaemonOptions(
     public const int DefaultGatewayPort = 30000;
 
     public string StateDatabasePath => Path.Combine(DataDirectory, "state.db");
+
+    /// <summary>The PostgreSQL connection string of cluster mode, or null for the embedded single-machine default.</summary>
+    public string? ClusterConnectionString { get; init; }
+
+    /// <summary>The address other silos and clients reach this one at (cluster mode only).</summary>
+    public IPAddress AdvertisedAddress { get; init; } = IPAddress.Loopback;
+
+    /// <summary>How fast a dead silo is declared dead (cluster mode only).</summary>
+    public MembershipTuning Membership { get; init; } = MembershipTuning.Recommended;
 }

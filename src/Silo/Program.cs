@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Net;
 using Microsoft.Extensions.Hosting;
 using FleetPods.Silo;
 
@@ -23,13 +24,41 @@ var gatewayPort = new Option<int>("--gateway-port")
     Description = "Port the fleetpods CLI and .NET clients connect to",
     DefaultValueFactory = _ => DaemonOptions.DefaultGatewayPort,
 };
+var cluster = new Option<string?>("--cluster")
+{
+    Description = $"Cluster mode: the PostgreSQL connection string (Host=…;Database=…;Username=…;Password=…); also ${ClusterSettings.EnvironmentVariable} or the config file",
+};
+var config = new Option<string?>("--config") { Description = "A JSON file of settings: { \"cluster\": \"Host=…\" }" };
+var advertisedAddress = new Option<string?>("--advertised-address")
+{
+    Description = "The address other nodes and clients reach this one at (cluster mode; default: the first non-loopback IPv4 address)",
+};
+var initDb = new Option<bool>("--init-db") { Description = "Create or upgrade the cluster database's schema, then exit" };
 
 var root = new RootCommand("fleetpodsd: the FleetPods daemon; one per machine, it is an Orleans silo and this machine's node")
 {
-    dataDir, nodeName, metadata, siloPort, gatewayPort,
+    dataDir, nodeName, metadata, siloPort, gatewayPort, cluster, config, advertisedAddress, initDb,
 };
 root.SetAction(async (parse, cancellationToken) =>
 {
+    string? connectionString;
+    IPAddress address;
+    try
+    {
+        connectionString = ClusterSettings.ConnectionString(parse.GetValue(cluster), parse.GetValue(config), Environment.GetEnvironmentVariable);
+        address = ClusterSettings.AdvertisedAddress(parse.GetValue(advertisedAddress));
+    }
+    catch (FormatException ex)
+    {
+        await Console.Error.WriteLineAsync($"fleetpodsd: {ex.Message}");
+        return 2;
+    }
+
+    if (parse.GetValue(initDb))
+    {
+        return await InitializeDatabase(connectionString, cancellationToken);
+    }
+
     var name = parse.GetValue(nodeName)!;
     if (!NodeNames.IsValid(name))
     {
@@ -57,10 +86,50 @@ root.SetAction(async (parse, cancellationToken) =>
         return 2;
     }
 
-    var options = new DaemonOptions(Path.GetFullPath(parse.GetValue(dataDir)!), name, meta, parse.GetValue(siloPort), parse.GetValue(gatewayPort));
+    var options = new DaemonOptions(Path.GetFullPath(parse.GetValue(dataDir)!), name, meta, parse.GetValue(siloPort), parse.GetValue(gatewayPort))
+    {
+        ClusterConnectionString = connectionString,
+        AdvertisedAddress = address,
+    };
+    if (connectionString is not null)
+    {
+        try
+        {
+            await PostgresClusterDatabase.EnsureCurrentAsync(connectionString, cancellationToken);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or Npgsql.NpgsqlException or ArgumentException)
+        {
+            await Console.Error.WriteLineAsync($"fleetpodsd: cluster database: {ex.Message}");
+            return 1;
+        }
+    }
+
     using var host = DaemonHost.Build(options);
     await host.RunAsync(cancellationToken);
     return 0;
 });
 
 return await root.Parse(args).InvokeAsync();
+
+static async Task<int> InitializeDatabase(string? connectionString, CancellationToken cancellationToken)
+{
+    if (connectionString is null)
+    {
+        await Console.Error.WriteLineAsync($"fleetpodsd: --init-db needs the cluster database: --cluster, ${ClusterSettings.EnvironmentVariable} or the config file");
+        return 2;
+    }
+
+    try
+    {
+        var applied = await PostgresClusterDatabase.InitializeAsync(connectionString, cancellationToken);
+        Console.WriteLine(applied.Count == 0
+            ? $"cluster database is at schema version {PostgresClusterDatabase.LatestVersion}; nothing to do"
+            : $"cluster database brought to schema version {PostgresClusterDatabase.LatestVersion} (applied {string.Join(", ", applied)})");
+        return 0;
+    }
+    catch (Exception ex) when (ex is Npgsql.NpgsqlException or ArgumentException)
+    {
+        await Console.Error.WriteLineAsync($"fleetpodsd: cluster database: {ex.Message}");
+        return 1;
+    }
+}
