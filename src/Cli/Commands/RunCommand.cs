@@ -24,7 +24,7 @@ public static class RunCommand
             var argv = context.Parse.GetValue(exec) is { Length: > 0 } given ? given : null;
             var spec = PodSpec.ForImage(context.Parse.GetValue(image)!, argv, context.Parse.GetValue(stage1));
             var pod = context.Cluster.GetGrain<IPodGrain>(Guid.NewGuid().ToString());
-            var status = await pod.Create(spec, null, start: true);
+            var status = await pod.Create(spec, null, start: true, requiredNode: null);
             if (status.NodeName is null)
             {
                 throw new CliException($"pod {status.Id} cannot be placed: {status.Reason}");

@@ -1,16 +1,19 @@
+using FleetPods.Grains.Cluster;
 using FleetPods.Grains.Placement;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace FleetPods.Grains;
 
 public static class FleetPodsSiloBuilderExtensions
 {
-    /// <summary>Registers what FleetPods grains need beyond storage: node placement and a clock.</summary>
+    /// <summary>Registers what FleetPods grains need beyond storage: node placement, a clock and the membership watcher.</summary>
     public static ISiloBuilder AddFleetPodsGrains(this ISiloBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.AddPlacementDirector<NodePlacementStrategy, NodePlacementDirector>();
         builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddHostedService<MembershipReconciler>();
         return builder;
     }
 }

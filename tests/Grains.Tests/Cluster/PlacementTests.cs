@@ -42,7 +42,7 @@ public sealed class PlacementTests(ClusterFixture fixture)
             var pending = (await fixture.Client.GetGrain<IUnitGrain>("big-c.pod").GetStatus())!.Pod!;
             Assert.Equal(PodPhase.Pending, pending.Phase);
             Assert.Null(pending.NodeName);
-            Assert.Equal("no node fits among 2 nodes: 2 lack 5 GiB free memory", pending.Reason);
+            Assert.Equal("no node with 5 GiB free memory among 2 nodes", pending.Reason);
         }
         finally
         {

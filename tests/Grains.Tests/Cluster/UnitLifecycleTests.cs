@@ -175,15 +175,19 @@ public sealed class UnitLifecycleTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task Resubmitting_different_contents_of_a_launched_unit_is_refused()
+    public async Task Resubmitting_different_contents_of_a_launched_unit_replaces_its_pod()
     {
         var unit = fixture.Client.GetGrain<IUnitGrain>("changed.pod");
         await unit.Submit("changed.pod", UnitText());
-        await unit.Start();
+        var before = (await unit.Start()).Pod!;
+        await Eventually.Until(unit.GetStatus, s => s!.Pod!.Phase == PodPhase.Running, "the first pod running");
 
         var result = await unit.Submit("changed.pod", UnitText(exec: "/bin/false"));
 
-        Assert.Contains("destroy it first", Assert.Single(result.Errors).Message, StringComparison.Ordinal);
-        Assert.Contains("echo hi", await unit.GetText(), StringComparison.Ordinal);
+        Assert.Empty(result.Errors);
+        await Eventually.Until(unit.GetStatus, s => s!.Pods is [{ Phase: PodPhase.Running } pod] && pod.Id != before.Id, "the new pod running alone");
+        Assert.Contains("/bin/false", await unit.GetText(), StringComparison.Ordinal);
+        Assert.Single((await unit.GetStatus())!.Pods);
+        await unit.Destroy(TimeSpan.FromSeconds(1));
     }
 }

@@ -1,51 +1,76 @@
 using FleetPods.Grains.Scheduling;
+using static FleetPods.Grains.Tests.Scheduling.SchedulingData;
 
 namespace FleetPods.Grains.Tests.Scheduling;
 
 public sealed class PlacementPipelineTests
 {
-    private static NodeInfo Node(string name, long freeMemory, int freeCpu = 4000) => new(
-        name, name, new Dictionary<string, string>(), new ResourceRequest(8L << 30, 4000),
-        new ResourceRequest((8L << 30) - freeMemory, 4000 - freeCpu), 0, ["ns"], DateTimeOffset.UnixEpoch);
+    private static PlacementPlan Plan(PlacementRequest request, IReadOnlySet<string>? sameNodeAs, params (string, NodeInfo?)[] nodes) =>
+        PlacementPipeline.For(request, sameNodeAs).Plan(nodes, request);
 
     [Fact]
-    public void Feasible_nodes_are_ranked_by_most_free_memory_then_by_name()
+    public void Feasible_nodes_are_ranked_by_free_resources_then_by_name()
     {
-        var plan = PlacementPipeline.Default.Plan(
-            [("c", Node("c", 1L << 30)), ("b", Node("b", 4L << 30)), ("a", Node("a", 4L << 30))],
-            new ResourceRequest(1L << 30, 100));
+        var plan = Plan(Request(memory: 1L << 30, cpu: 100), null,
+            ("c", Node("c", freeMemory: 1L << 30)), ("b", Node("b", freeMemory: 4L << 30)), ("a", Node("a", freeMemory: 4L << 30)), ("d", Node("d", freeMemory: 4L << 30, freeCpu: 1000)));
 
-        Assert.Equal(["a", "b", "c"], plan.Candidates.Select(n => n.Name));
+        Assert.Equal(["a", "b", "c", "d"], plan.Candidates.Select(n => n.Name));
         Assert.Empty(plan.Rejections);
     }
 
     [Fact]
     public void Every_rejected_node_is_counted_under_its_reason()
     {
-        var plan = PlacementPipeline.Default.Plan(
-            [("small", Node("small", 1L << 30)), ("busy", Node("busy", 4L << 30, freeCpu: 100)), ("gone", null), ("fits", Node("fits", 3L << 30))],
-            new ResourceRequest(2L << 30, 500));
+        var plan = Plan(Request(memory: 2L << 30, cpu: 500, metadata: "disk=ssd"), null,
+            ("small", Node("small", freeMemory: 1L << 30, metadata: "disk=ssd")), ("busy", Node("busy", freeCpu: 100, metadata: "disk=ssd")),
+            ("gone", null), ("hdd", Node("hdd", metadata: "disk=hdd")), ("fits", Node("fits", freeMemory: 3L << 30, metadata: "disk=ssd")));
 
         Assert.Equal(["fits"], plan.Candidates.Select(n => n.Name));
         Assert.Equal(1, plan.Rejections["lack 2 GiB free memory"]);
         Assert.Equal(1, plan.Rejections["lack 500m free CPU"]);
         Assert.Equal(1, plan.Rejections["unreachable"]);
+        Assert.Equal(1, plan.Rejections["not matching MachineMetadata=disk=ssd"]);
     }
 
     [Fact]
-    public void No_fit_is_explained_with_the_counts()
+    public void Matching_nodes_without_room_are_explained_as_fleet_users_read_it()
     {
-        var plan = PlacementPipeline.Default.Plan(
-            [("a", Node("a", 1L << 30)), ("b", Node("b", 1L << 30)), ("c", null)],
-            new ResourceRequest(2L << 30, 0));
+        var plan = Plan(Request(memory: 2L << 30, metadata: "disk=ssd"), null,
+            ("a", Node("a", freeMemory: 1L << 30, metadata: "disk=ssd")), ("b", Node("b", freeMemory: 1L << 30, metadata: "disk=ssd")),
+            ("c", Node("c", freeMemory: 1L << 30, metadata: "disk=ssd")), ("d", Node("d", metadata: "disk=hdd")));
 
-        Assert.Equal("no node fits among 3 nodes: 2 lack 2 GiB free memory, 1 unreachable", plan.ExplainNoFit());
+        Assert.Equal("no node with 2 GiB free memory among 3 matching MachineMetadata=disk=ssd", plan.ExplainNoFit());
+    }
+
+    [Fact]
+    public void Without_rules_the_explanation_counts_nodes_and_names_other_reasons()
+    {
+        var plan = Plan(Request(memory: 2L << 30), null, ("a", Node("a", freeMemory: 1L << 30)), ("b", Node("b", freeMemory: 1L << 30)), ("c", null));
+
+        Assert.Equal("no node with 2 GiB free memory among 2 nodes (other nodes: 1 unreachable)", plan.ExplainNoFit());
+    }
+
+    [Fact]
+    public void No_matching_node_names_the_rule_and_each_reason()
+    {
+        var plan = Plan(Request(machineId: "x"), null, ("a", Node("a")), ("b", Node("b")));
+
+        Assert.Equal("no node matches MachineID=x among 2 nodes: 2 not MachineID=x", plan.ExplainNoFit());
+    }
+
+    [Fact]
+    public void MachineOf_keeps_only_the_targets_nodes()
+    {
+        var plan = Plan(Request(machineOf: "db.pod"), new HashSet<string> { "b" }, ("a", Node("a")), ("b", Node("b")));
+
+        Assert.Equal(["b"], plan.Candidates.Select(n => n.Name));
+        Assert.Equal(1, plan.Rejections["not where MachineOf=db.pod runs"]);
     }
 
     [Fact]
     public void An_empty_cluster_says_so()
     {
-        Assert.Equal("no node has joined the cluster", PlacementPipeline.Default.Plan([], new ResourceRequest(0, 0)).ExplainNoFit());
+        Assert.Equal("no node has joined the cluster", Plan(Request(), null).ExplainNoFit());
     }
 
     [Theory]

@@ -7,20 +7,16 @@ public sealed class FleetSectionTests
     [Fact]
     public void Every_X_Fleet_key_is_stored()
     {
-        var fleet = UnitText.ParseFleet(
-            "MachineID=node-a",
-            "MachineOf=db.pod",
-            "MachineMetadata=region=us-east",
-            "Conflicts=web@*.pod",
-            "Global=yes",
-            "Replaces=old-web.pod");
+        var pinned = UnitText.ParseFleet("MachineID=node-a", "MachineMetadata=region=us-east", "Conflicts=web@*.pod", "Replaces=old-web.pod");
+        var follower = UnitText.ParseFleet("MachineOf=db.pod");
+        var global = UnitText.ParseFleet("Global=yes", "MachineMetadata=disk=ssd");
 
-        Assert.Equal("node-a", fleet.MachineId);
-        Assert.Equal("db.pod", fleet.MachineOf);
-        Assert.Equal([new MetadataRequirement("region", "us-east")], fleet.MachineMetadata);
-        Assert.Equal(["web@*.pod"], fleet.Conflicts);
-        Assert.True(fleet.Global);
-        Assert.Equal("old-web.pod", fleet.Replaces);
+        Assert.Equal("node-a", pinned.MachineId);
+        Assert.Equal([new MetadataRequirement("region", "us-east")], pinned.MachineMetadata);
+        Assert.Equal(["web@*.pod"], pinned.Conflicts);
+        Assert.Equal("old-web.pod", pinned.Replaces);
+        Assert.Equal("db.pod", follower.MachineOf);
+        Assert.True(global.Global);
     }
 
     [Fact]

@@ -56,8 +56,7 @@ public sealed class SpecifierExpansionTests
             Volume=tmp,kind=empty
             Mount=volume=data,target=/data/%i
             [X-Fleet]
-            MachineID=%m
-            MachineOf=db@%i.pod
+            MachineID=node-%i
             MachineMetadata=role=%p
             Conflicts=%p@*.pod
             Replaces=old-%n
@@ -75,7 +74,7 @@ public sealed class SpecifierExpansionTests
         Assert.Equal(("web", "g3"), (expanded.Pod.User, expanded.Pod.Group));
         Assert.Equal(["/srv/web@3", null], expanded.Pod.Volumes.Select(v => v.Source));
         Assert.Equal("/data/3", expanded.Pod.Mounts[0].Target);
-        Assert.Equal(("node-b", "db@3.pod", "old-web@3.pod"), (expanded.Fleet.MachineId, expanded.Fleet.MachineOf, expanded.Fleet.Replaces));
+        Assert.Equal(("node-3", "old-web@3.pod"), (expanded.Fleet.MachineId, expanded.Fleet.Replaces));
         Assert.Equal([new MetadataRequirement("role", "web")], expanded.Fleet.MachineMetadata);
         Assert.Equal(["web@*.pod"], expanded.Fleet.Conflicts);
     }

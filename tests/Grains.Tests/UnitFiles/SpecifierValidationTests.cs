@@ -19,8 +19,7 @@ public sealed class SpecifierValidationTests
             Volume=data,kind=host,source=/srv/%N
             Mount=volume=data,target=/data/%i
             [X-Fleet]
-            MachineID=%m
-            MachineOf=db@%i.pod
+            MachineID=node-%i
             MachineMetadata=role=%p
             Conflicts=%p@*.pod
             Replaces=old-%n
@@ -34,7 +33,7 @@ public sealed class SpecifierValidationTests
         Assert.Equal(("%p", "%i"), (unit.Pod.User, unit.Pod.Group));
         Assert.Equal("/srv/%N", unit.Pod.Volumes[0].Source);
         Assert.Equal("/data/%i", unit.Pod.Mounts[0].Target);
-        Assert.Equal(("%m", "db@%i.pod", "old-%n"), (unit.Fleet.MachineId, unit.Fleet.MachineOf, unit.Fleet.Replaces));
+        Assert.Equal(("node-%i", "old-%n"), (unit.Fleet.MachineId, unit.Fleet.Replaces));
         Assert.Equal("%p", unit.Fleet.MachineMetadata[0].Value);
         Assert.Equal(["%p@*.pod"], unit.Fleet.Conflicts);
     }

@@ -15,6 +15,10 @@ public sealed record NodeInfo(
     [property: Id(6)] IReadOnlyList<string> Stage1Flavors,
     [property: Id(7)] DateTimeOffset AnnouncedAt)
 {
+    /// <summary>The pods reserved on the node, for <c>Conflicts=</c>.</summary>
+    [Id(8)]
+    public IReadOnlyList<PlacedPod> Pods { get; init; } = [];
+
     public long FreeMemoryBytes => Capacity.MemoryBytes - Reserved.MemoryBytes;
 
     public int FreeCpuMillis => Capacity.CpuMillis - Reserved.CpuMillis;

@@ -12,8 +12,8 @@ public interface INodeGrain : IGrainWithStringKey
     /// <summary>The node as last announced, with its current reservations, or null if it never announced.</summary>
     Task<NodeInfo?> GetInfo();
 
-    /// <summary>Reserves resources for a pod if they fit. Idempotent per pod.</summary>
-    Task<bool> Reserve(string podId, ResourceRequest request);
+    /// <summary>Reserves resources for a pod if they fit and no <c>Conflicts=</c> rule forbids it, either way. Idempotent per pod.</summary>
+    Task<bool> Reserve(PlacementRequest request);
 
     /// <summary>Frees a pod's reservation.</summary>
     Task Release(string podId);

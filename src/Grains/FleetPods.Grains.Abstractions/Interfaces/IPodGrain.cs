@@ -7,7 +7,14 @@ public interface IPodGrain : IGrainWithStringKey
     /// <param name="spec">What to run. For a unit's pod, the unit file with specifiers not yet expanded travels in <paramref name="unit"/>.</param>
     /// <param name="unit">The unit file to expand once the node is known (for <c>%m</c>), or null.</param>
     /// <param name="start">False to only place and reserve (a loaded unit), true to run as well.</param>
-    Task<PodStatus> Create(PodSpec spec, UnitFiles.UnitFile? unit, bool start);
+    /// <param name="requiredNode">The only node the pod may run on (a global unit's node, a restart's own node), or null.</param>
+    Task<PodStatus> Create(PodSpec spec, UnitFiles.UnitFile? unit, bool start, string? requiredNode);
+
+    /// <summary>Tries again to place a pod that is still pending; a pod already placed is left as it is.</summary>
+    Task<PodStatus> RetryPlacement();
+
+    /// <summary>Marks a pod whose node left the cluster as failed (lost) and frees nothing there: the node is gone.</summary>
+    Task MarkLost(string reason);
 
     /// <summary>Runs a pod that was created without starting it.</summary>
     Task<PodStatus> Start();

@@ -31,4 +31,13 @@ public interface IUnitGrain : IGrainWithStringKey
 
     /// <summary>Unloads the unit and forgets it.</summary>
     Task Destroy(TimeSpan grace);
+
+    /// <summary>
+    /// Brings the unit's pods in line with what it asks: replaces pods whose node left and followers whose
+    /// MachineOf= target moved, keeps Count= pods (one per matching node when Global=true), restarts ended
+    /// pods as Restart= says, and rolls a changed unit out one pod at a time. Called when the cluster's
+    /// membership changes and when one of its pods changes phase; safe to call at any time.
+    /// </summary>
+    [Orleans.Concurrency.OneWay]
+    Task Reconcile();
 }

@@ -28,4 +28,11 @@ public sealed record PodSection(
     [property: Id(12)] IReadOnlyList<VolumeSpec> Volumes,
     [property: Id(13)] IReadOnlyList<MountSpec> Mounts,
     [property: Id(14)] IReadOnlyList<PortSpec> Ports,
-    [property: Id(15)] RestartPolicy Restart);
+    [property: Id(15)] RestartPolicy Restart)
+{
+    /// <summary>How many pods of the unit run (<c>Count=</c>, 1 to <see cref="MaxCount"/>); one per node for a Global unit.</summary>
+    [Id(16)]
+    public int Count { get; init; } = 1;
+
+    public const int MaxCount = 1000;
+}

@@ -34,6 +34,8 @@ internal sealed class PodSectionBuilder
     private bool privateUsers;
     private bool overlay = true;
     private RestartPolicy restart = RestartPolicy.No;
+    private int count = 1;
+    private Assignment? countAt;
 
     public PodSectionBuilder(UnitFileErrorList errors)
     {
@@ -56,7 +58,8 @@ internal sealed class PodSectionBuilder
             ("Volume", AddVolume),
             ("Mount", AddMount),
             ("Port", AddPort),
-            ("Restart", a => restart = a.IsReset ? RestartPolicy.No : Choice(a, RestartPolicies)));
+            ("Restart", a => restart = a.IsReset ? RestartPolicy.No : Choice(a, RestartPolicies)),
+            ("Count", SetCount));
     }
 
     /// <summary>
@@ -95,7 +98,32 @@ internal sealed class PodSectionBuilder
 
         return new PodSection(
             line, image, exec, environment.ToArray(), workingDirectory, user, group, memoryBytes, cpuMillis,
-            stage1, privateUsers, overlay, volumes.ToArray(), mounts.Select(m => m.Mount).ToArray(), ports.ToArray(), restart);
+            stage1, privateUsers, overlay, volumes.ToArray(), mounts.Select(m => m.Mount).ToArray(), ports.ToArray(), restart)
+        {
+            Count = count,
+        };
+    }
+
+    /// <summary>Count= as given (for checks across sections), or null when the file leaves it at 1.</summary>
+    public (int Value, Assignment At)? CountAssignment => countAt is null ? null : (count, countAt);
+
+    private void SetCount(Assignment at)
+    {
+        count = 1;
+        countAt = at;
+        if (at.IsReset)
+        {
+            return;
+        }
+
+        if (int.TryParse(at.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value is >= 1 and <= PodSection.MaxCount)
+        {
+            count = value;
+        }
+        else
+        {
+            check.Fail(at, $"'{ErrorText.Quote(at.Value)}' is not a pod count (a whole number from 1 to {PodSection.MaxCount})");
+        }
     }
 
     // A bad image is still an image given: its error is enough, without "no Image=" as well.

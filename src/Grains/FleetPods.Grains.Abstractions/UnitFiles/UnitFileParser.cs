@@ -106,7 +106,7 @@ public static class UnitFileParser
         }
 
         var podSection = pod.Build();
-        var fleetSection = fleet.Build();
+        var fleetSection = fleet.Build(unitName, pod.CountAssignment);
         return podSection is not null && errors.IsEmpty
             ? new UnitFileParseResult(new UnitFile(unitName, unit.Description, podSection, fleetSection), [])
             : new UnitFileParseResult(null, errors.ToArray());

@@ -79,6 +79,37 @@ public static class UnitSpecifiers
         return null;
     }
 
+    /// <summary>Whether <paramref name="value"/> holds <c>%m</c>, which only has a meaning once a node is chosen.</summary>
+    internal static bool UsesNodeName(string value)
+    {
+        for (var i = value.IndexOf('%', StringComparison.Ordinal); i >= 0 && i + 1 < value.Length; i = value.IndexOf('%', i + 2))
+        {
+            if (value[i + 1] == 'm')
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Expands the <c>[X-Fleet]</c> values only, which placement needs before a node is known; the parser
+    /// refuses <c>%m</c> there, so none can be left.
+    /// </summary>
+    public static FleetSection ExpandFleet(UnitFile unit)
+    {
+        ArgumentNullException.ThrowIfNull(unit);
+        return Expand(unit with { Description = null, Pod = unit.Pod with { Image = "", Exec = null, Environment = [], WorkingDirectory = null, User = null, Group = null, Volumes = [], Mounts = [] } },
+            new SpecifierContext(unit.Name, null)).Fleet;
+    }
+
+    /// <summary>One value expanded for <paramref name="unitName"/> without a node; the value as given when that cannot be done.</summary>
+    internal static string ExpandName(string value, string unitName) =>
+        UnitName.TryParse(unitName, out var name, out _) && FindProblem(value) is null && !UsesNodeName(value)
+            ? ExpandValue(value, name!, new SpecifierContext(unitName, null))
+            : value;
+
     private static bool IsKnown(char c) => c is 'n' or 'N' or 'p' or 'i' or 'm' or '%';
 
     private static string ExpandValue(string value, UnitName name, SpecifierContext context)

@@ -1,4 +1,5 @@
 using FleetPods.Grains.Placement;
+using FleetPods.Grains.Scheduling;
 using Microsoft.Extensions.Logging;
 
 namespace FleetPods.Grains.Nodes;
@@ -34,27 +35,32 @@ public sealed class NodeGrain(
 
     Task<NodeInfo?> INodeGrain.GetInfo() => Task.FromResult(Describe());
 
-    async Task<bool> INodeGrain.Reserve(string podId, ResourceRequest request)
+    // The one place a reservation is decided: the scheduler's view may be stale, this one is not.
+    async Task<bool> INodeGrain.Reserve(PlacementRequest request)
     {
-        if (state.State.Reservations.ContainsKey(podId))
+        ArgumentNullException.ThrowIfNull(request);
+        if (state.State.Reservations.ContainsKey(request.PodId))
         {
             return true;
         }
 
         var info = Describe();
-        if (info is null || request.MemoryBytes > info.FreeMemoryBytes || request.CpuMillis > info.FreeCpuMillis)
+        var wanted = request.Resources;
+        if (info is null || wanted.MemoryBytes > info.FreeMemoryBytes || wanted.CpuMillis > info.FreeCpuMillis
+            || ConflictsFilter.FindConflict(info.Pods, request) is not null)
         {
             return false;
         }
 
-        state.State.Reservations[podId] = request;
+        state.State.Reservations[request.PodId] = wanted;
+        state.State.Pods[request.PodId] = request.AsPlaced();
         await state.WriteStateAsync();
         return true;
     }
 
     async Task INodeGrain.Release(string podId)
     {
-        if (state.State.Reservations.Remove(podId))
+        if (state.State.Reservations.Remove(podId) | state.State.Pods.Remove(podId))
         {
             await state.WriteStateAsync();
         }
@@ -107,6 +113,9 @@ public sealed class NodeGrain(
             new ResourceRequest(reserved.Sum(r => r.MemoryBytes), reserved.Sum(r => r.CpuMillis)),
             state.State.Reservations.Count,
             announced.Stage1Flavors,
-            state.State.AnnouncedAt);
+            state.State.AnnouncedAt)
+        {
+            Pods = [.. state.State.Pods.Values],
+        };
     }
 }

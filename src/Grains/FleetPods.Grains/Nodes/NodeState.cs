@@ -11,4 +11,8 @@ public sealed class NodeState
 
     [Id(2)]
     public Dictionary<string, ResourceRequest> Reservations { get; set; } = [];
+
+    /// <summary>The reserved pods' units and Conflicts= globs, by pod id (the same keys as <see cref="Reservations"/>).</summary>
+    [Id(3)]
+    public Dictionary<string, PlacedPod> Pods { get; set; } = [];
 }

@@ -12,7 +12,7 @@ public sealed class PodGrain(
 
     private PodState Pod => state.State;
 
-    async Task<PodStatus> IPodGrain.Create(PodSpec spec, UnitFile? unit, bool start)
+    async Task<PodStatus> IPodGrain.Create(PodSpec spec, UnitFile? unit, bool start, string? requiredNode)
     {
         if (Pod.Exists)
         {
@@ -26,6 +26,7 @@ public sealed class PodGrain(
         Pod.Phase = PodPhase.Pending;
         Pod.CreatedAt = time.GetUtcNow();
         Pod.StartRequested = start;
+        Pod.RequiredNode = requiredNode;
         await state.WriteStateAsync();
         LogState();
         await PlaceAndRun();
@@ -47,6 +48,32 @@ public sealed class PodGrain(
         }
 
         return Describe();
+    }
+
+    async Task<PodStatus> IPodGrain.RetryPlacement()
+    {
+        EnsureExists();
+        if (Pod.Phase == PodPhase.Pending && Pod.NodeName is null)
+        {
+            await PlaceAndRun();
+        }
+
+        return Describe();
+    }
+
+    async Task IPodGrain.MarkLost(string reason)
+    {
+        if (!Pod.Exists || Pod.HasEnded)
+        {
+            return;
+        }
+
+        Pod.Phase = PodPhase.Failed;
+        Pod.Reason = reason;
+        Pod.FinishedAt = time.GetUtcNow();
+        await state.WriteStateAsync();
+        LogState();
+        NotifyUnit();
     }
 
     Task<PodStatus?> IPodGrain.GetStatus() => Task.FromResult(Pod.Exists ? Describe() : null);
@@ -116,7 +143,9 @@ public sealed class PodGrain(
         var spec = Pod.Spec!;
         if (Pod.NodeName is null)
         {
-            var placement = await GrainFactory.GetGrain<ISchedulerGrain>(0).Place(Id, spec.Resources);
+            var fleet = Pod.Unit is { } rules ? UnitSpecifiers.ExpandFleet(rules) : PlacementRequest.NoRules;
+            var placement = await GrainFactory.GetGrain<ISchedulerGrain>(0).Place(
+                new PlacementRequest(Id, spec.UnitName, spec.Resources, fleet, Pod.RequiredNode));
             if (!placement.Placed)
             {
                 Pod.Reason = placement.Reason;
@@ -181,7 +210,29 @@ public sealed class PodGrain(
         LogState();
         if (Pod.HasEnded && Pod.NodeName is { } node)
         {
-            await GrainFactory.GetGrain<INodeGrain>(node).Release(Id);
+            try
+            {
+                await GrainFactory.GetGrain<INodeGrain>(node).Release(Id);
+            }
+            catch (Exception ex) when (ex is FleetPodsException or SiloUnavailableException or TimeoutException)
+            {
+                // Its node left; the node frees what it still holds for ended pods when it comes back.
+                logger.LogInformation("Pod {PodId} ended without releasing node {Node}: {Reason}", Id, node, ex.Message);
+            }
+        }
+
+        if (Pod.Phase is PodPhase.Running || Pod.HasEnded)
+        {
+            NotifyUnit();
+        }
+    }
+
+    // One-way: the unit grain may be waiting on this pod right now, so this must not wait on it.
+    private void NotifyUnit()
+    {
+        if (Pod.Spec?.UnitName is { } unit)
+        {
+            _ = GrainFactory.GetGrain<IUnitGrain>(unit).Reconcile();
         }
     }
 

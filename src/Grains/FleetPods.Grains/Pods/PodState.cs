@@ -38,5 +38,9 @@ public sealed class PodState
     [Id(10)]
     public bool StartRequested { get; set; }
 
+    /// <summary>The only node this pod may run on (a global unit's node, a restart's own node), or null.</summary>
+    [Id(11)]
+    public string? RequiredNode { get; set; }
+
     public bool HasEnded => Phase is PodPhase.Exited or PodPhase.Failed;
 }

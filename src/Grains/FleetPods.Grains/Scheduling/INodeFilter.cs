@@ -4,5 +4,5 @@ namespace FleetPods.Grains.Scheduling;
 public interface INodeFilter
 {
     /// <summary>Null when the node can take the pod, else why not (e.g. "lack 2 GiB free memory").</summary>
-    string? Reject(NodeInfo node, ResourceRequest request);
+    string? Reject(NodeInfo node, PlacementRequest request);
 }

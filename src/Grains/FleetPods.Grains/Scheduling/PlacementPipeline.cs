@@ -1,23 +1,76 @@
 namespace FleetPods.Grains.Scheduling;
 
 /// <summary>
-/// Placement as a chain of small steps, as Nomad's scheduler builds it: filter nodes (cheap checks first),
-/// then rank the ones that fit. The node grain, not this pipeline, decides whether a reservation holds.
+/// Placement as a chain of small steps, as Nomad's scheduler builds it: the unit's own rules first (which
+/// nodes match), then capacity (which of those have room), then ranking. Every rejected node is counted
+/// under its reason, so a pending pod can say why. The node grain, not this pipeline, decides whether a
+/// reservation holds.
 /// </summary>
-public sealed class PlacementPipeline(IReadOnlyList<INodeFilter> filters)
+public sealed class PlacementPipeline(IReadOnlyList<INodeFilter> constraints, IReadOnlyList<INodeFilter> capacity)
 {
-    /// <summary>The pipeline of this issue: resources must fit; most free memory first.</summary>
-    public static PlacementPipeline Default { get; } = new([new ResourceFitFilter()]);
+    /// <summary>The pipeline for one request, with only the rules it uses.</summary>
+    /// <param name="sameNodeAs">The nodes of the unit that MachineOf= (or Replaces=) names, when it names one.</param>
+    public static PlacementPipeline For(PlacementRequest request, IReadOnlySet<string>? sameNodeAs)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var fleet = request.Fleet;
+        var constraints = new List<INodeFilter>();
+
+        // Cheapest and most selective first: a node-name comparison rules out all nodes but one.
+        if (request.RequiredNode is not null)
+        {
+            constraints.Add(new RequiredNodeFilter());
+        }
+
+        if (fleet.MachineId is not null)
+        {
+            constraints.Add(new MachineIdFilter());
+        }
+
+        if (sameNodeAs is not null)
+        {
+            constraints.Add(new SameNodeAsFilter(SameNodeRule(fleet)!, sameNodeAs));
+        }
+
+        if (fleet.MachineMetadata.Count > 0)
+        {
+            constraints.Add(new MachineMetadataFilter());
+        }
+
+        // Always: other units' Conflicts= bind this pod even when it has none of its own.
+        constraints.Add(new ConflictsFilter());
+        return new PlacementPipeline(constraints, [new ResourceFitFilter()]);
+    }
+
+    /// <summary>The rule that ties a pod to another unit's node (<c>MachineOf=x</c> or <c>Replaces=x</c>), or null.</summary>
+    public static string? SameNodeRule(UnitFiles.FleetSection fleet)
+    {
+        ArgumentNullException.ThrowIfNull(fleet);
+        return fleet.MachineOf is { } of ? $"MachineOf={of}" : fleet.Replaces is { } replaced ? $"Replaces={replaced}" : null;
+    }
 
     /// <param name="nodes">Every node known, with null info for nodes that could not be asked.</param>
-    public PlacementPlan Plan(IReadOnlyList<(string Name, NodeInfo? Info)> nodes, ResourceRequest request)
+    public PlacementPlan Plan(IReadOnlyList<(string Name, NodeInfo? Info)> nodes, PlacementRequest request)
     {
         ArgumentNullException.ThrowIfNull(nodes);
+        ArgumentNullException.ThrowIfNull(request);
         var rejections = new Dictionary<string, int>(StringComparer.Ordinal);
+        var capacityRejections = new HashSet<string>(StringComparer.Ordinal);
         var feasible = new List<NodeInfo>();
+        var matching = 0;
         foreach (var (_, info) in nodes)
         {
-            var reason = info is null ? "unreachable" : filters.Select(f => f.Reject(info, request)).FirstOrDefault(r => r is not null);
+            var reason = info is null ? "unreachable" : FirstRejection(constraints, info, request);
+            if (reason is null)
+            {
+                matching++;
+                reason = FirstRejection(capacity, info!, request);
+                if (reason is not null)
+                {
+                    capacityRejections.Add(reason);
+                }
+            }
+
             if (reason is null)
             {
                 feasible.Add(info!);
@@ -28,6 +81,68 @@ public sealed class PlacementPipeline(IReadOnlyList<INodeFilter> filters)
             }
         }
 
-        return new PlacementPlan(FreeMemoryRanking.Rank(feasible), rejections, nodes.Count);
+        return new PlacementPlan(SpreadRanking.Rank(feasible, request.Resources), rejections, nodes.Count, matching, Rules(request), Lacking(request.Resources, capacityRejections));
+    }
+
+    private static string? FirstRejection(IReadOnlyList<INodeFilter> filters, NodeInfo node, PlacementRequest request)
+    {
+        foreach (var filter in filters)
+        {
+            if (filter.Reject(node, request) is { } reason)
+            {
+                return reason;
+            }
+        }
+
+        return null;
+    }
+
+    // The request's own rules as a person wrote them, for "among 3 matching MachineMetadata=disk=ssd".
+    private static string Rules(PlacementRequest request)
+    {
+        var fleet = request.Fleet;
+        var rules = new List<string>();
+        if (request.RequiredNode is { } node)
+        {
+            rules.Add($"node {node}");
+        }
+
+        if (fleet.MachineId is { } id)
+        {
+            rules.Add($"MachineID={id}");
+        }
+
+        if (SameNodeRule(fleet) is { } same)
+        {
+            rules.Add(same);
+        }
+
+        if (fleet.MachineMetadata.Count > 0)
+        {
+            rules.Add(MachineMetadataFilter.Describe(fleet.MachineMetadata));
+        }
+
+        if (fleet.Conflicts.Count > 0)
+        {
+            rules.Add("Conflicts=" + string.Join(" ", fleet.Conflicts));
+        }
+
+        return string.Join(", ", rules);
+    }
+
+    private static string Lacking(ResourceRequest wanted, HashSet<string> reasons)
+    {
+        var lacking = new List<string>();
+        if (reasons.Any(r => r.EndsWith("memory", StringComparison.Ordinal)))
+        {
+            lacking.Add($"{ByteCount.Format(wanted.MemoryBytes)} free memory");
+        }
+
+        if (reasons.Any(r => r.EndsWith("CPU", StringComparison.Ordinal)))
+        {
+            lacking.Add($"{wanted.CpuMillis}m free CPU");
+        }
+
+        return string.Join(" and ", lacking);
     }
 }

@@ -3,14 +3,39 @@ using Microsoft.Extensions.Logging;
 
 namespace FleetPods.Grains.Units;
 
+/// <summary>
+/// A submitted unit and the reconciler of its pods: every command and every change around it (a pod's phase,
+/// a node leaving or joining) ends in <see cref="IUnitGrain.Reconcile"/>, which compares what the unit asks with what
+/// its pods do and takes one step toward it. Steps are idempotent, so being asked twice is harmless.
+/// </summary>
 public sealed class UnitGrain(
     [PersistentState("unit", GrainStorage.Name)] IPersistentState<UnitState> state,
+    IClusterMembershipService membership,
     TimeProvider time,
     ILogger<UnitGrain> logger) : Grain, IUnitGrain
 {
+    private static readonly TimeSpan RetryPeriod = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan MaxRestartDelay = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan StableRun = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan ReplaceGrace = TimeSpan.FromSeconds(10);
+
+    private IGrainTimer? retry;
+
     private string Name => this.GetPrimaryKeyString();
 
     private UnitState Unit => state.State;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (Unit.PodId is { } legacy)
+        {
+            Unit.Pods.Add(new UnitPod(legacy, Unit.Revision, null));
+            Unit.PodId = null;
+            await state.WriteStateAsync(cancellationToken);
+        }
+
+        await base.OnActivateAsync(cancellationToken);
+    }
 
     async Task<SubmitResult> IUnitGrain.Submit(string fileName, string text)
     {
@@ -37,20 +62,28 @@ public sealed class UnitGrain(
             return new SubmitResult(Name, [execError]);
         }
 
-        if (Unit.Exists && Unit.Text != text && Unit.DesiredState != UnitDesiredState.Inactive)
-        {
-            return Refuse(fileName, $"unit {Name} is {Unit.DesiredState.ToString().ToLowerInvariant()} with different contents; destroy it first");
-        }
-
         if (Unit.Exists && Unit.Text == text)
         {
             return new SubmitResult(Name, []);
         }
 
+        var changed = Unit.Exists;
         await GrainFactory.GetGrain<IRegistryGrain>(RegistryKind.Units).Add(Name);
         Store(fileName, text, parsed.Unit!, name!.IsTemplate);
+        if (changed)
+        {
+            Unit.Revision++;
+        }
+
         await state.WriteStateAsync();
-        logger.LogInformation("Unit {Unit} submitted", Name);
+        logger.LogInformation("Unit {Unit} submitted (revision {Revision})", Name, Unit.Revision);
+
+        // A changed unit that is loaded or launched is rolled out to its pods one at a time.
+        if (changed && Unit.DesiredState != UnitDesiredState.Inactive)
+        {
+            await ReconcileNow();
+        }
+
         return new SubmitResult(Name, []);
     }
 
@@ -61,68 +94,276 @@ public sealed class UnitGrain(
     async Task<UnitStatus> IUnitGrain.Load()
     {
         await EnsureRunnable();
-        if (await CurrentPod() is null)
-        {
-            await CreatePod(start: false);
-        }
-
         if (Unit.DesiredState == UnitDesiredState.Inactive)
         {
             await SetDesired(UnitDesiredState.Loaded);
         }
 
+        await ReconcileNow();
         return await Describe();
     }
 
     async Task<UnitStatus> IUnitGrain.Start()
     {
         await EnsureRunnable();
-        var pod = await CurrentPod();
-        if (pod is null || pod.HasEnded)
+        await SetDesired(UnitDesiredState.Launched);
+        Unit.Restarts = 0;
+        Unit.NextRestartAt = null;
+
+        // A start replaces pods that ended (as a restart does) and runs pods that were only loaded.
+        foreach (var (entry, pod) in await PodsWithStatus())
         {
-            await CreatePod(start: true);
-        }
-        else
-        {
-            await GrainFactory.GetGrain<IPodGrain>(pod.Id).Start();
+            if (pod is null || pod.HasEnded)
+            {
+                await RemovePod(entry, ReplaceGrace);
+            }
+            else if (pod.Phase == PodPhase.Pending)
+            {
+                await GrainFactory.GetGrain<IPodGrain>(entry.PodId).Start();
+            }
         }
 
-        await SetDesired(UnitDesiredState.Launched);
+        await ReconcileNow();
         return await Describe();
     }
 
     async Task<UnitStatus> IUnitGrain.Stop(TimeSpan grace)
     {
         EnsureExists();
-        if (Unit.PodId is { } podId)
-        {
-            await GrainFactory.GetGrain<IPodGrain>(podId).Stop(grace);
-        }
-
         if (Unit.DesiredState == UnitDesiredState.Launched)
         {
             await SetDesired(UnitDesiredState.Loaded);
         }
 
+        await Task.WhenAll(Unit.Pods.Select(p => GrainFactory.GetGrain<IPodGrain>(p.PodId).Stop(grace)));
         return await Describe();
     }
 
     async Task<UnitStatus> IUnitGrain.Unload(TimeSpan grace)
     {
         EnsureExists();
-        await RemovePod(grace);
         await SetDesired(UnitDesiredState.Inactive);
+        await RemoveAllPods(grace);
         return await Describe();
     }
 
     async Task IUnitGrain.Destroy(TimeSpan grace)
     {
         EnsureExists();
-        await RemovePod(grace);
+        await RemoveAllPods(grace);
         await GrainFactory.GetGrain<IRegistryGrain>(RegistryKind.Units).Remove(Name);
         await state.ClearStateAsync();
         logger.LogInformation("Unit {Unit} destroyed", Name);
         DeactivateOnIdle();
+    }
+
+    Task IUnitGrain.Reconcile() => ReconcileNow();
+
+    private async Task ReconcileNow()
+    {
+        if (!Unit.Exists || Unit.IsTemplate || Unit.Unit is null)
+        {
+            return;
+        }
+
+        var waiting = false;
+        var pods = await PodsWithStatus();
+
+        // 1. Pods whose node left the cluster are lost; pods whose MachineOf= target moved follow it.
+        var targetNodes = await MachineOfNodes();
+        foreach (var (entry, pod) in pods)
+        {
+            if (pod is null)
+            {
+                await Forget(entry);
+            }
+            else if (!pod.HasEnded && pod.NodeName is { } node && !IsNodeAlive(node))
+            {
+                var reason = $"lost: node {node} left the cluster";
+                logger.LogWarning("Pod {PodId} of {Unit} {Reason}", pod.Id, Name, reason);
+                await GrainFactory.GetGrain<IPodGrain>(pod.Id).MarkLost(reason);
+                await RemovePod(entry, TimeSpan.Zero);
+            }
+            else if (!pod.HasEnded && pod.NodeName is { } at && targetNodes is not null && !targetNodes.Contains(at))
+            {
+                logger.LogInformation("Pod {PodId} of {Unit} follows {Target} away from {Node}", pod.Id, Name, Unit.Unit.Fleet.MachineOf, at);
+                await RemovePod(entry, ReplaceGrace);
+            }
+        }
+
+        if (Unit.DesiredState == UnitDesiredState.Inactive)
+        {
+            return;
+        }
+
+        // 2. Ended pods of a launched unit restart on their node as Restart= says, with back-off.
+        pods = await PodsWithStatus();
+        if (Unit.DesiredState == UnitDesiredState.Launched)
+        {
+            waiting |= await RestartEnded(pods);
+        }
+
+        // 3. A changed unit replaces one outdated pod at a time, once every newer pod runs (MaxUnavailable=1).
+        pods = await PodsWithStatus();
+        waiting |= await RollOneOutdated(pods);
+
+        // 4. As many pods as asked: Count=, or one per matching node for Global=true.
+        waiting |= await KeepCount();
+
+        // 5. Pods still pending try again: capacity may have been freed, a MachineOf= target placed.
+        foreach (var (entry, pod) in await PodsWithStatus())
+        {
+            if (pod is { Phase: PodPhase.Pending, NodeName: null })
+            {
+                var after = await GrainFactory.GetGrain<IPodGrain>(entry.PodId).RetryPlacement();
+                waiting |= after.NodeName is null;
+            }
+        }
+
+        if (waiting)
+        {
+            ScheduleRetry(RetryPeriod);
+        }
+    }
+
+    private async Task<bool> RestartEnded(IReadOnlyList<(UnitPod Entry, PodStatus? Pod)> pods)
+    {
+        var policy = Unit.Unit!.Pod.Restart;
+        var waiting = false;
+        foreach (var (entry, pod) in pods)
+        {
+            if (pod is not { HasEnded: true } || pod.Reason?.StartsWith("lost", StringComparison.Ordinal) == true)
+            {
+                continue;
+            }
+
+            var failed = pod.Phase == PodPhase.Failed || pod.ExitCode is not 0;
+            if (policy == RestartPolicy.No || (policy == RestartPolicy.OnFailure && !failed) || pod.Reason == "stopped before it ran")
+            {
+                continue;
+            }
+
+            if (pod.StartedAt is { } started && pod.FinishedAt is { } finished && finished - started >= StableRun)
+            {
+                Unit.Restarts = 0;
+            }
+
+            var now = time.GetUtcNow();
+            if (Unit.NextRestartAt is { } due && due > now)
+            {
+                ScheduleRetry(due - now);
+                waiting = true;
+                continue;
+            }
+
+            var delay = TimeSpan.FromSeconds(Math.Min(MaxRestartDelay.TotalSeconds, Math.Pow(2, Unit.Restarts)));
+            Unit.Restarts++;
+            Unit.NextRestartAt = now + delay;
+            logger.LogInformation("Pod {PodId} of {Unit} ended ({Phase}, exit code {ExitCode}); restarting on {Node} (Restart={Policy}, next back-off {Delay})",
+                pod.Id, Name, pod.Phase, pod.ExitCode, pod.NodeName, policy, delay);
+            await RemovePod(entry, TimeSpan.Zero);
+            await CreatePod(pod.NodeName is { } node && IsNodeAlive(node) ? node : entry.RequiredNode);
+        }
+
+        return waiting;
+    }
+
+    private async Task<bool> RollOneOutdated(IReadOnlyList<(UnitPod Entry, PodStatus? Pod)> pods)
+    {
+        var outdated = pods.Where(p => p.Entry.Revision < Unit.Revision).ToList();
+        if (outdated.Count == 0)
+        {
+            return false;
+        }
+
+        // Only a launched unit has pods to keep available; a loaded one swaps them all at once.
+        if (Unit.DesiredState == UnitDesiredState.Launched
+            && pods.Any(p => p.Entry.Revision == Unit.Revision && p.Pod is { Phase: PodPhase.Pending or PodPhase.Preparing }))
+        {
+            return true;
+        }
+
+        foreach (var (entry, _) in Unit.DesiredState == UnitDesiredState.Launched ? outdated.Take(1) : outdated)
+        {
+            logger.LogInformation("Rolling unit {Unit} to revision {Revision}: replacing pod {PodId}", Name, Unit.Revision, entry.PodId);
+            await RemovePod(entry, ReplaceGrace);
+        }
+
+        return outdated.Count > 1;
+    }
+
+    private async Task<bool> KeepCount()
+    {
+        var unit = Unit.Unit!;
+        if (unit.Fleet.Global)
+        {
+            var nodes = await GrainFactory.GetGrain<ISchedulerGrain>(0).MatchingNodes(
+                new PlacementRequest("", Name, PodSpec.FromUnit(unit).Resources, UnitSpecifiers.ExpandFleet(unit), null));
+            foreach (var entry in Unit.Pods.Where(p => p.RequiredNode is { } n && !nodes.Contains(n)).ToList())
+            {
+                await RemovePod(entry, ReplaceGrace);
+            }
+
+            foreach (var node in nodes.Where(n => !Unit.Pods.Exists(p => p.RequiredNode == n)))
+            {
+                await CreatePod(node);
+            }
+
+            return false;
+        }
+
+        if (unit.Fleet.Replaces is { } replaced && Unit.Pods.Count < unit.Pod.Count)
+        {
+            await StopReplaced(replaced);
+        }
+
+        while (Unit.Pods.Count < unit.Pod.Count)
+        {
+            await CreatePod(null);
+        }
+
+        // Fewer asked than there are: pending pods go first, then the newest.
+        var extra = Unit.Pods.Count - unit.Pod.Count;
+        foreach (var (entry, _) in (await PodsWithStatus()).OrderBy(p => p.Pod?.NodeName is null ? 0 : 1).ThenByDescending(p => p.Pod?.CreatedAt).Take(Math.Max(0, extra)).ToList())
+        {
+            await RemovePod(entry, ReplaceGrace);
+        }
+
+        return false;
+    }
+
+    private async Task StopReplaced(string replaced)
+    {
+        var status = await GrainFactory.GetGrain<IUnitGrain>(replaced).GetStatus();
+        if (status?.Pods.Any(p => !p.HasEnded) == true)
+        {
+            logger.LogInformation("Unit {Unit} replaces {Replaced}: stopping it", Name, replaced);
+            await GrainFactory.GetGrain<IUnitGrain>(replaced).Stop(ReplaceGrace);
+        }
+    }
+
+    // The nodes of the MachineOf= target's live pods, or null when the unit names none.
+    private async Task<IReadOnlySet<string>?> MachineOfNodes()
+    {
+        if (Unit.Unit is null || UnitSpecifiers.ExpandFleet(Unit.Unit).MachineOf is not { } target)
+        {
+            return null;
+        }
+
+        var status = await GrainFactory.GetGrain<IUnitGrain>(target).GetStatus();
+        return (status?.Pods ?? []).Where(p => !p.HasEnded && p.NodeName is not null).Select(p => p.NodeName!).ToHashSet(StringComparer.Ordinal);
+    }
+
+    private bool IsNodeAlive(string node) =>
+        membership.CurrentSnapshot.Members.Values.Any(m => m.Name == node && m.Status == SiloStatus.Active);
+
+    private void ScheduleRetry(TimeSpan after)
+    {
+        retry?.Dispose();
+        retry = this.RegisterGrainTimer(_ => ReconcileNow(), new GrainTimerCreationOptions(after, Timeout.InfiniteTimeSpan));
+
+        // A unit waiting on something stays active for its timer.
+        DelayDeactivation(TimeSpan.FromMinutes(5));
     }
 
     private async Task EnsureRunnable()
@@ -170,27 +411,39 @@ public sealed class UnitGrain(
         Unit.SubmittedAt = time.GetUtcNow();
     }
 
-    private async Task CreatePod(bool start)
+    private async Task CreatePod(string? requiredNode)
     {
         var unit = Unit.Unit!;
         var podId = Guid.NewGuid().ToString();
-        Unit.PodId = podId;
+        Unit.Pods.Add(new UnitPod(podId, Unit.Revision, requiredNode));
         await state.WriteStateAsync();
-        await GrainFactory.GetGrain<IPodGrain>(podId).Create(PodSpec.FromUnit(unit), unit, start);
+        await GrainFactory.GetGrain<IPodGrain>(podId).Create(PodSpec.FromUnit(unit), unit, Unit.DesiredState == UnitDesiredState.Launched, requiredNode);
     }
 
-    private async Task RemovePod(TimeSpan grace)
+    private async Task RemovePod(UnitPod entry, TimeSpan grace)
     {
-        if (Unit.PodId is { } podId)
+        await GrainFactory.GetGrain<IPodGrain>(entry.PodId).Destroy(grace);
+        await Forget(entry);
+    }
+
+    private async Task Forget(UnitPod entry)
+    {
+        if (Unit.Pods.Remove(entry))
         {
-            await GrainFactory.GetGrain<IPodGrain>(podId).Destroy(grace);
-            Unit.PodId = null;
             await state.WriteStateAsync();
         }
     }
 
-    private async Task<PodStatus?> CurrentPod() =>
-        Unit.PodId is { } podId ? await GrainFactory.GetGrain<IPodGrain>(podId).GetStatus() : null;
+    private async Task RemoveAllPods(TimeSpan grace)
+    {
+        foreach (var entry in Unit.Pods.ToList())
+        {
+            await RemovePod(entry, grace);
+        }
+    }
+
+    private async Task<IReadOnlyList<(UnitPod Entry, PodStatus? Pod)>> PodsWithStatus() =>
+        await Task.WhenAll(Unit.Pods.ToList().Select(async entry => (entry, await GrainFactory.GetGrain<IPodGrain>(entry.PodId).GetStatus())));
 
     private async Task SetDesired(UnitDesiredState desired)
     {
@@ -212,8 +465,9 @@ public sealed class UnitGrain(
 
     private async Task<UnitStatus> Describe()
     {
-        var pod = await CurrentPod();
-        return new(Name, Description(pod?.NodeName), Unit.IsTemplate, Unit.DesiredState, pod, Unit.SubmittedAt);
+        var pods = (await PodsWithStatus()).Select(p => p.Pod).OfType<PodStatus>().ToList();
+        var first = pods.Where(p => !p.HasEnded).Concat(pods).FirstOrDefault();
+        return new(Name, Description(first?.NodeName), Unit.IsTemplate, Unit.DesiredState, first, Unit.SubmittedAt) { Pods = pods };
     }
 
     // A template's description is shown as written; an instance's with its specifiers expanded, %m only once placed.

@@ -23,9 +23,24 @@ public sealed class UnitState
     [Id(5)]
     public UnitDesiredState DesiredState { get; set; }
 
+    /// <summary>The single pod of units stored before Count= existed; moved into <see cref="Pods"/> on activation.</summary>
     [Id(6)]
     public string? PodId { get; set; }
 
     [Id(7)]
     public DateTimeOffset SubmittedAt { get; set; }
+
+    [Id(8)]
+    public List<UnitPod> Pods { get; set; } = [];
+
+    /// <summary>Bumped by every submit that changes the file; pods of an older revision are rolled over.</summary>
+    [Id(9)]
+    public int Revision { get; set; }
+
+    /// <summary>Restarts in a row (for back-off); reset once a pod ran long enough.</summary>
+    [Id(10)]
+    public int Restarts { get; set; }
+
+    [Id(11)]
+    public DateTimeOffset? NextRestartAt { get; set; }
 }

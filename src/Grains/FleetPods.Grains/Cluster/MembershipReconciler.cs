@@ -1,0 +1,79 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace FleetPods.Grains.Cluster;
+
+/// <summary>
+/// Turns Orleans membership changes into unit reconciliation: when a silo is declared dead (its node's pods
+/// are lost) or becomes active (global units gain a node, pending pods may fit), every unit is asked to
+/// reconcile. Every silo watches; only the active silo with the lowest address acts, so one death causes
+/// one round. The round runs twice, the second a few seconds later, for unit grains on silos that learned of
+/// the change after the first round reached them.
+/// </summary>
+public sealed class MembershipReconciler(
+    IClusterMembershipService membership,
+    ILocalSiloDetails self,
+    IGrainFactory grains,
+    ILogger<MembershipReconciler> logger) : BackgroundService
+{
+    private static readonly TimeSpan SecondRound = TimeSpan.FromSeconds(3);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        ClusterMembershipSnapshot? previous = null;
+        try
+        {
+            await foreach (var snapshot in membership.MembershipUpdates.WithCancellation(stoppingToken))
+            {
+                var changes = previous is null ? [] : Changes(previous, snapshot);
+                previous = snapshot;
+                if (changes.Count > 0 && IsLeader(snapshot))
+                {
+                    logger.LogInformation("Cluster membership changed ({Changes}); reconciling every unit", string.Join(", ", changes));
+                    _ = ReconcileTwice(stoppingToken);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // The silo is stopping.
+        }
+    }
+
+    private static List<string> Changes(ClusterMembershipSnapshot before, ClusterMembershipSnapshot after) =>
+        [.. after.Members.Values
+            .Where(m => m.Status is SiloStatus.Dead or SiloStatus.Active
+                && (!before.Members.TryGetValue(m.SiloAddress, out var old) || old.Status != m.Status))
+            .Select(m => $"{m.Name} {m.Status.ToString().ToLowerInvariant()}")];
+
+    private bool IsLeader(ClusterMembershipSnapshot snapshot) =>
+        snapshot.Members.Values.Where(m => m.Status == SiloStatus.Active)
+            .OrderBy(m => m.SiloAddress.ToParsableString(), StringComparer.Ordinal)
+            .FirstOrDefault()?.SiloAddress.Equals(self.SiloAddress) == true;
+
+    private async Task ReconcileTwice(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await ReconcileAll();
+            await Task.Delay(SecondRound, stoppingToken);
+            await ReconcileAll();
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogWarning(ex, "Reconciling units after a membership change failed");
+        }
+        catch (OperationCanceledException)
+        {
+            // The silo is stopping.
+        }
+    }
+
+    private async Task ReconcileAll()
+    {
+        foreach (var unit in await grains.GetGrain<IRegistryGrain>(RegistryKind.Units).List())
+        {
+            await grains.GetGrain<IUnitGrain>(unit).Reconcile();
+        }
+    }
+}

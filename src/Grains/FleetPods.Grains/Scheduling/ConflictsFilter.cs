@@ -1,0 +1,39 @@
+using FleetPods.Grains.UnitFiles;
+
+namespace FleetPods.Grains.Scheduling;
+
+/// <summary>
+/// <c>Conflicts=</c>, binding both ways as in fleet: a node is out when one of its pods belongs to a unit the
+/// new pod's globs match, or when one of its pods' own globs match the new pod's unit.
+/// </summary>
+public sealed class ConflictsFilter : INodeFilter
+{
+    public string? Reject(NodeInfo node, PlacementRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        ArgumentNullException.ThrowIfNull(request);
+        return FindConflict(node.Pods, request) is { } conflict ? $"runs conflicting {conflict}" : null;
+    }
+
+    /// <summary>The unit on the node that the request conflicts with (either way), or null. The node grain asks too.</summary>
+    public static string? FindConflict(IEnumerable<PlacedPod> pods, PlacementRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(pods);
+        ArgumentNullException.ThrowIfNull(request);
+        foreach (var pod in pods)
+        {
+            if (pod.PodId == request.PodId || pod.UnitName is not { } other)
+            {
+                continue;
+            }
+
+            if (request.Fleet.Conflicts.Any(glob => UnitGlob.Matches(glob, other))
+                || (request.UnitName is { } self && pod.Conflicts.Any(glob => UnitGlob.Matches(glob, self))))
+            {
+                return other;
+            }
+        }
+
+        return null;
+    }
+}
