@@ -62,6 +62,16 @@ public sealed class NodeFilterTests
         Assert.Equal(rejection, new ResourceFitFilter().Reject(Node("a", freeMemory: 2L << 30, freeCpu: 500), Request(memory: memory, cpu: cpu)));
 
     [Fact]
+    public void Spread_breaks_ties_by_fewer_pods_then_name()
+    {
+        var busy = Node("a", pods: [Pod("x.pod"), Pod("y.pod")]) with { PodCount = 2 };
+        var idle = Node("b");
+        var alsoIdle = Node("c");
+
+        Assert.Equal(["b", "c", "a"], SpreadRanking.Rank([busy, alsoIdle, idle], new ResourceRequest(0, 0)).Select(n => n.Name));
+    }
+
+    [Fact]
     public void Spread_prefers_the_node_left_freest_by_share_of_memory_and_cpu()
     {
         var roomy = Node("roomy", freeMemory: 6L << 30, freeCpu: 1000);

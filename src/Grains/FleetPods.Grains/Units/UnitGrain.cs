@@ -220,7 +220,8 @@ public sealed class UnitGrain(
             }
         }
 
-        if (waiting)
+        // A follower keeps watching its target: nothing else tells it that the target moved.
+        if (waiting || targetNodes is not null)
         {
             ScheduleRetry(RetryPeriod);
         }

@@ -1,0 +1,94 @@
+using System.Collections.Concurrent;
+using FleetPods.Grains.Nodes;
+using FleetPods.Grains.Tests.Cluster;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Serialization;
+using Orleans.Storage;
+using Orleans.TestingHost;
+
+namespace FleetPods.Grains.Tests.Fleet;
+
+/// <summary>
+/// Several in-process silos, each a node of 4 CPUs and 8 GiB with the metadata given, a test double for the
+/// machine under each, and grain state that outlives any one silo.
+/// </summary>
+public sealed class FleetCluster : IAsyncDisposable
+{
+    public static readonly ResourceRequest NodeCapacity = new(8L << 30, 4000);
+
+    private readonly ConcurrentDictionary<string, (byte[] Data, int Version)> store = new();
+
+    private FleetCluster()
+    {
+    }
+
+    public InProcessTestCluster Cluster { get; private set; } = null!;
+
+    public IClusterClient Client => Cluster.Client;
+
+    /// <summary>The node names, in the order of the metadata they were started with.</summary>
+    public List<string> Nodes { get; } = [];
+
+    public static async Task<FleetCluster> Start(params string[] metadata)
+    {
+        var fleet = new FleetCluster();
+        var builder = new InProcessTestClusterBuilder((short)metadata.Length);
+        builder.ConfigureSilo((options, silo) =>
+        {
+            silo.Services.AddKeyedSingleton<IGrainStorage>(GrainStorage.Name, (services, _) =>
+                new ProcessGrainStorage(fleet.store, services.GetRequiredService<Serializer>()));
+            silo.AddFleetPodsGrains();
+            silo.Services.AddSingleton<ILocalNode>(services => new FakeLocalNode(options.SiloName, services.GetRequiredService<IGrainFactory>()));
+        });
+        fleet.Cluster = builder.Build();
+        await fleet.Cluster.DeployAsync();
+        for (var i = 0; i < metadata.Length; i++)
+        {
+            await fleet.Announce(fleet.Cluster.Silos[i].Name, metadata[i]);
+        }
+
+        return fleet;
+    }
+
+    /// <summary>Starts one more silo and announces it as a node.</summary>
+    public async Task<string> AddNode(string metadata)
+    {
+        var silo = await Cluster.StartAdditionalSiloAsync();
+        await Announce(silo.Name, metadata);
+        return silo.Name;
+    }
+
+    /// <summary>Kills a node's silo without a goodbye, as SIGKILL would.</summary>
+    public async Task Kill(string node) => await Cluster.KillSiloAsync(Cluster.Silos.Single(s => s.Name == node));
+
+    public FakeLocalNode Machine(string node) =>
+        (FakeLocalNode)Cluster.Silos.Single(s => s.Name == node).ServiceProvider.GetRequiredService<ILocalNode>();
+
+    public IUnitGrain Unit(string name) => Client.GetGrain<IUnitGrain>(name);
+
+    /// <summary>Submits and starts a unit made of [Pod] and [X-Fleet] lines.</summary>
+    public async Task<IUnitGrain> Start(string name, string pod = "", string fleet = "")
+    {
+        var text = $"[Pod]\nImage=example.com/busybox\nExec=/bin/sleep 1000\n{pod}\n" + (fleet.Length > 0 ? $"[X-Fleet]\n{fleet}\n" : "");
+        var unit = Unit(name);
+        var submitted = await unit.Submit(name, text);
+        Assert.True(submitted.Succeeded, string.Join("; ", submitted.Errors));
+        await unit.Start();
+        return unit;
+    }
+
+    /// <summary>Waits until the unit's pods satisfy <paramref name="done"/>.</summary>
+    public static Task<UnitStatus> Until(IUnitGrain unit, Func<IReadOnlyList<PodStatus>, bool> done, string what) =>
+        Eventually.Until(async () => (await unit.GetStatus())!, s => done(s.Pods), what);
+
+    public static IReadOnlyList<PodStatus> Running(IReadOnlyList<PodStatus> pods) => [.. pods.Where(p => p.Phase == PodPhase.Running)];
+
+    public async ValueTask DisposeAsync() => await Cluster.DisposeAsync();
+
+    private Task Announce(string node, string metadata)
+    {
+        Nodes.Add(node);
+        var pairs = metadata.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(p => p.Split('=')).ToDictionary(p => p[0], p => p[1]);
+        return Client.GetGrain<INodeGrain>(node).Announce(new NodeAnnouncement(node, pairs, NodeCapacity, ["ns"]));
+    }
+}
