@@ -63,7 +63,8 @@ public sealed class NodeAgent(
         }
 
         await FailPodsLostMeanwhile(node);
-        logger.LogInformation("Node {Node} ready: {Recovered} pods recovered", options.NodeName, recovered.Count);
+        var stale = await RemovePodsMovedAway(node, recovered.Select(c => c.PodId));
+        logger.LogInformation("Node {Node} ready: {Recovered} pods recovered, {Stale} stale pods stopped", options.NodeName, recovered.Count - stale, stale);
 
         await foreach (var change in runtime.StateChanges.ReadAllAsync(stoppingToken))
         {
@@ -89,6 +90,30 @@ public sealed class NodeAgent(
                     options.NodeName, Grains.PodPhase.Failed, null, $"lost: not found on node {options.NodeName} after its daemon restarted", DateTimeOffset.UtcNow));
             }
         }
+    }
+
+    // While this node was away the cluster may have declared its pods lost and run them elsewhere: such a pod
+    // is forgotten, placed on another node, or failed as lost. It must not keep running here, or its unit would
+    // run more pods than it asks for.
+    private async Task<int> RemovePodsMovedAway(INodeGrain node, IEnumerable<string> recovered)
+    {
+        var removed = 0;
+        foreach (var podId in (await node.ListPods()).Concat(recovered).Distinct(StringComparer.Ordinal))
+        {
+            var status = await grains.GetGrain<IPodGrain>(podId).GetStatus();
+            var movedAway = status is null
+                || (status.NodeName is { } placed && placed != options.NodeName)
+                || (status.Phase == Grains.PodPhase.Failed && status.Reason?.StartsWith("lost:", StringComparison.Ordinal) == true);
+            if (movedAway)
+            {
+                logger.LogWarning("Pod {PodId} of {Unit} was moved off node {Node} while it was away: stopping it here",
+                    podId, status?.UnitName ?? "(gone)", options.NodeName);
+                await node.RemovePod(podId, TimeSpan.Zero);
+                removed++;
+            }
+        }
+
+        return removed;
     }
 
     private async Task Report(PodStateChange change)

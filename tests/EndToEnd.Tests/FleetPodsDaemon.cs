@@ -10,15 +10,23 @@ public sealed class FleetPodsDaemon : IAsyncDisposable
     private Process? process;
     private int starts;
 
-    public FleetPodsDaemon(string nodeName = "e2e-node")
+    /// <param name="metadata">The node's --metadata.</param>
+    /// <param name="cluster">A PostgreSQL connection string for cluster mode, or null for the embedded default.</param>
+    public FleetPodsDaemon(string nodeName = "e2e-node", string metadata = "role=e2e", string? cluster = null)
     {
         NodeName = nodeName;
+        Metadata = metadata;
+        Cluster = cluster;
         DataDirectory = Directory.CreateTempSubdirectory("fleetpods-e2e-").FullName;
         SiloPort = Processes.FreePort();
         GatewayPort = Processes.FreePort();
     }
 
     public string NodeName { get; }
+
+    public string Metadata { get; }
+
+    public string? Cluster { get; }
 
     public string DataDirectory { get; }
 
@@ -36,7 +44,15 @@ public sealed class FleetPodsDaemon : IAsyncDisposable
         // The daemon's output goes to a file, not a pipe of ours, so nothing it leaves behind holds our pipes open.
         var start = new ProcessStartInfo("/bin/sh") { ArgumentList = { "-c", "exec \"$@\" >\"$0\" 2>&1", LogPath, "dotnet", RepositoryLayout.Daemon,
             "--data-dir", DataDirectory, "--node-name", NodeName, "--silo-port", $"{SiloPort}", "--gateway-port", $"{GatewayPort}",
-            "--metadata", "role=e2e" } };
+            "--metadata", Metadata } };
+        if (Cluster is not null)
+        {
+            foreach (var argument in new[] { "--cluster", Cluster, "--advertised-address", "127.0.0.1" })
+            {
+                start.ArgumentList.Add(argument);
+            }
+        }
+
         process = Process.Start(start)!;
         var deadline = DateTime.UtcNow + StartTimeout;
         while (!Log.Contains($"Node {NodeName} ready", StringComparison.Ordinal))

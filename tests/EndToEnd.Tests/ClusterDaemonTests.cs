@@ -1,0 +1,135 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace FleetPods.EndToEnd.Tests;
+
+/// <summary>
+/// Three real fleetpodsd processes in cluster mode on a real PostgreSQL (one machine, own data directories
+/// and ports): pods spread, Conflicts= keeps units apart, a global unit runs on every node, a SIGKILLed
+/// node's pods run elsewhere, and the node, started again, stops the pods that were moved away.
+/// </summary>
+public sealed class ClusterDaemonTests : IClassFixture<BusyboxImage>, IAsyncLifetime
+{
+    private static readonly TimeSpan Within = TimeSpan.FromSeconds(60);
+    private static readonly string[] NodeNames = ["node-a", "node-b", "node-c"];
+    private readonly BusyboxImage image;
+    private readonly PostgresTestDatabase database = new();
+    private readonly string units = Directory.CreateTempSubdirectory("fleetpods-cluster-units-").FullName;
+    private FleetPodsDaemon[] nodes = [];
+
+    public ClusterDaemonTests(BusyboxImage image) => this.image = image;
+
+    public async Task InitializeAsync()
+    {
+        await database.InitializeAsync();
+        var init = await Processes.Run("dotnet", [RepositoryLayout.Daemon, "--init-db", "--cluster", database.ConnectionString], TimeSpan.FromSeconds(60));
+        Assert.True(init.ExitCode == 0, init.ToString());
+        nodes = [.. NodeNames.Select(n => new FleetPodsDaemon(n, "disk=ssd", database.ConnectionString))];
+        await Task.WhenAll(nodes.Select(n => n.Start()));
+        foreach (var node in nodes)
+        {
+            var imported = await Cli("image", "import", image.Path, "--node", node.NodeName);
+            Assert.True(imported.ExitCode == 0, imported.ToString());
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var node in nodes)
+        {
+            await node.DisposeAsync();
+        }
+
+        await database.DisposeAsync();
+        Directory.Delete(units, recursive: true);
+    }
+
+    [Fact]
+    public async Task Pods_spread_conflicts_keep_apart_a_global_unit_runs_everywhere_and_a_killed_nodes_pods_move_and_stay_moved()
+    {
+        await StartUnit("spread.pod", "Memory=64M\nCount=3");
+        await StartUnit("apart-1.pod", "", "Conflicts=apart-*.pod");
+        await StartUnit("apart-2.pod", "", "Conflicts=apart-*.pod");
+        await StartUnit("everywhere.pod", "", "Global=true");
+
+        var spread = await RunningPods("spread.pod", 3);
+        var apart = (await RunningPods("apart-1.pod", 1)).Concat(await RunningPods("apart-2.pod", 1)).ToList();
+        var everywhere = await RunningPods("everywhere.pod", 3);
+        Assert.Equal(3, spread.Select(NodeOf).Distinct().Count());
+        Assert.NotEqual(NodeOf(apart[0]), NodeOf(apart[1]));
+        Assert.Equal(NodeNames, everywhere.Select(NodeOf).Order());
+
+        // node-b is SIGKILLed; its pods (their supervisors outlive it) are lost to the cluster and run elsewhere.
+        var victim = nodes[1];
+        var stranded = (await AllPods()).Where(p => NodeOf(p) == victim.NodeName && p.GetProperty("phase").GetString() == "running")
+            .Select(p => (Id: p.GetProperty("id").GetString()!, AppPid: AppPid(victim, p))).ToList();
+        await victim.Kill();
+        var moved = await RunningPods("spread.pod", 3, p => NodeOf(p) != victim.NodeName);
+        await RunningPods("everywhere.pod", 2, p => NodeOf(p) != victim.NodeName);
+        Assert.Equal(3, moved.Count);
+        Assert.All(stranded, pod => Assert.True(Directory.Exists($"/proc/{pod.AppPid}"), "a stranded pod keeps running while its node is away"));
+
+        // Back again, node-b stops what was moved off it, and the global unit runs there again.
+        await victim.Start();
+        await RunningPods("everywhere.pod", 3);
+        await Until(() => stranded.All(pod => !Directory.Exists($"/proc/{pod.AppPid}")), "the stranded pods stopped on the returning node", victim);
+        Assert.Contains("stale pods stopped", victim.Log, StringComparison.Ordinal);
+        Assert.Equal(3, (await RunningPods("spread.pod", 3)).Count);
+    }
+
+    private static string NodeOf(JsonElement pod) => pod.GetProperty("nodeName").GetString() ?? "";
+
+    // The pod's "pid" record holds "<supervisor pid> <app pid>".
+    private static int AppPid(FleetPodsDaemon node, JsonElement pod) =>
+        int.Parse(File.ReadAllText(Path.Combine(node.DataDirectory, "pods", pod.GetProperty("id").GetString()!, "pid")).Split(' ')[1], CultureInfo.InvariantCulture);
+
+    private async Task StartUnit(string name, string pod, string fleet = "")
+    {
+        var path = Path.Combine(units, name);
+        await File.WriteAllTextAsync(path, $"[Pod]\nImage=example.com/busybox\nExec=/bin/sleep 1000\n{pod}\n" + (fleet.Length > 0 ? $"[X-Fleet]\n{fleet}\n" : ""));
+        var started = await Cli("start", path);
+        Assert.True(started.ExitCode == 0, started.ToString());
+    }
+
+    // Every live gateway is given, as a user of a cluster would; the CLI uses whichever answers.
+    private Task<CommandResult> Cli(params string[] arguments) =>
+        Processes.Run("dotnet", [RepositoryLayout.Cli, .. nodes.SelectMany(n => new[] { "--endpoint", $"127.0.0.1:{n.GatewayPort}" }), .. arguments], TimeSpan.FromSeconds(90));
+
+    private async Task<List<JsonElement>> AllPods()
+    {
+        var result = await Cli("list-pods", "--output", "json");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        return [.. JsonDocument.Parse(result.Stdout).RootElement.EnumerateArray()];
+    }
+
+    private async Task<List<JsonElement>> RunningPods(string unit, int count, Func<JsonElement, bool>? where = null)
+    {
+        List<JsonElement> running = [];
+        await Until(async () =>
+        {
+            running = [.. (await AllPods()).Where(p => p.GetProperty("unitName").GetString() == unit && p.GetProperty("phase").GetString() == "running" && (where?.Invoke(p) ?? true))];
+            return running.Count == count;
+        }, $"{count} running pods of {unit}");
+        return running;
+    }
+
+    private async Task Until(Func<Task<bool>> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + Within;
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}\n{string.Join("\n", nodes.Select(n => $"--- {n.NodeName}\n{n.Log}"))}");
+            await Task.Delay(250);
+        }
+    }
+
+    private static async Task Until(Func<bool> condition, string what, FleetPodsDaemon node)
+    {
+        var deadline = DateTime.UtcNow + Within;
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}\n{node.Log}");
+            await Task.Delay(250);
+        }
+    }
+}
