@@ -30,6 +30,15 @@ until su postgres -c "psql -qtAc 'SELECT 1'" >/dev/null 2>&1; do
     sleep 0.5
 done
 
+# The fleetpods role logs in with its password over the Unix socket too, which every network namespace of
+# this machine shares (deploy/cluster.sh runs nodes in namespaces of their own); Debian's default would ask
+# the operating system user to be called fleetpods.
+hba=$(su postgres -c "psql -qtAc 'SHOW hba_file'" 2>/dev/null || true)
+if [ -n "$hba" ] && ! grep -q '^local all fleetpods scram-sha-256' "$hba"; then
+    sed -i '0,/^local/s//local all fleetpods scram-sha-256\nlocal/' "$hba"
+    su postgres -c "psql -qtAc 'SELECT pg_reload_conf()'" >/dev/null
+fi
+
 su postgres -c "psql -qtAc \"DO \\\$\\\$ BEGIN
     IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'fleetpods') THEN
         CREATE ROLE fleetpods LOGIN CREATEDB PASSWORD 'fleetpods';

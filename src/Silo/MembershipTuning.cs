@@ -11,8 +11,12 @@ namespace FleetPods.Silo;
 /// </summary>
 /// <param name="ProbeTimeout">How long a probe may take, and the probe period.</param>
 /// <param name="MissedProbes">Missed probes in a row before a silo votes its peer dead.</param>
-public sealed record MembershipTuning(TimeSpan ProbeTimeout, int MissedProbes)
+/// <param name="OrleansDefaults">Leave every membership setting at Orleans' default (the benchmark's reference).</param>
+public sealed record MembershipTuning(TimeSpan ProbeTimeout, int MissedProbes, bool OrleansDefaults = false)
 {
+    /// <summary>Orleans' own settings, unchanged: the reference the benchmark measures against.</summary>
+    public static MembershipTuning Default { get; } = new(TimeSpan.FromSeconds(5), 3, OrleansDefaults: true);
+
     /// <summary>
     /// 1 s probes, 3 misses: a dead silo is declared dead in about 3–4 s. Lower risks declaring a silo dead
     /// that is only stalled (a long GC pause, a saturated machine), which costs a needless move of its pods.
@@ -22,6 +26,11 @@ public sealed record MembershipTuning(TimeSpan ProbeTimeout, int MissedProbes)
     public void Apply(ClusterMembershipOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        if (OrleansDefaults)
+        {
+            return;
+        }
+
         options.ProbeTimeout = ProbeTimeout;
         options.NumMissedProbesLimit = MissedProbes;
         options.NumVotesForDeathDeclaration = 2;

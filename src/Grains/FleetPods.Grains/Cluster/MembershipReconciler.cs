@@ -16,7 +16,9 @@ public sealed class MembershipReconciler(
     IGrainFactory grains,
     ILogger<MembershipReconciler> logger) : BackgroundService
 {
+    private const int MaxAttempts = 20;
     private static readonly TimeSpan SecondRound = TimeSpan.FromSeconds(3);
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(250);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -25,7 +27,8 @@ public sealed class MembershipReconciler(
         {
             await foreach (var snapshot in membership.MembershipUpdates.WithCancellation(stoppingToken))
             {
-                var changes = previous is null ? [] : Changes(previous, snapshot);
+                // The first snapshot counts too: a silo that joins may itself be the one to act.
+                var changes = Changes(previous, snapshot);
                 previous = snapshot;
                 if (changes.Count > 0 && IsLeader(snapshot))
                 {
@@ -40,10 +43,10 @@ public sealed class MembershipReconciler(
         }
     }
 
-    private static List<string> Changes(ClusterMembershipSnapshot before, ClusterMembershipSnapshot after) =>
+    private static List<string> Changes(ClusterMembershipSnapshot? before, ClusterMembershipSnapshot after) =>
         [.. after.Members.Values
             .Where(m => m.Status is SiloStatus.Dead or SiloStatus.Active
-                && (!before.Members.TryGetValue(m.SiloAddress, out var old) || old.Status != m.Status))
+                && (before is null || !before.Members.TryGetValue(m.SiloAddress, out var old) || old.Status != m.Status))
             .Select(m => $"{m.Name} {m.Status.ToString().ToLowerInvariant()}")];
 
     private bool IsLeader(ClusterMembershipSnapshot snapshot) =>
@@ -55,13 +58,9 @@ public sealed class MembershipReconciler(
     {
         try
         {
-            await ReconcileAll();
+            await ReconcileAll(stoppingToken);
             await Task.Delay(SecondRound, stoppingToken);
-            await ReconcileAll();
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            logger.LogWarning(ex, "Reconciling units after a membership change failed");
+            await ReconcileAll(stoppingToken);
         }
         catch (OperationCanceledException)
         {
@@ -69,11 +68,31 @@ public sealed class MembershipReconciler(
         }
     }
 
-    private async Task ReconcileAll()
+    // Right after a death, grains that lived on the dead silo (the unit registry among them) may fail to
+    // reactivate until the grain directory has caught up; try again rather than lose the round.
+    private async Task ReconcileAll(CancellationToken stoppingToken)
     {
-        foreach (var unit in await grains.GetGrain<IRegistryGrain>(RegistryKind.Units).List())
+        for (var attempt = 1; ; attempt++)
         {
-            await grains.GetGrain<IUnitGrain>(unit).Reconcile();
+            try
+            {
+                foreach (var unit in await grains.GetGrain<IRegistryGrain>(RegistryKind.Units).List())
+                {
+                    await grains.GetGrain<IUnitGrain>(unit).Reconcile();
+                }
+
+                return;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException && attempt < MaxAttempts)
+            {
+                logger.LogInformation("Reconciling units after a membership change failed (attempt {Attempt}), trying again: {Reason}", attempt, ex.Message);
+                await Task.Delay(RetryDelay, stoppingToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogWarning(ex, "Reconciling units after a membership change failed {Attempts} times", attempt);
+                return;
+            }
         }
     }
 }

@@ -157,7 +157,22 @@ public sealed class UnitGrain(
         DeactivateOnIdle();
     }
 
-    Task IUnitGrain.Reconcile() => ReconcileNow();
+    Task IUnitGrain.Reconcile() => ReconcileOrRetry();
+
+    // Nobody waits on a one-way reconcile or a timer; a step that failed (a grain of a silo that just died,
+    // not yet reactivated elsewhere) is tried again shortly instead of lost.
+    private async Task ReconcileOrRetry()
+    {
+        try
+        {
+            await ReconcileNow();
+        }
+        catch (Exception ex) when (ex is FleetPodsException or SiloUnavailableException or TimeoutException or OrleansException)
+        {
+            logger.LogInformation("Reconciling unit {Unit} failed, trying again in {Delay}: {Reason}", Name, RetryPeriod, ex.Message);
+            ScheduleRetry(RetryPeriod);
+        }
+    }
 
     private async Task ReconcileNow()
     {
@@ -361,7 +376,7 @@ public sealed class UnitGrain(
     private void ScheduleRetry(TimeSpan after)
     {
         retry?.Dispose();
-        retry = this.RegisterGrainTimer(_ => ReconcileNow(), new GrainTimerCreationOptions(after, Timeout.InfiniteTimeSpan));
+        retry = this.RegisterGrainTimer(_ => ReconcileOrRetry(), new GrainTimerCreationOptions(after, Timeout.InfiniteTimeSpan));
 
         // A unit waiting on something stays active for its timer.
         DelayDeactivation(TimeSpan.FromMinutes(5));

@@ -1,0 +1,126 @@
+#!/bin/sh
+# A FleetPods cluster of N nodes on this one machine, for trying cluster mode out: each node is a fleetpodsd
+# with its own data directory, all on one PostgreSQL (this machine's, started by start-postgres.sh). By
+# default each node runs in its own network namespace (ip netns) with its own address on a bridge, as
+# separate machines would; --no-netns puts them all on 127.0.0.1 with ports of their own instead.
+#
+#   deploy/cluster.sh up N [--no-netns]   start nodes node1..nodeN (builds nothing: build Release first)
+#   deploy/cluster.sh kill I              SIGKILL node I's daemon (its pods keep running, as on a lost machine)
+#   deploy/cluster.sh start I             start node I again
+#   deploy/cluster.sh endpoints           the --endpoint options that reach every node
+#   deploy/cluster.sh down                stop every node, its pods and namespaces
+#
+# State lives under $FLEETPODS_CLUSTER_DIR (default /tmp/fleetpods-cluster); the database is fleetpods_local.
+# Node I listens on 10.77.0.(10+I) ports 11111/30000 (netns) or 127.0.0.1 ports 11110+I/30000+I (--no-netns).
+set -eu
+cd "$(dirname "$0")/.."
+
+dir=${FLEETPODS_CLUSTER_DIR:-/tmp/fleetpods-cluster}
+database=fleetpods_local
+bridge=fpbr0
+subnet=10.77.0
+daemon=src/Silo/bin/Release/net10.0/fleetpodsd.dll
+# Over the Unix socket, which every network namespace of this machine shares.
+connection="Host=/var/run/postgresql;Database=$database;Username=fleetpods;Password=fleetpods"
+
+usage() {
+    sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//' >&2
+    exit 2
+}
+
+address() { if [ -f "$dir/netns" ]; then echo "$subnet.$((10 + $1))"; else echo 127.0.0.1; fi; }
+silo_port() { if [ -f "$dir/netns" ]; then echo 11111; else echo $((11110 + $1)); fi; }
+gateway_port() { if [ -f "$dir/netns" ]; then echo 30000; else echo $((30000 + $1)); fi; }
+
+start_node() {
+    i=$1
+    mkdir -p "$dir/node$i"
+    run=""
+    [ -f "$dir/netns" ] && run="ip netns exec fp-node$i"
+    # setsid: the daemon outlives this script; its pods outlive the daemon.
+    setsid $run dotnet "$daemon" --cluster "$connection" --data-dir "$dir/node$i" --node-name "node$i" \
+        --advertised-address "$(address "$i")" --silo-port "$(silo_port "$i")" --gateway-port "$(gateway_port "$i")" \
+        --metadata "index=$i" >"$dir/node$i.log" 2>&1 </dev/null &
+    echo $! >"$dir/node$i.pid"
+}
+
+wait_ready() {
+    i=$1
+    for _ in $(seq 1 240); do
+        grep -q "Node node$i ready" "$dir/node$i.log" 2>/dev/null && return 0
+        sleep 0.25
+    done
+    echo "cluster.sh: node$i did not become ready; see $dir/node$i.log" >&2
+    exit 1
+}
+
+make_netns() {
+    i=$1
+    ip netns add "fp-node$i"
+    ip link add "fpv$i" type veth peer name eth0 netns "fp-node$i"
+    ip link set "fpv$i" master "$bridge" up
+    ip netns exec "fp-node$i" ip addr add "$subnet.$((10 + i))/24" dev eth0
+    ip netns exec "fp-node$i" ip link set eth0 up
+    ip netns exec "fp-node$i" ip link set lo up
+    ip netns exec "fp-node$i" ip route add default via "$subnet.1"
+}
+
+[ $# -ge 1 ] || usage
+command=$1
+shift
+case "$command" in
+up)
+    [ $# -ge 1 ] || usage
+    count=$1
+    [ -f "$daemon" ] || { echo "cluster.sh: $daemon is not built (dotnet build FleetPods.sln -c Release)" >&2; exit 1; }
+    [ -e "$dir/count" ] && { echo "cluster.sh: a cluster is up already ($dir); run down first" >&2; exit 1; }
+    mkdir -p "$dir"
+    ./deploy/start-postgres.sh
+    su postgres -c "psql -qtAc \"SELECT 1 FROM pg_database WHERE datname = '$database'\"" | grep -q 1 \
+        || su postgres -c "psql -qc 'CREATE DATABASE $database OWNER fleetpods'"
+    dotnet "$daemon" --init-db --cluster "$connection"
+    if [ "${2:-}" != "--no-netns" ]; then
+        touch "$dir/netns"
+        ip link add "$bridge" type bridge 2>/dev/null || true
+        ip addr add "$subnet.1/24" dev "$bridge" 2>/dev/null || true
+        ip link set "$bridge" up
+        for i in $(seq 1 "$count"); do make_netns "$i"; done
+    fi
+    echo "$count" >"$dir/count"
+    for i in $(seq 1 "$count"); do start_node "$i"; done
+    for i in $(seq 1 "$count"); do wait_ready "$i"; done
+    echo "cluster of $count nodes up; try: dotnet src/Cli/bin/Release/net10.0/fleetpods.dll $("$0" endpoints) list-machines"
+    ;;
+kill)
+    [ $# -ge 1 ] || usage
+    kill -KILL "$(cat "$dir/node$1.pid")"
+    ;;
+start)
+    [ $# -ge 1 ] || usage
+    : >"$dir/node$1.log"
+    start_node "$1"
+    wait_ready "$1"
+    ;;
+endpoints)
+    for i in $(seq 1 "$(cat "$dir/count")"); do printf -- '--endpoint %s:%s ' "$(address "$i")" "$(gateway_port "$i")"; done
+    echo
+    ;;
+down)
+    [ -f "$dir/count" ] || exit 0
+    for i in $(seq 1 "$(cat "$dir/count")"); do
+        [ -f "$dir/node$i.pid" ] && kill -KILL "$(cat "$dir/node$i.pid")" 2>/dev/null || true
+        # Each node's pods run under its data directory; their supervisors name it on their command line.
+        pkill -KILL -f -- "$dir/node$i/" 2>/dev/null || true
+        grep -F " $dir/node$i/" /proc/mounts | cut -d' ' -f2 | sort -r | xargs -r -n1 umount -l
+        if [ -f "$dir/netns" ]; then
+            ip netns del "fp-node$i" 2>/dev/null || true
+            ip link del "fpv$i" 2>/dev/null || true
+        fi
+    done
+    [ -f "$dir/netns" ] && ip link del "$bridge" 2>/dev/null || true
+    rm -rf "$dir"
+    ;;
+*)
+    usage
+    ;;
+esac
