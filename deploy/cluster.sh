@@ -10,6 +10,7 @@
 #   deploy/cluster.sh endpoints           the --endpoint options that reach every node
 #   deploy/cluster.sh down                stop every node, its pods and namespaces
 #
+# $FLEETPODS_MEMBERSHIP (fast, the default, or orleans-default) is passed to every fleetpodsd as --membership.
 # State lives under $FLEETPODS_CLUSTER_DIR (default /tmp/fleetpods-cluster); the database is fleetpods_local.
 # Node I listens on 10.77.0.(10+I) ports 11111/30000 (netns) or 127.0.0.1 ports 11110+I/30000+I (--no-netns).
 set -eu
@@ -24,7 +25,7 @@ daemon=src/Silo/bin/Release/net10.0/fleetpodsd.dll
 connection="Host=/var/run/postgresql;Database=$database;Username=fleetpods;Password=fleetpods"
 
 usage() {
-    sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//' >&2
     exit 2
 }
 
@@ -40,7 +41,7 @@ start_node() {
     # setsid: the daemon outlives this script; its pods outlive the daemon.
     setsid $run dotnet "$daemon" --cluster "$connection" --data-dir "$dir/node$i" --node-name "node$i" \
         --advertised-address "$(address "$i")" --silo-port "$(silo_port "$i")" --gateway-port "$(gateway_port "$i")" \
-        --metadata "index=$i" >"$dir/node$i.log" 2>&1 </dev/null &
+        --metadata "index=$i" --membership "${FLEETPODS_MEMBERSHIP:-fast}" >"$dir/node$i.log" 2>&1 </dev/null &
     echo $! >"$dir/node$i.pid"
 }
 

@@ -51,7 +51,7 @@ public sealed class NodeAgent(
         var capacity = runtime.ReadCapacity();
         var node = grains.GetGrain<INodeGrain>(options.NodeName);
         await node.Announce(new NodeAnnouncement(
-            $"{Dns.GetHostName()}:{options.GatewayPort}",
+            $"{(options.ClusterConnectionString is null ? Dns.GetHostName() : options.AdvertisedAddress.ToString())}:{options.GatewayPort}",
             options.Metadata,
             new ResourceRequest(capacity.MemoryBytes, capacity.CpuMillis),
             Stage1Flavors));

@@ -40,7 +40,8 @@ public static class StatusCommand
             $"Desired: {Names.Of(unit.DesiredState)}{(unit.IsTemplate ? " (template)" : "")}",
             $"Submitted: {Names.Time(unit.SubmittedAt)}",
         };
-        if (unit.Pod is { } pod)
+        // Every pod of a unit with Count= or Global=true, each as a pod alone is shown.
+        foreach (var pod in unit.Pods.Count > 0 ? unit.Pods : unit.Pod is { } only ? [only] : [])
         {
             lines.Add(DescribePod(pod));
         }

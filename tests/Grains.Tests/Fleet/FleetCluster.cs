@@ -54,8 +54,21 @@ public sealed class FleetCluster : IAsyncDisposable
     public async Task<string> AddNode(string metadata)
     {
         var silo = await Cluster.StartAdditionalSiloAsync();
-        await Announce(silo.Name, metadata);
-        return silo.Name;
+
+        // The silo that places the node grain may not have heard of the new one yet.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await Announce(silo.Name, metadata);
+                return silo.Name;
+            }
+            catch (FleetPodsException) when (attempt < 50)
+            {
+                Nodes.Remove(silo.Name);
+                await Task.Delay(100);
+            }
+        }
     }
 
     /// <summary>Kills a node's silo without a goodbye, as SIGKILL would.</summary>

@@ -59,4 +59,15 @@ public sealed class FleetCombinationTests
     [InlineData("Count=two")]
     [InlineData("Count=+2")]
     public void A_bad_count_is_an_error(string line) => UnitText.PodLineError(line, "Count", "is not a pod count (a whole number from 1 to 1000)");
+
+    [Theory]
+    [InlineData("", 1)]
+    [InlineData("MaxUnavailable=2", 2)]
+    [InlineData("MaxUnavailable=", 1)]
+    public void MaxUnavailable_is_how_many_pods_a_rollout_takes_down_at_once(string line, int expected) =>
+        Assert.Equal(expected, UnitText.ParsePod(line).MaxUnavailable);
+
+    [Fact]
+    public void A_bad_max_unavailable_is_an_error() =>
+        UnitText.PodLineError("MaxUnavailable=0", "MaxUnavailable", "is not a pod count");
 }

@@ -34,5 +34,9 @@ public sealed record PodSection(
     [Id(16)]
     public int Count { get; init; } = 1;
 
+    /// <summary>How many of the unit's pods a rolling update may take down at once (<c>MaxUnavailable=</c>, at least 1).</summary>
+    [Id(17)]
+    public int MaxUnavailable { get; init; } = 1;
+
     public const int MaxCount = 1000;
 }

@@ -35,6 +35,7 @@ internal sealed class PodSectionBuilder
     private bool overlay = true;
     private RestartPolicy restart = RestartPolicy.No;
     private int count = 1;
+    private int maxUnavailable = 1;
     private Assignment? countAt;
 
     public PodSectionBuilder(UnitFileErrorList errors)
@@ -59,7 +60,8 @@ internal sealed class PodSectionBuilder
             ("Mount", AddMount),
             ("Port", AddPort),
             ("Restart", a => restart = a.IsReset ? RestartPolicy.No : Choice(a, RestartPolicies)),
-            ("Count", SetCount));
+            ("Count", SetCount),
+            ("MaxUnavailable", a => maxUnavailable = a.IsReset ? 1 : PodCount(a, 1)));
     }
 
     /// <summary>
@@ -101,6 +103,7 @@ internal sealed class PodSectionBuilder
             stage1, privateUsers, overlay, volumes.ToArray(), mounts.Select(m => m.Mount).ToArray(), ports.ToArray(), restart)
         {
             Count = count,
+            MaxUnavailable = maxUnavailable,
         };
     }
 
@@ -116,14 +119,18 @@ internal sealed class PodSectionBuilder
             return;
         }
 
+        count = PodCount(at, 1);
+    }
+
+    private int PodCount(Assignment at, int fallback)
+    {
         if (int.TryParse(at.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value is >= 1 and <= PodSection.MaxCount)
         {
-            count = value;
+            return value;
         }
-        else
-        {
-            check.Fail(at, $"'{ErrorText.Quote(at.Value)}' is not a pod count (a whole number from 1 to {PodSection.MaxCount})");
-        }
+
+        check.Fail(at, $"'{ErrorText.Quote(at.Value)}' is not a pod count (a whole number from 1 to {PodSection.MaxCount})");
+        return fallback;
     }
 
     // A bad image is still an image given: its error is enough, without "no Image=" as well.

@@ -218,9 +218,9 @@ public sealed class UnitGrain(
             waiting |= await RestartEnded(pods);
         }
 
-        // 3. A changed unit replaces one outdated pod at a time, once every newer pod runs (MaxUnavailable=1).
+        // 3. A changed unit replaces its outdated pods, MaxUnavailable= (default 1) at a time.
         pods = await PodsWithStatus();
-        waiting |= await RollOneOutdated(pods);
+        waiting |= await RollOutdated(pods);
 
         // 4. As many pods as asked: Count=, or one per matching node for Global=true.
         waiting |= await KeepCount();
@@ -284,7 +284,10 @@ public sealed class UnitGrain(
         return waiting;
     }
 
-    private async Task<bool> RollOneOutdated(IReadOnlyList<(UnitPod Entry, PodStatus? Pod)> pods)
+    // A pod counts as unavailable while it does not run or is missing (removed, its replacement not yet made).
+    // Outdated pods that do not run are replaced at once; running ones only while fewer than MaxUnavailable=
+    // pods are unavailable, so the next goes once the new ones run.
+    private async Task<bool> RollOutdated(IReadOnlyList<(UnitPod Entry, PodStatus? Pod)> pods)
     {
         var outdated = pods.Where(p => p.Entry.Revision < Unit.Revision).ToList();
         if (outdated.Count == 0)
@@ -292,20 +295,20 @@ public sealed class UnitGrain(
             return false;
         }
 
-        // Only a launched unit has pods to keep available; a loaded one swaps them all at once.
-        if (Unit.DesiredState == UnitDesiredState.Launched
-            && pods.Any(p => p.Entry.Revision == Unit.Revision && p.Pod is { Phase: PodPhase.Pending or PodPhase.Preparing }))
-        {
-            return true;
-        }
-
-        foreach (var (entry, _) in Unit.DesiredState == UnitDesiredState.Launched ? outdated.Take(1) : outdated)
+        var unit = Unit.Unit!;
+        var launched = Unit.DesiredState == UnitDesiredState.Launched;
+        var down = outdated.Where(p => !launched || p.Pod is not { Phase: PodPhase.Running }).ToList();
+        var up = outdated.Except(down).ToList();
+        var wanted = unit.Fleet.Global ? pods.Count : unit.Pod.Count;
+        var unavailable = Math.Max(0, wanted - pods.Count) + pods.Except(down).Count(p => p.Pod is not { Phase: PodPhase.Running });
+        var budget = Math.Max(0, unit.Pod.MaxUnavailable - unavailable);
+        foreach (var (entry, _) in down.Concat(up.Take(budget)))
         {
             logger.LogInformation("Rolling unit {Unit} to revision {Revision}: replacing pod {PodId}", Name, Unit.Revision, entry.PodId);
             await RemovePod(entry, ReplaceGrace);
         }
 
-        return outdated.Count > 1;
+        return up.Count > budget;
     }
 
     private async Task<bool> KeepCount()
