@@ -1,11 +1,13 @@
 #!/bin/sh
-# Time from SIGKILL of a node's fleetpodsd to all of its pods running elsewhere, median of 5 trials, with the
-# membership settings the README recommends (--membership fast) beside Orleans' defaults (orleans-default),
-# in the same run on the same machine. Three nodes from deploy/cluster.sh, each in its own network namespace,
-# on this machine's PostgreSQL; one unit with Count=6 (two pods per node). Each trial kills the node of a pod,
-# polls `fleetpods list-pods` until six pods run and none on that node, then starts the node again (which
-# stops its stale pods) before the next trial. The poll is a CLI process (~0.4 s each), so figures are
-# rounded up by up to that much.
+# Time from the loss of a node to all of its pods running elsewhere, median of 5 trials, with the membership
+# settings the README recommends (--membership fast) beside Orleans' defaults (orleans-default), in the same
+# run on the same machine, for two ways of losing a node: SIGKILL of its fleetpodsd ("kill": its port then
+# refuses connections) and its network cut ("cut": the veth of its namespace goes down, so probes time out).
+# Three nodes from deploy/cluster.sh, each in its own network namespace, on this machine's PostgreSQL; one unit
+# with Count=6. Each trial loses the node of a pod, polls `fleetpods list-pods` until six pods run and none on
+# that node, then brings the node back (which stops its stale pods) before the next trial. Beside that, it
+# polls PostgreSQL for the moment the membership table marks the lost node dead. The pods are polled with a CLI
+# process (~0.4 s each) given the other nodes' gateways only, so figures are rounded up by up to that much.
 # Usage (root): bench/node-failover.sh   -> prints the figures and writes bench/out/node-failover.txt
 set -eu
 cd "$(dirname "$0")/.."
@@ -23,13 +25,22 @@ printf '[Pod]\nImage=example.com/busybox\nExec=/bin/sleep 100000\nMemory=16M\nCo
 
 now() { date +%s.%N; }
 
+# The newest membership row of the node says 6 (dead).
+is_dead() {
+    [ "$(PGPASSWORD=fleetpods psql -h /var/run/postgresql -U fleetpods -d fleetpods_local -tAc \
+        "SELECT Status FROM OrleansMembershipTable WHERE SiloName = '$1' ORDER BY Generation DESC LIMIT 1")" = 6 ]
+}
+
+# The lost node's gateway would only make each poll wait for its connection attempt.
 running_elsewhere() {
-    $cli list-pods --output json 2>/dev/null \
+    others=$(for i in 1 2 3; do [ "node$i" = "$1" ] || printf -- '--endpoint %s:30000 ' "10.77.0.$((10 + i))"; done)
+    dotnet src/Cli/bin/Release/net10.0/fleetpods.dll $others list-pods --output json 2>/dev/null \
         | jq -e --arg gone "$1" '[.[] | select(.unitName == "failover.pod" and .phase == "running" and .nodeName != $gone)] | length == 6' >/dev/null
 }
 
 trial_set() {
     mode=$1
+    failure=$2
     FLEETPODS_MEMBERSHIP=$mode ./deploy/cluster.sh up 3 >/dev/null
     cli="dotnet src/Cli/bin/Release/net10.0/fleetpods.dll $(./deploy/cluster.sh endpoints)"
     for i in 1 2 3; do $cli image import "$work/busybox.aci" --node "node$i" >/dev/null; done
@@ -38,22 +49,33 @@ trial_set() {
     times=""
     for trial in 1 2 3 4 5; do
         victim=$($cli list-pods --output json | jq -r '[.[] | select(.unitName == "failover.pod" and .phase == "running")][0].nodeName')
+        rm -f "$work/dead"
         start=$(now)
-        ./deploy/cluster.sh kill "${victim#node}"
+        ./deploy/cluster.sh "$failure" "${victim#node}"
+        (until is_dead "$victim"; do sleep 0.05; done; now >"$work/dead") &
         until running_elsewhere "$victim"; do sleep 0.1; done
         took=$(echo "$(now) - $start" | bc)
-        echo "$mode trial $trial: killed $victim, its pods ran elsewhere after ${took} s" | tee -a "$out/node-failover.txt"
+        wait
+        declared=$(echo "$(cat "$work/dead") - $start" | bc)
+        echo "$mode $failure trial $trial: lost $victim, declared dead after ${declared} s, its pods ran elsewhere after ${took} s" | tee -a "$out/node-failover.txt"
         times="$times $took"
+        if [ "$failure" = cut ]; then
+            ./deploy/cluster.sh heal "${victim#node}"
+            ./deploy/cluster.sh kill "${victim#node}" 2>/dev/null || true
+        fi
         FLEETPODS_MEMBERSHIP=$mode ./deploy/cluster.sh start "${victim#node}"
         sleep 3
     done
     median=$(echo "$times" | tr ' ' '\n' | grep . | sort -n | sed -n 3p)
-    echo "$mode median of 5: $median s" | tee -a "$out/node-failover.txt"
-    eval "median_$(echo "$mode" | tr - _)=$median"
+    echo "$mode $failure median of 5: $median s" | tee -a "$out/node-failover.txt"
+    eval "median_$(echo "$mode" | tr - _)_$failure=$median"
     ./deploy/cluster.sh down
 }
 
 echo "node failover, $(date -u +%Y-%m-%dT%H:%MZ)" >"$out/node-failover.txt"
-trial_set fast
-trial_set orleans-default
-echo "ratio orleans-default / fast: $(echo "scale=2; $median_orleans_default / $median_fast" | bc)x" | tee -a "$out/node-failover.txt"
+for failure in kill cut; do
+    trial_set fast "$failure"
+    trial_set orleans-default "$failure"
+done
+echo "ratio orleans-default / fast, kill: $(echo "scale=2; $median_orleans_default_kill / $median_fast_kill" | bc)x" | tee -a "$out/node-failover.txt"
+echo "ratio orleans-default / fast, cut: $(echo "scale=2; $median_orleans_default_cut / $median_fast_cut" | bc)x" | tee -a "$out/node-failover.txt"

@@ -6,12 +6,15 @@
 #
 #   deploy/cluster.sh up N [--no-netns]   start nodes node1..nodeN (builds nothing: build Release first)
 #   deploy/cluster.sh kill I              SIGKILL node I's daemon (its pods keep running, as on a lost machine)
+#   deploy/cluster.sh cut I               cut node I off the network (netns only; its daemon and pods keep running)
+#   deploy/cluster.sh heal I              connect node I again (the cluster has declared it dead: it stops itself)
 #   deploy/cluster.sh start I             start node I again
 #   deploy/cluster.sh endpoints           the --endpoint options that reach every node
 #   deploy/cluster.sh down                stop every node, its pods and namespaces
 #
 # $FLEETPODS_MEMBERSHIP (fast, the default, or orleans-default) is passed to every fleetpodsd as --membership.
-# State lives under $FLEETPODS_CLUSTER_DIR (default /tmp/fleetpods-cluster); the database is fleetpods_local.
+# State lives under $FLEETPODS_CLUSTER_DIR (default /tmp/fleetpods-cluster); the database is fleetpods_local,
+# made anew by every `up`.
 # Node I listens on 10.77.0.(10+I) ports 11111/30000 (netns) or 127.0.0.1 ports 11110+I/30000+I (--no-netns).
 set -eu
 cd "$(dirname "$0")/.."
@@ -25,7 +28,7 @@ daemon=src/Silo/bin/Release/net10.0/fleetpodsd.dll
 connection="Host=/var/run/postgresql;Database=$database;Username=fleetpods;Password=fleetpods"
 
 usage() {
-    sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//' >&2
     exit 2
 }
 
@@ -47,11 +50,12 @@ start_node() {
 
 wait_ready() {
     i=$1
-    for _ in $(seq 1 240); do
+    for _ in $(seq 1 480); do
         grep -q "Node node$i ready" "$dir/node$i.log" 2>/dev/null && return 0
         sleep 0.25
     done
-    echo "cluster.sh: node$i did not become ready; see $dir/node$i.log" >&2
+    echo "cluster.sh: node$i did not become ready within 120 s; the end of $dir/node$i.log:" >&2
+    tail -20 "$dir/node$i.log" >&2
     exit 1
 }
 
@@ -77,8 +81,9 @@ up)
     [ -e "$dir/count" ] && { echo "cluster.sh: a cluster is up already ($dir); run down first" >&2; exit 1; }
     mkdir -p "$dir"
     ./deploy/start-postgres.sh
-    su postgres -c "psql -qtAc \"SELECT 1 FROM pg_database WHERE datname = '$database'\"" | grep -q 1 \
-        || su postgres -c "psql -qc 'CREATE DATABASE $database OWNER fleetpods'"
+    # A try-out cluster starts empty: units and pods of an earlier one would refer to nodes that are gone.
+    su postgres -c "psql -qc 'DROP DATABASE IF EXISTS $database WITH (FORCE)'"
+    su postgres -c "psql -qc 'CREATE DATABASE $database OWNER fleetpods'"
     dotnet "$daemon" --init-db --cluster "$connection"
     if [ "${2:-}" != "--no-netns" ]; then
         touch "$dir/netns"
@@ -95,6 +100,11 @@ up)
 kill)
     [ $# -ge 1 ] || usage
     kill -KILL "$(cat "$dir/node$1.pid")"
+    ;;
+cut | heal)
+    [ $# -ge 1 ] || usage
+    [ -f "$dir/netns" ] || { echo "cluster.sh: $command needs nodes in network namespaces" >&2; exit 1; }
+    if [ "$command" = cut ]; then ip link set "fpv$1" down; else ip link set "fpv$1" up; fi
     ;;
 start)
     [ $# -ge 1 ] || usage

@@ -17,7 +17,9 @@ public static class CommandRunner
             {
                 var endpoints = parse.GetValue(GlobalOptions.Endpoint) is { Length: > 0 } given
                     ? given
-                    : [Environment.GetEnvironmentVariable("FLEETPODS_ENDPOINT") is { Length: > 0 } env ? env : GlobalOptions.DefaultEndpoint];
+                    : Environment.GetEnvironmentVariable("FLEETPODS_ENDPOINT") is { Length: > 0 } env
+                        ? env.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                        : [GlobalOptions.DefaultEndpoint];
                 await using var connection = await ClusterConnection.Open(endpoints, cancellationToken);
                 var context = new CommandContext(parse, connection.Client, new Output(parse.GetValue(GlobalOptions.Output)));
                 return await body(context, cancellationToken);

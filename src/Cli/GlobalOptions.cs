@@ -9,7 +9,7 @@ public static class GlobalOptions
 
     public static Option<string[]> Endpoint { get; } = new("--endpoint")
     {
-        Description = $"A fleetpodsd gateway as HOST:PORT; repeat for several (default {DefaultEndpoint}, or $FLEETPODS_ENDPOINT)",
+        Description = $"A fleetpodsd gateway as HOST:PORT; repeat for several (default {DefaultEndpoint}, or $FLEETPODS_ENDPOINT, comma-separated)",
         Recursive = true,
         Arity = ArgumentArity.ZeroOrMore,
     };

@@ -8,6 +8,17 @@ public sealed class SchedulingRuleTests(FleetClusterFixture fixture) : IClassFix
     private FleetCluster Fleet => fixture.Fleet;
 
     [Fact]
+    public async Task A_forbidden_combination_is_refused_at_submit_and_nothing_is_stored()
+    {
+        var unit = Fleet.Unit("forbidden.pod");
+
+        var result = await unit.Submit("forbidden.pod", $"[Pod]\nImage=example.com/busybox\nExec=/bin/true\n[X-Fleet]\nGlobal=true\nMachineID={fixture.Ssd1}\n");
+
+        Assert.Equal("forbidden.pod:6: MachineID=: Global=true cannot be combined with MachineID= (a global unit runs on every matching node)", Assert.Single(result.Errors).ToString());
+        Assert.Null(await unit.GetStatus());
+    }
+
+    [Fact]
     public async Task MachineID_pins_the_pod_to_that_node()
     {
         var unit = await Fleet.Start("pinned.pod", fleet: $"MachineID={fixture.Hdd}");

@@ -19,7 +19,8 @@ public interface IPodGrain : IGrainWithStringKey
     /// <summary>Runs a pod that was created without starting it.</summary>
     Task<PodStatus> Start();
 
-    /// <summary>The pod's state, or null when no such pod exists.</summary>
+    /// <summary>The pod's state, or null when no such pod exists. Answers at once, even while the pod is busy (e.g. stopping).</summary>
+    [Orleans.Concurrency.AlwaysInterleave]
     Task<PodStatus?> GetStatus();
 
     /// <summary>Stops the pod: SIGTERM to its apps, SIGKILL after <paramref name="grace"/>. Returns once it has ended.</summary>

@@ -11,7 +11,8 @@ public interface IUnitGrain : IGrainWithStringKey
     /// <param name="text">The file's contents.</param>
     Task<SubmitResult> Submit(string fileName, string text);
 
-    /// <summary>The unit and its pod, or null when no such unit was submitted.</summary>
+    /// <summary>The unit and its pods, or null when no such unit was submitted. Answers even while the unit is busy reconciling.</summary>
+    [Orleans.Concurrency.AlwaysInterleave]
     Task<UnitStatus?> GetStatus();
 
     /// <summary>The unit file as submitted, or null when no such unit was submitted.</summary>

@@ -19,6 +19,10 @@ public sealed class UnitGrain(
     private static readonly TimeSpan StableRun = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan ReplaceGrace = TimeSpan.FromSeconds(10);
 
+    // A pod grain on a silo that is cut off answers nothing until Orleans' 30 s response timeout, even after
+    // the silo is declared dead; reconcile gives up sooner and tries again, by when it lives elsewhere.
+    private static readonly TimeSpan StatusTimeout = TimeSpan.FromSeconds(3);
+
     private IGrainTimer? retry;
 
     private string Name => this.GetPrimaryKeyString();
@@ -369,7 +373,7 @@ public sealed class UnitGrain(
             return null;
         }
 
-        var status = await GrainFactory.GetGrain<IUnitGrain>(target).GetStatus();
+        var status = await GrainFactory.GetGrain<IUnitGrain>(target).GetStatus().WaitAsync(StatusTimeout);
         return (status?.Pods ?? []).Where(p => !p.HasEnded && p.NodeName is not null).Select(p => p.NodeName!).ToHashSet(StringComparer.Ordinal);
     }
 
@@ -462,7 +466,7 @@ public sealed class UnitGrain(
     }
 
     private async Task<IReadOnlyList<(UnitPod Entry, PodStatus? Pod)>> PodsWithStatus() =>
-        await Task.WhenAll(Unit.Pods.ToList().Select(async entry => (entry, await GrainFactory.GetGrain<IPodGrain>(entry.PodId).GetStatus())));
+        await Task.WhenAll(Unit.Pods.ToList().Select(async entry => (entry, await GrainFactory.GetGrain<IPodGrain>(entry.PodId).GetStatus().WaitAsync(StatusTimeout))));
 
     private async Task SetDesired(UnitDesiredState desired)
     {
