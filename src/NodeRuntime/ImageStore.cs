@@ -29,6 +29,7 @@ public sealed class ImageStore
     private readonly LayerCache layers;
     private readonly ConcurrentDictionary<string, ImageRecord> images = new(StringComparer.Ordinal);
     private readonly Lock removals = new();
+    private readonly ConcurrentDictionary<string, int> importing = new(StringComparer.Ordinal);
 
     internal ImageStore(string directory, long maxBytes, ILogger logger)
     {
@@ -244,7 +245,7 @@ public sealed class ImageStore
             }
 
             Forget(image);
-            Prune();
+            Prune(null);
             return image;
         }
     }
@@ -257,7 +258,7 @@ public sealed class ImageStore
             var cutoff = DateTimeOffset.UtcNow - grace;
             var removed = images.Values.Where(i => i.LastUsedAt < cutoff && !usedByPods.Contains(i.Digest)).ToList();
             removed.ForEach(Forget);
-            Prune();
+            Prune(null);
             return removed;
         }
     }
@@ -281,9 +282,53 @@ public sealed class ImageStore
             : DockerArchiveImporter.Plan(unpacked, name, options);
     }
 
-    private async Task<ImageRecord> ImportPlan(ImagePlan plan, ImageImportOptions options, CancellationToken cancellationToken)
+    private Task<ImageRecord> ImportPlan(ImagePlan plan, ImageImportOptions options, CancellationToken cancellationToken)
     {
         CheckPin(plan.Id, options);
+        var keys = plan.Layers.Select(l => l.Blob.ToString()).Concat(plan.MetadataBlobs.Select(b => b.Key.ToString())).ToList();
+        return WhileImporting(keys, () => ImportLayers(plan, cancellationToken));
+    }
+
+    /// <summary>
+    /// Runs an import with its layers and blobs kept from garbage collection meanwhile; if it fails, removes those of
+    /// them that no image (and no other import in progress) uses, so a refused image leaves nothing behind.
+    /// </summary>
+    private async Task<ImageRecord> WhileImporting(IReadOnlyList<string> keys, Func<Task<ImageRecord>> import)
+    {
+        foreach (var key in keys)
+        {
+            importing.AddOrUpdate(key, 1, (_, count) => count + 1);
+        }
+
+        var succeeded = false;
+        try
+        {
+            var image = await import();
+            succeeded = true;
+            return image;
+        }
+        finally
+        {
+            foreach (var key in keys)
+            {
+                if (importing.AddOrUpdate(key, 0, (_, count) => count - 1) == 0)
+                {
+                    importing.TryRemove(KeyValuePair.Create(key, 0));
+                }
+            }
+
+            if (!succeeded)
+            {
+                lock (removals)
+                {
+                    Prune(keys);
+                }
+            }
+        }
+    }
+
+    private async Task<ImageRecord> ImportLayers(ImagePlan plan, CancellationToken cancellationToken)
+    {
         var budget = maxBytes;
         var imageLayers = new List<ImageLayer>();
         foreach (var layer in plan.Layers)
@@ -331,6 +376,11 @@ public sealed class ImageStore
         }
 
         CheckPin(digest, options);
+        return await WhileImporting([digest.ToString()], () => ImportAciLayer(source, name, digest, length, cancellationToken));
+    }
+
+    private async Task<ImageRecord> ImportAciLayer(string source, string name, ContentDigest digest, long length, CancellationToken cancellationToken)
+    {
         var layer = new LayerSource(digest, source, length, ImageLayerKind.Aci, null, name);
         var tree = await layers.EnsureAsync(digest.ToString(), t => BuildLayer(layer, t, maxBytes), cancellationToken);
         var manifestBytes = await File.ReadAllBytesAsync(Path.Combine(tree, "manifest"), cancellationToken);
@@ -488,17 +538,19 @@ public sealed class ImageStore
         logger.LogInformation("Removed image {Name} {Digest}", image.Name, image.Digest);
     }
 
-    // Layers and blobs that no remaining image names go: what removed images left, and what a crashed import left.
-    private void Prune()
+    // Layers and blobs (all, or just the candidates) that no image names and no import in progress holds go: what
+    // removed images left, what a refused import left, and what a crashed import left.
+    private void Prune(IReadOnlyCollection<string>? candidates)
     {
         var wanted = images.Values.SelectMany(i => i.Layers.Select(l => l.Digest).Append("whitelist-" + i.Digest)).ToHashSet(StringComparer.Ordinal);
         var wantedBlobs = images.Values.SelectMany(i => MetadataBlobsOf(i).Concat(i.Layers.Select(l => l.Digest))).ToHashSet(StringComparer.Ordinal);
-        foreach (var key in layers.Keys().Where(k => !wanted.Contains(k)).ToList())
+        bool Doomed(string key, HashSet<string> kept) => !kept.Contains(key) && !importing.ContainsKey(key) && (candidates is null || candidates.Contains(key));
+        foreach (var key in layers.Keys().Where(k => Doomed(k, wanted)).ToList())
         {
             layers.Remove(key);
         }
 
-        foreach (var blob in blobs.List().Where(b => !wantedBlobs.Contains(b.ToString())).ToList())
+        foreach (var blob in blobs.List().Where(b => Doomed(b.ToString(), wantedBlobs)).ToList())
         {
             blobs.Delete(blob);
         }
