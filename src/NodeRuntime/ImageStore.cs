@@ -20,6 +20,7 @@ public sealed class ImageStore
     private const string TemporaryPrefix = ".tmp-";
     private const string OciManifestMediaType = "application/vnd.oci.image.manifest.v1+json";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
+    private static readonly HttpClient Http = new() { Timeout = Timeout.InfiniteTimeSpan };
 
     private readonly string records;
     private readonly string scratch;
@@ -30,10 +31,13 @@ public sealed class ImageStore
     private readonly ConcurrentDictionary<string, ImageRecord> images = new(StringComparer.Ordinal);
     private readonly Lock removals = new();
     private readonly ConcurrentDictionary<string, int> importing = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Lazy<Task>> transfers = new(StringComparer.Ordinal);
+    private readonly TimeSpan fetchRetryDelay;
 
-    internal ImageStore(string directory, long maxBytes, ILogger logger)
+    internal ImageStore(string directory, long maxBytes, TimeSpan fetchRetryDelay, ILogger logger)
     {
         this.maxBytes = maxBytes;
+        this.fetchRetryDelay = fetchRetryDelay;
         this.logger = logger;
         const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
         Directory.CreateDirectory(directory, OwnerOnly);
@@ -134,12 +138,72 @@ public sealed class ImageStore
         }
     }
 
+    /// <summary>
+    /// Downloads an image (http, https; a file URL is read in place) and imports it as <see cref="ImportAsync"/> does.
+    /// The file keeps the URL's file name, which names an OCI or docker image that has no name of its own.
+    /// </summary>
+    public async Task<ImageRecord> FetchAsync(Uri url, ImageImportOptions? options = null, IProgress<ImageDownloadProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        if (url.IsFile)
+        {
+            return await ImportAsync(url.LocalPath, options, cancellationToken);
+        }
+
+        if (url.Scheme is not ("http" or "https"))
+        {
+            throw new ImageImportException($"{url}: only http, https and file URLs can be fetched");
+        }
+
+        var download = Path.Combine(scratch, "fetch-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(download);
+        try
+        {
+            var name = Path.GetFileName(url.AbsolutePath) is { Length: > 0 } last && last is not ("." or "..") ? last : "image";
+            var file = Path.Combine(download, name);
+            try
+            {
+                await new ImageDownloader(Http, maxBytes, fetchRetryDelay, logger).DownloadAsync(url, file, progress, cancellationToken);
+            }
+            catch (Exception ex) when (ex is HttpRequestException or IOException)
+            {
+                throw new ImageImportException($"cannot fetch {url}: {ex.Message}", ex);
+            }
+
+            return await ImportAsync(file, options, cancellationToken);
+        }
+        finally
+        {
+            Directory.Delete(download, recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// A piece of the archive another node imports this image from: what <see cref="ExportAsync"/> writes, made once
+    /// and kept until the store is reopened.
+    /// </summary>
+    public async Task<(byte[] Data, long TotalBytes)> ReadTransferAsync(string digest, long offset, int maxBytes, CancellationToken cancellationToken = default)
+    {
+        var image = images.GetValueOrDefault(digest) ?? throw new ImageImportException($"no image {digest} in this node's store");
+        var directory = Path.Combine(scratch, "transfers");
+        Directory.CreateDirectory(directory);
+        var path = Path.Combine(directory, image.Digest);
+        await transfers.GetOrAdd(image.Digest, _ => new Lazy<Task>(() => ExportAsync(image.Digest, path, CancellationToken.None))).Value.WaitAsync(cancellationToken);
+
+        await using var file = File.OpenRead(path);
+        file.Seek(Math.Min(offset, file.Length), SeekOrigin.Begin);
+        var buffer = new byte[(int)Math.Min(maxBytes, file.Length - file.Position)];
+        var read = await file.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken);
+        return (buffer[..read], file.Length);
+    }
+
     /// <summary>The image's manifest as stored: an ACI's manifest, an OCI manifest, or a docker archive's manifest entry.</summary>
     public byte[] ReadManifest(string nameOrDigest) => File.ReadAllBytes(Path.Combine(records, Require(nameOrDigest).Digest, "manifest"));
 
     /// <summary>
-    /// Writes the image as an archive at <paramref name="target"/>: an ACI as the very archive imported, an OCI or
-    /// docker image as a tar of an OCI image layout (which <c>image import</c>, umoci and skopeo read).
+    /// Writes the image as an archive at <paramref name="target"/>: an ACI as the very archive imported, an OCI image
+    /// as a tar of an OCI image layout (umoci and skopeo read it), a docker image as a docker archive (docker load
+    /// and skopeo read it). Each imports again as the same image, digest and all.
     /// </summary>
     public async Task ExportAsync(string nameOrDigest, string target, CancellationToken cancellationToken = default)
     {
@@ -159,9 +223,13 @@ public sealed class ImageStore
                 await using var output = File.Create(temporary);
                 await input.CopyToAsync(output, cancellationToken);
             }
-            else
+            else if (image.Format == ImageFormat.Oci)
             {
                 await Task.Run(() => WriteOciLayoutTar(image, temporary), cancellationToken);
+            }
+            else
+            {
+                await Task.Run(() => WriteDockerArchive(image, temporary), cancellationToken);
             }
 
             File.Move(temporary, target);
@@ -571,36 +639,9 @@ public sealed class ImageStore
 
     private void WriteOciLayoutTar(ImageRecord image, string target)
     {
-        var layerDescriptors = image.Layers.Select(l =>
-        {
-            var digest = ContentDigest.Parse(l.Digest, image.Name);
-            var path = blobs.PathOf(digest);
-            var mediaType = ArchiveCompression.IsGzip(path) ? "application/vnd.oci.image.layer.v1.tar+gzip" : "application/vnd.oci.image.layer.v1.tar";
-            return (Digest: digest, Path: path, Descriptor: new Dictionary<string, object> { ["mediaType"] = mediaType, ["digest"] = digest.OciForm, ["size"] = new FileInfo(path).Length });
-        }).ToList();
-
-        ContentDigest manifestDigest;
-        byte[] manifestBytes;
-        ContentDigest configDigest;
-        if (image.Format == ImageFormat.Oci)
-        {
-            manifestDigest = ContentDigest.Parse(image.Digest, image.Name);
-            manifestBytes = File.ReadAllBytes(blobs.PathOf(manifestDigest));
-            configDigest = ContentDigest.Parse(ImageJson.String(ImageJson.Parse(manifestBytes, image.Name).GetProperty("config"), "digest") ?? "", image.Name);
-        }
-        else
-        {
-            configDigest = ContentDigest.Parse(image.Digest, image.Name);
-            manifestBytes = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object>
-            {
-                ["schemaVersion"] = 2,
-                ["mediaType"] = OciManifestMediaType,
-                ["config"] = new Dictionary<string, object> { ["mediaType"] = "application/vnd.oci.image.config.v1+json", ["digest"] = configDigest.OciForm, ["size"] = blobs.SizeOf(configDigest) },
-                ["layers"] = layerDescriptors.Select(l => l.Descriptor).ToList(),
-            });
-            manifestDigest = new ContentDigest("sha256", Convert.ToHexStringLower(SHA256.HashData(manifestBytes)));
-        }
-
+        var manifestDigest = ContentDigest.Parse(image.Digest, image.Name);
+        var manifestBytes = File.ReadAllBytes(blobs.PathOf(manifestDigest));
+        var configDigest = ContentDigest.Parse(ImageJson.String(ImageJson.Parse(manifestBytes, image.Name).GetProperty("config"), "digest") ?? "", image.Name);
         var index = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object>
         {
             ["schemaVersion"] = 2,
@@ -620,16 +661,39 @@ public sealed class ImageStore
         using var writer = new TarWriter(output, new TarWriterOptions(CompressionType.None, finalizeArchiveOnClose: true));
         writer.Write("oci-layout", new MemoryStream("""{"imageLayoutVersion":"1.0.0"}"""u8.ToArray()), null);
         writer.Write("index.json", new MemoryStream(index), null);
-        writer.Write($"blobs/sha256/{manifestDigest.Hex}", new MemoryStream(manifestBytes), null);
-        using (var config = File.OpenRead(blobs.PathOf(configDigest)))
+        foreach (var blob in image.Layers.Select(l => ContentDigest.Parse(l.Digest, image.Name)).Prepend(configDigest).Prepend(manifestDigest))
         {
-            writer.Write($"blobs/sha256/{configDigest.Hex}", config, null);
+            using var content = File.OpenRead(blobs.PathOf(blob));
+            writer.Write($"blobs/{blob.Algorithm}/{blob.Hex}", content, null);
+        }
+    }
+
+    private void WriteDockerArchive(ImageRecord image, string target)
+    {
+        var config = ContentDigest.Parse(image.Digest, image.Name);
+        var layerBlobs = image.Layers.Select(l => ContentDigest.Parse(l.Digest, image.Name)).ToList();
+        var manifest = JsonSerializer.SerializeToUtf8Bytes(new[]
+        {
+            new Dictionary<string, object>
+            {
+                ["Config"] = $"{config.Hex}.json",
+                ["RepoTags"] = new[] { $"{image.Name}:{image.Labels.GetValueOrDefault("version") ?? "latest"}" },
+                ["Layers"] = layerBlobs.Select(l => $"{l.Hex}/layer.tar").ToArray(),
+            },
+        });
+
+        using var output = File.Create(target);
+        using var writer = new TarWriter(output, new TarWriterOptions(CompressionType.None, finalizeArchiveOnClose: true));
+        writer.Write("manifest.json", new MemoryStream(manifest), null);
+        using (var content = File.OpenRead(blobs.PathOf(config)))
+        {
+            writer.Write($"{config.Hex}.json", content, null);
         }
 
-        foreach (var layer in layerDescriptors)
+        foreach (var layer in layerBlobs)
         {
-            using var blob = File.OpenRead(layer.Path);
-            writer.Write($"blobs/{layer.Digest.Algorithm}/{layer.Digest.Hex}", blob, null);
+            using var content = File.OpenRead(blobs.PathOf(layer));
+            writer.Write($"{layer.Hex}/layer.tar", content, null);
         }
     }
 }

@@ -39,7 +39,7 @@ public sealed class PodRuntime : IAsyncDisposable
         this.logger = logger;
         podsDirectory = Path.Combine(data, "pods");
         Directory.CreateDirectory(podsDirectory);
-        Images = new ImageStore(Path.Combine(data, "images"), options.MaxImageSizeBytes, logger);
+        Images = new ImageStore(Path.Combine(data, "images"), options.MaxImageSizeBytes, options.FetchRetryDelay, logger);
         launcher = new NamespaceLauncher(options.ShimPath ?? NamespaceLauncher.DefaultShimPath);
     }
 

@@ -91,7 +91,7 @@ public sealed class ImageStoreManagementTests(BusyboxOciImages oci, BusyboxAci a
     }
 
     [Fact]
-    public async Task An_exported_oci_image_imports_again_as_the_same_image_and_umoci_reads_it()
+    public async Task Exported_oci_and_docker_images_import_again_as_the_same_images_and_umoci_and_skopeo_read_them()
     {
         runtime = NewRuntime();
         var docker = await runtime.Images.ImportAsync(oci.DockerArchive);
@@ -104,10 +104,13 @@ public sealed class ImageStoreManagementTests(BusyboxOciImages oci, BusyboxAci a
 
         var unpacked = Path.Combine(output, "unpacked");
         Directory.CreateDirectory(unpacked);
-        TestFiles.Run("tar", "-xf", exportedDocker, "-C", unpacked);
+        TestFiles.Run("tar", "-xf", exportedLayout, "-C", unpacked);
         Assert.Contains("1.36", TestFiles.Run("umoci", "ls", "--layout", unpacked), StringComparison.Ordinal);
+        Assert.Contains("\"Entrypoint\"", TestFiles.Run("skopeo", "inspect", "--config", "docker-archive:" + exportedDocker), StringComparison.Ordinal);
         runtime.RemoveImage(layout.Digest);
+        runtime.RemoveImage(docker.Digest);
         Assert.Equal(layout.Digest, (await runtime.Images.ImportAsync(exportedLayout)).Digest);
+        Assert.Equal(docker.Digest, (await runtime.Images.ImportAsync(exportedDocker)).Digest);
         var error = await Assert.ThrowsAsync<ImageImportException>(() => runtime.Images.ExportAsync(layout.Digest, exportedLayout));
         Assert.Contains("already exists", error.Message, StringComparison.Ordinal);
     }
