@@ -28,6 +28,7 @@ public sealed class ImageStore
     private readonly ILogger logger;
     private readonly BlobStore blobs;
     private readonly LayerCache layers;
+    private readonly LayerBuilder layerBuilder;
     private readonly ConcurrentDictionary<string, ImageRecord> images = new(StringComparer.Ordinal);
     private readonly Lock removals = new();
     private readonly ConcurrentDictionary<string, int> importing = new(StringComparer.Ordinal);
@@ -56,6 +57,7 @@ public sealed class ImageStore
         }
 
         blobs = new BlobStore(Path.Combine(directory, "blobs"));
+        layerBuilder = new LayerBuilder(blobs, maxBytes);
         layers = new LayerCache(Path.Combine(directory, "layers"), logger);
         foreach (var record in Directory.GetDirectories(records).Select(d => Path.Combine(d, "image.json")).Where(File.Exists))
         {
@@ -282,7 +284,7 @@ public sealed class ImageStore
             }
 
             var source = new LayerSource(digest, blobs.PathOf(digest), null, layer.Kind, null, $"image {image.Name}: layer {layer.Digest}");
-            trees.Add(Path.Combine(await layers.EnsureAsync(layer.Digest, tree => BuildLayer(source, tree, maxBytes), cancellationToken), "rootfs"));
+            trees.Add(Path.Combine(await layers.EnsureAsync(layer.Digest, tree => layerBuilder.Build(source, tree, maxBytes), cancellationToken), "rootfs"));
         }
 
         if (image.PathWhitelist.Count > 0)
@@ -402,7 +404,7 @@ public sealed class ImageStore
         foreach (var layer in plan.Layers)
         {
             var remaining = budget;
-            var tree = await layers.EnsureAsync(layer.Blob.ToString(), t => BuildLayer(layer, t, remaining), cancellationToken);
+            var tree = await layers.EnsureAsync(layer.Blob.ToString(), t => layerBuilder.Build(layer, t, remaining), cancellationToken);
             var expanded = ReadExpandedSize(tree);
             budget -= expanded;
             if (budget < 0)
@@ -450,7 +452,7 @@ public sealed class ImageStore
     private async Task<ImageRecord> ImportAciLayer(string source, string name, ContentDigest digest, long length, CancellationToken cancellationToken)
     {
         var layer = new LayerSource(digest, source, length, ImageLayerKind.Aci, null, name);
-        var tree = await layers.EnsureAsync(digest.ToString(), t => BuildLayer(layer, t, maxBytes), cancellationToken);
+        var tree = await layers.EnsureAsync(digest.ToString(), t => layerBuilder.Build(layer, t, maxBytes), cancellationToken);
         var manifestBytes = await File.ReadAllBytesAsync(Path.Combine(tree, "manifest"), cancellationToken);
         var manifest = AciManifest.Parse(manifestBytes, name);
         var below = manifest.Dependencies.SelectMany(d => ResolveDependency(d, name).Layers).ToList();
@@ -481,79 +483,6 @@ public sealed class ImageStore
         {
             throw new ImageImportException($"the image is {actual}, not the pinned {pinned}");
         }
-    }
-
-    // Runs on the layer cache's thread, into the empty directory the cache renames into place when this returns.
-    private void BuildLayer(LayerSource layer, string tree, long budget)
-    {
-        Directory.CreateDirectory(tree);
-        var stored = blobs.Contains(layer.Blob);
-        var path = stored ? blobs.PathOf(layer.Blob) : layer.Path;
-        var copy = stored ? null : blobs.NewTemporaryPath();
-        try
-        {
-            long written;
-            using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16))
-            using (var blobCopy = copy is null ? null : new FileStream(copy, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
-            using (var verifying = new VerifyingReadStream(file, layer.Blob, layer.Size, maxBytes, layer.What, blobCopy))
-            using (var tar = ArchiveCompression.Decompressing(verifying, ArchiveCompression.IsGzip(path)))
-            using (var uncompressed = layer.DiffId is { } diff && diff != layer.Blob ? new VerifyingReadStream(tar, diff, null, long.MaxValue, layer.What + " uncompressed", null) : null)
-            {
-                var extractor = new TarTreeExtractor(layer.What, budget, overlayWhiteouts: layer.Kind == ImageLayerKind.Changeset);
-                try
-                {
-                    extractor.Extract(uncompressed ?? tar, layer.Kind == ImageLayerKind.Aci ? tree : Path.Combine(tree, "rootfs"));
-                }
-                catch (Exception ex) when (ex is InvalidDataException or EndOfStreamException or SharpCompress.Common.SharpCompressException)
-                {
-                    // A blob that is not what its digest names is reported as such, not as the damage that gave it away.
-                    verifying.ReadToEndAndVerify();
-                    throw new ImageImportException($"{layer.What}: the archive is damaged: {ex.Message}", ex);
-                }
-
-                // The blob's own digest first: a tampered blob is reported as that, not as a wrong diff_id.
-                uncompressed?.ReadToEnd();
-                verifying.ReadToEndAndVerify();
-                uncompressed?.Verify();
-                blobCopy?.Flush(flushToDisk: true);
-                written = extractor.Written;
-            }
-
-            if (layer.Kind == ImageLayerKind.Aci)
-            {
-                CheckAciTree(tree, layer.What);
-            }
-
-            File.WriteAllText(Path.Combine(tree, "size"), written.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            if (copy is not null)
-            {
-                blobs.Commit(copy, layer.Blob);
-            }
-        }
-        finally
-        {
-            if (copy is not null)
-            {
-                File.Delete(copy);
-            }
-        }
-    }
-
-    private static void CheckAciTree(string tree, string name)
-    {
-        var manifest = new FileInfo(Path.Combine(tree, "manifest"));
-        if (!manifest.Exists || manifest.LinkTarget is not null)
-        {
-            throw new ImageImportException($"{name}: no manifest at the top of the archive; an ACI holds 'manifest' and 'rootfs/'");
-        }
-
-        var rootfs = new DirectoryInfo(Path.Combine(tree, "rootfs"));
-        if (!rootfs.Exists || rootfs.LinkTarget is not null)
-        {
-            throw new ImageImportException($"{name}: no rootfs/ directory in the archive");
-        }
-
-        AciManifest.Parse(File.ReadAllBytes(manifest.FullName), name);
     }
 
     private static long ReadExpandedSize(string tree) =>

@@ -54,6 +54,44 @@ public sealed class ImageCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Fetch_downloads_over_http_into_the_nodes_store_and_a_pinned_digest_is_enforced()
+    {
+        using var server = new System.Net.HttpListener();
+        var port = Processes.FreePort();
+        server.Prefixes.Add($"http://127.0.0.1:{port}/");
+        server.Start();
+        var serving = Task.Run(async () =>
+        {
+            while (server.IsListening)
+            {
+                try
+                {
+                    var context = await server.GetContextAsync();
+                    var content = await File.ReadAllBytesAsync(DockerArchive);
+                    context.Response.ContentLength64 = content.Length;
+                    await context.Response.OutputStream.WriteAsync(content);
+                    context.Response.Close();
+                }
+                catch (Exception ex) when (ex is System.Net.HttpListenerException or ObjectDisposedException)
+                {
+                    return;
+                }
+            }
+        });
+        var url = $"http://127.0.0.1:{port}/busybox-docker.tar";
+
+        var pinned = await daemon.Cli("image", "fetch", url, "--digest", "sha256-" + new string('0', 64));
+        var fetched = await daemon.CliJson("image", "fetch", url);
+
+        Assert.Equal(1, pinned.ExitCode);
+        Assert.Contains("not the pinned sha256-000", pinned.Stderr, StringComparison.Ordinal);
+        Assert.Equal("busybox", fetched.GetProperty("name").GetString());
+        Assert.Equal("busybox", Assert.Single((await daemon.CliJson("image", "list")).EnumerateArray()).GetProperty("name").GetString());
+        server.Stop();
+        await serving;
+    }
+
+    [Fact]
     public async Task A_daemon_killed_in_the_middle_of_an_extraction_leaves_nothing_a_later_pod_would_use()
     {
         var slow = await ManyFileLayout();

@@ -13,6 +13,9 @@ internal sealed class VerifyingReadStream(Stream inner, ContentDigest expected, 
 
     public long BytesRead { get; private set; }
 
+    /// <summary>What the blob is, for errors: the archive and layer it belongs to.</summary>
+    public string What => what;
+
     public override bool CanRead => true;
 
     public override bool CanSeek => false;
