@@ -274,6 +274,8 @@ public sealed class ImageStore
     /// </summary>
     internal async Task<IReadOnlyList<string>> PrepareLayersAsync(ImageRecord image, CancellationToken cancellationToken)
     {
+        // Marked first: a garbage collection meanwhile sees it in use, though the pod has not recorded it yet.
+        MarkUsed(image);
         var trees = new List<string>();
         foreach (var layer in image.Layers)
         {
@@ -297,7 +299,6 @@ public sealed class ImageStore
             trees.Add(Path.Combine(whitelist, "rootfs"));
         }
 
-        MarkUsed(image);
         trees.Reverse();
         return trees;
     }
@@ -532,6 +533,11 @@ public sealed class ImageStore
         var doomed = Path.Combine(records, TemporaryPrefix + Guid.NewGuid().ToString("N"));
         Directory.Move(Path.Combine(records, image.Digest), doomed);
         Directory.Delete(doomed, recursive: true);
+        if (transfers.TryRemove(image.Digest, out _))
+        {
+            File.Delete(Path.Combine(scratch, "transfers", image.Digest));
+        }
+
         logger.LogInformation("Removed image {Name} {Digest}", image.Name, image.Digest);
     }
 

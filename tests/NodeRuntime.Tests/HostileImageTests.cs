@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging.Abstractions;
-
 namespace FleetPods.NodeRuntime.Tests;
 
 /// <summary>
@@ -8,25 +6,14 @@ namespace FleetPods.NodeRuntime.Tests;
 /// </summary>
 public sealed class HostileImageTests(BusyboxOciImages oci) : IClassFixture<BusyboxOciImages>, IAsyncDisposable
 {
-    private readonly string data = Directory.CreateTempSubdirectory("fleetpods-hostile-store-").FullName;
     private readonly string scratch = Directory.CreateTempSubdirectory("fleetpods-hostile-input-").FullName;
-    private PodRuntime? runtime;
+    private StoreHarness node = new();
 
-    private PodRuntime Runtime => runtime ??= NewRuntime(16L << 30);
+    private PodRuntime Runtime => node.Runtime;
 
     public async ValueTask DisposeAsync()
     {
-        if (runtime is not null)
-        {
-            foreach (var pod in Directory.GetDirectories(Path.Combine(data, "pods")))
-            {
-                await runtime.RemovePodAsync(Path.GetFileName(pod));
-            }
-
-            await runtime.DisposeAsync();
-        }
-
-        Directory.Delete(data, recursive: true);
+        await node.DisposeAsync();
         Directory.Delete(scratch, recursive: true);
     }
 
@@ -42,7 +29,7 @@ public sealed class HostileImageTests(BusyboxOciImages oci) : IClassFixture<Busy
 
         var image = await Runtime.Images.ImportAsync(layout);
 
-        Assert.Equal("fresh\n", await RunToEnd(image.Digest, "/bin/ls", "-a1", "/srv/data").ContinueWith(t => t.Result.Replace(".\n..\n", "", StringComparison.Ordinal)));
+        Assert.Equal(".\n..\nfresh\n", await node.RunToEnd(image.Digest, "/bin/ls", "-a1", "/srv/data"));
     }
 
     [Fact]
@@ -70,14 +57,15 @@ public sealed class HostileImageTests(BusyboxOciImages oci) : IClassFixture<Busy
 
         var image = await Runtime.Images.ImportAsync(layout);
 
-        Assert.Equal("no disk\n", await RunToEnd(image.Digest, "/bin/sh", "-c", "test -e /etc/disk || echo no disk"));
+        Assert.Equal("no disk\n", await node.RunToEnd(image.Digest, "/bin/sh", "-c", "test -e /etc/disk || echo no disk"));
     }
 
     [Fact]
     public async Task Layers_that_together_expand_past_the_limit_are_refused()
     {
         var layout = LayoutWithLayer("big", tree => File.WriteAllBytes(Path.Combine(tree, "etc/big"), new byte[3 << 20]));
-        runtime = NewRuntime(4 << 20);
+        await node.DisposeAsync();
+        node = new StoreHarness(data => new NodeRuntimeOptions(data) { MaxImageSizeBytes = 4 << 20 });
 
         await AssertRefused(layout, "size limit");
     }
@@ -116,11 +104,8 @@ public sealed class HostileImageTests(BusyboxOciImages oci) : IClassFixture<Busy
 
         Assert.True(error.Message.Contains(expected, StringComparison.Ordinal), error.Message);
         Assert.Empty(Runtime.Images.List());
-        TestFiles.AssertStoreHoldsNothing(Path.Combine(data, "images"));
+        TestFiles.AssertStoreHoldsNothing(node.ImagesDirectory);
     }
-
-    private PodRuntime NewRuntime(long maxImageSize) =>
-        new(new NodeRuntimeOptions(data) { MaxImageSizeBytes = maxImageSize }, NullLogger<PodRuntime>.Instance);
 
     private string CopyLayout(string name)
     {
@@ -140,27 +125,5 @@ public sealed class HostileImageTests(BusyboxOciImages oci) : IClassFixture<Busy
         TestFiles.Run("tar", ["-cf", layer, "-C", tree, .. tarOptions, .. Directory.GetFileSystemEntries(tree).Select(Path.GetFileName).OfType<string>()]);
         TestFiles.Run("umoci", "raw", "add-layer", "--image", layout + ":1.36", layer);
         return layout;
-    }
-
-    private async Task<string> RunToEnd(string image, params string[] exec)
-    {
-        var request = RuntimeHarness.Request(RuntimeHarness.NewPodId(), image, exec);
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        var ended = Task.Run(async () =>
-        {
-            await foreach (var change in Runtime.StateChanges.ReadAllAsync(timeout.Token))
-            {
-                if (change.PodId == request.PodId && change.HasEnded)
-                {
-                    return change;
-                }
-            }
-
-            throw new TimeoutException(request.PodId);
-        });
-        await Runtime.StartPodAsync(request);
-        var end = await ended;
-        Assert.True(end.Phase == PodPhase.Exited && end.ExitCode == 0, $"pod ended {end.Phase} {end.ExitCode} {end.Reason}");
-        return System.Text.Encoding.UTF8.GetString((await Runtime.ReadLogAsync(request.PodId, 0, 1 << 20)).Data);
     }
 }

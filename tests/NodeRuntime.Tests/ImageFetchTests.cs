@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace FleetPods.NodeRuntime.Tests;
 
@@ -11,28 +10,20 @@ namespace FleetPods.NodeRuntime.Tests;
 /// </summary>
 public sealed class ImageFetchTests(BusyboxOciImages oci) : IClassFixture<BusyboxOciImages>, IAsyncDisposable
 {
-    private readonly string data = Directory.CreateTempSubdirectory("fleetpods-fetch-").FullName;
+    private readonly StoreHarness node = new(data => new NodeRuntimeOptions(data) { FetchRetryDelay = TimeSpan.FromMilliseconds(10) });
     private readonly HttpListener server = new();
     private readonly ConcurrentQueue<string> requests = new();
     private readonly int port = FreePort();
-    private PodRuntime? runtime;
     private Func<int, HttpListenerContext, bool> misbehave = (_, _) => false;
 
-    private PodRuntime Runtime => runtime ??= new PodRuntime(
-        new NodeRuntimeOptions(data) { FetchRetryDelay = TimeSpan.FromMilliseconds(10) },
-        NullLogger<PodRuntime>.Instance);
+    private PodRuntime Runtime => node.Runtime;
 
     private Uri Url => new($"http://127.0.0.1:{port}/busybox-oci.tar");
 
     public async ValueTask DisposeAsync()
     {
         server.Close();
-        if (runtime is not null)
-        {
-            await runtime.DisposeAsync();
-        }
-
-        Directory.Delete(data, recursive: true);
+        await node.DisposeAsync();
     }
 
     [Fact]
@@ -97,7 +88,7 @@ public sealed class ImageFetchTests(BusyboxOciImages oci) : IClassFixture<Busybo
 
         Assert.Contains($"{Url}: the server answered 404", error.Message, StringComparison.Ordinal);
         Assert.Single(requests);
-        TestFiles.AssertStoreHoldsNothing(Path.Combine(data, "images"));
+        TestFiles.AssertStoreHoldsNothing(node.ImagesDirectory);
     }
 
     [Fact]

@@ -1,29 +1,16 @@
-using Microsoft.Extensions.Logging.Abstractions;
-
 namespace FleetPods.NodeRuntime.Tests;
 
 /// <summary>Images made by real tools (umoci, skopeo, GNU tar) import and run as pods.</summary>
 public sealed class ImageFormatTests(BusyboxOciImages oci, BusyboxAci aci) : IClassFixture<BusyboxOciImages>, IClassFixture<BusyboxAci>, IAsyncDisposable
 {
-    private readonly string data = Directory.CreateTempSubdirectory("fleetpods-formats-").FullName;
+    private readonly StoreHarness node = new();
     private readonly string scratch = Directory.CreateTempSubdirectory("fleetpods-formats-input-").FullName;
-    private PodRuntime? runtime;
 
-    private PodRuntime Runtime => runtime ??= new PodRuntime(new NodeRuntimeOptions(data), NullLogger<PodRuntime>.Instance);
+    private PodRuntime Runtime => node.Runtime;
 
     public async ValueTask DisposeAsync()
     {
-        if (runtime is not null)
-        {
-            foreach (var pod in Directory.GetDirectories(Path.Combine(data, "pods")))
-            {
-                await runtime.RemovePodAsync(Path.GetFileName(pod));
-            }
-
-            await runtime.DisposeAsync();
-        }
-
-        Directory.Delete(data, recursive: true);
+        await node.DisposeAsync();
         Directory.Delete(scratch, recursive: true);
     }
 
@@ -135,7 +122,7 @@ public sealed class ImageFormatTests(BusyboxOciImages oci, BusyboxAci aci) : ICl
 
         Assert.True(error.Message.Contains("digest mismatch: expected sha256-" + Path.GetFileName(layers[0]), StringComparison.Ordinal), error.Message);
         Assert.Empty(Runtime.Images.List());
-        TestFiles.AssertStoreHoldsNothing(Path.Combine(data, "images"));
+        TestFiles.AssertStoreHoldsNothing(node.ImagesDirectory);
     }
 
     [Fact]
@@ -157,30 +144,7 @@ public sealed class ImageFormatTests(BusyboxOciImages oci, BusyboxAci aci) : ICl
         Assert.Contains("no image with ref name '2.0' (it has: 1.36)", error.Message, StringComparison.Ordinal);
     }
 
-    private async Task<string> RunToEnd(string image, params string[] exec)
-    {
-        var request = RuntimeHarness.Request(RuntimeHarness.NewPodId(), image, exec);
-        var ended = WaitForEnd(request.PodId);
-        await Runtime.StartPodAsync(request);
-        var end = await ended;
-        Assert.True(end.Phase == PodPhase.Exited && end.ExitCode == 0, $"pod ended {end.Phase} {end.ExitCode} {end.Reason}");
-        var log = await Runtime.ReadLogAsync(request.PodId, 0, 1 << 20);
-        return System.Text.Encoding.UTF8.GetString(log.Data);
-    }
-
-    private async Task<PodStateChange> WaitForEnd(string podId)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await foreach (var change in Runtime.StateChanges.ReadAllAsync(timeout.Token))
-        {
-            if (change.PodId == podId && change.HasEnded)
-            {
-                return change;
-            }
-        }
-
-        throw new TimeoutException(podId);
-    }
+    private Task<string> RunToEnd(string image, params string[] exec) => node.RunToEnd(image, exec);
 
     private string Aci(string name, string extraManifest, params (string Path, string Content)[] files)
     {
