@@ -21,6 +21,7 @@ foreach (var command in ListCommands.Create())
 root.Subcommands.Add(StatusCommand.Create());
 root.Subcommands.Add(CatCommand.Create());
 root.Subcommands.Add(ImageCommands.Create());
+root.Subcommands.Add(GarbageCollectCommand.Create());
 root.Subcommands.Add(RunCommand.Create());
 
 // "@file" would otherwise be read as a response file, and a pod's argv may start with '@'.

@@ -24,4 +24,7 @@ public sealed record DaemonOptions(
 
     /// <summary>How fast a dead silo is declared dead (cluster mode only).</summary>
     public MembershipTuning Membership { get; init; } = MembershipTuning.Recommended;
+
+    /// <summary>The most an image may take, as an archive and as the tree it expands to.</summary>
+    public long MaxImageSizeBytes { get; init; } = 16L << 30;
 }

@@ -24,6 +24,11 @@ var gatewayPort = new Option<int>("--gateway-port")
     Description = "Port the fleetpods CLI and .NET clients connect to",
     DefaultValueFactory = _ => DaemonOptions.DefaultGatewayPort,
 };
+var maxImageSize = new Option<string>("--max-image-size")
+{
+    Description = "The most an image may take, as an archive and as the tree it expands to (e.g. 16G)",
+    DefaultValueFactory = _ => "16G",
+};
 var cluster = new Option<string?>("--cluster")
 {
     Description = $"Cluster mode: the PostgreSQL connection string (Host=…;Database=…;Username=…;Password=…); also ${ClusterSettings.EnvironmentVariable} or the config file",
@@ -43,7 +48,7 @@ var initDb = new Option<bool>("--init-db") { Description = "Create or upgrade th
 
 var root = new RootCommand("fleetpodsd: the FleetPods daemon; one per machine, it is an Orleans silo and this machine's node")
 {
-    dataDir, nodeName, metadata, siloPort, gatewayPort, cluster, config, advertisedAddress, membershipMode, initDb,
+    dataDir, nodeName, metadata, siloPort, gatewayPort, maxImageSize, cluster, config, advertisedAddress, membershipMode, initDb,
 };
 root.SetAction(async (parse, cancellationToken) =>
 {
@@ -92,11 +97,18 @@ root.SetAction(async (parse, cancellationToken) =>
         return 2;
     }
 
+    if (!FleetPods.Grains.ByteCount.TryParse(parse.GetValue(maxImageSize)!, out var maxImageBytes, out var sizeError))
+    {
+        await Console.Error.WriteLineAsync($"fleetpodsd: --max-image-size: {sizeError}");
+        return 2;
+    }
+
     var options = new DaemonOptions(Path.GetFullPath(parse.GetValue(dataDir)!), name, meta, parse.GetValue(siloPort), parse.GetValue(gatewayPort))
     {
         ClusterConnectionString = connectionString,
         AdvertisedAddress = address,
         Membership = parse.GetValue(membershipMode) == "orleans-default" ? MembershipTuning.Default : MembershipTuning.Recommended,
+        MaxImageSizeBytes = maxImageBytes,
     };
     if (connectionString is not null)
     {

@@ -96,7 +96,7 @@ public sealed class PodLifecycleTests(BusyboxAci aci, ITestOutputHelper output) 
     {
         await using var node = await RuntimeHarness.Start(aci);
         var request = node.Request("/bin/sh", "-c", "echo changed > /etc/passwd; cat /etc/passwd; touch /bin/new") with { Overlay = false };
-        var image = node.Runtime.Images.RootfsOf(node.Image.Digest);
+        var image = node.Runtime.Images.LayerTreeOf(node.Image.Layers[^1]);
         var before = Directory.GetFileSystemEntries(image, "*", SearchOption.AllDirectories).Length;
 
         await node.Runtime.StartPodAsync(request);
@@ -119,7 +119,7 @@ public sealed class PodLifecycleTests(BusyboxAci aci, ITestOutputHelper output) 
         await node.UntilEnded(request.PodId, Within);
 
         Assert.Equal("mine\n", await File.ReadAllTextAsync(node.PodFile(request.PodId, "upper/root/note")));
-        Assert.False(File.Exists(Path.Combine(node.Runtime.Images.RootfsOf(node.Image.Digest), "root/note")));
+        Assert.False(File.Exists(Path.Combine(node.Runtime.Images.LayerTreeOf(node.Image.Layers[^1]), "root/note")));
     }
 
     [Fact]
@@ -208,6 +208,6 @@ public sealed class PodLifecycleTests(BusyboxAci aci, ITestOutputHelper output) 
         Assert.False(Directory.Exists(node.PodFile(request.PodId, "")));
         Assert.False(TestProcesses.IsRunning(app));
         Assert.False(node.Runtime.Knows(request.PodId));
-        Assert.True(File.Exists(Path.Combine(node.Runtime.Images.RootfsOf(node.Image.Digest), "bin/busybox")));
+        Assert.True(File.Exists(Path.Combine(node.Runtime.Images.LayerTreeOf(node.Image.Layers[^1]), "bin/busybox")));
     }
 }

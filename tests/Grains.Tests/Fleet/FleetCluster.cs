@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using FleetPods.Grains.Images;
 using FleetPods.Grains.Nodes;
 using FleetPods.Grains.Tests.Cluster;
 using Microsoft.Extensions.DependencyInjection;
@@ -39,6 +40,7 @@ public sealed class FleetCluster : IAsyncDisposable
                 new ProcessGrainStorage(fleet.store, services.GetRequiredService<Serializer>()));
             silo.AddFleetPodsGrains();
             silo.Services.AddSingleton<ILocalNode>(services => new FakeLocalNode(options.SiloName, services.GetRequiredService<IGrainFactory>()));
+            silo.Services.AddSingleton<ILocalImageStore>(_ => new FakeLocalImageStore(options.SiloName));
         });
         fleet.Cluster = builder.Build();
         await fleet.Cluster.DeployAsync();

@@ -33,6 +33,6 @@ public interface INodeGrain : IGrainWithStringKey
     /// <summary>Reads a pod's output on this machine.</summary>
     Task<PodLog> ReadPodLog(string podId, long offset, int maxBytes);
 
-    /// <summary>Imports an image from a file path on this machine into its store.</summary>
-    Task<ImageInfo> ImportImage(string path);
+    /// <summary>rkt's gc: removes the trees of pods on this machine that ended longer than <paramref name="gracePeriod"/> ago; returns their ids.</summary>
+    Task<IReadOnlyList<string>> CollectPodGarbage(TimeSpan gracePeriod);
 }

@@ -20,6 +20,6 @@ public interface ILocalNode
 
     Task<PodLog> ReadPodLog(string podId, long offset, int maxBytes);
 
-    /// <summary>Imports an image file found on this machine into its store.</summary>
-    Task<ImageInfo> ImportImage(string path);
+    /// <summary>Removes the trees of pods that ended longer than <paramref name="gracePeriod"/> ago; returns their ids.</summary>
+    Task<IReadOnlyList<string>> CollectPodGarbage(TimeSpan gracePeriod);
 }
