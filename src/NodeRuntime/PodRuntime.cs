@@ -22,6 +22,10 @@ public sealed class PodRuntime : IAsyncDisposable
     private readonly PodExitWatcher watcher = new();
     private readonly Channel<PodStateChange> changes = Channel.CreateUnbounded<PodStateChange>();
     private readonly ConcurrentDictionary<string, TrackedPod> pods = new(StringComparer.Ordinal);
+    private readonly NodeNetwork network;
+    private readonly UserIdRanges userIds;
+    private readonly Lazy<CgroupLayout> cgroups = new(CgroupLayout.Detect);
+    private readonly int pidsLimit;
 
     public PodRuntime(NodeRuntimeOptions options, ILogger<PodRuntime> logger)
     {
@@ -38,6 +42,10 @@ public sealed class PodRuntime : IAsyncDisposable
         Directory.CreateDirectory(podsDirectory);
         Images = new ImageStore(Path.Combine(data, "images"), options.MaxImageSizeBytes);
         launcher = new NamespaceLauncher(options.ShimPath ?? NamespaceLauncher.DefaultShimPath);
+        var leases = new HostLeases(options.LeaseDirectory);
+        network = new NodeNetwork(leases);
+        userIds = new UserIdRanges(leases);
+        pidsLimit = options.PodPidsLimit;
     }
 
     public ImageStore Images { get; }
@@ -101,8 +109,8 @@ public sealed class PodRuntime : IAsyncDisposable
         Emit(new PodStateChange(request.PodId, PodPhase.Preparing, null, null, DateTimeOffset.UtcNow));
         try
         {
-            var plan = await Prepare(request, pod, cancellationToken);
-            var processes = await launcher.Launch(pod, plan);
+            var (plans, isolation) = await Prepare(request, tracked, cancellationToken);
+            var processes = await launcher.Launch(pod, plans, isolation);
             if (processes is null || File.Exists(pod.Failure))
             {
                 // The pod ends once its supervisor is gone, not before: until then it still writes its records.
@@ -224,6 +232,12 @@ public sealed class PodRuntime : IAsyncDisposable
     private PodStateChange Recover(string id, PodDirectory pod)
     {
         var tracked = pods.GetOrAdd(id, _ => new TrackedPod(pod));
+        if (pod.ReadRecord() is { } record)
+        {
+            tracked.Isolation = record.Isolation;
+            tracked.Ports = record.Request.Ports;
+        }
+
         var processes = pod.ReadProcesses();
         var alive = processes?.IsSupervisorOf(pod) == true;
         var now = DateTimeOffset.UtcNow;
@@ -254,6 +268,7 @@ public sealed class PodRuntime : IAsyncDisposable
         }
 
         tracked.Ended.TrySetResult(state);
+        Release(tracked);
         LogRecovered(pod, state);
         return state;
     }
@@ -271,38 +286,132 @@ public sealed class PodRuntime : IAsyncDisposable
             state.Reason);
     }
 
-    private async Task<PodLaunchPlan> Prepare(PodLaunchRequest request, PodDirectory pod, CancellationToken cancellationToken)
+    private async Task<(IReadOnlyList<PodLaunchPlan> Plans, PodIsolation Isolation)> Prepare(PodLaunchRequest request, TrackedPod tracked, CancellationToken cancellationToken)
     {
-        var unsupported = request switch
+        var networkMode = PodRequestCheck.Check(request);
+        var pod = tracked.Directory;
+        var apps = request.Apps.ToList();
+        var plans = new List<PodLaunchPlan>();
+        foreach (var app in apps)
         {
-            { Stage1: not Stage1Flavor.Ns } => $"stage1 '{request.Stage1.ToString().ToLowerInvariant()}' is not available yet on this node",
-            { PrivateUsers: true } => "PrivateUsers= is not available yet on this node",
-            { VolumeCount: > 0 } => "Volume= is not available yet on this node",
-            { PortCount: > 0 } => "Port= is not available yet on this node",
-            _ => null,
-        };
-        if (unsupported is not null)
-        {
-            throw new PodLaunchException(unsupported);
+            var digest = app.ImageDigest ?? request.ImageDigest;
+            var image = Images.Find(digest) ?? throw new PodLaunchException($"image {digest} is not in this node's store");
+            plans.Add(PodLaunchPlan.Resolve(request, app, image, Images.RootfsOf(image.Digest)));
         }
 
-        var image = Images.Find(request.ImageDigest)
-            ?? throw new PodLaunchException($"image {request.ImageDigest} is not in this node's store");
-        var plan = PodLaunchPlan.Resolve(request, image, Images.RootfsOf(image.Digest));
         Directory.CreateDirectory(pod.Root);
+        tracked.Ports = request.Ports;
+        var isolation = new PodIsolation(request.Stage1, networkMode, null, [], null, null);
+        tracked.Isolation = isolation;
+        if (request.PrivateUsers)
+        {
+            isolation = tracked.Isolation = isolation with { UidBase = userIds.Allocate(pod) };
+        }
+
+        if (networkMode == PodNetworkMode.Default)
+        {
+            NodeNetwork.EnsureSetUp();
+            isolation = tracked.Isolation = isolation with { Address = network.Allocate(pod) };
+            network.Forward(request.Ports, isolation.Address!, pod);
+        }
+
+        var (cgroupDirectories, oomEvents) = PodCgroups.Create(cgroups.Value, request.PodId, request.MemoryBytes, request.CpuMillis, pidsLimit);
+        isolation = tracked.Isolation = isolation with { Cgroups = cgroupDirectories, OomEvents = oomEvents };
+
+        for (var i = 0; i < plans.Count; i++)
+        {
+            plans[i] = await Render(plans[i], request, pod, i, isolation.UidBase, cancellationToken);
+        }
+
+        await pod.WriteRecord(new PodRecord(request, plans[0].Exec, DateTimeOffset.UtcNow) { Isolation = isolation }, cancellationToken);
+        return (plans, isolation);
+    }
+
+    // The app's rootfs (overlay layers or a copy) and its volumes. With private users the overlay's upper layer
+    // and empty volumes belong to the pod's root; the image's own layers are shifted by idmapped mounts instead.
+    private static async Task<PodLaunchPlan> Render(PodLaunchPlan plan, PodLaunchRequest request, PodDirectory pod, int index, long? uidBase, CancellationToken cancellationToken)
+    {
+        var layers = pod.AppLayers(index, plan.Name);
+        Directory.CreateDirectory(layers.Root);
         if (request.Overlay)
         {
-            Directory.CreateDirectory(pod.Upper);
-            Directory.CreateDirectory(pod.Work);
+            Directory.CreateDirectory(layers.Upper);
+            Directory.CreateDirectory(layers.Work);
+            if (uidBase is { } owner)
+            {
+                ChangeOwner(layers.Upper, owner);
+                ChangeOwner(layers.Work, owner);
+            }
+
+            plan = plan with { Layers = (layers.Upper, layers.Work) };
         }
         else
         {
-            await CopyTree(Images.RootfsOf(image.Digest), pod.Rootfs, cancellationToken);
-            plan = plan with { CopiedRootfs = pod.Rootfs };
+            await CopyTree(plan.LowerDirectory, layers.Rootfs, cancellationToken);
+            plan = plan with { CopiedRootfs = layers.Rootfs };
         }
 
-        await pod.WriteRecord(new PodRecord(request, plan.Exec, DateTimeOffset.UtcNow), cancellationToken);
-        return plan;
+        var app = request.Apps.ElementAt(index);
+        var mounts = new List<(string, string, bool)>();
+        foreach (var mount in app.Mounts)
+        {
+            var volume = request.Volumes.First(v => v.Name == mount.Volume);
+            var source = volume.Kind == PodVolumeKind.Host ? volume.Source! : pod.Volume(volume.Name);
+            if (volume.Kind == PodVolumeKind.Empty && !Directory.Exists(source))
+            {
+                // World-writable like /tmp (mode 1777, set after mkdir so no umask narrows it), so every app of
+                // the pod may share it whatever user it runs as.
+                Directory.CreateDirectory(source);
+                if (OperatingSystem.IsLinux())
+                {
+                    File.SetUnixFileMode(source, (UnixFileMode)0x3ff);
+                }
+                if (uidBase is { } owner)
+                {
+                    ChangeOwner(source, owner);
+                }
+            }
+
+            mounts.Add((source, mount.Target, volume.ReadOnly));
+        }
+
+        return plan with { Mounts = mounts };
+    }
+
+    private static unsafe void ChangeOwner(string path, long id)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(path + "\0");
+        fixed (byte* pointer = bytes)
+        {
+            if (LibC.lchown(pointer, (uint)id, (uint)id) != 0)
+            {
+                throw new PodLaunchException($"chown {path} to {id}: errno {LibC.errno}");
+            }
+        }
+    }
+
+    // Gives back what the pod held of the node, once: its forwards, address, user ids and cgroups.
+    private void Release(TrackedPod tracked)
+    {
+        if (tracked.Isolation is not { } isolation || !tracked.MarkReleased())
+        {
+            return;
+        }
+
+        try
+        {
+            network.Release(isolation.Address, tracked.Ports, tracked.Directory);
+            if (isolation.UidBase is { } uidBase)
+            {
+                userIds.Release(uidBase, tracked.Directory);
+            }
+
+            PodCgroups.Remove(isolation.Cgroups);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or PodLaunchException)
+        {
+            logger.LogWarning(ex, "Pod {PodId}: could not give back all it held of the node", Path.GetFileName(tracked.Directory.Root));
+        }
     }
 
     // GNU cp keeps owners, modes, links and times exactly as the image has them; no package does this better.
@@ -332,6 +441,7 @@ public sealed class PodRuntime : IAsyncDisposable
             : new PodStateChange(podId, PodPhase.Failed, null, "the pod supervisor exited without recording an exit code", DateTimeOffset.UtcNow);
         if (tracked.Ended.TrySetResult(change))
         {
+            Release(tracked);
             Emit(change);
         }
     }
@@ -344,6 +454,8 @@ public sealed class PodRuntime : IAsyncDisposable
         {
             return;
         }
+
+        Release(tracked);
 
         if (Directory.Exists(tracked.Directory.Root) && !File.Exists(tracked.Directory.Failure))
         {
@@ -394,5 +506,14 @@ public sealed class PodRuntime : IAsyncDisposable
         public TaskCompletionSource Launched { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public PodProcesses? Processes { get; set; }
+
+        public PodIsolation? Isolation { get; set; }
+
+        public IReadOnlyList<PodPortForward> Ports { get; set; } = [];
+
+        private int released;
+
+        /// <summary>True the first time only: what the pod held is given back once.</summary>
+        public bool MarkReleased() => Interlocked.Exchange(ref released, 1) == 0;
     }
 }

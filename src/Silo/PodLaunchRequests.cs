@@ -10,25 +10,31 @@ public static class PodLaunchRequests
     public static PodLaunchRequest From(string podId, string imageDigest, PodSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
+        var pod = spec.Pod;
         var app = new PodAppRequest(
             "app",
-            spec.Pod.Exec,
-            [.. spec.Pod.Environment.Select(v => KeyValuePair.Create(v.Name, v.Value))],
-            spec.Pod.WorkingDirectory,
-            spec.Pod.User,
-            spec.Pod.Group);
+            pod.Exec,
+            [.. pod.Environment.Select(v => KeyValuePair.Create(v.Name, v.Value))],
+            pod.WorkingDirectory,
+            pod.User,
+            pod.Group)
+        {
+            Mounts = [.. pod.Mounts.Select(m => new PodMount(m.Volume, m.Target))],
+        };
         return new PodLaunchRequest(podId, imageDigest, app)
         {
-            Stage1 = spec.Pod.Stage1 switch
+            Stage1 = pod.Stage1 switch
             {
                 Units.Stage1Flavor.Kvm => Stage1Flavor.Kvm,
                 Units.Stage1Flavor.Fly => Stage1Flavor.Fly,
                 _ => Stage1Flavor.Ns,
             },
-            Overlay = spec.Pod.Overlay,
-            PrivateUsers = spec.Pod.PrivateUsers,
-            VolumeCount = spec.Pod.Volumes.Count,
-            PortCount = spec.Pod.Ports.Count,
+            Overlay = pod.Overlay,
+            PrivateUsers = pod.PrivateUsers,
+            MemoryBytes = pod.MemoryBytes,
+            CpuMillis = pod.CpuMillis,
+            Volumes = [.. pod.Volumes.Select(v => new PodVolume(v.Name, v.Kind == Units.VolumeKind.Host ? PodVolumeKind.Host : PodVolumeKind.Empty, v.Source, v.ReadOnly))],
+            Ports = [.. pod.Ports.Select(p => new PodPortForward(p.Name, p.HostPort, p.PodPort, p.Protocol == Units.PortProtocol.Udp ? PodPortProtocol.Udp : PodPortProtocol.Tcp))],
         };
     }
 }

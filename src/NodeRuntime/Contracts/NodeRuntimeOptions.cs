@@ -8,4 +8,13 @@ public sealed record NodeRuntimeOptions(string DataDirectory)
 
     /// <summary>An image archive, and the tree it expands to, may not exceed this (default 16 GiB).</summary>
     public long MaxImageSizeBytes { get; init; } = 16L << 30;
+
+    /// <summary>
+    /// Where this machine's runtimes lease what pods may not share: addresses, user id ranges, host ports. One per
+    /// machine (default <c>/run/fleetpods/leases</c>), whatever the data directory.
+    /// </summary>
+    public string LeaseDirectory { get; init; } = "/run/fleetpods/leases";
+
+    /// <summary>The most processes (tasks) one pod may have, its cgroup's pids limit (default 4096).</summary>
+    public int PodPidsLimit { get; init; } = 4096;
 }

@@ -1,0 +1,110 @@
+using System.Globalization;
+
+namespace FleetPods.NodeRuntime.Pods;
+
+/// <summary>
+/// A pod's cgroups, one per hierarchy of the node's <see cref="CgroupLayout"/>, with its limits written before
+/// the pod's first process joins them (the supervisor puts it there; the supervisor itself stays outside, so
+/// the pod's memory limit can never kill the process that records the pod's end).
+/// </summary>
+internal static class PodCgroups
+{
+    private const long CpuPeriodMicros = 100_000;
+
+    /// <summary>Makes the pod's cgroups with their limits; returns their directories and the file whose oom_kill counter tells of an OOM kill.</summary>
+    /// <exception cref="PodLaunchException">A cgroup could not be made or limited; the message names the file.</exception>
+    public static (IReadOnlyList<string> Directories, string? OomEvents) Create(CgroupLayout layout, string podId, long? memoryBytes, int? cpuMillis, int pidsLimit)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        var directories = new List<string>();
+        string? oomEvents = null;
+        try
+        {
+            foreach (var hierarchy in layout.Hierarchies)
+            {
+                var directory = Path.Combine(hierarchy.Directory, podId);
+                if (hierarchy.Version2)
+                {
+                    Delegate(hierarchy);
+                }
+
+                Directory.CreateDirectory(directory);
+                directories.Add(directory);
+                foreach (var controller in hierarchy.Controllers)
+                {
+                    oomEvents ??= Limit(directory, hierarchy.Version2, controller, memoryBytes, cpuMillis, pidsLimit);
+                }
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            Remove(directories);
+            throw new PodLaunchException($"cannot make the pod's cgroups: {ex.Message}", ex);
+        }
+
+        return (directories, oomEvents);
+    }
+
+    /// <summary>Removes cgroups once their processes are gone; a cgroup still in use or already gone is left alone.</summary>
+    public static void Remove(IEnumerable<string> directories)
+    {
+        foreach (var directory in directories)
+        {
+            try
+            {
+                Directory.Delete(directory);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // Still populated (a fly pod's leftover processes) or gone: nothing more to do here.
+            }
+        }
+    }
+
+    // v2 hands controllers down one level at a time: the root and fleetpods/ must both enable them.
+    private static void Delegate(CgroupHierarchy hierarchy)
+    {
+        var enable = string.Join(' ', hierarchy.Controllers.Select(c => "+" + c));
+        File.WriteAllText(Path.Combine(hierarchy.MountPoint, "cgroup.subtree_control"), enable);
+        Directory.CreateDirectory(hierarchy.Directory);
+        File.WriteAllText(Path.Combine(hierarchy.Directory, "cgroup.subtree_control"), enable);
+    }
+
+    private static string? Limit(string directory, bool version2, string controller, long? memoryBytes, int? cpuMillis, int pidsLimit)
+    {
+        switch (controller)
+        {
+            case "memory":
+                if (memoryBytes is { } memory)
+                {
+                    Write(directory, version2 ? "memory.max" : "memory.limit_in_bytes", memory.ToString(CultureInfo.InvariantCulture));
+                    if (version2 && File.Exists(Path.Combine(directory, "memory.swap.max")))
+                    {
+                        Write(directory, "memory.swap.max", "0");
+                    }
+                }
+
+                return Path.Combine(directory, version2 ? "memory.events" : "memory.oom_control");
+            case "cpu" when cpuMillis is { } millis:
+                var quota = Math.Max(1000, millis * CpuPeriodMicros / 1000);
+                if (version2)
+                {
+                    Write(directory, "cpu.max", $"{quota} {CpuPeriodMicros}");
+                }
+                else
+                {
+                    Write(directory, "cpu.cfs_period_us", CpuPeriodMicros.ToString(CultureInfo.InvariantCulture));
+                    Write(directory, "cpu.cfs_quota_us", quota.ToString(CultureInfo.InvariantCulture));
+                }
+
+                return null;
+            case "pids":
+                Write(directory, "pids.max", pidsLimit.ToString(CultureInfo.InvariantCulture));
+                return null;
+            default:
+                return null;
+        }
+    }
+
+    private static void Write(string directory, string file, string value) => File.WriteAllText(Path.Combine(directory, file), value);
+}
