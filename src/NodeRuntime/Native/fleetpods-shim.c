@@ -79,6 +79,9 @@ void fail(const char *format, ...)
     text[n] = '\n';
     text[n + 1] = 0;
     write_record("failure", text);
+    /* An app that already switched to its user may not write the pod's directory: its supervisor records this. */
+    if (pod.error[1] > 0 && write(pod.error[1], text, (size_t)n + 1) < 0)
+        _exit(127);
     _exit(127);
 }
 
@@ -217,6 +220,7 @@ static int run_apps(void)
         close(pod.ready_fd);
     if (pod.userns_fd >= 0)
         close(pod.userns_fd);
+    close(pod.error[1]);
     signal(SIGTERM, forward_signal);
     signal(SIGINT, forward_signal);
     signal(SIGHUP, forward_signal);
@@ -235,10 +239,6 @@ static int run_apps(void)
                 continue;
             remaining--;
             int app_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-            if (faccessat(pod.dir_fd, "failure", F_OK, 0) == 0) {
-                kill(-1, SIGKILL);
-                _exit(127);
-            }
             if (code == 0)
                 code = app_code;
         }
@@ -448,7 +448,7 @@ int main(int argc, char **argv)
 
     if (pod.uid_base > 0)
         pod.userns_fd = make_user_namespace(pod.uid_base);
-    if (pipe2(pod.go, O_CLOEXEC) != 0)
+    if (pipe2(pod.go, O_CLOEXEC) != 0 || pipe2(pod.error, O_CLOEXEC) != 0)
         fail("pipe: %s", strerror(errno));
 
     char *stack = malloc(STACK_SIZE);
@@ -461,6 +461,8 @@ int main(int argc, char **argv)
     if (child < 0)
         fail("clone: %s", strerror(errno));
     close(pod.go[0]);
+    close(pod.error[1]);
+    pod.error[1] = -1;
     if (pod.userns_fd >= 0)
         close(pod.userns_fd);
 
@@ -479,6 +481,21 @@ int main(int argc, char **argv)
     if (write(pod.go[1], "g", 1) != 1)
         fail("start the pod: %s", strerror(errno));
     close(pod.go[1]);
+
+    /*
+     * The pod's processes hold the failure pipe until their exec (close-on-exec): end-of-file means every app
+     * runs. A failure is recorded here, since an app that has switched to its user may not write the pod's
+     * directory itself, and ends the pod (all of it, when several apps run).
+     */
+    char failure[4097];
+    ssize_t failed;
+    while ((failed = read(pod.error[0], failure, sizeof failure - 1)) < 0 && errno == EINTR)
+        ;
+    if (failed > 0) {
+        failure[failed] = 0;
+        write_record("failure", failure);
+        kill(child, SIGKILL);
+    }
     if (pod.ready_fd >= 0)
         close(pod.ready_fd);
 
@@ -487,7 +504,7 @@ int main(int argc, char **argv)
         if (errno != EINTR)
             fail("waitpid: %s", strerror(errno));
     int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    if (oom_kills() > 0 && faccessat(pod.dir_fd, "failure", F_OK, 0) != 0)
+    if (faccessat(pod.dir_fd, "failure", F_OK, 0) != 0 && oom_kills() > 0)
         write_record("failure", "out of memory\n");
     snprintf(record, sizeof record, "%d\n", code);
     write_record("exit", record);

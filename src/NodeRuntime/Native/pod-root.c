@@ -14,11 +14,30 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/fsuid.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+/*
+ * A missing mount point is made as the pod's root: with a user namespace the tree is an idmapped mount,
+ * through which the host's root (outside the mapping) may not create anything.
+ */
+static int make_dir_as_pod_root(int parent, const char *name)
+{
+    if (pod.userns_fd < 0)
+        return mkdirat(parent, name, 0755);
+    setfsgid((gid_t)pod.uid_base);
+    setfsuid((uid_t)pod.uid_base);
+    int made = mkdirat(parent, name, 0755);
+    int saved = errno;
+    setfsuid(0);
+    setfsgid(0);
+    errno = saved;
+    return made;
+}
 
 /* The directory at relative path under root, made where missing; an O_PATH descriptor. */
 static int open_dir_in(int root, const char *relative)
@@ -34,7 +53,7 @@ static int open_dir_in(int root, const char *relative)
         if (strcmp(part, "..") == 0)
             fail("mount point /%s: '..' is not allowed", relative);
         int next = openat(fd, part, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-        if (next < 0 && errno == ENOENT && mkdirat(fd, part, 0755) == 0)
+        if (next < 0 && errno == ENOENT && make_dir_as_pod_root(fd, part) == 0)
             next = openat(fd, part, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         if (next < 0)
             fail("mount point /%s: %s (symbolic links are not followed)", relative, strerror(errno));

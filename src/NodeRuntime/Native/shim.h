@@ -43,6 +43,7 @@ struct pod {
     int dir_fd; /* the pod directory, still reachable after pivot_root hides the host's paths */
     int userns_fd; /* the pod's user namespace, made before the pod's process: -1 without one */
     int go[2]; /* the supervisor tells the pod's process its cgroups and network are ready */
+    int error[2]; /* a failure, for the supervisor to record when the failing process may no longer write the pod's directory */
 };
 
 extern struct pod pod;

@@ -32,7 +32,8 @@ internal static class PodCgroups
                 directories.Add(directory);
                 foreach (var controller in hierarchy.Controllers)
                 {
-                    oomEvents ??= Limit(directory, hierarchy.Version2, controller, memoryBytes, cpuMillis, pidsLimit);
+                    var events = Limit(directory, hierarchy.Version2, controller, memoryBytes, cpuMillis, pidsLimit);
+                    oomEvents ??= events;
                 }
             }
         }
