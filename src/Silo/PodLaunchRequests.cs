@@ -7,9 +7,11 @@ namespace FleetPods.Silo;
 /// <summary>Translates the cluster's pod contract into the node runtime's launch request.</summary>
 public static class PodLaunchRequests
 {
-    public static PodLaunchRequest From(string podId, string imageDigest, PodSpec spec)
+    /// <param name="imageDigests">The digest of every image the pod names (its own and its apps'), as this node's store resolved them.</param>
+    public static PodLaunchRequest From(string podId, PodSpec spec, IReadOnlyDictionary<string, string> imageDigests)
     {
         ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(imageDigests);
         var pod = spec.Pod;
         var app = new PodAppRequest(
             "app",
@@ -21,8 +23,26 @@ public static class PodLaunchRequests
         {
             Mounts = [.. pod.Mounts.Select(m => new PodMount(m.Volume, m.Target))],
         };
-        return new PodLaunchRequest(podId, imageDigest, app)
+        return new PodLaunchRequest(podId, imageDigests[pod.Image], app)
         {
+            MoreApps = [.. pod.Apps.Select(a => new PodAppRequest(
+                a.Name,
+                a.Exec,
+                [.. a.Environment.Select(v => KeyValuePair.Create(v.Name, v.Value))],
+                a.WorkingDirectory,
+                a.User,
+                a.Group)
+            {
+                ImageDigest = imageDigests[a.Image],
+                Mounts = [.. a.Mounts.Select(m => new PodMount(m.Volume, m.Target))],
+            })],
+            // Stage1 fly has no network of its own: left at the default, the runtime gives it the host's.
+            Network = pod.Network switch
+            {
+                Units.PodNetwork.Host => PodNetworkMode.Host,
+                Units.PodNetwork.None => PodNetworkMode.None,
+                _ => pod.Stage1 == Units.Stage1Flavor.Fly ? null : PodNetworkMode.Default,
+            },
             Stage1 = pod.Stage1 switch
             {
                 Units.Stage1Flavor.Kvm => Stage1Flavor.Kvm,

@@ -28,4 +28,13 @@ public sealed record PodSection(
     [property: Id(12)] IReadOnlyList<VolumeSpec> Volumes,
     [property: Id(13)] IReadOnlyList<MountSpec> Mounts,
     [property: Id(14)] IReadOnlyList<PortSpec> Ports,
-    [property: Id(15)] RestartPolicy Restart);
+    [property: Id(15)] RestartPolicy Restart)
+{
+    /// <summary>The pod's further apps, from <c>[App NAME]</c> sections; the <c>[Pod]</c> section's own app is named <c>app</c>.</summary>
+    [Id(20)]
+    public IReadOnlyList<AppSection> Apps { get; init; } = [];
+
+    /// <summary>The pod's network, from <c>Network=</c>; stage1 <c>fly</c> always shares the host's.</summary>
+    [Id(21)]
+    public PodNetwork Network { get; init; }
+}

@@ -12,6 +12,9 @@ internal sealed class PodSectionBuilder
     private static readonly ValueChoice<Stage1Flavor> Stage1Flavors =
         new(("ns", Stage1Flavor.Ns), ("kvm", Stage1Flavor.Kvm), ("fly", Stage1Flavor.Fly));
 
+    private static readonly ValueChoice<PodNetwork> Networks =
+        new(("default", PodNetwork.Default), ("host", PodNetwork.Host), ("none", PodNetwork.None));
+
     private static readonly ValueChoice<RestartPolicy> RestartPolicies =
         new(("no", RestartPolicy.No), ("on-failure", RestartPolicy.OnFailure), ("always", RestartPolicy.Always));
 
@@ -34,11 +37,30 @@ internal sealed class PodSectionBuilder
     private bool privateUsers;
     private bool overlay = true;
     private RestartPolicy restart = RestartPolicy.No;
+    private PodNetwork network = PodNetwork.Default;
 
-    public PodSectionBuilder(UnitFileErrorList errors)
+    /// <param name="appName">Null for the <c>[Pod]</c> section; an <c>[App NAME]</c> section's name, which takes only the app's own keys.</param>
+    public PodSectionBuilder(UnitFileErrorList errors, string? appName = null)
     {
         this.errors = errors;
         check = new ValueCheck(errors);
+        (string, Action<Assignment>)[] appKeys =
+        [
+            ("Image", SetImage),
+            ("Exec", SetExec),
+            ("Environment", AddEnvironment),
+            ("WorkingDirectory", SetWorkingDirectory),
+            ("User", a => user = Identity(a, "user")),
+            ("Group", a => group = Identity(a, "group")),
+            ("Mount", AddMount),
+        ];
+        AppName = appName;
+        if (appName is not null)
+        {
+            keys = new KeyTable($"App {appName}", errors, appKeys);
+            return;
+        }
+
         keys = new KeyTable(
             "Pod",
             errors,
@@ -56,8 +78,12 @@ internal sealed class PodSectionBuilder
             ("Volume", AddVolume),
             ("Mount", AddMount),
             ("Port", AddPort),
-            ("Restart", a => restart = a.IsReset ? RestartPolicy.No : Choice(a, RestartPolicies)));
+            ("Restart", a => restart = a.IsReset ? RestartPolicy.No : Choice(a, RestartPolicies)),
+            ("Network", a => network = a.IsReset ? PodNetwork.Default : Choice(a, Networks)));
     }
+
+    /// <summary>The <c>[App NAME]</c> section's name, or null for <c>[Pod]</c>.</summary>
+    public string? AppName { get; }
 
     /// <summary>
     /// A <c>[Pod]</c> header: returns what takes the section's assignments. Headers repeated later merge
@@ -95,7 +121,29 @@ internal sealed class PodSectionBuilder
 
         return new PodSection(
             line, image, exec, environment.ToArray(), workingDirectory, user, group, memoryBytes, cpuMillis,
-            stage1, privateUsers, overlay, volumes.ToArray(), mounts.Select(m => m.Mount).ToArray(), ports.ToArray(), restart);
+            stage1, privateUsers, overlay, volumes.ToArray(), mounts.Select(m => m.Mount).ToArray(), ports.ToArray(), restart)
+        {
+            Network = network,
+        };
+    }
+
+    /// <summary>An <c>[App NAME]</c> section, or null when it lacks Image= (reported here).</summary>
+    /// <param name="volumeNames">The pod's volumes, which the app's mounts must name.</param>
+    public AppSection? BuildApp(IReadOnlyCollection<string> volumeNames)
+    {
+        var line = sectionLine ?? 0;
+        foreach (var (mount, mountLine) in mounts.Where(m => !volumeNames.Contains(m.Mount.Volume)))
+        {
+            errors.Add(mountLine, "Mount", $"mount of undeclared volume '{ErrorText.Quote(mount.Volume)}' (volumes are declared in [Pod] with Volume=)");
+        }
+
+        if (image is null)
+        {
+            errors.Add(line, "Image", $"[App {AppName}] has no Image= (e.g. Image=example.com/busybox:1.0)");
+            return null;
+        }
+
+        return new AppSection(line, AppName!, image, exec, environment.ToArray(), workingDirectory, user, group, mounts.Select(m => m.Mount).ToArray());
     }
 
     // A bad image is still an image given: its error is enough, without "no Image=" as well.
