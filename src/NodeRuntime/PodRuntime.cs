@@ -175,6 +175,45 @@ public sealed class PodRuntime : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The command line that runs a command inside one of the pod's running apps, as <c>rkt enter</c> did: it joins the
+    /// app's cgroups, namespaces and root with the app's confinement. Append <c>--</c> and the command; run it on this node.
+    /// </summary>
+    /// <param name="appName">The app, or null for the pod's first.</param>
+    /// <exception cref="PodLaunchException">The pod is not running here, or has no such app.</exception>
+    public IReadOnlyList<string> EnterCommand(string podId, string? appName)
+    {
+        var tracked = Tracked(podId);
+        if (tracked.Ended.Task.IsCompleted || tracked.Processes is not { } processes)
+        {
+            throw new PodLaunchException($"pod {podId} is not running");
+        }
+
+        var request = tracked.Directory.ReadRecord()?.Request ?? throw new PodLaunchException($"pod {podId} has no record of what it runs");
+        var names = request.Apps.Select(a => a.Name).ToList();
+        var name = appName ?? names[0];
+        if (!names.Contains(name))
+        {
+            throw new PodLaunchException($"pod {podId} has no app '{name}' (its apps: {string.Join(", ", names)})");
+        }
+
+        var pid = names.Count == 1 ? processes.App : processes.AppOfSeveral(name)
+            ?? throw new PodLaunchException($"app {name} of pod {podId} is not running");
+        List<string> command = [launcher.ShimPath, "--enter", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)];
+        if (request.Stage1 == Stage1Flavor.Fly)
+        {
+            command.AddRange(["--stage1", "fly"]);
+        }
+
+        foreach (var cgroup in tracked.Isolation?.Cgroups ?? [])
+        {
+            command.AddRange(["--cgroup", cgroup]);
+        }
+
+        command.AddRange(["--env", "PATH=" + PodLaunchPlan.DefaultPath, "--env", "AC_APP_NAME=" + name]);
+        return command;
+    }
+
     public async Task<PodLogChunk> ReadLogAsync(string podId, long offset, int maxBytes, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(offset);

@@ -7,6 +7,8 @@
  * Why not in the daemon: creating PID and mount namespaces needs a single-threaded caller (unshare and
  * setns refuse a multi-threaded one), and fork in a multi-threaded runtime such as .NET's is unsafe.
  *
+ * (fleetpods-shim --enter PID ... runs a command in a running app instead: see enter.c.)
+ *
  * Usage: fleetpods-shim --pod-dir DIR --hostname NAME [--stage1 ns|fly]
  *            [--net host|none|veth [--ip PATH --veth NAME --bridge NAME --address CIDR --gateway IP]]
  *            [--cgroup DIR]... [--oom-events FILE] [--uid-base N]
@@ -78,6 +80,11 @@ void fail(const char *format, ...)
         n = sizeof text - 2;
     text[n] = '\n';
     text[n + 1] = 0;
+    if (pod.dir_fd < 0) {
+        /* --enter: the caller reads why on its terminal. */
+        fprintf(stderr, "fleetpods-shim: %s", text);
+        _exit(125);
+    }
     write_record("failure", text);
     /* An app that already switched to its user may not write the pod's directory: its supervisor records this. */
     if (pod.error[1] > 0 && write(pod.error[1], text, (size_t)n + 1) < 0)
@@ -308,6 +315,13 @@ static void parse(int argc, char **argv)
             usage("an option lacks its value");
         const char *value = argv[++i];
         if (strcmp(arg, "--pod-dir") == 0) pod.pod_dir = value;
+        else if (strcmp(arg, "--enter") == 0) {
+            char *end;
+            long target = strtol(value, &end, 10);
+            if (*end || target <= 0 || target > 0x3fffffff)
+                usage("--enter takes a process id");
+            pod.enter = (pid_t)target;
+        }
         else if (strcmp(arg, "--hostname") == 0) pod.hostname = value;
         else if (strcmp(arg, "--stage1") == 0) {
             if (strcmp(value, "ns") == 0) pod.stage1 = STAGE1_NS;
@@ -380,6 +394,12 @@ static void parse(int argc, char **argv)
 
 static void check(void)
 {
+    if (pod.enter) {
+        if (pod.app_count != 1 || !pod.apps[0].argv)
+            usage("--enter needs one app's argv (after --)");
+        pod.apps[0].env[pod.apps[0].env_count] = NULL;
+        return;
+    }
     if (!pod.pod_dir || !pod.hostname || pod.app_count == 0)
         usage("--pod-dir, --hostname and an app are required");
     if (pod.stage1 == STAGE1_FLY && (pod.app_count > 1 || pod.network != NET_HOST || pod.uid_base > 0))
@@ -419,6 +439,10 @@ int main(int argc, char **argv)
     pod.userns_fd = -1;
     parse(argc, argv);
     check();
+    if (pod.enter) {
+        pod.dir_fd = -1;
+        return enter_app(pod.enter, &pod.apps[0]);
+    }
 
     pod.dir_fd = open(pod.pod_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (pod.dir_fd < 0)

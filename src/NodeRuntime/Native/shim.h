@@ -36,6 +36,7 @@ struct pod {
     const char *cgroups[MAX_CGROUPS];
     int cgroup_count;
     const char *oom_events; /* memory.events (v2) or memory.oom_control (v1): its oom_kill counter */
+    pid_t enter; /* --enter: the app to run a command in, instead of starting a pod */
     long uid_base; /* -1: no user namespace; else pod ids 0-65535 are host ids uid_base... */
     struct app apps[MAX_APPS];
     int app_count;
@@ -65,6 +66,9 @@ int make_user_namespace(long base);
 /* confinement.c */
 void limit_capabilities(void);
 void lock_down(void);
+
+/* enter.c */
+int enter_app(pid_t target, const struct app *app);
 
 /* network.c */
 void network_host_side(pid_t child);

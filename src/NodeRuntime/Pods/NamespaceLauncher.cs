@@ -14,6 +14,9 @@ internal sealed class NamespaceLauncher(string shimPath)
 
     public static string DefaultShimPath => Path.Combine(AppContext.BaseDirectory, "fleetpods-shim");
 
+    /// <summary>The supervisor binary, which also enters running apps (<c>--enter</c>).</summary>
+    public string ShimPath => shimPath;
+
     /// <summary>
     /// Starts the pod and returns once its launch is decided: the app has been exec'd, or the pod has recorded why it
     /// could not start (see <see cref="PodDirectory.ReadEnd"/>). Null when the supervisor ended before cloning the app.

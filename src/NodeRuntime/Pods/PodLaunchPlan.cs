@@ -23,7 +23,7 @@ internal sealed record PodLaunchPlan(
     /// <summary>The pod's volumes in this app's tree, resolved to their node directories.</summary>
     public IReadOnlyList<(string Source, string Target, bool ReadOnly)> Mounts { get; init; } = [];
 
-    private const string DefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+    public const string DefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
     private const int MaxHostnameLength = 64; // HOST_NAME_MAX
 
     /// <summary>Resolves a request against its image, as appc says an executor does.</summary>

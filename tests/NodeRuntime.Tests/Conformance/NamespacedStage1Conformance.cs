@@ -226,6 +226,27 @@ public abstract class NamespacedStage1Conformance(BusyboxAci aci, SetuidProbe pr
         Assert.Equal("second done\n", log);
     }
 
+    [Fact]
+    public async Task Enter_joins_the_named_apps_namespaces_and_confinement()
+    {
+        await using var node = await RuntimeHarness.Start(Aci);
+        var request = Request(node, "/bin/sh", "-c", "echo first > /tmp/who; sleep 30") with
+        {
+            MoreApps = [new PodAppRequest("second", ["/bin/sh", "-c", "echo second > /tmp/who; echo ready; sleep 30"], [], null, null, null)],
+            PrivateUsers = true,
+        };
+        await node.Runtime.StartPodAsync(request);
+        await WaitForLog(node, request.PodId, "ready");
+
+        var (code, output) = Enter(
+            node.Runtime.EnterCommand(request.PodId, "second"),
+            "/bin/sh", "-c", "cat /tmp/who; hostname; id -u; grep -E '^(CapEff|NoNewPrivs)' /proc/self/status | tr -s '\\t' ' '; ls /proc | grep -c '^[0-9]'");
+
+        Assert.Equal(0, code);
+        Assert.Equal(["second", $"fleetpods-{request.PodId[..8]}", "0", "CapEff: 00000000a80425fb", "NoNewPrivs: 1"], output.Split('\n')[..5]);
+        Assert.InRange(int.Parse(output.Split('\n')[5], CultureInfo.InvariantCulture), 3, 6);
+    }
+
     private static long HostUid(int pid) =>
         long.Parse(File.ReadLines($"/proc/{pid}/status").Single(l => l.StartsWith("Uid:", StringComparison.Ordinal)).Split('\t', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
 

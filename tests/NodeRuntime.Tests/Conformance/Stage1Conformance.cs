@@ -177,6 +177,36 @@ public abstract class Stage1Conformance(BusyboxAci aci)
         Assert.StartsWith("mount point /bin/sh/x:", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Enter_runs_a_command_in_the_running_apps_root_and_returns_its_code()
+    {
+        await using var node = await RuntimeHarness.Start(aci);
+        var request = Request(node, "/bin/sh", "-c", "echo inside > /tmp/marker; echo ready; sleep 30");
+        await node.Runtime.StartPodAsync(request);
+        await WaitForLog(node, request.PodId, "ready");
+
+        var (code, output) = Enter(node.Runtime.EnterCommand(request.PodId, null), "/bin/sh", "-c", "cat /tmp/marker; id -u; echo $AC_APP_NAME; exit 7");
+
+        Assert.Equal((7, "inside\n0\napp\n"), (code, output));
+        Assert.Throws<PodLaunchException>(() => node.Runtime.EnterCommand(request.PodId, "no-such-app"));
+    }
+
+    /// <summary>Runs an enter command line with <paramref name="command"/> after <c>--</c>; its exit code and stdout.</summary>
+    protected static (int Code, string Output) Enter(IReadOnlyList<string> enter, params string[] command)
+    {
+        ArgumentNullException.ThrowIfNull(enter);
+        var start = new System.Diagnostics.ProcessStartInfo(enter[0]) { RedirectStandardOutput = true };
+        foreach (var argument in enter.Skip(1).Append("--").Concat(command))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        return (process.ExitCode, output);
+    }
+
     protected PodLaunchRequest Request(RuntimeHarness node, params string[] exec) => node.Request(exec) with { Stage1 = Flavor };
 
     protected static async Task<(PodStateChange End, string Log)> Run(RuntimeHarness node, PodLaunchRequest request)
