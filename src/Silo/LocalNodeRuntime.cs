@@ -77,6 +77,18 @@ public sealed class LocalNodeRuntime(DaemonOptions options, PodRuntime runtime, 
         }
     }
 
+    public Task<IReadOnlyList<string>> EnterCommand(string podId, string? app)
+    {
+        try
+        {
+            return Task.FromResult(runtime.EnterCommand(podId, app));
+        }
+        catch (PodLaunchException ex)
+        {
+            throw new FleetPodsException(ex.Message);
+        }
+    }
+
     public async Task<ImageInfo> ImportImage(string path)
     {
         ImageRecord image;

@@ -96,6 +96,12 @@ internal sealed class NodeNetwork(HostLeases leases)
 
         if (ports.Count > 0)
         {
+            // A forward left by a pod whose daemon was killed is replaced: its lease was stale, so the port is ours.
+            foreach (var port in ports)
+            {
+                HostTool.Run(HostTool.Nft, ["delete", "element", "ip", "fleetpods", "ports", $"{{ {Protocol(port)} . {port.HostPort} }}"]);
+            }
+
             var elements = string.Join(", ", ports.Select(p => $"{Protocol(p)} . {p.HostPort} : {address.Address} . {p.PodPort}"));
             HostTool.Must(HostTool.Nft, ["add", "element", "ip", "fleetpods", "ports", "{ " + elements + " }"]);
         }

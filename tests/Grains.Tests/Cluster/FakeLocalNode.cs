@@ -37,6 +37,9 @@ public sealed class FakeLocalNode(string nodeName, IGrainFactory grains) : ILoca
     public Task<PodLog> ReadPodLog(string podId, long offset, int maxBytes) =>
         Task.FromResult(new PodLog(offset, [], offset, true));
 
+    public Task<IReadOnlyList<string>> EnterCommand(string podId, string? app) =>
+        Task.FromResult<IReadOnlyList<string>>(["fleetpods-shim", "--enter", podId, "--app", app ?? "app"]);
+
     public Task<ImageInfo> ImportImage(string path) =>
         Task.FromResult(new ImageInfo("sha512-" + new string('a', 128), Path.GetFileNameWithoutExtension(path),
             new Dictionary<string, string> { ["version"] = "1.0" }, 1024, ["/bin/true"], DateTimeOffset.UtcNow, []));

@@ -33,6 +33,9 @@ public interface INodeGrain : IGrainWithStringKey
     /// <summary>Reads a pod's output on this machine.</summary>
     Task<PodLog> ReadPodLog(string podId, long offset, int maxBytes);
 
+    /// <summary>How to run a command inside a running app of a pod on this machine.</summary>
+    Task<PodEntry> GetPodEntry(string podId, string? app);
+
     /// <summary>Imports an image from a file path on this machine into its store.</summary>
     Task<ImageInfo> ImportImage(string path);
 }

@@ -84,6 +84,8 @@ public sealed class NodeGrain(
     Task<PodLog> INodeGrain.ReadPodLog(string podId, long offset, int maxBytes) =>
         localNode.ReadPodLog(podId, offset, maxBytes);
 
+    async Task<PodEntry> INodeGrain.GetPodEntry(string podId, string? app) => new(Name, await localNode.EnterCommand(podId, app));
+
     async Task<ImageInfo> INodeGrain.ImportImage(string path)
     {
         var image = await localNode.ImportImage(path);
