@@ -5,14 +5,19 @@ namespace FleetPods.NodeRuntime.Pods;
 /// file per thing in a machine-wide directory, made with O_EXCL and naming the owning pod's directory. Machine-wide,
 /// not per data directory, since every runtime on the machine shares its bridge, its ids and its ports. A lease whose
 /// pod has ended (or whose directory is gone) is stale and is taken over, so a daemon killed mid-way leaks nothing.
+/// Taking over happens under an exclusive lock of the directory (flock, through FileShare.None), so two runtimes that
+/// find the same stale lease cannot both take it.
 /// </summary>
 internal sealed class HostLeases(string directory)
 {
+    private static readonly TimeSpan LockWait = TimeSpan.FromSeconds(10);
+
     /// <summary>Takes the lease <paramref name="name"/> for <paramref name="owner"/>; false when a running pod holds it.</summary>
     public bool TryTake(string name, PodDirectory owner)
     {
         ArgumentNullException.ThrowIfNull(owner);
         Directory.CreateDirectory(directory);
+        using var exclusive = Lock();
         var path = Path.Combine(directory, name);
         for (var attempt = 0; attempt < 2; attempt++)
         {
@@ -50,6 +55,22 @@ internal sealed class HostLeases(string directory)
         if (ReadHolder(path) == owner.Root)
         {
             File.Delete(path);
+        }
+    }
+
+    private FileStream Lock()
+    {
+        var deadline = DateTime.UtcNow + LockWait;
+        while (true)
+        {
+            try
+            {
+                return new FileStream(Path.Combine(directory, ".lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (DateTime.UtcNow < deadline)
+            {
+                Thread.Sleep(5);
+            }
         }
     }
 

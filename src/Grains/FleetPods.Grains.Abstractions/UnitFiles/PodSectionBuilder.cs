@@ -44,6 +44,7 @@ internal sealed class PodSectionBuilder
     {
         this.errors = errors;
         check = new ValueCheck(errors);
+        // The keys an [App NAME] section takes too, in the order errors list them.
         (string, Action<Assignment>)[] appKeys =
         [
             ("Image", SetImage),
@@ -52,34 +53,26 @@ internal sealed class PodSectionBuilder
             ("WorkingDirectory", SetWorkingDirectory),
             ("User", a => user = Identity(a, "user")),
             ("Group", a => group = Identity(a, "group")),
-            ("Mount", AddMount),
         ];
         AppName = appName;
-        if (appName is not null)
-        {
-            keys = new KeyTable($"App {appName}", errors, appKeys);
-            return;
-        }
-
-        keys = new KeyTable(
-            "Pod",
-            errors,
-            ("Image", SetImage),
-            ("Exec", SetExec),
-            ("Environment", AddEnvironment),
-            ("WorkingDirectory", SetWorkingDirectory),
-            ("User", a => user = Identity(a, "user")),
-            ("Group", a => group = Identity(a, "group")),
-            ("Memory", SetMemory),
-            ("CPU", SetCpu),
-            ("Stage1", a => stage1 = a.IsReset ? Stage1Flavor.Ns : Choice(a, Stage1Flavors)),
-            ("PrivateUsers", a => privateUsers = Boolean(a, defaultValue: false)),
-            ("Overlay", a => overlay = Boolean(a, defaultValue: true)),
-            ("Volume", AddVolume),
-            ("Mount", AddMount),
-            ("Port", AddPort),
-            ("Restart", a => restart = a.IsReset ? RestartPolicy.No : Choice(a, RestartPolicies)),
-            ("Network", a => network = a.IsReset ? PodNetwork.Default : Choice(a, Networks)));
+        keys = appName is not null
+            ? new KeyTable($"App {appName}", errors, [.. appKeys, ("Mount", AddMount)])
+            : new KeyTable(
+                "Pod",
+                errors,
+                [
+                    .. appKeys,
+                    ("Memory", SetMemory),
+                    ("CPU", SetCpu),
+                    ("Stage1", a => stage1 = a.IsReset ? Stage1Flavor.Ns : Choice(a, Stage1Flavors)),
+                    ("PrivateUsers", a => privateUsers = Boolean(a, defaultValue: false)),
+                    ("Overlay", a => overlay = Boolean(a, defaultValue: true)),
+                    ("Volume", AddVolume),
+                    ("Mount", AddMount),
+                    ("Port", AddPort),
+                    ("Restart", a => restart = a.IsReset ? RestartPolicy.No : Choice(a, RestartPolicies)),
+                    ("Network", a => network = a.IsReset ? PodNetwork.Default : Choice(a, Networks)),
+                ]);
     }
 
     /// <summary>The <c>[App NAME]</c> section's name, or null for <c>[Pod]</c>.</summary>
