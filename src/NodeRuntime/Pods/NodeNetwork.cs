@@ -7,6 +7,9 @@ namespace FleetPods.NodeRuntime.Pods;
 /// every node NATs its own pods, so ranges may repeat across nodes), outbound NAT, and forwarded ports, all with
 /// iproute2 and nftables. Forwarded ports are elements of one nftables map, so adding and removing a pod's ports
 /// touches only its own entries. Addresses and host ports are leased machine-wide (<see cref="HostLeases"/>).
+/// Pods may not open connections to the node itself (answers to the node's own connections and forwards pass): the
+/// node's services, the cluster gateway first, are not the pods' to call, since whoever talks to the gateway can
+/// start a fly pod, which is root on the node.
 /// </summary>
 internal sealed class NodeNetwork(HostLeases leases)
 {
@@ -24,14 +27,18 @@ internal sealed class NodeNetwork(HostLeases leases)
             chain prerouting { type nat hook prerouting priority dstnat; policy accept; }
             chain output { type nat hook output priority -100; policy accept; }
             chain postrouting { type nat hook postrouting priority srcnat; policy accept; }
+            chain input { type filter hook input priority filter; policy accept; }
         }
         flush chain ip fleetpods prerouting
         flush chain ip fleetpods output
         flush chain ip fleetpods postrouting
+        flush chain ip fleetpods input
         add rule ip fleetpods prerouting fib daddr type local meta l4proto { tcp, udp } dnat ip to meta l4proto . th dport map @ports
         add rule ip fleetpods output fib daddr type local meta l4proto { tcp, udp } dnat ip to meta l4proto . th dport map @ports
         add rule ip fleetpods postrouting ip saddr {{Subnet}} ip daddr != {{Subnet}} masquerade
         add rule ip fleetpods postrouting ip saddr 127.0.0.0/8 oifname "{{Bridge}}" masquerade
+        add rule ip fleetpods input iifname "{{Bridge}}" ct state established,related accept
+        add rule ip fleetpods input iifname "{{Bridge}}" drop
         """;
 
     private static readonly Lock SetUpLock = new();

@@ -8,7 +8,7 @@ namespace FleetPods.NodeRuntime.Tests.Conformance;
 /// The conformance tests of flavors that give a pod its own namespaces (ns; kvm when it lands): process, host
 /// name, network, user ids, confinement, several apps. Fly, which is chroot only by design, does not derive from this.
 /// </summary>
-public abstract class NamespacedStage1Conformance(BusyboxAci aci, SetuidProbe probe) : Stage1Conformance(aci)
+public abstract class NamespacedStage1Conformance(BusyboxAci aci, SetuidProbe probe, OutsideNetwork outside) : Stage1Conformance(aci)
 {
     [Fact]
     public async Task The_app_is_pid_1_with_the_pods_hostname_and_sees_no_host_process()
@@ -119,30 +119,35 @@ public abstract class NamespacedStage1Conformance(BusyboxAci aci, SetuidProbe pr
     }
 
     [Fact]
-    public async Task With_the_default_network_the_pod_has_an_address_on_the_nodes_bridge_and_reaches_the_node()
+    public async Task With_the_default_network_the_pod_has_an_address_on_the_nodes_bridge_and_reaches_the_outside_through_nat()
+    {
+        await using var node = await RuntimeHarness.Start(Aci);
+        var received = outside.ReceiveOnce(7213);
+        await Task.Delay(200);
+        var request = Request(node, "/bin/sh", "-c", $"ip -o -4 addr show eth0 | awk '{{print $4}}'; ip route | grep default; echo hello | nc -w 2 {OutsideNetwork.Address} 7213 && echo sent");
+
+        var (_, log) = await Run(node, request);
+
+        var lines = log.Split('\n');
+        Assert.Matches(@"^10\.213\.\d+\.\d+/16$", lines[0]);
+        Assert.StartsWith("default via 10.213.0.1 dev eth0", lines[1], StringComparison.Ordinal);
+        Assert.Equal("sent", lines[2]);
+        Assert.Equal("hello\n", await received.WaitAsync(Within));
+    }
+
+    [Fact]
+    public async Task A_pod_cannot_open_connections_to_the_node_itself()
     {
         await using var node = await RuntimeHarness.Start(Aci);
         using var listener = new TcpListener(IPAddress.Any, 0);
         listener.Start();
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        var request = Request(node, "/bin/sh", "-c", $"ip -o -4 addr show eth0 | awk '{{print $4}}'; ip route | grep default; echo hello | nc -w 3 10.213.0.1 {port} && echo sent");
+        var request = Request(node, "/bin/sh", "-c", $"nc -w 1 10.213.0.1 {port} </dev/null 2>/dev/null && echo reached || echo unreachable");
 
-        await node.Runtime.StartPodAsync(request);
-        string? received;
-        IPEndPoint from;
-        using (var accepted = await listener.AcceptTcpClientAsync().WaitAsync(Within))
-        {
-            received = await new StreamReader(accepted.GetStream()).ReadLineAsync();
-            from = (IPEndPoint)accepted.Client.RemoteEndPoint!;
-        }
+        var (_, log) = await Run(node, request);
 
-        await node.UntilEnded(request.PodId, Within);
-        var lines = (await node.Log(request.PodId)).Split('\n');
-
-        Assert.Matches(@"^10\.213\.\d+\.\d+/16$", lines[0]);
-        Assert.StartsWith("default via 10.213.0.1 dev eth0", lines[1], StringComparison.Ordinal);
-        Assert.Equal("hello", received);
-        Assert.StartsWith("10.213.", from.Address.ToString(), StringComparison.Ordinal);
+        Assert.Equal("unreachable\n", log);
+        Assert.False(listener.Pending(), "the pod's connection reached the node's listener");
     }
 
     [Fact]
