@@ -92,6 +92,29 @@ public sealed class PodCommandTests : IClassFixture<BusyboxImage>, IAsyncLifetim
     }
 
     [Fact]
+    public async Task A_unit_with_an_app_section_runs_both_apps_in_one_pod_sharing_an_empty_volume()
+    {
+        var unit = Path.Combine(work, "pair.pod");
+        File.WriteAllText(unit, $$"""
+            [Pod]
+            Image={{BusyboxImage.Name}}
+            Exec=/bin/sh -c "echo ping > /shared/note; while [ ! -e /shared/pong ]; do sleep 0.05; done"
+            Volume=shared,kind=empty
+            Mount=volume=shared,target=/shared
+
+            [App reader]
+            Image={{BusyboxImage.Name}}
+            Exec=/bin/sh -c "while [ ! -e /in/note ]; do sleep 0.05; done; touch /in/pong; exit 4"
+            Mount=volume=shared,target=/in
+            """);
+
+        Assert.Equal(0, (await daemon.Cli("start", unit)).ExitCode);
+        var pod = await daemon.WaitForPhase("pair.pod", "exited", TimeSpan.FromSeconds(60));
+
+        Assert.Equal(4, pod.GetProperty("exitCode").GetInt32());
+    }
+
+    [Fact]
     public async Task Rm_refuses_a_running_pod()
     {
         var unit = Path.Combine(work, "runner.pod");
