@@ -24,6 +24,7 @@ root.Subcommands.Add(EnterCommand.Create());
 root.Subcommands.Add(RmCommand.Create());
 root.Subcommands.Add(CatCommand.Create());
 root.Subcommands.Add(ImageCommands.Create());
+root.Subcommands.Add(GarbageCollectCommand.Create());
 root.Subcommands.Add(RunCommand.Create());
 
 // "@file" would otherwise be read as a response file, and a pod's argv may start with '@'.

@@ -1,50 +1,82 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using FleetPods.NodeRuntime.Images;
+using Microsoft.Extensions.Logging;
+using SharpCompress.Common;
+using SharpCompress.Writers.Tar;
 
 namespace FleetPods.NodeRuntime;
 
 /// <summary>
-/// This node's images, content-addressed: an AppC image is stored under the sha512 of its archive, as appc
-/// names it (<c>sha512-…</c>), with its tree extracted once. An import works in a private temporary directory
-/// and renames the finished tree into place, so a crash never leaves a half tree that a pod would use.
+/// This node's images, content-addressed (rkt's CAS): blobs under their digests (<c>blobs/</c>), each layer's
+/// tree extracted once (<c>layers/</c>) and shared by every pod of every image that has it, and one record per
+/// image (<c>records/</c>). Every write goes to a temporary name and is renamed into place when complete, so a
+/// crash leaves nothing half-made that a pod would use; leftovers are removed at start.
 /// </summary>
 public sealed class ImageStore
 {
     private const string TemporaryPrefix = ".tmp-";
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private const string OciManifestMediaType = "application/vnd.oci.image.manifest.v1+json";
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
+    private static readonly HttpClient Http = new() { Timeout = Timeout.InfiniteTimeSpan };
 
-    private readonly string directory;
+    private readonly string records;
+    private readonly string scratch;
     private readonly long maxBytes;
+    private readonly ILogger logger;
+    private readonly BlobStore blobs;
+    private readonly LayerCache layers;
+    private readonly LayerBuilder layerBuilder;
     private readonly ConcurrentDictionary<string, ImageRecord> images = new(StringComparer.Ordinal);
+    private readonly Lock removals = new();
+    private readonly ConcurrentDictionary<string, int> importing = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Lazy<Task>> transfers = new(StringComparer.Ordinal);
+    private readonly TimeSpan fetchRetryDelay;
 
-    internal ImageStore(string directory, long maxBytes)
+    internal ImageStore(string directory, long maxBytes, TimeSpan fetchRetryDelay, ILogger logger)
     {
-        this.directory = directory;
         this.maxBytes = maxBytes;
-        Directory.CreateDirectory(directory);
-        foreach (var leftover in Directory.GetDirectories(directory, TemporaryPrefix + "*"))
+        this.fetchRetryDelay = fetchRetryDelay;
+        this.logger = logger;
+        const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+        Directory.CreateDirectory(directory, OwnerOnly);
+        records = Path.Combine(directory, "records");
+        scratch = Path.Combine(directory, "scratch");
+        if (Directory.Exists(scratch))
+        {
+            Directory.Delete(scratch, recursive: true);
+        }
+
+        Directory.CreateDirectory(scratch, OwnerOnly);
+        Directory.CreateDirectory(records, OwnerOnly);
+        foreach (var leftover in Directory.GetDirectories(records, TemporaryPrefix + "*"))
         {
             Directory.Delete(leftover, recursive: true);
         }
 
-        foreach (var record in Directory.GetDirectories(directory).Select(d => Path.Combine(d, "image.json")).Where(File.Exists))
+        blobs = new BlobStore(Path.Combine(directory, "blobs"));
+        layerBuilder = new LayerBuilder(blobs, maxBytes);
+        layers = new LayerCache(Path.Combine(directory, "layers"), logger);
+        foreach (var record in Directory.GetDirectories(records).Select(d => Path.Combine(d, "image.json")).Where(File.Exists))
         {
-            var image = JsonSerializer.Deserialize<ImageRecord>(File.ReadAllBytes(record), Json);
-            if (image is not null)
+            if (JsonSerializer.Deserialize<ImageRecord>(File.ReadAllBytes(record), Json) is { } image)
             {
-                images[image.Digest] = image;
+                images[image.Digest] = image with { LastUsedAt = File.GetLastWriteTimeUtc(LastUsedFile(image.Digest)) };
             }
         }
     }
 
-    /// <summary>The root filesystem of an image in the store.</summary>
-    internal string RootfsOf(string digest) => Path.Combine(directory, digest, "rootfs");
+    /// <summary>How many layer trees this store has extracted since it was opened.</summary>
+    internal int LayerExtractions => layers.Extractions;
 
-    public IReadOnlyList<ImageRecord> List() => [.. images.Values.OrderBy(i => i.Name, StringComparer.Ordinal)];
+    /// <summary>Where a layer's extracted tree is (it may not exist yet).</summary>
+    internal string LayerTreeOf(ImageLayer layer) => Path.Combine(layers.PathOf(layer.Digest), "rootfs");
 
-    /// <summary>An image by exact digest, by name, or by name:version (its "version" label).</summary>
+    public IReadOnlyList<ImageRecord> List() => [.. images.Values.OrderBy(i => i.Name, StringComparer.Ordinal).ThenBy(i => i.ImportedAt)];
+
+    /// <summary>An image by exact digest, by name (the newest), or by name:version (its "version" label).</summary>
     public ImageRecord? Find(string nameOrDigest)
     {
         ArgumentNullException.ThrowIfNull(nameOrDigest);
@@ -56,94 +88,547 @@ public sealed class ImageStore
         var colon = nameOrDigest.LastIndexOf(':');
         return images.Values.Where(i => i.Name == nameOrDigest).MaxBy(i => i.ImportedAt)
             ?? (colon > 0
-                ? images.Values.FirstOrDefault(i => i.Name == nameOrDigest[..colon] && i.Labels.GetValueOrDefault("version") == nameOrDigest[(colon + 1)..])
+                ? images.Values.Where(i => i.Name == nameOrDigest[..colon] && i.Labels.GetValueOrDefault("version") == nameOrDigest[(colon + 1)..]).MaxBy(i => i.ImportedAt)
                 : null);
     }
 
-    /// <summary>Imports an AppC image (an ACI: a tar, optionally compressed, with <c>manifest</c> and <c>rootfs/</c>).</summary>
-    /// <exception cref="ImageImportException">The archive is not a usable image; nothing was stored.</exception>
-    public async Task<ImageRecord> ImportAsync(string archivePath, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Imports an AppC image (an ACI: tar, tar.gz, tar.bz2 or tar.xz), an OCI image layout (a directory or a tar of
+    /// one) or a docker archive. Every blob is verified against its digest while it is read, every layer is
+    /// extracted once, and the image is recorded only when all of it is in place.
+    /// </summary>
+    /// <exception cref="ImageImportException">The input is not a usable image; no record of it was stored.</exception>
+    public async Task<ImageRecord> ImportAsync(string path, ImageImportOptions? options = null, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(archivePath);
-        var name = Path.GetFileName(archivePath);
-        var work = Path.Combine(directory, TemporaryPrefix + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(work);
+        ArgumentNullException.ThrowIfNull(path);
+        options ??= new ImageImportOptions();
+        var source = Path.GetFullPath(path);
+        var name = Path.GetFileName(Path.TrimEndingDirectorySeparator(source));
+        var work = Path.Combine(scratch, Guid.NewGuid().ToString("N"));
         try
         {
-            var blob = Path.Combine(work, "archive");
-            var digest = await CopyAndHash(archivePath, blob, cancellationToken);
-            if (images.TryGetValue(digest, out var known))
+            ImageRecord image;
+            if (Directory.Exists(source))
             {
-                return known;
+                image = await ImportPlan(await Task.Run(() => PlanDirectory(source, name, options), cancellationToken), options, cancellationToken);
+            }
+            else if (File.Exists(source))
+            {
+                var kind = await Task.Run(() => ImageSourceKinds.Detect(source, name), cancellationToken);
+                image = kind == ImageSourceKind.Aci
+                    ? await ImportAci(source, name, options, cancellationToken)
+                    : await ImportPlan(await Task.Run(() => PlanArchive(source, name, kind, work, options), cancellationToken), options, cancellationToken);
+            }
+            else
+            {
+                throw new ImageImportException($"cannot read {path}: no such file or directory");
             }
 
-            var tree = Path.Combine(work, "tree");
-            await Task.Run(
-                () =>
-                {
-                    using var archive = File.OpenRead(blob);
-                    new TarTreeExtractor(name, maxBytes).Extract(archive, tree);
-                },
-                cancellationToken);
-
-            var manifestPath = Path.Combine(tree, "manifest");
-            if (!File.Exists(manifestPath) || new FileInfo(manifestPath).LinkTarget is not null)
-            {
-                throw new ImageImportException($"{name}: no manifest at the top of the archive; an ACI holds 'manifest' and 'rootfs/'");
-            }
-
-            if (!Directory.Exists(Path.Combine(tree, "rootfs")) || new DirectoryInfo(Path.Combine(tree, "rootfs")).LinkTarget is not null)
-            {
-                throw new ImageImportException($"{name}: no rootfs/ directory in the archive");
-            }
-
-            var manifest = AciManifest.Parse(await File.ReadAllBytesAsync(manifestPath, cancellationToken), name);
-            var image = new ImageRecord(digest, manifest.Name, manifest.Labels, new FileInfo(blob).Length, manifest.App, DateTimeOffset.UtcNow);
-            await File.WriteAllBytesAsync(Path.Combine(tree, "image.json"), JsonSerializer.SerializeToUtf8Bytes(image, Json), cancellationToken);
-            try
-            {
-                Directory.Move(tree, Path.Combine(directory, digest));
-            }
-            catch (IOException) when (Directory.Exists(Path.Combine(directory, digest)))
-            {
-                // Another import of the same archive finished first; its tree is the same.
-            }
-
-            return images.GetOrAdd(digest, image);
+            logger.LogInformation("Imported image {Name} {Digest} from {Source}", image.Name, image.Digest, source);
+            return image;
+        }
+        catch (UnauthorizedAccessException ex)
+        {
+            throw new ImageImportException($"cannot read {path}: {ex.Message}", ex);
         }
         finally
         {
-            Directory.Delete(work, recursive: true);
+            if (Directory.Exists(work))
+            {
+                Directory.Delete(work, recursive: true);
+            }
         }
     }
 
-    private async Task<string> CopyAndHash(string source, string target, CancellationToken cancellationToken)
+    /// <summary>
+    /// Downloads an image (http, https; a file URL is read in place) and imports it as <see cref="ImportAsync"/> does.
+    /// The file keeps the URL's file name, which names an OCI or docker image that has no name of its own.
+    /// </summary>
+    public async Task<ImageRecord> FetchAsync(Uri url, ImageImportOptions? options = null, IProgress<ImageDownloadProgress>? progress = null, CancellationToken cancellationToken = default)
     {
-        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA512);
+        ArgumentNullException.ThrowIfNull(url);
+        if (url.IsFile)
+        {
+            return await ImportAsync(url.LocalPath, options, cancellationToken);
+        }
+
+        if (url.Scheme is not ("http" or "https"))
+        {
+            throw new ImageImportException($"{url}: only http, https and file URLs can be fetched");
+        }
+
+        var download = Path.Combine(scratch, "fetch-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(download);
         try
         {
-            await using var input = new FileStream(source, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
-            await using var output = new FileStream(target, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
-            var buffer = new byte[1 << 16];
-            long total = 0;
-            int read;
-            while ((read = await input.ReadAsync(buffer, cancellationToken)) > 0)
+            var name = Path.GetFileName(url.AbsolutePath) is { Length: > 0 } last && last is not ("." or "..") ? last : "image";
+            var file = Path.Combine(download, name);
+            try
             {
-                total += read;
-                if (total > maxBytes)
-                {
-                    throw new ImageImportException($"{Path.GetFileName(source)}: larger than the limit of {maxBytes} bytes");
-                }
+                await new ImageDownloader(Http, maxBytes, fetchRetryDelay, logger).DownloadAsync(url, file, progress, cancellationToken);
+            }
+            catch (Exception ex) when (ex is HttpRequestException or IOException)
+            {
+                throw new ImageImportException($"cannot fetch {url}: {ex.Message}", ex);
+            }
 
-                sha.AppendData(buffer, 0, read);
-                await output.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+            return await ImportAsync(file, options, cancellationToken);
+        }
+        finally
+        {
+            Directory.Delete(download, recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// A piece of the archive another node imports this image from: what <see cref="ExportAsync"/> writes, made once
+    /// and kept until the store is reopened.
+    /// </summary>
+    public async Task<(byte[] Data, long TotalBytes)> ReadTransferAsync(string digest, long offset, int maxBytes, CancellationToken cancellationToken = default)
+    {
+        var image = images.GetValueOrDefault(digest) ?? throw new ImageImportException($"no image {digest} in this node's store");
+        var directory = Path.Combine(scratch, "transfers");
+        Directory.CreateDirectory(directory);
+        var path = Path.Combine(directory, image.Digest);
+        await transfers.GetOrAdd(image.Digest, _ => new Lazy<Task>(() => ExportAsync(image.Digest, path, CancellationToken.None))).Value.WaitAsync(cancellationToken);
+
+        await using var file = File.OpenRead(path);
+        file.Seek(Math.Min(offset, file.Length), SeekOrigin.Begin);
+        var buffer = new byte[(int)Math.Min(maxBytes, file.Length - file.Position)];
+        var read = await file.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken);
+        return (buffer[..read], file.Length);
+    }
+
+    /// <summary>The image's manifest as stored: an ACI's manifest, an OCI manifest, or a docker archive's manifest entry.</summary>
+    public byte[] ReadManifest(string nameOrDigest) => File.ReadAllBytes(Path.Combine(records, Require(nameOrDigest).Digest, "manifest"));
+
+    /// <summary>
+    /// Writes the image as an archive at <paramref name="target"/>: an ACI as the very archive imported, an OCI image
+    /// as a tar of an OCI image layout (umoci and skopeo read it), a docker image as a docker archive (docker load
+    /// and skopeo read it). Each imports again as the same image, digest and all.
+    /// </summary>
+    public async Task ExportAsync(string nameOrDigest, string target, CancellationToken cancellationToken = default)
+    {
+        var image = Require(nameOrDigest);
+        target = Path.GetFullPath(target);
+        if (File.Exists(target) || Directory.Exists(target))
+        {
+            throw new ImageImportException($"{target} already exists");
+        }
+
+        var temporary = Path.Combine(Path.GetDirectoryName(target)!, $".{Path.GetFileName(target)}.tmp-{Guid.NewGuid():N}");
+        try
+        {
+            if (image.Format == ImageFormat.Aci)
+            {
+                await using var input = File.OpenRead(blobs.PathOf(ContentDigest.Parse(image.Digest, "image")));
+                await using var output = File.Create(temporary);
+                await input.CopyToAsync(output, cancellationToken);
+            }
+            else if (image.Format == ImageFormat.Oci)
+            {
+                await Task.Run(() => WriteOciLayoutTar(image, temporary), cancellationToken);
+            }
+            else
+            {
+                await Task.Run(() => WriteDockerArchive(image, temporary), cancellationToken);
+            }
+
+            File.Move(temporary, target);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new ImageImportException($"cannot write {target}: {ex.Message}", ex);
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
+    }
+
+    /// <summary>Writes the image's merged tree (and, unless <paramref name="rootfsOnly"/>, its manifest) into a new directory, as rkt's image extract.</summary>
+    public async Task ExtractAsync(string nameOrDigest, string target, bool rootfsOnly, CancellationToken cancellationToken = default)
+    {
+        var image = Require(nameOrDigest);
+        target = Path.GetFullPath(target);
+        if (File.Exists(target) || Directory.Exists(target))
+        {
+            throw new ImageImportException($"{target} already exists");
+        }
+
+        var lowers = await PrepareLayersAsync(image, cancellationToken);
+        if (rootfsOnly)
+        {
+            await RootfsCopier.CopyAsync(lowers, target, scratch, cancellationToken);
+            return;
+        }
+
+        Directory.CreateDirectory(target);
+        await RootfsCopier.CopyAsync(lowers, Path.Combine(target, "rootfs"), scratch, cancellationToken);
+        await File.WriteAllBytesAsync(Path.Combine(target, "manifest"), ReadManifest(image.Digest), cancellationToken);
+    }
+
+    /// <summary>
+    /// The image's layer trees for an overlay mount, top first (overlayfs' lowerdir order), rebuilding from the
+    /// stored blobs any that are missing; marks the image used now.
+    /// </summary>
+    internal async Task<IReadOnlyList<string>> PrepareLayersAsync(ImageRecord image, CancellationToken cancellationToken)
+    {
+        // Marked first: a garbage collection meanwhile sees it in use, though the pod has not recorded it yet.
+        MarkUsed(image);
+        var trees = new List<string>();
+        foreach (var layer in image.Layers)
+        {
+            var digest = ContentDigest.Parse(layer.Digest, $"image {image.Name}");
+            if (!layers.Contains(layer.Digest) && !blobs.Contains(digest))
+            {
+                throw new PodLaunchException($"image {image.Name}: layer {layer.Digest} is missing from the store; import the image again");
+            }
+
+            var source = new LayerSource(digest, blobs.PathOf(digest), null, layer.Kind, null, $"image {image.Name}: layer {layer.Digest}");
+            trees.Add(Path.Combine(await layers.EnsureAsync(layer.Digest, tree => layerBuilder.Build(source, tree, maxBytes), cancellationToken), "rootfs"));
+        }
+
+        if (image.PathWhitelist.Count > 0)
+        {
+            var lowers = trees.ToList();
+            var whitelist = await layers.EnsureAsync(
+                "whitelist-" + image.Digest,
+                tree => PathWhitelistLayer.Build(lowers, image.PathWhitelist, Path.Combine(tree, "rootfs")),
+                cancellationToken);
+            trees.Add(Path.Combine(whitelist, "rootfs"));
+        }
+
+        trees.Reverse();
+        return trees;
+    }
+
+    /// <summary>Removes an image and the layers and blobs no other image shares.</summary>
+    /// <exception cref="ImageImportException">No such image, or a pod on this node still uses it.</exception>
+    internal ImageRecord Remove(string nameOrDigest, IReadOnlyCollection<string> usedByPods)
+    {
+        var image = Require(nameOrDigest);
+        lock (removals)
+        {
+            if (usedByPods.Contains(image.Digest))
+            {
+                throw new ImageImportException($"image {image.Name} ({image.Digest}) is used by a pod on this node; remove the pod first");
+            }
+
+            Forget(image);
+            Prune(null);
+            return image;
+        }
+    }
+
+    /// <summary>Removes images unused for longer than <paramref name="grace"/> and not used by a pod, then every unreferenced layer and blob.</summary>
+    internal IReadOnlyList<ImageRecord> CollectGarbage(TimeSpan grace, IReadOnlyCollection<string> usedByPods)
+    {
+        lock (removals)
+        {
+            var cutoff = DateTimeOffset.UtcNow - grace;
+            var removed = images.Values.Where(i => i.LastUsedAt < cutoff && !usedByPods.Contains(i.Digest)).ToList();
+            removed.ForEach(Forget);
+            Prune(null);
+            return removed;
+        }
+    }
+
+    private static ImagePlan PlanDirectory(string source, string name, ImageImportOptions options) =>
+        File.Exists(Path.Combine(source, "oci-layout")) ? OciLayoutImporter.Plan(source, name, options)
+        : throw new ImageImportException($"{name}: a directory must be an OCI image layout (oci-layout, index.json, blobs/)");
+
+    private ImagePlan PlanArchive(string source, string name, ImageSourceKind kind, string work, ImageImportOptions options)
+    {
+        // The outer tar holds only small documents and layer files; it is unpacked with the same safe extractor as a
+        // layer, then read as a directory.
+        var unpacked = Path.Combine(work, "archive");
+        using (var file = File.OpenRead(source))
+        {
+            new TarTreeExtractor(name, maxBytes).Extract(file, unpacked);
+        }
+
+        return kind == ImageSourceKind.OciLayoutTar
+            ? OciLayoutImporter.Plan(unpacked, name, options)
+            : DockerArchiveImporter.Plan(unpacked, name, options);
+    }
+
+    private Task<ImageRecord> ImportPlan(ImagePlan plan, ImageImportOptions options, CancellationToken cancellationToken)
+    {
+        CheckPin(plan.Id, options);
+        var keys = plan.Layers.Select(l => l.Blob.ToString()).Concat(plan.MetadataBlobs.Select(b => b.Key.ToString())).ToList();
+        return WhileImporting(keys, () => ImportLayers(plan, cancellationToken));
+    }
+
+    /// <summary>
+    /// Runs an import with its layers and blobs kept from garbage collection meanwhile; if it fails, removes those of
+    /// them that no image (and no other import in progress) uses, so a refused image leaves nothing behind.
+    /// </summary>
+    private async Task<ImageRecord> WhileImporting(IReadOnlyList<string> keys, Func<Task<ImageRecord>> import)
+    {
+        foreach (var key in keys)
+        {
+            importing.AddOrUpdate(key, 1, (_, count) => count + 1);
+        }
+
+        var succeeded = false;
+        try
+        {
+            var image = await import();
+            succeeded = true;
+            return image;
+        }
+        finally
+        {
+            foreach (var key in keys)
+            {
+                if (importing.AddOrUpdate(key, 0, (_, count) => count - 1) == 0)
+                {
+                    importing.TryRemove(KeyValuePair.Create(key, 0));
+                }
+            }
+
+            if (!succeeded)
+            {
+                lock (removals)
+                {
+                    Prune(keys);
+                }
             }
         }
-        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException)
+    }
+
+    private async Task<ImageRecord> ImportLayers(ImagePlan plan, CancellationToken cancellationToken)
+    {
+        var budget = maxBytes;
+        var imageLayers = new List<ImageLayer>();
+        foreach (var layer in plan.Layers)
         {
-            throw new ImageImportException($"cannot read {source}: {ex.Message}", ex);
+            var remaining = budget;
+            var tree = await layers.EnsureAsync(layer.Blob.ToString(), t => layerBuilder.Build(layer, t, remaining), cancellationToken);
+            var expanded = ReadExpandedSize(tree);
+            budget -= expanded;
+            if (budget < 0)
+            {
+                throw new ImageImportException($"{layer.What}: takes the image past its size limit of {maxBytes} bytes");
+            }
+
+            imageLayers.Add(new ImageLayer(layer.Blob.ToString(), ImageLayerKind.Changeset, expanded));
         }
 
-        return "sha512-" + Convert.ToHexStringLower(sha.GetHashAndReset());
+        foreach (var (digest, bytes) in plan.MetadataBlobs.Where(b => !blobs.Contains(b.Key)))
+        {
+            var temporary = blobs.NewTemporaryPath();
+            await File.WriteAllBytesAsync(temporary, bytes, cancellationToken);
+            blobs.Commit(temporary, digest);
+        }
+
+        var size = plan.Layers.Sum(l => blobs.SizeOf(l.Blob)) + plan.MetadataBlobs.Sum(b => b.Value.Length);
+        var record = new ImageRecord(plan.Id.ToString(), plan.Name, plan.Labels, size, plan.App, DateTimeOffset.UtcNow)
+        {
+            Format = plan.Format,
+            Layers = imageLayers,
+        };
+        return await Record(record, plan.Manifest, cancellationToken);
+    }
+
+    private async Task<ImageRecord> ImportAci(string source, string name, ImageImportOptions options, CancellationToken cancellationToken)
+    {
+        var length = new FileInfo(source).Length;
+        if (length > maxBytes)
+        {
+            throw new ImageImportException($"{name}: larger than the limit of {maxBytes} bytes");
+        }
+
+        ContentDigest digest;
+        await using (var file = File.OpenRead(source))
+        {
+            digest = new ContentDigest("sha512", Convert.ToHexStringLower(await SHA512.HashDataAsync(file, cancellationToken)));
+        }
+
+        CheckPin(digest, options);
+        return await WhileImporting([digest.ToString()], () => ImportAciLayer(source, name, digest, length, cancellationToken));
+    }
+
+    private async Task<ImageRecord> ImportAciLayer(string source, string name, ContentDigest digest, long length, CancellationToken cancellationToken)
+    {
+        var layer = new LayerSource(digest, source, length, ImageLayerKind.Aci, null, name);
+        var tree = await layers.EnsureAsync(digest.ToString(), t => layerBuilder.Build(layer, t, maxBytes), cancellationToken);
+        var manifestBytes = await File.ReadAllBytesAsync(Path.Combine(tree, "manifest"), cancellationToken);
+        var manifest = AciManifest.Parse(manifestBytes, name);
+        var below = manifest.Dependencies.SelectMany(d => ResolveDependency(d, name).Layers).ToList();
+        var record = new ImageRecord(digest.ToString(), manifest.Name, manifest.Labels, length, manifest.App, DateTimeOffset.UtcNow)
+        {
+            Format = ImageFormat.Aci,
+            Layers = [.. below, new ImageLayer(digest.ToString(), ImageLayerKind.Aci, ReadExpandedSize(tree))],
+            PathWhitelist = manifest.PathWhitelist,
+        };
+        return await Record(record, manifestBytes, cancellationToken);
+    }
+
+    private ImageRecord ResolveDependency(AciDependency dependency, string name)
+    {
+        var found = dependency.ImageId is { } id
+            ? images.GetValueOrDefault(id)
+            : images.Values
+                .Where(i => i.Name == dependency.ImageName && dependency.Labels.All(l => i.Labels.GetValueOrDefault(l.Key) == l.Value))
+                .MaxBy(i => i.ImportedAt);
+        var labels = string.Concat(dependency.Labels.Select(l => $",{l.Key}={l.Value}"));
+        return found ?? throw new ImageImportException(
+            $"{name}: dependency {dependency.ImageName}{labels}{(dependency.ImageId is null ? "" : " " + dependency.ImageId)} is not in this node's store; import it first");
+    }
+
+    private static void CheckPin(ContentDigest actual, ImageImportOptions options)
+    {
+        if (options.ExpectedDigest is { } pinned && pinned != actual.ToString() && pinned != actual.OciForm)
+        {
+            throw new ImageImportException($"the image is {actual}, not the pinned {pinned}");
+        }
+    }
+
+    private static long ReadExpandedSize(string tree) =>
+        long.TryParse(File.ReadAllText(Path.Combine(tree, "size")), System.Globalization.CultureInfo.InvariantCulture, out var size) ? size : 0;
+
+    private async Task<ImageRecord> Record(ImageRecord image, byte[] manifest, CancellationToken cancellationToken)
+    {
+        var final = Path.Combine(records, image.Digest);
+        if (images.TryGetValue(image.Digest, out var known))
+        {
+            return known;
+        }
+
+        var temporary = Path.Combine(records, TemporaryPrefix + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(temporary);
+        await File.WriteAllBytesAsync(Path.Combine(temporary, "manifest"), manifest, cancellationToken);
+        await File.WriteAllBytesAsync(Path.Combine(temporary, "image.json"), JsonSerializer.SerializeToUtf8Bytes(image with { LastUsedAt = default }, Json), cancellationToken);
+        await File.WriteAllBytesAsync(Path.Combine(temporary, "last-used"), [], cancellationToken);
+        try
+        {
+            Directory.Move(temporary, final);
+        }
+        catch (IOException) when (Directory.Exists(final))
+        {
+            // Another import of the same image finished first; its record is the same.
+            Directory.Delete(temporary, recursive: true);
+        }
+
+        return images.GetOrAdd(image.Digest, image with { LastUsedAt = File.GetLastWriteTimeUtc(LastUsedFile(image.Digest)) });
+    }
+
+    private void MarkUsed(ImageRecord image)
+    {
+        var now = DateTime.UtcNow;
+        File.SetLastWriteTimeUtc(LastUsedFile(image.Digest), now);
+        images[image.Digest] = image with { LastUsedAt = now };
+    }
+
+    private string LastUsedFile(string digest) => Path.Combine(records, digest, "last-used");
+
+    private ImageRecord Require(string nameOrDigest) =>
+        Find(nameOrDigest) ?? throw new ImageImportException($"no image {nameOrDigest} in this node's store");
+
+    private void Forget(ImageRecord image)
+    {
+        images.TryRemove(image.Digest, out _);
+        var doomed = Path.Combine(records, TemporaryPrefix + Guid.NewGuid().ToString("N"));
+        Directory.Move(Path.Combine(records, image.Digest), doomed);
+        Directory.Delete(doomed, recursive: true);
+        if (transfers.TryRemove(image.Digest, out _))
+        {
+            File.Delete(Path.Combine(scratch, "transfers", image.Digest));
+        }
+
+        logger.LogInformation("Removed image {Name} {Digest}", image.Name, image.Digest);
+    }
+
+    // Layers and blobs (all, or just the candidates) that no image names and no import in progress holds go: what
+    // removed images left, what a refused import left, and what a crashed import left.
+    private void Prune(IReadOnlyCollection<string>? candidates)
+    {
+        var wanted = images.Values.SelectMany(i => i.Layers.Select(l => l.Digest).Append("whitelist-" + i.Digest)).ToHashSet(StringComparer.Ordinal);
+        var wantedBlobs = images.Values.SelectMany(i => MetadataBlobsOf(i).Concat(i.Layers.Select(l => l.Digest))).ToHashSet(StringComparer.Ordinal);
+        bool Doomed(string key, HashSet<string> kept) => !kept.Contains(key) && !importing.ContainsKey(key) && (candidates is null || candidates.Contains(key));
+        foreach (var key in layers.Keys().Where(k => Doomed(k, wanted)).ToList())
+        {
+            layers.Remove(key);
+        }
+
+        foreach (var blob in blobs.List().Where(b => Doomed(b.ToString(), wantedBlobs)).ToList())
+        {
+            blobs.Delete(blob);
+        }
+    }
+
+    private IEnumerable<string> MetadataBlobsOf(ImageRecord image)
+    {
+        if (image.Format == ImageFormat.Aci)
+        {
+            return [];
+        }
+
+        var manifest = ImageJson.Parse(ReadManifest(image.Digest), image.Name);
+        return image.Format == ImageFormat.Oci
+            ? [image.Digest, ContentDigest.Parse(ImageJson.String(manifest.GetProperty("config"), "digest") ?? "", image.Name).ToString()]
+            : [image.Digest];
+    }
+
+    private void WriteOciLayoutTar(ImageRecord image, string target)
+    {
+        var manifestDigest = ContentDigest.Parse(image.Digest, image.Name);
+        var manifestBytes = File.ReadAllBytes(blobs.PathOf(manifestDigest));
+        var configDigest = ContentDigest.Parse(ImageJson.String(ImageJson.Parse(manifestBytes, image.Name).GetProperty("config"), "digest") ?? "", image.Name);
+        var index = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object>
+        {
+            ["schemaVersion"] = 2,
+            ["manifests"] = new[]
+            {
+                new Dictionary<string, object>
+                {
+                    ["mediaType"] = OciManifestMediaType,
+                    ["digest"] = manifestDigest.OciForm,
+                    ["size"] = manifestBytes.Length,
+                    ["annotations"] = new Dictionary<string, string> { ["org.opencontainers.image.ref.name"] = image.Labels.GetValueOrDefault("version") ?? "latest" },
+                },
+            },
+        });
+
+        using var output = File.Create(target);
+        using var writer = new TarWriter(output, new TarWriterOptions(CompressionType.None, finalizeArchiveOnClose: true));
+        writer.Write("oci-layout", new MemoryStream("""{"imageLayoutVersion":"1.0.0"}"""u8.ToArray()), null);
+        writer.Write("index.json", new MemoryStream(index), null);
+        foreach (var blob in image.Layers.Select(l => ContentDigest.Parse(l.Digest, image.Name)).Prepend(configDigest).Prepend(manifestDigest))
+        {
+            using var content = File.OpenRead(blobs.PathOf(blob));
+            writer.Write($"blobs/{blob.Algorithm}/{blob.Hex}", content, null);
+        }
+    }
+
+    private void WriteDockerArchive(ImageRecord image, string target)
+    {
+        var config = ContentDigest.Parse(image.Digest, image.Name);
+        var layerBlobs = image.Layers.Select(l => ContentDigest.Parse(l.Digest, image.Name)).ToList();
+        var manifest = JsonSerializer.SerializeToUtf8Bytes(new[]
+        {
+            new Dictionary<string, object>
+            {
+                ["Config"] = $"{config.Hex}.json",
+                ["RepoTags"] = new[] { $"{image.Name}:{image.Labels.GetValueOrDefault("version") ?? "latest"}" },
+                ["Layers"] = layerBlobs.Select(l => $"{l.Hex}/layer.tar").ToArray(),
+            },
+        });
+
+        using var output = File.Create(target);
+        using var writer = new TarWriter(output, new TarWriterOptions(CompressionType.None, finalizeArchiveOnClose: true));
+        writer.Write("manifest.json", new MemoryStream(manifest), null);
+        using (var content = File.OpenRead(blobs.PathOf(config)))
+        {
+            writer.Write($"{config.Hex}.json", content, null);
+        }
+
+        foreach (var layer in layerBlobs)
+        {
+            using var content = File.OpenRead(blobs.PathOf(layer));
+            writer.Write($"{layer.Hex}/layer.tar", content, null);
+        }
     }
 }

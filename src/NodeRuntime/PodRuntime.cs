@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Threading.Channels;
+using FleetPods.NodeRuntime.Images;
 using FleetPods.NodeRuntime.Pods;
 using Microsoft.Extensions.Logging;
 using Tmds.Linux;
@@ -15,6 +15,9 @@ namespace FleetPods.NodeRuntime;
 public sealed class PodRuntime : IAsyncDisposable
 {
     private static readonly TimeSpan KillWait = TimeSpan.FromSeconds(30);
+
+    // Mount options must fit in one page with the upper and work dirs beside the lower ones.
+    private const int MaxOverlayLowerLength = 3500;
 
     private readonly string podsDirectory;
     private readonly ILogger<PodRuntime> logger;
@@ -40,7 +43,7 @@ public sealed class PodRuntime : IAsyncDisposable
         this.logger = logger;
         podsDirectory = Path.Combine(data, "pods");
         Directory.CreateDirectory(podsDirectory);
-        Images = new ImageStore(Path.Combine(data, "images"), options.MaxImageSizeBytes);
+        Images = new ImageStore(Path.Combine(data, "images"), options.MaxImageSizeBytes, options.FetchRetryDelay, logger);
         launcher = new NamespaceLauncher(options.ShimPath ?? NamespaceLauncher.DefaultShimPath);
         var leases = new HostLeases(options.LeaseDirectory);
         network = new NodeNetwork(leases);
@@ -259,6 +262,42 @@ public sealed class PodRuntime : IAsyncDisposable
         pods.TryRemove(podId, out _);
     }
 
+    /// <summary>Removes an image from this node's store, and the layers no other image shares.</summary>
+    /// <exception cref="ImageImportException">No such image, or a pod on this node (running or not yet removed) uses it.</exception>
+    public ImageRecord RemoveImage(string nameOrDigest) => Images.Remove(nameOrDigest, ImagesInUse());
+
+    /// <summary>
+    /// rkt's <c>image gc</c>: removes the images no pod on this node uses and none has used for longer than
+    /// <paramref name="grace"/>, and every layer and blob no image names (what removed images and crashed imports left).
+    /// </summary>
+    public IReadOnlyList<ImageRecord> CollectImageGarbage(TimeSpan grace) => Images.CollectGarbage(grace, ImagesInUse());
+
+    /// <summary>rkt's <c>gc</c>: removes the trees of pods that ended longer than <paramref name="grace"/> ago; returns their ids.</summary>
+    public async Task<IReadOnlyList<string>> CollectPodGarbageAsync(TimeSpan grace, CancellationToken cancellationToken = default)
+    {
+        var cutoff = DateTime.UtcNow - grace;
+        var removed = new List<string>();
+        foreach (var id in Directory.GetDirectories(podsDirectory).Select(Path.GetFileName).Where(id => PodDirectory.IsValidId(id!)))
+        {
+            if (Find(id!) is { Ended.Task.IsCompleted: true } tracked
+                && new[] { tracked.Directory.Exit, tracked.Directory.Failure }.Where(File.Exists).Select(File.GetLastWriteTimeUtc).DefaultIfEmpty(DateTime.MaxValue).Min() < cutoff)
+            {
+                await RemovePodAsync(id!, cancellationToken);
+                removed.Add(id!);
+            }
+        }
+
+        logger.LogInformation("Garbage collection removed {Count} ended pods", removed.Count);
+        return removed;
+    }
+
+    private HashSet<string> ImagesInUse() =>
+        [.. Directory.GetDirectories(podsDirectory)
+            .SelectMany(d => new PodDirectory(d).ReadRecord()?.Request is { } request
+                ? request.Apps.Select(app => app.ImageDigest ?? request.ImageDigest)
+                : [])
+            .Select(reference => Images.Find(reference)?.Digest ?? reference)];
+
     public ValueTask DisposeAsync()
     {
         watcher.Dispose();
@@ -335,7 +374,14 @@ public sealed class PodRuntime : IAsyncDisposable
         {
             var digest = app.ImageDigest ?? request.ImageDigest;
             var image = Images.Find(digest) ?? throw new PodLaunchException($"image {digest} is not in this node's store");
-            plans.Add(PodLaunchPlan.Resolve(request, app, image, Images.RootfsOf(image.Digest)));
+            var lowers = await Images.PrepareLayersAsync(image, cancellationToken);
+            var plan = PodLaunchPlan.Resolve(request, app, image, string.Join(':', lowers));
+            if (plan.LowerDirectory.Length > MaxOverlayLowerLength)
+            {
+                throw new PodLaunchException($"image {image.Name} has too many layers ({lowers.Count}) for one overlay mount");
+            }
+
+            plans.Add(plan);
         }
 
         Directory.CreateDirectory(pod.Root);
@@ -386,7 +432,8 @@ public sealed class PodRuntime : IAsyncDisposable
         }
         else
         {
-            await CopyTree(plan.LowerDirectory, layers.Rootfs, cancellationToken);
+            // The plan's lower directories are the image's layers, joined by ':' as overlayfs takes them.
+            await RootfsCopier.CopyAsync(plan.LowerDirectory.Split(':'), layers.Rootfs, layers.Root, cancellationToken);
             plan = plan with { CopiedRootfs = layers.Rootfs };
         }
 
@@ -453,20 +500,6 @@ public sealed class PodRuntime : IAsyncDisposable
         }
     }
 
-    // GNU cp keeps owners, modes, links and times exactly as the image has them; no package does this better.
-    private static async Task CopyTree(string source, string target, CancellationToken cancellationToken)
-    {
-        var copy = new ProcessStartInfo("cp") { RedirectStandardError = true, ArgumentList = { "-a", "--reflink=auto", "--", source, target } };
-        using var process = Process.Start(copy) ?? throw new PodLaunchException("cp did not start");
-        using var cancel = cancellationToken.Register(() => process.Kill());
-        var error = await process.StandardError.ReadToEndAsync(cancellationToken);
-        await process.WaitForExitAsync(cancellationToken);
-        if (process.ExitCode != 0)
-        {
-            throw new PodLaunchException($"copying the image tree failed: {error.Trim()}");
-        }
-    }
-
     private void OnSupervisorExit(string podId)
     {
         if (!pods.TryGetValue(podId, out var tracked))
@@ -478,9 +511,10 @@ public sealed class PodRuntime : IAsyncDisposable
         var change = end is { } e
             ? new PodStateChange(podId, e.Phase, e.Code, e.Reason, DateTimeOffset.UtcNow)
             : new PodStateChange(podId, PodPhase.Failed, null, "the pod supervisor exited without recording an exit code", DateTimeOffset.UtcNow);
+        // Given back before the end is known: whoever awaits the end may reuse the pod's port or ids at once.
+        Release(tracked);
         if (tracked.Ended.TrySetResult(change))
         {
-            Release(tracked);
             Emit(change);
         }
     }
@@ -489,12 +523,11 @@ public sealed class PodRuntime : IAsyncDisposable
     private void Fail(TrackedPod tracked, string reason)
     {
         var failed = new PodStateChange(Path.GetFileName(tracked.Directory.Root), PodPhase.Failed, null, reason, DateTimeOffset.UtcNow);
+        Release(tracked);
         if (!tracked.Ended.TrySetResult(failed))
         {
             return;
         }
-
-        Release(tracked);
 
         if (Directory.Exists(tracked.Directory.Root) && !File.Exists(tracked.Directory.Failure))
         {

@@ -1,4 +1,5 @@
 using FleetPods.Grains;
+using FleetPods.Grains.Images;
 using FleetPods.Grains.Nodes;
 using FleetPods.NodeRuntime;
 using Microsoft.Extensions.DependencyInjection;
@@ -42,9 +43,10 @@ public static class DaemonHost
 
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(services => new PodRuntime(
-            new NodeRuntimeOptions(options.DataDirectory),
+            new NodeRuntimeOptions(options.DataDirectory) { MaxImageSizeBytes = options.MaxImageSizeBytes },
             services.GetRequiredService<ILogger<PodRuntime>>()));
         builder.Services.AddSingleton<ILocalNode, LocalNodeRuntime>();
+        builder.Services.AddSingleton<ILocalImageStore, LocalImageStore>();
         builder.Services.AddHostedService<NodeAgent>();
         return builder.Build();
     }

@@ -13,4 +13,7 @@ public sealed record DaemonOptions(
     public const int DefaultGatewayPort = 30000;
 
     public string StateDatabasePath => Path.Combine(DataDirectory, "state.db");
+
+    /// <summary>The most an image may take, as an archive and as the tree it expands to.</summary>
+    public long MaxImageSizeBytes { get; init; } = 16L << 30;
 }

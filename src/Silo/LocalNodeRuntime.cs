@@ -89,18 +89,5 @@ public sealed class LocalNodeRuntime(DaemonOptions options, PodRuntime runtime, 
         }
     }
 
-    public async Task<ImageInfo> ImportImage(string path)
-    {
-        ImageRecord image;
-        try
-        {
-            image = await runtime.Images.ImportAsync(path);
-        }
-        catch (Exception ex) when (ex is ImageImportException or IOException or UnauthorizedAccessException)
-        {
-            throw new FleetPodsException($"cannot import {path} on node {NodeName}: {ex.Message}");
-        }
-
-        return new ImageInfo(image.Digest, image.Name, image.Labels, image.SizeBytes, image.App?.Exec is { Count: > 0 } exec ? exec : null, image.ImportedAt, []);
-    }
+    public Task<IReadOnlyList<string>> CollectPodGarbage(TimeSpan gracePeriod) => runtime.CollectPodGarbageAsync(gracePeriod);
 }

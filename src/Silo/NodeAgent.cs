@@ -19,7 +19,7 @@ public sealed class NodeAgent(
     IGrainFactory grains,
     ILogger<NodeAgent> logger) : BackgroundService
 {
-    private static readonly IReadOnlyList<string> Stage1Flavors = ["ns"];
+    private static readonly IReadOnlyList<string> Stage1Flavors = ["ns", "fly"];
 
     // A report may meet a cluster that is still settling (a grain activating, a silo just started): retry it
     // with back-off rather than lose a pod's exit.

@@ -23,10 +23,15 @@ var gatewayPort = new Option<int>("--gateway-port")
     Description = "Port the fleetpods CLI and .NET clients connect to",
     DefaultValueFactory = _ => DaemonOptions.DefaultGatewayPort,
 };
+var maxImageSize = new Option<string>("--max-image-size")
+{
+    Description = "The most an image may take, as an archive and as the tree it expands to (e.g. 16G)",
+    DefaultValueFactory = _ => "16G",
+};
 
 var root = new RootCommand("fleetpodsd: the FleetPods daemon; one per machine, it is an Orleans silo and this machine's node")
 {
-    dataDir, nodeName, metadata, siloPort, gatewayPort,
+    dataDir, nodeName, metadata, siloPort, gatewayPort, maxImageSize,
 };
 root.SetAction(async (parse, cancellationToken) =>
 {
@@ -57,7 +62,16 @@ root.SetAction(async (parse, cancellationToken) =>
         return 2;
     }
 
-    var options = new DaemonOptions(Path.GetFullPath(parse.GetValue(dataDir)!), name, meta, parse.GetValue(siloPort), parse.GetValue(gatewayPort));
+    if (!FleetPods.Grains.ByteCount.TryParse(parse.GetValue(maxImageSize)!, out var maxImageBytes, out var sizeError))
+    {
+        await Console.Error.WriteLineAsync($"fleetpodsd: --max-image-size: {sizeError}");
+        return 2;
+    }
+
+    var options = new DaemonOptions(Path.GetFullPath(parse.GetValue(dataDir)!), name, meta, parse.GetValue(siloPort), parse.GetValue(gatewayPort))
+    {
+        MaxImageSizeBytes = maxImageBytes,
+    };
     using var host = DaemonHost.Build(options);
     await host.RunAsync(cancellationToken);
     return 0;

@@ -53,7 +53,7 @@ public sealed class RunTests : IClassFixture<BusyboxImage>, IAsyncLifetime
         var result = await daemon.Cli("run", "example.com/not-imported", "--", "/bin/true");
 
         Assert.Equal(1, result.ExitCode);
-        Assert.Contains("image 'example.com/not-imported' is not in the store", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("image 'example.com/not-imported' is on no node of the cluster", result.Stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", result.Stderr, StringComparison.Ordinal);
     }
 
@@ -65,6 +65,7 @@ public sealed class RunTests : IClassFixture<BusyboxImage>, IAsyncLifetime
         var busybox = Assert.Single(images.EnumerateArray());
         Assert.Equal(BusyboxImage.Name, busybox.GetProperty("name").GetString());
         Assert.Matches("^sha512-[0-9a-f]{128}$", busybox.GetProperty("digest").GetString());
-        Assert.Equal(daemon.NodeName, busybox.GetProperty("nodes")[0].GetString());
+        Assert.Equal("aci", busybox.GetProperty("format").GetString());
+        Assert.Equal(daemon.NodeName, busybox.GetProperty("node").GetString());
     }
 }

@@ -29,7 +29,7 @@ public sealed class ImageStoreTests(BusyboxAci aci) : IClassFixture<BusyboxAci>,
         Assert.Equal("1.36", image.Labels["version"]);
         Assert.Equal(["/bin/sh", "-c", "echo hello from busybox"], image.App!.Exec);
         Assert.Equal(new FileInfo(aci.Path).Length, image.SizeBytes);
-        Assert.True(File.Exists(Path.Combine(runtime.Images.RootfsOf(image.Digest), "bin/busybox")));
+        Assert.True(File.Exists(Path.Combine(runtime.Images.LayerTreeOf(image.Layers[^1]), "bin/busybox")));
     }
 
     [Fact]
@@ -74,7 +74,7 @@ public sealed class ImageStoreTests(BusyboxAci aci) : IClassFixture<BusyboxAci>,
         Assert.Contains(Path.GetFileName(archive), error.Message, StringComparison.Ordinal);
         Assert.Empty(runtime.Images.List());
         Assert.Equal(["images", "pods"], Directory.GetFileSystemEntries(data).Select(Path.GetFileName).Order());
-        Assert.Empty(Directory.GetFileSystemEntries(Path.Combine(data, "images")));
+        TestFiles.AssertStoreHoldsNothing(Path.Combine(data, "images"));
     }
 
     [Fact]
@@ -106,7 +106,7 @@ public sealed class ImageStoreTests(BusyboxAci aci) : IClassFixture<BusyboxAci>,
 
         var image = await runtime.Images.ImportAsync(Tar("modes.aci", "--owner=1234", "--group=5678", "--numeric-owner", "-C", root, "manifest", "rootfs"));
 
-        var rootfs = runtime.Images.RootfsOf(image.Digest);
+        var rootfs = runtime.Images.LayerTreeOf(image.Layers[^1]);
         Assert.Equal("4750 1234 5678", TestFiles.Run("stat", "-c", "%a %u %g", Path.Combine(rootfs, "tool")).Trim());
         Assert.Equal("tool", new FileInfo(Path.Combine(rootfs, "alias")).LinkTarget);
         Assert.Equal("1234 5678", TestFiles.Run("stat", "-c", "%u %g", Path.Combine(rootfs, "alias")).Trim());
@@ -185,7 +185,7 @@ public sealed class ImageStoreTests(BusyboxAci aci) : IClassFixture<BusyboxAci>,
 
         var image = await runtime.Images.ImportAsync(Tar("device.aci", "-C", root, "manifest", "rootfs"));
 
-        var rootfs = runtime.Images.RootfsOf(image.Digest);
+        var rootfs = runtime.Images.LayerTreeOf(image.Layers[^1]);
         Assert.Equal(["kept"], Directory.GetFileSystemEntries(rootfs).Select(Path.GetFileName));
     }
 
@@ -201,6 +201,6 @@ public sealed class ImageStoreTests(BusyboxAci aci) : IClassFixture<BusyboxAci>,
         var error = await Assert.ThrowsAsync<ImageImportException>(() => runtime.Images.ImportAsync(archive));
 
         Assert.Contains("size limit", error.Message, StringComparison.Ordinal);
-        Assert.Empty(Directory.GetFileSystemEntries(Path.Combine(data, "images")));
+        TestFiles.AssertStoreHoldsNothing(Path.Combine(data, "images"));
     }
 }

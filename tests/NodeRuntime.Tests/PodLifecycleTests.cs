@@ -70,6 +70,6 @@ public sealed class PodLifecycleTests(BusyboxAci aci, ITestOutputHelper output) 
         Assert.False(Directory.Exists(node.PodFile(request.PodId, "")));
         Assert.False(TestProcesses.IsRunning(app));
         Assert.False(node.Runtime.Knows(request.PodId));
-        Assert.True(File.Exists(Path.Combine(node.Runtime.Images.RootfsOf(node.Image.Digest), "bin/busybox")));
+        Assert.True(File.Exists(Path.Combine(node.Runtime.Images.LayerTreeOf(node.Image.Layers[^1]), "bin/busybox")));
     }
 }

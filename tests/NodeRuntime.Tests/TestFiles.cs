@@ -24,4 +24,13 @@ public static class TestFiles
         Assert.True(process.ExitCode == 0, $"{file} {string.Join(' ', arguments)} failed ({process.ExitCode}): {stderr}");
         return stdout.Result;
     }
+
+    /// <summary>An image store with no blob, layer tree or record in it: what a refused import must leave.</summary>
+    public static void AssertStoreHoldsNothing(string images)
+    {
+        Assert.Empty(Directory.GetFiles(images, "*", SearchOption.AllDirectories));
+        Assert.Empty(Directory.GetDirectories(Path.Combine(images, "layers")));
+        Assert.Empty(Directory.GetDirectories(Path.Combine(images, "records")));
+        Assert.Empty(Directory.GetDirectories(Path.Combine(images, "scratch")));
+    }
 }

@@ -9,6 +9,9 @@ public sealed record NodeRuntimeOptions(string DataDirectory)
     /// <summary>An image archive, and the tree it expands to, may not exceed this (default 16 GiB).</summary>
     public long MaxImageSizeBytes { get; init; } = 16L << 30;
 
+    /// <summary>The first wait before a failed download is retried; it doubles with every retry.</summary>
+    public TimeSpan FetchRetryDelay { get; init; } = TimeSpan.FromSeconds(1);
+
     /// <summary>
     /// Where this machine's runtimes lease what pods may not share: addresses, user id ranges, host ports. One per
     /// machine (default <c>/run/fleetpods/leases</c>), whatever the data directory.

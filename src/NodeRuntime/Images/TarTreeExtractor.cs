@@ -12,12 +12,19 @@ namespace FleetPods.NodeRuntime.Images;
 /// <c>/</c> are refused, no entry is written through a symbolic link an earlier entry made, hard links
 /// must point at a regular file inside the tree, device nodes and fifos are left out (a pod gets its
 /// /dev from stage1), and the expanded size is capped.
+/// With <paramref name="overlayWhiteouts"/> (OCI and docker layers), <c>.wh.NAME</c> entries become overlayfs
+/// whiteouts of NAME and <c>.wh..wh..opq</c> marks its directory opaque, so the tree stacks as an overlay layer.
 /// </summary>
-internal sealed class TarTreeExtractor(string archiveName, long maxBytes)
+internal sealed class TarTreeExtractor(string archiveName, long maxBytes, bool overlayWhiteouts = false)
 {
     private const int SymlinkNoFollow = 0x100; // AT_SYMLINK_NOFOLLOW
+    private const string WhiteoutPrefix = ".wh.";
+    private const string OpaqueMarker = ".wh..wh..opq";
 
     private long written;
+
+    /// <summary>Bytes of file content written so far.</summary>
+    public long Written => written;
 
     public void Extract(Stream archive, string root)
     {
@@ -35,6 +42,13 @@ internal sealed class TarTreeExtractor(string archiveName, long maxBytes)
 
             var path = Path.Combine(root, relative);
             EnsureParents(root, relative);
+            var name = Path.GetFileName(relative);
+            if (overlayWhiteouts && name.StartsWith(WhiteoutPrefix, StringComparison.Ordinal))
+            {
+                WriteWhiteout(path, relative, name);
+                continue;
+            }
+
             var kind = TarEntryKinds.Of(entry);
             switch (kind)
             {
@@ -119,6 +133,34 @@ internal sealed class TarTreeExtractor(string archiveName, long maxBytes)
                 Directory.CreateDirectory(current);
             }
         }
+    }
+
+    private void WriteWhiteout(string path, string relative, string name)
+    {
+        var directory = Path.GetDirectoryName(path)!;
+        if (name == OpaqueMarker)
+        {
+            Check(OverlayWhiteouts.MarkOpaque(directory), relative, "marking the directory opaque");
+            return;
+        }
+
+        var hiddenName = name[WhiteoutPrefix.Length..];
+        if (hiddenName is "" or "." or ".." || hiddenName.StartsWith(WhiteoutPrefix, StringComparison.Ordinal))
+        {
+            throw Refuse(relative, "is a whiteout of no file a layer can hold");
+        }
+
+        var hidden = Path.Combine(directory, hiddenName);
+        if (Directory.Exists(hidden) && new DirectoryInfo(hidden).LinkTarget is null)
+        {
+            Directory.Delete(hidden, recursive: true);
+        }
+        else
+        {
+            RemoveExisting(hidden, relative);
+        }
+
+        Check(OverlayWhiteouts.MakeWhiteout(hidden), relative, "whiteout");
     }
 
     private void WriteDirectory(string path, string relative)

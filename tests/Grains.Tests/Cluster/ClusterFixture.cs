@@ -1,3 +1,4 @@
+using FleetPods.Grains.Images;
 using FleetPods.Grains.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
@@ -18,6 +19,9 @@ public sealed class ClusterFixture : IAsyncLifetime
     public FakeLocalNode Node(string name) =>
         (FakeLocalNode)Cluster.Silos.Single(s => s.Name == name).ServiceProvider.GetRequiredService<ILocalNode>();
 
+    public FakeLocalImageStore Images(string name) =>
+        (FakeLocalImageStore)Cluster.Silos.Single(s => s.Name == name).ServiceProvider.GetRequiredService<ILocalImageStore>();
+
     public async Task InitializeAsync()
     {
         var builder = new InProcessTestClusterBuilder(2);
@@ -26,6 +30,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             silo.AddMemoryGrainStorage(GrainStorage.Name);
             silo.AddFleetPodsGrains();
             silo.Services.AddSingleton<ILocalNode>(services => new FakeLocalNode(options.SiloName, services.GetRequiredService<IGrainFactory>()));
+            silo.Services.AddSingleton<ILocalImageStore>(_ => new FakeLocalImageStore(options.SiloName));
         });
         Cluster = builder.Build();
         await Cluster.DeployAsync();

@@ -40,9 +40,7 @@ public sealed class FakeLocalNode(string nodeName, IGrainFactory grains) : ILoca
     public Task<IReadOnlyList<string>> EnterCommand(string podId, string? app) =>
         Task.FromResult<IReadOnlyList<string>>(["fleetpods-shim", "--enter", podId, "--app", app ?? "app"]);
 
-    public Task<ImageInfo> ImportImage(string path) =>
-        Task.FromResult(new ImageInfo("sha512-" + new string('a', 128), Path.GetFileNameWithoutExtension(path),
-            new Dictionary<string, string> { ["version"] = "1.0" }, 1024, ["/bin/true"], DateTimeOffset.UtcNow, []));
+    public Task<IReadOnlyList<string>> CollectPodGarbage(TimeSpan gracePeriod) => Task.FromResult<IReadOnlyList<string>>([]);
 
     /// <summary>Ends a launched pod as its app would, with <paramref name="code"/>.</summary>
     public Task Exit(string podId, int code) => Report(podId, PodPhase.Exited, code);

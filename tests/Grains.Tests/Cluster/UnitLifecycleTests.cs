@@ -52,7 +52,7 @@ public sealed class UnitLifecycleTests(ClusterFixture fixture)
     public async Task Submit_without_exec_is_accepted_when_the_image_defines_one()
     {
         var node = fixture.NodeNames[0];
-        var image = await fixture.Client.GetGrain<INodeGrain>(node).ImportImage("/images/with-exec.aci");
+        var image = await fixture.Client.GetGrain<IImageStoreGrain>(node).Import(new ImageImportRequest("/images/with-exec.aci"));
 
         var result = await fixture.Client.GetGrain<IUnitGrain>("imageexec.pod").Submit("imageexec.pod", $"[Pod]\nImage={image.Name}:1.0\n");
 

@@ -1,4 +1,6 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
+using FleetPods.Grains.UnitFiles;
 
 namespace FleetPods.Grains;
 
@@ -6,6 +8,9 @@ namespace FleetPods.Grains;
 public static class ByteCount
 {
     private static readonly string[] Units = ["B", "KiB", "MiB", "GiB", "TiB"];
+
+    /// <summary>Reads a size as <c>Memory=</c> takes it (e.g. <c>16G</c>, <c>512M</c>); the error says what is wrong.</summary>
+    public static bool TryParse(string text, out long bytes, [NotNullWhen(false)] out string? error) => MemorySize.TryParse(text, out bytes, out error);
 
     public static string Format(long bytes)
     {

@@ -6,6 +6,9 @@ public interface IImageGrain : IGrainWithStringKey
     /// <summary>Records that <paramref name="nodeName"/> holds this image.</summary>
     Task<ImageInfo> RecordHolder(ImageInfo image, string nodeName);
 
+    /// <summary>Records that <paramref name="nodeName"/> no longer holds this image.</summary>
+    Task RemoveHolder(string nodeName);
+
     /// <summary>The image, or null when no node ever recorded it.</summary>
     Task<ImageInfo?> GetInfo();
 }

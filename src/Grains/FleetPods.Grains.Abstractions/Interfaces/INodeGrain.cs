@@ -36,6 +36,6 @@ public interface INodeGrain : IGrainWithStringKey
     /// <summary>How to run a command inside a running app of a pod on this machine.</summary>
     Task<PodEntry> GetPodEntry(string podId, string? app);
 
-    /// <summary>Imports an image from a file path on this machine into its store.</summary>
-    Task<ImageInfo> ImportImage(string path);
+    /// <summary>rkt's gc: removes the trees of pods on this machine that ended longer than <paramref name="gracePeriod"/> ago; returns their ids.</summary>
+    Task<IReadOnlyList<string>> CollectPodGarbage(TimeSpan gracePeriod);
 }

@@ -15,5 +15,14 @@ public sealed class ImageGrain(
         return state.State.Image!;
     }
 
+    async Task IImageGrain.RemoveHolder(string nodeName)
+    {
+        if (state.State.Image is { } known && known.Nodes.Contains(nodeName))
+        {
+            state.State.Image = known with { Nodes = [.. known.Nodes.Where(n => n != nodeName)] };
+            await state.WriteStateAsync();
+        }
+    }
+
     Task<ImageInfo?> IImageGrain.GetInfo() => Task.FromResult(state.State.Image);
 }

@@ -23,6 +23,6 @@ public interface ILocalNode
     /// <summary>The command line on this machine that runs a command inside a running app of a pod (append <c>--</c> and the command).</summary>
     Task<IReadOnlyList<string>> EnterCommand(string podId, string? app);
 
-    /// <summary>Imports an image file found on this machine into its store.</summary>
-    Task<ImageInfo> ImportImage(string path);
+    /// <summary>Removes the trees of pods that ended longer than <paramref name="gracePeriod"/> ago; returns their ids.</summary>
+    Task<IReadOnlyList<string>> CollectPodGarbage(TimeSpan gracePeriod);
 }

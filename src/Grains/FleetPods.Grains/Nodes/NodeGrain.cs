@@ -63,14 +63,16 @@ public sealed class NodeGrain(
     Task<IReadOnlyList<string>> INodeGrain.ListPods() =>
         Task.FromResult<IReadOnlyList<string>>([.. state.State.Reservations.Keys.Order(StringComparer.Ordinal)]);
 
-    Task INodeGrain.RunPod(string podId, PodSpec spec)
+    async Task INodeGrain.RunPod(string podId, PodSpec spec)
     {
+        ArgumentNullException.ThrowIfNull(spec);
         if (!state.State.Reservations.ContainsKey(podId))
         {
             throw new FleetPodsException($"pod {podId} holds no reservation on node {Name}");
         }
 
-        return localNode.RunPod(podId, spec);
+        await GrainFactory.GetGrain<IImageStoreGrain>(Name).EnsureImage(spec.Pod.Image);
+        await localNode.RunPod(podId, spec);
     }
 
     Task<PodStateReport> INodeGrain.StopPod(string podId, TimeSpan grace) => localNode.StopPod(podId, grace);
@@ -86,12 +88,7 @@ public sealed class NodeGrain(
 
     async Task<PodEntry> INodeGrain.GetPodEntry(string podId, string? app) => new(Name, await localNode.EnterCommand(podId, app));
 
-    async Task<ImageInfo> INodeGrain.ImportImage(string path)
-    {
-        var image = await localNode.ImportImage(path);
-        await GrainFactory.GetGrain<IRegistryGrain>(RegistryKind.Images).Add(image.Digest);
-        return await GrainFactory.GetGrain<IImageGrain>(image.Digest).RecordHolder(image, Name);
-    }
+    Task<IReadOnlyList<string>> INodeGrain.CollectPodGarbage(TimeSpan gracePeriod) => localNode.CollectPodGarbage(gracePeriod);
 
     private NodeInfo? Describe()
     {

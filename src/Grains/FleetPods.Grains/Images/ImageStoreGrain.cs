@@ -1,0 +1,93 @@
+using System.Collections.Concurrent;
+using FleetPods.Grains.Placement;
+using Microsoft.Extensions.Logging;
+using Orleans.Concurrency;
+
+namespace FleetPods.Grains.Images;
+
+/// <summary>
+/// A node's image store, on the node's own silo. It keeps the cluster's record of who holds what (the image
+/// grains) in step with the machine, and pulls a missing image from a node that holds it. Reentrant: it holds no
+/// state of its own, and the machine's store is safe under concurrent use.
+/// </summary>
+[NodePlacement]
+[Reentrant]
+public sealed class ImageStoreGrain(ILocalImageStore store, ILogger<ImageStoreGrain> logger) : Grain, IImageStoreGrain
+{
+    private const int TransferChunkBytes = 1 << 20;
+    private readonly ConcurrentDictionary<string, ImageFetchProgress> fetches = new(StringComparer.Ordinal);
+
+    private string Node => this.GetPrimaryKeyString();
+
+    async Task<ImageInfo> IImageStoreGrain.Import(ImageImportRequest request) => await Recorded(await store.Import(request));
+
+    async Task<ImageInfo> IImageStoreGrain.Fetch(ImageFetchRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        fetches[request.FetchId] = new ImageFetchProgress(0, null, 1);
+        try
+        {
+            return await Recorded(await store.Fetch(request, new Progress(p => fetches[request.FetchId] = p)));
+        }
+        finally
+        {
+            fetches.TryRemove(request.FetchId, out _);
+        }
+    }
+
+    Task<ImageFetchProgress?> IImageStoreGrain.GetFetchProgress(string fetchId) => Task.FromResult(fetches.GetValueOrDefault(fetchId));
+
+    Task<IReadOnlyList<StoredImage>> IImageStoreGrain.List() => Task.FromResult(store.List());
+
+    async Task<StoredImage> IImageStoreGrain.Remove(string image)
+    {
+        var removed = store.Remove(image);
+        await GrainFactory.GetGrain<IImageGrain>(removed.Digest).RemoveHolder(Node);
+        return removed;
+    }
+
+    async Task<IReadOnlyList<StoredImage>> IImageStoreGrain.CollectGarbage(TimeSpan gracePeriod)
+    {
+        var removed = store.CollectGarbage(gracePeriod);
+        await Task.WhenAll(removed.Select(i => GrainFactory.GetGrain<IImageGrain>(i.Digest).RemoveHolder(Node)));
+        return removed;
+    }
+
+    Task IImageStoreGrain.Export(string image, string path) => store.Export(image, path);
+
+    Task IImageStoreGrain.Extract(string image, string path, bool rootfsOnly) => store.Extract(image, path, rootfsOnly);
+
+    Task<byte[]> IImageStoreGrain.ReadManifest(string image) => Task.FromResult(store.ReadManifest(image));
+
+    async Task IImageStoreGrain.EnsureImage(string reference)
+    {
+        if (store.Find(reference) is not null)
+        {
+            return;
+        }
+
+        var digests = await GrainFactory.GetGrain<IRegistryGrain>(RegistryKind.Images).List();
+        var known = (await Task.WhenAll(digests.Select(d => GrainFactory.GetGrain<IImageGrain>(d).GetInfo()))).OfType<ImageInfo>();
+        var source = known.Where(i => i.IsNamedBy(reference) && i.Nodes.Any(n => n != Node)).MaxBy(i => i.ImportedAt)
+            ?? throw new FleetPodsException($"image '{reference}' is on no node of the cluster; import it with 'fleetpods image import' or 'fleetpods image fetch'");
+        var holder = source.Nodes.First(n => n != Node);
+        logger.LogInformation("Pulling image {Image} {Digest} from node {Holder}", source.Name, source.Digest, holder);
+        var peer = GrainFactory.GetGrain<IImageStoreGrain>(holder);
+        await Recorded(await store.ImportTransfer(source.Digest, offset => peer.ReadTransfer(source.Digest, offset, TransferChunkBytes)));
+    }
+
+    Task<ImageTransferChunk> IImageStoreGrain.ReadTransfer(string digest, long offset, int maxBytes) =>
+        store.ReadTransfer(digest, offset, Math.Min(maxBytes, TransferChunkBytes));
+
+    private async Task<ImageInfo> Recorded(ImageInfo image)
+    {
+        await GrainFactory.GetGrain<IRegistryGrain>(RegistryKind.Images).Add(image.Digest);
+        return await GrainFactory.GetGrain<IImageGrain>(image.Digest).RecordHolder(image, Node);
+    }
+
+    // Progress<T> would post to the grain's scheduler; a download reports from its own thread.
+    private sealed class Progress(Action<ImageFetchProgress> report) : IProgress<ImageFetchProgress>
+    {
+        public void Report(ImageFetchProgress value) => report(value);
+    }
+}

@@ -1,0 +1,30 @@
+namespace FleetPods.Grains.Tests.Cluster;
+
+/// <summary>A node that must run an image it lacks pulls it from a node that holds it, through the image store grains.</summary>
+[Collection(SharedCluster.Name)]
+public sealed class ImagePullTests(ClusterFixture fixture)
+{
+    [Fact]
+    public async Task A_node_lacking_an_image_pulls_the_holders_archive_and_the_cluster_records_both_holders()
+    {
+        var (holder, puller) = (fixture.NodeNames[0], fixture.NodeNames[1]);
+        var image = await fixture.Client.GetGrain<IImageStoreGrain>(holder).Import(new ImageImportRequest("/images/pulled.aci"));
+        fixture.Images(puller).Missing["pulled:1.0"] = true;
+
+        await fixture.Client.GetGrain<IImageStoreGrain>(puller).EnsureImage("pulled:1.0");
+
+        Assert.Equal(fixture.Images(holder).Archives[image.Digest], fixture.Images(puller).Archives[image.Digest]);
+        Assert.Equal([holder, puller], (await fixture.Client.GetGrain<IImageGrain>(image.Digest).GetInfo())!.Nodes);
+    }
+
+    [Fact]
+    public async Task An_image_no_node_holds_is_an_error_that_says_how_to_get_it()
+    {
+        var node = fixture.NodeNames[1];
+        fixture.Images(node).Missing["nowhere:2.0"] = true;
+
+        var error = await Assert.ThrowsAsync<FleetPodsException>(() => fixture.Client.GetGrain<IImageStoreGrain>(node).EnsureImage("nowhere:2.0"));
+
+        Assert.Contains("image 'nowhere:2.0' is on no node of the cluster", error.Message, StringComparison.Ordinal);
+    }
+}
