@@ -257,6 +257,25 @@ public abstract class NamespacedStage1Conformance(BusyboxAci aci, SetuidProbe pr
         Assert.InRange(int.Parse(output.Split('\n')[5], CultureInfo.InvariantCulture), 3, 6);
     }
 
+    [Fact]
+    public async Task A_stop_reaches_every_app_of_a_pod_of_several_through_its_pid_1()
+    {
+        await using var node = await RuntimeHarness.Start(Aci);
+        var request = Request(node, "/bin/sleep", "1000") with
+        {
+            MoreApps = [new PodAppRequest("second", ["/bin/sh", "-c", "echo ready; sleep 1000"], [], null, null, null)],
+        };
+        await node.Runtime.StartPodAsync(request);
+        await WaitForLog(node, request.PodId, "ready");
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var end = await node.Runtime.StopPodAsync(request.PodId, TimeSpan.FromSeconds(10));
+
+        // The apps are not pid 1 here: SIGTERM, forwarded by the pod's pid 1, ends them (128 + 15) well within the grace.
+        Assert.Equal((PodPhase.Exited, 143), (end.Phase, end.ExitCode));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"the stop took {clock.Elapsed}");
+    }
+
     private static long HostUid(int pid) =>
         long.Parse(File.ReadLines($"/proc/{pid}/status").Single(l => l.StartsWith("Uid:", StringComparison.Ordinal)).Split('\t', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
 
