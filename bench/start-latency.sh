@@ -22,6 +22,9 @@ daemon_pid=""
 cleanup() {
     [ -n "$daemon_pid" ] && kill "$daemon_pid" 2>/dev/null || true
     pkill -KILL -f -- "$work" 2>/dev/null || true
+    # Killed pods never gave back their cgroups (empty now; rmdir refuses any other).
+    sleep 1
+    for d in "$work"/data/pods/*/; do rmdir /sys/fs/cgroup/*/fleetpods/"$(basename "$d")" 2>/dev/null || true; done
     rm -rf "$work"
 }
 trap cleanup EXIT

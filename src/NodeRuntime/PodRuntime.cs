@@ -46,6 +46,7 @@ public sealed class PodRuntime : IAsyncDisposable
         Images = new ImageStore(Path.Combine(data, "images"), options.MaxImageSizeBytes, options.FetchRetryDelay, logger);
         launcher = new NamespaceLauncher(options.ShimPath ?? NamespaceLauncher.DefaultShimPath);
         var leases = new HostLeases(options.LeaseDirectory);
+        leases.SweepStale();
         network = new NodeNetwork(leases);
         userIds = new UserIdRanges(leases);
         pidsLimit = options.PodPidsLimit;

@@ -47,6 +47,29 @@ internal sealed class HostLeases(string directory)
         return false;
     }
 
+    /// <summary>Removes every stale lease (its pod ended or its directory is gone): what killed daemons and deleted trees left.</summary>
+    public int SweepStale()
+    {
+        if (!Directory.Exists(directory))
+        {
+            return 0;
+        }
+
+        using var exclusive = Lock();
+        var removed = 0;
+        foreach (var path in Directory.GetFiles(directory).Where(p => !Path.GetFileName(p).StartsWith('.')))
+        {
+            var holder = ReadHolder(path);
+            if (holder is null || !Directory.Exists(holder) || new PodDirectory(holder).ReadEnd() is not null)
+            {
+                File.Delete(path);
+                removed++;
+            }
+        }
+
+        return removed;
+    }
+
     /// <summary>Gives a lease back if <paramref name="owner"/> holds it.</summary>
     public void Release(string name, PodDirectory owner)
     {

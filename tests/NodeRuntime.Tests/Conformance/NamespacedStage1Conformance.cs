@@ -202,7 +202,7 @@ public abstract class NamespacedStage1Conformance(BusyboxAci aci, SetuidProbe pr
         var request = Request(node) with
         {
             Volumes = [new PodVolume("shared", PodVolumeKind.Empty, null, ReadOnly: false)],
-            App = new PodAppRequest("writer", ["/bin/sh", "-c", "echo from-writer > /shared/note; while [ ! -e /shared/reply ]; do sleep 0.05; done; cat /shared/reply"], [], null, null, null)
+            App = new PodAppRequest("writer", ["/bin/sh", "-c", "echo from-writer > /shared/.note; mv /shared/.note /shared/note; while [ ! -e /shared/reply ]; do sleep 0.05; done; cat /shared/reply"], [], null, null, null)
             {
                 Mounts = [new PodMount("shared", "/shared")],
             },
