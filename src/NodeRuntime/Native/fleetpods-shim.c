@@ -416,6 +416,35 @@ static void check(void)
     }
 }
 
+/*
+ * Ends what the app left behind: under stage1 fly the app is not a pid namespace's init, so its children outlive
+ * it unless killed. Its cgroups hold every process of the pod, however it forked; SIGKILL until they are empty.
+ */
+static void kill_remaining(void)
+{
+    for (int round = 0; round < 100; round++) {
+        int found = 0;
+        for (int i = 0; i < pod.cgroup_count; i++) {
+            char path[4096];
+            snprintf(path, sizeof path, "%s/cgroup.procs", pod.cgroups[i]);
+            FILE *procs = fopen(path, "re");
+            if (!procs)
+                continue;
+            int pid;
+            while (fscanf(procs, "%d", &pid) == 1) {
+                kill(pid, SIGKILL);
+                found = 1;
+            }
+            fclose(procs);
+        }
+        while (waitpid(-1, NULL, WNOHANG) > 0)
+            ;
+        if (!found)
+            return;
+        usleep(10000);
+    }
+}
+
 /* The oom_kill counter of the pod's memory cgroup, or 0 without one. */
 static long oom_kills(void)
 {
@@ -448,8 +477,9 @@ int main(int argc, char **argv)
     if (pod.dir_fd < 0)
         usage("--pod-dir is not a directory");
 
-    /* Detach from the daemon's session and terminal: the pod outlives it. */
+    /* Detach from the daemon's session and terminal: the pod outlives it. Orphans of a fly app come to us to reap. */
     setsid();
+    prctl(PR_SET_CHILD_SUBREAPER, 1);
     signal(SIGHUP, SIG_IGN);
     signal(SIGINT, SIG_IGN);
     signal(SIGPIPE, SIG_IGN);
@@ -523,16 +553,19 @@ int main(int argc, char **argv)
     if (pod.ready_fd >= 0)
         close(pod.ready_fd);
 
+    /* Any child but the app is an orphan of a fly app (we are its subreaper): reaped as it comes. */
     int status;
-    while (waitpid(child, &status, 0) < 0)
-        if (errno != EINTR)
+    pid_t ended;
+    while ((ended = waitpid(-1, &status, 0)) != child)
+        if (ended < 0 && errno != EINTR)
             fail("waitpid: %s", strerror(errno));
     int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
     if (faccessat(pod.dir_fd, "failure", F_OK, 0) != 0 && oom_kills() > 0)
         write_record("failure", "out of memory\n");
     snprintf(record, sizeof record, "%d\n", code);
     write_record("exit", record);
-    /* The pod's cgroups are empty now (its pid 1 has gone, and the kernel ended the rest with it). */
+    /* Under stage1 ns the kernel ended the rest with the pod's pid 1; under fly they are ended here. */
+    kill_remaining();
     for (int i = 0; i < pod.cgroup_count; i++)
         rmdir(pod.cgroups[i]);
     return 0;

@@ -46,19 +46,55 @@ internal static class PodCgroups
         return (directories, oomEvents);
     }
 
-    /// <summary>Removes cgroups once their processes are gone; a cgroup still in use or already gone is left alone.</summary>
+    /// <summary>
+    /// Removes a pod's cgroups once its supervisor is gone. What is still in them is what nobody watches any more
+    /// (a pod whose supervisor was killed dies by its parent-death signal a moment later; a fly app's children
+    /// outlive it): it is killed, so the cgroups empty and go. A cgroup already gone is skipped.
+    /// </summary>
     public static void Remove(IEnumerable<string> directories)
     {
-        foreach (var directory in directories)
+        var remaining = directories.Where(Directory.Exists).ToList();
+        for (var attempt = 0; attempt < 100 && remaining.Count > 0; attempt++)
         {
-            try
+            foreach (var directory in remaining.ToList())
             {
-                Directory.Delete(directory);
+                try
+                {
+                    Directory.Delete(directory);
+                    remaining.Remove(directory);
+                }
+                catch (DirectoryNotFoundException)
+                {
+                    remaining.Remove(directory);
+                }
+                catch (IOException)
+                {
+                    KillAll(directory);
+                }
             }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+
+            if (remaining.Count > 0)
             {
-                // Still populated (a fly pod's leftover processes) or gone: nothing more to do here.
+                Thread.Sleep(10);
             }
+        }
+    }
+
+    private static void KillAll(string directory)
+    {
+        try
+        {
+            foreach (var line in File.ReadAllLines(Path.Combine(directory, "cgroup.procs")))
+            {
+                if (int.TryParse(line, NumberStyles.None, CultureInfo.InvariantCulture, out var pid) && pid > 1)
+                {
+                    _ = Tmds.Linux.LibC.kill(pid, Tmds.Linux.LibC.SIGKILL);
+                }
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Gone meanwhile: the next attempt removes it.
         }
     }
 
