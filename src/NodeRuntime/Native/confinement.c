@@ -89,7 +89,7 @@ void lock_down(void)
     enum { DENIED = sizeof denied_syscalls / sizeof denied_syscalls[0] };
     const unsigned namespace_flags = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID |
                                      CLONE_NEWNET | CLONE_NEWCGROUP | CLONE_NEWTIME;
-    struct sock_filter filter[16 + 2 * DENIED];
+    struct sock_filter filter[32 + 2 * DENIED];
     int n = 0;
     /* Another architecture's calls (i386 through int 0x80) would bypass every number below. */
     filter[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch));
@@ -105,6 +105,17 @@ void lock_down(void)
         filter[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (unsigned)denied_syscalls[i], 0, 1);
         filter[n++] = (struct sock_filter)DENY_ERRNO(EPERM);
     }
+    /* personality: only the values Docker allows (Linux, Linux with 32-bit addresses, UNAME26 variants, and the query). */
+    filter[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_personality, 0, 8);
+    filter[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[0]));
+    filter[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0x0, 5, 0);
+    filter[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0x8, 4, 0);
+    filter[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0x20000, 3, 0);
+    filter[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0x20008, 2, 0);
+    filter[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0xffffffff, 1, 0);
+    filter[n++] = (struct sock_filter)DENY_ERRNO(EPERM);
+    filter[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+    filter[n++] = (struct sock_filter)LOAD_NR;
     /* clone3 passes its flags in memory a filter cannot read: ENOSYS makes libc fall back to clone. */
     filter[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_clone3, 0, 1);
     filter[n++] = (struct sock_filter)DENY_ERRNO(ENOSYS);

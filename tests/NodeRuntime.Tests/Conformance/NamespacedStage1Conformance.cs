@@ -69,15 +69,15 @@ public abstract class NamespacedStage1Conformance(BusyboxAci aci, SetuidProbe pr
     }
 
     [Fact]
-    public async Task The_seccomp_filter_refuses_new_namespaces_and_mounts_even_to_root()
+    public async Task The_seccomp_filter_refuses_new_namespaces_and_mounts_even_to_root_and_allows_the_usual_personalities()
     {
         await using var node = await RuntimeHarness.Start(Aci);
-        var request = Request(node, "/bin/sh", "-c", "unshare -U true 2>&1; unshare -n true 2>&1; mount -t tmpfs none /mnt 2>&1; echo done");
+        var request = Request(node, "/bin/sh", "-c", "unshare -U true 2>&1; unshare -n true 2>&1; mount -t tmpfs none /mnt 2>&1; linux32 uname -m; echo done");
 
         var (_, log) = await Run(node, request);
 
         Assert.Equal(
-            "unshare: unshare(0x10000000): Operation not permitted\nunshare: unshare(0x40000000): Operation not permitted\nmount: permission denied (are you root?)\ndone\n",
+            "unshare: unshare(0x10000000): Operation not permitted\nunshare: unshare(0x40000000): Operation not permitted\nmount: permission denied (are you root?)\ni686\ndone\n",
             log);
     }
 
