@@ -56,7 +56,7 @@ render_minbase=$($bench render "$work/minbase" "$work/scratch" 50 | jq -r .media
 render_busybox=$($bench render "$work/busybox/busybox-oci" "$work/scratch" 50 | jq -r .median_ms)
 
 mkdir -p bench/out
-jq -n --arg date "$(date -u +%FT%TZ)" --argjson runs "$runs" --argjson tar "$tar_median" --argjson import "$import_median" \
+jq -n --arg date "$(date -u +%FT%TZ)" --argjson runs "$runs" --argjson tar "$tar_median" --argjson imported "$import_median" \
     --argjson ratio "$ratio_median" --argjson rm "$render_minbase" --argjson rb "$render_busybox" \
-    '{date: $date, runs: $runs, tar_xzf_median_ms: $tar, import_median_ms: $import, import_over_tar_median_ratio: $ratio,
+    '{date: $date, runs: $runs, tar_xzf_median_ms: $tar, import_median_ms: $imported, import_over_tar_median_ratio: $ratio,
       second_pod_rootfs_median_ms: {minbase: $rm, busybox: $rb}}' | tee bench/out/image-store.json

@@ -112,10 +112,10 @@ public sealed class ImageCommandTests : IAsyncLifetime
         Assert.Empty((await daemon.CliJson("image", "list")).EnumerateArray());
         Assert.Equal(0, (await daemon.Cli("image", "import", slow)).ExitCode);
         var run = await daemon.Cli("run", "slow:1.36", "--", "/bin/sh", "-c", "ls /data | wc -l");
-        Assert.Equal("20000\n", run.Stdout);
+        Assert.Equal("8192\n", run.Stdout);
     }
 
-    // The busybox layout plus a layer of 20,000 small files: slow enough to extract that a SIGKILL lands mid-way.
+    // The busybox layout plus a layer of 8,192 small files: slow enough to extract that a SIGKILL lands mid-way.
     private async Task<string> ManyFileLayout()
     {
         var layout = Path.Combine(images, "slow");
@@ -124,7 +124,7 @@ public sealed class ImageCommandTests : IAsyncLifetime
             cp -a "$1" "$2"
             tree=$(mktemp -d)
             mkdir "$tree/data"
-            head -c 20480000 /dev/urandom >"$tree/random"
+            head -c 8388608 /dev/urandom >"$tree/random"
             (cd "$tree/data" && split -b 1024 -a 5 ../random f)
             rm "$tree/random"
             tar -C "$tree" -cf "$tree.tar" data

@@ -51,6 +51,34 @@ public sealed class HostileImageTests(BusyboxOciImages oci) : IClassFixture<Busy
     }
 
     [Fact]
+    public async Task A_directory_whited_out_and_replaced_by_a_symlink_is_not_written_through()
+    {
+        var victim = Directory.CreateDirectory(Path.Combine(scratch, "victim")).FullName;
+        var parts = Path.Combine(scratch, "parts");
+        Directory.CreateDirectory(Path.Combine(parts, "dir/a"));
+        File.WriteAllText(Path.Combine(parts, "dir/a/y"), "an earlier file, so a/ has been walked through");
+        File.WriteAllText(Path.Combine(parts, ".wh.a"), "");
+        Directory.CreateSymbolicLink(Path.Combine(parts, "link"), victim);
+        Directory.CreateDirectory(Path.Combine(parts, "file/a"));
+        File.WriteAllText(Path.Combine(parts, "file/a/x"), "owned");
+        var layer = Path.Combine(scratch, "replaced.tar");
+        // One tar of four, in this order: a/, a/y, .wh.a, a -> victim, a/x; GNU tar appends archives with -A.
+        TestFiles.Run("tar", "-cf", layer, "-C", Path.Combine(parts, "dir"), "a");
+        foreach (var (name, transform) in new[] { (".wh.a", "s,^,,"), ("link", "s,^link$,a,"), ("file/a/x", "s,^file/,,") })
+        {
+            var part = Path.Combine(scratch, $"part-{Path.GetFileName(name)}.tar");
+            TestFiles.Run("tar", "-cf", part, "-C", parts, $"--transform={transform}", name);
+            TestFiles.Run("tar", "-Af", layer, part);
+        }
+
+        var layout = CopyLayout("replaced");
+        TestFiles.Run("umoci", "raw", "add-layer", "--image", layout + ":1.36", layer);
+
+        await AssertRefused(layout, "entry 'a/x' would be written through the symbolic link a");
+        Assert.Empty(Directory.GetFileSystemEntries(victim));
+    }
+
+    [Fact]
     public async Task A_device_node_in_a_layer_is_left_out()
     {
         var layout = LayoutWithLayer("device", tree => TestFiles.Run("mknod", Path.Combine(tree, "etc/disk"), "b", "8", "0"));

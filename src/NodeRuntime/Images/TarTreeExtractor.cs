@@ -23,6 +23,10 @@ internal sealed class TarTreeExtractor(string archiveName, long maxBytes, bool o
 
     private long written;
 
+    // Relative paths already seen to be real directories of this tree, so deep trees are not re-checked per entry.
+    // Only a whiteout can remove a directory once made, and it forgets what it removed.
+    private readonly HashSet<string> knownDirectories = new(StringComparer.Ordinal);
+
     /// <summary>Bytes of file content written so far.</summary>
     public long Written => written;
 
@@ -117,6 +121,12 @@ internal sealed class TarTreeExtractor(string archiveName, long maxBytes, bool o
         for (var i = 0; i < parts.Length - 1; i++)
         {
             current = Path.Combine(current, parts[i]);
+            var prefix = current[(root.Length + 1)..];
+            if (knownDirectories.Contains(prefix))
+            {
+                continue;
+            }
+
             var info = new DirectoryInfo(current);
             if (info.LinkTarget is not null)
             {
@@ -132,6 +142,8 @@ internal sealed class TarTreeExtractor(string archiveName, long maxBytes, bool o
 
                 Directory.CreateDirectory(current);
             }
+
+            knownDirectories.Add(prefix);
         }
     }
 
@@ -154,6 +166,8 @@ internal sealed class TarTreeExtractor(string archiveName, long maxBytes, bool o
         if (Directory.Exists(hidden) && new DirectoryInfo(hidden).LinkTarget is null)
         {
             Directory.Delete(hidden, recursive: true);
+            var hiddenRelative = Path.Combine(Path.GetDirectoryName(relative) ?? "", hiddenName);
+            knownDirectories.RemoveWhere(d => d == hiddenRelative || d.StartsWith(hiddenRelative + "/", StringComparison.Ordinal));
         }
         else
         {
