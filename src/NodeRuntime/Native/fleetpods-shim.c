@@ -26,8 +26,9 @@
  * renamed, so a reader never sees half a file.
  *
  * Whoever started the shim learns that the launch is decided without polling: the shim's original
- * stdout is held open (close-on-exec) by the shim until DIR/pid is written and by the pod's processes
- * until every app's exec succeeds or one has recorded why it failed; end-of-file on it means "look".
+ * stdout is held open (close-on-exec) by the pod's processes until their exec, and by the shim until
+ * DIR/pid is written and every app has exec'd or a failure is recorded (the pod's processes hold a failure
+ * pipe until their exec, see main); end-of-file on it means "look".
  */
 #include "shim.h"
 #include <errno.h>
