@@ -180,6 +180,21 @@ public sealed class PodRuntime : IAsyncDisposable
     }
 
     /// <summary>
+    /// Gives back what a pod this runtime does not know may still hold of the node, when its tree vanished while no
+    /// daemon watched: its cgroups (named by its id, which no other pod has), after ending what is left in them.
+    /// Its leases are stale without its tree and go by themselves. A pod this runtime knows, or whose tree exists, is left alone.
+    /// </summary>
+    public void ForgetLost(string podId)
+    {
+        if (!PodDirectory.IsValidId(podId) || pods.ContainsKey(podId) || Directory.Exists(Path.Combine(podsDirectory, podId)))
+        {
+            return;
+        }
+
+        PodCgroups.Remove(cgroups.Value.Hierarchies.Select(h => Path.Combine(h.Directory, podId)));
+    }
+
+    /// <summary>
     /// The command line that runs a command inside one of the pod's running apps, as <c>rkt enter</c> did: it joins the
     /// app's cgroups, namespaces and root with the app's confinement. Append <c>--</c> and the command; run it on this node.
     /// </summary>

@@ -82,6 +82,7 @@ public sealed class NodeAgent(
                 continue;
             }
 
+            runtime.ForgetLost(podId);
             var status = await grains.GetGrain<IPodGrain>(podId).GetStatus();
             if (status is { Phase: Grains.PodPhase.Preparing or Grains.PodPhase.Running })
             {
