@@ -14,7 +14,7 @@ if ! command -v dotnet >/dev/null 2>&1; then
 fi
 
 missing=""
-for package in gcc libc6-dev busybox-static tar gzip bzip2 xz-utils util-linux procps umoci skopeo postgresql iproute2; do
+for package in gcc libc6-dev busybox-static tar gzip bzip2 xz-utils util-linux procps umoci skopeo iproute2 nftables postgresql; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing="$missing $package"
 done
 if [ -n "$missing" ]; then

@@ -18,7 +18,10 @@ foreach (var command in ListCommands.Create())
     root.Subcommands.Add(command);
 }
 
+root.Subcommands.Add(StopCommand.Create());
 root.Subcommands.Add(StatusCommand.Create());
+root.Subcommands.Add(EnterCommand.Create());
+root.Subcommands.Add(RmCommand.Create());
 root.Subcommands.Add(CatCommand.Create());
 root.Subcommands.Add(ImageCommands.Create());
 root.Subcommands.Add(GarbageCollectCommand.Create());

@@ -55,7 +55,7 @@ internal static class CgroupCpuQuota
     /// <summary>This process's CPU cgroup directories: /proc/self/cgroup paths placed under their hierarchies' mount points.</summary>
     private static IEnumerable<(string Path, string MountPoint, bool Version2)> CpuCgroupDirectories()
     {
-        var mounts = File.ReadLines("/proc/self/mountinfo").Select(ParseMount).OfType<CgroupMount>().ToList();
+        var mounts = CgroupMount.ReadAll(File.ReadLines("/proc/self/mountinfo"));
         foreach (var line in File.ReadLines("/proc/self/cgroup"))
         {
             var fields = line.Split(':', 3);
@@ -79,24 +79,4 @@ internal static class CgroupCpuQuota
             yield return (Path.TrimEndingDirectorySeparator(mount.MountPoint + "/" + relative.TrimStart('/')), mount.MountPoint, version2);
         }
     }
-
-    // mountinfo: "id parent major:minor root mount-point options [optional...] - fstype source super-options"
-    private static CgroupMount? ParseMount(string line)
-    {
-        var fields = line.Split(' ');
-        var separator = Array.IndexOf(fields, "-");
-        if (separator < 5 || separator + 3 >= fields.Length)
-        {
-            return null;
-        }
-
-        return fields[separator + 1] switch
-        {
-            "cgroup2" => new CgroupMount(fields[3], fields[4], true, []),
-            "cgroup" => new CgroupMount(fields[3], fields[4], false, [.. fields[separator + 3].Split(',')]),
-            _ => null,
-        };
-    }
-
-    private sealed record CgroupMount(string Root, string MountPoint, bool Version2, IReadOnlyList<string> Controllers);
 }

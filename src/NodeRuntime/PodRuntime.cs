@@ -25,6 +25,10 @@ public sealed class PodRuntime : IAsyncDisposable
     private readonly PodExitWatcher watcher = new();
     private readonly Channel<PodStateChange> changes = Channel.CreateUnbounded<PodStateChange>();
     private readonly ConcurrentDictionary<string, TrackedPod> pods = new(StringComparer.Ordinal);
+    private readonly NodeNetwork network;
+    private readonly UserIdRanges userIds;
+    private readonly Lazy<CgroupLayout> cgroups = new(CgroupLayout.Detect);
+    private readonly int pidsLimit;
 
     public PodRuntime(NodeRuntimeOptions options, ILogger<PodRuntime> logger)
     {
@@ -41,6 +45,11 @@ public sealed class PodRuntime : IAsyncDisposable
         Directory.CreateDirectory(podsDirectory);
         Images = new ImageStore(Path.Combine(data, "images"), options.MaxImageSizeBytes, options.FetchRetryDelay, logger);
         launcher = new NamespaceLauncher(options.ShimPath ?? NamespaceLauncher.DefaultShimPath);
+        var leases = new HostLeases(options.LeaseDirectory);
+        leases.SweepStale();
+        network = new NodeNetwork(leases);
+        userIds = new UserIdRanges(leases);
+        pidsLimit = options.PodPidsLimit;
     }
 
     public ImageStore Images { get; }
@@ -104,8 +113,8 @@ public sealed class PodRuntime : IAsyncDisposable
         Emit(new PodStateChange(request.PodId, PodPhase.Preparing, null, null, DateTimeOffset.UtcNow));
         try
         {
-            var plan = await Prepare(request, pod, cancellationToken);
-            var processes = await launcher.Launch(pod, plan);
+            var (plans, isolation) = await Prepare(request, tracked, cancellationToken);
+            var processes = await launcher.Launch(pod, plans, isolation);
             if (processes is null || File.Exists(pod.Failure))
             {
                 // The pod ends once its supervisor is gone, not before: until then it still writes its records.
@@ -168,6 +177,60 @@ public sealed class PodRuntime : IAsyncDisposable
             processes.SignalApp(LibC.SIGKILL);
             return await tracked.Ended.Task.WaitAsync(KillWait, cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// Gives back what a pod this runtime does not know may still hold of the node, when its tree vanished while no
+    /// daemon watched: its cgroups (named by its id, which no other pod has), after ending what is left in them.
+    /// Its leases are stale without its tree and go by themselves. A pod this runtime knows, or whose tree exists, is left alone.
+    /// </summary>
+    public void ForgetLost(string podId)
+    {
+        if (!PodDirectory.IsValidId(podId) || pods.ContainsKey(podId) || Directory.Exists(Path.Combine(podsDirectory, podId)))
+        {
+            return;
+        }
+
+        PodCgroups.Remove(cgroups.Value.Hierarchies.Select(h => Path.Combine(h.Directory, podId)));
+    }
+
+    /// <summary>
+    /// The command line that runs a command inside one of the pod's running apps, as <c>rkt enter</c> did: it joins the
+    /// app's cgroups, namespaces and root with the app's confinement. Append <c>--</c> and the command; run it on this node.
+    /// </summary>
+    /// <param name="appName">The app, or null for the pod's first.</param>
+    /// <exception cref="PodLaunchException">The pod is not running here, or has no such app.</exception>
+    public IReadOnlyList<string> EnterCommand(string podId, string? appName)
+    {
+        var tracked = Tracked(podId);
+        if (tracked.Ended.Task.IsCompleted || tracked.Processes is not { } processes)
+        {
+            throw new PodLaunchException($"pod {podId} is not running");
+        }
+
+        var request = tracked.Directory.ReadRecord()?.Request ?? throw new PodLaunchException($"pod {podId} has no record of what it runs");
+        var names = request.Apps.Select(a => a.Name).ToList();
+        var name = appName ?? names[0];
+        if (!names.Contains(name))
+        {
+            throw new PodLaunchException($"pod {podId} has no app '{name}' (its apps: {string.Join(", ", names)})");
+        }
+
+        var pid = names.Count == 1 ? processes.App : processes.AppOfSeveral(name)
+            ?? throw new PodLaunchException($"app {name} of pod {podId} is not running");
+        List<string> command = [launcher.ShimPath, "--enter", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)];
+        if (request.Stage1 == Stage1Flavor.Fly)
+        {
+            command.AddRange(["--stage1", "fly"]);
+        }
+
+        foreach (var cgroup in tracked.Isolation?.Cgroups ?? [])
+        {
+            command.AddRange(["--cgroup", cgroup]);
+        }
+
+        command.AddRange(["--env", "PATH=" + PodLaunchPlan.DefaultPath, "--env", "AC_APP_NAME=" + name]);
+        return command;
     }
 
     public async Task<PodLogChunk> ReadLogAsync(string podId, long offset, int maxBytes, CancellationToken cancellationToken = default)
@@ -246,8 +309,9 @@ public sealed class PodRuntime : IAsyncDisposable
 
     private HashSet<string> ImagesInUse() =>
         [.. Directory.GetDirectories(podsDirectory)
-            .Select(d => new PodDirectory(d).ReadRecord()?.Request.ImageDigest)
-            .OfType<string>()
+            .SelectMany(d => new PodDirectory(d).ReadRecord()?.Request is { } request
+                ? request.Apps.Select(app => app.ImageDigest ?? request.ImageDigest)
+                : [])
             .Select(reference => Images.Find(reference)?.Digest ?? reference)];
 
     public ValueTask DisposeAsync()
@@ -262,6 +326,12 @@ public sealed class PodRuntime : IAsyncDisposable
     private PodStateChange Recover(string id, PodDirectory pod)
     {
         var tracked = pods.GetOrAdd(id, _ => new TrackedPod(pod));
+        if (pod.ReadRecord() is { } record)
+        {
+            tracked.Isolation = record.Isolation;
+            tracked.Ports = record.Request.Ports;
+        }
+
         var processes = pod.ReadProcesses();
         var alive = processes?.IsSupervisorOf(pod) == true;
         var now = DateTimeOffset.UtcNow;
@@ -292,6 +362,7 @@ public sealed class PodRuntime : IAsyncDisposable
         }
 
         tracked.Ended.TrySetResult(state);
+        Release(tracked);
         LogRecovered(pod, state);
         return state;
     }
@@ -309,44 +380,140 @@ public sealed class PodRuntime : IAsyncDisposable
             state.Reason);
     }
 
-    private async Task<PodLaunchPlan> Prepare(PodLaunchRequest request, PodDirectory pod, CancellationToken cancellationToken)
+    private async Task<(IReadOnlyList<PodLaunchPlan> Plans, PodIsolation Isolation)> Prepare(PodLaunchRequest request, TrackedPod tracked, CancellationToken cancellationToken)
     {
-        var unsupported = request switch
+        var networkMode = PodRequestCheck.Check(request);
+        var pod = tracked.Directory;
+        var apps = request.Apps.ToList();
+        var plans = new List<PodLaunchPlan>();
+        foreach (var app in apps)
         {
-            { Stage1: not Stage1Flavor.Ns } => $"stage1 '{request.Stage1.ToString().ToLowerInvariant()}' is not available yet on this node",
-            { PrivateUsers: true } => "PrivateUsers= is not available yet on this node",
-            { VolumeCount: > 0 } => "Volume= is not available yet on this node",
-            { PortCount: > 0 } => "Port= is not available yet on this node",
-            _ => null,
-        };
-        if (unsupported is not null)
-        {
-            throw new PodLaunchException(unsupported);
-        }
+            var digest = app.ImageDigest ?? request.ImageDigest;
+            var image = Images.Find(digest) ?? throw new PodLaunchException($"image {digest} is not in this node's store");
+            var lowers = await Images.PrepareLayersAsync(image, cancellationToken);
+            var plan = PodLaunchPlan.Resolve(request, app, image, string.Join(':', lowers));
+            if (plan.LowerDirectory.Length > MaxOverlayLowerLength)
+            {
+                throw new PodLaunchException($"image {image.Name} has too many layers ({lowers.Count}) for one overlay mount");
+            }
 
-        var image = Images.Find(request.ImageDigest)
-            ?? throw new PodLaunchException($"image {request.ImageDigest} is not in this node's store");
-        var lowers = await Images.PrepareLayersAsync(image, cancellationToken);
-        var plan = PodLaunchPlan.Resolve(request, image, string.Join(':', lowers));
-        if (plan.LowerDirectory.Length > MaxOverlayLowerLength)
-        {
-            throw new PodLaunchException($"image {image.Name} has too many layers ({lowers.Count}) for one overlay mount");
+            plans.Add(plan);
         }
 
         Directory.CreateDirectory(pod.Root);
+        tracked.Ports = request.Ports;
+        var isolation = new PodIsolation(request.Stage1, networkMode, null, [], null, null);
+        tracked.Isolation = isolation;
+        if (request.PrivateUsers)
+        {
+            isolation = tracked.Isolation = isolation with { UidBase = userIds.Allocate(pod) };
+        }
+
+        if (networkMode == PodNetworkMode.Default)
+        {
+            NodeNetwork.EnsureSetUp();
+            isolation = tracked.Isolation = isolation with { Address = network.Allocate(pod) };
+            network.Forward(request.Ports, isolation.Address!, pod);
+        }
+
+        var (cgroupDirectories, oomEvents) = PodCgroups.Create(cgroups.Value, request.PodId, request.MemoryBytes, request.CpuMillis, pidsLimit);
+        isolation = tracked.Isolation = isolation with { Cgroups = cgroupDirectories, OomEvents = oomEvents };
+
+        for (var i = 0; i < plans.Count; i++)
+        {
+            plans[i] = await Render(plans[i], request, pod, i, isolation.UidBase, cancellationToken);
+        }
+
+        await pod.WriteRecord(new PodRecord(request, plans[0].Exec, DateTimeOffset.UtcNow) { Isolation = isolation }, cancellationToken);
+        return (plans, isolation);
+    }
+
+    // The app's rootfs (overlay layers or a copy) and its volumes. With private users the overlay's upper layer
+    // and empty volumes belong to the pod's root; the image's own layers are shifted by idmapped mounts instead.
+    private static async Task<PodLaunchPlan> Render(PodLaunchPlan plan, PodLaunchRequest request, PodDirectory pod, int index, long? uidBase, CancellationToken cancellationToken)
+    {
+        var layers = pod.AppLayers(index, plan.Name);
+        Directory.CreateDirectory(layers.Root);
         if (request.Overlay)
         {
-            Directory.CreateDirectory(pod.Upper);
-            Directory.CreateDirectory(pod.Work);
+            Directory.CreateDirectory(layers.Upper);
+            Directory.CreateDirectory(layers.Work);
+            if (uidBase is { } owner)
+            {
+                ChangeOwner(layers.Upper, owner);
+                ChangeOwner(layers.Work, owner);
+            }
+
+            plan = plan with { Layers = (layers.Upper, layers.Work) };
         }
         else
         {
-            await RootfsCopier.CopyAsync(lowers, pod.Rootfs, pod.Root, cancellationToken);
-            plan = plan with { CopiedRootfs = pod.Rootfs };
+            // The plan's lower directories are the image's layers, joined by ':' as overlayfs takes them.
+            await RootfsCopier.CopyAsync(plan.LowerDirectory.Split(':'), layers.Rootfs, layers.Root, cancellationToken);
+            plan = plan with { CopiedRootfs = layers.Rootfs };
         }
 
-        await pod.WriteRecord(new PodRecord(request, plan.Exec, DateTimeOffset.UtcNow), cancellationToken);
-        return plan;
+        var app = request.Apps.ElementAt(index);
+        var mounts = new List<(string, string, bool)>();
+        foreach (var mount in app.Mounts)
+        {
+            var volume = request.Volumes.First(v => v.Name == mount.Volume);
+            var source = volume.Kind == PodVolumeKind.Host ? volume.Source! : pod.Volume(volume.Name);
+            if (volume.Kind == PodVolumeKind.Empty && !Directory.Exists(source))
+            {
+                // World-writable like /tmp (mode 1777, set after mkdir so no umask narrows it), so every app of
+                // the pod may share it whatever user it runs as.
+                Directory.CreateDirectory(source);
+                if (OperatingSystem.IsLinux())
+                {
+                    File.SetUnixFileMode(source, (UnixFileMode)0x3ff);
+                }
+                if (uidBase is { } owner)
+                {
+                    ChangeOwner(source, owner);
+                }
+            }
+
+            mounts.Add((source, mount.Target, volume.ReadOnly));
+        }
+
+        return plan with { Mounts = mounts };
+    }
+
+    private static unsafe void ChangeOwner(string path, long id)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(path + "\0");
+        fixed (byte* pointer = bytes)
+        {
+            if (LibC.lchown(pointer, (uint)id, (uint)id) != 0)
+            {
+                throw new PodLaunchException($"chown {path} to {id}: errno {LibC.errno}");
+            }
+        }
+    }
+
+    // Gives back what the pod held of the node, once: its forwards, address, user ids and cgroups.
+    private void Release(TrackedPod tracked)
+    {
+        if (tracked.Isolation is not { } isolation || !tracked.MarkReleased())
+        {
+            return;
+        }
+
+        try
+        {
+            network.Release(isolation.Address, tracked.Ports, tracked.Directory);
+            if (isolation.UidBase is { } uidBase)
+            {
+                userIds.Release(uidBase, tracked.Directory);
+            }
+
+            PodCgroups.Remove(isolation.Cgroups);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or PodLaunchException)
+        {
+            logger.LogWarning(ex, "Pod {PodId}: could not give back all it held of the node", Path.GetFileName(tracked.Directory.Root));
+        }
     }
 
     private void OnSupervisorExit(string podId)
@@ -360,6 +527,8 @@ public sealed class PodRuntime : IAsyncDisposable
         var change = end is { } e
             ? new PodStateChange(podId, e.Phase, e.Code, e.Reason, DateTimeOffset.UtcNow)
             : new PodStateChange(podId, PodPhase.Failed, null, "the pod supervisor exited without recording an exit code", DateTimeOffset.UtcNow);
+        // Given back before the end is known: whoever awaits the end may reuse the pod's port or ids at once.
+        Release(tracked);
         if (tracked.Ended.TrySetResult(change))
         {
             Emit(change);
@@ -370,6 +539,7 @@ public sealed class PodRuntime : IAsyncDisposable
     private void Fail(TrackedPod tracked, string reason)
     {
         var failed = new PodStateChange(Path.GetFileName(tracked.Directory.Root), PodPhase.Failed, null, reason, DateTimeOffset.UtcNow);
+        Release(tracked);
         if (!tracked.Ended.TrySetResult(failed))
         {
             return;
@@ -424,5 +594,14 @@ public sealed class PodRuntime : IAsyncDisposable
         public TaskCompletionSource Launched { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public PodProcesses? Processes { get; set; }
+
+        public PodIsolation? Isolation { get; set; }
+
+        public IReadOnlyList<PodPortForward> Ports { get; set; } = [];
+
+        private int released;
+
+        /// <summary>True the first time only: what the pod held is given back once.</summary>
+        public bool MarkReleased() => Interlocked.Exchange(ref released, 1) == 0;
     }
 }

@@ -16,9 +16,14 @@ public sealed class LocalNodeRuntime(DaemonOptions options, PodRuntime runtime, 
     public async Task RunPod(string podId, PodSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        var image = runtime.Images.Find(spec.Pod.Image)
-            ?? throw new FleetPodsException($"image '{spec.Pod.Image}' is not in the store of node {NodeName}; import it with 'fleetpods image import'");
-        var request = PodLaunchRequests.From(podId, image.Digest, spec);
+        var digests = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var name in spec.Pod.Apps.Select(a => a.Image).Prepend(spec.Pod.Image))
+        {
+            digests[name] = runtime.Images.Find(name)?.Digest
+                ?? throw new FleetPodsException($"image '{name}' is not in the store of node {NodeName}; import it with 'fleetpods image import'");
+        }
+
+        var request = PodLaunchRequests.From(podId, spec, digests);
 
         // The launch outlives this grain call: preparing a rootfs may take long, and its outcome
         // reaches the pod grain as state reports through the node agent. It runs off the grain's scheduler;
@@ -69,6 +74,18 @@ public sealed class LocalNodeRuntime(DaemonOptions options, PodRuntime runtime, 
         {
             // A pod that never ran on this node has written nothing, and never will.
             return new PodLog(offset, [], offset, true);
+        }
+    }
+
+    public Task<IReadOnlyList<string>> EnterCommand(string podId, string? app)
+    {
+        try
+        {
+            return Task.FromResult(runtime.EnterCommand(podId, app));
+        }
+        catch (PodLaunchException ex)
+        {
+            throw new FleetPodsException(ex.Message);
         }
     }
 

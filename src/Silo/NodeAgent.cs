@@ -19,7 +19,7 @@ public sealed class NodeAgent(
     IGrainFactory grains,
     ILogger<NodeAgent> logger) : BackgroundService
 {
-    private static readonly IReadOnlyList<string> Stage1Flavors = ["ns"];
+    private static readonly IReadOnlyList<string> Stage1Flavors = ["ns", "fly"];
 
     // A report may meet a cluster that is still settling (a grain activating, a silo just started): retry it
     // with back-off rather than lose a pod's exit.
@@ -83,6 +83,7 @@ public sealed class NodeAgent(
                 continue;
             }
 
+            runtime.ForgetLost(podId);
             var status = await grains.GetGrain<IPodGrain>(podId).GetStatus();
             if (status is { Phase: Grains.PodPhase.Preparing or Grains.PodPhase.Running })
             {

@@ -7,28 +7,54 @@ namespace FleetPods.Silo;
 /// <summary>Translates the cluster's pod contract into the node runtime's launch request.</summary>
 public static class PodLaunchRequests
 {
-    public static PodLaunchRequest From(string podId, string imageDigest, PodSpec spec)
+    /// <param name="imageDigests">The digest of every image the pod names (its own and its apps'), as this node's store resolved them.</param>
+    public static PodLaunchRequest From(string podId, PodSpec spec, IReadOnlyDictionary<string, string> imageDigests)
     {
         ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(imageDigests);
+        var pod = spec.Pod;
         var app = new PodAppRequest(
             "app",
-            spec.Pod.Exec,
-            [.. spec.Pod.Environment.Select(v => KeyValuePair.Create(v.Name, v.Value))],
-            spec.Pod.WorkingDirectory,
-            spec.Pod.User,
-            spec.Pod.Group);
-        return new PodLaunchRequest(podId, imageDigest, app)
+            pod.Exec,
+            [.. pod.Environment.Select(v => KeyValuePair.Create(v.Name, v.Value))],
+            pod.WorkingDirectory,
+            pod.User,
+            pod.Group)
         {
-            Stage1 = spec.Pod.Stage1 switch
+            Mounts = [.. pod.Mounts.Select(m => new PodMount(m.Volume, m.Target))],
+        };
+        return new PodLaunchRequest(podId, imageDigests[pod.Image], app)
+        {
+            MoreApps = [.. pod.Apps.Select(a => new PodAppRequest(
+                a.Name,
+                a.Exec,
+                [.. a.Environment.Select(v => KeyValuePair.Create(v.Name, v.Value))],
+                a.WorkingDirectory,
+                a.User,
+                a.Group)
+            {
+                ImageDigest = imageDigests[a.Image],
+                Mounts = [.. a.Mounts.Select(m => new PodMount(m.Volume, m.Target))],
+            })],
+            // Stage1 fly has no network of its own: left at the default, the runtime gives it the host's.
+            Network = pod.Network switch
+            {
+                Units.PodNetwork.Host => PodNetworkMode.Host,
+                Units.PodNetwork.None => PodNetworkMode.None,
+                _ => pod.Stage1 == Units.Stage1Flavor.Fly ? null : PodNetworkMode.Default,
+            },
+            Stage1 = pod.Stage1 switch
             {
                 Units.Stage1Flavor.Kvm => Stage1Flavor.Kvm,
                 Units.Stage1Flavor.Fly => Stage1Flavor.Fly,
                 _ => Stage1Flavor.Ns,
             },
-            Overlay = spec.Pod.Overlay,
-            PrivateUsers = spec.Pod.PrivateUsers,
-            VolumeCount = spec.Pod.Volumes.Count,
-            PortCount = spec.Pod.Ports.Count,
+            Overlay = pod.Overlay,
+            PrivateUsers = pod.PrivateUsers,
+            MemoryBytes = pod.MemoryBytes,
+            CpuMillis = pod.CpuMillis,
+            Volumes = [.. pod.Volumes.Select(v => new PodVolume(v.Name, v.Kind == Units.VolumeKind.Host ? PodVolumeKind.Host : PodVolumeKind.Empty, v.Source, v.ReadOnly))],
+            Ports = [.. pod.Ports.Select(p => new PodPortForward(p.Name, p.HostPort, p.PodPort, p.Protocol == Units.PortProtocol.Udp ? PodPortProtocol.Udp : PodPortProtocol.Tcp))],
         };
     }
 }

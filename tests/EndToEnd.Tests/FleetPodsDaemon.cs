@@ -112,6 +112,22 @@ public sealed class FleetPodsDaemon : IAsyncDisposable
 
         // Pods outlive the daemon by design; a test's pods must not outlive the test.
         await Processes.Run("/bin/sh", ["-c", "pkill -KILL -f -- \"$0\" || true", DataDirectory], TimeSpan.FromSeconds(10));
+        // Killed pods never gave back their cgroups (empty now; rmdir refuses any other).
+        // They die a moment after their supervisors (parent-death signal), so this tries for up to 3 s.
+        const string RemoveCgroups = """
+            for _ in $(seq 1 30); do
+                left=0
+                for d in "$0"/pods/*/; do
+                    for c in /sys/fs/cgroup/*/fleetpods/"$(basename "$d")"; do
+                        [ -d "$c" ] && { rmdir "$c" 2>/dev/null || left=1; }
+                    done
+                done
+                [ "$left" = 0 ] && break
+                sleep 0.1
+            done
+            true
+            """;
+        await Processes.Run("/bin/sh", ["-c", RemoveCgroups, DataDirectory], TimeSpan.FromSeconds(30));
         await Processes.Run("/bin/sh", ["-c", "grep -F \" $0/\" /proc/mounts | cut -d' ' -f2 | sort -r | xargs -r -n1 umount -l; rm -rf \"$0\"", DataDirectory], TimeSpan.FromSeconds(30));
     }
 }

@@ -4,7 +4,7 @@ namespace FleetPods.NodeRuntime.Tests;
 /// OCI layouts and docker archives with crafted layers or metadata (made with GNU tar and umoci from the busybox
 /// image): each is refused with an error naming what is wrong, or neutralised, and leaves nothing in the store.
 /// </summary>
-public sealed class HostileImageTests(BusyboxOciImages oci) : IClassFixture<BusyboxOciImages>, IAsyncDisposable
+public sealed class HostileImageTests(BusyboxOciImages oci, Conformance.SetuidProbe probe) : IClassFixture<BusyboxOciImages>, IClassFixture<Conformance.SetuidProbe>, IAsyncDisposable
 {
     private readonly string scratch = Directory.CreateTempSubdirectory("fleetpods-hostile-input-").FullName;
     private StoreHarness node = new();
@@ -76,6 +76,24 @@ public sealed class HostileImageTests(BusyboxOciImages oci) : IClassFixture<Busy
 
         await AssertRefused(layout, "entry 'a/x' would be written through the symbolic link a");
         Assert.Empty(Directory.GetFileSystemEntries(victim));
+    }
+
+    [Fact]
+    public async Task A_setuid_root_program_in_an_image_gives_a_private_users_pod_nothing()
+    {
+        var layout = LayoutWithLayer("setuid", tree =>
+        {
+            Directory.CreateDirectory(Path.Combine(tree, "bin"));
+            TestFiles.Run("cp", "-a", Path.Combine(probe.Directory, "euid"), Path.Combine(tree, "bin/euid"));
+        });
+        var image = await Runtime.Images.ImportAsync(layout);
+        var request = RuntimeHarness.Request(RuntimeHarness.NewPodId(), image.Digest, "/bin/sh", "-c", "ls -ln /bin/euid | cut -c1-10; /bin/euid")
+            with { PrivateUsers = true, Network = PodNetworkMode.None };
+        request = request with { App = request.App with { User = "nobody" } };
+
+        // The setuid bit survives the import, and no_new_privs makes it grant nothing; root in the pod would be an
+        // unprivileged host id anyway.
+        Assert.Equal("-rwsr-xr-x\n65534\n", await node.RunToEnd(request));
     }
 
     [Fact]

@@ -108,4 +108,22 @@ public sealed class PodRecoveryTests(BusyboxAci aci) : IClassFixture<BusyboxAci>
         Assert.False(TestProcesses.IsRunning(app));
         Assert.False(Directory.Exists(node.PodFile(request.PodId, "")));
     }
+
+    [Fact]
+    public async Task A_pod_whose_tree_vanished_is_forgotten_with_its_cgroups_and_what_was_left_in_them()
+    {
+        await using var node = await RuntimeHarness.Start(aci);
+        var request = node.Request("/bin/sleep", "1000");
+        await node.Runtime.StartPodAsync(request);
+        var (shim, app) = node.Processes(request.PodId);
+        var cgroups = TestCgroups.Of(app);
+        await node.Restart();
+        Process.GetProcessById(shim).Kill();
+        Assert.True(await TestProcesses.Ends(app, Within), "the app outlived its supervisor");
+        Directory.Delete(node.PodFile(request.PodId, ""), recursive: true);
+
+        node.Runtime.ForgetLost(request.PodId);
+
+        Assert.All(cgroups.Values, directory => Assert.False(Directory.Exists(directory), $"{directory} outlived the vanished pod"));
+    }
 }

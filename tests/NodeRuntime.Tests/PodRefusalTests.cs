@@ -5,11 +5,14 @@ public sealed class PodRefusalTests(BusyboxAci aci) : IClassFixture<BusyboxAci>
 {
     [Theory]
     [InlineData("kvm", "stage1 'kvm' is not available yet on this node")]
-    [InlineData("fly", "stage1 'fly' is not available yet on this node")]
-    [InlineData("private users", "PrivateUsers= is not available yet on this node")]
-    [InlineData("volumes", "Volume= is not available yet on this node")]
-    [InlineData("ports", "Port= is not available yet on this node")]
-    public async Task What_is_not_built_yet_fails_the_pod_with_a_clear_reason(string feature, string reason)
+    [InlineData("ports without the default network", "Port= forwards to the pod's own address: it needs the default network")]
+    [InlineData("undeclared volume", "app app mounts volume 'data', which the pod does not declare")]
+    [InlineData("relative mount target", "app app: mount target 'data' is not an absolute path below / without '.', '..' or NUL")]
+    [InlineData("escaping mount target", "app app: mount target '/data/../..' is not an absolute path below / without '.', '..' or NUL")]
+    [InlineData("missing host volume", "volume data: source '/no/such/directory' is not an existing directory of this node (an absolute path)")]
+    [InlineData("repeated app name", "two apps are named 'app'")]
+    [InlineData("repeated host port", "host port 8080/tcp is forwarded twice")]
+    public async Task What_cannot_run_fails_the_pod_with_a_clear_reason(string feature, string reason)
     {
         await using var node = await RuntimeHarness.Start(aci);
         var request = Asking(feature, node.Request("/bin/true"));
@@ -25,11 +28,20 @@ public sealed class PodRefusalTests(BusyboxAci aci) : IClassFixture<BusyboxAci>
     private static PodLaunchRequest Asking(string feature, PodLaunchRequest request) => feature switch
     {
         "kvm" => request with { Stage1 = Stage1Flavor.Kvm },
-        "fly" => request with { Stage1 = Stage1Flavor.Fly },
-        "private users" => request with { PrivateUsers = true },
-        "volumes" => request with { VolumeCount = 1 },
-        "ports" => request with { PortCount = 2 },
+        "ports without the default network" => request with { Network = PodNetworkMode.Host, Ports = [new("http", 8080, 80, PodPortProtocol.Tcp)] },
+        "undeclared volume" => request with { App = request.App with { Mounts = [new("data", "/data")] } },
+        "relative mount target" => Mounting(request, "data"),
+        "escaping mount target" => Mounting(request, "/data/../.."),
+        "missing host volume" => request with { Volumes = [new("data", PodVolumeKind.Host, "/no/such/directory", false)] },
+        "repeated app name" => request with { MoreApps = [request.App] },
+        "repeated host port" => request with { Ports = [new("a", 8080, 80, PodPortProtocol.Tcp), new("b", 8080, 81, PodPortProtocol.Tcp)] },
         _ => throw new ArgumentOutOfRangeException(nameof(feature), feature, null),
+    };
+
+    private static PodLaunchRequest Mounting(PodLaunchRequest request, string target) => request with
+    {
+        Volumes = [new("data", PodVolumeKind.Empty, null, false)],
+        App = request.App with { Mounts = [new("data", target)] },
     };
 
     [Theory]

@@ -1,12 +1,12 @@
 using System.CommandLine;
 using FleetPods.Grains;
-using FleetPods.Grains.UnitFiles;
 
 namespace FleetPods.Cli.Commands;
 
 /// <summary>
-/// <c>run IMAGE [-- COMMAND [ARGS...]]</c>: a one-off pod, as <c>rkt run</c>. Its output streams to the
-/// terminal and the command exits with the app's exit code.
+/// <c>run [FLAGS] IMAGE... [-- COMMAND [ARGS...]]</c>: a one-off pod, as <c>rkt run</c>; several images make several
+/// apps. Its output streams to the terminal and the command exits with the pod's exit code; a pod that failed (or was
+/// killed for memory) prints why and exits 1.
 /// </summary>
 public static class RunCommand
 {
@@ -15,14 +15,14 @@ public static class RunCommand
 
     public static Command Create()
     {
-        var image = new Argument<string>("image") { Description = "Image name or digest" };
-        var exec = new Argument<string[]>("command") { Description = "Replaces the image's exec (after --)", Arity = ArgumentArity.ZeroOrMore };
-        var stage1 = new Option<Stage1Flavor>("--stage1") { Description = "ns (default), kvm or fly", DefaultValueFactory = _ => Stage1Flavor.Ns };
-        var command = new Command("run", "Run a one-off pod and stream its output; exits with the app's exit code") { image, exec, stage1 };
+        var words = new Argument<string[]>("image") { Description = "Image names or digests (one app each), then -- and the first app's command", Arity = ArgumentArity.OneOrMore };
+        var flags = new RunFlags();
+        var command = new Command("run", "Run a one-off pod and stream its output; exits with the app's exit code") { words };
+        flags.AddTo(command);
         command.SetClusterAction(async (context, cancellationToken) =>
         {
-            var argv = context.Parse.GetValue(exec) is { Length: > 0 } given ? given : null;
-            var spec = PodSpec.ForImage(context.Parse.GetValue(image)!, argv, context.Parse.GetValue(stage1));
+            var (images, argv) = SplitCommand(context.Parse, context.Parse.GetValue(words)!);
+            var spec = flags.ToSpec(context.Parse, images, argv);
             var pod = context.Cluster.GetGrain<IPodGrain>(Guid.NewGuid().ToString());
             var status = await pod.Create(spec, null, start: true, requiredNode: null);
             if (status.NodeName is null)
@@ -41,6 +41,21 @@ public static class RunCommand
             }
         });
         return command;
+    }
+
+    // Before --: the images; after it, the first app's command. Without --, as before several images: IMAGE COMMAND....
+    private static (string[] Images, string[]? Command) SplitCommand(ParseResult parse, string[] words)
+    {
+        var tokens = parse.Tokens.ToList();
+        var dash = tokens.FindIndex(t => t.Type == System.CommandLine.Parsing.TokenType.DoubleDash);
+        var command = dash >= 0 ? tokens.Skip(dash + 1).Select(t => t.Value).ToArray() : words[1..];
+        var images = words[..(words.Length - command.Length)];
+        if (images.Length == 0)
+        {
+            throw new CliException("run needs an image before --");
+        }
+
+        return (images, command.Length > 0 ? command : null);
     }
 
     private static async Task<int> Follow(IPodGrain pod, CancellationToken cancellationToken)

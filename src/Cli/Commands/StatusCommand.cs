@@ -4,14 +4,17 @@ using FleetPods.Grains;
 
 namespace FleetPods.Cli.Commands;
 
-/// <summary><c>status UNIT|POD</c>: a unit and its pod, or one pod by id (or a unique prefix of it, as rkt took).</summary>
+/// <summary><c>status UNIT|POD [--wait]</c>: a unit and its pod, or one pod by id (or a unique prefix of it, as rkt took), once it has ended with --wait.</summary>
 public static class StatusCommand
 {
+    private static readonly TimeSpan WaitPoll = TimeSpan.FromMilliseconds(100);
+
     public static Command Create()
     {
         var target = new Argument<string>("unit-or-pod") { Description = "A unit name or a pod id (or a unique prefix of one)" };
-        var command = new Command("status", "Show a unit and its pod, or one pod") { target };
-        command.SetClusterAction(async (context, _) =>
+        var wait = new Option<bool>("--wait") { Description = "Wait until the pod has ended, then show it (as rkt status --wait)" };
+        var command = new Command("status", "Show a unit and its pod, or one pod") { target, wait };
+        command.SetClusterAction(async (context, cancellationToken) =>
         {
             var argument = context.Parse.GetValue(target)!;
             var unit = await context.Cluster.GetGrain<IUnitGrain>(UnitArguments.ToUnitName(argument)).GetStatus();
@@ -23,8 +26,13 @@ public static class StatusCommand
 
             var podId = await PodReferences.Resolve(context.Cluster, argument)
                 ?? throw new CliException($"no unit or pod named '{argument}'");
-            var pod = await context.Cluster.GetGrain<IPodGrain>(podId).GetStatus()
-                ?? throw new CliException($"pod {podId} not found");
+            var grain = context.Cluster.GetGrain<IPodGrain>(podId);
+            var pod = await grain.GetStatus() ?? throw new CliException($"pod {podId} not found");
+            while (context.Parse.GetValue(wait) && !pod.HasEnded)
+            {
+                await Task.Delay(WaitPoll, cancellationToken);
+                pod = await grain.GetStatus() ?? throw new CliException($"pod {podId} vanished");
+            }
             context.Output.Say(pod, DescribePod(pod));
             return 0;
         });

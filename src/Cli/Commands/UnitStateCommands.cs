@@ -3,7 +3,7 @@ using FleetPods.Grains;
 
 namespace FleetPods.Cli.Commands;
 
-/// <summary>fleet's unit transitions: <c>load</c>, <c>start</c>, <c>stop</c>, <c>unload</c>, <c>destroy</c>, each on UNIT...</summary>
+/// <summary>fleet's unit transitions: <c>load</c>, <c>start</c>, <c>unload</c>, <c>destroy</c>, each on UNIT... (<c>stop</c> takes pods too: <see cref="StopCommand"/>).</summary>
 public static class UnitStateCommands
 {
     public static IEnumerable<Command> Create()
@@ -12,8 +12,6 @@ public static class UnitStateCommands
             async (unit, _) => await unit.Load());
         yield return Transition("start", "Start units (a path to a unit file is submitted first)", withGrace: false,
             async (unit, _) => await unit.Start());
-        yield return Transition("stop", "Stop units' pods: SIGTERM, then SIGKILL after --grace", withGrace: true,
-            async (unit, grace) => await unit.Stop(grace));
         yield return Transition("unload", "Stop units' pods and remove them from their nodes", withGrace: true,
             async (unit, grace) => await unit.Unload(grace));
         yield return Transition("destroy", "Unload units and forget them", withGrace: true,

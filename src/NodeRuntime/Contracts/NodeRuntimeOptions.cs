@@ -11,4 +11,13 @@ public sealed record NodeRuntimeOptions(string DataDirectory)
 
     /// <summary>The first wait before a failed download is retried; it doubles with every retry.</summary>
     public TimeSpan FetchRetryDelay { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Where this machine's runtimes lease what pods may not share: addresses, user id ranges, host ports. One per
+    /// machine (default <c>/run/fleetpods/leases</c>), whatever the data directory.
+    /// </summary>
+    public string LeaseDirectory { get; init; } = "/run/fleetpods/leases";
+
+    /// <summary>The most processes (tasks) one pod may have, its cgroup's pids limit (default 4096).</summary>
+    public int PodPidsLimit { get; init; } = 4096;
 }

@@ -1,5 +1,5 @@
 /*
- * fleetpods-shim: the per-pod supervisor of stage1 `ns`.
+ * fleetpods-shim: the per-pod supervisor of stage1 `ns` and `fly`.
  *
  * Why a native process per pod: pods must outlive fleetpodsd (it can be SIGKILLed and restarted,
  * and finds its pods again), and the per-pod host overhead goal is under 1 MB, which a .NET
@@ -7,23 +7,32 @@
  * Why not in the daemon: creating PID and mount namespaces needs a single-threaded caller (unshare and
  * setns refuse a multi-threaded one), and fork in a multi-threaded runtime such as .NET's is unsafe.
  *
- * Usage: fleetpods-shim --pod-dir DIR --hostname NAME
- *            (--lower DIR --upper DIR --work DIR | --rootfs DIR)
- *            [--cwd DIR] [--user U] [--group G] [--env K=V]... -- ARGV...
+ * (fleetpods-shim --enter PID ... runs a command in a running app instead: see enter.c.)
  *
- * It detaches (setsid), clones the pod's first process into new PID, mount, UTS and IPC namespaces,
- * records "<shim pid> <app pid>" in DIR/pid once cloned, waits, and records the app's exit code (or
- * 128+signal) in DIR/exit. A failure before the app's exec is written to DIR/failure. Every record is
- * written to a temporary name, fsynced and renamed, so a reader never sees half a file.
+ * Usage: fleetpods-shim --pod-dir DIR --hostname NAME [--stage1 ns|fly]
+ *            [--net host|none|veth [--ip PATH --veth NAME --bridge NAME --address CIDR --gateway IP]]
+ *            [--cgroup DIR]... [--oom-events FILE] [--uid-base N]
+ *            APP... where each APP is
+ *            [--app NAME] (--lower DIRS --upper DIR --work DIR | --rootfs DIR) [--cwd DIR] [--user U] [--group G]
+ *            [--env K=V]... [--mount rw|ro SOURCE TARGET]... (--arg ARG... | -- ARGV...)
+ *
+ * It detaches (setsid), clones the pod's first process into new PID, mount, UTS, IPC and (unless --net host)
+ * network namespaces (fly: a mount namespace only), records "<shim pid> <pod pid>" in DIR/pid once cloned,
+ * puts the pod in its cgroups and network, then lets it go on: it mounts the apps' roots and runs them. One
+ * app is the pod's pid 1 itself; several apps get this program as their pid 1, which starts each in its own
+ * root and ends the pod when all have ended. The supervisor waits and records the pod's exit code (or
+ * 128+signal) in DIR/exit; a failure before an app's exec goes to DIR/failure, and so does "out of memory"
+ * when the pod's memory cgroup killed a process. Every record is written to a temporary name, fsynced and
+ * renamed, so a reader never sees half a file.
  *
  * Whoever started the shim learns that the launch is decided without polling: the shim's original
- * stdout is held open (close-on-exec) by the shim until DIR/pid is written and by the pod's first
- * process until its exec succeeds or it has recorded why it failed; end-of-file on it means "look".
+ * stdout is held open (close-on-exec) by the pod's processes until their exec, and by the shim until
+ * DIR/pid is written and every app has exec'd or a failure is recorded (the pod's processes hold a failure
+ * pipe until their exec, see main); end-of-file on it means "look".
  */
-#define _GNU_SOURCE
+#include "shim.h"
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -34,27 +43,14 @@
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define MAX_ENV 1024
-#define MAX_GROUPS 64
 #define STACK_SIZE (256 * 1024)
-#define MAX_DATABASE_BYTES (1 << 20)
 
-struct pod {
-    const char *pod_dir, *hostname, *lower, *upper, *work, *rootfs, *cwd, *user, *group;
-    char *env[MAX_ENV + 2];
-    int env_count;
-    char **argv;
-    int ready_fd; /* the launcher's pipe, see the top of this file; -1 when there is none */
-    int dir_fd; /* the pod directory, still reachable after pivot_root hides the host's paths */
-};
+struct pod pod;
 
-static struct pod pod;
-
-static void write_record(const char *name, const char *text)
+void write_record(const char *name, const char *text)
 {
     char tmp[256];
     snprintf(tmp, sizeof tmp, ".%s.tmp", name);
@@ -71,8 +67,8 @@ static void write_record(const char *name, const char *text)
     }
 }
 
-/* Records why the pod could not start and ends the pod's first process. */
-static void fail(const char *format, ...)
+/* Records why the pod could not start and ends the calling process. */
+void fail(const char *format, ...)
 {
     char text[4096];
     va_list args;
@@ -85,247 +81,209 @@ static void fail(const char *format, ...)
         n = sizeof text - 2;
     text[n] = '\n';
     text[n + 1] = 0;
+    if (pod.dir_fd < 0) {
+        /* --enter: the caller reads why on its terminal. */
+        fprintf(stderr, "fleetpods-shim: %s", text);
+        _exit(125);
+    }
     write_record("failure", text);
+    /* An app that already switched to its user may not write the pod's directory: its supervisor records this. */
+    if (pod.error[1] > 0 && write(pod.error[1], text, (size_t)n + 1) < 0)
+        _exit(127);
     _exit(127);
 }
 
-static void must_mount(const char *source, const char *target, const char *type, unsigned long flags, const char *data)
+void must_mount(const char *source, const char *target, const char *type, unsigned long flags, const char *data)
 {
     if (mount(source, target, type, flags, data) != 0)
         fail("mount %s on %s: %s", type ? type : source, target, strerror(errno));
 }
 
-static void make_dir(const char *path, mode_t mode)
+void make_dir(const char *path, mode_t mode)
 {
     if (mkdir(path, mode) != 0 && errno != EEXIST)
         fail("mkdir %s: %s", path, strerror(errno));
 }
 
-/* Binds one host device into the pod's /dev; only this fixed, harmless set is offered. */
-static void bind_device(const char *name)
+/* Runs a host tool (its output goes to the pod's log) and fails the pod if it does not succeed. */
+void run_tool(char *const argv[])
 {
-    char host[64], target[64];
-    snprintf(host, sizeof host, "/dev/%s", name);
-    snprintf(target, sizeof target, "dev/%s", name);
-    int fd = open(target, O_WRONLY | O_CREAT | O_CLOEXEC, 0666);
-    if (fd < 0)
-        fail("create %s: %s", target, strerror(errno));
-    close(fd);
-    must_mount(host, target, NULL, MS_BIND, NULL);
+    pid_t child = fork();
+    if (child < 0)
+        fail("fork: %s", strerror(errno));
+    if (child == 0) {
+        char *empty[] = {"PATH=/usr/sbin:/usr/bin:/sbin:/bin", NULL};
+        execve(argv[0], argv, empty);
+        _exit(127);
+    }
+    int status;
+    while (waitpid(child, &status, 0) < 0)
+        if (errno != EINTR)
+            fail("waitpid: %s", strerror(errno));
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        char command[1024] = "";
+        for (int i = 0; argv[i]; i++) {
+            size_t used = strlen(command);
+            snprintf(command + used, sizeof command - used, "%s%s", i ? " " : "", argv[i]);
+        }
+        fail("%s: failed with status %d", command, status);
+    }
 }
 
-static void setup_dev(void)
+/* Waits until the supervisor has put this process in its cgroups and network; ends quietly if it died instead. */
+static void wait_for_go(void)
 {
-    make_dir("dev", 0755);
-    must_mount("tmpfs", "dev", "tmpfs", MS_NOSUID | MS_NOEXEC | MS_STRICTATIME, "mode=755,size=65536k");
-    const char *devices[] = {"null", "zero", "full", "random", "urandom", "tty"};
-    for (size_t i = 0; i < sizeof devices / sizeof devices[0]; i++)
-        bind_device(devices[i]);
-    make_dir("dev/pts", 0755);
-    must_mount("devpts", "dev/pts", "devpts", MS_NOSUID | MS_NOEXEC, "newinstance,ptmxmode=0666,mode=0620");
-    if (symlink("pts/ptmx", "dev/ptmx") != 0)
-        fail("symlink dev/ptmx: %s", strerror(errno));
-    make_dir("dev/shm", 01777);
-    must_mount("shm", "dev/shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=1777,size=65536k");
-    const char *links[][2] = {{"/proc/self/fd", "dev/fd"}, {"/proc/self/fd/0", "dev/stdin"},
-                              {"/proc/self/fd/1", "dev/stdout"}, {"/proc/self/fd/2", "dev/stderr"}};
-    for (size_t i = 0; i < sizeof links / sizeof links[0]; i++)
-        if (symlink(links[i][0], links[i][1]) != 0)
-            fail("symlink %s: %s", links[i][1], strerror(errno));
+    close(pod.go[1]);
+    char go = 0;
+    while (read(pod.go[0], &go, 1) < 0 && errno == EINTR)
+        ;
+    if (go != 'g')
+        _exit(127);
+    close(pod.go[0]);
 }
 
-/*
- * Users and groups come from the POD's own /etc/passwd and /etc/group, read after pivot_root so that
- * links in them resolve inside the pod, never on the host. Written by hand: NSS does not work in a
- * static binary, and must not consult the host's databases anyway.
- */
-static char *read_database(const char *path)
+static void default_signals(void)
 {
-    /* O_NONBLOCK: a fifo planted at this path reads as empty instead of hanging the launch. */
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-    if (fd < 0)
-        return NULL;
-    char *text = malloc(MAX_DATABASE_BYTES + 1);
-    if (!text)
-        fail("out of memory reading %s", path);
-    size_t used = 0;
-    ssize_t n;
-    while (used < MAX_DATABASE_BYTES && (n = read(fd, text + used, MAX_DATABASE_BYTES - used)) > 0)
-        used += (size_t)n;
-    close(fd);
-    text[used] = 0;
-    return text;
+    /* Ignored signals stay ignored across exec; the app starts with the defaults. */
+    signal(SIGHUP, SIG_DFL);
+    signal(SIGINT, SIG_DFL);
+    signal(SIGPIPE, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
+    signal(SIGCHLD, SIG_DFL);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
-/* The next line of a database, split in place into at most max colon-separated fields (the last keeps any further colons). */
-static int next_entry(char **cursor, char **fields, int max)
+/* The last steps of an app, in its root: its user, its capabilities and filter, its program. */
+static void exec_app(const struct app *app)
 {
-    if (!*cursor || !**cursor)
-        return -1;
-    char *line = *cursor;
-    char *newline = strchr(line, '\n');
-    if (newline) {
-        *newline = 0;
-        *cursor = newline + 1;
+    if (pod.userns_fd >= 0) {
+        if (setns(pod.userns_fd, CLONE_NEWUSER) != 0)
+            fail("join the pod's user namespace: %s", strerror(errno));
+        close(pod.userns_fd);
+    }
+    if (pod.stage1 == STAGE1_NS)
+        limit_capabilities();
+    drop_identity(app);
+    /* The kernel clears the parent-death signal when the credentials change, so it is set again. */
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (app->cwd && chdir(app->cwd) != 0)
+        fail("working directory %s: %s", app->cwd, strerror(errno));
+    if (pod.stage1 == STAGE1_NS)
+        lock_down();
+    default_signals();
+    environ = (char **)app->env;
+    execvp(app->argv[0], app->argv);
+    fail("exec %s: %s", app->argv[0], strerror(errno));
+}
+
+static void enter_pod_root(const char *root)
+{
+    if (chdir(root) != 0)
+        fail("chdir %s: %s", root, strerror(errno));
+    if (pod.stage1 == STAGE1_FLY) {
+        if (chroot(".") != 0)
+            fail("chroot %s: %s", root, strerror(errno));
     } else {
-        *cursor = line + strlen(line);
+        if (sethostname(pod.hostname, strlen(pod.hostname)) != 0)
+            fail("sethostname: %s", strerror(errno));
+        if (syscall(SYS_pivot_root, ".", ".") != 0)
+            fail("pivot_root: %s", strerror(errno));
+        if (umount2(".", MNT_DETACH) != 0)
+            fail("detach the old root: %s", strerror(errno));
     }
-    int count = 0;
-    while (count < max) {
-        fields[count++] = line;
-        line = strchr(line, ':');
-        if (!line)
-            break;
-        *line++ = 0;
-    }
-    return count;
+    if (chdir("/") != 0)
+        fail("chdir /: %s", strerror(errno));
 }
 
-/* A decimal id and nothing else: strtol alone would accept signs, spaces and trailing junk. */
-static int parse_id(const char *text, long *id)
-{
-    if (!text || *text < '0' || *text > '9')
-        return -1;
-    char *end;
-    errno = 0;
-    long value = strtol(text, &end, 10);
-    if (*end || errno || value > 0x7fffffffL)
-        return -1;
-    *id = value;
-    return 0;
-}
+static volatile sig_atomic_t forwarded_signal;
 
-static int is_member(char *members, const char *name)
+static void forward_signal(int signal)
 {
-    for (char *member = members; member && *member;) {
-        char *comma = strchr(member, ',');
-        size_t length = comma ? (size_t)(comma - member) : strlen(member);
-        if (length == strlen(name) && strncmp(member, name, length) == 0)
-            return 1;
-        member = comma ? comma + 1 : NULL;
-    }
-    return 0;
+    forwarded_signal = signal;
+    kill(-1, signal);
 }
 
 /*
- * Becomes the pod's user: uid and primary gid from passwd (a numeric user needs no entry), the group
- * given (by number or by name) replacing the primary one, and as supplementary groups the gid plus
- * every group that lists the user by name, as initgroups would.
+ * pid 1 of a pod of several apps: each app runs in its own root under /apps; the pod ends when every app
+ * has ended (its code is the first non-zero app code), or at once when an app could not start.
  */
-static void drop_identity(void)
+static int run_apps(void)
 {
-    const char *user = pod.user ? pod.user : "0";
-    long uid = -1, gid = 0, id;
-    const char *name = NULL;
-    char *fields[7];
-    int found;
+    pid_t pids[MAX_APPS];
+    for (int i = 0; i < pod.app_count; i++) {
+        pids[i] = fork();
+        if (pids[i] < 0)
+            fail("fork: %s", strerror(errno));
+        if (pids[i] == 0) {
+            char root[512];
+            snprintf(root, sizeof root, "/apps/%s", pod.apps[i].name);
+            if (chroot(root) != 0 || chdir("/") != 0)
+                fail("chroot %s: %s", root, strerror(errno));
+            exec_app(&pod.apps[i]);
+        }
+    }
+    if (pod.ready_fd >= 0)
+        close(pod.ready_fd);
+    if (pod.userns_fd >= 0)
+        close(pod.userns_fd);
+    close(pod.error[1]);
+    signal(SIGTERM, forward_signal);
+    signal(SIGINT, forward_signal);
+    signal(SIGHUP, forward_signal);
 
-    char *passwd = read_database("/etc/passwd");
-    int numeric_user = parse_id(user, &uid) == 0;
-    for (char *cursor = passwd; (found = next_entry(&cursor, fields, 7)) >= 0;) {
-        if (found < 4 || parse_id(fields[2], &id) != 0)
-            continue;
-        if (numeric_user ? id == uid : strcmp(fields[0], user) == 0) {
-            uid = id;
-            name = fields[0];
-            if (parse_id(fields[3], &id) == 0)
-                gid = id;
+    int remaining = pod.app_count, code = 0;
+    while (remaining > 0) {
+        int status;
+        pid_t ended = wait(&status);
+        if (ended < 0) {
+            if (errno == EINTR)
+                continue;
             break;
         }
-    }
-    if (uid < 0)
-        fail("user '%s' not found in the pod's /etc/passwd", user);
-
-    int numeric_group = pod.group && parse_id(pod.group, &id) == 0;
-    if (numeric_group)
-        gid = id;
-    int group_found = !pod.group || numeric_group;
-    gid_t supplementary[MAX_GROUPS];
-    int count = 0;
-    char *group = read_database("/etc/group");
-    for (char *cursor = group; (found = next_entry(&cursor, fields, 4)) >= 0;) {
-        if (found < 3 || parse_id(fields[2], &id) != 0)
-            continue;
-        if (pod.group && !numeric_group && strcmp(fields[0], pod.group) == 0) {
-            gid = id;
-            group_found = 1;
+        for (int i = 0; i < pod.app_count; i++) {
+            if (pids[i] != ended)
+                continue;
+            remaining--;
+            int app_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+            if (code == 0)
+                code = app_code;
         }
-        if (name && found == 4 && is_member(fields[3], name) && count < MAX_GROUPS - 1)
-            supplementary[count++] = (gid_t)id;
     }
-    if (!group_found)
-        fail("group '%s' not found in the pod's /etc/group", pod.group);
-    supplementary[count++] = (gid_t)gid;
-
-    if (setgroups((size_t)count, supplementary) != 0)
-        fail("setgroups: %s", strerror(errno));
-    if (setgid((gid_t)gid) != 0)
-        fail("setgid %ld: %s", gid, strerror(errno));
-    if (setuid((uid_t)uid) != 0)
-        fail("setuid %ld: %s", uid, strerror(errno));
-    free(passwd);
-    free(group);
+    return code;
 }
 
 static int pod_main(void *unused)
 {
     (void)unused;
-
     /* The pod dies with its supervisor: nothing is left running that nobody watches. */
     prctl(PR_SET_PDEATHSIG, SIGKILL);
-
-    const char *root;
-    char merged[4096];
+    wait_for_go();
+    network_pod_side();
     must_mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL);
-    if (pod.rootfs) {
-        root = pod.rootfs;
-        must_mount(root, root, NULL, MS_BIND | MS_REC, NULL);
-    } else {
-        char options[12288];
-        snprintf(merged, sizeof merged, "%s/rootfs", pod.pod_dir);
-        make_dir(merged, 0755);
-        int n = snprintf(options, sizeof options, "lowerdir=%s,upperdir=%s,workdir=%s", pod.lower, pod.upper, pod.work);
-        if (n < 0 || n >= (int)sizeof options)
-            fail("overlay options too long");
-        must_mount("overlay", merged, "overlay", 0, options);
-        root = merged;
+
+    char root[4096];
+    if (pod.app_count == 1) {
+        snprintf(root, sizeof root, "%s/rootfs", pod.pod_dir);
+        prepare_app_root(&pod.apps[0], root);
+        enter_pod_root(root);
+        exec_app(&pod.apps[0]);
     }
-    if (chdir(root) != 0)
-        fail("chdir %s: %s", root, strerror(errno));
 
-    make_dir("proc", 0555);
-    must_mount("proc", "proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
-    make_dir("sys", 0555);
-    must_mount("sysfs", "sys", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY, NULL);
-    setup_dev();
-
-    if (sethostname(pod.hostname, strlen(pod.hostname)) != 0)
-        fail("sethostname: %s", strerror(errno));
-    if (syscall(SYS_pivot_root, ".", ".") != 0)
-        fail("pivot_root: %s", strerror(errno));
-    if (umount2(".", MNT_DETACH) != 0)
-        fail("detach the old root: %s", strerror(errno));
-    if (chdir("/") != 0)
-        fail("chdir /: %s", strerror(errno));
-
-    drop_identity();
-    /* The kernel clears the parent-death signal when the credentials change, so it is set again. */
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (pod.cwd && chdir(pod.cwd) != 0)
-        fail("working directory %s: %s", pod.cwd, strerror(errno));
-
-    /* Ignored signals stay ignored across exec; the app starts with the defaults. */
-    signal(SIGHUP, SIG_DFL);
-    signal(SIGINT, SIG_DFL);
-    signal(SIGPIPE, SIG_DFL);
-    sigset_t none;
-    sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, NULL);
-
-    environ = pod.env;
-    execvp(pod.argv[0], pod.argv);
-    fail("exec %s: %s", pod.argv[0], strerror(errno));
-    return 127;
+    /* The pod's own root holds nothing but the apps' roots. */
+    snprintf(root, sizeof root, "%s/stage1", pod.pod_dir);
+    make_dir(root, 0755);
+    must_mount("tmpfs", root, "tmpfs", MS_NOSUID | MS_NODEV, "mode=755,size=1024k");
+    for (int i = 0; i < pod.app_count; i++) {
+        char target[4600];
+        snprintf(target, sizeof target, "%s/apps", root);
+        make_dir(target, 0755);
+        snprintf(target, sizeof target, "%s/apps/%s", root, pod.apps[i].name);
+        prepare_app_root(&pod.apps[i], target);
+    }
+    enter_pod_root(root);
+    return run_apps();
 }
 
 static void usage(const char *problem)
@@ -334,47 +292,195 @@ static void usage(const char *problem)
     exit(2);
 }
 
-int main(int argc, char **argv)
+static struct app *current_app(void)
+{
+    if (pod.app_count == 0) {
+        pod.app_count = 1;
+        pod.apps[0].name = "app";
+    }
+    return &pod.apps[pod.app_count - 1];
+}
+
+static void parse(int argc, char **argv)
 {
     int i;
     for (i = 1; i < argc; i++) {
         const char *arg = argv[i];
         if (strcmp(arg, "--") == 0) {
-            i++;
-            break;
+            struct app *app = current_app();
+            app->argv = &argv[i + 1];
+            app->argc = argc - i - 1;
+            return;
         }
         if (i + 1 >= argc)
             usage("an option lacks its value");
         const char *value = argv[++i];
         if (strcmp(arg, "--pod-dir") == 0) pod.pod_dir = value;
+        else if (strcmp(arg, "--enter") == 0) {
+            char *end;
+            long target = strtol(value, &end, 10);
+            if (*end || target <= 0 || target > 0x3fffffff)
+                usage("--enter takes a process id");
+            pod.enter = (pid_t)target;
+        }
         else if (strcmp(arg, "--hostname") == 0) pod.hostname = value;
-        else if (strcmp(arg, "--lower") == 0) pod.lower = value;
-        else if (strcmp(arg, "--upper") == 0) pod.upper = value;
-        else if (strcmp(arg, "--work") == 0) pod.work = value;
-        else if (strcmp(arg, "--rootfs") == 0) pod.rootfs = value;
-        else if (strcmp(arg, "--cwd") == 0) pod.cwd = value;
-        else if (strcmp(arg, "--user") == 0) pod.user = value;
-        else if (strcmp(arg, "--group") == 0) pod.group = value;
-        else if (strcmp(arg, "--env") == 0) {
-            if (pod.env_count >= MAX_ENV)
-                usage("too many --env");
-            pod.env[pod.env_count++] = (char *)value;
-        } else
-            usage("unknown option");
+        else if (strcmp(arg, "--stage1") == 0) {
+            if (strcmp(value, "ns") == 0) pod.stage1 = STAGE1_NS;
+            else if (strcmp(value, "fly") == 0) pod.stage1 = STAGE1_FLY;
+            else usage("--stage1 is ns or fly");
+        } else if (strcmp(arg, "--net") == 0) {
+            if (strcmp(value, "host") == 0) pod.network = NET_HOST;
+            else if (strcmp(value, "none") == 0) pod.network = NET_NONE;
+            else if (strcmp(value, "veth") == 0) pod.network = NET_VETH;
+            else usage("--net is host, none or veth");
+        } else if (strcmp(arg, "--ip") == 0) pod.ip_tool = value;
+        else if (strcmp(arg, "--veth") == 0) pod.veth = value;
+        else if (strcmp(arg, "--bridge") == 0) pod.bridge = value;
+        else if (strcmp(arg, "--address") == 0) pod.address = value;
+        else if (strcmp(arg, "--gateway") == 0) pod.gateway = value;
+        else if (strcmp(arg, "--cgroup") == 0) {
+            if (pod.cgroup_count >= MAX_CGROUPS)
+                usage("too many --cgroup");
+            pod.cgroups[pod.cgroup_count++] = value;
+        } else if (strcmp(arg, "--oom-events") == 0) pod.oom_events = value;
+        else if (strcmp(arg, "--uid-base") == 0) {
+            char *end;
+            pod.uid_base = strtol(value, &end, 10);
+            if (*end || pod.uid_base <= 0 || pod.uid_base > 0x7fff0000L)
+                usage("--uid-base is a positive number");
+        } else if (strcmp(arg, "--app") == 0) {
+            if (pod.app_count >= MAX_APPS)
+                usage("too many --app");
+            if (pod.app_count > 0 || pod.apps[0].name)
+                pod.app_count++;
+            else
+                pod.app_count = 1;
+            pod.apps[pod.app_count - 1].name = value;
+            if (!*value || strchr(value, '/') || strcmp(value, ".") == 0 || strcmp(value, "..") == 0)
+                usage("--app names a directory: not empty, '.', '..' or with '/'");
+        } else {
+            struct app *app = current_app();
+            if (strcmp(arg, "--lower") == 0) app->lower = value;
+            else if (strcmp(arg, "--upper") == 0) app->upper = value;
+            else if (strcmp(arg, "--work") == 0) app->work = value;
+            else if (strcmp(arg, "--rootfs") == 0) app->rootfs = value;
+            else if (strcmp(arg, "--cwd") == 0) app->cwd = value;
+            else if (strcmp(arg, "--user") == 0) app->user = value;
+            else if (strcmp(arg, "--group") == 0) app->group = value;
+            else if (strcmp(arg, "--env") == 0) {
+                if (app->env_count >= MAX_ENV)
+                    usage("too many --env");
+                app->env[app->env_count++] = (char *)value;
+            } else if (strcmp(arg, "--arg") == 0) {
+                if (!app->argv) {
+                    app->argv = calloc((size_t)argc + 1, sizeof(char *));
+                    if (!app->argv)
+                        usage("out of memory");
+                }
+                app->argv[app->argc++] = (char *)value;
+            } else if (strcmp(arg, "--mount") == 0) {
+                if (i + 2 >= argc || app->mount_count >= MAX_MOUNTS)
+                    usage("--mount takes rw|ro SOURCE TARGET, at most 64 times per app");
+                struct volume_mount *mount = &app->mounts[app->mount_count++];
+                mount->read_only = strcmp(value, "ro") == 0;
+                mount->source = argv[++i];
+                mount->target = argv[++i];
+                if (mount->target[0] != '/')
+                    usage("a --mount target is an absolute path");
+            } else
+                usage("unknown option");
+        }
     }
-    if (!pod.pod_dir || !pod.hostname || i >= argc)
-        usage("--pod-dir, --hostname and an argv after -- are required");
-    if (!pod.rootfs && !(pod.lower && pod.upper && pod.work))
-        usage("give --rootfs, or --lower, --upper and --work");
-    pod.argv = &argv[i];
-    pod.env[pod.env_count] = NULL;
+}
+
+static void check(void)
+{
+    if (pod.enter) {
+        if (pod.app_count != 1 || !pod.apps[0].argv)
+            usage("--enter needs one app's argv (after --)");
+        pod.apps[0].env[pod.apps[0].env_count] = NULL;
+        return;
+    }
+    if (!pod.pod_dir || !pod.hostname || pod.app_count == 0)
+        usage("--pod-dir, --hostname and an app are required");
+    if (pod.stage1 == STAGE1_FLY && (pod.app_count > 1 || pod.network != NET_HOST || pod.uid_base > 0))
+        usage("stage1 fly runs one app in the host's network and users");
+    if (pod.network == NET_VETH && !(pod.ip_tool && pod.veth && pod.bridge && pod.address && pod.gateway))
+        usage("--net veth needs --ip, --veth, --bridge, --address and --gateway");
+    for (int i = 0; i < pod.app_count; i++) {
+        struct app *app = &pod.apps[i];
+        if (!app->rootfs && !(app->lower && app->upper && app->work))
+            usage("each app needs --rootfs, or --lower, --upper and --work");
+        if (!app->argv || app->argc == 0)
+            usage("each app needs an argv (--arg or after --)");
+        app->env[app->env_count] = NULL;
+    }
+}
+
+/*
+ * Ends what the app left behind: under stage1 fly the app is not a pid namespace's init, so its children outlive
+ * it unless killed. Its cgroups hold every process of the pod, however it forked; SIGKILL until they are empty.
+ */
+static void kill_remaining(void)
+{
+    for (int round = 0; round < 100; round++) {
+        int found = 0;
+        for (int i = 0; i < pod.cgroup_count; i++) {
+            char path[4096];
+            snprintf(path, sizeof path, "%s/cgroup.procs", pod.cgroups[i]);
+            FILE *procs = fopen(path, "re");
+            if (!procs)
+                continue;
+            int pid;
+            while (fscanf(procs, "%d", &pid) == 1) {
+                kill(pid, SIGKILL);
+                found = 1;
+            }
+            fclose(procs);
+        }
+        while (waitpid(-1, NULL, WNOHANG) > 0)
+            ;
+        if (!found)
+            return;
+        usleep(10000);
+    }
+}
+
+/* The oom_kill counter of the pod's memory cgroup, or 0 without one. */
+static long oom_kills(void)
+{
+    if (!pod.oom_events)
+        return 0;
+    FILE *events = fopen(pod.oom_events, "re");
+    if (!events)
+        return 0;
+    char line[256];
+    long kills = 0;
+    while (fgets(line, sizeof line, events))
+        if (strncmp(line, "oom_kill ", 9) == 0)
+            kills = strtol(line + 9, NULL, 10);
+    fclose(events);
+    return kills;
+}
+
+int main(int argc, char **argv)
+{
+    pod.uid_base = -1;
+    pod.userns_fd = -1;
+    parse(argc, argv);
+    check();
+    if (pod.enter) {
+        pod.dir_fd = -1;
+        return enter_app(pod.enter, &pod.apps[0]);
+    }
 
     pod.dir_fd = open(pod.pod_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (pod.dir_fd < 0)
         usage("--pod-dir is not a directory");
 
-    /* Detach from the daemon's session and terminal: the pod outlives it. */
+    /* Detach from the daemon's session and terminal: the pod outlives it. Orphans of a fly app come to us to reap. */
     setsid();
+    prctl(PR_SET_CHILD_SUBREAPER, 1);
     signal(SIGHUP, SIG_IGN);
     signal(SIGINT, SIG_IGN);
     signal(SIGPIPE, SIG_IGN);
@@ -395,25 +501,73 @@ int main(int argc, char **argv)
     close(log);
     close(null);
 
+    if (pod.uid_base > 0)
+        pod.userns_fd = make_user_namespace(pod.uid_base);
+    if (pipe2(pod.go, O_CLOEXEC) != 0 || pipe2(pod.error, O_CLOEXEC) != 0)
+        fail("pipe: %s", strerror(errno));
+
     char *stack = malloc(STACK_SIZE);
     if (!stack)
         fail("out of memory");
-    pid_t app = clone(pod_main, stack + STACK_SIZE, CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | SIGCHLD, NULL);
-    if (app < 0)
+    int flags = CLONE_NEWNS | SIGCHLD;
+    if (pod.stage1 == STAGE1_NS)
+        flags |= CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | (pod.network == NET_HOST ? 0 : CLONE_NEWNET);
+    pid_t child = clone(pod_main, stack + STACK_SIZE, flags, NULL);
+    if (child < 0)
         fail("clone: %s", strerror(errno));
+    close(pod.go[0]);
+    close(pod.error[1]);
+    pod.error[1] = -1;
+    if (pod.userns_fd >= 0)
+        close(pod.userns_fd);
 
     char record[64];
-    snprintf(record, sizeof record, "%d %d\n", (int)getpid(), (int)app);
+    snprintf(record, sizeof record, "%d %d\n", (int)getpid(), (int)child);
     write_record("pid", record);
+
+    for (int i = 0; i < pod.cgroup_count; i++) {
+        snprintf(path, sizeof path, "%s/cgroup.procs", pod.cgroups[i]);
+        int fd = open(path, O_WRONLY | O_CLOEXEC);
+        if (fd < 0 || write(fd, record + strcspn(record, " ") + 1, strlen(record + strcspn(record, " ") + 1)) < 0)
+            fail("join cgroup %s: %s", pod.cgroups[i], strerror(errno));
+        close(fd);
+    }
+    network_host_side(child);
+    if (write(pod.go[1], "g", 1) != 1)
+        fail("start the pod: %s", strerror(errno));
+    close(pod.go[1]);
+
+    /*
+     * The pod's processes hold the failure pipe until their exec (close-on-exec): end-of-file means every app
+     * runs. A failure is recorded here, since an app that has switched to its user may not write the pod's
+     * directory itself, and ends the pod (all of it, when several apps run).
+     */
+    char failure[4097];
+    ssize_t failed;
+    while ((failed = read(pod.error[0], failure, sizeof failure - 1)) < 0 && errno == EINTR)
+        ;
+    if (failed > 0) {
+        failure[failed] = 0;
+        write_record("failure", failure);
+        kill(child, SIGKILL);
+    }
     if (pod.ready_fd >= 0)
         close(pod.ready_fd);
 
+    /* Any child but the app is an orphan of a fly app (we are its subreaper): reaped as it comes. */
     int status;
-    while (waitpid(app, &status, 0) < 0)
-        if (errno != EINTR)
+    pid_t ended;
+    while ((ended = waitpid(-1, &status, 0)) != child)
+        if (ended < 0 && errno != EINTR)
             fail("waitpid: %s", strerror(errno));
     int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    if (faccessat(pod.dir_fd, "failure", F_OK, 0) != 0 && oom_kills() > 0)
+        write_record("failure", "out of memory\n");
     snprintf(record, sizeof record, "%d\n", code);
     write_record("exit", record);
+    /* Under stage1 ns the kernel ended the rest with the pod's pid 1; under fly they are ended here. */
+    kill_remaining();
+    for (int i = 0; i < pod.cgroup_count; i++)
+        rmdir(pod.cgroups[i]);
     return 0;
 }

@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace FleetPods.NodeRuntime.Pods;
 
 /// <summary>
-/// Stage1 <c>ns</c>: starts a pod's supervisor, <c>fleetpods-shim</c>, which creates the pod's namespaces.
+/// Stage1 <c>ns</c> and <c>fly</c>: starts a pod's supervisor, <c>fleetpods-shim</c>, which creates the pod's namespaces.
 /// That cannot happen in this process: unsharing PID and mount namespaces needs a single-threaded caller, and
 /// the .NET runtime is multi-threaded (and forking it is unsafe). Arguments go as an argument list, never
 /// through a shell, since their values come from unit files.
@@ -14,16 +14,20 @@ internal sealed class NamespaceLauncher(string shimPath)
 
     public static string DefaultShimPath => Path.Combine(AppContext.BaseDirectory, "fleetpods-shim");
 
+    /// <summary>The supervisor binary, which also enters running apps (<c>--enter</c>).</summary>
+    public string ShimPath => shimPath;
+
     /// <summary>
     /// Starts the pod and returns once its launch is decided: the app has been exec'd, or the pod has recorded why it
     /// could not start (see <see cref="PodDirectory.ReadEnd"/>). Null when the supervisor ended before cloning the app.
     /// Not cancellable once the supervisor runs: the launch is then decided within moments, and abandoning it would
     /// leave a pod nobody tracks.
     /// </summary>
-    public async Task<PodProcesses?> Launch(PodDirectory pod, PodLaunchPlan plan)
+    public async Task<PodProcesses?> Launch(PodDirectory pod, IReadOnlyList<PodLaunchPlan> plans, PodIsolation isolation)
     {
         ArgumentNullException.ThrowIfNull(pod);
-        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(plans);
+        ArgumentNullException.ThrowIfNull(isolation);
         EnsureExecutable();
         var start = new ProcessStartInfo(shimPath)
         {
@@ -31,7 +35,7 @@ internal sealed class NamespaceLauncher(string shimPath)
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (var argument in Arguments(pod, plan))
+        foreach (var argument in Arguments(pod, plans, isolation))
         {
             start.ArgumentList.Add(argument);
         }
@@ -62,16 +66,68 @@ internal sealed class NamespaceLauncher(string shimPath)
         return processes;
     }
 
-    private static List<string> Arguments(PodDirectory pod, PodLaunchPlan plan)
+    private static List<string> Arguments(PodDirectory pod, IReadOnlyList<PodLaunchPlan> plans, PodIsolation isolation)
     {
-        List<string> arguments = ["--pod-dir", pod.Root, "--hostname", plan.Hostname];
+        List<string> arguments = ["--pod-dir", pod.Root, "--hostname", plans[0].Hostname];
+        if (isolation.Stage1 == Stage1Flavor.Fly)
+        {
+            arguments.AddRange(["--stage1", "fly"]);
+        }
+
+        switch (isolation.Network)
+        {
+            case PodNetworkMode.Host:
+                arguments.AddRange(["--net", "host"]);
+                break;
+            case PodNetworkMode.None:
+                arguments.AddRange(["--net", "none"]);
+                break;
+            default:
+                var address = isolation.Address ?? throw new InvalidOperationException("the default network needs an address");
+                arguments.AddRange([
+                    "--net", "veth", "--ip", HostTool.Ip, "--veth", address.Veth, "--bridge", NodeNetwork.Bridge,
+                    "--address", address.Address + "/16", "--gateway", NodeNetwork.Gateway]);
+                break;
+        }
+
+        foreach (var cgroup in isolation.Cgroups)
+        {
+            arguments.AddRange(["--cgroup", cgroup]);
+        }
+
+        if (isolation.OomEvents is { } oomEvents)
+        {
+            arguments.AddRange(["--oom-events", oomEvents]);
+        }
+
+        if (isolation.UidBase is { } uidBase)
+        {
+            arguments.AddRange(["--uid-base", uidBase.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        }
+
+        foreach (var plan in plans)
+        {
+            AppArguments(arguments, plan, named: plans.Count > 1);
+        }
+
+        return arguments;
+    }
+
+    private static void AppArguments(List<string> arguments, PodLaunchPlan plan, bool named)
+    {
+        if (named)
+        {
+            arguments.AddRange(["--app", plan.Name]);
+        }
+
         if (plan.CopiedRootfs is { } copied)
         {
             arguments.AddRange(["--rootfs", copied]);
         }
         else
         {
-            arguments.AddRange(["--lower", plan.LowerDirectory, "--upper", pod.Upper, "--work", pod.Work]);
+            var (upper, work) = plan.Layers ?? throw new InvalidOperationException("an overlay needs its upper and work directories");
+            arguments.AddRange(["--lower", plan.LowerDirectory, "--upper", upper, "--work", work]);
         }
 
         foreach (var (option, value) in new[] { ("--cwd", plan.WorkingDirectory), ("--user", plan.User), ("--group", plan.Group) })
@@ -87,9 +143,15 @@ internal sealed class NamespaceLauncher(string shimPath)
             arguments.AddRange(["--env", $"{name}={value}"]);
         }
 
-        arguments.Add("--");
-        arguments.AddRange(plan.Exec);
-        return arguments;
+        foreach (var (source, target, readOnly) in plan.Mounts)
+        {
+            arguments.AddRange(["--mount", readOnly ? "ro" : "rw", source, target]);
+        }
+
+        foreach (var argument in plan.Exec)
+        {
+            arguments.AddRange(["--arg", argument]);
+        }
     }
 
     // A copy or an unpacked publish can lose the exec bit that gcc set; the daemon runs as root and restores it.

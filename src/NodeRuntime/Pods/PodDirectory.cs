@@ -29,6 +29,12 @@ internal sealed record PodDirectory(string Root)
     /// <summary>The overlay's mount point, or the copied tree when the pod runs without overlay.</summary>
     public string Rootfs => Path.Combine(Root, "rootfs");
 
+    /// <summary>An empty volume's directory.</summary>
+    public string Volume(string name) => Path.Combine(Root, "volumes", name);
+
+    /// <summary>Where an app's rootfs layers live: the first app's in the pod's own directory, the others' under <c>app-layers/NAME</c>.</summary>
+    public PodDirectory AppLayers(int index, string name) => index == 0 ? this : new PodDirectory(Path.Combine(Root, "app-layers", name));
+
     /// <summary>Pod ids become path components, so only [a-z0-9-] is accepted.</summary>
     public static bool IsValidId(string podId) =>
         podId.Length is > 0 and <= 64 && podId.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-');

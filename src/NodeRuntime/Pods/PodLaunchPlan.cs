@@ -1,12 +1,13 @@
 namespace FleetPods.NodeRuntime.Pods;
 
 /// <summary>
-/// A pod's launch with every default resolved from its image: what the supervisor is told to do.
+/// One app's launch with every default resolved from its image: what the supervisor is told to do for it.
 /// The app's environment is exactly: PATH (the default below unless the image or pod sets one), HOSTNAME (the
 /// pod's hostname unless set), the image's environment, the pod's environment (which wins), and AC_APP_NAME,
 /// which appc says an executor sets. Nothing of the daemon's own environment reaches a pod.
 /// </summary>
 internal sealed record PodLaunchPlan(
+    string Name,
     string Hostname,
     IReadOnlyList<string> Exec,
     IReadOnlyList<KeyValuePair<string, string>> Environment,
@@ -16,16 +17,22 @@ internal sealed record PodLaunchPlan(
     string LowerDirectory,
     string? CopiedRootfs)
 {
-    private const string DefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+    /// <summary>The overlay's upper and work directories in the pod's tree (unless the rootfs is copied).</summary>
+    public (string Upper, string Work)? Layers { get; init; }
+
+    /// <summary>The pod's volumes in this app's tree, resolved to their node directories.</summary>
+    public IReadOnlyList<(string Source, string Target, bool ReadOnly)> Mounts { get; init; } = [];
+
+    public const string DefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
     private const int MaxHostnameLength = 64; // HOST_NAME_MAX
 
     /// <summary>Resolves a request against its image, as appc says an executor does.</summary>
     /// <exception cref="PodLaunchException">The request cannot be run as given; the message says what is wrong.</exception>
-    public static PodLaunchPlan Resolve(PodLaunchRequest request, ImageRecord image, string imageRootfs)
+    public static PodLaunchPlan Resolve(PodLaunchRequest request, PodAppRequest app, ImageRecord image, string imageRootfs)
     {
         ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(app);
         ArgumentNullException.ThrowIfNull(image);
-        var app = request.App;
         var exec = app.Exec is { Count: > 0 } given ? given : image.App?.Exec ?? [];
         if (exec.Count == 0)
         {
@@ -61,6 +68,7 @@ internal sealed record PodLaunchPlan(
 
         environment["AC_APP_NAME"] = app.Name;
         return new PodLaunchPlan(
+            app.Name,
             hostname,
             exec,
             [.. environment],

@@ -61,6 +61,31 @@ internal sealed record PodProcesses(int Shim, int App)
         }
     }
 
+    /// <summary>
+    /// The host pid of app <paramref name="name"/> of a pod of several apps: the child of the pod's pid 1 whose root is
+    /// that app's (<c>/apps/NAME</c>, where the pod's pid 1 chroots each app).
+    /// </summary>
+    public int? AppOfSeveral(string name)
+    {
+        try
+        {
+            var children = File.ReadAllText($"/proc/{App}/task/{App}/children").Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            foreach (var child in children)
+            {
+                if (int.TryParse(child, out var pid) && new FileInfo($"/proc/{pid}/root").LinkTarget == "/apps/" + name && ParentOf(pid) == App)
+                {
+                    return pid;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+
+        return null;
+    }
+
     private static int? ParentOf(int pid)
     {
         try

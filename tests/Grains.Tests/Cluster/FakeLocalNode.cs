@@ -37,6 +37,9 @@ public sealed class FakeLocalNode(string nodeName, IGrainFactory grains) : ILoca
     public Task<PodLog> ReadPodLog(string podId, long offset, int maxBytes) =>
         Task.FromResult(new PodLog(offset, [], offset, true));
 
+    public Task<IReadOnlyList<string>> EnterCommand(string podId, string? app) =>
+        Task.FromResult<IReadOnlyList<string>>(["fleetpods-shim", "--enter", podId, "--app", app ?? "app"]);
+
     public Task<IReadOnlyList<string>> CollectPodGarbage(TimeSpan gracePeriod) => Task.FromResult<IReadOnlyList<string>>([]);
 
     /// <summary>Ends a launched pod as its app would, with <paramref name="code"/>.</summary>

@@ -186,7 +186,7 @@ public sealed class IniSyntaxTests
 
         var error = UnitText.SingleError(text, 4, "", "unknown section [Service]");
 
-        Assert.Contains("[Unit], [Pod] or [X-Fleet]", error.Message, StringComparison.Ordinal);
+        Assert.Contains("[Unit], [Pod], [App NAME] or [X-Fleet]", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -219,7 +219,7 @@ public sealed class IniSyntaxTests
 
     [Theory]
     [InlineData("[Unit]", "Name", "Description")]
-    [InlineData("[Pod]", "Command", "Image, Exec, Environment, WorkingDirectory, User, Group, Memory, CPU, Stage1, PrivateUsers, Overlay, Volume, Mount, Port, Restart, Count, MaxUnavailable")]
+    [InlineData("[Pod]", "Command", "Image, Exec, Environment, WorkingDirectory, User, Group, Memory, CPU, Stage1, PrivateUsers, Overlay, Volume, Mount, Port, Restart, Network, Count, MaxUnavailable")]
     [InlineData("[X-Fleet]", "MachineName", "MachineID, MachineOf, MachineMetadata, Conflicts, Global, Replaces")]
     public void An_unknown_key_is_an_error_listing_the_keys_the_section_accepts(string section, string key, string accepted)
     {

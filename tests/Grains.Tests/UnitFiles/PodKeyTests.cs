@@ -12,7 +12,9 @@ public sealed class PodKeyTests
         Assert.Null(unit.Description);
         Assert.Equal(
             new PodSection(1, "busybox", null, [], null, null, null, null, null, Stage1Flavor.Ns, false, true, [], [], [], RestartPolicy.No),
-            unit.Pod with { Environment = [], Volumes = [], Mounts = [], Ports = [] });
+            unit.Pod with { Environment = [], Volumes = [], Mounts = [], Ports = [], Apps = [] });
+        Assert.Empty(unit.Pod.Apps);
+        Assert.Equal(PodNetwork.Default, unit.Pod.Network);
         Assert.Empty(unit.Pod.Environment);
         Assert.Empty(unit.Pod.Volumes);
         Assert.Empty(unit.Pod.Mounts);

@@ -33,6 +33,9 @@ public interface INodeGrain : IGrainWithStringKey
     /// <summary>Reads a pod's output on this machine.</summary>
     Task<PodLog> ReadPodLog(string podId, long offset, int maxBytes);
 
+    /// <summary>How to run a command inside a running app of a pod on this machine.</summary>
+    Task<PodEntry> GetPodEntry(string podId, string? app);
+
     /// <summary>rkt's gc: removes the trees of pods on this machine that ended longer than <paramref name="gracePeriod"/> ago; returns their ids.</summary>
     Task<IReadOnlyList<string>> CollectPodGarbage(TimeSpan gracePeriod);
 }

@@ -32,6 +32,10 @@ public interface IPodGrain : IGrainWithStringKey
     /// <summary>Reads the pod's output (its apps' stdout and stderr) from <paramref name="offset"/>.</summary>
     Task<PodLog> ReadLog(long offset, int maxBytes);
 
+    /// <summary>How to run a command inside one of the pod's running apps (<paramref name="app"/>, or its first when null).</summary>
+    /// <exception cref="FleetPodsException">The pod is not running, or has no such app.</exception>
+    Task<PodEntry> GetEntry(string? app);
+
     /// <summary>Called by the pod's node when its runtime observes a state change.</summary>
     Task ReportState(PodStateReport report);
 }

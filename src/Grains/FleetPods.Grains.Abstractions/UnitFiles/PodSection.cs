@@ -39,4 +39,12 @@ public sealed record PodSection(
     public int MaxUnavailable { get; init; } = 1;
 
     public const int MaxCount = 1000;
+
+    /// <summary>The pod's further apps, from <c>[App NAME]</c> sections; the <c>[Pod]</c> section's own app is named <c>app</c>.</summary>
+    [Id(20)]
+    public IReadOnlyList<AppSection> Apps { get; init; } = [];
+
+    /// <summary>The pod's network, from <c>Network=</c>; stage1 <c>fly</c> always shares the host's.</summary>
+    [Id(21)]
+    public PodNetwork Network { get; init; }
 }

@@ -12,6 +12,9 @@ internal sealed class PodSectionBuilder
     private static readonly ValueChoice<Stage1Flavor> Stage1Flavors =
         new(("ns", Stage1Flavor.Ns), ("kvm", Stage1Flavor.Kvm), ("fly", Stage1Flavor.Fly));
 
+    private static readonly ValueChoice<PodNetwork> Networks =
+        new(("default", PodNetwork.Default), ("host", PodNetwork.Host), ("none", PodNetwork.None));
+
     private static readonly ValueChoice<RestartPolicy> RestartPolicies =
         new(("no", RestartPolicy.No), ("on-failure", RestartPolicy.OnFailure), ("always", RestartPolicy.Always));
 
@@ -37,32 +40,48 @@ internal sealed class PodSectionBuilder
     private int count = 1;
     private int maxUnavailable = 1;
     private Assignment? countAt;
+    private PodNetwork network = PodNetwork.Default;
 
-    public PodSectionBuilder(UnitFileErrorList errors)
+    /// <param name="appName">Null for the <c>[Pod]</c> section; an <c>[App NAME]</c> section's name, which takes only the app's own keys.</param>
+    public PodSectionBuilder(UnitFileErrorList errors, string? appName = null)
     {
         this.errors = errors;
         check = new ValueCheck(errors);
-        keys = new KeyTable(
-            "Pod",
-            errors,
+        // The keys an [App NAME] section takes too, in the order errors list them.
+        (string, Action<Assignment>)[] appKeys =
+        [
             ("Image", SetImage),
             ("Exec", SetExec),
             ("Environment", AddEnvironment),
             ("WorkingDirectory", SetWorkingDirectory),
             ("User", a => user = Identity(a, "user")),
             ("Group", a => group = Identity(a, "group")),
-            ("Memory", SetMemory),
-            ("CPU", SetCpu),
-            ("Stage1", a => stage1 = a.IsReset ? Stage1Flavor.Ns : Choice(a, Stage1Flavors)),
-            ("PrivateUsers", a => privateUsers = Boolean(a, defaultValue: false)),
-            ("Overlay", a => overlay = Boolean(a, defaultValue: true)),
-            ("Volume", AddVolume),
-            ("Mount", AddMount),
-            ("Port", AddPort),
-            ("Restart", a => restart = a.IsReset ? RestartPolicy.No : Choice(a, RestartPolicies)),
-            ("Count", SetCount),
-            ("MaxUnavailable", a => maxUnavailable = a.IsReset ? 1 : PodCount(a, 1)));
+        ];
+        AppName = appName;
+        keys = appName is not null
+            ? new KeyTable($"App {appName}", errors, [.. appKeys, ("Mount", AddMount)])
+            : new KeyTable(
+                "Pod",
+                errors,
+                [
+                    .. appKeys,
+                    ("Memory", SetMemory),
+                    ("CPU", SetCpu),
+                    ("Stage1", a => stage1 = a.IsReset ? Stage1Flavor.Ns : Choice(a, Stage1Flavors)),
+                    ("PrivateUsers", a => privateUsers = Boolean(a, defaultValue: false)),
+                    ("Overlay", a => overlay = Boolean(a, defaultValue: true)),
+                    ("Volume", AddVolume),
+                    ("Mount", AddMount),
+                    ("Port", AddPort),
+                    ("Restart", a => restart = a.IsReset ? RestartPolicy.No : Choice(a, RestartPolicies)),
+                    ("Network", a => network = a.IsReset ? PodNetwork.Default : Choice(a, Networks)),
+                    ("Count", SetCount),
+                    ("MaxUnavailable", a => maxUnavailable = a.IsReset ? 1 : PodCount(a, 1)),
+                ]);
     }
+
+    /// <summary>The <c>[App NAME]</c> section's name, or null for <c>[Pod]</c>.</summary>
+    public string? AppName { get; }
 
     /// <summary>
     /// A <c>[Pod]</c> header: returns what takes the section's assignments. Headers repeated later merge
@@ -104,7 +123,27 @@ internal sealed class PodSectionBuilder
         {
             Count = count,
             MaxUnavailable = maxUnavailable,
+            Network = network,
         };
+    }
+
+    /// <summary>An <c>[App NAME]</c> section, or null when it lacks Image= (reported here).</summary>
+    /// <param name="volumeNames">The pod's volumes, which the app's mounts must name.</param>
+    public AppSection? BuildApp(IReadOnlyCollection<string> volumeNames)
+    {
+        var line = sectionLine ?? 0;
+        foreach (var (mount, mountLine) in mounts.Where(m => !volumeNames.Contains(m.Mount.Volume)))
+        {
+            errors.Add(mountLine, "Mount", $"mount of undeclared volume '{ErrorText.Quote(mount.Volume)}' (volumes are declared in [Pod] with Volume=)");
+        }
+
+        if (image is null)
+        {
+            errors.Add(line, "Image", $"[App {AppName}] has no Image= (e.g. Image=example.com/busybox:1.0)");
+            return null;
+        }
+
+        return new AppSection(line, AppName!, image, exec, environment.ToArray(), workingDirectory, user, group, mounts.Select(m => m.Mount).ToArray());
     }
 
     /// <summary>Count= as given (for checks across sections), or null when the file leaves it at 1.</summary>

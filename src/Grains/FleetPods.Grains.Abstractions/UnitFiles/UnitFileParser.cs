@@ -12,7 +12,7 @@ public static class UnitFileParser
     /// <summary>The largest file accepted, in UTF-8 bytes (systemd's own limit on a unit file's line).</summary>
     public const int MaxFileBytes = 1024 * 1024;
 
-    private const string Sections = "[Unit], [Pod] or [X-Fleet]";
+    private const string Sections = "[Unit], [Pod], [App NAME] or [X-Fleet]";
 
     /// <summary>Parses a unit file.</summary>
     /// <param name="fileName">The file as the user named it, path allowed; its file name part is the unit's name.</param>
@@ -72,6 +72,7 @@ public static class UnitFileParser
         var unit = new UnitSectionBuilder(errors);
         var pod = new PodSectionBuilder(errors);
         var fleet = new FleetSectionBuilder(errors);
+        var apps = new List<PodSectionBuilder>();
         Action<Assignment>? section = null;
         var seenHeader = false;
         foreach (var statement in UnitFileReader.Read(text, errors))
@@ -85,9 +86,10 @@ public static class UnitFileParser
                         "Unit" => unit.Apply,
                         "Pod" => pod.Open(header.Line),
                         "X-Fleet" => fleet.Apply,
+                        _ when header.Name.StartsWith("App ", StringComparison.Ordinal) => OpenApp(header, apps, errors),
                         _ => null,
                     };
-                    if (section is null)
+                    if (section is null && !header.Name.StartsWith("App ", StringComparison.Ordinal))
                     {
                         // One error for the section; its keys are skipped, not reported one by one.
                         errors.Add(header.Line, "", $"unknown section [{ErrorText.Quote(header.Name)}] (expected {Sections})");
@@ -106,10 +108,37 @@ public static class UnitFileParser
         }
 
         var podSection = pod.Build();
+        if (podSection is not null)
+        {
+            var volumeNames = podSection.Volumes.Select(v => v.Name).ToHashSet(StringComparer.Ordinal);
+            podSection = podSection with { Apps = [.. apps.Select(a => a.BuildApp(volumeNames)).OfType<AppSection>()] };
+        }
+
         var fleetSection = fleet.Build(unitName, pod.CountAssignment);
         return podSection is not null && errors.IsEmpty
             ? new UnitFileParseResult(new UnitFile(unitName, unit.Description, podSection, fleetSection), [])
             : new UnitFileParseResult(null, errors.ToArray());
+    }
+
+    // [App NAME]: a new app, or the same one again (its keys merge, as repeated [Pod] headers do). A bad name
+    // is reported once and its keys skipped.
+    private static Action<Assignment>? OpenApp(SectionHeader header, List<PodSectionBuilder> apps, UnitFileErrorList errors)
+    {
+        var name = header.Name["App ".Length..];
+        if (!AcName.IsValid(name) || name == "app")
+        {
+            errors.Add(header.Line, "", $"invalid app name '{ErrorText.Quote(name)}' in [App NAME] ({AcName.Rule}; 'app' is the [Pod] section's own)");
+            return null;
+        }
+
+        var app = apps.Find(a => a.AppName == name);
+        if (app is null)
+        {
+            app = new PodSectionBuilder(errors, name);
+            apps.Add(app);
+        }
+
+        return app.Open(header.Line);
     }
 
     // Whole-file problems end the parse: a binary or huge file would only add noise line by line.

@@ -48,6 +48,16 @@ public static class UnitSpecifiers
                 Group = ExpandOptional(pod.Group),
                 Volumes = pod.Volumes.Select(v => v with { Source = ExpandOptional(v.Source) }).ToArray(),
                 Mounts = pod.Mounts.Select(m => m with { Target = Expand(m.Target) }).ToArray(),
+                Apps = pod.Apps.Select(a => a with
+                {
+                    Image = Expand(a.Image),
+                    Exec = a.Exec is null ? null : a.Exec.Select(Expand).ToArray(),
+                    Environment = a.Environment.Select(v => v with { Value = Expand(v.Value) }).ToArray(),
+                    WorkingDirectory = ExpandOptional(a.WorkingDirectory),
+                    User = ExpandOptional(a.User),
+                    Group = ExpandOptional(a.Group),
+                    Mounts = a.Mounts.Select(m => m with { Target = Expand(m.Target) }).ToArray(),
+                }).ToArray(),
             },
             Fleet = fleet with
             {

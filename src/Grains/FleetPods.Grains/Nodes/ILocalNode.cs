@@ -20,6 +20,9 @@ public interface ILocalNode
 
     Task<PodLog> ReadPodLog(string podId, long offset, int maxBytes);
 
+    /// <summary>The command line on this machine that runs a command inside a running app of a pod (append <c>--</c> and the command).</summary>
+    Task<IReadOnlyList<string>> EnterCommand(string podId, string? app);
+
     /// <summary>Removes the trees of pods that ended longer than <paramref name="gracePeriod"/> ago; returns their ids.</summary>
     Task<IReadOnlyList<string>> CollectPodGarbage(TimeSpan gracePeriod);
 }

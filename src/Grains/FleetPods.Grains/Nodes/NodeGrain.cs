@@ -92,6 +92,8 @@ public sealed class NodeGrain(
     Task<PodLog> INodeGrain.ReadPodLog(string podId, long offset, int maxBytes) =>
         localNode.ReadPodLog(podId, offset, maxBytes);
 
+    async Task<PodEntry> INodeGrain.GetPodEntry(string podId, string? app) => new(Name, await localNode.EnterCommand(podId, app));
+
     Task<IReadOnlyList<string>> INodeGrain.CollectPodGarbage(TimeSpan gracePeriod) => localNode.CollectPodGarbage(gracePeriod);
 
     private NodeInfo? Describe()

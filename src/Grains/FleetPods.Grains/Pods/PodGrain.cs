@@ -136,6 +136,17 @@ public sealed class PodGrain(
         return log with { Complete = log.Complete && Pod.HasEnded };
     }
 
+    Task<PodEntry> IPodGrain.GetEntry(string? app)
+    {
+        EnsureExists();
+        if (Pod.Phase != PodPhase.Running || Pod.NodeName is null)
+        {
+            throw new FleetPodsException($"pod {Id} is not running (it is {Pod.Phase.ToString().ToLowerInvariant()})");
+        }
+
+        return GrainFactory.GetGrain<INodeGrain>(Pod.NodeName).GetPodEntry(Id, app);
+    }
+
     Task IPodGrain.ReportState(PodStateReport report) => Apply(report);
 
     private async Task PlaceAndRun()

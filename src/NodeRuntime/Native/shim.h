@@ -1,0 +1,77 @@
+/* The pod as fleetpods-shim was told to run it, shared by the shim's parts (see fleetpods-shim.c). */
+#ifndef FLEETPODS_SHIM_H
+#define FLEETPODS_SHIM_H
+
+#define _GNU_SOURCE
+#include <sys/types.h>
+
+#define MAX_ENV 1024
+#define MAX_APPS 16
+#define MAX_MOUNTS 64
+#define MAX_CGROUPS 8
+
+struct volume_mount {
+    const char *source, *target;
+    int read_only;
+};
+
+struct app {
+    const char *name, *lower, *upper, *work, *rootfs, *cwd, *user, *group;
+    char *env[MAX_ENV + 1];
+    int env_count;
+    char **argv;
+    int argc;
+    struct volume_mount mounts[MAX_MOUNTS];
+    int mount_count;
+};
+
+enum stage1 { STAGE1_NS, STAGE1_FLY };
+enum network { NET_HOST, NET_NONE, NET_VETH };
+
+struct pod {
+    const char *pod_dir, *hostname;
+    enum stage1 stage1;
+    enum network network;
+    const char *ip_tool, *veth, *bridge, *address, *gateway; /* NET_VETH only */
+    const char *cgroups[MAX_CGROUPS];
+    int cgroup_count;
+    const char *oom_events; /* memory.events (v2) or memory.oom_control (v1): its oom_kill counter */
+    pid_t enter; /* --enter: the app to run a command in, instead of starting a pod */
+    long uid_base; /* -1: no user namespace; else pod ids 0-65535 are host ids uid_base... */
+    struct app apps[MAX_APPS];
+    int app_count;
+    int ready_fd; /* the launcher's pipe, see fleetpods-shim.c; -1 when there is none */
+    int dir_fd; /* the pod directory, still reachable after pivot_root hides the host's paths */
+    int userns_fd; /* the pod's user namespace, made before the pod's process: -1 without one */
+    int go[2]; /* the supervisor tells the pod's process its cgroups and network are ready */
+    int error[2]; /* a failure, for the supervisor to record when the failing process may no longer write the pod's directory */
+};
+
+extern struct pod pod;
+
+/* fleetpods-shim.c */
+void write_record(const char *name, const char *text);
+__attribute__((noreturn, format(printf, 1, 2))) void fail(const char *format, ...);
+void must_mount(const char *source, const char *target, const char *type, unsigned long flags, const char *data);
+void make_dir(const char *path, mode_t mode);
+void run_tool(char *const argv[]);
+
+/* identity.c */
+void drop_identity(const struct app *app);
+
+/* pod-root.c */
+void prepare_app_root(const struct app *app, const char *target);
+int make_user_namespace(long base);
+
+/* confinement.c */
+void limit_capabilities(void);
+void lock_down(void);
+
+/* enter.c */
+int enter_app(pid_t target, const struct app *app);
+
+/* network.c */
+void network_host_side(pid_t child);
+void network_pod_side(void);
+
+#endif

@@ -1,0 +1,101 @@
+namespace FleetPods.NodeRuntime.Pods;
+
+/// <summary>What a node refuses in a launch request before anything is made for it; each refusal says what to change.</summary>
+internal static class PodRequestCheck
+{
+    /// <summary>Checks the request and returns the network the pod gets.</summary>
+    /// <exception cref="PodLaunchException">The request cannot run here; the message says why.</exception>
+    public static PodNetworkMode Check(PodLaunchRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var network = request.Network ?? (request.Stage1 == Stage1Flavor.Fly ? PodNetworkMode.Host : PodNetworkMode.Default);
+        var refusal = request switch
+        {
+            { Stage1: Stage1Flavor.Kvm } => "stage1 'kvm' is not available yet on this node",
+            { Stage1: Stage1Flavor.Fly, PrivateUsers: true } => "stage1 fly runs in the host's user ids: PrivateUsers= needs stage1 ns",
+            { Stage1: Stage1Flavor.Fly, MoreApps.Count: > 0 } => "stage1 fly runs one app: several apps need stage1 ns",
+            { Stage1: Stage1Flavor.Fly } when network != PodNetworkMode.Host => "stage1 fly shares the host's network: --net=host only",
+            { Ports.Count: > 0 } when network != PodNetworkMode.Default => "Port= forwards to the pod's own address: it needs the default network",
+            { MemoryBytes: <= 0 } => "Memory= must be positive",
+            { CpuMillis: <= 0 } => "CPU= must be positive",
+            _ => null,
+        };
+        if (refusal is not null)
+        {
+            throw new PodLaunchException(refusal);
+        }
+
+        CheckApps(request);
+        CheckVolumes(request);
+        CheckPorts(request);
+        return network;
+    }
+
+    private static void CheckApps(PodLaunchRequest request)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var app in request.Apps)
+        {
+            if (!PodDirectory.IsValidId(app.Name))
+            {
+                throw new PodLaunchException($"app name '{app.Name}' is not 1 to 64 characters of [a-z0-9-]");
+            }
+
+            if (!names.Add(app.Name))
+            {
+                throw new PodLaunchException($"two apps are named '{app.Name}'");
+            }
+
+            foreach (var mount in app.Mounts)
+            {
+                if (!request.Volumes.Any(v => v.Name == mount.Volume))
+                {
+                    throw new PodLaunchException($"app {app.Name} mounts volume '{mount.Volume}', which the pod does not declare");
+                }
+
+                if (!IsCleanAbsolute(mount.Target) || mount.Target == "/")
+                {
+                    throw new PodLaunchException($"app {app.Name}: mount target '{mount.Target}' is not an absolute path below / without '.', '..' or NUL");
+                }
+            }
+        }
+    }
+
+    private static void CheckVolumes(PodLaunchRequest request)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var volume in request.Volumes)
+        {
+            if (!PodDirectory.IsValidId(volume.Name) || !names.Add(volume.Name))
+            {
+                throw new PodLaunchException($"volume name '{volume.Name}' is repeated or not 1 to 64 characters of [a-z0-9-]");
+            }
+
+            if (volume.Kind == PodVolumeKind.Host && (volume.Source is not { } source || !IsCleanAbsolute(source) || !Directory.Exists(source)))
+            {
+                throw new PodLaunchException($"volume {volume.Name}: source '{volume.Source}' is not an existing directory of this node (an absolute path)");
+            }
+        }
+    }
+
+    private static void CheckPorts(PodLaunchRequest request)
+    {
+        foreach (var port in request.Ports)
+        {
+            if (port.HostPort is < 1 or > 65535 || port.PodPort is < 1 or > 65535)
+            {
+                throw new PodLaunchException($"port {port.Name}: {port.HostPort}:{port.PodPort} is not two ports from 1 to 65535");
+            }
+        }
+
+        var repeated = request.Ports.GroupBy(p => (p.HostPort, p.Protocol)).FirstOrDefault(g => g.Count() > 1);
+        if (repeated is not null)
+        {
+            throw new PodLaunchException($"host port {repeated.Key.HostPort}/{repeated.Key.Protocol.ToString().ToLowerInvariant()} is forwarded twice");
+        }
+    }
+
+    private static bool IsCleanAbsolute(string path) =>
+        path.StartsWith('/') && !path.Contains('\0', StringComparison.Ordinal)
+        && path.Split('/', StringSplitOptions.RemoveEmptyEntries).All(part => part is not "." and not "..");
+}

@@ -1,0 +1,58 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace FleetPods.NodeRuntime.Tests.Conformance;
+
+/// <summary>
+/// A machine outside the node, for pods to reach through the node's NAT: a network namespace joined to the host by a
+/// veth pair on a /30 of its own. It has no route back to the pods' range, so a pod's connection that arrives there
+/// and is answered was masqueraded by the node.
+/// </summary>
+public sealed class OutsideNetwork : IDisposable
+{
+    /// <summary>The outside machine's address.</summary>
+    public const string Address = "192.168.213.2";
+
+    private readonly string name = "fp-outside-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
+    private readonly string veth = "fpo" + (Environment.ProcessId % 100000).ToString(CultureInfo.InvariantCulture);
+
+    public OutsideNetwork()
+    {
+        TestFiles.Run("ip", "netns", "add", name);
+        TestFiles.Run("ip", "link", "add", veth, "type", "veth", "peer", "name", "eth0", "netns", name);
+        TestFiles.Run("ip", "addr", "add", "192.168.213.1/30", "dev", veth);
+        TestFiles.Run("ip", "link", "set", veth, "up");
+        TestFiles.Run("ip", "-n", name, "addr", "add", Address + "/30", "dev", "eth0");
+        TestFiles.Run("ip", "-n", name, "link", "set", "eth0", "up");
+        TestFiles.Run("ip", "-n", name, "link", "set", "lo", "up");
+    }
+
+    /// <summary>Listens on <paramref name="port"/> outside for one connection; completes with what it received.</summary>
+    public Task<string> ReceiveOnce(int port)
+    {
+        // stdin stays open: busybox nc stops reading the connection once its stdin ends.
+        var start = new ProcessStartInfo("ip") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in new[] { "netns", "exec", name, "busybox", "nc", "-l", "-p", port.ToString(CultureInfo.InvariantCulture), "-w", "5" })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        var listener = Process.Start(start)!;
+        return Task.Run(async () =>
+        {
+            using (listener)
+            using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20)))
+            using (timeout.Token.Register(() => listener.Kill(entireProcessTree: true)))
+            {
+                var received = await listener.StandardOutput.ReadToEndAsync();
+                await listener.WaitForExitAsync();
+                return received;
+            }
+        });
+    }
+
+    public void Dispose()
+    {
+        TestFiles.Run("ip", "netns", "del", name);
+    }
+}
