@@ -86,7 +86,8 @@ public sealed class ClusterDaemonTests : IClassFixture<BusyboxImage>, IAsyncLife
     private async Task StartUnit(string name, string pod, string fleet = "")
     {
         var path = Path.Combine(units, name);
-        await File.WriteAllTextAsync(path, $"[Pod]\nImage=example.com/busybox\nExec=/bin/sleep 1000\n{pod}\n" + (fleet.Length > 0 ? $"[X-Fleet]\n{fleet}\n" : ""));
+        // Network=none: the three daemons share this one machine, and with it the default pod network's bridge.
+        await File.WriteAllTextAsync(path, $"[Pod]\nImage=example.com/busybox\nExec=/bin/sleep 1000\nNetwork=none\n{pod}\n" + (fleet.Length > 0 ? $"[X-Fleet]\n{fleet}\n" : ""));
         var started = await Cli("start", path);
         Assert.True(started.ExitCode == 0, started.ToString());
     }
