@@ -77,6 +77,26 @@ public sealed class ClusterDaemonTests : IClassFixture<BusyboxImage>, IAsyncLife
         Assert.Equal(3, (await RunningPods("spread.pod", 3)).Count);
     }
 
+    [Fact]
+    public async Task A_node_that_lacks_a_pods_image_pulls_it_from_a_node_that_holds_it()
+    {
+        var only = Path.Combine(units, "pulled.aci");
+        var made = await Processes.Run(RepositoryLayout.Script("deploy/examples/make-busybox-aci.sh"), [only, "example.com/pulled"], TimeSpan.FromSeconds(60));
+        Assert.True(made.ExitCode == 0, made.ToString());
+        var imported = await Cli("image", "import", only, "--node", "node-a");
+        Assert.True(imported.ExitCode == 0, imported.ToString());
+        var path = Path.Combine(units, "pulled.pod");
+        await File.WriteAllTextAsync(path, "[Pod]\nImage=example.com/pulled\nExec=/bin/sleep 1000\nNetwork=none\n[X-Fleet]\nMachineID=node-c\n");
+
+        var started = await Cli("start", path);
+
+        Assert.True(started.ExitCode == 0, started.ToString());
+        Assert.Equal("node-c", NodeOf(Assert.Single(await RunningPods("pulled.pod", 1))));
+        var held = await Cli("image", "list", "--node", "node-c", "--output", "json");
+        Assert.Contains(JsonDocument.Parse(held.Stdout).RootElement.EnumerateArray(), i => i.GetProperty("name").GetString() == "example.com/pulled");
+        Assert.Contains("Pulling image example.com/pulled", nodes[2].Log, StringComparison.Ordinal);
+    }
+
     private static string NodeOf(JsonElement pod) => pod.GetProperty("nodeName").GetString() ?? "";
 
     // The pod's "pid" record holds "<supervisor pid> <app pid>".
