@@ -7,34 +7,8 @@
 set -eu
 cd "$(dirname "$0")/.."
 count=${1:-200}
-./deploy/install-deps.sh >/dev/null
-dotnet build FleetPods.sln -c Release --nologo -v quiet >/dev/null
-
-work=$(mktemp -d /tmp/fleetpods-density-XXXXXX)
-out=bench/out
-mkdir -p "$out"
-gateway=$((31000 + $$ % 1000))
-silo=$((12000 + $$ % 1000))
-daemon_pid=""
-cleanup() {
-    [ -n "$daemon_pid" ] && kill "$daemon_pid" 2>/dev/null || true
-    pkill -KILL -f -- "$work" 2>/dev/null || true
-    # Killed pods never gave back their cgroups (empty now; rmdir refuses any other).
-    sleep 1
-    for d in "$work"/data/pods/*/; do rmdir /sys/fs/cgroup/*/fleetpods/"$(basename "$d")" 2>/dev/null || true; done
-    sleep 1
-    rm -rf "$work"
-}
-trap cleanup EXIT
-
-dotnet src/Silo/bin/Release/net10.0/fleetpodsd.dll --data-dir "$work/data" --node-name density \
-    --silo-port "$silo" --gateway-port "$gateway" >"$work/daemon.log" 2>&1 &
-daemon_pid=$!
-for _ in $(seq 1 120); do grep -q " ready:" "$work/daemon.log" 2>/dev/null && break; sleep 0.5; done
-
-cli="dotnet src/Cli/bin/Release/net10.0/fleetpods.dll --endpoint 127.0.0.1:$gateway"
-./deploy/examples/make-busybox-aci.sh "$work/busybox.aci" >/dev/null
-$cli image import "$work/busybox.aci" >/dev/null
+bench_node=density bench_ports=1000
+. bench/bench-daemon.sh
 printf '[Pod]\nImage=example.com/busybox\nExec=/bin/sleep 100000\n' >"$work/sleeper@.pod"
 $cli submit "$work/sleeper@.pod" >/dev/null
 # One pod first, so the daemon's one-off costs (JIT, the image's first use, the bridge) are in "before".

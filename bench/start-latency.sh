@@ -7,36 +7,11 @@
 # Usage (root): bench/start-latency.sh   -> prints a table and writes bench/out/start-latency.{json,md}
 set -eu
 cd "$(dirname "$0")/.."
-./deploy/install-deps.sh >/dev/null
 for tool in runc hyperfine jq; do
     command -v "$tool" >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$tool" >/dev/null
 done
-dotnet build FleetPods.sln -c Release --nologo -v quiet >/dev/null
-
-work=$(mktemp -d /tmp/fleetpods-bench-XXXXXX)
-out=bench/out
-mkdir -p "$out"
-gateway=$((30000 + $$ % 1000))
-silo=$((11000 + $$ % 1000))
-daemon_pid=""
-cleanup() {
-    [ -n "$daemon_pid" ] && kill "$daemon_pid" 2>/dev/null || true
-    pkill -KILL -f -- "$work" 2>/dev/null || true
-    # Killed pods never gave back their cgroups (empty now; rmdir refuses any other).
-    sleep 1
-    for d in "$work"/data/pods/*/; do rmdir /sys/fs/cgroup/*/fleetpods/"$(basename "$d")" 2>/dev/null || true; done
-    rm -rf "$work"
-}
-trap cleanup EXIT
-
-dotnet src/Silo/bin/Release/net10.0/fleetpodsd.dll --data-dir "$work/data" --node-name bench \
-    --silo-port "$silo" --gateway-port "$gateway" >"$work/daemon.log" 2>&1 &
-daemon_pid=$!
-for _ in $(seq 1 120); do grep -q " ready:" "$work/daemon.log" 2>/dev/null && break; sleep 0.5; done
-
-cli="dotnet src/Cli/bin/Release/net10.0/fleetpods.dll --endpoint 127.0.0.1:$gateway"
-./deploy/examples/make-busybox-aci.sh "$work/busybox.aci" >/dev/null
-$cli image import "$work/busybox.aci" >/dev/null
+bench_node=bench bench_ports=0
+. bench/bench-daemon.sh
 
 # The runc bundle gets the very rootfs the ACI carries.
 mkdir -p "$work/bundle"

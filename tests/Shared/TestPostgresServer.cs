@@ -1,0 +1,35 @@
+using Npgsql;
+
+namespace FleetPods.Tests;
+
+/// <summary>
+/// The real PostgreSQL that deploy/start-postgres.sh runs, where tests make databases of their own and drop them.
+/// $FLEETPODS_TEST_POSTGRES overrides the server (a connection string to its postgres database).
+/// </summary>
+internal static class TestPostgresServer
+{
+    private static readonly string Server = Environment.GetEnvironmentVariable("FLEETPODS_TEST_POSTGRES") is { Length: > 0 } given
+        ? given
+        : "Host=127.0.0.1;Username=fleetpods;Password=fleetpods;Database=postgres";
+
+    /// <summary>Makes a new, empty database and returns its connection string.</summary>
+    public static async Task<string> CreateDatabase(string name)
+    {
+        await Execute($"CREATE DATABASE {name}");
+        return new NpgsqlConnectionStringBuilder(Server) { Database = name }.ConnectionString;
+    }
+
+    public static async Task DropDatabase(string name)
+    {
+        NpgsqlConnection.ClearAllPools();
+        await Execute($"DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+    }
+
+    private static async Task Execute(string sql)
+    {
+        await using var connection = new NpgsqlConnection(Server);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+}
