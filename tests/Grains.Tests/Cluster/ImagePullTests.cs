@@ -18,6 +18,22 @@ public sealed class ImagePullTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_holder_that_left_the_cluster_is_passed_over_for_one_that_answers()
+    {
+        var (holder, puller) = (fixture.NodeNames[0], fixture.NodeNames[1]);
+        var image = await fixture.Client.GetGrain<IImageStoreGrain>(holder).Import(new ImageImportRequest("/images/ghosted.aci"));
+        var images = fixture.Client.GetGrain<IImageGrain>(image.Digest);
+        await images.RemoveHolder(holder);
+        await images.RecordHolder(image, "gone-node");
+        await images.RecordHolder(image, holder);
+        fixture.Images(puller).Missing["ghosted:1.0"] = true;
+
+        await fixture.Client.GetGrain<IImageStoreGrain>(puller).EnsureImage("ghosted:1.0");
+
+        Assert.Equal(fixture.Images(holder).Archives[image.Digest], fixture.Images(puller).Archives[image.Digest]);
+    }
+
+    [Fact]
     public async Task An_image_no_node_holds_is_an_error_that_says_how_to_get_it()
     {
         var node = fixture.NodeNames[1];

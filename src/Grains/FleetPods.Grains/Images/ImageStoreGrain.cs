@@ -70,10 +70,25 @@ public sealed class ImageStoreGrain(ILocalImageStore store, ILogger<ImageStoreGr
         var known = (await Task.WhenAll(digests.Select(d => GrainFactory.GetGrain<IImageGrain>(d).GetInfo()))).OfType<ImageInfo>();
         var source = known.Where(i => i.IsNamedBy(reference) && i.Nodes.Any(n => n != Node)).MaxBy(i => i.ImportedAt)
             ?? throw new FleetPodsException($"image '{reference}' is on no node of the cluster; import it with 'fleetpods image import' or 'fleetpods image fetch'");
-        var holder = source.Nodes.First(n => n != Node);
-        logger.LogInformation("Pulling image {Image} {Digest} from node {Holder}", source.Name, source.Digest, holder);
-        var peer = GrainFactory.GetGrain<IImageStoreGrain>(holder);
-        await Recorded(await store.ImportTransfer(source.Digest, offset => peer.ReadTransfer(source.Digest, offset, TransferChunkBytes)));
+        // A holder may have left the cluster since it recorded the image: the next one is asked.
+        var errors = new List<string>();
+        foreach (var holder in source.Nodes.Where(n => n != Node))
+        {
+            logger.LogInformation("Pulling image {Image} {Digest} from node {Holder}", source.Name, source.Digest, holder);
+            var peer = GrainFactory.GetGrain<IImageStoreGrain>(holder);
+            try
+            {
+                await Recorded(await store.ImportTransfer(source.Digest, offset => peer.ReadTransfer(source.Digest, offset, TransferChunkBytes)));
+                return;
+            }
+            catch (Exception ex) when (ex is FleetPodsException or OrleansException or TimeoutException)
+            {
+                logger.LogWarning("Pulling image {Digest} from node {Holder} failed: {Error}", source.Digest, holder, ex.Message);
+                errors.Add($"{holder}: {ex.Message}");
+            }
+        }
+
+        throw new FleetPodsException($"image '{reference}' could not be pulled from any node that holds it ({string.Join("; ", errors)})");
     }
 
     Task<ImageTransferChunk> IImageStoreGrain.ReadTransfer(string digest, long offset, int maxBytes) =>
