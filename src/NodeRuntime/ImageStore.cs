@@ -4,8 +4,6 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using FleetPods.NodeRuntime.Images;
 using Microsoft.Extensions.Logging;
-using SharpCompress.Common;
-using SharpCompress.Writers.Tar;
 
 namespace FleetPods.NodeRuntime;
 
@@ -18,7 +16,6 @@ namespace FleetPods.NodeRuntime;
 public sealed class ImageStore
 {
     private const string TemporaryPrefix = ".tmp-";
-    private const string OciManifestMediaType = "application/vnd.oci.image.manifest.v1+json";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
     private static readonly HttpClient Http = new() { Timeout = Timeout.InfiniteTimeSpan };
 
@@ -227,11 +224,11 @@ public sealed class ImageStore
             }
             else if (image.Format == ImageFormat.Oci)
             {
-                await Task.Run(() => WriteOciLayoutTar(image, temporary), cancellationToken);
+                await Task.Run(() => ImageArchiveWriter.WriteOciLayoutTar(image, blobs, temporary), cancellationToken);
             }
             else
             {
-                await Task.Run(() => WriteDockerArchive(image, temporary), cancellationToken);
+                await Task.Run(() => ImageArchiveWriter.WriteDockerArchive(image, blobs, temporary), cancellationToken);
             }
 
             File.Move(temporary, target);
@@ -570,65 +567,5 @@ public sealed class ImageStore
         return image.Format == ImageFormat.Oci
             ? [image.Digest, ContentDigest.Parse(ImageJson.String(manifest.GetProperty("config"), "digest") ?? "", image.Name).ToString()]
             : [image.Digest];
-    }
-
-    private void WriteOciLayoutTar(ImageRecord image, string target)
-    {
-        var manifestDigest = ContentDigest.Parse(image.Digest, image.Name);
-        var manifestBytes = File.ReadAllBytes(blobs.PathOf(manifestDigest));
-        var configDigest = ContentDigest.Parse(ImageJson.String(ImageJson.Parse(manifestBytes, image.Name).GetProperty("config"), "digest") ?? "", image.Name);
-        var index = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object>
-        {
-            ["schemaVersion"] = 2,
-            ["manifests"] = new[]
-            {
-                new Dictionary<string, object>
-                {
-                    ["mediaType"] = OciManifestMediaType,
-                    ["digest"] = manifestDigest.OciForm,
-                    ["size"] = manifestBytes.Length,
-                    ["annotations"] = new Dictionary<string, string> { ["org.opencontainers.image.ref.name"] = image.Labels.GetValueOrDefault("version") ?? "latest" },
-                },
-            },
-        });
-
-        using var output = File.Create(target);
-        using var writer = new TarWriter(output, new TarWriterOptions(CompressionType.None, finalizeArchiveOnClose: true));
-        writer.Write("oci-layout", new MemoryStream("""{"imageLayoutVersion":"1.0.0"}"""u8.ToArray()), null);
-        writer.Write("index.json", new MemoryStream(index), null);
-        foreach (var blob in image.Layers.Select(l => ContentDigest.Parse(l.Digest, image.Name)).Prepend(configDigest).Prepend(manifestDigest))
-        {
-            using var content = File.OpenRead(blobs.PathOf(blob));
-            writer.Write($"blobs/{blob.Algorithm}/{blob.Hex}", content, null);
-        }
-    }
-
-    private void WriteDockerArchive(ImageRecord image, string target)
-    {
-        var config = ContentDigest.Parse(image.Digest, image.Name);
-        var layerBlobs = image.Layers.Select(l => ContentDigest.Parse(l.Digest, image.Name)).ToList();
-        var manifest = JsonSerializer.SerializeToUtf8Bytes(new[]
-        {
-            new Dictionary<string, object>
-            {
-                ["Config"] = $"{config.Hex}.json",
-                ["RepoTags"] = new[] { $"{image.Name}:{image.Labels.GetValueOrDefault("version") ?? "latest"}" },
-                ["Layers"] = layerBlobs.Select(l => $"{l.Hex}/layer.tar").ToArray(),
-            },
-        });
-
-        using var output = File.Create(target);
-        using var writer = new TarWriter(output, new TarWriterOptions(CompressionType.None, finalizeArchiveOnClose: true));
-        writer.Write("manifest.json", new MemoryStream(manifest), null);
-        using (var content = File.OpenRead(blobs.PathOf(config)))
-        {
-            writer.Write($"{config.Hex}.json", content, null);
-        }
-
-        foreach (var layer in layerBlobs)
-        {
-            using var content = File.OpenRead(blobs.PathOf(layer));
-            writer.Write($"{layer.Hex}/layer.tar", content, null);
-        }
     }
 }
