@@ -26,7 +26,7 @@ public sealed class LocalImageStore(DaemonOptions options, PodRuntime runtime) :
             throw new FleetPodsException($"'{request.Url}' is not an absolute URL (http://, https:// or file://)");
         }
 
-        var report = new Progress(p => progress.Report(new ImageFetchProgress(p.ReceivedBytes, p.TotalBytes, p.Attempt)));
+        var report = new InlineProgress<ImageDownloadProgress>(p => progress.Report(new ImageFetchProgress(p.ReceivedBytes, p.TotalBytes, p.Attempt)));
         return Describe(await Guarded($"cannot fetch {request.Url}", () => Store.FetchAsync(url, OptionsOf(request.Reference, request.Name, request.ExpectedDigest), report)));
     }
 
@@ -121,10 +121,4 @@ public sealed class LocalImageStore(DaemonOptions options, PodRuntime runtime) :
         await action();
         return true;
     });
-
-    // Progress<T> would post to a synchronization context; the download reports from its own thread.
-    private sealed class Progress(Action<ImageDownloadProgress> report) : IProgress<ImageDownloadProgress>
-    {
-        public void Report(ImageDownloadProgress value) => report(value);
-    }
 }

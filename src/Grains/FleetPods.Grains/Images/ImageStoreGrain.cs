@@ -27,7 +27,7 @@ public sealed class ImageStoreGrain(ILocalImageStore store, ILogger<ImageStoreGr
         fetches[request.FetchId] = new ImageFetchProgress(0, null, 1);
         try
         {
-            return await Recorded(await store.Fetch(request, new Progress(p => fetches[request.FetchId] = p)));
+            return await Recorded(await store.Fetch(request, new InlineProgress<ImageFetchProgress>(p => fetches[request.FetchId] = p)));
         }
         finally
         {
@@ -98,11 +98,5 @@ public sealed class ImageStoreGrain(ILocalImageStore store, ILogger<ImageStoreGr
     {
         await GrainFactory.GetGrain<IRegistryGrain>(RegistryKind.Images).Add(image.Digest);
         return await GrainFactory.GetGrain<IImageGrain>(image.Digest).RecordHolder(image, Node);
-    }
-
-    // Progress<T> would post to the grain's scheduler; a download reports from its own thread.
-    private sealed class Progress(Action<ImageFetchProgress> report) : IProgress<ImageFetchProgress>
-    {
-        public void Report(ImageFetchProgress value) => report(value);
     }
 }
