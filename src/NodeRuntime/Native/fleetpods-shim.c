@@ -93,18 +93,6 @@ void fail(const char *format, ...)
     _exit(127);
 }
 
-void must_mount(const char *source, const char *target, const char *type, unsigned long flags, const char *data)
-{
-    if (mount(source, target, type, flags, data) != 0)
-        fail("mount %s on %s: %s", type ? type : source, target, strerror(errno));
-}
-
-void make_dir(const char *path, mode_t mode)
-{
-    if (mkdir(path, mode) != 0 && errno != EEXIST)
-        fail("mkdir %s: %s", path, strerror(errno));
-}
-
 /* Runs a host tool (its output goes to the pod's log) and fails the pod if it does not succeed. */
 void run_tool(char *const argv[])
 {

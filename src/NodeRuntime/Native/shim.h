@@ -49,12 +49,14 @@ struct pod {
 
 extern struct pod pod;
 
-/* fleetpods-shim.c */
+/* fleetpods-shim.c (the guest init of stage1 kvm defines its own fail and pod) */
 void write_record(const char *name, const char *text);
 __attribute__((noreturn, format(printf, 1, 2))) void fail(const char *format, ...);
+void run_tool(char *const argv[]);
+
+/* mounts.c */
 void must_mount(const char *source, const char *target, const char *type, unsigned long flags, const char *data);
 void make_dir(const char *path, mode_t mode);
-void run_tool(char *const argv[]);
 
 /* identity.c */
 void drop_identity(const struct app *app);
