@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
 using FleetPods.NodeRuntime.Images;
+using FleetPods.NodeRuntime.Kvm;
 using FleetPods.NodeRuntime.Pods;
 using Microsoft.Extensions.Logging;
 using Tmds.Linux;
@@ -16,12 +17,16 @@ public sealed class PodRuntime : IAsyncDisposable
 {
     private static readonly TimeSpan KillWait = TimeSpan.FromSeconds(30);
 
+    // What a kvm guest may take beyond the grace period to report its apps' ends and power off.
+    private static readonly TimeSpan KvmStopMargin = TimeSpan.FromSeconds(10);
+
     // Mount options must fit in one page with the upper and work dirs beside the lower ones.
     private const int MaxOverlayLowerLength = 3500;
 
     private readonly string podsDirectory;
     private readonly ILogger<PodRuntime> logger;
     private readonly NamespaceLauncher launcher;
+    private readonly KvmLauncher kvm;
     private readonly PodExitWatcher watcher = new();
     private readonly Channel<PodStateChange> changes = Channel.CreateUnbounded<PodStateChange>();
     private readonly ConcurrentDictionary<string, TrackedPod> pods = new(StringComparer.Ordinal);
@@ -44,7 +49,8 @@ public sealed class PodRuntime : IAsyncDisposable
         podsDirectory = Path.Combine(data, "pods");
         Directory.CreateDirectory(podsDirectory);
         Images = new ImageStore(Path.Combine(data, "images"), options.MaxImageSizeBytes, options.FetchRetryDelay, logger);
-        launcher = new NamespaceLauncher(options.ShimPath ?? NamespaceLauncher.DefaultShimPath);
+        launcher = new NamespaceLauncher(options.ShimPath ?? PodSupervisor.DefaultShimPath);
+        kvm = new KvmLauncher(options, launcher.ShimPath, Path.Combine(data, "kvm"), logger);
         var leases = new HostLeases(options.LeaseDirectory);
         leases.SweepStale();
         network = new NodeNetwork(leases);
@@ -114,7 +120,9 @@ public sealed class PodRuntime : IAsyncDisposable
         try
         {
             var (plans, isolation) = await Prepare(request, tracked, cancellationToken);
-            var processes = await launcher.Launch(pod, plans, isolation);
+            var processes = request.Stage1 == Stage1Flavor.Kvm
+                ? await kvm.Launch(pod, plans, request, isolation.Cgroups, cancellationToken)
+                : await launcher.Launch(pod, plans, isolation);
             if (processes is null || File.Exists(pod.Failure))
             {
                 // The pod ends once its supervisor is gone, not before: until then it still writes its records.
@@ -165,8 +173,13 @@ public sealed class PodRuntime : IAsyncDisposable
             return await tracked.Ended.Task;
         }
 
-        // The app is pid 1 of its namespace: a SIGTERM it has no handler for is ignored, so SIGKILL ends it.
         var processes = tracked.Processes!;
+        if (tracked.Isolation?.Stage1 == Stage1Flavor.Kvm)
+        {
+            return await StopVm(tracked, processes, grace, cancellationToken);
+        }
+
+        // The app is pid 1 of its namespace: a SIGTERM it has no handler for is ignored, so SIGKILL ends it.
         processes.SignalApp(LibC.SIGTERM);
         try
         {
@@ -178,6 +191,42 @@ public sealed class PodRuntime : IAsyncDisposable
             return await tracked.Ended.Task.WaitAsync(KillWait, cancellationToken);
         }
     }
+
+    /// <summary>
+    /// Stage1 kvm: the guest's init stops the apps (SIGTERM, the grace period, SIGKILL) and powers off; a zero grace
+    /// (<c>--force</c>), or a guest that does not end in time, kills the hypervisor, which ends the pod with 128+9.
+    /// </summary>
+    private static async Task<PodStateChange> StopVm(TrackedPod tracked, PodProcesses processes, TimeSpan grace, CancellationToken cancellationToken)
+    {
+        if (grace > TimeSpan.Zero)
+        {
+            KvmLauncher.WriteStopRequest(tracked.Directory, grace);
+            processes.SignalSupervisor(tracked.Directory, LibC.SIGTERM);
+            try
+            {
+                return await tracked.Ended.Task.WaitAsync(grace + KvmStopMargin, cancellationToken);
+            }
+            catch (TimeoutException)
+            {
+                // The guest did not power off: it is killed below like a forced stop.
+            }
+        }
+
+        processes.SignalApp(LibC.SIGKILL);
+        return await tracked.Ended.Task.WaitAsync(KillWait, cancellationToken);
+    }
+
+    /// <summary>
+    /// What this node's stage1 kvm pods boot on, as far as known without booting anything: null until the first kvm pod
+    /// (or <see cref="PrepareKvmAsync"/>) has probed the accelerator.
+    /// </summary>
+    /// <exception cref="PodLaunchException">This node cannot run kvm pods (no kernel).</exception>
+    public KvmAccelerator? KnownKvmAccelerator() => kvm.KnownAccelerator();
+
+    /// <summary>Readies stage1 kvm now (kernel, initramfs, accelerator probe) rather than at the first kvm pod; returns the accelerator.</summary>
+    /// <exception cref="PodLaunchException">This node cannot run kvm pods; the message says what is missing.</exception>
+    public async Task<KvmAccelerator> PrepareKvmAsync(CancellationToken cancellationToken = default) =>
+        (await kvm.PrepareAsync(cancellationToken)).Accelerator;
 
     /// <summary>
     /// Gives back what a pod this runtime does not know may still hold of the node, when its tree vanished while no
@@ -214,6 +263,11 @@ public sealed class PodRuntime : IAsyncDisposable
         if (!names.Contains(name))
         {
             throw new PodLaunchException($"pod {podId} has no app '{name}' (its apps: {string.Join(", ", names)})");
+        }
+
+        if (request.Stage1 == Stage1Flavor.Kvm)
+        {
+            throw new PodLaunchException($"pod {podId} runs in a VM (stage1 kvm): its apps are not processes of this node to enter");
         }
 
         var pid = names.Count == 1 ? processes.App : processes.AppOfSeveral(name)
@@ -317,6 +371,7 @@ public sealed class PodRuntime : IAsyncDisposable
     public ValueTask DisposeAsync()
     {
         watcher.Dispose();
+        kvm.Dispose();
         changes.Writer.TryComplete();
         return ValueTask.CompletedTask;
     }
@@ -416,8 +471,10 @@ public sealed class PodRuntime : IAsyncDisposable
             network.Forward(request.Ports, isolation.Address!, pod);
         }
 
-        var (cgroupDirectories, oomEvents) = PodCgroups.Create(cgroups.Value, request.PodId, request.MemoryBytes, request.CpuMillis, pidsLimit);
-        isolation = tracked.Isolation = isolation with { Cgroups = cgroupDirectories, OomEvents = oomEvents };
+        // A kvm pod's Memory= and CPU= size its VM instead: a quota on qemu would only slow the guest's own scheduling.
+        var vm = request.Stage1 == Stage1Flavor.Kvm;
+        var (cgroupDirectories, oomEvents) = PodCgroups.Create(cgroups.Value, request.PodId, vm ? null : request.MemoryBytes, vm ? null : request.CpuMillis, pidsLimit);
+        isolation = tracked.Isolation = isolation with { Cgroups = cgroupDirectories, OomEvents = vm ? null : oomEvents };
 
         for (var i = 0; i < plans.Count; i++)
         {

@@ -6,9 +6,12 @@ namespace FleetPods.NodeRuntime.Tests;
 /// <summary>A PodRuntime on a fresh data directory with the busybox image imported; cleans up its pods.</summary>
 public sealed class RuntimeHarness : IAsyncDisposable
 {
-    private RuntimeHarness(string dataDirectory, PodRuntime runtime, ImageRecord image)
+    private readonly NodeRuntimeOptions options;
+
+    private RuntimeHarness(NodeRuntimeOptions options, PodRuntime runtime, ImageRecord image)
     {
-        DataDirectory = dataDirectory;
+        this.options = options;
+        DataDirectory = options.DataDirectory;
         Runtime = runtime;
         Image = image;
     }
@@ -19,13 +22,15 @@ public sealed class RuntimeHarness : IAsyncDisposable
 
     public ImageRecord Image { get; }
 
-    public static async Task<RuntimeHarness> Start(BusyboxAci aci)
+    /// <param name="configure">Options beyond the data directory, such as stage1 kvm's accelerator.</param>
+    public static async Task<RuntimeHarness> Start(BusyboxAci aci, Func<NodeRuntimeOptions, NodeRuntimeOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(aci);
         var data = Directory.CreateTempSubdirectory("fleetpods-runtime-").FullName;
-        var runtime = new PodRuntime(new NodeRuntimeOptions(data), NullLogger<PodRuntime>.Instance);
+        var options = (configure ?? (o => o))(new NodeRuntimeOptions(data));
+        var runtime = new PodRuntime(options, NullLogger<PodRuntime>.Instance);
         var image = await runtime.Images.ImportAsync(aci.Path);
-        return new RuntimeHarness(data, runtime, image);
+        return new RuntimeHarness(options, runtime, image);
     }
 
     public static PodLaunchRequest Request(string podId, string digest, params string[] exec) =>
@@ -39,7 +44,7 @@ public sealed class RuntimeHarness : IAsyncDisposable
     public async Task Restart()
     {
         await Runtime.DisposeAsync();
-        Runtime = new PodRuntime(new NodeRuntimeOptions(DataDirectory), NullLogger<PodRuntime>.Instance);
+        Runtime = new PodRuntime(options, NullLogger<PodRuntime>.Instance);
     }
 
     /// <summary>The state changes of one pod, read until it has ended.</summary>

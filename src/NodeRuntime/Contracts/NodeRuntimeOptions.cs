@@ -20,4 +20,16 @@ public sealed record NodeRuntimeOptions(string DataDirectory)
 
     /// <summary>The most processes (tasks) one pod may have, its cgroup's pids limit (default 4096).</summary>
     public int PodPidsLimit { get; init; } = 4096;
+
+    /// <summary>Stage1 <c>kvm</c>'s guest kernel; by default the newest <c>/boot/vmlinuz-*</c>.</summary>
+    public string? KvmKernel { get; init; }
+
+    /// <summary>Stage1 <c>kvm</c>'s accelerator (default: probe once, KVM if it boots the guest, else TCG).</summary>
+    public KvmAccelerator KvmAccelerator { get; init; } = KvmAccelerator.Auto;
+
+    /// <summary>The hypervisor of stage1 <c>kvm</c> (default Debian's <c>/usr/bin/qemu-system-x86_64</c>).</summary>
+    public string QemuPath { get; init; } = "/usr/bin/qemu-system-x86_64";
+
+    /// <summary>How long the accelerator probe lets KVM boot the guest before it settles for TCG.</summary>
+    public TimeSpan KvmProbeTimeout { get; init; } = TimeSpan.FromSeconds(5);
 }

@@ -1,5 +1,5 @@
 /*
- * fleetpods-shim: the per-pod supervisor of stage1 `ns` and `fly`.
+ * fleetpods-shim: the per-pod supervisor of stage1 `ns` and `fly` (and of `kvm`, see kvm.c).
  *
  * Why a native process per pod: pods must outlive fleetpodsd (it can be SIGKILLed and restarted,
  * and finds its pods again), and the per-pod host overhead goal is under 1 MB, which a .NET
@@ -8,6 +8,8 @@
  * setns refuse a multi-threaded one), and fork in a multi-threaded runtime such as .NET's is unsafe.
  *
  * (fleetpods-shim --enter PID ... runs a command in a running app instead: see enter.c.)
+ *
+ * (fleetpods-shim --stage1 kvm runs a pod inside a qemu microVM instead: see kvm.c.)
  *
  * Usage: fleetpods-shim --pod-dir DIR --hostname NAME [--stage1 ns|fly]
  *            [--net host|none|veth [--ip PATH --veth NAME --bridge NAME --address CIDR --gateway IP]]
@@ -315,7 +317,8 @@ static void parse(int argc, char **argv)
         else if (strcmp(arg, "--stage1") == 0) {
             if (strcmp(value, "ns") == 0) pod.stage1 = STAGE1_NS;
             else if (strcmp(value, "fly") == 0) pod.stage1 = STAGE1_FLY;
-            else usage("--stage1 is ns or fly");
+            else if (strcmp(value, "kvm") == 0) pod.stage1 = STAGE1_KVM;
+            else usage("--stage1 is ns, fly or kvm");
         } else if (strcmp(arg, "--net") == 0) {
             if (strcmp(value, "host") == 0) pod.network = NET_HOST;
             else if (strcmp(value, "none") == 0) pod.network = NET_NONE;
@@ -336,6 +339,18 @@ static void parse(int argc, char **argv)
             pod.uid_base = strtol(value, &end, 10);
             if (*end || pod.uid_base <= 0 || pod.uid_base > 0x7fff0000L)
                 usage("--uid-base is a positive number");
+        } else if (strcmp(arg, "--overlay") == 0) {
+            if (i + 3 >= argc || pod.overlay_count >= MAX_APPS)
+                usage("--overlay takes LOWER UPPER WORK TARGET, at most once per app");
+            struct overlay *overlay = &pod.overlays[pod.overlay_count++];
+            overlay->lower = value;
+            overlay->upper = argv[++i];
+            overlay->work = argv[++i];
+            overlay->target = argv[++i];
+        } else if (strcmp(arg, "--vm") == 0) {
+            if (!pod.vm_argv && !(pod.vm_argv = calloc((size_t)argc + 1, sizeof(char *))))
+                usage("out of memory");
+            pod.vm_argv[pod.vm_argc++] = (char *)value;
         } else if (strcmp(arg, "--app") == 0) {
             if (pod.app_count >= MAX_APPS)
                 usage("too many --app");
@@ -387,6 +402,11 @@ static void check(void)
         if (pod.app_count != 1 || !pod.apps[0].argv)
             usage("--enter needs one app's argv (after --)");
         pod.apps[0].env[pod.apps[0].env_count] = NULL;
+        return;
+    }
+    if (pod.stage1 == STAGE1_KVM) {
+        if (!pod.pod_dir || pod.vm_argc == 0 || pod.app_count > 0)
+            usage("stage1 kvm takes --pod-dir and --vm (its apps are in DIR/guest)");
         return;
     }
     if (!pod.pod_dir || !pod.hostname || pod.app_count == 0)
@@ -488,6 +508,8 @@ int main(int argc, char **argv)
     dup2(log, STDERR_FILENO);
     close(log);
     close(null);
+    if (pod.stage1 == STAGE1_KVM)
+        return run_vm();
 
     if (pod.uid_base > 0)
         pod.userns_fd = make_user_namespace(pod.uid_base);

@@ -25,7 +25,12 @@ struct app {
     int mount_count;
 };
 
-enum stage1 { STAGE1_NS, STAGE1_FLY };
+enum stage1 { STAGE1_NS, STAGE1_FLY, STAGE1_KVM };
+
+/* stage1 kvm: an app's overlay, mounted where qemu exports it to the guest. */
+struct overlay {
+    const char *lower, *upper, *work, *target;
+};
 enum network { NET_HOST, NET_NONE, NET_VETH };
 
 struct pod {
@@ -44,6 +49,10 @@ struct pod {
     int dir_fd; /* the pod directory, still reachable after pivot_root hides the host's paths */
     int userns_fd; /* the pod's user namespace, made before the pod's process: -1 without one */
     int go[2]; /* the supervisor tells the pod's process its cgroups and network are ready */
+    struct overlay overlays[MAX_APPS]; /* stage1 kvm */
+    int overlay_count;
+    char **vm_argv; /* stage1 kvm: qemu's command line */
+    int vm_argc;
     int error[2]; /* a failure, for the supervisor to record when the failing process may no longer write the pod's directory */
 };
 
@@ -71,6 +80,9 @@ void lock_down(void);
 
 /* enter.c */
 int enter_app(pid_t target, const struct app *app);
+
+/* kvm.c */
+int run_vm(void);
 
 /* network.c */
 void network_host_side(pid_t child);

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace FleetPods.NodeRuntime.Pods;
 
 /// <summary>
@@ -12,58 +10,16 @@ internal sealed class NamespaceLauncher(string shimPath)
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
 
-    public static string DefaultShimPath => Path.Combine(AppContext.BaseDirectory, "fleetpods-shim");
-
     /// <summary>The supervisor binary, which also enters running apps (<c>--enter</c>).</summary>
     public string ShimPath => shimPath;
 
-    /// <summary>
-    /// Starts the pod and returns once its launch is decided: the app has been exec'd, or the pod has recorded why it
-    /// could not start (see <see cref="PodDirectory.ReadEnd"/>). Null when the supervisor ended before cloning the app.
-    /// Not cancellable once the supervisor runs: the launch is then decided within moments, and abandoning it would
-    /// leave a pod nobody tracks.
-    /// </summary>
-    public async Task<PodProcesses?> Launch(PodDirectory pod, IReadOnlyList<PodLaunchPlan> plans, PodIsolation isolation)
+    /// <summary>Starts the pod and returns once its launch is decided (see <see cref="PodSupervisor.StartAsync"/>).</summary>
+    public Task<PodProcesses?> Launch(PodDirectory pod, IReadOnlyList<PodLaunchPlan> plans, PodIsolation isolation)
     {
         ArgumentNullException.ThrowIfNull(pod);
         ArgumentNullException.ThrowIfNull(plans);
         ArgumentNullException.ThrowIfNull(isolation);
-        EnsureExecutable();
-        var start = new ProcessStartInfo(shimPath)
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var argument in Arguments(pod, plans, isolation))
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var shim = Process.Start(start) ?? throw new PodLaunchException("the pod supervisor did not start");
-
-        // The supervisor's stdout reaches end-of-file once the pid is recorded and the app has exec'd or failed
-        // (see the top of fleetpods-shim.c); its stderr carries only its own usage errors.
-        var ready = shim.StandardOutput.ReadToEndAsync();
-        var errors = shim.StandardError.ReadToEndAsync();
-        try
-        {
-            await Task.WhenAll(ready, errors).WaitAsync(StartTimeout);
-        }
-        catch (TimeoutException)
-        {
-            shim.Kill(entireProcessTree: true);
-            throw new PodLaunchException($"the pod did not start within {StartTimeout.TotalSeconds} s");
-        }
-
-        var processes = pod.ReadProcesses();
-        var usage = (await errors).Trim();
-        if (processes is null && pod.ReadEnd() is null && usage.Length > 0)
-        {
-            throw new PodLaunchException($"the pod supervisor refused to start: {usage}");
-        }
-
-        return processes;
+        return PodSupervisor.StartAsync(shimPath, Arguments(pod, plans, isolation), pod, StartTimeout);
     }
 
     private static List<string> Arguments(PodDirectory pod, IReadOnlyList<PodLaunchPlan> plans, PodIsolation isolation)
@@ -151,27 +107,6 @@ internal sealed class NamespaceLauncher(string shimPath)
         foreach (var argument in plan.Exec)
         {
             arguments.AddRange(["--arg", argument]);
-        }
-    }
-
-    // A copy or an unpacked publish can lose the exec bit that gcc set; the daemon runs as root and restores it.
-    private void EnsureExecutable()
-    {
-        if (!OperatingSystem.IsLinux())
-        {
-            throw new PodLaunchException("stage1 'ns' needs Linux");
-        }
-
-        if (!File.Exists(shimPath))
-        {
-            throw new PodLaunchException($"the pod supervisor {shimPath} is missing; rebuild FleetPods.NodeRuntime (it needs gcc)");
-        }
-
-        var mode = File.GetUnixFileMode(shimPath);
-        const UnixFileMode Executable = UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
-        if ((mode & Executable) != Executable)
-        {
-            File.SetUnixFileMode(shimPath, mode | Executable);
         }
     }
 }

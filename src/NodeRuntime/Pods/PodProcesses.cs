@@ -61,6 +61,26 @@ internal sealed record PodProcesses(int Shim, int App)
         }
     }
 
+    /// <summary>Sends <paramref name="signal"/> to the supervisor, once it is recognised as <paramref name="pod"/>'s; false when it is gone.</summary>
+    public bool SignalSupervisor(PodDirectory pod, int signal)
+    {
+        var pidfd = (int)(long)syscall(PidfdOpenSyscall, Shim, 0);
+        if (pidfd < 0)
+        {
+            return false;
+        }
+
+        try
+        {
+            // Checked after the pidfd was opened: if the pid is still the supervisor's, the pidfd is too.
+            return IsSupervisorOf(pod) && (long)syscall(PidfdSendSignalSyscall, pidfd, signal, 0, 0) == 0;
+        }
+        finally
+        {
+            _ = close(pidfd);
+        }
+    }
+
     /// <summary>
     /// The host pid of app <paramref name="name"/> of a pod of several apps: the child of the pod's pid 1 whose root is
     /// that app's (<c>/apps/NAME</c>, where the pod's pid 1 chroots each app).

@@ -8,10 +8,16 @@ internal static class PodRequestCheck
     public static PodNetworkMode Check(PodLaunchRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var network = request.Network ?? (request.Stage1 == Stage1Flavor.Fly ? PodNetworkMode.Host : PodNetworkMode.Default);
+        var network = request.Network ?? request.Stage1 switch
+        {
+            Stage1Flavor.Fly => PodNetworkMode.Host,
+            Stage1Flavor.Kvm => PodNetworkMode.None,
+            _ => PodNetworkMode.Default,
+        };
         var refusal = request switch
         {
-            { Stage1: Stage1Flavor.Kvm } => "stage1 'kvm' is not available yet on this node",
+            { Stage1: Stage1Flavor.Kvm, PrivateUsers: true } => "stage1 kvm runs the pod on its own kernel, whose users are not the node's: PrivateUsers= needs stage1 ns",
+            { Stage1: Stage1Flavor.Kvm } when network != PodNetworkMode.None => "stage1 kvm gives the VM no network device yet: --net=none only",
             { Stage1: Stage1Flavor.Fly, PrivateUsers: true } => "stage1 fly runs in the host's user ids: PrivateUsers= needs stage1 ns",
             { Stage1: Stage1Flavor.Fly, MoreApps.Count: > 0 } => "stage1 fly runs one app: several apps need stage1 ns",
             { Stage1: Stage1Flavor.Fly } when network != PodNetworkMode.Host => "stage1 fly shares the host's network: --net=host only",

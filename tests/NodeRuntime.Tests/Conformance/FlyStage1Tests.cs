@@ -4,7 +4,7 @@ namespace FleetPods.NodeRuntime.Tests.Conformance;
 /// Stage1 <c>fly</c> runs the conformance suite without its namespaced part (fly is chroot only by design),
 /// and these tests of what fly is for: a privileged pod that sees the host.
 /// </summary>
-public sealed class FlyStage1Tests(BusyboxAci aci, SetuidProbe probe) : Stage1Conformance(aci), IClassFixture<BusyboxAci>, IClassFixture<SetuidProbe>
+public sealed class FlyStage1Tests(BusyboxAci aci, SetuidProbe probe) : HostProcessStage1Conformance(aci), IClassFixture<BusyboxAci>, IClassFixture<SetuidProbe>
 {
     protected override Stage1Flavor Flavor => Stage1Flavor.Fly;
 

@@ -5,10 +5,11 @@ using System.Net.Sockets;
 namespace FleetPods.NodeRuntime.Tests.Conformance;
 
 /// <summary>
-/// The conformance tests of flavors that give a pod its own namespaces (ns; kvm when it lands): process, host
-/// name, network, user ids, confinement, several apps. Fly, which is chroot only by design, does not derive from this.
+/// The conformance tests of flavors that give a pod its own namespaces on the node's kernel (ns): process, host
+/// name, network, user ids, confinement, several apps. Fly, which is chroot only by design, does not derive from this,
+/// nor does kvm, whose pod has a kernel of its own (its own tests cover its processes, host name and several apps).
 /// </summary>
-public abstract class NamespacedStage1Conformance(BusyboxAci aci, SetuidProbe probe, OutsideNetwork outside) : Stage1Conformance(aci)
+public abstract class NamespacedStage1Conformance(BusyboxAci aci, SetuidProbe probe, OutsideNetwork outside) : HostProcessStage1Conformance(aci)
 {
     [Fact]
     public async Task The_app_is_pid_1_with_the_pods_hostname_and_sees_no_host_process()

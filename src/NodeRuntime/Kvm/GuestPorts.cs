@@ -1,0 +1,9 @@
+namespace FleetPods.NodeRuntime.Kvm;
+
+/// <summary>The names of the virtio-serial ports the guest's init looks for (see Native/Guest/guest-init.c).</summary>
+internal static class GuestPorts
+{
+    public const string Control = "fleetpods.ctl";
+
+    public const string Output = "fleetpods.out";
+}

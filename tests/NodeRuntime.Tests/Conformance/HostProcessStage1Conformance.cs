@@ -1,0 +1,71 @@
+namespace FleetPods.NodeRuntime.Tests.Conformance;
+
+/// <summary>
+/// The conformance tests that need a pod's apps to be processes of the node, so ns and fly derive from this and kvm
+/// does not, by design: a kvm pod's apps run on the guest's kernel and the host sees only qemu. So the node's cgroup
+/// limits are not the apps' (Memory= and CPU= size the VM; the guest's own OOM killer is not the node's memory cgroup),
+/// and there is no host process to enter with setns.
+/// </summary>
+public abstract class HostProcessStage1Conformance(BusyboxAci aci) : Stage1Conformance(aci)
+{
+    [Fact]
+    public async Task A_pod_over_its_memory_limit_is_killed_and_reported_failed_out_of_memory()
+    {
+        await using var node = await StartNode();
+        var request = Request(node, "/bin/dd", "if=/dev/zero", "of=/dev/null", "bs=64M", "count=1") with { MemoryBytes = 16 << 20 };
+        var within = Request(node, "/bin/dd", "if=/dev/zero", "of=/dev/null", "bs=4M", "count=1") with { MemoryBytes = 16 << 20 };
+
+        var (end, _) = await Run(node, request);
+        var (fits, _) = await Run(node, within);
+
+        Assert.Equal((PodPhase.Failed, "out of memory"), (end.Phase, end.Reason));
+        Assert.Equal((PodPhase.Exited, 0), (fits.Phase, fits.ExitCode));
+    }
+
+    [Fact]
+    public async Task Memory_cpu_and_pids_limits_are_the_pods_cgroups_and_go_with_it_and_everything_in_them()
+    {
+        await using var node = await StartNode();
+        // The background sleep outlives the app unless the flavor ends what the app left (fly: no pid namespace does).
+        var request = Request(node, "/bin/sh", "-c", "sleep 1000 & exec sleep 30") with { MemoryBytes = 48 << 20, CpuMillis = 250 };
+        await node.Runtime.StartPodAsync(request);
+        var app = node.Processes(request.PodId).App;
+
+        var cgroups = TestCgroups.Of(app);
+        var limits = (TestCgroups.MemoryLimit(cgroups), TestCgroups.CpuMillis(cgroups), TestCgroups.PidsLimit(cgroups));
+        await node.Runtime.StopPodAsync(request.PodId, TimeSpan.Zero);
+
+        Assert.Equal((48L << 20, 250, 4096), limits);
+        Assert.All(cgroups.Values, directory => Assert.False(Directory.Exists(directory), $"{directory} outlived the pod"));
+    }
+
+    [Fact]
+    public async Task Enter_runs_a_command_in_the_running_apps_root_and_returns_its_code()
+    {
+        await using var node = await StartNode();
+        var request = Request(node, "/bin/sh", "-c", "echo inside > /tmp/marker; echo ready; sleep 30");
+        await node.Runtime.StartPodAsync(request);
+        await WaitForLog(node, request.PodId, "ready");
+
+        var (code, output) = Enter(node.Runtime.EnterCommand(request.PodId, null), "/bin/sh", "-c", "cat /tmp/marker; id -u; echo $AC_APP_NAME; exit 7");
+
+        Assert.Equal((7, "inside\n0\napp\n"), (code, output));
+        Assert.Throws<PodLaunchException>(() => node.Runtime.EnterCommand(request.PodId, "no-such-app"));
+    }
+
+    /// <summary>Runs an enter command line with <paramref name="command"/> after <c>--</c>; its exit code and stdout.</summary>
+    protected static (int Code, string Output) Enter(IReadOnlyList<string> enter, params string[] command)
+    {
+        ArgumentNullException.ThrowIfNull(enter);
+        var start = new System.Diagnostics.ProcessStartInfo(enter[0]) { RedirectStandardOutput = true };
+        foreach (var argument in enter.Skip(1).Append("--").Concat(command))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        return (process.ExitCode, output);
+    }
+}
