@@ -17,9 +17,20 @@ missing=""
 for package in gcc libc6-dev busybox-static tar gzip bzip2 xz-utils util-linux procps umoci skopeo iproute2 nftables postgresql; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing="$missing $package"
 done
-if [ -n "$missing" ]; then
+# Stage1 kvm: qemu, the guest kernel (its /lib/modules too) and GNU cpio, which packs the initramfs FleetPods builds.
+# Without recommends: qemu's would bring a GUI, UEFI firmware and block drivers the microvm never uses.
+missing_kvm=""
+for package in qemu-system-x86 linux-image-amd64 cpio; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing_kvm="$missing_kvm $package"
+done
+if [ -n "$missing$missing_kvm" ]; then
     apt-get update -qq
+fi
+if [ -n "$missing" ]; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing
+fi
+if [ -n "$missing_kvm" ]; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing_kvm
 fi
 
 cd "$(dirname "$0")/.."

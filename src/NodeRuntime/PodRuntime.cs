@@ -137,6 +137,11 @@ public sealed class PodRuntime : IAsyncDisposable
 
             tracked.Processes = processes;
             tracked.Launched.TrySetResult();
+            if (request.Stage1 == Stage1Flavor.Kvm && File.Exists(Path.Combine(pod.Root, "boot")))
+            {
+                logger.LogInformation("Pod {PodId}: its VM ran its apps {Milliseconds} ms after qemu started", request.PodId, File.ReadAllText(Path.Combine(pod.Root, "boot")).Trim());
+            }
+
             Emit(new PodStateChange(request.PodId, PodPhase.Running, null, null, DateTimeOffset.UtcNow));
             if (!watcher.Watch(processes.Shim, () => OnSupervisorExit(request.PodId)))
             {

@@ -57,7 +57,12 @@ public static class DaemonHost
 
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(services => new PodRuntime(
-            new NodeRuntimeOptions(options.DataDirectory) { MaxImageSizeBytes = options.MaxImageSizeBytes },
+            new NodeRuntimeOptions(options.DataDirectory)
+            {
+                MaxImageSizeBytes = options.MaxImageSizeBytes,
+                KvmKernel = options.KvmKernel,
+                KvmAccelerator = options.KvmAccelerator,
+            },
             services.GetRequiredService<ILogger<PodRuntime>>()));
         builder.Services.AddSingleton<ILocalNode, LocalNodeRuntime>();
         builder.Services.AddSingleton<ILocalImageStore, LocalImageStore>();

@@ -1,4 +1,5 @@
 using System.Net;
+using FleetPods.NodeRuntime;
 
 namespace FleetPods.Silo;
 
@@ -27,4 +28,10 @@ public sealed record DaemonOptions(
 
     /// <summary>The most an image may take, as an archive and as the tree it expands to.</summary>
     public long MaxImageSizeBytes { get; init; } = 16L << 30;
+
+    /// <summary>Stage1 kvm's guest kernel, or null for the newest /boot/vmlinuz-*.</summary>
+    public string? KvmKernel { get; init; }
+
+    /// <summary>Stage1 kvm's accelerator; auto probes once whether KVM boots the guest, else TCG.</summary>
+    public KvmAccelerator KvmAccelerator { get; init; } = KvmAccelerator.Auto;
 }

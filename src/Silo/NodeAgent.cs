@@ -19,7 +19,6 @@ public sealed class NodeAgent(
     IGrainFactory grains,
     ILogger<NodeAgent> logger) : BackgroundService
 {
-    private static readonly IReadOnlyList<string> Stage1Flavors = ["ns", "fly"];
 
     // A report may meet a cluster that is still settling (a grain activating, a silo just started): retry it
     // with back-off rather than lose a pod's exit.
@@ -48,13 +47,9 @@ public sealed class NodeAgent(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var capacity = runtime.ReadCapacity();
         var node = grains.GetGrain<INodeGrain>(options.NodeName);
-        await node.Announce(new NodeAnnouncement(
-            $"{(options.ClusterConnectionString is null ? Dns.GetHostName() : options.AdvertisedAddress.ToString())}:{options.GatewayPort}",
-            options.Metadata,
-            new ResourceRequest(capacity.MemoryBytes, capacity.CpuMillis),
-            Stage1Flavors));
+        var accelerator = KvmAccelerator();
+        await Announce(node, accelerator);
 
         var recovered = await runtime.RecoverAsync(stoppingToken);
         foreach (var change in recovered)
@@ -69,6 +64,41 @@ public sealed class NodeAgent(
         await foreach (var change in runtime.StateChanges.ReadAllAsync(stoppingToken))
         {
             await Report(change);
+
+            // The first kvm pod probes the accelerator; list-machines then shows what it found.
+            if (change.Phase != Runtime.PodPhase.Preparing && accelerator == "auto" && KvmAccelerator() is not "auto" and var probed)
+            {
+                accelerator = probed;
+                await Announce(node, accelerator);
+            }
+        }
+    }
+
+    private async Task Announce(INodeGrain node, string kvmAccelerator)
+    {
+        var capacity = runtime.ReadCapacity();
+        IReadOnlyList<string> flavors = kvmAccelerator.Length == 0 ? ["ns", "fly"] : ["ns", "fly", "kvm"];
+        await node.Announce(new NodeAnnouncement(
+            $"{(options.ClusterConnectionString is null ? Dns.GetHostName() : options.AdvertisedAddress.ToString())}:{options.GatewayPort}",
+            options.Metadata,
+            new ResourceRequest(capacity.MemoryBytes, capacity.CpuMillis),
+            flavors)
+        {
+            KvmAccelerator = kvmAccelerator,
+        });
+    }
+
+    // Known without booting anything: a probe at start would cost every daemon seconds of CPU for pods it may never run.
+    private string KvmAccelerator()
+    {
+        try
+        {
+            return runtime.KnownKvmAccelerator()?.ToString().ToLowerInvariant() ?? "auto";
+        }
+        catch (PodLaunchException ex)
+        {
+            logger.LogInformation("Stage1 kvm is not available on this node: {Reason}", ex.Message);
+            return "";
         }
     }
 

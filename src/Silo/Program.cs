@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Net;
 using Microsoft.Extensions.Hosting;
+using FleetPods.NodeRuntime;
 using FleetPods.Silo;
 
 var dataDir = new Option<string>("--data-dir")
@@ -44,11 +45,18 @@ var membershipMode = new Option<string>("--membership")
     DefaultValueFactory = _ => "fast",
 };
 membershipMode.AcceptOnlyFromAmong("fast", "orleans-default");
+var kvmKernel = new Option<string?>("--kvm-kernel") { Description = "Stage1 kvm's guest kernel (default: the newest /boot/vmlinuz-*)" };
+var kvmAccel = new Option<string>("--kvm-accel")
+{
+    Description = "Stage1 kvm's accelerator: auto (probe once whether KVM boots the guest, else TCG), kvm or tcg",
+    DefaultValueFactory = _ => "auto",
+};
+kvmAccel.AcceptOnlyFromAmong("auto", "kvm", "tcg");
 var initDb = new Option<bool>("--init-db") { Description = "Create or upgrade the cluster database's schema, then exit" };
 
 var root = new RootCommand("fleetpodsd: the FleetPods daemon; one per machine, it is an Orleans silo and this machine's node")
 {
-    dataDir, nodeName, metadata, siloPort, gatewayPort, maxImageSize, cluster, config, advertisedAddress, membershipMode, initDb,
+    dataDir, nodeName, metadata, siloPort, gatewayPort, maxImageSize, cluster, config, advertisedAddress, membershipMode, kvmKernel, kvmAccel, initDb,
 };
 root.SetAction(async (parse, cancellationToken) =>
 {
@@ -87,9 +95,13 @@ root.SetAction(async (parse, cancellationToken) =>
     }
 
     IReadOnlyDictionary<string, string> meta;
+    string? kernel;
+    KvmAccelerator accelerator;
     try
     {
         meta = MetadataOption.Parse(parse.GetValue(metadata));
+        kernel = KvmOptions.Kernel(parse.GetValue(kvmKernel));
+        accelerator = KvmOptions.ParseAccelerator(parse.GetValue(kvmAccel)!);
     }
     catch (FormatException ex)
     {
@@ -109,6 +121,8 @@ root.SetAction(async (parse, cancellationToken) =>
         AdvertisedAddress = address,
         Membership = parse.GetValue(membershipMode) == "orleans-default" ? MembershipTuning.Default : MembershipTuning.Recommended,
         MaxImageSizeBytes = maxImageBytes,
+        KvmKernel = kernel,
+        KvmAccelerator = accelerator,
     };
     if (connectionString is not null)
     {

@@ -1,3 +1,5 @@
+using FleetPods.NodeRuntime;
+
 namespace FleetPods.Silo.Tests;
 
 public sealed class DaemonOptionTests
@@ -30,4 +32,36 @@ public sealed class DaemonOptionTests
     [InlineData("has space", false)]
     [InlineData("slash/y", false)]
     public void Node_names_are_what_a_host_name_may_hold(string name, bool valid) => Assert.Equal(valid, NodeNames.IsValid(name));
+
+    [Theory]
+    [InlineData("auto", KvmAccelerator.Auto)]
+    [InlineData("kvm", KvmAccelerator.Kvm)]
+    [InlineData("tcg", KvmAccelerator.Tcg)]
+    public void Kvm_accel_takes_auto_kvm_or_tcg(string text, KvmAccelerator accelerator) => Assert.Equal(accelerator, KvmOptions.ParseAccelerator(text));
+
+    [Fact]
+    public void Kvm_accel_refuses_anything_else_by_name()
+    {
+        var error = Assert.Throws<FormatException>(() => KvmOptions.ParseAccelerator("hvf"));
+
+        Assert.Equal("--kvm-accel 'hvf' is not auto, kvm or tcg", error.Message);
+    }
+
+    [Fact]
+    public void Kvm_kernel_is_made_absolute_defaults_to_none_and_must_be_a_file()
+    {
+        var kernel = Path.GetTempFileName();
+        try
+        {
+            var relative = Path.GetRelativePath(Environment.CurrentDirectory, kernel);
+
+            Assert.Equal(kernel, KvmOptions.Kernel(relative));
+            Assert.Null(KvmOptions.Kernel(null));
+            Assert.Equal("--kvm-kernel '/no/such/vmlinuz' is not a file", Assert.Throws<FormatException>(() => KvmOptions.Kernel("/no/such/vmlinuz")).Message);
+        }
+        finally
+        {
+            File.Delete(kernel);
+        }
+    }
 }

@@ -46,7 +46,8 @@ public sealed class PodLaunchRequestTests
     [InlineData("Stage1=ns", PodNetworkMode.Default)]
     [InlineData("Stage1=fly", null)]
     [InlineData("Stage1=fly\nNetwork=none", PodNetworkMode.None)]
-    public void The_default_network_of_fly_is_left_to_the_runtime_which_gives_it_the_hosts(string lines, PodNetworkMode? expected)
+    [InlineData("Stage1=kvm", null)]
+    public void The_default_network_of_fly_and_kvm_is_left_to_the_runtime_which_gives_fly_the_hosts_and_kvm_none(string lines, PodNetworkMode? expected)
     {
         var unit = Parse($"[Pod]\nImage=example.com/web\nExec=/bin/web\n{lines}\nPort=http:8080:80/tcp\n");
 

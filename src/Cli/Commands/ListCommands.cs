@@ -49,10 +49,10 @@ public static class ListCommands
         {
             var names = await context.Cluster.GetGrain<IRegistryGrain>(RegistryKind.Nodes).List();
             var nodes = (await Task.WhenAll(names.Select(n => context.Cluster.GetGrain<INodeGrain>(n).GetInfo()))).OfType<NodeInfo>().ToList();
-            context.Output.Write(nodes, ["node", "address", "cpu", "memory", "free memory", "pods", "stage1", "metadata"], nodes.Select(n => (IReadOnlyList<string>)
+            context.Output.Write(nodes, ["node", "address", "cpu", "memory", "free memory", "pods", "stage1", "kvm accel", "metadata"], nodes.Select(n => (IReadOnlyList<string>)
                 [n.Name, n.Address, $"{n.FreeCpuMillis}m/{n.Capacity.CpuMillis}m", ByteCount.Format(n.Capacity.MemoryBytes),
                  ByteCount.Format(n.FreeMemoryBytes), n.PodCount.ToString(CultureInfo.InvariantCulture),
-                 string.Join(",", n.Stage1Flavors), string.Join(",", n.Metadata.OrderBy(m => m.Key, StringComparer.Ordinal).Select(m => $"{m.Key}={m.Value}"))]));
+                 string.Join(",", n.Stage1Flavors), n.KvmAccelerator.Length == 0 ? "-" : n.KvmAccelerator, string.Join(",", n.Metadata.OrderBy(m => m.Key, StringComparer.Ordinal).Select(m => $"{m.Key}={m.Value}"))]));
             return 0;
         });
         yield return machines;

@@ -29,8 +29,10 @@ internal sealed class KvmLauncher(NodeRuntimeOptions options, string shimPath, s
     private KvmMachine? machine;
 
     /// <summary>The accelerator this node uses, as far as it is known without booting anything; null when a probe must decide.</summary>
+    /// <exception cref="PodLaunchException">qemu or the kernel is missing.</exception>
     public KvmAccelerator? KnownAccelerator()
     {
+        RequireQemu();
         if (options.KvmAccelerator != KvmAccelerator.Auto)
         {
             return options.KvmAccelerator;
@@ -56,11 +58,7 @@ internal sealed class KvmLauncher(NodeRuntimeOptions options, string shimPath, s
                 return prepared;
             }
 
-            if (!File.Exists(options.QemuPath))
-            {
-                throw new PodLaunchException($"stage1 kvm needs {options.QemuPath} (apt install qemu-system-x86)");
-            }
-
+            RequireQemu();
             var kernel = GuestKernel.Find(options.KvmKernel);
             var initramfs = await GuestInitramfs.EnsureAsync(cacheDirectory, kernel, GuestInitramfs.DefaultInitPath, cancellationToken);
             var accelerator = options.KvmAccelerator != KvmAccelerator.Auto
@@ -138,6 +136,14 @@ internal sealed class KvmLauncher(NodeRuntimeOptions options, string shimPath, s
     }
 
     public void Dispose() => preparing.Dispose();
+
+    private void RequireQemu()
+    {
+        if (!File.Exists(options.QemuPath))
+        {
+            throw new PodLaunchException($"stage1 kvm needs {options.QemuPath} (apt install qemu-system-x86)");
+        }
+    }
 
     /// <summary>Tells the pod's supervisor the grace period before it asks the guest to stop (see Native/kvm.c).</summary>
     public static void WriteStopRequest(PodDirectory pod, TimeSpan grace)

@@ -24,8 +24,8 @@ internal static class QemuCommandLine
         List<string> arguments =
         [
             qemu,
-            // No firmware ROMs, legacy timers or RTC: the kernel is entered directly and needs none of them.
-            "-M", "microvm,x-option-roms=off,pit=off,pic=off,rtc=off",
+            // microvm's defaults: without its PIT the guest kernel cannot calibrate its clock under TCG and hangs.
+            "-M", "microvm",
             "-accel", accelerator == KvmAccelerator.Kvm ? "kvm" : "tcg",
             // KVM takes the host's CPU model as qemu's default allows; TCG emulates the richest model it can.
             "-cpu", accelerator == KvmAccelerator.Kvm ? "qemu64" : "max",
@@ -35,10 +35,20 @@ internal static class QemuCommandLine
             "-serial", "stdio",
             "-kernel", kernel.Path,
             "-initrd", initramfs,
-            "-append", "console=ttyS0 quiet panic=-1 " + kernelArguments,
+            "-append", "console=ttyS0 quiet panic=-1 " + (accelerator == KvmAccelerator.Kvm ? "" : TcgClockArgument.Value) + kernelArguments,
         ];
         return arguments;
     }
+
+    // Under TCG the guest calibrates its TSC against the emulated PIT; on a busy host that fails now and then and the
+    // kernel then hangs before its init (seen here in about one boot of six). Telling it the frequency skips the
+    // calibration. TCG's TSC is the host's, so the host's clock rate is right; any plausible value would avoid the hang.
+    private static readonly Lazy<string> TcgClockArgument = new(() =>
+    {
+        var line = File.Exists("/proc/cpuinfo") ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("cpu MHz", StringComparison.Ordinal)) : null;
+        var megahertz = line is not null && double.TryParse(line[(line.IndexOf(':', StringComparison.Ordinal) + 1)..].Trim(), CultureInfo.InvariantCulture, out var value) && value > 0 ? value : 2000;
+        return $"tsc_early_khz={(long)(megahertz * 1000)} ";
+    });
 
     /// <summary>The pod's devices: its two virtio-serial ports and a 9p share per app root and volume.</summary>
     public static void AddPodDevices(List<string> arguments, IEnumerable<GuestShare> shares)

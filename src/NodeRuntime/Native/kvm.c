@@ -11,6 +11,7 @@
  *   - sends the guest's init the pod's description (the file DIR/guest, NUL-separated words) on the control port;
  *   - writes the data of the output port's frames to DIR/log, and takes the control port's lines: "started"
  *     (the launch is decided: the launcher's pipe is closed), "failed REASON" (DIR/failure), "ended CODE";
+ *   - records in DIR/boot how many milliseconds passed from qemu's start to "started", the VM's boot-to-app time;
  *   - on SIGTERM asks the guest to stop its apps with the grace period in DIR/stop (milliseconds), which the
  *     daemon writes first; a SIGKILL to qemu (the daemon's --force) ends the VM at once and the pod with 128+9.
  * See Guest/guest-init.c for the other end.
@@ -30,6 +31,7 @@
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #define GUEST_CONTROL_FD 3
@@ -131,7 +133,15 @@ static pid_t start_vm(int control, int output)
     return child;
 }
 
+static long monotonic_ms(void)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return now.tv_sec * 1000L + now.tv_nsec / 1000000L;
+}
+
 struct relay {
+    long vm_started_at;
     char frames[4 + 255 + 65536 + 4096];
     size_t frame_bytes;
     char lines[8192];
@@ -179,6 +189,9 @@ static void take_control(struct relay *relay, const char *data, size_t length, i
         *newline = 0;
         if (strcmp(line, "started") == 0) {
             relay->started = 1;
+            char boot[32];
+            snprintf(boot, sizeof boot, "%ld\n", monotonic_ms() - relay->vm_started_at);
+            write_record("boot", boot);
             if (relay->stop_pending) {
                 char stop[64];
                 snprintf(stop, sizeof stop, "stop %ld\n", requested_grace());
@@ -234,6 +247,8 @@ int run_vm(void)
     if (signals < 0)
         fail("signalfd: %s", strerror(errno));
 
+    static struct relay relay;
+    relay.vm_started_at = monotonic_ms();
     pid_t vm = start_vm(control[1], output[1]);
     close(control[1]);
     close(output[1]);
@@ -243,7 +258,6 @@ int run_vm(void)
     /* Buffered in the socket until the guest opens its port: qemu reads a port's chardev only then. */
     send_description(control[0]);
 
-    static struct relay relay;
     int status = 0, vm_running = 1;
     while (vm_running) {
         struct pollfd fds[] = {{.fd = signals, .events = POLLIN}, {.fd = control[0], .events = POLLIN}, {.fd = output[0], .events = POLLIN}};

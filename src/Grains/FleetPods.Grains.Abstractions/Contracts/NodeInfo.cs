@@ -19,6 +19,10 @@ public sealed record NodeInfo(
     [Id(8)]
     public IReadOnlyList<PlacedPod> Pods { get; init; } = [];
 
+    /// <summary>What the node's stage1 kvm pods boot on (see <see cref="NodeAnnouncement.KvmAccelerator"/>).</summary>
+    [Id(9)]
+    public string KvmAccelerator { get; init; } = "";
+
     public long FreeMemoryBytes => Capacity.MemoryBytes - Reserved.MemoryBytes;
 
     public int FreeCpuMillis => Capacity.CpuMillis - Reserved.CpuMillis;

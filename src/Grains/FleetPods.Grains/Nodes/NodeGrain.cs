@@ -115,6 +115,7 @@ public sealed class NodeGrain(
             state.State.AnnouncedAt)
         {
             Pods = [.. state.State.Pods.Values],
+            KvmAccelerator = announced.KvmAccelerator,
         };
     }
 }

@@ -1,0 +1,38 @@
+namespace FleetPods.EndToEnd.Tests;
+
+/// <summary><c>fleetpods run --stage1 kvm</c> against a real fleetpodsd: the pod boots in a qemu microVM (TCG on these machines).</summary>
+[Trait("Category", "kvm")]
+public sealed class KvmRunTests : IClassFixture<BusyboxImage>, IAsyncLifetime
+{
+    private readonly BusyboxImage image;
+    private readonly FleetPodsDaemon daemon = new();
+
+    public KvmRunTests(BusyboxImage image) => this.image = image;
+
+    public async Task InitializeAsync()
+    {
+        await daemon.Start();
+        var imported = await daemon.Cli("image", "import", image.Path);
+        Assert.True(imported.ExitCode == 0, imported.ToString());
+    }
+
+    public async Task DisposeAsync() => await daemon.DisposeAsync();
+
+    [Fact]
+    public async Task Run_with_stage1_kvm_prints_the_guests_kernel_exits_with_the_apps_code_and_list_machines_shows_the_accelerator()
+    {
+        var before = await daemon.CliJson("list-machines");
+
+        var result = await daemon.Cli("run", "--stage1", "kvm", BusyboxImage.Name, "--", "/bin/sh", "-c", "cat /proc/cmdline; hostname; exit 4");
+        var after = await daemon.CliJson("list-machines");
+
+        Assert.True(result.ExitCode == 4, result.ToString() + daemon.Log);
+        var lines = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Contains("fleetpods.pod=", lines[0], StringComparison.Ordinal);
+        Assert.NotEqual(File.ReadAllText("/proc/cmdline").Trim(), lines[0]);
+        Assert.StartsWith("fleetpods-", lines[1], StringComparison.Ordinal);
+        Assert.Equal("auto", before[0].GetProperty("kvmAccelerator").GetString());
+        Assert.Contains(after[0].GetProperty("kvmAccelerator").GetString(), new[] { "kvm", "tcg" });
+        Assert.Contains("kvm", after[0].GetProperty("stage1Flavors").EnumerateArray().Select(f => f.GetString()));
+    }
+}
