@@ -26,6 +26,6 @@ dotnet src/Silo/bin/Release/net10.0/fleetpodsd.dll --data-dir "$work/data" --nod
 daemon_pid=$!
 for _ in $(seq 1 120); do grep -q " ready:" "$work/daemon.log" 2>/dev/null && break; sleep 0.5; done
 
-cli="dotnet src/Cli/bin/Release/net10.0/fleetpods.dll --endpoint 127.0.0.1:$gateway"
+cli="src/Cli/FleetPods.Cli/bin/Release/net10.0/fleetpods --endpoint 127.0.0.1:$gateway"
 ./deploy/examples/make-busybox-aci.sh "$work/busybox.aci" >/dev/null
 $cli image import "$work/busybox.aci" >/dev/null

@@ -73,7 +73,7 @@ public sealed class FleetPodsDaemon : IAsyncDisposable
     }
 
     public Task<CommandResult> Cli(params string[] arguments) =>
-        Processes.Run("dotnet", [RepositoryLayout.Cli, "--endpoint", $"127.0.0.1:{GatewayPort}", .. arguments], TimeSpan.FromSeconds(90));
+        Processes.Run(RepositoryLayout.Cli, ["--endpoint", $"127.0.0.1:{GatewayPort}", .. arguments], TimeSpan.FromSeconds(90));
 
     public async Task<JsonElement> CliJson(params string[] arguments)
     {
