@@ -54,7 +54,8 @@ void write_record(const char *name, const char *text);
 __attribute__((noreturn, format(printf, 1, 2))) void fail(const char *format, ...);
 void must_mount(const char *source, const char *target, const char *type, unsigned long flags, const char *data);
 void make_dir(const char *path, mode_t mode);
-void run_tool(char *const argv[]);
+/* Runs iproute2's ip on the given lines (one command each) as one process, failing the pod if any fails. */
+void run_ip_batch(const char *commands);
 
 /* identity.c */
 void drop_identity(const struct app *app);
