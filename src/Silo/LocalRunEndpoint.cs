@@ -75,7 +75,7 @@ public sealed class LocalRunEndpoint(
             var arguments = await LocalRunProtocol.ReadRequest(stream, stoppingToken);
             using var interrupted = new CancellationTokenSource();
             var watch = WatchForInterrupt(stream, interrupted);
-            var exitCode = await Run(stream, arguments, interrupted.Token);
+            var exitCode = await Run(stream, arguments, interrupted);
             await LocalRunProtocol.WriteExit(stream, exitCode, CancellationToken.None);
             connection.Shutdown(SocketShutdown.Send);
             await watch;
@@ -86,12 +86,12 @@ public sealed class LocalRunEndpoint(
         }
     }
 
-    private async Task<int> Run(Stream stream, string[] arguments, CancellationToken interrupted)
+    private async Task<int> Run(Stream stream, string[] arguments, CancellationTokenSource interrupted)
     {
         try
         {
             var spec = new RunCommandLine().Parse(arguments);
-            return await OneOffPod.Run(grains, spec, (data, token) => new ValueTask(LocalRunProtocol.WriteFrame(stream, LocalRunProtocol.FrameKind.Output, data, token)), interrupted);
+            return await OneOffPod.Run(grains, spec, Output, interrupted.Token);
         }
         catch (Exception ex) when (ex is CliException or FleetPodsException or SiloUnavailableException or TimeoutException or OrleansMessageRejectionException)
         {
@@ -103,6 +103,19 @@ public sealed class LocalRunEndpoint(
             logger.LogError(ex, "Local run of {Arguments} failed", string.Join(' ', arguments));
             await LocalRunProtocol.WriteError(stream, $"the cluster failed the request: {ex.Message.Split('\n')[0]}", CancellationToken.None);
             return Failure;
+        }
+
+        // Output the command can no longer take means it is gone: its pod is stopped as on Ctrl-C.
+        async ValueTask Output(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+        {
+            try
+            {
+                await LocalRunProtocol.WriteFrame(stream, LocalRunProtocol.FrameKind.Output, data, cancellationToken);
+            }
+            catch (Exception ex) when (ex is IOException or SocketException)
+            {
+                await interrupted.CancelAsync();
+            }
         }
     }
 

@@ -87,7 +87,22 @@ public sealed class LocalRunTests : IClassFixture<BusyboxImage>, IAsyncLifetime
 
         run.Kill();
 
-        // sleep, as pid 1, ignores SIGTERM: the pod ends at the end of its grace.
+        await WaitUntilNoPodRuns();
+    }
+
+    [Fact]
+    public async Task A_run_whose_output_nobody_reads_any_more_stops_its_pod()
+    {
+        var piped = await Processes.Run("/bin/sh", ["-c", "\"$0\" --endpoint \"$1\" run \"$2\" -- /bin/yes | head -n 2", RepositoryLayout.Cli, Endpoint, BusyboxImage.Name], Within);
+
+        // The pipeline ends only once the run command has ended too.
+        Assert.Equal("y\ny\n", piped.Stdout);
+        await WaitUntilNoPodRuns();
+    }
+
+    private async Task WaitUntilNoPodRuns()
+    {
+        // A pid 1 without a handler ignores SIGTERM: such a pod ends at the end of its grace.
         var deadline = DateTime.UtcNow + Within;
         JsonElement pod;
         while ((pod = Assert.Single((await daemon.CliJson("list-pods")).EnumerateArray())).GetProperty("phase").GetString() == "running")

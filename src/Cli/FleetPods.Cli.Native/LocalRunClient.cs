@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Text;
+using Microsoft.Win32.SafeHandles;
 
 namespace FleetPods.Cli.Native;
 
@@ -8,6 +9,9 @@ namespace FleetPods.Cli.Native;
 internal static class LocalRunClient
 {
     private const int Failure = 1;
+
+    // As a shell reports a command killed by SIGPIPE (128 + 13): .NET ignores the signal and fails the write instead.
+    private const int BrokenPipe = 141;
 
     /// <summary>The command's exit code, or null when the daemon's socket cannot be reached, so the cluster client should try.</summary>
     public static async Task<int?> TryRun(string socketPath, IReadOnlyList<string> arguments)
@@ -41,15 +45,25 @@ internal static class LocalRunClient
 
     private static async Task<int> Relay(Stream stream)
     {
-        await using var stdout = Console.OpenStandardOutput();
+        // Not Console.OpenStandardOutput: it drops writes to a closed pipe silently, and a run whose reader has gone must end.
+        await using var stdout = new FileStream(new SafeFileHandle(1, ownsHandle: false), FileAccess.Write, bufferSize: 0);
         await using var stderr = Console.OpenStandardError();
         while (await LocalRunProtocol.ReadFrame(stream, CancellationToken.None) is var (kind, payload))
         {
             switch (kind)
             {
                 case LocalRunProtocol.FrameKind.Output:
-                    await stdout.WriteAsync(payload);
-                    await stdout.FlushAsync();
+                    try
+                    {
+                        await stdout.WriteAsync(payload);
+                        await stdout.FlushAsync();
+                    }
+                    catch (IOException)
+                    {
+                        // Nobody reads the output any more (`| head`): leaving closes the connection, which stops the pod.
+                        return BrokenPipe;
+                    }
+
                     break;
                 case LocalRunProtocol.FrameKind.Error:
                     await stderr.WriteAsync(Encoding.UTF8.GetBytes($"fleetpods: {Encoding.UTF8.GetString(payload)}\n"));
