@@ -1,6 +1,7 @@
 # Sourced by the benchmark scripts: builds Release and starts one fleetpodsd on a temporary data directory, with
 # the busybox ACI imported. Usage: bench_node=NAME bench_ports=OFFSET; . bench/bench-daemon.sh
-# Sets $work (the temporary directory), $out (bench/out) and $cli (the fleetpods command for that daemon); on exit
+# Sets $work (the temporary directory), $out (bench/out), $cli (the fleetpods command for that daemon) and
+# $cluster_client (the same through an Orleans gateway, by fleetpods.dll); on exit
 # the daemon and every pod under $work are killed, their empty cgroups removed and $work deleted.
 ./deploy/install-deps.sh >/dev/null
 dotnet build FleetPods.sln -c Release --nologo -v quiet >/dev/null
@@ -26,6 +27,7 @@ dotnet src/Silo/bin/Release/net10.0/fleetpodsd.dll --data-dir "$work/data" --nod
 daemon_pid=$!
 for _ in $(seq 1 120); do grep -q " ready:" "$work/daemon.log" 2>/dev/null && break; sleep 0.5; done
 
-cli="dotnet src/Cli/bin/Release/net10.0/fleetpods.dll --endpoint 127.0.0.1:$gateway"
+cli="src/Cli/FleetPods.Cli/bin/Release/net10.0/fleetpods --endpoint 127.0.0.1:$gateway"
+cluster_client="dotnet src/Cli/FleetPods.Cli/bin/Release/net10.0/fleetpods.dll --endpoint 127.0.0.1:$gateway"
 ./deploy/examples/make-busybox-aci.sh "$work/busybox.aci" >/dev/null
 $cli image import "$work/busybox.aci" >/dev/null

@@ -45,7 +45,7 @@ is_dead() {
 # The lost node's gateway would only make each poll wait for its connection attempt.
 running_elsewhere() {
     others=$(for i in 1 2 3; do [ "node$i" = "$1" ] || printf -- '--endpoint %s:30000 ' "10.77.0.$((10 + i))"; done)
-    dotnet src/Cli/bin/Release/net10.0/fleetpods.dll $others list-pods --output json 2>/dev/null \
+    src/Cli/FleetPods.Cli/bin/Release/net10.0/fleetpods $others list-pods --output json 2>/dev/null \
         | jq -e --arg gone "$1" '[.[] | select(.unitName == "failover.pod" and .phase == "running" and .nodeName != $gone)] | length == 6' >/dev/null
 }
 
@@ -53,7 +53,7 @@ trial_set() {
     mode=$1
     failure=$2
     FLEETPODS_MEMBERSHIP=$mode ./deploy/cluster.sh up 3 >/dev/null
-    cli="dotnet src/Cli/bin/Release/net10.0/fleetpods.dll $(./deploy/cluster.sh endpoints)"
+    cli="src/Cli/FleetPods.Cli/bin/Release/net10.0/fleetpods $(./deploy/cluster.sh endpoints)"
     for i in 1 2 3; do $cli image import "$work/busybox.aci" --node "node$i" >/dev/null; done
     $cli start "$work/failover.pod" >/dev/null
     until running_elsewhere none; do sleep 0.5; done

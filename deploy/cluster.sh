@@ -95,7 +95,7 @@ up)
     echo "$count" >"$dir/count"
     for i in $(seq 1 "$count"); do start_node "$i"; done
     for i in $(seq 1 "$count"); do wait_ready "$i"; done
-    echo "cluster of $count nodes up; try: dotnet src/Cli/bin/Release/net10.0/fleetpods.dll $("$0" endpoints) list-machines"
+    echo "cluster of $count nodes up; try: src/Cli/FleetPods.Cli/bin/Release/net10.0/fleetpods $("$0" endpoints) list-machines"
     ;;
 kill)
     [ $# -ge 1 ] || usage

@@ -67,6 +67,7 @@ public static class DaemonHost
         builder.Services.AddSingleton<ILocalNode, LocalNodeRuntime>();
         builder.Services.AddSingleton<ILocalImageStore, LocalImageStore>();
         builder.Services.AddHostedService<NodeAgent>();
+        builder.Services.AddHostedService<LocalRunEndpoint>();
         return builder.Build();
     }
 }

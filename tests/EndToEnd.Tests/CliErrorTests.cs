@@ -7,7 +7,7 @@ public sealed class CliErrorTests
     {
         var port = Processes.FreePort();
 
-        var result = await Processes.Run("dotnet", [RepositoryLayout.Cli, "--endpoint", $"127.0.0.1:{port}", "list-units"], TimeSpan.FromSeconds(60));
+        var result = await Processes.Run(RepositoryLayout.Cli, ["--endpoint", $"127.0.0.1:{port}", "list-units"], TimeSpan.FromSeconds(60));
 
         Assert.Equal(1, result.ExitCode);
         var line = Assert.Single(result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
@@ -20,7 +20,7 @@ public sealed class CliErrorTests
     [InlineData("frobnicate")]
     public async Task Bad_arguments_are_refused_without_a_stack_trace(params string[] arguments)
     {
-        var result = await Processes.Run("dotnet", [RepositoryLayout.Cli, .. arguments], TimeSpan.FromSeconds(60));
+        var result = await Processes.Run(RepositoryLayout.Cli, [.. arguments], TimeSpan.FromSeconds(60));
 
         Assert.NotEqual(0, result.ExitCode);
         Assert.DoesNotContain("   at ", result.Stderr, StringComparison.Ordinal);

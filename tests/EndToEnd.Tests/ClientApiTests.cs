@@ -16,8 +16,7 @@ public sealed class ClientApiTests : IClassFixture<BusyboxImage>, IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        await daemon.Start();
-        Assert.Equal(0, (await daemon.Cli("image", "import", image.Path)).ExitCode);
+        await daemon.StartWith(image);
     }
 
     public async Task DisposeAsync() => await daemon.DisposeAsync();

@@ -15,8 +15,7 @@ public sealed class DaemonRestartTests : IClassFixture<BusyboxImage>, IAsyncLife
 
     public async Task InitializeAsync()
     {
-        await daemon.Start();
-        Assert.Equal(0, (await daemon.Cli("image", "import", image.Path)).ExitCode);
+        await daemon.StartWith(image);
     }
 
     public async Task DisposeAsync()

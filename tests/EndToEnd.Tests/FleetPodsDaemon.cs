@@ -66,6 +66,15 @@ public sealed class FleetPodsDaemon : IAsyncDisposable
         }
     }
 
+    /// <summary>Starts the daemon and imports <paramref name="image"/> into its store.</summary>
+    public async Task StartWith(BusyboxImage image)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        await Start();
+        var imported = await Cli("image", "import", image.Path);
+        Assert.True(imported.ExitCode == 0, imported.ToString());
+    }
+
     public async Task Kill()
     {
         process!.Kill();
@@ -73,7 +82,7 @@ public sealed class FleetPodsDaemon : IAsyncDisposable
     }
 
     public Task<CommandResult> Cli(params string[] arguments) =>
-        Processes.Run("dotnet", [RepositoryLayout.Cli, "--endpoint", $"127.0.0.1:{GatewayPort}", .. arguments], TimeSpan.FromSeconds(90));
+        Processes.Run(RepositoryLayout.Cli, ["--endpoint", $"127.0.0.1:{GatewayPort}", .. arguments], TimeSpan.FromSeconds(90));
 
     public async Task<JsonElement> CliJson(params string[] arguments)
     {

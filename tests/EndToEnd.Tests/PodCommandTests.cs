@@ -14,8 +14,7 @@ public sealed class PodCommandTests : IClassFixture<BusyboxImage>, IAsyncLifetim
 
     public async Task InitializeAsync()
     {
-        await daemon.Start();
-        Assert.Equal(0, (await daemon.Cli("image", "import", image.Path)).ExitCode);
+        await daemon.StartWith(image);
     }
 
     public async Task DisposeAsync()

@@ -4,12 +4,18 @@ namespace FleetPods.EndToEnd.Tests;
 
 public static class Processes
 {
-    public static async Task<CommandResult> Run(string file, IEnumerable<string> arguments, TimeSpan timeout)
+    /// <param name="environment">Variables to set (a null value removes one) on top of this process's.</param>
+    public static async Task<CommandResult> Run(string file, IEnumerable<string> arguments, TimeSpan timeout, IReadOnlyDictionary<string, string?>? environment = null)
     {
         var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+        {
+            start.Environment[name] = value;
         }
 
         using var process = Process.Start(start)!;

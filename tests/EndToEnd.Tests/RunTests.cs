@@ -10,9 +10,7 @@ public sealed class RunTests : IClassFixture<BusyboxImage>, IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        await daemon.Start();
-        var imported = await daemon.Cli("image", "import", image.Path);
-        Assert.True(imported.ExitCode == 0, imported.ToString());
+        await daemon.StartWith(image);
     }
 
     public async Task DisposeAsync() => await daemon.DisposeAsync();

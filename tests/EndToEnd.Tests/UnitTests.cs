@@ -12,8 +12,7 @@ public sealed class UnitTests : IClassFixture<BusyboxImage>, IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        await daemon.Start();
-        Assert.Equal(0, (await daemon.Cli("image", "import", image.Path)).ExitCode);
+        await daemon.StartWith(image);
     }
 
     public async Task DisposeAsync()

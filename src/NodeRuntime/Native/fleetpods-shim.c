@@ -96,28 +96,33 @@ void fail(const char *format, ...)
 }
 
 /* Runs a host tool (its output goes to the pod's log) and fails the pod if it does not succeed. */
-void run_tool(char *const argv[])
+void run_ip_batch(const char *commands)
 {
+    int input[2];
+    if (pipe2(input, O_CLOEXEC) != 0)
+        fail("pipe: %s", strerror(errno));
     pid_t child = fork();
     if (child < 0)
         fail("fork: %s", strerror(errno));
     if (child == 0) {
+        dup2(input[0], STDIN_FILENO);
+        char *argv[] = {(char *)pod.ip_tool, "-batch", "-", NULL};
         char *empty[] = {"PATH=/usr/sbin:/usr/bin:/sbin:/bin", NULL};
         execve(argv[0], argv, empty);
         _exit(127);
     }
+    close(input[0]);
+    /* A few short lines: far less than a pipe holds, so this cannot block on the child. */
+    size_t length = strlen(commands);
+    if (write(input[1], commands, length) != (ssize_t)length)
+        fail("writing to %s: %s", pod.ip_tool, strerror(errno));
+    close(input[1]);
     int status;
     while (waitpid(child, &status, 0) < 0)
         if (errno != EINTR)
             fail("waitpid: %s", strerror(errno));
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-        char command[1024] = "";
-        for (int i = 0; argv[i]; i++) {
-            size_t used = strlen(command);
-            snprintf(command + used, sizeof command - used, "%s%s", i ? " " : "", argv[i]);
-        }
-        fail("%s: failed with status %d", command, status);
-    }
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        fail("%s -batch failed with status %d on: %s", pod.ip_tool, status, commands);
 }
 
 /* Waits until the supervisor has put this process in its cgroups and network; ends quietly if it died instead. */
@@ -415,6 +420,11 @@ static void check(void)
         usage("stage1 fly runs one app in the host's network and users");
     if (pod.network == NET_VETH && !(pod.ip_tool && pod.veth && pod.bridge && pod.address && pod.gateway))
         usage("--net veth needs --ip, --veth, --bridge, --address and --gateway");
+    /* They become lines of an ip batch: one word each. */
+    const char *words[] = {pod.veth, pod.bridge, pod.address, pod.gateway};
+    for (size_t i = 0; pod.network == NET_VETH && i < sizeof words / sizeof words[0]; i++)
+        if (strpbrk(words[i], " \t\n\\\"'#") != NULL)
+            usage("--veth, --bridge, --address and --gateway are single words");
     for (int i = 0; i < pod.app_count; i++) {
         struct app *app = &pod.apps[i];
         if (!app->rootfs && !(app->lower && app->upper && app->work))

@@ -1,7 +1,7 @@
 /*
  * The pod's network namespace: loopback always, and for the default network a veth pair whose host end
  * joins the node's bridge (which the runtime made, with its NAT, before the launch). iproute2 does the
- * work: netlink by hand is much code for five commands run once per pod.
+ * work, two batches of commands, one process each: netlink by hand is much code for five commands per pod.
  */
 #include "shim.h"
 #include <errno.h>
@@ -17,12 +17,10 @@ void network_host_side(pid_t child)
 {
     if (pod.network != NET_VETH)
         return;
-    char netns[32];
-    snprintf(netns, sizeof netns, "%d", (int)child);
-    char *add[] = {(char *)pod.ip_tool, "link", "add", (char *)pod.veth, "type", "veth", "peer", "name", "eth0", "netns", netns, NULL};
-    run_tool(add);
-    char *attach[] = {(char *)pod.ip_tool, "link", "set", (char *)pod.veth, "master", (char *)pod.bridge, "up", NULL};
-    run_tool(attach);
+    char commands[512];
+    snprintf(commands, sizeof commands, "link add %s type veth peer name eth0 netns %d\nlink set %s master %s up\n",
+             pod.veth, (int)child, pod.veth, pod.bridge);
+    run_ip_batch(commands);
 }
 
 static void loopback_up(void)
@@ -49,10 +47,8 @@ void network_pod_side(void)
     loopback_up();
     if (pod.network != NET_VETH)
         return;
-    char *address[] = {(char *)pod.ip_tool, "addr", "add", (char *)pod.address, "dev", "eth0", NULL};
-    run_tool(address);
-    char *up[] = {(char *)pod.ip_tool, "link", "set", "eth0", "up", NULL};
-    run_tool(up);
-    char *route[] = {(char *)pod.ip_tool, "route", "add", "default", "via", (char *)pod.gateway, NULL};
-    run_tool(route);
+    char commands[512];
+    snprintf(commands, sizeof commands, "addr add %s dev eth0\nlink set eth0 up\nroute add default via %s\n",
+             pod.address, pod.gateway);
+    run_ip_batch(commands);
 }

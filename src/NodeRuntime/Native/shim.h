@@ -61,7 +61,8 @@ extern struct pod pod;
 /* fleetpods-shim.c (the guest init of stage1 kvm defines its own fail and pod) */
 void write_record(const char *name, const char *text);
 __attribute__((noreturn, format(printf, 1, 2))) void fail(const char *format, ...);
-void run_tool(char *const argv[]);
+/* Runs iproute2's ip on the given lines (one command each) as one process, failing the pod if any fails. */
+void run_ip_batch(const char *commands);
 
 /* mounts.c */
 void must_mount(const char *source, const char *target, const char *type, unsigned long flags, const char *data);

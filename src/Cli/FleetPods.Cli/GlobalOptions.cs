@@ -5,7 +5,7 @@ namespace FleetPods.Cli;
 /// <summary>Options every command takes, given before or after the command name.</summary>
 public static class GlobalOptions
 {
-    public const string DefaultEndpoint = "localhost:30000";
+    public const string DefaultEndpoint = LocalRunProtocol.DefaultEndpoint;
 
     public static Option<string[]> Endpoint { get; } = new("--endpoint")
     {

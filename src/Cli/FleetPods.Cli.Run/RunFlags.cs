@@ -2,14 +2,14 @@ using System.CommandLine;
 using FleetPods.Grains;
 using FleetPods.Grains.UnitFiles;
 
-namespace FleetPods.Cli.Commands;
+namespace FleetPods.Cli;
 
 /// <summary>
 /// The flags of <c>fleetpods run</c>, as rkt's: each is the same value a unit file's <c>[Pod]</c> key takes, read by
 /// the same syntax (<see cref="PodValueSyntax"/>), so a flag and a key mean the same and are refused in the same words.
 /// Environment, user, group and mounts apply to every app of the pod.
 /// </summary>
-internal sealed class RunFlags
+public sealed class RunFlags
 {
     public Option<Stage1Flavor> Stage1 { get; } = new("--stage1") { Description = "ns (default), kvm or fly", DefaultValueFactory = _ => Stage1Flavor.Ns };
 

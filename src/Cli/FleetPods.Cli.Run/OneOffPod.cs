@@ -1,0 +1,75 @@
+using FleetPods.Grains;
+
+namespace FleetPods.Cli;
+
+/// <summary>
+/// A pod of <c>fleetpods run</c>: placed and started at once, its output streamed while it runs, its exit code the
+/// command's. Cancelling (Ctrl-C) stops the pod and gives 130, as a shell reports SIGINT.
+/// </summary>
+public static class OneOffPod
+{
+    public const int Interrupted = 130;
+    private const int Failure = 1;
+    private const int LogChunkBytes = 256 * 1024;
+
+    // A pod's output and end are polled; the first polls come quickly because a short app (the common `run`) has
+    // often ended by then, and the interval grows while nothing happens so a long-running pod costs next to nothing.
+    private static readonly TimeSpan FirstPoll = TimeSpan.FromMilliseconds(1);
+    private static readonly TimeSpan IdlePoll = TimeSpan.FromMilliseconds(25);
+    private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(10);
+
+    /// <summary>Runs <paramref name="spec"/> and writes its output to <paramref name="output"/>; returns its exit code.</summary>
+    /// <exception cref="CliException">The pod cannot be placed, or it failed (the message says why).</exception>
+    public static async Task<int> Run(IGrainFactory grains, PodSpec spec, Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask> output, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(grains);
+        ArgumentNullException.ThrowIfNull(output);
+        var pod = grains.GetGrain<IPodGrain>(Guid.NewGuid().ToString());
+        var status = await pod.Create(spec, null, start: true, requiredNode: null);
+        if (status.NodeName is null)
+        {
+            throw new CliException($"pod {status.Id} cannot be placed: {status.Reason}");
+        }
+
+        try
+        {
+            return await Follow(pod, output, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await pod.Stop(StopGrace);
+            return Interrupted;
+        }
+    }
+
+    private static async Task<int> Follow(IPodGrain pod, Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask> output, CancellationToken cancellationToken)
+    {
+        long offset = 0;
+        var idle = FirstPoll;
+        while (true)
+        {
+            var log = await pod.ReadLog(offset, LogChunkBytes);
+            if (log.Data.Length > 0)
+            {
+                await output(log.Data, cancellationToken);
+                offset = log.NextOffset;
+                idle = FirstPoll;
+                continue;
+            }
+
+            var status = await pod.GetStatus() ?? throw new CliException("the pod vanished");
+            if (status.HasEnded && (log.Complete || status.Phase == PodPhase.Failed))
+            {
+                if (status.Phase == PodPhase.Failed)
+                {
+                    throw new CliException($"pod {status.Id} failed: {status.Reason}");
+                }
+
+                return status.ExitCode ?? Failure;
+            }
+
+            await Task.Delay(idle, cancellationToken);
+            idle = TimeSpan.FromTicks(Math.Min(idle.Ticks * 2, IdlePoll.Ticks));
+        }
+    }
+}
