@@ -4,7 +4,6 @@ namespace FleetPods.NodeRuntime.Tests;
 public sealed class PodRefusalTests(BusyboxAci aci) : IClassFixture<BusyboxAci>
 {
     [Theory]
-    [InlineData("kvm", "stage1 'kvm' is not available yet on this node")]
     [InlineData("ports without the default network", "Port= forwards to the pod's own address: it needs the default network")]
     [InlineData("undeclared volume", "app app mounts volume 'data', which the pod does not declare")]
     [InlineData("relative mount target", "app app: mount target 'data' is not an absolute path below / without '.', '..' or NUL")]
@@ -27,7 +26,6 @@ public sealed class PodRefusalTests(BusyboxAci aci) : IClassFixture<BusyboxAci>
 
     private static PodLaunchRequest Asking(string feature, PodLaunchRequest request) => feature switch
     {
-        "kvm" => request with { Stage1 = Stage1Flavor.Kvm },
         "ports without the default network" => request with { Network = PodNetworkMode.Host, Ports = [new("http", 8080, 80, PodPortProtocol.Tcp)] },
         "undeclared volume" => request with { App = request.App with { Mounts = [new("data", "/data")] } },
         "relative mount target" => Mounting(request, "data"),
