@@ -54,19 +54,6 @@ static void mount_overlays(void)
     }
 }
 
-static void write_all(int fd, const char *data, size_t length)
-{
-    while (length > 0) {
-        ssize_t n = write(fd, data, length);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return;
-        data += n;
-        length -= (size_t)n;
-    }
-}
-
 static void send_description(int control)
 {
     int fd = openat(pod.dir_fd, "guest", O_RDONLY | O_CLOEXEC | O_NOFOLLOW);

@@ -67,6 +67,8 @@ void run_ip_batch(const char *commands);
 /* mounts.c */
 void must_mount(const char *source, const char *target, const char *type, unsigned long flags, const char *data);
 void make_dir(const char *path, mode_t mode);
+/* Writes all of data unless the fd fails (a peer that went away): what is lost then has nobody to read it. */
+void write_all(int fd, const char *data, size_t length);
 
 /* identity.c */
 void drop_identity(const struct app *app);

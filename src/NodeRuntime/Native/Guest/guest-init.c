@@ -328,19 +328,6 @@ static void start_app(int index)
     }
 }
 
-static void write_all(int fd, const char *data, size_t length)
-{
-    while (length > 0) {
-        ssize_t n = write(fd, data, length);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return;
-        data += n;
-        length -= (size_t)n;
-    }
-}
-
 /* Sends what the pipe holds as one frame; closes it at end-of-file. True when something was sent. */
 static int forward(int index, int *pipe_fd, uint8_t stream)
 {
