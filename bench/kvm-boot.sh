@@ -6,7 +6,7 @@
 #                      the app /bin/true from an overlay of the busybox rootfs, its exit reported, power-off
 #   fleetpods run      the whole command, `fleetpods run --stage1 kvm example.com/busybox -- /bin/true`
 # The runtime's own figure, qemu's start to the app's exec as the shim records it (DIR/boot), is given too: it is
-# the VM path without the CLI's .NET start-up (about 450 ms here) and without the power-off.
+# the VM path without the CLI's start-up and without the power-off.
 # Usage (root): bench/kvm-boot.sh   -> prints a summary and writes bench/out/kvm-boot.{json,md,txt}
 set -eu
 cd "$(dirname "$0")/.."

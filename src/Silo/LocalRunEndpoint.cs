@@ -1,6 +1,5 @@
 using System.Net.Sockets;
 using FleetPods.Cli;
-using FleetPods.Grains;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -93,7 +92,7 @@ public sealed class LocalRunEndpoint(
             var spec = new RunCommandLine().Parse(arguments);
             return await OneOffPod.Run(grains, spec, Output, interrupted.Token);
         }
-        catch (Exception ex) when (ex is CliException or FleetPodsException or SiloUnavailableException or TimeoutException or OrleansMessageRejectionException)
+        catch (Exception ex) when (ExpectedFailures.Contains(ex))
         {
             await LocalRunProtocol.WriteError(stream, ex.Message, CancellationToken.None);
             return Failure;

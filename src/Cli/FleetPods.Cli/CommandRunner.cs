@@ -1,5 +1,4 @@
 using System.CommandLine;
-using FleetPods.Grains;
 
 namespace FleetPods.Cli;
 
@@ -24,7 +23,7 @@ public static class CommandRunner
                 var context = new CommandContext(parse, connection.Client, new Output(parse.GetValue(GlobalOptions.Output)));
                 return await body(context, cancellationToken);
             }
-            catch (Exception ex) when (ex is CliException or FleetPodsException or SiloUnavailableException or TimeoutException or OrleansMessageRejectionException)
+            catch (Exception ex) when (ExpectedFailures.Contains(ex))
             {
                 await Console.Error.WriteLineAsync($"fleetpods: {ex.Message}");
                 return Failure;
