@@ -2,6 +2,8 @@ using System.CommandLine;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using FleetPods.Grains;
 
 namespace FleetPods.Cli.Commands;
@@ -44,18 +46,27 @@ public static class ListCommands
         });
         yield return pods;
 
-        var machines = new Command("list-machines", "The nodes of the cluster: capacity, reservations, metadata");
+        var machines = new Command("list-machines", "The nodes of the cluster: status, capacity, reservations, metadata");
         machines.SetClusterAction(async (context, _) =>
         {
-            var names = await context.Cluster.GetGrain<IRegistryGrain>(RegistryKind.Nodes).List();
-            var nodes = (await Task.WhenAll(names.Select(n => context.Cluster.GetGrain<INodeGrain>(n).GetInfo()))).OfType<NodeInfo>().ToList();
-            context.Output.Write(nodes, ["node", "address", "cpu", "memory", "free memory", "pods", "stage1", "kvm accel", "metadata"], nodes.Select(n => (IReadOnlyList<string>)
-                [n.Name, n.Address, $"{n.FreeCpuMillis}m/{n.Capacity.CpuMillis}m", ByteCount.Format(n.Capacity.MemoryBytes),
+            // A node that is down still shows what it last announced, as nomad and kubectl show a node that is down or NotReady.
+            var nodes = await context.Cluster.GetGrain<IClusterGrain>(IClusterGrain.Key).GetNodes();
+            context.Output.Write(nodes.Select(MachineJson).ToList(), ["node", "status", "address", "cpu", "memory", "free memory", "pods", "stage1", "kvm accel", "metadata"], nodes.Select(node => node.Info is { } n
+                ? (IReadOnlyList<string>)[n.Name, Names.Of(node.Liveness), n.Address, $"{n.FreeCpuMillis}m/{n.Capacity.CpuMillis}m", ByteCount.Format(n.Capacity.MemoryBytes),
                  ByteCount.Format(n.FreeMemoryBytes), n.PodCount.ToString(CultureInfo.InvariantCulture),
-                 string.Join(",", n.Stage1Flavors), n.KvmAccelerator.Length == 0 ? "-" : n.KvmAccelerator, string.Join(",", n.Metadata.OrderBy(m => m.Key, StringComparer.Ordinal).Select(m => $"{m.Key}={m.Value}"))]));
+                 string.Join(",", n.Stage1Flavors), n.KvmAccelerator.Length == 0 ? "-" : n.KvmAccelerator, string.Join(",", n.Metadata.OrderBy(m => m.Key, StringComparer.Ordinal).Select(m => $"{m.Key}={m.Value}"))]
+                : [node.Name, Names.Of(node.Liveness), "-", "-", "-", "-", "-", "-", "-", ""]));
             return 0;
         });
         yield return machines;
+    }
+
+    // The node's fields as before, with its status beside them, so a script reads a machine the same whether it is up or down.
+    private static JsonObject MachineJson(NodeStatus node)
+    {
+        var json = node.Info is { } info ? JsonSerializer.SerializeToNode(info, JsonSerializerOptions.Web)!.AsObject() : new JsonObject { ["name"] = node.Name };
+        json["status"] = Names.Of(node.Liveness);
+        return json;
     }
 
     private static async Task<List<UnitStatus>> UnitStatuses(IClusterClient cluster)
