@@ -12,18 +12,18 @@ public static class EveryNode
 {
     /// <param name="only">The node a person named: its failure is the command's, as it asked for nothing else.</param>
     /// <param name="within">How long each node may take.</param>
-    public static async Task<NodeAnswers<T>> Ask<T>(IClusterClient cluster, string? only, TimeSpan within, Func<string, Task<T>> question)
+    public static async Task<NodeAnswers<T>> Ask<T>(IClusterClient cluster, string? only, TimeSpan within, Func<string, Task<T>> question, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(cluster);
         ArgumentNullException.ThrowIfNull(question);
         if (only is not null)
         {
-            return new([(only, await question(only).WaitAsync(within))], []);
+            return new([(only, await question(only).WaitAsync(within, cancellationToken))], []);
         }
 
-        var nodes = await cluster.GetGrain<IClusterGrain>(IClusterGrain.Key).GetNodes();
+        var nodes = await ReadRetry.Run(() => cluster.GetGrain<IClusterGrain>(IClusterGrain.Key).GetNodes(), cancellationToken);
         var asked = await Task.WhenAll(nodes.Select(node => node.Liveness == NodeLiveness.Up
-            ? Try(node.Name, question, within)
+            ? Try(node.Name, question, within, cancellationToken)
             : Task.FromResult(new Answer<T>(node.Name, default, node.Liveness))));
         return new(
             [.. asked.Where(a => a.Liveness == NodeLiveness.Up).Select(a => (a.Node, a.Value!))],
@@ -31,11 +31,11 @@ public static class EveryNode
     }
 
     // The node was up a moment ago when the cluster grain looked; it may have died since (a race, not a failure of the command).
-    private static async Task<Answer<T>> Try<T>(string node, Func<string, Task<T>> question, TimeSpan within)
+    private static async Task<Answer<T>> Try<T>(string node, Func<string, Task<T>> question, TimeSpan within, CancellationToken cancellationToken)
     {
         try
         {
-            return new(node, await question(node).WaitAsync(within), NodeLiveness.Up);
+            return new(node, await question(node).WaitAsync(within, cancellationToken), NodeLiveness.Up);
         }
         catch (NodeUnavailableException)
         {

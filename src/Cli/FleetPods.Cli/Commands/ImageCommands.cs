@@ -98,9 +98,9 @@ public static class ImageCommands
     private static Command List()
     {
         var command = new Command("list", "Images in the nodes' stores: name, digest, size, when last used") { Node };
-        command.SetClusterAction(async (context, _) =>
+        command.SetClusterAction(async (context, cancellationToken) =>
         {
-            var answers = await EveryNode.Ask(context.Cluster, context.Parse.GetValue(Node), ListWithin, n => context.Cluster.GetGrain<IImageStoreGrain>(n).List());
+            var answers = await EveryNode.Ask(context.Cluster, context.Parse.GetValue(Node), ListWithin, n => context.Cluster.GetGrain<IImageStoreGrain>(n).List(), cancellationToken);
             var images = answers.Answers.SelectMany(a => a.Answer).OrderBy(i => i.Name, StringComparer.Ordinal).ThenBy(i => i.Node, StringComparer.Ordinal).ToList();
             answers.WarnSkipped("its images are not listed");
             context.Output.Write(new { Images = images, answers.Skipped }, ["name", "version", "digest", "format", "size", "imported", "last used", "node"], images.Select(i => (IReadOnlyList<string>)
@@ -141,10 +141,10 @@ public static class ImageCommands
     {
         var grace = GracePeriod(TimeSpan.FromHours(24), "Remove images no pod has used for longer than this");
         var command = new Command("gc", "Remove images unused for longer than the grace period, on every node that is up (or --node)") { grace, Node };
-        command.SetClusterAction(async (context, _) =>
+        command.SetClusterAction(async (context, cancellationToken) =>
         {
             var answers = await EveryNode.Ask(context.Cluster, context.Parse.GetValue(Node), CollectWithin,
-                n => context.Cluster.GetGrain<IImageStoreGrain>(n).CollectGarbage(context.Parse.GetValue(grace)));
+                n => context.Cluster.GetGrain<IImageStoreGrain>(n).CollectGarbage(context.Parse.GetValue(grace)), cancellationToken);
             var removed = answers.Answers.SelectMany(a => a.Answer).ToList();
             answers.WarnSkipped("its images were not collected");
             context.Output.Write(new { Removed = removed, answers.Skipped }, ["removed", "digest", "node"], removed.Select(i => (IReadOnlyList<string>)[i.Name, ShortDigest(i.Digest), i.Node]));

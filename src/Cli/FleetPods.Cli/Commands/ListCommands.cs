@@ -14,9 +14,9 @@ public static class ListCommands
     public static IEnumerable<Command> Create()
     {
         var units = new Command("list-units", "Units that are loaded or launched, with their pods");
-        units.SetClusterAction(async (context, _) =>
+        units.SetClusterAction(async (context, cancellationToken) =>
         {
-            var statuses = (await UnitStatuses(context.Cluster)).Where(u => !u.IsTemplate && u.DesiredState != UnitDesiredState.Inactive).ToList();
+            var statuses = (await ReadRetry.Run(() => UnitStatuses(context.Cluster), cancellationToken)).Where(u => !u.IsTemplate && u.DesiredState != UnitDesiredState.Inactive).ToList();
             context.Output.Write(statuses, ["unit", "desired", "phase", "node", "pod", "description"], statuses.Select(u => (IReadOnlyList<string>)
                 [u.Name, Names.Of(u.DesiredState), u.Pod is null ? "-" : Names.Of(u.Pod.Phase), u.Pod?.NodeName ?? "-", u.Pod?.Id ?? "-", u.Description ?? ""]));
             return 0;
@@ -24,10 +24,10 @@ public static class ListCommands
         yield return units;
 
         var files = new Command("list-unit-files", "Every submitted unit file");
-        files.SetClusterAction(async (context, _) =>
+        files.SetClusterAction(async (context, cancellationToken) =>
         {
-            var statuses = await UnitStatuses(context.Cluster);
-            var hashes = await Task.WhenAll(statuses.Select(async u => ShortHash(await context.Cluster.GetGrain<IUnitGrain>(u.Name).GetText() ?? "")));
+            var statuses = await ReadRetry.Run(() => UnitStatuses(context.Cluster), cancellationToken);
+            var hashes = await ReadRetry.Run(() => Task.WhenAll(statuses.Select(async u => ShortHash(await context.Cluster.GetGrain<IUnitGrain>(u.Name).GetText() ?? ""))), cancellationToken);
             context.Output.Write(statuses, ["unit", "hash", "desired", "template", "description"], statuses.Select((u, i) => (IReadOnlyList<string>)
                 [u.Name, hashes[i], Names.Of(u.DesiredState), u.IsTemplate ? "yes" : "no", u.Description ?? ""]));
             return 0;
@@ -35,11 +35,9 @@ public static class ListCommands
         yield return files;
 
         var pods = new Command("list-pods", "Every pod, of units and of fleetpods run");
-        pods.SetClusterAction(async (context, _) =>
+        pods.SetClusterAction(async (context, cancellationToken) =>
         {
-            var ids = await context.Cluster.GetGrain<IRegistryGrain>(RegistryKind.Pods).List();
-            var statuses = (await Task.WhenAll(ids.Select(id => context.Cluster.GetGrain<IPodGrain>(id).GetStatus())))
-                .OfType<PodStatus>().OrderBy(p => p.CreatedAt).ToList();
+            var statuses = await ReadRetry.Run(() => PodStatuses(context.Cluster), cancellationToken);
             context.Output.Write(statuses, ["pod", "unit", "image", "phase", "exit", "node", "created", "reason"], statuses.Select(p => (IReadOnlyList<string>)
                 [p.Id, p.UnitName ?? "-", p.Image, Names.Of(p.Phase), p.ExitCode?.ToString(CultureInfo.InvariantCulture) ?? "-", p.NodeName ?? "-", Names.Time(p.CreatedAt), p.Reason ?? ""]));
             return 0;
@@ -47,10 +45,10 @@ public static class ListCommands
         yield return pods;
 
         var machines = new Command("list-machines", "The nodes of the cluster: status, capacity, reservations, metadata");
-        machines.SetClusterAction(async (context, _) =>
+        machines.SetClusterAction(async (context, cancellationToken) =>
         {
             // A node that is down still shows what it last announced, as nomad and kubectl show a node that is down or NotReady.
-            var nodes = await context.Cluster.GetGrain<IClusterGrain>(IClusterGrain.Key).GetNodes();
+            var nodes = await ReadRetry.Run(() => context.Cluster.GetGrain<IClusterGrain>(IClusterGrain.Key).GetNodes(), cancellationToken);
             context.Output.Write(nodes.Select(MachineJson).ToList(), ["node", "status", "address", "cpu", "memory", "free memory", "pods", "stage1", "kvm accel", "metadata"], nodes.Select(node => node.Info is { } n
                 ? (IReadOnlyList<string>)[n.Name, Names.Of(node.Liveness), n.Address, $"{n.FreeCpuMillis}m/{n.Capacity.CpuMillis}m", ByteCount.Format(n.Capacity.MemoryBytes),
                  ByteCount.Format(n.FreeMemoryBytes), n.PodCount.ToString(CultureInfo.InvariantCulture),
@@ -73,6 +71,12 @@ public static class ListCommands
     {
         var names = await cluster.GetGrain<IRegistryGrain>(RegistryKind.Units).List();
         return [.. (await Task.WhenAll(names.Select(n => cluster.GetGrain<IUnitGrain>(n).GetStatus()))).OfType<UnitStatus>()];
+    }
+
+    private static async Task<List<PodStatus>> PodStatuses(IClusterClient cluster)
+    {
+        var ids = await cluster.GetGrain<IRegistryGrain>(RegistryKind.Pods).List();
+        return [.. (await Task.WhenAll(ids.Select(id => cluster.GetGrain<IPodGrain>(id).GetStatus()))).OfType<PodStatus>().OrderBy(p => p.CreatedAt)];
     }
 
     private static string ShortHash(string text) =>
