@@ -92,9 +92,9 @@ public sealed class LocalRunEndpoint(
             var spec = new RunCommandLine().Parse(arguments);
             return await OneOffPod.Run(grains, spec, Output, interrupted.Token);
         }
-        catch (Exception ex) when (ExpectedFailures.Contains(ex))
+        catch (Exception ex) when (ExpectedFailures.Describe(ex) is { } line)
         {
-            await LocalRunProtocol.WriteError(stream, ex.Message, CancellationToken.None);
+            await LocalRunProtocol.WriteError(stream, line, CancellationToken.None);
             return Failure;
         }
         catch (Exception ex) when (ex is not (IOException or SocketException or OperationCanceledException))

@@ -93,7 +93,7 @@ public sealed class ClusterDaemonTests : IClassFixture<BusyboxImage>, IAsyncLife
         Assert.True(started.ExitCode == 0, started.ToString());
         Assert.Equal("node-c", NodeOf(Assert.Single(await RunningPods("pulled.pod", 1))));
         var held = await Cli("image", "list", "--node", "node-c", "--output", "json");
-        Assert.Contains(JsonDocument.Parse(held.Stdout).RootElement.EnumerateArray(), i => i.GetProperty("name").GetString() == "example.com/pulled");
+        Assert.Contains(JsonDocument.Parse(held.Stdout).RootElement.GetProperty("images").EnumerateArray(), i => i.GetProperty("name").GetString() == "example.com/pulled");
         Assert.Contains("Pulling image example.com/pulled", nodes[2].Log, StringComparison.Ordinal);
     }
 

@@ -58,7 +58,7 @@ public sealed class DaemonRestartTests : IClassFixture<BusyboxImage>, IAsyncLife
         var unitFiles = (await daemon.CliJson("list-unit-files")).EnumerateArray().Select(u => u.GetProperty("name").GetString()).ToList();
         Assert.Equal(["idle.pod", "quick.pod", "survivor.pod"], unitFiles.Order());
         var images = await daemon.CliJson("image", "list");
-        Assert.Equal(BusyboxImage.Name, Assert.Single(images.EnumerateArray()).GetProperty("name").GetString());
+        Assert.Equal(BusyboxImage.Name, Assert.Single(images.GetProperty("images").EnumerateArray()).GetProperty("name").GetString());
         Assert.Equal(2, (await daemon.PodOf("quick.pod")).GetProperty("exitCode").GetInt32());
         Assert.Equal("running", (await daemon.PodOf("survivor.pod")).GetProperty("phase").GetString());
         var exited = await daemon.WaitForPhase("survivor.pod", "exited", TimeSpan.FromSeconds(60));

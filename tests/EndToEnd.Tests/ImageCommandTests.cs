@@ -34,7 +34,7 @@ public sealed class ImageCommandTests : IAsyncLifetime
         var run = await daemon.Cli("run", "busybox-oci:1.36");
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Equal("hello from oci in /srv\n", run.Stdout);
-        var listed = (await daemon.CliJson("image", "list")).EnumerateArray().ToList();
+        var listed = (await daemon.CliJson("image", "list")).GetProperty("images").EnumerateArray().ToList();
         Assert.Equal(["docker-archive", "oci"], listed.Select(i => i.GetProperty("format").GetString()).Order());
         Assert.All(listed, i => Assert.Equal(daemon.NodeName, i.GetProperty("node").GetString()));
         var manifest = await daemon.Cli("image", "cat-manifest", "busybox-oci:1.36");
@@ -48,9 +48,9 @@ public sealed class ImageCommandTests : IAsyncLifetime
         var inUse = await daemon.Cli("image", "rm", layout.GetProperty("digest").GetString()!);
         Assert.Equal(1, inUse.ExitCode);
         Assert.Contains("is used by a pod on this node; remove the pod first", inUse.Stderr, StringComparison.Ordinal);
-        Assert.Single((await daemon.CliJson("gc", "--grace-period", "0s")).EnumerateArray());
-        Assert.Equal(2, (await daemon.CliJson("image", "gc", "--grace-period", "0s")).GetArrayLength());
-        Assert.Empty((await daemon.CliJson("image", "list")).EnumerateArray());
+        Assert.Single((await daemon.CliJson("gc", "--grace-period", "0s")).GetProperty("removed").EnumerateArray());
+        Assert.Equal(2, (await daemon.CliJson("image", "gc", "--grace-period", "0s")).GetProperty("removed").GetArrayLength());
+        Assert.Empty((await daemon.CliJson("image", "list")).GetProperty("images").EnumerateArray());
     }
 
     [Fact]
@@ -86,7 +86,7 @@ public sealed class ImageCommandTests : IAsyncLifetime
         Assert.Equal(1, pinned.ExitCode);
         Assert.Contains("not the pinned sha256-000", pinned.Stderr, StringComparison.Ordinal);
         Assert.Equal("busybox", fetched.GetProperty("name").GetString());
-        Assert.Equal("busybox", Assert.Single((await daemon.CliJson("image", "list")).EnumerateArray()).GetProperty("name").GetString());
+        Assert.Equal("busybox", Assert.Single((await daemon.CliJson("image", "list")).GetProperty("images").EnumerateArray()).GetProperty("name").GetString());
         server.Stop();
         await serving;
     }
@@ -109,7 +109,7 @@ public sealed class ImageCommandTests : IAsyncLifetime
         await daemon.Start();
 
         Assert.Empty(Directory.EnumerateDirectories(layers, ".tmp-*"));
-        Assert.Empty((await daemon.CliJson("image", "list")).EnumerateArray());
+        Assert.Empty((await daemon.CliJson("image", "list")).GetProperty("images").EnumerateArray());
         Assert.Equal(0, (await daemon.Cli("image", "import", slow)).ExitCode);
         var run = await daemon.Cli("run", "slow:1.36", "--", "/bin/sh", "-c", "ls /data | wc -l");
         Assert.Equal("8192\n", run.Stdout);

@@ -60,7 +60,7 @@ public sealed class RunTests : IClassFixture<BusyboxImage>, IAsyncLifetime
     {
         var images = await daemon.CliJson("image", "list");
 
-        var busybox = Assert.Single(images.EnumerateArray());
+        var busybox = Assert.Single(images.GetProperty("images").EnumerateArray());
         Assert.Equal(BusyboxImage.Name, busybox.GetProperty("name").GetString());
         Assert.Matches("^sha512-[0-9a-f]{128}$", busybox.GetProperty("digest").GetString());
         Assert.Equal("aci", busybox.GetProperty("format").GetString());

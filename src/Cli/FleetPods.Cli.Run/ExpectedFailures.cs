@@ -1,4 +1,5 @@
 using FleetPods.Grains;
+using Orleans.Runtime.Messaging;
 
 namespace FleetPods.Cli;
 
@@ -8,6 +9,17 @@ namespace FleetPods.Cli;
 /// </summary>
 public static class ExpectedFailures
 {
-    public static bool Contains(Exception exception) =>
-        exception is CliException or FleetPodsException or SiloUnavailableException or TimeoutException or OrleansMessageRejectionException;
+    /// <summary>
+    /// The line for a person, or null if the failure is not an expected one. Orleans' own messages may carry a
+    /// remote stack trace (a rejection quotes the exception that caused it), so they are never shown.
+    /// </summary>
+    public static string? Describe(Exception exception) => exception switch
+    {
+        CliException or FleetPodsException => exception.Message,
+        TimeoutException => "the cluster did not answer in time; try again",
+        GatewayTooBusyException => "the cluster's gateway is too busy; try again",
+        SiloUnavailableException or ConnectionFailedException or OrleansMessageRejectionException =>
+            "a node of the cluster went away while answering (the cluster is still noticing); try again",
+        _ => null,
+    };
 }

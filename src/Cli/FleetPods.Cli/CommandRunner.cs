@@ -23,9 +23,9 @@ public static class CommandRunner
                 var context = new CommandContext(parse, connection.Client, new Output(parse.GetValue(GlobalOptions.Output)));
                 return await body(context, cancellationToken);
             }
-            catch (Exception ex) when (ExpectedFailures.Contains(ex))
+            catch (Exception ex) when (ExpectedFailures.Describe(ex) is { } line)
             {
-                await Console.Error.WriteLineAsync($"fleetpods: {ex.Message}");
+                await Console.Error.WriteLineAsync($"fleetpods: {line}");
                 return Failure;
             }
             catch (OperationCanceledException)

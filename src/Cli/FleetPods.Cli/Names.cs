@@ -9,5 +9,7 @@ public static class Names
 
     public static string Of(UnitDesiredState state) => state.ToString().ToLowerInvariant();
 
+    public static string Of(NodeLiveness liveness) => liveness.ToString().ToLowerInvariant();
+
     public static string Time(DateTimeOffset? at) => at?.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture) ?? "-";
 }

@@ -20,7 +20,7 @@ public sealed class PlacementTests(ClusterFixture fixture)
     [Fact]
     public async Task A_node_grain_for_a_machine_outside_the_cluster_cannot_activate()
     {
-        var error = await Assert.ThrowsAsync<FleetPodsException>(() => fixture.Client.GetGrain<INodeGrain>("nowhere").GetInfo());
+        var error = await Assert.ThrowsAsync<NodeUnavailableException>(() => fixture.Client.GetGrain<INodeGrain>("nowhere").GetInfo());
 
         Assert.Contains("not in the cluster", error.Message, StringComparison.Ordinal);
     }

@@ -9,6 +9,10 @@ public static class ImageCommands
 {
     private static readonly Option<string?> Node = new("--node") { Description = "The node whose store to use (default: the only node)" };
 
+    // How long each node may take to list its store, and to remove what it collects.
+    private static readonly TimeSpan ListWithin = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan CollectWithin = TimeSpan.FromSeconds(25);
+
     public static Command Create()
     {
         var image = new Command("image", "Manage images in the nodes' stores");
@@ -94,12 +98,12 @@ public static class ImageCommands
     private static Command List()
     {
         var command = new Command("list", "Images in the nodes' stores: name, digest, size, when last used") { Node };
-        command.SetClusterAction(async (context, _) =>
+        command.SetClusterAction(async (context, cancellationToken) =>
         {
-            var nodes = context.Parse.GetValue(Node) is { } one ? [one] : await context.Cluster.GetGrain<IRegistryGrain>(RegistryKind.Nodes).List();
-            var images = (await Task.WhenAll(nodes.Select(n => context.Cluster.GetGrain<IImageStoreGrain>(n).List())))
-                .SelectMany(i => i).OrderBy(i => i.Name, StringComparer.Ordinal).ThenBy(i => i.Node, StringComparer.Ordinal).ToList();
-            context.Output.Write(images, ["name", "version", "digest", "format", "size", "imported", "last used", "node"], images.Select(i => (IReadOnlyList<string>)
+            var answers = await EveryNode.Ask(context.Cluster, context.Parse.GetValue(Node), ListWithin, n => context.Cluster.GetGrain<IImageStoreGrain>(n).List(), cancellationToken);
+            var images = answers.Answers.SelectMany(a => a.Answer).OrderBy(i => i.Name, StringComparer.Ordinal).ThenBy(i => i.Node, StringComparer.Ordinal).ToList();
+            answers.WarnSkipped("its images are not listed");
+            context.Output.Write(new { Images = images, answers.Skipped }, ["name", "version", "digest", "format", "size", "imported", "last used", "node"], images.Select(i => (IReadOnlyList<string>)
                 [i.Name, i.Labels.GetValueOrDefault("version") ?? "-", ShortDigest(i.Digest), i.Format, ByteCount.Format(i.SizeBytes), Names.Time(i.ImportedAt), Names.Time(i.LastUsedAt), i.Node]));
             return 0;
         });
@@ -136,12 +140,14 @@ public static class ImageCommands
     private static Command CollectGarbage()
     {
         var grace = GracePeriod(TimeSpan.FromHours(24), "Remove images no pod has used for longer than this");
-        var command = new Command("gc", "Remove images unused for longer than the grace period, on every node (or --node)") { grace, Node };
-        command.SetClusterAction(async (context, _) =>
+        var command = new Command("gc", "Remove images unused for longer than the grace period, on every node that is up (or --node)") { grace, Node };
+        command.SetClusterAction(async (context, cancellationToken) =>
         {
-            var nodes = context.Parse.GetValue(Node) is { } one ? [one] : await context.Cluster.GetGrain<IRegistryGrain>(RegistryKind.Nodes).List();
-            var removed = (await Task.WhenAll(nodes.Select(n => context.Cluster.GetGrain<IImageStoreGrain>(n).CollectGarbage(context.Parse.GetValue(grace))))).SelectMany(r => r).ToList();
-            context.Output.Write(removed, ["removed", "digest", "node"], removed.Select(i => (IReadOnlyList<string>)[i.Name, ShortDigest(i.Digest), i.Node]));
+            var answers = await EveryNode.Ask(context.Cluster, context.Parse.GetValue(Node), CollectWithin,
+                n => context.Cluster.GetGrain<IImageStoreGrain>(n).CollectGarbage(context.Parse.GetValue(grace)), cancellationToken);
+            var removed = answers.Answers.SelectMany(a => a.Answer).ToList();
+            answers.WarnSkipped("its images were not collected");
+            context.Output.Write(new { Removed = removed, answers.Skipped }, ["removed", "digest", "node"], removed.Select(i => (IReadOnlyList<string>)[i.Name, ShortDigest(i.Digest), i.Node]));
             return 0;
         });
         return command;

@@ -1,8 +1,8 @@
 namespace FleetPods.Grains;
 
-/// <summary>A request the cluster refused, with a message meant for the person who made it.</summary>
+/// <summary>A request the cluster refused, with a message meant for the person who made it; <see cref="NodeUnavailableException"/> is one kind.</summary>
 [GenerateSerializer]
-public sealed class FleetPodsException : Exception
+public class FleetPodsException : Exception
 {
     public FleetPodsException()
     {

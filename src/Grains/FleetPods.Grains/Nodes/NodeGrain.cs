@@ -6,7 +6,7 @@ namespace FleetPods.Grains.Nodes;
 
 [NodePlacement]
 public sealed class NodeGrain(
-    [PersistentState("node", GrainStorage.Name)] IPersistentState<NodeState> state,
+    [PersistentState(StoredNode.StateName, GrainStorage.Name)] IPersistentState<NodeState> state,
     ILocalNode localNode,
     TimeProvider time,
     ILogger<NodeGrain> logger) : Grain, INodeGrain
@@ -96,26 +96,5 @@ public sealed class NodeGrain(
 
     Task<IReadOnlyList<string>> INodeGrain.CollectPodGarbage(TimeSpan gracePeriod) => localNode.CollectPodGarbage(gracePeriod);
 
-    private NodeInfo? Describe()
-    {
-        if (state.State.Announcement is not { } announced)
-        {
-            return null;
-        }
-
-        var reserved = state.State.Reservations.Values;
-        return new NodeInfo(
-            Name,
-            announced.Address,
-            announced.Metadata,
-            announced.Capacity,
-            new ResourceRequest(reserved.Sum(r => r.MemoryBytes), reserved.Sum(r => r.CpuMillis)),
-            state.State.Reservations.Count,
-            announced.Stage1Flavors,
-            state.State.AnnouncedAt)
-        {
-            Pods = [.. state.State.Pods.Values],
-            KvmAccelerator = announced.KvmAccelerator,
-        };
-    }
+    private NodeInfo? Describe() => StoredNode.Describe(Name, state.State);
 }

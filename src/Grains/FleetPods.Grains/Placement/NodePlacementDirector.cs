@@ -15,7 +15,7 @@ public sealed class NodePlacementDirector(IClusterMembershipService membership) 
             .Select(member => member.SiloAddress)
             .FirstOrDefault(address => compatible.Contains(address));
         return silo is null
-            ? throw new FleetPodsException($"node '{nodeName}' is not in the cluster")
+            ? throw new NodeUnavailableException($"node '{nodeName}' is not in the cluster")
             : Task.FromResult(silo);
     }
 }

@@ -1,0 +1,45 @@
+using FleetPods.Grains.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Orleans.Concurrency;
+using Orleans.Runtime.Messaging;
+using Orleans.Storage;
+
+namespace FleetPods.Grains.Cluster;
+
+[StatelessWorker]
+public sealed class ClusterGrain(IClusterMembershipService membership, ILogger<ClusterGrain> logger) : Grain, IClusterGrain
+{
+    // A live node answers GetInfo in milliseconds; one that has just died may hold a call until its death is declared.
+    private static readonly TimeSpan NodeAnswerTimeout = TimeSpan.FromSeconds(3);
+
+    async Task<IReadOnlyList<NodeStatus>> IClusterGrain.GetNodes()
+    {
+        var active = membership.CurrentSnapshot.Members.Values
+            .Where(m => m.Status == SiloStatus.Active).Select(m => m.Name).ToHashSet(StringComparer.Ordinal);
+        var names = await GrainFactory.GetGrain<IRegistryGrain>(RegistryKind.Nodes).List().WaitAsync(NodeAnswerTimeout);
+        return await Task.WhenAll(names.Select(name => active.Contains(name) ? Ask(name) : Stored(name, NodeLiveness.Down)));
+    }
+
+    private async Task<NodeStatus> Ask(string name)
+    {
+        try
+        {
+            return new NodeStatus(name, NodeLiveness.Up, await GrainFactory.GetGrain<INodeGrain>(name).GetInfo().WaitAsync(NodeAnswerTimeout));
+        }
+        catch (Exception ex) when (ex is NodeUnavailableException or OrleansMessageRejectionException or ConnectionFailedException or TimeoutException)
+        {
+            logger.LogInformation("Node {Node} is active in membership but did not answer: {Reason}", name, ex.GetType().Name);
+            return await Stored(name, NodeLiveness.Unreachable);
+        }
+    }
+
+    // Its grain cannot be activated anywhere but on its own silo, so its state is read from storage directly.
+    private async Task<NodeStatus> Stored(string name, NodeLiveness liveness)
+    {
+        var storage = ServiceProvider.GetRequiredKeyedService<IGrainStorage>(GrainStorage.Name);
+        var state = new GrainState<NodeState>(new NodeState());
+        await storage.ReadStateAsync(StoredNode.StateName, GrainFactory.GetGrain<INodeGrain>(name).GetGrainId(), state);
+        return new NodeStatus(name, liveness, StoredNode.Describe(name, state.State ?? new NodeState()));
+    }
+}
