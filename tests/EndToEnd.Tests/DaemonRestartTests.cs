@@ -11,6 +11,9 @@ public sealed class DaemonRestartTests : IClassFixture<BusyboxImage>, IAsyncLife
     private readonly FleetPodsDaemon daemon = new();
     private readonly string units = Directory.CreateTempSubdirectory("fleetpods-units-").FullName;
 
+    // Mounted into the pods at /ctl: a pod that must outlive a restart runs until the test creates /ctl/stop.
+    private readonly string control = Directory.CreateTempSubdirectory("fleetpods-ctl-").FullName;
+
     public DaemonRestartTests(BusyboxImage image) => this.image = image;
 
     public async Task InitializeAsync()
@@ -22,14 +25,20 @@ public sealed class DaemonRestartTests : IClassFixture<BusyboxImage>, IAsyncLife
     {
         await daemon.DisposeAsync();
         Directory.Delete(units, recursive: true);
+        Directory.Delete(control, recursive: true);
     }
 
     private string WriteUnit(string name, string exec)
     {
         var path = Path.Combine(units, name);
-        File.WriteAllText(path, $"[Pod]\nImage=example.com/busybox\nExec={exec}\n");
+        File.WriteAllText(path, $"[Pod]\nImage=example.com/busybox\nExec={exec}\nVolume=ctl,kind=host,source={control}\nMount=volume=ctl,target=/ctl\n");
         return path;
     }
+
+    // Runs until the test says stop, however long the daemon takes to come back, then exits with code.
+    private static string UntilStopped(int code) => $"/bin/sh -c \"while [ ! -e /ctl/stop ]; do sleep 0.05; done; exit {code}\"";
+
+    private void TellPodsToStop() => File.WriteAllText(Path.Combine(control, "stop"), "");
 
     private async Task<JsonElement> StartRunning(string name, string exec)
     {
@@ -46,7 +55,7 @@ public sealed class DaemonRestartTests : IClassFixture<BusyboxImage>, IAsyncLife
     [Fact]
     public async Task Units_pods_and_images_survive_a_sigkill_and_a_running_pod_keeps_running_then_reports_its_exit()
     {
-        var survivor = await StartRunning("survivor.pod", "/bin/sh -c \"sleep 25; exit 7\"");
+        var survivor = await StartRunning("survivor.pod", UntilStopped(7));
         Assert.Equal(0, (await daemon.Cli("start", WriteUnit("quick.pod", "/bin/sh -c \"exit 2\""))).ExitCode);
         Assert.Equal(0, (await daemon.Cli("submit", WriteUnit("idle.pod", "/bin/true"))).ExitCode);
         await daemon.WaitForPhase("quick.pod", "exited", Within);
@@ -61,17 +70,20 @@ public sealed class DaemonRestartTests : IClassFixture<BusyboxImage>, IAsyncLife
         Assert.Equal(BusyboxImage.Name, Assert.Single(images.EnumerateArray()).GetProperty("name").GetString());
         Assert.Equal(2, (await daemon.PodOf("quick.pod")).GetProperty("exitCode").GetInt32());
         Assert.Equal("running", (await daemon.PodOf("survivor.pod")).GetProperty("phase").GetString());
-        var exited = await daemon.WaitForPhase("survivor.pod", "exited", TimeSpan.FromSeconds(60));
+        TellPodsToStop();
+        var exited = await daemon.WaitForPhase("survivor.pod", "exited", Within);
         Assert.Equal(7, exited.GetProperty("exitCode").GetInt32());
     }
 
     [Fact]
     public async Task A_pod_that_ends_while_the_daemon_is_down_is_reported_with_its_real_exit_code()
     {
-        await StartRunning("brief.pod", "/bin/sh -c \"sleep 6; exit 9\"");
+        var brief = await StartRunning("brief.pod", UntilStopped(9));
 
         await daemon.Kill();
-        await Task.Delay(TimeSpan.FromSeconds(8));
+        TellPodsToStop();
+        await Processes.WaitUntilGone(RecordedPid(brief, 0), Within);
+        Assert.Equal("9", File.ReadAllText(Path.Combine(PodDirectory(brief), "exit")).Trim());
         await daemon.Start();
 
         var pod = await daemon.WaitForPhase("brief.pod", "exited", TimeSpan.FromSeconds(20));
@@ -81,12 +93,14 @@ public sealed class DaemonRestartTests : IClassFixture<BusyboxImage>, IAsyncLife
     [Fact]
     public async Task A_pod_whose_tree_vanished_while_the_daemon_was_down_is_reported_lost()
     {
-        var running = await StartRunning("vanished.pod", "/bin/sleep 600");
+        var running = await StartRunning("vanished.pod", UntilStopped(0));
         var supervisor = RecordedPid(running, 0);
+        var app = RecordedPid(running, 1);
 
         await daemon.Kill();
         await Processes.Run("kill", ["-KILL", supervisor.ToString(CultureInfo.InvariantCulture)], TimeSpan.FromSeconds(10));
-        await Task.Delay(500);
+        await Processes.WaitUntilGone(supervisor, Within);
+        await Processes.WaitUntilGone(app, Within);
         Directory.Delete(PodDirectory(running), recursive: true);
         await daemon.Start();
 

@@ -127,8 +127,7 @@ public abstract class NamespacedStage1Conformance(BusyboxAci aci, SetuidProbe pr
     public async Task With_the_default_network_the_pod_has_an_address_on_the_nodes_bridge_and_reaches_the_outside_through_nat()
     {
         await using var node = await RuntimeHarness.Start(Aci);
-        var received = outside.ReceiveOnce(7213);
-        await Task.Delay(200);
+        var received = await outside.ReceiveOnce(7213);
         var request = Request(node, "/bin/sh", "-c", $"ip -o -4 addr show eth0 | awk '{{print $4}}'; ip route | grep default; echo hello | nc -w 2 {OutsideNetwork.Address} 7213 && echo sent");
 
         var (_, log) = await Run(node, request);
