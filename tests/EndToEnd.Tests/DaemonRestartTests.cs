@@ -52,7 +52,7 @@ public sealed class DaemonRestartTests : IClassFixture<BusyboxImage>, IAsyncLife
     private int RecordedPid(JsonElement pod, int field) =>
         int.Parse(File.ReadAllText(Path.Combine(PodDirectory(pod), "pid")).Split(' ')[field], CultureInfo.InvariantCulture);
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task Units_pods_and_images_survive_a_sigkill_and_a_running_pod_keeps_running_then_reports_its_exit()
     {
         var survivor = await StartRunning("survivor.pod", UntilStopped(7));
@@ -75,7 +75,7 @@ public sealed class DaemonRestartTests : IClassFixture<BusyboxImage>, IAsyncLife
         Assert.Equal(7, exited.GetProperty("exitCode").GetInt32());
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task A_pod_that_ends_while_the_daemon_is_down_is_reported_with_its_real_exit_code()
     {
         var brief = await StartRunning("brief.pod", UntilStopped(9));
@@ -90,7 +90,7 @@ public sealed class DaemonRestartTests : IClassFixture<BusyboxImage>, IAsyncLife
         Assert.Equal(9, pod.GetProperty("exitCode").GetInt32());
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task A_pod_whose_tree_vanished_while_the_daemon_was_down_is_reported_lost()
     {
         var running = await StartRunning("vanished.pod", UntilStopped(0));

@@ -7,7 +7,7 @@ public sealed class PodRecoveryTests(BusyboxAci aci) : IClassFixture<BusyboxAci>
 {
     private static readonly TimeSpan Within = TimeSpan.FromSeconds(20);
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task A_pod_outlives_the_runtime_and_a_new_runtime_finds_it_running_then_sees_it_exit()
     {
         await using var node = await RuntimeHarness.Start(aci);
@@ -24,7 +24,7 @@ public sealed class PodRecoveryTests(BusyboxAci aci) : IClassFixture<BusyboxAci>
         Assert.Equal((PodPhase.Exited, 5), (changes[^1].Phase, changes[^1].ExitCode));
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task A_pod_that_ended_while_no_runtime_watched_is_recovered_with_its_exit_code()
     {
         await using var node = await RuntimeHarness.Start(aci);
@@ -41,7 +41,7 @@ public sealed class PodRecoveryTests(BusyboxAci aci) : IClassFixture<BusyboxAci>
         Assert.Equal((PodPhase.Exited, 9), (pod.Phase, pod.ExitCode));
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task A_recovered_pod_can_be_stopped_and_removed()
     {
         await using var node = await RuntimeHarness.Start(aci);
@@ -59,7 +59,7 @@ public sealed class PodRecoveryTests(BusyboxAci aci) : IClassFixture<BusyboxAci>
         Assert.False(Directory.Exists(node.PodFile(request.PodId, "")));
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task A_pod_dies_with_its_supervisor_and_is_reported_failed()
     {
         await using var node = await RuntimeHarness.Start(aci);
@@ -75,7 +75,7 @@ public sealed class PodRecoveryTests(BusyboxAci aci) : IClassFixture<BusyboxAci>
         Assert.True(await TestProcesses.Ends(app, Within), "the app outlived its supervisor");
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task A_pid_record_naming_a_process_that_is_not_its_supervisor_is_not_taken_for_a_running_pod()
     {
         await using var node = await RuntimeHarness.Start(aci);
@@ -94,7 +94,7 @@ public sealed class PodRecoveryTests(BusyboxAci aci) : IClassFixture<BusyboxAci>
         stranger.Kill();
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task Removing_a_pod_an_earlier_runtime_left_stops_it_without_recovering_first()
     {
         await using var node = await RuntimeHarness.Start(aci);
@@ -109,7 +109,7 @@ public sealed class PodRecoveryTests(BusyboxAci aci) : IClassFixture<BusyboxAci>
         Assert.False(Directory.Exists(node.PodFile(request.PodId, "")));
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task A_pod_whose_tree_vanished_is_forgotten_with_its_cgroups_and_what_was_left_in_them()
     {
         await using var node = await RuntimeHarness.Start(aci);
