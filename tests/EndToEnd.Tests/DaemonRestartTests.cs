@@ -6,13 +6,12 @@ namespace FleetPods.EndToEnd.Tests;
 /// <summary>State survives a SIGKILL of fleetpodsd, and pods outlive it.</summary>
 public sealed class DaemonRestartTests : IClassFixture<BusyboxImage>, IAsyncLifetime
 {
-    private static readonly TimeSpan Within = TimeSpan.FromSeconds(30);
+    // A deadline, not a bet: generous, since the suite runs beside kvm VMs under TCG.
+    private static readonly TimeSpan Within = TimeSpan.FromSeconds(90);
     private readonly BusyboxImage image;
     private readonly FleetPodsDaemon daemon = new();
     private readonly string units = Directory.CreateTempSubdirectory("fleetpods-units-").FullName;
-
-    // Mounted into the pods at /ctl: a pod that must outlive a restart runs until the test creates /ctl/stop.
-    private readonly string control = Directory.CreateTempSubdirectory("fleetpods-ctl-").FullName;
+    private readonly ControlDirectory control = new();
 
     public DaemonRestartTests(BusyboxImage image) => this.image = image;
 
@@ -25,20 +24,18 @@ public sealed class DaemonRestartTests : IClassFixture<BusyboxImage>, IAsyncLife
     {
         await daemon.DisposeAsync();
         Directory.Delete(units, recursive: true);
-        Directory.Delete(control, recursive: true);
+        control.Dispose();
     }
 
     private string WriteUnit(string name, string exec)
     {
         var path = Path.Combine(units, name);
-        File.WriteAllText(path, $"[Pod]\nImage=example.com/busybox\nExec={exec}\nVolume=ctl,kind=host,source={control}\nMount=volume=ctl,target=/ctl\n");
+        File.WriteAllText(path, $"[Pod]\nImage=example.com/busybox\nExec={exec}\nVolume=ctl,kind=host,source={control.Path}\nMount=volume=ctl,target=/ctl\n");
         return path;
     }
 
     // Runs until the test says stop, however long the daemon takes to come back, then exits with code.
     private static string UntilStopped(int code) => $"/bin/sh -c \"while [ ! -e /ctl/stop ]; do sleep 0.05; done; exit {code}\"";
-
-    private void TellPodsToStop() => File.WriteAllText(Path.Combine(control, "stop"), "");
 
     private async Task<JsonElement> StartRunning(string name, string exec)
     {
@@ -70,7 +67,7 @@ public sealed class DaemonRestartTests : IClassFixture<BusyboxImage>, IAsyncLife
         Assert.Equal(BusyboxImage.Name, Assert.Single(images.EnumerateArray()).GetProperty("name").GetString());
         Assert.Equal(2, (await daemon.PodOf("quick.pod")).GetProperty("exitCode").GetInt32());
         Assert.Equal("running", (await daemon.PodOf("survivor.pod")).GetProperty("phase").GetString());
-        TellPodsToStop();
+        control.TellPodsToStop();
         var exited = await daemon.WaitForPhase("survivor.pod", "exited", Within);
         Assert.Equal(7, exited.GetProperty("exitCode").GetInt32());
     }
@@ -81,12 +78,12 @@ public sealed class DaemonRestartTests : IClassFixture<BusyboxImage>, IAsyncLife
         var brief = await StartRunning("brief.pod", UntilStopped(9));
 
         await daemon.Kill();
-        TellPodsToStop();
+        control.TellPodsToStop();
         await Processes.WaitUntilGone(RecordedPid(brief, 0), Within);
         Assert.Equal("9", File.ReadAllText(Path.Combine(PodDirectory(brief), "exit")).Trim());
         await daemon.Start();
 
-        var pod = await daemon.WaitForPhase("brief.pod", "exited", TimeSpan.FromSeconds(20));
+        var pod = await daemon.WaitForPhase("brief.pod", "exited", Within);
         Assert.Equal(9, pod.GetProperty("exitCode").GetInt32());
     }
 
@@ -104,7 +101,7 @@ public sealed class DaemonRestartTests : IClassFixture<BusyboxImage>, IAsyncLife
         Directory.Delete(PodDirectory(running), recursive: true);
         await daemon.Start();
 
-        var lost = await daemon.WaitForPhase("vanished.pod", "failed", TimeSpan.FromSeconds(20));
+        var lost = await daemon.WaitForPhase("vanished.pod", "failed", Within);
         Assert.StartsWith("lost: not found on node", lost.GetProperty("reason").GetString(), StringComparison.Ordinal);
     }
 }

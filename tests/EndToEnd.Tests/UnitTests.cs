@@ -31,14 +31,17 @@ public sealed class UnitTests : IClassFixture<BusyboxImage>, IAsyncLifetime
     [RequiresFact(Requires.Root)]
     public async Task A_started_unit_shows_running_then_exited_with_its_code_in_list_pods()
     {
-        var file = WriteUnit("sleeper.pod", """
+        using var control = new ControlDirectory();
+        var file = WriteUnit("sleeper.pod", $"""
             [Unit]
-            Description=sleeps, then exits 4
+            Description=waits for /ctl/stop, then exits 4
 
             [Pod]
             Image=example.com/busybox
-            Exec=/bin/sh -c "sleep 8; exit 4"
+            Exec=/bin/sh -c "while [ ! -e /ctl/stop ]; do sleep 0.05; done; exit 4"
             Memory=64M
+            Volume=ctl,kind=host,source={control.Path}
+            Mount=volume=ctl,target=/ctl
             """);
 
         var started = await daemon.Cli("start", file);
@@ -46,6 +49,7 @@ public sealed class UnitTests : IClassFixture<BusyboxImage>, IAsyncLifetime
         Assert.True(started.ExitCode == 0, started.ToString());
         var running = await daemon.WaitForPhase("sleeper.pod", "running", Within);
         Assert.Equal(daemon.NodeName, running.GetProperty("nodeName").GetString());
+        control.TellPodsToStop();
         var exited = await daemon.WaitForPhase("sleeper.pod", "exited", Within);
         Assert.Equal(4, exited.GetProperty("exitCode").GetInt32());
         var table = await daemon.Cli("list-units");

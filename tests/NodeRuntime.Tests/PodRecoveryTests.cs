@@ -11,7 +11,9 @@ public sealed class PodRecoveryTests(BusyboxAci aci) : IClassFixture<BusyboxAci>
     public async Task A_pod_outlives_the_runtime_and_a_new_runtime_finds_it_running_then_sees_it_exit()
     {
         await using var node = await RuntimeHarness.Start(aci);
-        var request = node.Request("/bin/sh", "-c", "sleep 2; exit 5");
+        using var control = new TestDirectory();
+
+        var request = UntilStopped(node, control, 5);
         await node.Runtime.StartPodAsync(request);
 
         await node.Restart();
@@ -20,6 +22,7 @@ public sealed class PodRecoveryTests(BusyboxAci aci) : IClassFixture<BusyboxAci>
         var recovered = await node.Runtime.RecoverAsync();
 
         Assert.Equal(PodPhase.Running, Assert.Single(recovered, c => c.PodId == request.PodId).Phase);
+        await File.WriteAllTextAsync(Path.Combine(control.Path, "stop"), "");
         var changes = await node.UntilEnded(request.PodId, Within);
         Assert.Equal((PodPhase.Exited, 5), (changes[^1].Phase, changes[^1].ExitCode));
     }
@@ -28,10 +31,12 @@ public sealed class PodRecoveryTests(BusyboxAci aci) : IClassFixture<BusyboxAci>
     public async Task A_pod_that_ended_while_no_runtime_watched_is_recovered_with_its_exit_code()
     {
         await using var node = await RuntimeHarness.Start(aci);
-        var request = node.Request("/bin/sh", "-c", "sleep 0.3; exit 9");
+        using var control = new TestDirectory();
+        var request = UntilStopped(node, control, 9);
         await node.Runtime.StartPodAsync(request);
         var shim = node.Processes(request.PodId).Shim;
         await node.Runtime.DisposeAsync();
+        await File.WriteAllTextAsync(Path.Combine(control.Path, "stop"), "");
         Assert.True(await TestProcesses.Ends(shim, Within));
 
         await node.Restart();
@@ -125,5 +130,15 @@ public sealed class PodRecoveryTests(BusyboxAci aci) : IClassFixture<BusyboxAci>
         node.Runtime.ForgetLost(request.PodId);
 
         Assert.All(cgroups.Values, directory => Assert.False(Directory.Exists(directory), $"{directory} outlived the vanished pod"));
+    }
+
+    // A pod that runs until the test creates stop in control (its /ctl), however long a restart takes, then exits with code.
+    private static PodLaunchRequest UntilStopped(RuntimeHarness node, TestDirectory control, int code)
+    {
+        var request = node.Request("/bin/sh", "-c", $"while [ ! -e /ctl/stop ]; do sleep 0.05; done; exit {code}") with
+        {
+            Volumes = [new PodVolume("ctl", PodVolumeKind.Host, control.Path, ReadOnly: true)],
+        };
+        return request with { App = request.App with { Mounts = [new PodMount("ctl", "/ctl")] } };
     }
 }
