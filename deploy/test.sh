@@ -19,8 +19,9 @@ if [ -s "$summary.rc" ]; then
     status=$(cat "$summary.rc")
 fi
 
-# One summary line per test assembly: "Passed!  - Failed: 0, Passed: 457, Skipped: 0, Total: 457, ...".
-skipped=$(sed -n 's/.*Skipped: *\([0-9][0-9]*\),.*/\1/p' "$summary" | awk '{ n += $1 } END { print n + 0 }')
+# One count per test assembly: "    Skipped: 3" under "Total tests:" at normal verbosity, or
+# "Passed!  - Failed: 0, Passed: 457, Skipped: 0, Total: 457, ..." at minimal; per-test lines have no colon.
+skipped=$(sed -n 's/.*Skipped: *\([0-9][0-9]*\).*/\1/p' "$summary" | awk '{ n += $1 } END { print n + 0 }')
 if [ "$skipped" -ne 0 ]; then
     echo "deploy/test.sh: $skipped test(s) skipped; every test must run here (see the reasons above)" >&2
     [ "$status" -ne 0 ] || status=1
