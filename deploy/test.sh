@@ -1,9 +1,29 @@
 #!/bin/sh
 # Installs what the tests need and runs the whole suite (real namespaces, mounts and pods: as root).
+# Every test must run here: FLEETPODS_TESTS_REQUIRE_ALL=1 turns a missing prerequisite (root, PostgreSQL, qemu)
+# into a failure instead of a skip, and the run fails if the summary still counts a skipped test.
 set -eu
 cd "$(dirname "$0")/.."
 ./deploy/install-deps.sh
 # The cluster tests run on a real PostgreSQL; each makes its own database under the fleetpods role.
 ./deploy/start-postgres.sh
 dotnet build FleetPods.sln -c Release --nologo -v quiet
-dotnet test FleetPods.sln -c Release --no-build --nologo --logger "console;verbosity=normal"
+
+summary=$(mktemp)
+trap 'rm -f "$summary" "$summary.rc"' EXIT
+status=0
+# tee keeps the normal output on the terminal; the exit status of dotnet test is carried through a file,
+# as POSIX sh has no pipefail.
+{ FLEETPODS_TESTS_REQUIRE_ALL=1 dotnet test FleetPods.sln -c Release --no-build --nologo --logger "console;verbosity=normal" || echo $? >"$summary.rc"; } | tee "$summary"
+if [ -s "$summary.rc" ]; then
+    status=$(cat "$summary.rc")
+fi
+
+# One count per test assembly: "    Skipped: 3" under "Total tests:" at normal verbosity, or
+# "Passed!  - Failed: 0, Passed: 457, Skipped: 0, Total: 457, ..." at minimal; per-test lines have no colon.
+skipped=$(sed -n 's/.*Skipped: *\([0-9][0-9]*\).*/\1/p' "$summary" | awk '{ n += $1 } END { print n + 0 }')
+if [ "$skipped" -ne 0 ]; then
+    echo "deploy/test.sh: $skipped test(s) skipped; every test must run here (see the reasons above)" >&2
+    [ "$status" -ne 0 ] || status=1
+fi
+exit "$status"

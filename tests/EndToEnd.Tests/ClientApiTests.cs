@@ -21,7 +21,7 @@ public sealed class ClientApiTests : IClassFixture<BusyboxImage>, IAsyncLifetime
 
     public async Task DisposeAsync() => await daemon.DisposeAsync();
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task A_program_submits_and_starts_a_unit_through_the_grain_interfaces()
     {
         var gatewayPort = daemon.GatewayPort;

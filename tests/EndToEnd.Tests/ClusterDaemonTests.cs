@@ -8,6 +8,7 @@ namespace FleetPods.EndToEnd.Tests;
 /// and ports): pods spread, Conflicts= keeps units apart, a global unit runs on every node, a SIGKILLed
 /// node's pods run elsewhere, and the node, started again, stops the pods that were moved away.
 /// </summary>
+[Requires(Requires.Postgres)]
 public sealed class ClusterDaemonTests : IClassFixture<BusyboxImage>, IAsyncLifetime
 {
     private static readonly TimeSpan Within = TimeSpan.FromSeconds(60);
@@ -44,7 +45,7 @@ public sealed class ClusterDaemonTests : IClassFixture<BusyboxImage>, IAsyncLife
         Directory.Delete(units, recursive: true);
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task Pods_spread_conflicts_keep_apart_a_global_unit_runs_everywhere_and_a_killed_nodes_pods_move_and_stay_moved()
     {
         await StartUnit("spread.pod", "Memory=64M\nCount=3");
@@ -77,7 +78,7 @@ public sealed class ClusterDaemonTests : IClassFixture<BusyboxImage>, IAsyncLife
         Assert.Equal(3, (await RunningPods("spread.pod", 3)).Count);
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task A_node_that_lacks_a_pods_image_pulls_it_from_a_node_that_holds_it()
     {
         var only = Path.Combine(units, "pulled.aci");

@@ -6,10 +6,12 @@ namespace FleetPods.EndToEnd.Tests;
 /// <summary>State survives a SIGKILL of fleetpodsd, and pods outlive it.</summary>
 public sealed class DaemonRestartTests : IClassFixture<BusyboxImage>, IAsyncLifetime
 {
-    private static readonly TimeSpan Within = TimeSpan.FromSeconds(30);
+    // A deadline, not a bet: generous, since the suite runs beside kvm VMs under TCG.
+    private static readonly TimeSpan Within = TimeSpan.FromSeconds(90);
     private readonly BusyboxImage image;
     private readonly FleetPodsDaemon daemon = new();
     private readonly string units = Directory.CreateTempSubdirectory("fleetpods-units-").FullName;
+    private readonly ControlDirectory control = new();
 
     public DaemonRestartTests(BusyboxImage image) => this.image = image;
 
@@ -22,14 +24,18 @@ public sealed class DaemonRestartTests : IClassFixture<BusyboxImage>, IAsyncLife
     {
         await daemon.DisposeAsync();
         Directory.Delete(units, recursive: true);
+        control.Dispose();
     }
 
     private string WriteUnit(string name, string exec)
     {
         var path = Path.Combine(units, name);
-        File.WriteAllText(path, $"[Pod]\nImage=example.com/busybox\nExec={exec}\n");
+        File.WriteAllText(path, $"[Pod]\nImage=example.com/busybox\nExec={exec}\nVolume=ctl,kind=host,source={control.Path}\nMount=volume=ctl,target=/ctl\n");
         return path;
     }
+
+    // Runs until the test says stop, however long the daemon takes to come back, then exits with code.
+    private static string UntilStopped(int code) => $"/bin/sh -c \"while [ ! -e /ctl/stop ]; do sleep 0.05; done; exit {code}\"";
 
     private async Task<JsonElement> StartRunning(string name, string exec)
     {
@@ -43,10 +49,10 @@ public sealed class DaemonRestartTests : IClassFixture<BusyboxImage>, IAsyncLife
     private int RecordedPid(JsonElement pod, int field) =>
         int.Parse(File.ReadAllText(Path.Combine(PodDirectory(pod), "pid")).Split(' ')[field], CultureInfo.InvariantCulture);
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task Units_pods_and_images_survive_a_sigkill_and_a_running_pod_keeps_running_then_reports_its_exit()
     {
-        var survivor = await StartRunning("survivor.pod", "/bin/sh -c \"sleep 25; exit 7\"");
+        var survivor = await StartRunning("survivor.pod", UntilStopped(7));
         Assert.Equal(0, (await daemon.Cli("start", WriteUnit("quick.pod", "/bin/sh -c \"exit 2\""))).ExitCode);
         Assert.Equal(0, (await daemon.Cli("submit", WriteUnit("idle.pod", "/bin/true"))).ExitCode);
         await daemon.WaitForPhase("quick.pod", "exited", Within);
@@ -61,36 +67,41 @@ public sealed class DaemonRestartTests : IClassFixture<BusyboxImage>, IAsyncLife
         Assert.Equal(BusyboxImage.Name, Assert.Single(images.GetProperty("images").EnumerateArray()).GetProperty("name").GetString());
         Assert.Equal(2, (await daemon.PodOf("quick.pod")).GetProperty("exitCode").GetInt32());
         Assert.Equal("running", (await daemon.PodOf("survivor.pod")).GetProperty("phase").GetString());
-        var exited = await daemon.WaitForPhase("survivor.pod", "exited", TimeSpan.FromSeconds(60));
+        control.TellPodsToStop();
+        var exited = await daemon.WaitForPhase("survivor.pod", "exited", Within);
         Assert.Equal(7, exited.GetProperty("exitCode").GetInt32());
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task A_pod_that_ends_while_the_daemon_is_down_is_reported_with_its_real_exit_code()
     {
-        await StartRunning("brief.pod", "/bin/sh -c \"sleep 6; exit 9\"");
+        var brief = await StartRunning("brief.pod", UntilStopped(9));
 
         await daemon.Kill();
-        await Task.Delay(TimeSpan.FromSeconds(8));
+        control.TellPodsToStop();
+        await Processes.WaitUntilGone(RecordedPid(brief, 0), Within);
+        Assert.Equal("9", File.ReadAllText(Path.Combine(PodDirectory(brief), "exit")).Trim());
         await daemon.Start();
 
-        var pod = await daemon.WaitForPhase("brief.pod", "exited", TimeSpan.FromSeconds(20));
+        var pod = await daemon.WaitForPhase("brief.pod", "exited", Within);
         Assert.Equal(9, pod.GetProperty("exitCode").GetInt32());
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task A_pod_whose_tree_vanished_while_the_daemon_was_down_is_reported_lost()
     {
-        var running = await StartRunning("vanished.pod", "/bin/sleep 600");
+        var running = await StartRunning("vanished.pod", UntilStopped(0));
         var supervisor = RecordedPid(running, 0);
+        var app = RecordedPid(running, 1);
 
         await daemon.Kill();
         await Processes.Run("kill", ["-KILL", supervisor.ToString(CultureInfo.InvariantCulture)], TimeSpan.FromSeconds(10));
-        await Task.Delay(500);
+        await Processes.WaitUntilGone(supervisor, Within);
+        await Processes.WaitUntilGone(app, Within);
         Directory.Delete(PodDirectory(running), recursive: true);
         await daemon.Start();
 
-        var lost = await daemon.WaitForPhase("vanished.pod", "failed", TimeSpan.FromSeconds(20));
+        var lost = await daemon.WaitForPhase("vanished.pod", "failed", Within);
         Assert.StartsWith("lost: not found on node", lost.GetProperty("reason").GetString(), StringComparison.Ordinal);
     }
 }

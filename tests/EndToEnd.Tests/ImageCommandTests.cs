@@ -25,7 +25,7 @@ public sealed class ImageCommandTests : IAsyncLifetime
         Directory.Delete(images, recursive: true);
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task Oci_and_docker_images_import_run_list_export_and_go_away_with_rm_and_gc()
     {
         var layout = await daemon.CliJson("image", "import", Layout);
@@ -53,7 +53,7 @@ public sealed class ImageCommandTests : IAsyncLifetime
         Assert.Empty((await daemon.CliJson("image", "list")).GetProperty("images").EnumerateArray());
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task Fetch_downloads_over_http_into_the_nodes_store_and_a_pinned_digest_is_enforced()
     {
         using var server = new System.Net.HttpListener();
@@ -91,7 +91,7 @@ public sealed class ImageCommandTests : IAsyncLifetime
         await serving;
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task A_daemon_killed_in_the_middle_of_an_extraction_leaves_nothing_a_later_pod_would_use()
     {
         var slow = await ManyFileLayout();

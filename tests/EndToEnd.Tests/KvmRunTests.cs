@@ -2,6 +2,7 @@ namespace FleetPods.EndToEnd.Tests;
 
 /// <summary><c>fleetpods run --stage1 kvm</c> against a real fleetpodsd: the pod boots in a qemu microVM (TCG on these machines).</summary>
 [Trait("Category", "kvm")]
+[Requires(Requires.Qemu)]
 public sealed class KvmRunTests : IClassFixture<BusyboxImage>, IAsyncLifetime
 {
     private readonly BusyboxImage image;
@@ -18,7 +19,7 @@ public sealed class KvmRunTests : IClassFixture<BusyboxImage>, IAsyncLifetime
 
     public async Task DisposeAsync() => await daemon.DisposeAsync();
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task Run_with_stage1_kvm_prints_the_guests_kernel_exits_with_the_apps_code_and_list_machines_shows_the_accelerator()
     {
         var before = await daemon.CliJson("list-machines");

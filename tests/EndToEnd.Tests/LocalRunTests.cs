@@ -26,7 +26,7 @@ public sealed class LocalRunTests : IClassFixture<BusyboxImage>, IAsyncLifetime
 
     public async Task DisposeAsync() => await daemon.DisposeAsync();
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task Run_on_the_local_node_needs_no_cluster_client_and_ends_as_a_run_through_the_gateway_does()
     {
         string[] run = ["run", BusyboxImage.Name, "--", "/bin/sh", "-c", "echo out; echo err >&2; exit 3"];
@@ -39,7 +39,7 @@ public sealed class LocalRunTests : IClassFixture<BusyboxImage>, IAsyncLifetime
         Assert.Equal((3, "out\nerr\n", ""), (gateway.ExitCode, gateway.Stdout, gateway.Stderr));
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task Every_other_command_and_a_run_on_several_gateways_go_to_the_cluster_client()
     {
         var listing = await Processes.Run(RepositoryLayout.Cli, ["--endpoint", Endpoint, "list-machines"], Within, NoDotnet);
@@ -53,7 +53,7 @@ public sealed class LocalRunTests : IClassFixture<BusyboxImage>, IAsyncLifetime
         Assert.Contains(daemon.NodeName, withDotnet.Stdout, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task A_bad_flag_is_one_line_that_names_it_and_nothing_runs()
     {
         var result = await Processes.Run(RepositoryLayout.Cli, ["--endpoint", Endpoint, "run", "--memory", "lots", BusyboxImage.Name], Within, NoDotnet);
@@ -65,7 +65,7 @@ public sealed class LocalRunTests : IClassFixture<BusyboxImage>, IAsyncLifetime
         Assert.Empty((await daemon.CliJson("list-pods")).EnumerateArray());
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task Ctrl_c_stops_the_pod_within_its_grace_and_the_command_exits_130()
     {
         using var run = StartRun("trap 'exit 42' TERM; echo ready; while true; do sleep 0.1; done");
@@ -79,7 +79,7 @@ public sealed class LocalRunTests : IClassFixture<BusyboxImage>, IAsyncLifetime
         Assert.Equal(("exited", 42), (pod.GetProperty("phase").GetString(), pod.GetProperty("exitCode").GetInt32()));
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task A_run_command_that_is_killed_takes_its_pod_with_it()
     {
         using var run = StartRun("echo ready; exec sleep 1000");
@@ -90,7 +90,7 @@ public sealed class LocalRunTests : IClassFixture<BusyboxImage>, IAsyncLifetime
         await WaitUntilNoPodRuns();
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task A_run_whose_output_nobody_reads_any_more_stops_its_pod()
     {
         var piped = await Processes.Run("/bin/sh", ["-c", "\"$0\" --endpoint \"$1\" run \"$2\" -- /bin/yes | head -n 2", RepositoryLayout.Cli, Endpoint, BusyboxImage.Name], Within);

@@ -23,7 +23,7 @@ public sealed class PodCommandTests : IClassFixture<BusyboxImage>, IAsyncLifetim
         Directory.Delete(work, recursive: true);
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task A_pod_killed_for_memory_prints_out_of_memory_and_exits_non_zero()
     {
         var result = await daemon.Cli("run", "--memory", "16M", BusyboxImage.Name, "--", "/bin/dd", "if=/dev/zero", "of=/dev/null", "bs=64M", "count=1");
@@ -32,7 +32,7 @@ public sealed class PodCommandTests : IClassFixture<BusyboxImage>, IAsyncLifetim
         Assert.EndsWith("failed: out of memory\n", result.Stderr, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task Run_flags_set_the_network_environment_identity_and_volumes()
     {
         File.WriteAllText(Path.Combine(work, "greeting"), "from the host\n");
@@ -47,7 +47,7 @@ public sealed class PodCommandTests : IClassFixture<BusyboxImage>, IAsyncLifetim
         Assert.Equal("lo\nflags\n65534\nfrom the host\nread-only\n", result.Stdout);
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task Several_images_make_several_apps_of_one_pod()
     {
         var result = await daemon.Cli("run", BusyboxImage.Name, BusyboxImage.Name, "--", "/bin/sh", "-c", "echo first app");
@@ -56,7 +56,7 @@ public sealed class PodCommandTests : IClassFixture<BusyboxImage>, IAsyncLifetim
         Assert.Equal(["first app", "hello from busybox"], result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal));
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task A_bad_flag_value_is_refused_naming_the_flag()
     {
         var result = await daemon.Cli("run", "--memory", "12x", BusyboxImage.Name);
@@ -65,7 +65,7 @@ public sealed class PodCommandTests : IClassFixture<BusyboxImage>, IAsyncLifetim
         Assert.StartsWith("fleetpods: --memory '12x': ", result.Stderr, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task Enter_stop_force_status_wait_and_rm_act_on_a_pod_by_id()
     {
         var unit = Path.Combine(work, "sleeper.pod");
@@ -90,7 +90,7 @@ public sealed class PodCommandTests : IClassFixture<BusyboxImage>, IAsyncLifetim
         Assert.NotEqual(0, gone.ExitCode);
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task A_unit_with_an_app_section_runs_both_apps_in_one_pod_sharing_an_empty_volume()
     {
         var unit = Path.Combine(work, "pair.pod");
@@ -113,7 +113,7 @@ public sealed class PodCommandTests : IClassFixture<BusyboxImage>, IAsyncLifetim
         Assert.Equal(4, pod.GetProperty("exitCode").GetInt32());
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task Rm_refuses_a_running_pod()
     {
         var unit = Path.Combine(work, "runner.pod");

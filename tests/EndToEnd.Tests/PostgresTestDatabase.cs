@@ -1,4 +1,3 @@
-using FleetPods.Tests;
 
 namespace FleetPods.EndToEnd.Tests;
 

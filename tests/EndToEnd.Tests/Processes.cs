@@ -35,6 +35,31 @@ public static class Processes
         return new CommandResult(process.ExitCode, await stdout, await stderr);
     }
 
+    /// <summary>Waits until process <paramref name="pid"/> has ended (gone, or a zombie nobody reaped yet).</summary>
+    public static async Task WaitUntilGone(int pid, TimeSpan within)
+    {
+        var deadline = DateTime.UtcNow + within;
+        while (IsAlive(pid))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"process {pid} still runs after {within.TotalSeconds} s");
+            await Task.Delay(20);
+        }
+    }
+
+    // /proc/PID/stat: "pid (comm) state ...", comm may hold spaces and parentheses, so the state follows the last ')'.
+    private static bool IsAlive(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat[(stat.LastIndexOf(')') + 2)..][0] is not ('Z' or 'X');
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
     public static int FreePort()
     {
         using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);

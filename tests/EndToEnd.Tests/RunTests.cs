@@ -15,7 +15,7 @@ public sealed class RunTests : IClassFixture<BusyboxImage>, IAsyncLifetime
 
     public async Task DisposeAsync() => await daemon.DisposeAsync();
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task Run_is_pid_1_in_its_own_namespaces_and_exits_with_the_apps_code()
     {
         var result = await daemon.Cli("run", BusyboxImage.Name, "--", "/bin/sh", "-c", "echo $$; hostname; exit 3");
@@ -27,7 +27,7 @@ public sealed class RunTests : IClassFixture<BusyboxImage>, IAsyncLifetime
         Assert.NotEqual(Environment.MachineName, lines[1]);
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task Run_without_a_command_runs_the_images_own_exec()
     {
         var result = await daemon.Cli("run", BusyboxImage.Name);
@@ -36,7 +36,7 @@ public sealed class RunTests : IClassFixture<BusyboxImage>, IAsyncLifetime
         Assert.Equal("hello from busybox\n", result.Stdout);
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task A_pod_that_cannot_start_prints_why_and_exits_non_zero()
     {
         var result = await daemon.Cli("run", BusyboxImage.Name, "--", "/bin/no-such-program");
@@ -45,7 +45,7 @@ public sealed class RunTests : IClassFixture<BusyboxImage>, IAsyncLifetime
         Assert.Contains("/bin/no-such-program", result.Stderr, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task Run_of_an_image_not_in_the_store_fails_with_a_clear_line()
     {
         var result = await daemon.Cli("run", "example.com/not-imported", "--", "/bin/true");
@@ -55,7 +55,7 @@ public sealed class RunTests : IClassFixture<BusyboxImage>, IAsyncLifetime
         Assert.DoesNotContain("   at ", result.Stderr, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task Image_list_shows_the_imported_image_with_its_sha512_digest()
     {
         var images = await daemon.CliJson("image", "list");

@@ -28,17 +28,20 @@ public sealed class UnitTests : IClassFixture<BusyboxImage>, IAsyncLifetime
         return path;
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task A_started_unit_shows_running_then_exited_with_its_code_in_list_pods()
     {
-        var file = WriteUnit("sleeper.pod", """
+        using var control = new ControlDirectory();
+        var file = WriteUnit("sleeper.pod", $"""
             [Unit]
-            Description=sleeps, then exits 4
+            Description=waits for /ctl/stop, then exits 4
 
             [Pod]
             Image=example.com/busybox
-            Exec=/bin/sh -c "sleep 8; exit 4"
+            Exec=/bin/sh -c "while [ ! -e /ctl/stop ]; do sleep 0.05; done; exit 4"
             Memory=64M
+            Volume=ctl,kind=host,source={control.Path}
+            Mount=volume=ctl,target=/ctl
             """);
 
         var started = await daemon.Cli("start", file);
@@ -46,6 +49,7 @@ public sealed class UnitTests : IClassFixture<BusyboxImage>, IAsyncLifetime
         Assert.True(started.ExitCode == 0, started.ToString());
         var running = await daemon.WaitForPhase("sleeper.pod", "running", Within);
         Assert.Equal(daemon.NodeName, running.GetProperty("nodeName").GetString());
+        control.TellPodsToStop();
         var exited = await daemon.WaitForPhase("sleeper.pod", "exited", Within);
         Assert.Equal(4, exited.GetProperty("exitCode").GetInt32());
         var table = await daemon.Cli("list-units");
@@ -53,7 +57,7 @@ public sealed class UnitTests : IClassFixture<BusyboxImage>, IAsyncLifetime
         Assert.Contains("exited", table.Stdout, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task An_invalid_unit_file_is_refused_with_file_line_and_key_and_nothing_is_stored()
     {
         var file = WriteUnit("bad.pod", "[Pod]\nImage=example.com/busybox\nExec=/bin/true\nRestart=sometimes\n");
@@ -67,7 +71,7 @@ public sealed class UnitTests : IClassFixture<BusyboxImage>, IAsyncLifetime
         Assert.DoesNotContain(files.EnumerateArray(), u => u.GetProperty("name").GetString() == "bad.pod");
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task Cat_prints_the_unit_as_submitted_and_status_shows_it()
     {
         const string Text = "[Unit]\nDescription=shown back\n\n[Pod]\nImage=example.com/busybox\nExec=/bin/true\n";
@@ -81,7 +85,7 @@ public sealed class UnitTests : IClassFixture<BusyboxImage>, IAsyncLifetime
         Assert.Contains("Desired: inactive", status.Stdout, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task A_template_instance_runs_with_its_instance_name()
     {
         Assert.Equal(0, (await daemon.Cli("submit", WriteUnit("greet@.pod", "[Pod]\nImage=example.com/busybox\nExec=/bin/sh -c \"exit %i\"\n"))).ExitCode);
@@ -93,7 +97,7 @@ public sealed class UnitTests : IClassFixture<BusyboxImage>, IAsyncLifetime
         Assert.Equal(5, exited.GetProperty("exitCode").GetInt32());
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task List_machines_shows_this_node_with_its_metadata_and_capacity()
     {
         var machines = await daemon.CliJson("list-machines");

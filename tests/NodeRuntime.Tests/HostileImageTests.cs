@@ -17,7 +17,7 @@ public sealed class HostileImageTests(BusyboxOciImages oci, Conformance.SetuidPr
         Directory.Delete(scratch, recursive: true);
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task An_opaque_directory_marker_hides_everything_the_lower_layers_had_there()
     {
         var layout = LayoutWithLayer("opaque", tree =>
@@ -32,7 +32,7 @@ public sealed class HostileImageTests(BusyboxOciImages oci, Conformance.SetuidPr
         Assert.Equal(".\n..\nfresh\n", await node.RunToEnd(image.Digest, "/bin/ls", "-a1", "/srv/data"));
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task A_whiteout_of_dot_dot_is_refused()
     {
         var layout = LayoutWithLayer("dotdot-whiteout", tree => File.WriteAllText(Path.Combine(tree, "etc/x"), ""), "--transform=s,etc/x,etc/.wh..,");
@@ -40,7 +40,7 @@ public sealed class HostileImageTests(BusyboxOciImages oci, Conformance.SetuidPr
         await AssertRefused(layout, "entry 'etc/.wh..' is a whiteout of no file a layer can hold");
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task A_layer_entry_climbing_out_is_refused_and_the_host_is_untouched()
     {
         var victim = Path.Combine(scratch, "victim");
@@ -50,7 +50,7 @@ public sealed class HostileImageTests(BusyboxOciImages oci, Conformance.SetuidPr
         Assert.False(File.Exists(victim));
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task A_directory_whited_out_and_replaced_by_a_symlink_is_not_written_through()
     {
         var victim = Directory.CreateDirectory(Path.Combine(scratch, "victim")).FullName;
@@ -78,7 +78,7 @@ public sealed class HostileImageTests(BusyboxOciImages oci, Conformance.SetuidPr
         Assert.Empty(Directory.GetFileSystemEntries(victim));
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task A_setuid_root_program_in_an_image_gives_a_private_users_pod_nothing()
     {
         var layout = LayoutWithLayer("setuid", tree =>
@@ -96,7 +96,7 @@ public sealed class HostileImageTests(BusyboxOciImages oci, Conformance.SetuidPr
         Assert.Equal("-rwsr-xr-x\n65534\n", await node.RunToEnd(request));
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task A_device_node_in_a_layer_is_left_out()
     {
         var layout = LayoutWithLayer("device", tree => TestFiles.Run("mknod", Path.Combine(tree, "etc/disk"), "b", "8", "0"));
@@ -106,7 +106,7 @@ public sealed class HostileImageTests(BusyboxOciImages oci, Conformance.SetuidPr
         Assert.Equal("no disk\n", await node.RunToEnd(image.Digest, "/bin/sh", "-c", "test -e /etc/disk || echo no disk"));
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task Layers_that_together_expand_past_the_limit_are_refused()
     {
         var layout = LayoutWithLayer("big", tree => File.WriteAllBytes(Path.Combine(tree, "etc/big"), new byte[3 << 20]));
@@ -116,7 +116,7 @@ public sealed class HostileImageTests(BusyboxOciImages oci, Conformance.SetuidPr
         await AssertRefused(layout, "size limit");
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task An_index_whose_digest_is_a_path_is_refused()
     {
         var layout = CopyLayout("index-path");
@@ -126,7 +126,7 @@ public sealed class HostileImageTests(BusyboxOciImages oci, Conformance.SetuidPr
         await AssertRefused(layout, "'sha256:../../../../etc/passwd' is not a sha256 or sha512 digest");
     }
 
-    [Theory]
+    [RequiresTheory(Requires.Root)]
     [InlineData("../../../../etc/passwd", "is not a path inside the archive")]
     [InlineData("escape/layer.tar", "is not a file in the archive")]
     public async Task A_docker_archive_naming_a_layer_outside_itself_is_refused(string layer, string problem)

@@ -26,7 +26,7 @@ public sealed class ImageFetchTests(BusyboxOciImages oci) : IClassFixture<Busybo
         await node.DisposeAsync();
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task A_download_cut_off_half_way_resumes_with_a_range_and_imports_the_image()
     {
         var size = new FileInfo(oci.LayoutTar).Length;
@@ -53,7 +53,7 @@ public sealed class ImageFetchTests(BusyboxOciImages oci) : IClassFixture<Busybo
         Assert.Contains(seen, p => p.Attempt == 2 && p.ReceivedBytes == size && p.TotalBytes == size);
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task A_server_that_answers_503_at_first_is_retried()
     {
         Serve((attempt, context) =>
@@ -74,7 +74,7 @@ public sealed class ImageFetchTests(BusyboxOciImages oci) : IClassFixture<Busybo
         Assert.Equal(3, requests.Count);
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task A_missing_file_is_not_retried_and_the_error_names_the_url_and_status()
     {
         Serve((_, context) =>
@@ -91,7 +91,7 @@ public sealed class ImageFetchTests(BusyboxOciImages oci) : IClassFixture<Busybo
         TestFiles.AssertStoreHoldsNothing(node.ImagesDirectory);
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task A_download_that_is_not_the_pinned_digest_is_refused()
     {
         Serve((_, _) => false);
@@ -103,7 +103,7 @@ public sealed class ImageFetchTests(BusyboxOciImages oci) : IClassFixture<Busybo
         Assert.Empty(Runtime.Images.List());
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task A_file_url_is_imported_in_place()
     {
         var image = await Runtime.Images.FetchAsync(new Uri(oci.DockerArchive));

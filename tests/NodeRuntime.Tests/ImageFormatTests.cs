@@ -14,7 +14,7 @@ public sealed class ImageFormatTests(BusyboxOciImages oci, BusyboxAci aci) : ICl
         Directory.Delete(scratch, recursive: true);
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task An_oci_layout_made_by_umoci_imports_with_its_config_as_the_apps_defaults()
     {
         var image = await Runtime.Images.ImportAsync(oci.Layout);
@@ -30,7 +30,7 @@ public sealed class ImageFormatTests(BusyboxOciImages oci, BusyboxAci aci) : ICl
         Assert.Same(image, Runtime.Images.Find("busybox-oci:1.36"));
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task An_oci_image_runs_with_its_entrypoint_and_its_layers_whiteouts_applied()
     {
         var image = await Runtime.Images.ImportAsync(oci.Layout);
@@ -40,7 +40,7 @@ public sealed class ImageFormatTests(BusyboxOciImages oci, BusyboxAci aci) : ICl
         Assert.Equal("new\nsecond layer\nmotd deleted\n", listing);
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task A_tar_of_the_layout_is_the_same_image_as_the_layout()
     {
         var image = await Runtime.Images.ImportAsync(oci.LayoutTar);
@@ -50,7 +50,7 @@ public sealed class ImageFormatTests(BusyboxOciImages oci, BusyboxAci aci) : ICl
         Assert.Equal("hello from oci in /srv\n", await RunToEnd(image.Digest));
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task A_docker_archive_made_by_skopeo_imports_under_its_config_digest_and_repo_tag_and_runs()
     {
         var image = await Runtime.Images.ImportAsync(oci.DockerArchive);
@@ -63,7 +63,7 @@ public sealed class ImageFormatTests(BusyboxOciImages oci, BusyboxAci aci) : ICl
         Assert.Equal("new\n", await RunToEnd(image.Digest, "/bin/ls", "/srv/data"));
     }
 
-    [Theory]
+    [RequiresTheory(Requires.Root)]
     [InlineData("-cf", "plain")]
     [InlineData("-czf", "gzip")]
     [InlineData("-cjf", "bzip2")]
@@ -82,7 +82,7 @@ public sealed class ImageFormatTests(BusyboxOciImages oci, BusyboxAci aci) : ICl
         Assert.Equal("hello from busybox\n", await RunToEnd(image.Digest));
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task An_aci_stacks_on_its_dependencies_from_the_store_and_shows_only_its_path_whitelist()
     {
         await Runtime.Images.ImportAsync(aci.Path);
@@ -98,7 +98,7 @@ public sealed class ImageFormatTests(BusyboxOciImages oci, BusyboxAci aci) : ICl
         Assert.Equal("busybox\ncat\nls\nsh\n---\ngreeting\n", await RunToEnd(image.Digest, "/bin/sh", "-c", "ls /bin; echo ---; ls /etc"));
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task An_aci_whose_dependency_is_not_in_the_store_is_refused_naming_it()
     {
         var app = Aci("example.com/orphan", """
@@ -111,7 +111,7 @@ public sealed class ImageFormatTests(BusyboxOciImages oci, BusyboxAci aci) : ICl
         Assert.Empty(Runtime.Images.List());
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task A_layer_blob_that_is_not_what_its_digest_names_is_refused_and_leaves_nothing()
     {
         var layout = CopyLayout();
@@ -125,7 +125,7 @@ public sealed class ImageFormatTests(BusyboxOciImages oci, BusyboxAci aci) : ICl
         TestFiles.AssertStoreHoldsNothing(node.ImagesDirectory);
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task A_pinned_digest_that_does_not_match_is_refused()
     {
         var error = await Assert.ThrowsAsync<ImageImportException>(() =>
@@ -136,7 +136,7 @@ public sealed class ImageFormatTests(BusyboxOciImages oci, BusyboxAci aci) : ICl
         Assert.Equal(oci.ManifestDigest, pinned.Digest);
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task A_layout_with_several_images_needs_a_ref_and_names_the_ones_it_has()
     {
         var error = await Assert.ThrowsAsync<ImageImportException>(() => Runtime.Images.ImportAsync(oci.Layout, new ImageImportOptions { Reference = "2.0" }));

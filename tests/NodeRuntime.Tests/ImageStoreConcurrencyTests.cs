@@ -11,7 +11,7 @@ public sealed class ImageStoreConcurrencyTests(BusyboxOciImages oci) : IClassFix
 
     public ValueTask DisposeAsync() => node.DisposeAsync();
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task Two_imports_of_the_same_new_image_at_the_same_moment_extract_each_layer_once()
     {
         var imports = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => Runtime.Images.ImportAsync(oci.Layout))));
@@ -21,7 +21,7 @@ public sealed class ImageStoreConcurrencyTests(BusyboxOciImages oci) : IClassFix
         Assert.Equal(2, Runtime.Images.LayerExtractions);
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task Two_pods_of_an_image_whose_trees_are_gone_started_at_the_same_moment_extract_it_once_and_both_run()
     {
         var image = await Runtime.Images.ImportAsync(oci.Layout);
@@ -45,7 +45,7 @@ public sealed class ImageStoreConcurrencyTests(BusyboxOciImages oci) : IClassFix
         Assert.Equal("second layer\n", await node.Output(requests[1].PodId));
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task What_an_extraction_cut_short_left_is_removed_at_start_and_never_used()
     {
         var image = await Runtime.Images.ImportAsync(oci.Layout);

@@ -16,7 +16,7 @@ public sealed class ImageStoreTests(BusyboxAci aci) : IClassFixture<BusyboxAci>,
         Directory.Delete(scratch, recursive: true);
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task An_aci_is_stored_under_the_sha512_of_its_archive_with_its_manifest()
     {
         await using var runtime = NewRuntime();
@@ -32,7 +32,7 @@ public sealed class ImageStoreTests(BusyboxAci aci) : IClassFixture<BusyboxAci>,
         Assert.True(File.Exists(Path.Combine(runtime.Images.LayerTreeOf(image.Layers[^1]), "bin/busybox")));
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task Importing_the_same_archive_twice_keeps_one_image_and_a_restart_still_lists_it()
     {
         await using (var runtime = NewRuntime())
@@ -94,7 +94,7 @@ public sealed class ImageStoreTests(BusyboxAci aci) : IClassFixture<BusyboxAci>,
         await AssertRefused(Tar("norootfs.aci", "-C", root, "manifest"), "no rootfs/");
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task Modes_owners_and_symbolic_links_are_restored()
     {
         var root = Tree("modes");
@@ -174,7 +174,7 @@ public sealed class ImageStoreTests(BusyboxAci aci) : IClassFixture<BusyboxAci>,
         Assert.Equal(before, File.ReadAllText("/etc/passwd"));
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task Device_nodes_and_fifos_are_left_out_of_the_tree()
     {
         var root = Tree("device");

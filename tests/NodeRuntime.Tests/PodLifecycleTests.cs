@@ -7,7 +7,7 @@ public sealed class PodLifecycleTests(BusyboxAci aci, ITestOutputHelper output) 
 {
     private static readonly TimeSpan Within = TimeSpan.FromSeconds(20);
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task A_numeric_user_and_group_need_no_entry_in_the_pods_passwd()
     {
         await using var node = await RuntimeHarness.Start(aci);
@@ -19,7 +19,7 @@ public sealed class PodLifecycleTests(BusyboxAci aci, ITestOutputHelper output) 
         Assert.Equal("4242\n4343\n", await node.Log(request.PodId));
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task A_user_missing_from_the_pods_passwd_fails_the_pod_with_a_reason()
     {
         await using var node = await RuntimeHarness.Start(aci);
@@ -30,7 +30,7 @@ public sealed class PodLifecycleTests(BusyboxAci aci, ITestOutputHelper output) 
         Assert.Equal("user 'www-data' not found in the pod's /etc/passwd", error.Message);
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task A_stop_that_overtakes_the_launch_waits_for_it_and_the_pod_does_not_stay_running()
     {
         await using var node = await RuntimeHarness.Start(aci);
@@ -43,7 +43,7 @@ public sealed class PodLifecycleTests(BusyboxAci aci, ITestOutputHelper output) 
         Assert.Equal((PodPhase.Exited, 137), (end.Phase, end.ExitCode));
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task The_supervisor_of_a_sleeping_pod_uses_under_1_MB_of_memory()
     {
         await using var node = await RuntimeHarness.Start(aci);
@@ -57,7 +57,7 @@ public sealed class PodLifecycleTests(BusyboxAci aci, ITestOutputHelper output) 
         Assert.InRange(rss, 1, 1023);
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task Removing_a_running_pod_kills_it_and_deletes_its_tree()
     {
         await using var node = await RuntimeHarness.Start(aci);

@@ -7,11 +7,13 @@ public sealed class PodRecoveryTests(BusyboxAci aci) : IClassFixture<BusyboxAci>
 {
     private static readonly TimeSpan Within = TimeSpan.FromSeconds(20);
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task A_pod_outlives_the_runtime_and_a_new_runtime_finds_it_running_then_sees_it_exit()
     {
         await using var node = await RuntimeHarness.Start(aci);
-        var request = node.Request("/bin/sh", "-c", "sleep 2; exit 5");
+        using var control = new TestDirectory();
+
+        var request = UntilStopped(node, control, 5);
         await node.Runtime.StartPodAsync(request);
 
         await node.Restart();
@@ -20,18 +22,21 @@ public sealed class PodRecoveryTests(BusyboxAci aci) : IClassFixture<BusyboxAci>
         var recovered = await node.Runtime.RecoverAsync();
 
         Assert.Equal(PodPhase.Running, Assert.Single(recovered, c => c.PodId == request.PodId).Phase);
+        await File.WriteAllTextAsync(Path.Combine(control.Path, "stop"), "");
         var changes = await node.UntilEnded(request.PodId, Within);
         Assert.Equal((PodPhase.Exited, 5), (changes[^1].Phase, changes[^1].ExitCode));
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task A_pod_that_ended_while_no_runtime_watched_is_recovered_with_its_exit_code()
     {
         await using var node = await RuntimeHarness.Start(aci);
-        var request = node.Request("/bin/sh", "-c", "sleep 0.3; exit 9");
+        using var control = new TestDirectory();
+        var request = UntilStopped(node, control, 9);
         await node.Runtime.StartPodAsync(request);
         var shim = node.Processes(request.PodId).Shim;
         await node.Runtime.DisposeAsync();
+        await File.WriteAllTextAsync(Path.Combine(control.Path, "stop"), "");
         Assert.True(await TestProcesses.Ends(shim, Within));
 
         await node.Restart();
@@ -41,7 +46,7 @@ public sealed class PodRecoveryTests(BusyboxAci aci) : IClassFixture<BusyboxAci>
         Assert.Equal((PodPhase.Exited, 9), (pod.Phase, pod.ExitCode));
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task A_recovered_pod_can_be_stopped_and_removed()
     {
         await using var node = await RuntimeHarness.Start(aci);
@@ -59,7 +64,7 @@ public sealed class PodRecoveryTests(BusyboxAci aci) : IClassFixture<BusyboxAci>
         Assert.False(Directory.Exists(node.PodFile(request.PodId, "")));
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task A_pod_dies_with_its_supervisor_and_is_reported_failed()
     {
         await using var node = await RuntimeHarness.Start(aci);
@@ -75,7 +80,7 @@ public sealed class PodRecoveryTests(BusyboxAci aci) : IClassFixture<BusyboxAci>
         Assert.True(await TestProcesses.Ends(app, Within), "the app outlived its supervisor");
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task A_pid_record_naming_a_process_that_is_not_its_supervisor_is_not_taken_for_a_running_pod()
     {
         await using var node = await RuntimeHarness.Start(aci);
@@ -94,7 +99,7 @@ public sealed class PodRecoveryTests(BusyboxAci aci) : IClassFixture<BusyboxAci>
         stranger.Kill();
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task Removing_a_pod_an_earlier_runtime_left_stops_it_without_recovering_first()
     {
         await using var node = await RuntimeHarness.Start(aci);
@@ -109,7 +114,7 @@ public sealed class PodRecoveryTests(BusyboxAci aci) : IClassFixture<BusyboxAci>
         Assert.False(Directory.Exists(node.PodFile(request.PodId, "")));
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task A_pod_whose_tree_vanished_is_forgotten_with_its_cgroups_and_what_was_left_in_them()
     {
         await using var node = await RuntimeHarness.Start(aci);
@@ -125,5 +130,15 @@ public sealed class PodRecoveryTests(BusyboxAci aci) : IClassFixture<BusyboxAci>
         node.Runtime.ForgetLost(request.PodId);
 
         Assert.All(cgroups.Values, directory => Assert.False(Directory.Exists(directory), $"{directory} outlived the vanished pod"));
+    }
+
+    // A pod that runs until the test creates stop in control (its /ctl), however long a restart takes, then exits with code.
+    private static PodLaunchRequest UntilStopped(RuntimeHarness node, TestDirectory control, int code)
+    {
+        var request = node.Request("/bin/sh", "-c", $"while [ ! -e /ctl/stop ]; do sleep 0.05; done; exit {code}") with
+        {
+            Volumes = [new PodVolume("ctl", PodVolumeKind.Host, control.Path, ReadOnly: true)],
+        };
+        return request with { App = request.App with { Mounts = [new PodMount("ctl", "/ctl")] } };
     }
 }

@@ -3,7 +3,7 @@ namespace FleetPods.NodeRuntime.Tests;
 /// <summary>Launches this node refuses before anything runs, each with a reason a person can act on.</summary>
 public sealed class PodRefusalTests(BusyboxAci aci) : IClassFixture<BusyboxAci>
 {
-    [Theory]
+    [RequiresTheory(Requires.Root)]
     [InlineData("ports without the default network", "Port= forwards to the pod's own address: it needs the default network")]
     [InlineData("undeclared volume", "app app mounts volume 'data', which the pod does not declare")]
     [InlineData("relative mount target", "app app: mount target 'data' is not an absolute path below / without '.', '..' or NUL")]
@@ -42,7 +42,7 @@ public sealed class PodRefusalTests(BusyboxAci aci) : IClassFixture<BusyboxAci>
         App = request.App with { Mounts = [new("data", target)] },
     };
 
-    [Theory]
+    [RequiresTheory(Requires.Root)]
     [InlineData("../escape")]
     [InlineData("Upper")]
     [InlineData("a/b")]
@@ -57,7 +57,7 @@ public sealed class PodRefusalTests(BusyboxAci aci) : IClassFixture<BusyboxAci>
         Assert.Empty(Directory.GetFileSystemEntries(Path.Combine(node.DataDirectory, "pods")));
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task A_hostname_that_is_not_a_hostname_is_refused()
     {
         await using var node = await RuntimeHarness.Start(aci);
@@ -68,7 +68,7 @@ public sealed class PodRefusalTests(BusyboxAci aci) : IClassFixture<BusyboxAci>
         Assert.Contains("hostname 'web 1;reboot'", error.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task A_second_pod_with_the_same_id_is_refused_and_the_first_is_untouched()
     {
         await using var node = await RuntimeHarness.Start(aci);
@@ -82,7 +82,7 @@ public sealed class PodRefusalTests(BusyboxAci aci) : IClassFixture<BusyboxAci>
         Assert.Equal("first\n", await node.Log(request.PodId));
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task An_image_not_in_the_store_fails_the_pod()
     {
         await using var node = await RuntimeHarness.Start(aci);

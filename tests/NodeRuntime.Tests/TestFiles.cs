@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using FleetPods.Tests;
 
 namespace FleetPods.NodeRuntime.Tests;
 

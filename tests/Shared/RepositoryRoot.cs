@@ -1,7 +1,7 @@
 namespace FleetPods.Tests;
 
 /// <summary>The checkout the tests were built from, found by walking up from the test assembly to FleetPods.sln.</summary>
-internal static class RepositoryRoot
+public static class RepositoryRoot
 {
     public static string Path { get; } = Find();
 

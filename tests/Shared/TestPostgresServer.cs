@@ -6,11 +6,27 @@ namespace FleetPods.Tests;
 /// The real PostgreSQL that deploy/start-postgres.sh runs, where tests make databases of their own and drop them.
 /// $FLEETPODS_TEST_POSTGRES overrides the server (a connection string to its postgres database).
 /// </summary>
-internal static class TestPostgresServer
+public static class TestPostgresServer
 {
     private static readonly string Server = Environment.GetEnvironmentVariable("FLEETPODS_TEST_POSTGRES") is { Length: > 0 } given
         ? given
         : "Host=127.0.0.1;Username=fleetpods;Password=fleetpods;Database=postgres";
+
+    /// <summary>Why no connection to the server can be opened, or null when one can.</summary>
+    public static async Task<string?> Unreachable()
+    {
+        try
+        {
+            await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(Server) { Timeout = 3, Pooling = false }.ConnectionString);
+            await connection.OpenAsync();
+            return null;
+        }
+        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or ArgumentException)
+        {
+            var builder = new NpgsqlConnectionStringBuilder(Server);
+            return $"PostgreSQL at {builder.Host}:{builder.Port} as {builder.Username}: {ex.Message}";
+        }
+    }
 
     /// <summary>Makes a new, empty database and returns its connection string.</summary>
     public static async Task<string> CreateDatabase(string name)

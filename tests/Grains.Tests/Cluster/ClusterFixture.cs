@@ -29,7 +29,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         {
             silo.AddMemoryGrainStorage(GrainStorage.Name);
             silo.AddFleetPodsGrains();
-            silo.Services.AddSingleton<ILocalNode>(services => new FakeLocalNode(options.SiloName, services.GetRequiredService<IGrainFactory>()));
+            silo.Services.AddSingleton<ILocalNode>(services => new FakeLocalNode(options.SiloName, services.GetRequiredService<IGrainFactory>(), services.GetRequiredService<TimeProvider>()));
             silo.Services.AddSingleton<ILocalImageStore>(_ => new FakeLocalImageStore(options.SiloName));
         });
         Cluster = builder.Build();

@@ -5,7 +5,7 @@ public static class Eventually
 {
     public static async Task<T> Until<T>(Func<Task<T>> read, Func<T, bool> done, string what)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         T last;
         while (!done(last = await read()))
         {

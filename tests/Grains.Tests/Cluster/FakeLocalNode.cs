@@ -6,9 +6,10 @@ namespace FleetPods.Grains.Tests.Cluster;
 /// <summary>
 /// A test double of one machine for grain tests: it records what the node grain asks and reports pod
 /// states back the way the real node agent does, so the grains' part of the flow is tested without a kernel.
-/// The real runtime is proven by the NodeRuntime and end-to-end suites.
+/// The real runtime is proven by the NodeRuntime and end-to-end suites. Its reports are stamped by the silo's
+/// clock, so a test on a fake clock sees pods start and end at the fake time.
 /// </summary>
-public sealed class FakeLocalNode(string nodeName, IGrainFactory grains) : ILocalNode
+public sealed class FakeLocalNode(string nodeName, IGrainFactory grains, TimeProvider time) : ILocalNode
 {
     public string NodeName => nodeName;
 
@@ -26,7 +27,7 @@ public sealed class FakeLocalNode(string nodeName, IGrainFactory grains) : ILoca
     }
 
     public Task<PodStateReport> StopPod(string podId, TimeSpan grace) =>
-        Task.FromResult(new PodStateReport(nodeName, PodPhase.Exited, 143, null, DateTimeOffset.UtcNow));
+        Task.FromResult(new PodStateReport(nodeName, PodPhase.Exited, 143, null, time.GetUtcNow()));
 
     public Task RemovePod(string podId, TimeSpan grace)
     {
@@ -46,5 +47,5 @@ public sealed class FakeLocalNode(string nodeName, IGrainFactory grains) : ILoca
     public Task Exit(string podId, int code) => Report(podId, PodPhase.Exited, code);
 
     private Task Report(string podId, PodPhase phase, int? code) =>
-        grains.GetGrain<IPodGrain>(podId).ReportState(new PodStateReport(nodeName, phase, code, null, DateTimeOffset.UtcNow));
+        grains.GetGrain<IPodGrain>(podId).ReportState(new PodStateReport(nodeName, phase, code, null, time.GetUtcNow()));
 }

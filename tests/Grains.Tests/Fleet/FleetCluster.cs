@@ -30,16 +30,29 @@ public sealed class FleetCluster : IAsyncDisposable
     /// <summary>The node names, in the order of the metadata they were started with.</summary>
     public List<string> Nodes { get; } = [];
 
-    public static async Task<FleetCluster> Start(params string[] metadata)
+    public static Task<FleetCluster> Start(params string[] metadata) => Start(clock: null, metadata);
+
+    /// <summary>
+    /// Starts the nodes with <paramref name="clock"/> as every silo's TimeProvider: the grains' clock, their timers
+    /// and the membership reconciler's waits follow it, while Orleans' own membership, messaging and activation
+    /// loops stay on real time (so advancing it cannot make a silo look dead or a call time out).
+    /// </summary>
+    public static async Task<FleetCluster> Start(TimeProvider? clock, params string[] metadata)
     {
         var fleet = new FleetCluster();
         var builder = new InProcessTestClusterBuilder((short)metadata.Length);
         builder.ConfigureSilo((options, silo) =>
         {
+            if (clock is not null)
+            {
+                silo.Services.AddSingleton(clock);
+                silo.Services.UseTimeProviderForBackgroundAreas(TimeProvider.System);
+            }
+
             silo.Services.AddKeyedSingleton<IGrainStorage>(GrainStorage.Name, (services, _) =>
                 new ProcessGrainStorage(fleet.store, services.GetRequiredService<Serializer>()));
             silo.AddFleetPodsGrains();
-            silo.Services.AddSingleton<ILocalNode>(services => new FakeLocalNode(options.SiloName, services.GetRequiredService<IGrainFactory>()));
+            silo.Services.AddSingleton<ILocalNode>(services => new FakeLocalNode(options.SiloName, services.GetRequiredService<IGrainFactory>(), services.GetRequiredService<TimeProvider>()));
             silo.Services.AddSingleton<ILocalImageStore>(_ => new FakeLocalImageStore(options.SiloName));
         });
         fleet.Cluster = builder.Build();

@@ -117,22 +117,6 @@ public sealed class SchedulingRuleTests(FleetClusterFixture fixture) : IClassFix
         Assert.Equal(UnitDesiredState.Loaded, (await old.GetStatus())!.DesiredState);
     }
 
-    [Fact]
-    public async Task Restart_on_failure_restarts_a_failed_pod_on_its_node_and_leaves_a_clean_exit_alone()
-    {
-        var unit = await Fleet.Start("flaky.pod", pod: "Restart=on-failure");
-        var first = (await Until(unit, pods => Running(pods).Count == 1, "the first pod running")).Pod!;
-
-        await Fleet.Machine(first.NodeName!).Exit(first.Id, 1);
-        var second = (await Until(unit, pods => Running(pods) is [{ } p] && p.Id != first.Id, "a restarted pod")).Pod!;
-        await Fleet.Machine(second.NodeName!).Exit(second.Id, 0);
-        await Until(unit, pods => pods is [{ Phase: PodPhase.Exited }], "the clean exit");
-        await Task.Delay(TimeSpan.FromSeconds(2.5));
-
-        Assert.Equal(first.NodeName, second.NodeName);
-        Assert.Equal((PodPhase.Exited, 0, second.Id), ((await unit.GetStatus())!.Pod!.Phase, (await unit.GetStatus())!.Pod!.ExitCode, (await unit.GetStatus())!.Pod!.Id));
-    }
-
     [Theory]
     [InlineData("rolling-1.pod", "", 2)]
     [InlineData("rolling-2.pod", "MaxUnavailable=2", 1)]

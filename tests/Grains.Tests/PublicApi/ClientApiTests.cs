@@ -1,4 +1,3 @@
-using FleetPods.Tests;
 using PublicApiGenerator;
 
 namespace FleetPods.Grains.Tests.PublicApi;

@@ -8,7 +8,7 @@ public sealed class FlyStage1Tests(BusyboxAci aci, SetuidProbe probe) : HostProc
 {
     protected override Stage1Flavor Flavor => Stage1Flavor.Fly;
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task A_fly_pod_is_chrooted_into_its_image_but_sees_the_hosts_processes_devices_and_network()
     {
         await using var node = await RuntimeHarness.Start(Aci);
@@ -19,7 +19,7 @@ public sealed class FlyStage1Tests(BusyboxAci aci, SetuidProbe probe) : HostProc
         Assert.Equal($"image\nhost-processes\nhost-devices\n{System.Net.Dns.GetHostName()}\n1\n", log);
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task A_fly_app_keeps_setuid_so_the_namespaced_flavors_no_new_privs_test_can_tell()
     {
         await using var node = await RuntimeHarness.Start(Aci);
@@ -34,7 +34,7 @@ public sealed class FlyStage1Tests(BusyboxAci aci, SetuidProbe probe) : HostProc
         Assert.Equal("0\n", log);
     }
 
-    [Theory]
+    [RequiresTheory(Requires.Root)]
     [InlineData("private users", "stage1 fly runs in the host's user ids: PrivateUsers= needs stage1 ns")]
     [InlineData("network", "stage1 fly shares the host's network: --net=host only")]
     [InlineData("apps", "stage1 fly runs one app: several apps need stage1 ns")]

@@ -8,7 +8,7 @@ namespace FleetPods.NodeRuntime.Tests.Conformance;
 /// </summary>
 public abstract class HostProcessStage1Conformance(BusyboxAci aci) : Stage1Conformance(aci)
 {
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task A_pod_over_its_memory_limit_is_killed_and_reported_failed_out_of_memory()
     {
         await using var node = await StartNode();
@@ -22,7 +22,7 @@ public abstract class HostProcessStage1Conformance(BusyboxAci aci) : Stage1Confo
         Assert.Equal((PodPhase.Exited, 0), (fits.Phase, fits.ExitCode));
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task Memory_cpu_and_pids_limits_are_the_pods_cgroups_and_go_with_it_and_everything_in_them()
     {
         await using var node = await StartNode();
@@ -39,7 +39,7 @@ public abstract class HostProcessStage1Conformance(BusyboxAci aci) : Stage1Confo
         Assert.All(cgroups.Values, directory => Assert.False(Directory.Exists(directory), $"{directory} outlived the pod"));
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task Enter_runs_a_command_in_the_running_apps_root_and_returns_its_code()
     {
         await using var node = await StartNode();

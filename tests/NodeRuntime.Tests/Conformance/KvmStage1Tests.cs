@@ -9,6 +9,7 @@ namespace FleetPods.NodeRuntime.Tests.Conformance;
 /// </summary>
 [Collection(KvmTestGroup.Name)]
 [Trait("Category", "kvm")]
+[Requires(Requires.Qemu)]
 public sealed class KvmStage1Tests(BusyboxAci aci, KvmGuest guest) : Stage1Conformance(aci)
 {
     protected override Stage1Flavor Flavor => Stage1Flavor.Kvm;

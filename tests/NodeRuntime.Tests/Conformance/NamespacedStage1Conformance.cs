@@ -11,7 +11,7 @@ namespace FleetPods.NodeRuntime.Tests.Conformance;
 /// </summary>
 public abstract class NamespacedStage1Conformance(BusyboxAci aci, SetuidProbe probe, OutsideNetwork outside) : HostProcessStage1Conformance(aci)
 {
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task The_app_is_pid_1_with_the_pods_hostname_and_sees_no_host_process()
     {
         await using var node = await RuntimeHarness.Start(Aci);
@@ -26,7 +26,7 @@ public abstract class NamespacedStage1Conformance(BusyboxAci aci, SetuidProbe pr
         Assert.DoesNotContain("fleetpods-shim", lines[3], StringComparison.Ordinal);
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task A_stop_ends_a_pid_1_that_ignores_sigterm_with_sigkill_after_the_grace_period()
     {
         await using var node = await RuntimeHarness.Start(Aci);
@@ -42,7 +42,7 @@ public abstract class NamespacedStage1Conformance(BusyboxAci aci, SetuidProbe pr
         Assert.Equal(end, await node.Runtime.StopPodAsync(request.PodId, TimeSpan.FromSeconds(1)));
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task The_app_has_runcs_default_capabilities_no_new_privs_and_a_seccomp_filter()
     {
         await using var node = await RuntimeHarness.Start(Aci);
@@ -53,7 +53,7 @@ public abstract class NamespacedStage1Conformance(BusyboxAci aci, SetuidProbe pr
         Assert.Equal("CapInh: 0000000000000000\nCapEff: 00000000a80425fb\nCapBnd: 00000000a80425fb\nNoNewPrivs: 1\nSeccomp: 2\n", log);
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task Setuid_escalation_is_blocked_by_no_new_privs()
     {
         await using var node = await RuntimeHarness.Start(Aci);
@@ -69,7 +69,7 @@ public abstract class NamespacedStage1Conformance(BusyboxAci aci, SetuidProbe pr
         Assert.Equal((PodPhase.Exited, 0, "65534\n"), (end.Phase, end.ExitCode, log));
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task The_seccomp_filter_refuses_new_namespaces_and_mounts_even_to_root_and_allows_the_usual_personalities()
     {
         await using var node = await RuntimeHarness.Start(Aci);
@@ -82,7 +82,7 @@ public abstract class NamespacedStage1Conformance(BusyboxAci aci, SetuidProbe pr
             log);
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task Proc_sys_is_read_only_and_kernel_files_runc_masks_are_empty()
     {
         await using var node = await RuntimeHarness.Start(Aci);
@@ -93,7 +93,7 @@ public abstract class NamespacedStage1Conformance(BusyboxAci aci, SetuidProbe pr
         Assert.Equal("/bin/sh: can't create /proc/sys/kernel/hostname: Read-only file system\n0\n", log);
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task With_net_none_the_pod_has_loopback_only_and_cannot_reach_the_hosts_127_0_0_1()
     {
         await using var node = await RuntimeHarness.Start(Aci);
@@ -123,12 +123,11 @@ public abstract class NamespacedStage1Conformance(BusyboxAci aci, SetuidProbe pr
         Assert.False(accepting.IsFaulted);
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task With_the_default_network_the_pod_has_an_address_on_the_nodes_bridge_and_reaches_the_outside_through_nat()
     {
         await using var node = await RuntimeHarness.Start(Aci);
-        var received = outside.ReceiveOnce(7213);
-        await Task.Delay(200);
+        var received = await outside.ReceiveOnce(7213);
         var request = Request(node, "/bin/sh", "-c", $"ip -o -4 addr show eth0 | awk '{{print $4}}'; ip route | grep default; echo hello | nc -w 2 {OutsideNetwork.Address} 7213 && echo sent");
 
         var (_, log) = await Run(node, request);
@@ -140,7 +139,7 @@ public abstract class NamespacedStage1Conformance(BusyboxAci aci, SetuidProbe pr
         Assert.Equal("hello\n", await received.WaitAsync(Within));
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task A_pod_cannot_open_connections_to_the_node_itself()
     {
         await using var node = await RuntimeHarness.Start(Aci);
@@ -155,7 +154,7 @@ public abstract class NamespacedStage1Conformance(BusyboxAci aci, SetuidProbe pr
         Assert.False(listener.Pending(), "the pod's connection reached the node's listener");
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task A_forwarded_port_answers_on_the_node_and_is_gone_with_the_pod()
     {
         await using var node = await RuntimeHarness.Start(Aci);
@@ -175,7 +174,7 @@ public abstract class NamespacedStage1Conformance(BusyboxAci aci, SetuidProbe pr
         await Assert.ThrowsAnyAsync<SocketException>(() => afterwards.ConnectAsync(IPAddress.Loopback, hostPort));
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task With_private_users_the_pod_is_root_inside_and_an_unused_high_range_outside()
     {
         await using var node = await RuntimeHarness.Start(Aci);
@@ -196,7 +195,7 @@ public abstract class NamespacedStage1Conformance(BusyboxAci aci, SetuidProbe pr
         Assert.Equal(firstUid.ToString(CultureInfo.InvariantCulture), TestFiles.Run("stat", "-c", "%u", node.PodFile(first.PodId, "upper/root/mine")).Trim());
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task Two_apps_share_the_pods_namespaces_and_see_each_others_files_in_an_empty_volume()
     {
         await using var node = await RuntimeHarness.Start(Aci);
@@ -222,7 +221,7 @@ public abstract class NamespacedStage1Conformance(BusyboxAci aci, SetuidProbe pr
         Assert.Equal([$"fleetpods-{request.PodId[..8]}", "from-writer", "reader"], log.Split('\n', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal));
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task A_pod_of_several_apps_exits_with_the_first_failing_apps_code_once_all_have_ended()
     {
         await using var node = await RuntimeHarness.Start(Aci);
@@ -237,7 +236,7 @@ public abstract class NamespacedStage1Conformance(BusyboxAci aci, SetuidProbe pr
         Assert.Equal("second done\n", log);
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task Enter_joins_the_named_apps_namespaces_and_confinement()
     {
         await using var node = await RuntimeHarness.Start(Aci);
@@ -258,7 +257,7 @@ public abstract class NamespacedStage1Conformance(BusyboxAci aci, SetuidProbe pr
         Assert.InRange(int.Parse(output.Split('\n')[5], CultureInfo.InvariantCulture), 3, 6);
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task A_stop_reaches_every_app_of_a_pod_of_several_through_its_pid_1()
     {
         await using var node = await RuntimeHarness.Start(Aci);

@@ -27,8 +27,11 @@ public sealed class OutsideNetwork : IDisposable
         TestFiles.Run("ip", "-n", name, "link", "set", "lo", "up");
     }
 
-    /// <summary>Listens on <paramref name="port"/> outside for one connection; completes with what it received.</summary>
-    public Task<string> ReceiveOnce(int port)
+    /// <summary>
+    /// Listens on <paramref name="port"/> outside for one connection, returning once the port accepts connections;
+    /// the task it returns completes with what the connection sent.
+    /// </summary>
+    public async Task<Task<string>> ReceiveOnce(int port)
     {
         // stdin stays open: busybox nc stops reading the connection once its stdin ends.
         var start = new ProcessStartInfo("ip") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
@@ -38,17 +41,25 @@ public sealed class OutsideNetwork : IDisposable
         }
 
         var listener = Process.Start(start)!;
-        return Task.Run(async () =>
+        var received = Task.Run(async () =>
         {
             using (listener)
             using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20)))
             using (timeout.Token.Register(() => listener.Kill(entireProcessTree: true)))
             {
-                var received = await listener.StandardOutput.ReadToEndAsync();
+                var text = await listener.StandardOutput.ReadToEndAsync();
                 await listener.WaitForExitAsync();
-                return received;
+                return text;
             }
         });
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (TestFiles.Run("ip", "netns", "exec", name, "ss", "-Hltn", $"sport = :{port}").Length == 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline && !received.IsCompleted, $"nothing listens on port {port} outside");
+            await Task.Delay(20);
+        }
+
+        return received;
     }
 
     public void Dispose()

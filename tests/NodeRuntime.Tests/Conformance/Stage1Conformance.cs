@@ -15,7 +15,7 @@ public abstract class Stage1Conformance(BusyboxAci aci)
 
     protected BusyboxAci Aci => aci;
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task The_pods_exit_code_is_the_apps_and_its_output_is_in_its_log()
     {
         await using var node = await StartNode();
@@ -26,7 +26,7 @@ public abstract class Stage1Conformance(BusyboxAci aci)
         Assert.Equal("out\nerr\n", log);
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task The_images_exec_is_used_when_the_pod_gives_none_and_the_environment_is_exactly_the_pods()
     {
         await using var node = await StartNode();
@@ -43,7 +43,7 @@ public abstract class Stage1Conformance(BusyboxAci aci)
             environment);
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task User_and_group_by_name_come_from_the_pods_own_passwd_with_its_supplementary_groups()
     {
         await using var node = await StartNode();
@@ -57,7 +57,7 @@ public abstract class Stage1Conformance(BusyboxAci aci)
         Assert.Equal("65534\n65534\n100 65534 /tmp\n", log);
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task A_missing_program_fails_the_pod_with_a_reason_that_names_it()
     {
         await using var node = await StartNode();
@@ -70,7 +70,7 @@ public abstract class Stage1Conformance(BusyboxAci aci)
         Assert.Equal([PodPhase.Preparing, PodPhase.Failed], changes.Select(c => c.Phase));
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task With_overlay_writes_land_in_the_pods_upper_layer_and_without_it_in_its_copy_never_in_the_image()
     {
         await using var node = await StartNode();
@@ -87,7 +87,7 @@ public abstract class Stage1Conformance(BusyboxAci aci)
         Assert.StartsWith("root:", await File.ReadAllTextAsync(Path.Combine(image, "etc/passwd")), StringComparison.Ordinal);
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task An_app_that_handles_sigterm_ends_within_the_grace_period_with_its_own_code()
     {
         await using var node = await StartNode();
@@ -100,7 +100,7 @@ public abstract class Stage1Conformance(BusyboxAci aci)
         Assert.Equal((PodPhase.Exited, 42), (end.Phase, end.ExitCode));
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task A_read_only_host_volume_is_seen_and_cannot_be_written()
     {
         await using var node = await StartNode();
@@ -118,7 +118,7 @@ public abstract class Stage1Conformance(BusyboxAci aci)
         Assert.False(File.Exists(Path.Combine(host.Path, "new")));
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task A_writable_host_volume_takes_the_pods_writes()
     {
         await using var node = await StartNode();
@@ -134,7 +134,7 @@ public abstract class Stage1Conformance(BusyboxAci aci)
         Assert.Equal("written\n", await File.ReadAllTextAsync(Path.Combine(host.Path, "out")));
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task A_mount_target_that_is_a_symbolic_link_in_the_image_is_refused_not_followed()
     {
         await using var node = await StartNode();

@@ -5,11 +5,12 @@ namespace FleetPods.NodeRuntime.Tests.Kvm;
 /// <summary>What stage1 kvm is for: a pod on a kernel of its own, seen from the host as one qemu process.</summary>
 [Collection(KvmTestGroup.Name)]
 [Trait("Category", "kvm")]
+[Requires(Requires.Qemu)]
 public sealed class KvmPodTests(BusyboxAci aci, KvmGuest guest)
 {
     private static readonly TimeSpan Within = TimeSpan.FromSeconds(60);
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task The_pod_runs_on_its_own_kernel_with_our_marker_sized_by_memory_and_cpu_and_exits_with_its_apps_code()
     {
         await using var node = await guest.StartNode(aci);
@@ -33,7 +34,7 @@ public sealed class KvmPodTests(BusyboxAci aci, KvmGuest guest)
         Assert.Equal(Math.Min(2, Environment.ProcessorCount).ToString(CultureInfo.InvariantCulture), lines[3]);
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task The_host_reads_what_the_pod_wrote_to_a_host_volume_and_its_output_is_at_the_log_path_of_an_ns_pod()
     {
         await using var node = await guest.StartNode(aci);
@@ -54,7 +55,7 @@ public sealed class KvmPodTests(BusyboxAci aci, KvmGuest guest)
         Assert.Equal("done\n", await File.ReadAllTextAsync(node.PodFile(ns.PodId, "log")));
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task The_hosts_process_tree_of_a_pod_ends_at_qemu_and_a_forced_stop_kills_it()
     {
         await using var node = await guest.StartNode(aci);
@@ -78,7 +79,7 @@ public sealed class KvmPodTests(BusyboxAci aci, KvmGuest guest)
         Assert.True(await TestProcesses.Ends(qemu, TimeSpan.FromSeconds(5)));
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task A_stop_has_the_guest_sigkill_an_app_that_ignores_sigterm_after_the_grace_period_then_power_off()
     {
         await using var node = await guest.StartNode(aci);
@@ -97,7 +98,7 @@ public sealed class KvmPodTests(BusyboxAci aci, KvmGuest guest)
         Assert.Contains("reboot: Power down", await File.ReadAllTextAsync(node.PodFile(request.PodId, "console")), StringComparison.Ordinal);
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task Two_apps_share_an_empty_volume_and_the_pod_exits_with_the_first_failing_apps_code()
     {
         await using var node = await guest.StartNode(aci);
@@ -115,7 +116,7 @@ public sealed class KvmPodTests(BusyboxAci aci, KvmGuest guest)
         Assert.Equal($"hello\nfleetpods-{request.PodId[..8]}\n", log);
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task A_pod_keeps_running_across_a_runtime_restart_and_is_stopped_by_the_new_one()
     {
         await using var node = await guest.StartNode(aci);
@@ -151,7 +152,7 @@ public sealed class KvmPodTests(BusyboxAci aci, KvmGuest guest)
         Assert.True(guest.Accelerator == KvmAccelerator.Kvm || guest.ProbeTime < TimeSpan.FromSeconds(15), $"probe took {guest.ProbeTime}");
     }
 
-    [Theory]
+    [RequiresTheory(Requires.Root)]
     [InlineData("private users", "stage1 kvm runs the pod on its own kernel, whose users are not the node's: PrivateUsers= needs stage1 ns")]
     [InlineData("network", "stage1 kvm gives the VM no network device yet: --net=none only")]
     public async Task What_kvm_does_not_do_is_refused_with_a_reason(string feature, string reason)
@@ -165,7 +166,7 @@ public sealed class KvmPodTests(BusyboxAci aci, KvmGuest guest)
         Assert.Equal(reason, error.Message);
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task Enter_is_refused_since_the_apps_are_not_processes_of_the_node()
     {
         await using var node = await guest.StartNode(aci);

@@ -1,4 +1,3 @@
-using FleetPods.Tests;
 using Npgsql;
 
 namespace FleetPods.Silo.Tests.Postgres;

@@ -17,7 +17,7 @@ public sealed class PostgresMembershipTests : IAsyncLifetime
 
     public Task DisposeAsync() => database.DisposeAsync();
 
-    [Fact]
+    [RequiresFact(Requires.Postgres)]
     public async Task Silos_join_through_the_table_a_client_finds_the_gateways_and_a_stopped_silo_is_dead()
     {
         await using var a = await PostgresSilo.Start(database.ConnectionString, clusterId, "node-a");
@@ -40,7 +40,7 @@ public sealed class PostgresMembershipTests : IAsyncLifetime
         Assert.True(await database.Scalar<int>($"SELECT Version FROM OrleansMembershipVersionTable WHERE DeploymentId = '{clusterId}'") >= 4);
     }
 
-    [Fact]
+    [RequiresFact(Requires.Postgres)]
     public async Task Heartbeats_move_a_silos_i_am_alive_time_forward()
     {
         await using var a = await PostgresSilo.Start(database.ConnectionString, clusterId, "node-a");
@@ -53,7 +53,7 @@ public sealed class PostgresMembershipTests : IAsyncLifetime
         Assert.Equal(before.IAmAliveTime.AddMinutes(5), after.IAmAliveTime, TimeSpan.FromMilliseconds(1));
     }
 
-    [Fact]
+    [RequiresFact(Requires.Postgres)]
     public async Task A_membership_write_against_a_stale_table_version_changes_nothing()
     {
         await using var a = await PostgresSilo.Start(database.ConnectionString, clusterId, "node-a");
@@ -74,7 +74,7 @@ public sealed class PostgresMembershipTests : IAsyncLifetime
         Assert.Equal(2, now.Members.Count);
     }
 
-    [Fact]
+    [RequiresFact(Requires.Postgres)]
     public async Task Dead_silos_rows_are_cleaned_up_by_both_cleanup_queries_and_the_cluster_can_be_deleted()
     {
         await using var a = await PostgresSilo.Start(database.ConnectionString, clusterId, "node-a");

@@ -18,7 +18,7 @@ public sealed class PostgresSchemaTests : IAsyncLifetime
 
     public Task DisposeAsync() => database.DisposeAsync();
 
-    [Fact]
+    [RequiresFact(Requires.Postgres)]
     public async Task The_schema_is_versioned_applies_again_without_harm_and_holds_every_query_the_providers_read()
     {
         var again = await PostgresClusterDatabase.InitializeAsync(database.ConnectionString);
@@ -29,7 +29,7 @@ public sealed class PostgresSchemaTests : IAsyncLifetime
         Assert.Equal(ProviderQueries.Order(StringComparer.Ordinal), await database.Column("SELECT QueryKey FROM OrleansQuery ORDER BY QueryKey COLLATE \"C\""));
     }
 
-    [Fact]
+    [RequiresFact(Requires.Postgres)]
     public async Task Concurrent_initializations_apply_each_version_once()
     {
         await database.Scalar<int>("DELETE FROM FleetPodsSchema RETURNING 0");
@@ -39,7 +39,7 @@ public sealed class PostgresSchemaTests : IAsyncLifetime
         Assert.Equal([1], runs.SelectMany(applied => applied));
     }
 
-    [Fact]
+    [RequiresFact(Requires.Postgres)]
     public async Task A_database_without_the_schema_is_refused_with_what_to_do()
     {
         await database.Scalar<int>("DELETE FROM FleetPodsSchema RETURNING 0");

@@ -14,7 +14,7 @@ public sealed class PostgresStorageTests : IAsyncLifetime
 
     public Task DisposeAsync() => database.DisposeAsync();
 
-    [Fact]
+    [RequiresFact(Requires.Postgres)]
     public async Task Grain_state_outlives_the_silo_that_wrote_it_and_stale_etags_are_refused()
     {
         var grainId = GrainId.Create("test", "etag");
@@ -38,7 +38,7 @@ public sealed class PostgresStorageTests : IAsyncLifetime
         Assert.Equal(("two", second.ETag, true), (read.State!.Text, read.ETag, read.RecordExists));
     }
 
-    [Fact]
+    [RequiresFact(Requires.Postgres)]
     public async Task Clear_forgets_the_state_refuses_a_stale_etag_and_a_later_write_goes_on()
     {
         await using var a = await PostgresSilo.Start(database.ConnectionString, clusterId, "node-a");
@@ -61,7 +61,7 @@ public sealed class PostgresStorageTests : IAsyncLifetime
         Assert.Equal("again", reread.State!.Text);
     }
 
-    [Fact]
+    [RequiresFact(Requires.Postgres)]
     public async Task Reminders_are_stored_read_by_grain_and_by_ring_range_and_removed_only_at_their_etag()
     {
         await using var a = await PostgresSilo.Start(database.ConnectionString, clusterId, "node-a");

@@ -8,12 +8,14 @@ namespace FleetPods.Grains.Cluster;
 /// are lost) or becomes active (global units gain a node, pending pods may fit), every unit is asked to
 /// reconcile. Every silo watches; only the active silo with the lowest address acts, so one death causes
 /// one round. The round runs twice, the second a few seconds later, for unit grains on silos that learned of
-/// the change after the first round reached them.
+/// the change after the first round reached them. Its waits go through the silo's <see cref="TimeProvider"/>,
+/// as the grains' timers do, so a test's clock drives both.
 /// </summary>
 public sealed class MembershipReconciler(
     IClusterMembershipService membership,
     ILocalSiloDetails self,
     IGrainFactory grains,
+    TimeProvider time,
     ILogger<MembershipReconciler> logger) : BackgroundService
 {
     private const int MaxAttempts = 20;
@@ -59,7 +61,7 @@ public sealed class MembershipReconciler(
         try
         {
             await ReconcileAll(stoppingToken);
-            await Task.Delay(SecondRound, stoppingToken);
+            await Task.Delay(SecondRound, time, stoppingToken);
             await ReconcileAll(stoppingToken);
         }
         catch (OperationCanceledException)
@@ -86,7 +88,7 @@ public sealed class MembershipReconciler(
             catch (Exception ex) when (ex is not OperationCanceledException && attempt < MaxAttempts)
             {
                 logger.LogInformation("Reconciling units after a membership change failed (attempt {Attempt}), trying again: {Reason}", attempt, ex.Message);
-                await Task.Delay(RetryDelay, stoppingToken);
+                await Task.Delay(RetryDelay, time, stoppingToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {

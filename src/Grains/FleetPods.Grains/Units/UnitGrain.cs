@@ -24,6 +24,7 @@ public sealed class UnitGrain(
     private static readonly TimeSpan StatusTimeout = TimeSpan.FromSeconds(3);
 
     private IGrainTimer? retry;
+    private DateTimeOffset retryAt;
 
     private string Name => this.GetPrimaryKeyString();
 
@@ -380,13 +381,29 @@ public sealed class UnitGrain(
     private bool IsNodeAlive(string node) =>
         membership.CurrentSnapshot.Members.Values.Any(m => m.Name == node && m.Status == SiloStatus.Active);
 
+    // Orleans runs grain timers on the silo's TimeProvider (its TimeProviderNames.Grains clock, the default one
+    // unless overridden): the clock `time` is, so a back-off's due time and the timer that waits for it agree.
+    // The earliest wake-up wins: a restart due in 1 s is not put off by the 2 s look at pending pods; whatever
+    // is still waiting when it wakes is scheduled again by that reconcile.
     private void ScheduleRetry(TimeSpan after)
     {
-        retry?.Dispose();
-        retry = this.RegisterGrainTimer(_ => ReconcileOrRetry(), new GrainTimerCreationOptions(after, Timeout.InfiniteTimeSpan));
+        var at = time.GetUtcNow() + after;
+        if (retry is null || at < retryAt)
+        {
+            retry?.Dispose();
+            retryAt = at;
+            retry = this.RegisterGrainTimer(_ => OnRetryDue(), new GrainTimerCreationOptions(after, Timeout.InfiniteTimeSpan));
+        }
 
         // A unit waiting on something stays active for its timer.
         DelayDeactivation(TimeSpan.FromMinutes(5));
+    }
+
+    private Task OnRetryDue()
+    {
+        retry?.Dispose();
+        retry = null;
+        return ReconcileOrRetry();
     }
 
     private async Task EnsureRunnable()

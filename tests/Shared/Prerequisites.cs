@@ -1,0 +1,48 @@
+namespace FleetPods.Tests;
+
+/// <summary>
+/// Which of a test's <see cref="Requires"/> this machine lacks, each with why the test needs it and how to get it.
+/// Each prerequisite is looked at once per test run.
+/// </summary>
+public static class Prerequisites
+{
+    /// <summary>The variable CI sets so that a missing prerequisite fails its tests instead of skipping them.</summary>
+    public const string RequireAllVariable = "FLEETPODS_TESTS_REQUIRE_ALL";
+
+    private static readonly Lazy<string?> Root = new(() => EffectiveUid() == 0
+        ? null
+        : "needs root: it makes namespaces, mounts, cgroups or network devices as a node does (run dotnet test as root)");
+
+    private static readonly Lazy<string?> Postgres = new(() => TestPostgresServer.Unreachable().GetAwaiter().GetResult() is { } why
+        ? $"needs PostgreSQL: {why} (run deploy/start-postgres.sh, or set FLEETPODS_TEST_POSTGRES)"
+        : null);
+
+    private static readonly Lazy<string?> Qemu = new(() => File.Exists(QemuPath)
+        ? null
+        : $"needs qemu: stage1 kvm boots microVMs with {QemuPath}, which is not installed (deploy/install-deps.sh installs it)");
+
+    private const string QemuPath = "/usr/bin/qemu-system-x86_64";
+
+    /// <summary>True when $FLEETPODS_TESTS_REQUIRE_ALL is 1: no test may be skipped.</summary>
+    public static bool RequireAll => Environment.GetEnvironmentVariable(RequireAllVariable) == "1";
+
+    /// <summary>Why a test that needs <paramref name="needs"/> cannot run here, or null when it can.</summary>
+    public static string? Missing(Requires needs)
+    {
+        var missing = new List<string>();
+        foreach (var (need, reason) in new[] { (Requires.Root, Root), (Requires.Postgres, Postgres), (Requires.Qemu, Qemu) })
+        {
+            if (needs.HasFlag(need) && reason.Value is { } why)
+            {
+                missing.Add(why);
+            }
+        }
+
+        return missing.Count == 0 ? null : string.Join("; ", missing);
+    }
+
+    // The effective uid, from the "Uid:" line of /proc/self/status (real, effective, saved, filesystem).
+    private static int EffectiveUid() =>
+        int.Parse(File.ReadLines("/proc/self/status").First(l => l.StartsWith("Uid:", StringComparison.Ordinal))
+            .Split('\t', StringSplitOptions.RemoveEmptyEntries)[2], System.Globalization.CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,15 @@
+namespace FleetPods.Tests;
+
+/// <summary>What a test needs of the machine beyond a built tree; see <see cref="RequiresFactAttribute"/>.</summary>
+[Flags]
+public enum Requires
+{
+    /// <summary>Root: it makes namespaces, mounts, cgroups, network devices or device nodes, as pods do.</summary>
+    Root = 1,
+
+    /// <summary>The test PostgreSQL (deploy/start-postgres.sh, or $FLEETPODS_TEST_POSTGRES).</summary>
+    Postgres = 2,
+
+    /// <summary>qemu-system-x86_64, for stage1 kvm's microVMs.</summary>
+    Qemu = 4,
+}
