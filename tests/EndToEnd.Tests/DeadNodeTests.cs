@@ -10,6 +10,7 @@ namespace FleetPods.EndToEnd.Tests;
 /// in bounded time with what the live nodes hold, marks the dead one, and never shows a stack trace; gateways that
 /// do not answer cost one short attempt.
 /// </summary>
+[Requires(Requires.Postgres)]
 public sealed class DeadNodeTests : IClassFixture<BusyboxImage>
 {
     private static readonly TimeSpan Within = TimeSpan.FromSeconds(60);
@@ -26,7 +27,7 @@ public sealed class DeadNodeTests : IClassFixture<BusyboxImage>
 
     public DeadNodeTests(BusyboxImage image) => this.image = image;
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task Cluster_wide_commands_answer_for_the_live_nodes_and_mark_a_killed_one()
     {
         await using var cluster = await DaemonCluster.Start(image, "node-a", "node-b", "node-c");
@@ -91,7 +92,7 @@ public sealed class DeadNodeTests : IClassFixture<BusyboxImage>
         Assert.Equal($"fleetpods: node '{victim.NodeName}' is not in the cluster", Assert.Single(Lines(named.Stderr)));
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task A_gateway_that_does_not_answer_costs_one_short_attempt_and_only_such_gateways_give_one_line()
     {
         await using var daemon = new FleetPodsDaemon("e2e-dead-endpoints");
