@@ -52,12 +52,12 @@ public static class StatusCommand
     // Until every pod of the unit has ended; a unit that is loaded or launched but has no pod yet is waited for too.
     private static async Task<UnitStatus> WaitForPods(IUnitGrain grain, UnitStatus unit, CancellationToken cancellationToken)
     {
-        if (unit.DesiredState == UnitDesiredState.Inactive && PodsOf(unit).Count == 0)
+        if (unit.DesiredState == UnitDesiredState.Inactive && UnitPods.Of(unit).Count == 0)
         {
             throw new CliException($"unit {unit.Name} is inactive and has no pod to wait for (start it first)");
         }
 
-        while (PodsOf(unit) is var pods && (pods.Count == 0 || !pods.All(p => p.HasEnded)))
+        while (UnitPods.Of(unit) is var pods && (pods.Count == 0 || !pods.All(p => p.HasEnded)))
         {
             await Task.Delay(WaitPoll, cancellationToken);
             unit = await grain.GetStatus() ?? throw new CliException($"unit {unit.Name} was destroyed while waiting for its pod");
@@ -65,9 +65,6 @@ public static class StatusCommand
 
         return unit;
     }
-
-    private static IReadOnlyList<PodStatus> PodsOf(UnitStatus unit) =>
-        unit.Pods.Count > 0 ? unit.Pods : unit.Pod is { } only ? [only] : [];
 
     private static string DescribeUnit(UnitStatus unit)
     {
@@ -79,7 +76,7 @@ public static class StatusCommand
             $"Submitted: {Names.Time(unit.SubmittedAt)}",
         };
         // Every pod of a unit with Count= or Global=true, each as a pod alone is shown.
-        foreach (var pod in PodsOf(unit))
+        foreach (var pod in UnitPods.Of(unit))
         {
             lines.Add(DescribePod(pod));
         }

@@ -50,7 +50,7 @@ public static class UnitStateCommands
                     context.Output.Say(status, status is null ? $"Unit {unitName} destroyed" : Describe(status));
 
                     // A start whose pod could not be launched (its image on no node, a setting its node refused) did not start it.
-                    failed |= name == "start" && status is not null && PodsOf(status).Any(p => p.Phase == PodPhase.Failed);
+                    failed |= name == "start" && status is not null && UnitPods.Of(status).Any(p => p.Phase == PodPhase.Failed);
                 }
                 catch (FleetPodsException ex)
                 {
@@ -64,13 +64,10 @@ public static class UnitStateCommands
         return command;
     }
 
-    private static IReadOnlyList<PodStatus> PodsOf(UnitStatus status) =>
-        status.Pods.Count > 0 ? status.Pods : status.Pod is { } only ? [only] : [];
-
     // The first failed pod if any (the reason a start exits 1), else the unit's first pod.
     private static string Describe(UnitStatus status)
     {
-        var shown = PodsOf(status).FirstOrDefault(p => p.Phase == PodPhase.Failed) ?? status.Pod;
+        var shown = UnitPods.Of(status).FirstOrDefault(p => p.Phase == PodPhase.Failed) ?? status.Pod;
         var pod = shown is { } p
             ? $"pod {p.Id} {Names.Of(p.Phase)}{(p.NodeName is null ? "" : $" on {p.NodeName}")}{(p.Reason is null ? "" : $": {p.Reason}")}"
             : "no pod";
