@@ -48,6 +48,21 @@ public sealed partial class RunOutputTests(BusyboxDaemon fixture) : IClassFixtur
         Assert.Equal("terminal\r\nbody\r\nfooter\r\n", TerminalControl().Replace(result.Stdout, ""));
     }
 
+    [Theory]
+    [MemberData(nameof(Paths))]
+    public async Task A_run_whose_reader_has_gone_exits_141_and_stops_its_pod(string path)
+    {
+        var result = await Shell($"{{ {Run(path)} -- /bin/yes; echo \"exit $?\" >&2; }} | head -n 2");
+
+        Assert.Equal(("y\ny\n", "exit 141\n"), (result.Stdout, result.Stderr));
+        var deadline = DateTime.UtcNow + Within;
+        while ((await fixture.Daemon.CliJson("list-pods")).EnumerateArray().Any(p => p.GetProperty("phase").GetString() == "running"))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the pod outlived its run command");
+            await Task.Delay(200);
+        }
+    }
+
     // The native command runs a run on one loopback endpoint itself; given two, it hands the run to the cluster client.
     private string Run(string path) =>
         path == "local"
