@@ -45,16 +45,18 @@ public sealed class PodLaunchRequestTests
     [Theory]
     [InlineData("Stage1=ns", PodNetworkMode.Default)]
     [InlineData("Stage1=fly", null)]
-    [InlineData("Stage1=fly\nNetwork=none", PodNetworkMode.None)]
+    [InlineData("Stage1=fly\nNetwork=host", PodNetworkMode.Host)]
     [InlineData("Stage1=kvm", null)]
     public void The_default_network_of_fly_and_kvm_is_left_to_the_runtime_which_gives_fly_the_hosts_and_kvm_none(string lines, PodNetworkMode? expected)
     {
-        var unit = Parse($"[Pod]\nImage=example.com/web\nExec=/bin/web\n{lines}\nPort=http:8080:80/tcp\n");
+        // A port would be refused under fly and kvm (Stage1Limits); ns forwards it.
+        var port = lines == "Stage1=ns" ? "Port=http:8080:80/tcp" : "";
+        var unit = Parse($"[Pod]\nImage=example.com/web\nExec=/bin/web\n{lines}\n{port}\n");
 
         var request = PodLaunchRequests.From("pod-1", PodSpec.FromUnit(unit), Digests);
 
         Assert.Equal(expected, request.Network);
-        Assert.Equal([new PodPortForward("http", 8080, 80, PodPortProtocol.Tcp)], request.Ports);
+        Assert.Equal(port.Length > 0 ? [new PodPortForward("http", 8080, 80, PodPortProtocol.Tcp)] : [], request.Ports);
     }
 
     private static UnitFile Parse(string text)

@@ -1,7 +1,6 @@
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Text;
-using Microsoft.Win32.SafeHandles;
 
 namespace FleetPods.Cli.Native;
 
@@ -45,8 +44,6 @@ internal static class LocalRunClient
 
     private static async Task<int> Relay(Stream stream)
     {
-        // Not Console.OpenStandardOutput: it drops writes to a closed pipe silently, and a run whose reader has gone must end.
-        await using var stdout = new FileStream(new SafeFileHandle(1, ownsHandle: false), FileAccess.Write, bufferSize: 0);
         await using var stderr = Console.OpenStandardError();
         while (await LocalRunProtocol.ReadFrame(stream, CancellationToken.None) is var (kind, payload))
         {
@@ -55,13 +52,17 @@ internal static class LocalRunClient
                 case LocalRunProtocol.FrameKind.Output:
                     try
                     {
-                        await stdout.WriteAsync(payload);
-                        await stdout.FlushAsync();
+                        if (!StandardOutput.TryWrite(payload))
+                        {
+                            // Nobody reads the output any more (`| head`): leaving closes the connection, which stops the pod.
+                            return BrokenPipe;
+                        }
                     }
-                    catch (IOException)
+                    catch (IOException ex)
                     {
-                        // Nobody reads the output any more (`| head`): leaving closes the connection, which stops the pod.
-                        return BrokenPipe;
+                        // The output cannot take more (a full disk): the pod is stopped the same way.
+                        await Console.Error.WriteLineAsync($"fleetpods: {ex.Message}");
+                        return Failure;
                     }
 
                     break;

@@ -28,12 +28,12 @@ public static class OneOffPod
         var status = await pod.Create(spec, null, start: true, requiredNode: null);
         if (status.NodeName is null)
         {
-            throw new CliException($"pod {status.Id} cannot be placed: {status.Reason}");
+            throw new CliException($"pod {status.Id} cannot be placed: {status.Reason}{ImagesHint(spec)}");
         }
 
         try
         {
-            return await Follow(pod, output, cancellationToken);
+            return await Follow(pod, spec, output, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -42,7 +42,7 @@ public static class OneOffPod
         }
     }
 
-    private static async Task<int> Follow(IPodGrain pod, Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask> output, CancellationToken cancellationToken)
+    private static async Task<int> Follow(IPodGrain pod, PodSpec spec, Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask> output, CancellationToken cancellationToken)
     {
         long offset = 0;
         var idle = FirstPoll;
@@ -52,6 +52,7 @@ public static class OneOffPod
             if (log.Data.Length > 0)
             {
                 await output(log.Data, cancellationToken);
+                cancellationToken.ThrowIfCancellationRequested();
                 offset = log.NextOffset;
                 idle = FirstPoll;
                 continue;
@@ -62,7 +63,7 @@ public static class OneOffPod
             {
                 if (status.Phase == PodPhase.Failed)
                 {
-                    throw new CliException($"pod {status.Id} failed: {status.Reason}");
+                    throw new CliException($"pod {status.Id} failed: {status.Reason}{ImagesHint(spec)}");
                 }
 
                 return status.ExitCode ?? Failure;
@@ -72,4 +73,11 @@ public static class OneOffPod
             idle = TimeSpan.FromTicks(Math.Min(idle.Ticks * 2, IdlePoll.Ticks));
         }
     }
+
+    // Several images and no command: the words were all taken as images (RunCommandLine), which a failure may owe to a
+    // command given without -- before it.
+    private static string ImagesHint(PodSpec spec) =>
+        spec.Pod is { Apps.Count: > 0, Exec: null } pod
+            ? $" (run took {string.Join(", ", [pod.Image, .. pod.Apps.Select(a => a.Image)])} as images; a command goes after --)"
+            : "";
 }

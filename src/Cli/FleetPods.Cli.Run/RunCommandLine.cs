@@ -5,8 +5,8 @@ using FleetPods.Grains;
 namespace FleetPods.Cli;
 
 /// <summary>
-/// The command line of <c>run [FLAGS] IMAGE... [-- COMMAND [ARGS...]]</c>, as <c>rkt run</c>'s: several images make
-/// several apps. The CLI parses it as one of its commands; fleetpodsd parses the same words when the native
+/// The command line of <c>run [FLAGS] IMAGE... [-- COMMAND [ARGS...]]</c>, as <c>rkt run</c>'s: every word before
+/// <c>--</c> is an image and makes an app, every word after it is the first app's command. The CLI parses it as one of its commands; fleetpodsd parses the same words when the native
 /// <c>fleetpods</c> command hands them over a local socket (<see cref="LocalRunProtocol"/>).
 /// </summary>
 public sealed class RunCommandLine
@@ -45,12 +45,12 @@ public sealed class RunCommandLine
         return flags.ToSpec(parse, images, command);
     }
 
-    // Before --: the images; after it, the first app's command. Without --, as before several images: IMAGE COMMAND....
+    // As rkt's: every word before -- is an image (one app each), every word after it the first app's command.
     private static (string[] Images, string[]? Command) SplitCommand(ParseResult parse, string[] words)
     {
         var tokens = parse.Tokens.ToList();
         var dash = tokens.FindIndex(t => t.Type == TokenType.DoubleDash);
-        var command = dash >= 0 ? tokens.Skip(dash + 1).Select(t => t.Value).ToArray() : words[1..];
+        var command = dash >= 0 ? tokens.Skip(dash + 1).Select(t => t.Value).ToArray() : [];
         var images = words[..(words.Length - command.Length)];
         if (images.Length == 0)
         {

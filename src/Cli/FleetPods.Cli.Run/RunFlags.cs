@@ -17,7 +17,7 @@ public sealed class RunFlags
 
     public Option<bool> NoOverlay { get; } = new("--no-overlay") { Description = "Copy the image's tree instead of an overlayfs over it" };
 
-    public Option<PodNetwork> Net { get; } = new("--net") { Description = "default (own address, NAT, ports), host or none (loopback only)" };
+    public Option<PodNetwork?> Net { get; } = new("--net") { Description = "default (own address, NAT, ports), host or none (loopback only)" };
 
     public Option<string?> Memory { get; } = new("--memory") { Description = "Memory limit, e.g. 64M or 1Gi (base 1024)" };
 
@@ -45,7 +45,7 @@ public sealed class RunFlags
     }
 
     /// <summary>The pod the flags describe: <paramref name="images"/>[0] is the pod's app (running <paramref name="exec"/>), the others more apps running their own exec.</summary>
-    /// <exception cref="CliException">A flag's value is not valid; the message names the flag.</exception>
+    /// <exception cref="CliException">A flag's value is not valid, or the stage1 flavor cannot honour it; the message names the flag.</exception>
     public PodSpec ToSpec(ParseResult parse, IReadOnlyList<string> images, IReadOnlyList<string>? exec)
     {
         ArgumentNullException.ThrowIfNull(parse);
@@ -58,7 +58,9 @@ public sealed class RunFlags
         var apps = images.Skip(1)
             .Select(image => new AppSection(0, AppName(image, names), image, null, environment, null, user, group, mounts))
             .ToArray();
-        var pod = PodSpec.ForImage(images[0], exec, parse.GetValue(Stage1)).Pod with
+        var stage1 = parse.GetValue(Stage1);
+        var network = parse.GetValue(Net);
+        var pod = PodSpec.ForImage(images[0], exec, stage1).Pod with
         {
             Environment = environment,
             User = user,
@@ -71,8 +73,20 @@ public sealed class RunFlags
             Mounts = mounts,
             Ports = Parse(parse.GetValue(Ports), "--port", (string text, out PortSpec? port, out string? error) => PodValueSyntax.TryParsePort(text, out port, out error)),
             Apps = apps,
-            Network = parse.GetValue(Net),
+            Network = network ?? PodNetwork.Default,
         };
+        if (Stage1Limits.TryFindConflict(stage1, network, pod.PrivateUsers, pod.Ports.Count > 0, apps.Length > 0, out var setting, out var reason))
+        {
+            var flag = setting switch
+            {
+                PodSetting.Network => $"--net {network.ToString()!.ToLowerInvariant()}",
+                PodSetting.Port => "--port",
+                PodSetting.PrivateUsers => "--private-users",
+                _ => $"{images.Count} images",
+            };
+            throw new CliException($"{flag}: {reason}");
+        }
+
         return new PodSpec(null, pod);
     }
 

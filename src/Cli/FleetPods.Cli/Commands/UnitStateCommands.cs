@@ -48,6 +48,9 @@ public static class UnitStateCommands
                 {
                     var status = await act(context.Cluster.GetGrain<IUnitGrain>(unitName), grace);
                     context.Output.Say(status, status is null ? $"Unit {unitName} destroyed" : Describe(status));
+
+                    // A start whose pod could not be launched (its image on no node, a setting its node refused) did not start it.
+                    failed |= name == "start" && status is not null && UnitPods.Of(status).Any(p => p.Phase == PodPhase.Failed);
                 }
                 catch (FleetPodsException ex)
                 {
@@ -61,9 +64,11 @@ public static class UnitStateCommands
         return command;
     }
 
+    // The first failed pod if any (the reason a start exits 1), else the unit's first pod.
     private static string Describe(UnitStatus status)
     {
-        var pod = status.Pod is { } p
+        var shown = UnitPods.Of(status).FirstOrDefault(p => p.Phase == PodPhase.Failed) ?? status.Pod;
+        var pod = shown is { } p
             ? $"pod {p.Id} {Names.Of(p.Phase)}{(p.NodeName is null ? "" : $" on {p.NodeName}")}{(p.Reason is null ? "" : $": {p.Reason}")}"
             : "no pod";
         return $"Unit {status.Name} {Names.Of(status.DesiredState)}, {pod}";

@@ -40,7 +40,10 @@ internal sealed class PodSectionBuilder
     private int count = 1;
     private int maxUnavailable = 1;
     private Assignment? countAt;
-    private PodNetwork network = PodNetwork.Default;
+    private PodNetwork? network;
+    private Assignment? networkAt;
+    private Assignment? privateUsersAt;
+    private Assignment? portsAt;
 
     /// <param name="appName">Null for the <c>[Pod]</c> section; an <c>[App NAME]</c> section's name, which takes only the app's own keys.</param>
     public PodSectionBuilder(UnitFileErrorList errors, string? appName = null)
@@ -68,13 +71,13 @@ internal sealed class PodSectionBuilder
                     ("Memory", SetMemory),
                     ("CPU", SetCpu),
                     ("Stage1", a => stage1 = a.IsReset ? Stage1Flavor.Ns : Choice(a, Stage1Flavors)),
-                    ("PrivateUsers", a => privateUsers = Boolean(a, defaultValue: false)),
+                    ("PrivateUsers", a => (privateUsers, privateUsersAt) = (Boolean(a, defaultValue: false), a)),
                     ("Overlay", a => overlay = Boolean(a, defaultValue: true)),
                     ("Volume", AddVolume),
                     ("Mount", AddMount),
                     ("Port", AddPort),
                     ("Restart", a => restart = a.IsReset ? RestartPolicy.No : Choice(a, RestartPolicies)),
-                    ("Network", a => network = a.IsReset ? PodNetwork.Default : Choice(a, Networks)),
+                    ("Network", a => (network, networkAt) = (a.IsReset ? null : Choice(a, Networks), a)),
                     ("Count", SetCount),
                     ("MaxUnavailable", a => maxUnavailable = a.IsReset ? 1 : PodCount(a, 1)),
                 ]);
@@ -123,8 +126,34 @@ internal sealed class PodSectionBuilder
         {
             Count = count,
             MaxUnavailable = maxUnavailable,
-            Network = network,
+            Network = network ?? PodNetwork.Default,
         };
+    }
+
+    /// <summary>Reports a setting the pod's stage1 flavor cannot honour (<see cref="Stage1Limits"/>), on the line that gives it.</summary>
+    /// <param name="apps">The pod's <c>[App NAME]</c> sections.</param>
+    public void CheckStage1(IReadOnlyList<PodSectionBuilder> apps)
+    {
+        if (!Stage1Limits.TryFindConflict(stage1, network, privateUsers, ports.Count > 0, apps.Count > 0, out var setting, out var reason))
+        {
+            return;
+        }
+
+        var at = setting switch
+        {
+            PodSetting.Network => networkAt,
+            PodSetting.Port => portsAt,
+            PodSetting.PrivateUsers => privateUsersAt,
+            _ => null,
+        };
+        if (at is not null)
+        {
+            check.Fail(at, reason);
+        }
+        else if (apps.Count > 0)
+        {
+            errors.Add(apps[0].sectionLine ?? 0, "", $"[App {apps[0].AppName}]: {reason}");
+        }
     }
 
     /// <summary>An <c>[App NAME]</c> section, or null when it lacks Image= (reported here).</summary>
@@ -404,6 +433,7 @@ internal sealed class PodSectionBuilder
         if (at.IsReset)
         {
             ports.Clear();
+            portsAt = null;
             return;
         }
 
@@ -425,6 +455,7 @@ internal sealed class PodSectionBuilder
             return;
         }
 
+        portsAt ??= at;
         ports.Add(port);
     }
 }

@@ -110,6 +110,7 @@ public static class UnitFileParser
         var podSection = pod.Build();
         if (podSection is not null)
         {
+            pod.CheckStage1(apps);
             var volumeNames = podSection.Volumes.Select(v => v.Name).ToHashSet(StringComparer.Ordinal);
             podSection = podSection with { Apps = [.. apps.Select(a => a.BuildApp(volumeNames)).OfType<AppSection>()] };
         }

@@ -1,0 +1,80 @@
+extern alias run;
+
+using FleetPods.Grains;
+using FleetPods.Grains.UnitFiles;
+using CliException = run::FleetPods.Cli.CliException;
+using RunCommandLine = run::FleetPods.Cli.RunCommandLine;
+
+namespace FleetPods.Cli.Tests;
+
+/// <summary>How <c>run</c>'s words become a pod, as both the native command's daemon and the cluster client parse them.</summary>
+public sealed class RunCommandLineTests
+{
+    [Fact]
+    public void Every_word_before_the_double_dash_is_an_image_as_with_rkt()
+    {
+        var pod = Parse("example.com/busybox", "example.com/redis:7").Pod;
+
+        Assert.Equal(("example.com/busybox", null), (pod.Image, pod.Exec));
+        var second = Assert.Single(pod.Apps);
+        Assert.Equal(("redis", "example.com/redis:7", null), (second.Name, second.Image, second.Exec));
+    }
+
+    [Fact]
+    public void Without_a_double_dash_a_command_is_taken_as_images_too()
+    {
+        var pod = Parse("example.com/busybox", "/bin/echo", "hi").Pod;
+
+        Assert.Equal(["/bin/echo", "hi"], pod.Apps.Select(a => a.Image));
+        Assert.Null(pod.Exec);
+    }
+
+    [Fact]
+    public void The_words_after_the_double_dash_are_the_first_apps_command()
+    {
+        var pod = Parse("example.com/busybox", "example.com/redis", "--", "/bin/echo", "--net", "none").Pod;
+
+        Assert.Equal(["/bin/echo", "--net", "none"], pod.Exec);
+        Assert.Equal("example.com/redis", Assert.Single(pod.Apps).Image);
+        Assert.Equal(PodNetwork.Default, pod.Network);
+    }
+
+    [Fact]
+    public void A_trailing_double_dash_ends_the_images_without_a_command()
+    {
+        var pod = Parse("example.com/busybox", "example.com/redis", "--").Pod;
+
+        Assert.Null(pod.Exec);
+        Assert.Single(pod.Apps);
+    }
+
+    [Theory]
+    [InlineData("--net default: stage1 kvm gives the VM no network device yet (none only)", "--stage1", "kvm", "--net", "default")]
+    [InlineData("--net host: stage1 kvm", "--stage1", "kvm", "--net", "host")]
+    [InlineData("--port: stage1 kvm", "--stage1", "kvm", "--port", "http:8080:80/tcp")]
+    [InlineData("--private-users: stage1 kvm", "--stage1", "kvm", "--private-users")]
+    [InlineData("--net default: stage1 fly shares the node's network (host only)", "--stage1", "fly", "--net", "default")]
+    [InlineData("--net none: stage1 fly", "--stage1", "fly", "--net", "none")]
+    [InlineData("--port: stage1 fly", "--stage1", "fly", "--port", "http:8080:80/tcp")]
+    [InlineData("--private-users: stage1 fly", "--stage1", "fly", "--private-users")]
+    [InlineData("2 images: stage1 fly runs one app", "--stage1", "fly", "example.com/redis")]
+    public void A_flag_the_flavor_cannot_honour_is_refused_in_one_line_naming_both(string message, params string[] flags)
+    {
+        var refused = Assert.Throws<CliException>(() => Parse([.. flags, "example.com/busybox"]));
+
+        Assert.StartsWith(message, refused.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', refused.Message);
+    }
+
+    [Theory]
+    [InlineData(Stage1Flavor.Kvm, "--stage1", "kvm")]
+    [InlineData(Stage1Flavor.Kvm, "--stage1", "kvm", "--net", "none")]
+    [InlineData(Stage1Flavor.Fly, "--stage1", "fly", "--net", "host")]
+    [InlineData(Stage1Flavor.Ns, "--net", "default", "--port", "http:8080:80/tcp", "--private-users")]
+    public void What_the_flavor_honours_is_accepted(Stage1Flavor flavor, params string[] flags)
+    {
+        Assert.Equal(flavor, Parse([.. flags, "example.com/busybox"]).Pod.Stage1);
+    }
+
+    private static PodSpec Parse(params string[] words) => new RunCommandLine().Parse(words);
+}
