@@ -4,6 +4,7 @@ namespace FleetPods.EndToEnd.Tests;
 public sealed class BusyboxDaemon : IAsyncLifetime
 {
     private readonly BusyboxImage image = new();
+    private bool started;
 
     public FleetPodsDaemon Daemon { get; } = new();
 
@@ -11,12 +12,24 @@ public sealed class BusyboxDaemon : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        // Its tests need root; without it they are skipped with the reason, and no daemon is started for them.
+        if (Prerequisites.Missing(Requires.Root) is not null && !Prerequisites.RequireAll)
+        {
+            return;
+        }
+
+        started = true;
         await image.InitializeAsync();
         await Daemon.StartWith(image);
     }
 
     public async Task DisposeAsync()
     {
+        if (!started)
+        {
+            return;
+        }
+
         await Daemon.DisposeAsync();
         await image.DisposeAsync();
     }

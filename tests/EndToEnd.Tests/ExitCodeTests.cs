@@ -15,7 +15,7 @@ public sealed class ExitCodeTests(BusyboxDaemon fixture) : IClassFixture<Busybox
 
     public void Dispose() => Directory.Delete(units, recursive: true);
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task Submit_is_0_for_a_valid_file_and_1_for_a_refused_one()
     {
         var good = await Daemon.Cli("submit", Unit("submitted.pod", "Exec=/bin/true"));
@@ -26,7 +26,7 @@ public sealed class ExitCodeTests(BusyboxDaemon fixture) : IClassFixture<Busybox
         Assert.Contains("refused.pod:4: Memory=", bad.Stderr, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task Unit_transitions_are_0_when_done_and_1_for_a_unit_that_does_not_exist()
     {
         Assert.Equal(0, (await Daemon.Cli("submit", Unit("cycle.pod", "Exec=/bin/sleep 1000\nNetwork=none"))).ExitCode);
@@ -42,7 +42,7 @@ public sealed class ExitCodeTests(BusyboxDaemon fixture) : IClassFixture<Busybox
         }
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task Start_of_a_unit_whose_pod_could_not_start_is_1()
     {
         var file = Unit("unstartable.pod", "Exec=/bin/true", image: "example.com/on-no-node");
@@ -54,7 +54,7 @@ public sealed class ExitCodeTests(BusyboxDaemon fixture) : IClassFixture<Busybox
         Assert.Contains("example.com/on-no-node", result.Stdout, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task Status_is_0_when_shown_and_1_for_nothing_of_that_name()
     {
         Assert.Equal(0, (await Daemon.Cli("submit", Unit("shown.pod", "Exec=/bin/true"))).ExitCode);
@@ -69,7 +69,7 @@ public sealed class ExitCodeTests(BusyboxDaemon fixture) : IClassFixture<Busybox
         Assert.Contains("inactive and has no pod to wait for", inactive.Stderr, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task Status_of_a_unit_with_wait_waits_for_its_pod_to_end_and_is_0_whatever_the_pods_code()
     {
         Assert.Equal(0, (await Daemon.Cli("start", Unit("waited.pod", "Exec=/bin/sh -c \"trap 'exit 5' TERM; while true; do sleep 0.1; done\"\nNetwork=none"))).ExitCode);
@@ -87,7 +87,7 @@ public sealed class ExitCodeTests(BusyboxDaemon fixture) : IClassFixture<Busybox
         Assert.Contains("Exit code: 5", output, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task A_waiting_status_interrupted_by_sigint_is_130_and_leaves_the_pod_running()
     {
         Assert.Equal(0, (await Daemon.Cli("start", Unit("interrupted.pod", "Exec=/bin/sleep 1000\nNetwork=none"))).ExitCode);
@@ -103,7 +103,7 @@ public sealed class ExitCodeTests(BusyboxDaemon fixture) : IClassFixture<Busybox
         Assert.Equal("running", (await Daemon.PodOf("interrupted.pod")).GetProperty("phase").GetString());
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task Enter_is_the_commands_code_and_1_for_a_pod_that_does_not_run()
     {
         Assert.Equal(0, (await Daemon.Cli("start", Unit("entered.pod", "Exec=/bin/sleep 1000\nNetwork=none"))).ExitCode);
@@ -117,7 +117,7 @@ public sealed class ExitCodeTests(BusyboxDaemon fixture) : IClassFixture<Busybox
         Assert.Equal(1, ended.ExitCode);
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task Rm_is_0_for_an_ended_pod_and_1_for_a_running_one()
     {
         Assert.Equal(0, (await Daemon.Cli("start", Unit("removed.pod", "Exec=/bin/sleep 1000\nNetwork=none"))).ExitCode);
@@ -131,7 +131,7 @@ public sealed class ExitCodeTests(BusyboxDaemon fixture) : IClassFixture<Busybox
         Assert.True(ended.ExitCode == 0, ended.ToString());
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task Cat_listings_images_and_gc_are_0_and_a_refused_request_is_1()
     {
         Assert.Equal(0, (await Daemon.Cli("submit", Unit("listed.pod", "Exec=/bin/true"))).ExitCode);
@@ -147,7 +147,7 @@ public sealed class ExitCodeTests(BusyboxDaemon fixture) : IClassFixture<Busybox
         Assert.Equal(1, (await Daemon.Cli("image", "rm", "example.com/no-such-image")).ExitCode);
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task Bad_arguments_are_1()
     {
         Assert.Equal(1, (await Daemon.Cli("frobnicate")).ExitCode);
@@ -155,7 +155,7 @@ public sealed class ExitCodeTests(BusyboxDaemon fixture) : IClassFixture<Busybox
         Assert.Equal(1, (await Daemon.Cli("run", "--memory", "lots", BusyboxImage.Name)).ExitCode);
     }
 
-    [Theory]
+    [RequiresTheory(Requires.Root)]
     [InlineData("local")]
     [InlineData("cluster client")]
     public async Task Run_is_the_apps_code_and_1_for_a_pod_that_could_not_start(string path)
@@ -168,7 +168,7 @@ public sealed class ExitCodeTests(BusyboxDaemon fixture) : IClassFixture<Busybox
         Assert.Contains("example.com/on-no-node", unstartable.Stderr, StringComparison.Ordinal);
     }
 
-    [Theory]
+    [RequiresTheory(Requires.Root)]
     [InlineData("local")]
     [InlineData("cluster client")]
     public async Task Every_word_before_the_double_dash_is_an_image_and_a_command_without_it_fails_with_a_hint(string path)
@@ -183,7 +183,7 @@ public sealed class ExitCodeTests(BusyboxDaemon fixture) : IClassFixture<Busybox
         Assert.EndsWith($"(run took {BusyboxImage.Name}, /bin/echo, hi as images; a command goes after --)", line, StringComparison.Ordinal);
     }
 
-    [Theory]
+    [RequiresTheory(Requires.Root)]
     [InlineData("local")]
     [InlineData("cluster client")]
     public async Task A_flag_the_flavor_cannot_honour_is_1_and_runs_nothing(string path)

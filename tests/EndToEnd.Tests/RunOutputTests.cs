@@ -13,7 +13,7 @@ public sealed partial class RunOutputTests(BusyboxDaemon fixture) : IClassFixtur
 
     public static TheoryData<string> Paths => ["local", "cluster client"];
 
-    [Theory]
+    [RequiresTheory(Requires.Root)]
     [MemberData(nameof(Paths))]
     public async Task Output_lands_between_what_the_commands_before_and_after_wrote_to_the_same_file(string path)
     {
@@ -25,7 +25,7 @@ public sealed partial class RunOutputTests(BusyboxDaemon fixture) : IClassFixtur
         Assert.Equal("header\nbody\nmore\nfooter\n", await File.ReadAllTextAsync(file));
     }
 
-    [Theory]
+    [RequiresTheory(Requires.Root)]
     [MemberData(nameof(Paths))]
     public async Task Output_lands_in_order_in_a_pipe(string path)
     {
@@ -34,7 +34,7 @@ public sealed partial class RunOutputTests(BusyboxDaemon fixture) : IClassFixtur
         Assert.Equal((0, "header\nbody\nfooter\n"), (result.ExitCode, result.Stdout));
     }
 
-    [Theory]
+    [RequiresTheory(Requires.Root)]
     [MemberData(nameof(Paths))]
     public async Task Output_reaches_a_terminal(string path)
     {
@@ -48,7 +48,7 @@ public sealed partial class RunOutputTests(BusyboxDaemon fixture) : IClassFixtur
         Assert.Equal("terminal\r\nbody\r\nfooter\r\n", TerminalControl().Replace(result.Stdout, ""));
     }
 
-    [Theory]
+    [RequiresTheory(Requires.Root)]
     [MemberData(nameof(Paths))]
     public async Task A_run_whose_reader_has_gone_exits_141_and_stops_its_pod(string path)
     {
