@@ -7,7 +7,8 @@ namespace FleetPods.Grains.Tests.Storage;
 
 /// <summary>
 /// The rule every grain writes its state by: passing storage faults are retried, anything else (or a fault that
-/// does not pass) reloads the stored state and fails, so a grain never goes on with state that was not saved.
+/// does not pass) reloads the stored state and fails with an exception every silo can carry, so a grain never
+/// goes on with state that was not saved.
 /// </summary>
 public sealed class StateWriteRuleTests
 {
@@ -51,9 +52,9 @@ public sealed class StateWriteRuleTests
     {
         var state = new FailingState("old", [.. Enumerable.Range(0, 6).Select(_ => Wrapped(Postgres(PostgresErrorCodes.TooManyConnections)))]) { State = "new" };
 
-        var failure = await Assert.ThrowsAsync<OrleansException>(() => Save(state));
+        var failure = await Assert.ThrowsAsync<FleetPodsException>(() => Save(state));
 
-        Assert.IsType<PostgresException>(failure.InnerException);
+        Assert.Contains("could not save", failure.Message, StringComparison.Ordinal);
         Assert.Equal(("old", "old", 6, 1), (state.State, state.Stored, state.Writes, state.Reads));
     }
 
@@ -62,7 +63,9 @@ public sealed class StateWriteRuleTests
     {
         var state = new FailingState("theirs", new InconsistentStateException("version conflict")) { State = "mine" };
 
-        await Assert.ThrowsAsync<InconsistentStateException>(() => Save(state));
+        var failure = await Assert.ThrowsAsync<FleetPodsException>(() => Save(state));
+
+        Assert.Contains("changed meanwhile", failure.Message, StringComparison.Ordinal);
 
         Assert.Equal(("theirs", 1, 1), (state.State, state.Writes, state.Reads));
     }
@@ -72,7 +75,7 @@ public sealed class StateWriteRuleTests
     {
         var state = new FailingState("old", Wrapped(Postgres(PostgresErrorCodes.UndefinedTable))) { State = "new" };
 
-        await Assert.ThrowsAsync<OrleansException>(() => Save(state));
+        await Assert.ThrowsAsync<FleetPodsException>(() => Save(state));
 
         Assert.Equal(("old", 1, 1), (state.State, state.Writes, state.Reads));
     }
@@ -84,7 +87,7 @@ public sealed class StateWriteRuleTests
         state.ReadFailures.Enqueue(Wrapped(Postgres(PostgresErrorCodes.TooManyConnections)));
         var abandoned = false;
 
-        await Assert.ThrowsAsync<OrleansException>(() => StateWriteRule.Run(state, state.WriteStateAsync, NoWait, () => abandoned = true));
+        await Assert.ThrowsAsync<FleetPodsException>(() => StateWriteRule.Run(state, state.WriteStateAsync, NoWait, () => abandoned = true));
 
         Assert.True(abandoned);
     }

@@ -106,7 +106,8 @@ public sealed class NodeGrain(
         var held = pods.GroupBy(p => p.PodId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last(), StringComparer.Ordinal);
         var ids = state.State.Reservations.Keys.Concat(held.Keys).Distinct(StringComparer.Ordinal).ToList();
         var freed = 0;
-        foreach (var (podId, answered, status) in await Task.WhenAll(ids.Select(StatusOf)))
+        var statuses = await Task.WhenAll(ids.Select(StatusOf));
+        foreach (var (podId, answered, status) in statuses)
         {
             if (!answered)
             {
@@ -126,6 +127,13 @@ public sealed class NodeGrain(
         if (freed > 0)
         {
             await state.Save(this);
+        }
+
+        // A unit hears of its pod's end by a one-way call, lost if the unit could not load its state just then; one
+        // whose ended pod is still here is reminded (one-way too, reconciling twice is harmless).
+        foreach (var unit in statuses.Where(s => s.Status is { HasEnded: true }).Select(s => s.Status!.UnitName).OfType<string>().Distinct(StringComparer.Ordinal))
+        {
+            _ = GrainFactory.GetGrain<IUnitGrain>(unit).Reconcile();
         }
     }
 

@@ -1,4 +1,4 @@
-using System.Runtime.ExceptionServices;
+using Orleans.Storage;
 using Polly;
 using Polly.Retry;
 
@@ -9,7 +9,8 @@ namespace FleetPods.Grains.Storage;
 /// fails for a passing reason (<see cref="TransientStorageFault"/>) is tried again with back-off; one that still
 /// fails, or fails for another reason (an ETag conflict among them), reloads the stored state before the error
 /// reaches the caller, so the activation holds what storage holds. If even the reload fails, the activation is
-/// dropped and the next call loads the state afresh.
+/// dropped and the next call loads the state afresh. The caller gets a <see cref="FleetPodsException"/>: the
+/// provider's own exception (Npgsql's, SQLite's) has no Orleans codec and could not cross to another silo.
 /// </summary>
 internal static class StateWriteRule
 {
@@ -37,9 +38,11 @@ internal static class StateWriteRule
 
     internal static async Task Run<T>(IPersistentState<T> state, Func<Task> write, ResiliencePipeline retry, Action abandon)
     {
+        // Every attempt and the reload must run on the grain's own scheduler: Orleans refuses storage calls from any other thread.
+        var context = ResilienceContextPool.Shared.Get(continueOnCapturedContext: true);
         try
         {
-            await retry.ExecuteAsync(async _ => await write());
+            await retry.ExecuteAsync(async _ => await write(), context);
         }
         catch (Exception failed)
         {
@@ -53,9 +56,17 @@ internal static class StateWriteRule
                 abandon();
             }
 
-            ExceptionDispatchInfo.Throw(failed);
+            throw new FleetPodsException(failed is InconsistentStateException || failed.InnerException is InconsistentStateException
+                ? "the cluster's state changed meanwhile; nothing was changed, try again"
+                : $"the cluster could not save its state ({Innermost(failed).Message}); nothing was changed, try again");
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
         }
     }
+
+    private static Exception Innermost(Exception exception) => exception.InnerException is { } inner ? Innermost(inner) : exception;
 
     private static void Abandon(Grain grain) =>
         grain.GrainContext.Deactivate(new DeactivationReason(DeactivationReasonCode.ApplicationError, "its state could be neither saved nor reloaded"));
