@@ -8,7 +8,7 @@ namespace FleetPods.EndToEnd.Tests;
 /// database (a PostgreSQL server of the test's own) admits two connections at a time, new ones are refused with
 /// 53300 too_many_connections, and the connections it has are terminated every 150 ms (57P01). Once the database recovers, no pod
 /// may be listed in a phase its node contradicts: every pod listed running has a live process on its node, and
-/// every live pod process is listed running.
+/// every live pod process is listed running; and the daemons hold no more connections than their pools allow.
 /// </summary>
 public sealed class StateWriteFailureTests : IClassFixture<BusyboxImage>, IAsyncLifetime
 {
@@ -98,6 +98,9 @@ public sealed class StateWriteFailureTests : IClassFixture<BusyboxImage>, IAsync
                 && s.Listed.Where(p => p.Phase == "running").Select(p => p.Id).ToHashSet().SetEquals(s.Live),
             "every pod listed running to run, every running pod to be listed running, and steady.pod to run " + Steady);
         Assert.All(seen.Listed.Where(p => p.Phase == "running"), p => Assert.True(IsAlive(AppPid(p)), $"pod {p.Id} is listed running on {p.Node} and runs there"));
+
+        // Each daemon's pool is bounded (--db-pool-size, default 10), even after a storm of reconnects.
+        Assert.InRange(await server.Execute($"SELECT count(*) FROM pg_stat_activity WHERE datname = '{databaseName}'"), 1, NodeNames.Length * 10);
     }
 
     private sealed record Pod(string Id, string? Unit, string Phase, string Node);
