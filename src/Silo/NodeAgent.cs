@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using FleetPods.Grains;
 using FleetPods.NodeRuntime;
@@ -11,14 +12,24 @@ namespace FleetPods.Silo;
 
 /// <summary>
 /// Binds this machine's node grain to its NodeRuntime: announces the node when the silo is up, re-attaches
-/// to pods that outlived a previous daemon, and forwards every state change the runtime observes to the pod's grain.
+/// to pods that outlived a previous daemon, forwards every state change the runtime observes to the pod's grain,
+/// and every <see cref="ReconcilePeriod"/> (the first time right after start) tells the node grain every pod the
+/// runtime knows, so a pod the cluster lists in a phase this machine contradicts is corrected.
 /// </summary>
 public sealed class NodeAgent(
     DaemonOptions options,
     PodRuntime runtime,
     IGrainFactory grains,
-    ILogger<NodeAgent> logger) : BackgroundService
+    ILogger<NodeAgent> logger) : BackgroundService, IDisposable
 {
+    public static readonly TimeSpan ReconcilePeriod = TimeSpan.FromSeconds(15);
+
+    // The last change of each pod forwarded to the cluster: what the runtime knows of it, as far as the cluster was told.
+    private readonly ConcurrentDictionary<string, PodStateChange> forwarded = new(StringComparer.Ordinal);
+
+    // Reports and reconcile rounds take turns. A round then sees every phase the cluster has been told, and never takes
+    // a pod the cluster has just heard is preparing for one the runtime does not know.
+    private readonly SemaphoreSlim turn = new(1, 1);
 
     // A report may meet a cluster that is still settling (a grain activating, a silo just started): retry it
     // with back-off rather than lose a pod's exit.
@@ -35,15 +46,22 @@ public sealed class NodeAgent(
     public static PodStateReport ToReport(string nodeName, PodStateChange change)
     {
         ArgumentNullException.ThrowIfNull(change);
-        var phase = change.Phase switch
-        {
-            Runtime.PodPhase.Preparing => Grains.PodPhase.Preparing,
-            Runtime.PodPhase.Running => Grains.PodPhase.Running,
-            Runtime.PodPhase.Exited => Grains.PodPhase.Exited,
-            _ => Grains.PodPhase.Failed,
-        };
-        return new PodStateReport(nodeName, phase, change.ExitCode, change.Reason, change.At);
+        return new PodStateReport(nodeName, ToPhase(change.Phase), change.ExitCode, change.Reason, change.At);
     }
+
+    public override void Dispose()
+    {
+        turn.Dispose();
+        base.Dispose();
+    }
+
+    private static Grains.PodPhase ToPhase(Runtime.PodPhase phase) => phase switch
+    {
+        Runtime.PodPhase.Preparing => Grains.PodPhase.Preparing,
+        Runtime.PodPhase.Running => Grains.PodPhase.Running,
+        Runtime.PodPhase.Exited => Grains.PodPhase.Exited,
+        _ => Grains.PodPhase.Failed,
+    };
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -60,7 +78,11 @@ public sealed class NodeAgent(
         await FailPodsLostMeanwhile(node);
         var stale = await RemovePodsMovedAway(node, recovered.Select(c => c.PodId));
         logger.LogInformation("Node {Node} ready: {Recovered} pods recovered, {Stale} stale pods stopped", options.NodeName, recovered.Count - stale, stale);
+        await Task.WhenAll(ForwardChanges(node, accelerator, stoppingToken), ReconcileEvery(node, stoppingToken));
+    }
 
+    private async Task ForwardChanges(INodeGrain node, string accelerator, CancellationToken stoppingToken)
+    {
         await foreach (var change in runtime.StateChanges.ReadAllAsync(stoppingToken))
         {
             await Report(change);
@@ -71,6 +93,46 @@ public sealed class NodeAgent(
                 accelerator = probed;
                 await Announce(node, accelerator);
             }
+        }
+    }
+
+    private async Task ReconcileEvery(INodeGrain node, CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(ReconcilePeriod);
+        try
+        {
+            do
+            {
+                await ReconcileOnce(node, stoppingToken);
+            }
+            while (await timer.WaitForNextTickAsync(stoppingToken));
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // The daemon is stopping.
+        }
+    }
+
+    private async Task ReconcileOnce(INodeGrain node, CancellationToken stoppingToken)
+    {
+        await turn.WaitAsync(stoppingToken);
+        try
+        {
+            foreach (var removed in forwarded.Keys.Where(id => !runtime.Knows(id)))
+            {
+                forwarded.TryRemove(removed, out _);
+            }
+
+            await node.ReconcilePods([.. forwarded.Values.Select(c => new RuntimePod(c.PodId, ToPhase(c.Phase), c.ExitCode, c.Reason, c.At))]);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The cluster may be settling or its database down; the next round tries again.
+            logger.LogWarning("Node {Node} could not reconcile its pods with the cluster: {Reason}", options.NodeName, ex.Message);
+        }
+        finally
+        {
+            turn.Release();
         }
     }
 
@@ -115,10 +177,9 @@ public sealed class NodeAgent(
 
             runtime.ForgetLost(podId);
             var status = await grains.GetGrain<IPodGrain>(podId).GetStatus();
-            if (status is { Phase: Grains.PodPhase.Preparing or Grains.PodPhase.Running })
+            if (status is { Phase: Grains.PodPhase.Preparing or Grains.PodPhase.Running } && status.NodeName == options.NodeName)
             {
-                await grains.GetGrain<IPodGrain>(podId).ReportState(new PodStateReport(
-                    options.NodeName, Grains.PodPhase.Failed, null, $"lost: not found on node {options.NodeName} after its daemon restarted", DateTimeOffset.UtcNow));
+                await grains.GetGrain<IPodGrain>(podId).MarkLost($"lost: not found on node {options.NodeName} after its daemon restarted");
             }
         }
     }
@@ -134,7 +195,7 @@ public sealed class NodeAgent(
             var status = await grains.GetGrain<IPodGrain>(podId).GetStatus();
             var movedAway = status is null
                 || (status.NodeName is { } placed && placed != options.NodeName)
-                || (status.Phase == Grains.PodPhase.Failed && status.Reason?.StartsWith("lost:", StringComparison.Ordinal) == true);
+                || status.IsLost;
             if (movedAway)
             {
                 logger.LogWarning("Pod {PodId} of {Unit} was moved off node {Node} while it was away: stopping it here",
@@ -149,14 +210,21 @@ public sealed class NodeAgent(
 
     private async Task Report(PodStateChange change)
     {
+        await turn.WaitAsync();
         try
         {
+            forwarded[change.PodId] = change;
             var report = ToReport(options.NodeName, change);
             await ReportRetry.ExecuteAsync(async _ => await grains.GetGrain<IPodGrain>(change.PodId).ReportState(report));
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            logger.LogError(ex, "Could not report pod {PodId} {Phase} to its grain", change.PodId, change.Phase);
+            // The next reconcile round tells the pod's grain what its report could not.
+            logger.LogError("Could not report pod {PodId} {Phase} to its grain: {Reason}", change.PodId, change.Phase, ex.Message);
+        }
+        finally
+        {
+            turn.Release();
         }
     }
 }

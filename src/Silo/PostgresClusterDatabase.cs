@@ -14,6 +14,13 @@ public static class PostgresClusterDatabase
 {
     public const string Invariant = "Npgsql";
 
+    /// <summary>
+    /// The most connections one fleetpodsd holds to the database. Membership, grain state and reminders share one
+    /// connection string and so one Npgsql pool; Npgsql's own default of 100 would let three nodes take every
+    /// connection of a default PostgreSQL.
+    /// </summary>
+    public const int DefaultPoolSize = 10;
+
     // Any fixed number: it only has to be the same for every fleetpodsd initializing the same database.
     private const long SchemaLockKey = 0x466c656574506f64;
 
@@ -21,6 +28,11 @@ public static class PostgresClusterDatabase
 
     /// <summary>The schema version this build needs.</summary>
     public static int LatestVersion => Scripts[^1].Version;
+
+    /// <summary>The connection string with its pool bounded to <paramref name="maxPoolSize"/> connections (replacing any <c>Maximum Pool Size</c> it names).</summary>
+    /// <exception cref="ArgumentException">The connection string is not one Npgsql understands; the message says why.</exception>
+    public static string WithPoolSize(string connectionString, int maxPoolSize) =>
+        new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = maxPoolSize }.ConnectionString;
 
     /// <summary>Applies every script not yet recorded in FleetPodsSchema, each in its own transaction; safe to run again and concurrently.</summary>
     /// <returns>The versions this call applied.</returns>

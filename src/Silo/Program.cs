@@ -52,11 +52,16 @@ var kvmAccel = new Option<string>("--kvm-accel")
     DefaultValueFactory = _ => "auto",
 };
 kvmAccel.AcceptOnlyFromAmong("auto", "kvm", "tcg");
+var dbPoolSize = new Option<int>("--db-pool-size")
+{
+    Description = "Cluster mode: the most connections this node holds to the database (membership, state and reminders share them); replaces any Maximum Pool Size in the connection string",
+    DefaultValueFactory = _ => PostgresClusterDatabase.DefaultPoolSize,
+};
 var initDb = new Option<bool>("--init-db") { Description = "Create or upgrade the cluster database's schema, then exit" };
 
 var root = new RootCommand("fleetpodsd: the FleetPods daemon; one per machine, it is an Orleans silo and this machine's node")
 {
-    dataDir, nodeName, metadata, siloPort, gatewayPort, maxImageSize, cluster, config, advertisedAddress, membershipMode, kvmKernel, kvmAccel, initDb,
+    dataDir, nodeName, metadata, siloPort, gatewayPort, maxImageSize, cluster, config, advertisedAddress, membershipMode, kvmKernel, kvmAccel, dbPoolSize, initDb,
 };
 root.SetAction(async (parse, cancellationToken) =>
 {
@@ -70,6 +75,23 @@ root.SetAction(async (parse, cancellationToken) =>
     catch (FormatException ex)
     {
         await Console.Error.WriteLineAsync($"fleetpodsd: {ex.Message}");
+        return 2;
+    }
+
+    var poolSize = parse.GetValue(dbPoolSize);
+    if (poolSize < 1)
+    {
+        await Console.Error.WriteLineAsync($"fleetpodsd: --db-pool-size {poolSize} is not a number of connections (1 or more)");
+        return 2;
+    }
+
+    try
+    {
+        connectionString = connectionString is null ? null : PostgresClusterDatabase.WithPoolSize(connectionString, poolSize);
+    }
+    catch (ArgumentException ex)
+    {
+        await Console.Error.WriteLineAsync($"fleetpodsd: cluster connection string: {ex.Message}");
         return 2;
     }
 

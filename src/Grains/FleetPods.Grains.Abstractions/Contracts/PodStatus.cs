@@ -19,4 +19,11 @@ public sealed record PodStatus(
 {
     /// <summary>True once the pod has exited or failed; nothing about it changes after that.</summary>
     public bool HasEnded => Phase is PodPhase.Exited or PodPhase.Failed;
+
+    /// <summary>
+    /// True when the pod <see cref="PodPhase.Failed"/> because it was lost: its node left the cluster, or its node
+    /// reported that it does not run it. A lost pod is replaced, never restarted in place.
+    /// </summary>
+    [Id(10)]
+    public bool IsLost { get; init; }
 }

@@ -36,6 +36,15 @@ public interface INodeGrain : IGrainWithStringKey
     /// <summary>How to run a command inside a running app of a pod on this machine.</summary>
     Task<PodEntry> GetPodEntry(string podId, string? app);
 
+    /// <summary>
+    /// Called by the node's own daemon, periodically and whenever it (re)connects, with every pod its runtime knows.
+    /// The cluster's record yields to the machine: a pod the cluster lists as preparing or running on this node that
+    /// the runtime does not know is marked lost (and so replaced by its unit); a pod whose record lags the runtime
+    /// (a report that never arrived) is brought up to date; a pod the runtime runs that the cluster lists as ended,
+    /// placed elsewhere or gone is stopped here; and reservations of pods that ended, moved or are gone are freed.
+    /// </summary>
+    Task ReconcilePods(IReadOnlyList<RuntimePod> pods);
+
     /// <summary>rkt's gc: removes the trees of pods on this machine that ended longer than <paramref name="gracePeriod"/> ago; returns their ids.</summary>
     Task<IReadOnlyList<string>> CollectPodGarbage(TimeSpan gracePeriod);
 }

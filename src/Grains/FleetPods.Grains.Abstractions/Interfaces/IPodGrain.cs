@@ -13,7 +13,10 @@ public interface IPodGrain : IGrainWithStringKey
     /// <summary>Tries again to place a pod that is still pending; a pod already placed is left as it is.</summary>
     Task<PodStatus> RetryPlacement();
 
-    /// <summary>Marks a pod whose node left the cluster as failed (lost) and frees nothing there: the node is gone.</summary>
+    /// <summary>
+    /// Marks a pod as failed and lost (<see cref="PodStatus.IsLost"/>): its node left the cluster, or reported that it
+    /// does not run it. Frees nothing on the node; a node that is gone cannot be asked, and one that reported frees it itself.
+    /// </summary>
     Task MarkLost(string reason);
 
     /// <summary>Runs a pod that was created without starting it.</summary>

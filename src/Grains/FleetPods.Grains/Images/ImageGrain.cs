@@ -1,3 +1,5 @@
+using FleetPods.Grains.Storage;
+
 namespace FleetPods.Grains.Images;
 
 public sealed class ImageGrain(
@@ -9,7 +11,7 @@ public sealed class ImageGrain(
         if (!known.Nodes.Contains(nodeName))
         {
             state.State.Image = known with { Nodes = [.. known.Nodes, nodeName] };
-            await state.WriteStateAsync();
+            await state.Save(this);
         }
 
         return state.State.Image!;
@@ -20,7 +22,7 @@ public sealed class ImageGrain(
         if (state.State.Image is { } known && known.Nodes.Contains(nodeName))
         {
             state.State.Image = known with { Nodes = [.. known.Nodes.Where(n => n != nodeName)] };
-            await state.WriteStateAsync();
+            await state.Save(this);
         }
     }
 

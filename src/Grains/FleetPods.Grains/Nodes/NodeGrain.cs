@@ -1,3 +1,4 @@
+using FleetPods.Grains.Storage;
 using FleetPods.Grains.Placement;
 using FleetPods.Grains.Scheduling;
 using Microsoft.Extensions.Logging;
@@ -11,6 +12,9 @@ public sealed class NodeGrain(
     TimeProvider time,
     ILogger<NodeGrain> logger) : Grain, INodeGrain
 {
+    // A pod grain that does not answer in time (busy calling this node, or on a silo that just died) waits for the next round.
+    private static readonly TimeSpan PodTimeout = TimeSpan.FromSeconds(3);
+
     private string Name => this.GetPrimaryKeyString();
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
@@ -28,7 +32,7 @@ public sealed class NodeGrain(
         await GrainFactory.GetGrain<IRegistryGrain>(RegistryKind.Nodes).Add(Name);
         state.State.Announcement = announcement;
         state.State.AnnouncedAt = time.GetUtcNow();
-        await state.WriteStateAsync();
+        await state.Save(this);
         logger.LogInformation("Node {Node} announced at {Address}: {CpuMillis}m CPU, {MemoryBytes} bytes memory",
             Name, announcement.Address, announcement.Capacity.CpuMillis, announcement.Capacity.MemoryBytes);
     }
@@ -54,7 +58,7 @@ public sealed class NodeGrain(
 
         state.State.Reservations[request.PodId] = wanted;
         state.State.Pods[request.PodId] = request.AsPlaced();
-        await state.WriteStateAsync();
+        await state.Save(this);
         return true;
     }
 
@@ -62,7 +66,7 @@ public sealed class NodeGrain(
     {
         if (state.State.Reservations.Remove(podId) | state.State.Pods.Remove(podId))
         {
-            await state.WriteStateAsync();
+            await state.Save(this);
         }
     }
 
@@ -95,6 +99,108 @@ public sealed class NodeGrain(
     async Task<PodEntry> INodeGrain.GetPodEntry(string podId, string? app) => new(Name, await localNode.EnterCommand(podId, app));
 
     Task<IReadOnlyList<string>> INodeGrain.CollectPodGarbage(TimeSpan gracePeriod) => localNode.CollectPodGarbage(gracePeriod);
+
+    async Task INodeGrain.ReconcilePods(IReadOnlyList<RuntimePod> pods)
+    {
+        ArgumentNullException.ThrowIfNull(pods);
+        var held = pods.GroupBy(p => p.PodId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last(), StringComparer.Ordinal);
+        var ids = state.State.Reservations.Keys.Concat(held.Keys).Distinct(StringComparer.Ordinal).ToList();
+        var freed = 0;
+        var statuses = await Task.WhenAll(ids.Select(StatusOf));
+        foreach (var (podId, answered, status) in statuses)
+        {
+            if (!answered)
+            {
+                continue;
+            }
+
+            try
+            {
+                freed += await Reconcile(podId, status, held.GetValueOrDefault(podId)) ? 1 : 0;
+            }
+            catch (Exception ex) when (ex is FleetPodsException or TimeoutException or SiloUnavailableException or OrleansException)
+            {
+                logger.LogInformation("Node {Node} could not reconcile pod {PodId} this round: {Reason}", Name, podId, ex.Message);
+            }
+        }
+
+        if (freed > 0)
+        {
+            await state.Save(this);
+        }
+
+        // A unit hears of its pod's end by a one-way call, lost if the unit could not load its state just then; one
+        // whose ended pod is still here is reminded (one-way too, reconciling twice is harmless).
+        foreach (var unit in statuses.Where(s => s.Status is { HasEnded: true }).Select(s => s.Status!.UnitName).OfType<string>().Distinct(StringComparer.Ordinal))
+        {
+            _ = GrainFactory.GetGrain<IUnitGrain>(unit).Reconcile();
+        }
+    }
+
+    // Returns whether the pod's reservation here was freed (and the state needs saving).
+    private async Task<bool> Reconcile(string podId, PodStatus? status, RuntimePod? runtime)
+    {
+        var runsHere = runtime is { Phase: PodPhase.Pending or PodPhase.Preparing or PodPhase.Running };
+        if (status is null || status.HasEnded || (status.NodeName is { } other && other != Name))
+        {
+            if (runsHere)
+            {
+                logger.LogWarning("Pod {PodId} runs on node {Node} but the cluster has it {Where}: stopping it here",
+                    podId, Name, status is null ? "gone" : status.HasEnded ? status.Phase.ToString().ToLowerInvariant() : $"on {status.NodeName}");
+
+                // An ended pod's tree keeps its log for its owner; one that is gone or lives elsewhere has no use for it.
+                var ours = status is { HasEnded: true, IsLost: false } && status.NodeName == Name;
+                await (ours ? localNode.StopPod(podId, TimeSpan.Zero) : localNode.RemovePod(podId, TimeSpan.Zero));
+            }
+
+            return Free(podId);
+        }
+
+        if (status.NodeName != Name)
+        {
+            // Still being placed: a reservation made here a moment ago is not the pod's yet.
+            return false;
+        }
+
+        if (runtime is null)
+        {
+            if (status.Phase is PodPhase.Preparing or PodPhase.Running)
+            {
+                var reason = $"lost: node {Name} does not run it";
+                logger.LogWarning("Pod {PodId} of {Unit} is listed {Phase} on node {Node}, which does not run it: marking it lost",
+                    podId, status.UnitName ?? "(run)", status.Phase, Name);
+                await GrainFactory.GetGrain<IPodGrain>(podId).MarkLost(reason).WaitAsync(PodTimeout);
+                return Free(podId);
+            }
+
+            return false;
+        }
+
+        // The runtime is ahead of the cluster's record: a report of it was lost, or written and then dropped.
+        if (runtime.Phase > status.Phase)
+        {
+            logger.LogInformation("Pod {PodId} is listed {Listed} but node {Node} has it {Phase}: correcting it", podId, status.Phase, Name, runtime.Phase);
+            await GrainFactory.GetGrain<IPodGrain>(podId)
+                .ReportState(new PodStateReport(Name, runtime.Phase, runtime.ExitCode, runtime.Reason, runtime.At)).WaitAsync(PodTimeout);
+        }
+
+        return false;
+    }
+
+    private bool Free(string podId) => state.State.Reservations.Remove(podId) | state.State.Pods.Remove(podId);
+
+    private async Task<(string PodId, bool Answered, PodStatus? Status)> StatusOf(string podId)
+    {
+        try
+        {
+            return (podId, true, await GrainFactory.GetGrain<IPodGrain>(podId).GetStatus().WaitAsync(PodTimeout));
+        }
+        catch (Exception ex) when (ex is FleetPodsException or TimeoutException or SiloUnavailableException or OrleansException)
+        {
+            logger.LogInformation("Node {Node} could not read pod {PodId} this round: {Reason}", Name, podId, ex.Message);
+            return (podId, false, null);
+        }
+    }
 
     private NodeInfo? Describe() => StoredNode.Describe(Name, state.State);
 }

@@ -1,3 +1,4 @@
+using FleetPods.Grains.Storage;
 using FleetPods.Grains.UnitFiles;
 using Microsoft.Extensions.Logging;
 
@@ -27,7 +28,7 @@ public sealed class PodGrain(
         Pod.CreatedAt = time.GetUtcNow();
         Pod.StartRequested = start;
         Pod.RequiredNode = requiredNode;
-        await state.WriteStateAsync();
+        await state.Save(this);
         LogState();
         await PlaceAndRun();
         return Describe();
@@ -39,7 +40,7 @@ public sealed class PodGrain(
         if (Pod.Phase == PodPhase.Pending && !Pod.StartRequested)
         {
             Pod.StartRequested = true;
-            await state.WriteStateAsync();
+            await state.Save(this);
             await PlaceAndRun();
         }
         else if (Pod.Phase == PodPhase.Pending && Pod.NodeName is null)
@@ -70,8 +71,9 @@ public sealed class PodGrain(
 
         Pod.Phase = PodPhase.Failed;
         Pod.Reason = reason;
+        Pod.Lost = true;
         Pod.FinishedAt = time.GetUtcNow();
-        await state.WriteStateAsync();
+        await state.Save(this);
         LogState();
         NotifyUnit();
     }
@@ -120,7 +122,7 @@ public sealed class PodGrain(
 
         await GrainFactory.GetGrain<IRegistryGrain>(RegistryKind.Pods).Remove(Id);
         logger.LogInformation("Pod {PodId} of {Unit} destroyed", Id, Pod.Spec?.UnitName ?? "(run)");
-        await state.ClearStateAsync();
+        await state.Erase(this);
         DeactivateOnIdle();
     }
 
@@ -160,7 +162,7 @@ public sealed class PodGrain(
             if (!placement.Placed)
             {
                 Pod.Reason = placement.Reason;
-                await state.WriteStateAsync();
+                await state.Save(this);
                 logger.LogInformation("Pod {PodId} of {Unit} stays pending: {Reason}", Id, spec.UnitName ?? "(run)", placement.Reason);
                 return;
             }
@@ -172,7 +174,7 @@ public sealed class PodGrain(
                 Pod.Spec = spec = PodSpec.FromUnit(UnitSpecifiers.Expand(unit, new SpecifierContext(unit.Name, Pod.NodeName)));
             }
 
-            await state.WriteStateAsync();
+            await state.Save(this);
             logger.LogInformation("Pod {PodId} of {Unit} placed on {Node}", Id, spec.UnitName ?? "(run)", Pod.NodeName);
         }
 
@@ -217,24 +219,34 @@ public sealed class PodGrain(
             Pod.FinishedAt = report.At;
         }
 
-        await state.WriteStateAsync();
+        await state.Save(this);
         LogState();
-        if (Pod.HasEnded && Pod.NodeName is { } node)
+        if (Pod.HasEnded)
         {
-            try
-            {
-                await GrainFactory.GetGrain<INodeGrain>(node).Release(Id);
-            }
-            catch (Exception ex) when (ex is FleetPodsException or SiloUnavailableException or TimeoutException)
-            {
-                // Its node left; the node frees what it still holds for ended pods when it comes back.
-                logger.LogInformation("Pod {PodId} ended without releasing node {Node}: {Reason}", Id, node, ex.Message);
-            }
+            await ReleaseNode();
         }
 
         if (Pod.Phase is PodPhase.Running || Pod.HasEnded)
         {
             NotifyUnit();
+        }
+    }
+
+    private async Task ReleaseNode()
+    {
+        if (Pod.NodeName is not { } node)
+        {
+            return;
+        }
+
+        try
+        {
+            await GrainFactory.GetGrain<INodeGrain>(node).Release(Id);
+        }
+        catch (Exception ex) when (ex is FleetPodsException or SiloUnavailableException or TimeoutException)
+        {
+            // Its node left; the node frees what it still holds for ended pods when it reconciles its pods.
+            logger.LogInformation("Pod {PodId} ended without releasing node {Node}: {Reason}", Id, node, ex.Message);
         }
     }
 
@@ -262,5 +274,8 @@ public sealed class PodGrain(
 
     private PodStatus Describe() => new(
         Id, Pod.Spec?.UnitName, Pod.Spec?.Pod.Image ?? "", Pod.Phase, Pod.NodeName, Pod.ExitCode, Pod.Reason,
-        Pod.CreatedAt, Pod.StartedAt, Pod.FinishedAt);
+        Pod.CreatedAt, Pod.StartedAt, Pod.FinishedAt)
+    {
+        IsLost = Pod.Lost,
+    };
 }

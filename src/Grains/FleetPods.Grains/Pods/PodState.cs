@@ -42,5 +42,9 @@ public sealed class PodState
     [Id(11)]
     public string? RequiredNode { get; set; }
 
+    /// <summary>Failed because its node left or does not run it; its unit replaces it rather than restart it.</summary>
+    [Id(12)]
+    public bool Lost { get; set; }
+
     public bool HasEnded => Phase is PodPhase.Exited or PodPhase.Failed;
 }

@@ -1,3 +1,5 @@
+using FleetPods.Grains.Storage;
+
 namespace FleetPods.Grains.Registry;
 
 public sealed class RegistryGrain(
@@ -7,7 +9,7 @@ public sealed class RegistryGrain(
     {
         if (state.State.Keys.Add(key))
         {
-            await state.WriteStateAsync();
+            await state.Save(this);
         }
     }
 
@@ -15,7 +17,7 @@ public sealed class RegistryGrain(
     {
         if (state.State.Keys.Remove(key))
         {
-            await state.WriteStateAsync();
+            await state.Save(this);
         }
     }
 

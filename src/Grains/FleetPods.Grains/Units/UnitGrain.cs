@@ -1,3 +1,4 @@
+using FleetPods.Grains.Storage;
 using FleetPods.Grains.UnitFiles;
 using Microsoft.Extensions.Logging;
 
@@ -36,7 +37,7 @@ public sealed class UnitGrain(
         {
             Unit.Pods.Add(new UnitPod(legacy, Unit.Revision, null));
             Unit.PodId = null;
-            await state.WriteStateAsync(cancellationToken);
+            await state.Save(this);
         }
 
         await base.OnActivateAsync(cancellationToken);
@@ -80,7 +81,7 @@ public sealed class UnitGrain(
             Unit.Revision++;
         }
 
-        await state.WriteStateAsync();
+        await state.Save(this);
         logger.LogInformation("Unit {Unit} submitted (revision {Revision})", Name, Unit.Revision);
 
         // A changed unit that is loaded or launched is rolled out to its pods one at a time.
@@ -157,7 +158,7 @@ public sealed class UnitGrain(
         EnsureExists();
         await RemoveAllPods(grace);
         await GrainFactory.GetGrain<IRegistryGrain>(RegistryKind.Units).Remove(Name);
-        await state.ClearStateAsync();
+        await state.Erase(this);
         logger.LogInformation("Unit {Unit} destroyed", Name);
         DeactivateOnIdle();
     }
@@ -189,7 +190,7 @@ public sealed class UnitGrain(
         var waiting = false;
         var pods = await PodsWithStatus();
 
-        // 1. Pods whose node left the cluster are lost; pods whose MachineOf= target moved follow it.
+        // 1. Pods whose node left the cluster, or does not run them, are lost; pods whose MachineOf= target moved follow it.
         var targetNodes = await MachineOfNodes();
         foreach (var (entry, pod) in pods)
         {
@@ -202,6 +203,11 @@ public sealed class UnitGrain(
                 var reason = $"lost: node {node} left the cluster";
                 logger.LogWarning("Pod {PodId} of {Unit} {Reason}", pod.Id, Name, reason);
                 await GrainFactory.GetGrain<IPodGrain>(pod.Id).MarkLost(reason);
+                await RemovePod(entry, TimeSpan.Zero);
+            }
+            else if (pod.IsLost)
+            {
+                // Its node reported that it does not run it: replaced below like a pod of a node that left.
                 await RemovePod(entry, TimeSpan.Zero);
             }
             else if (!pod.HasEnded && pod.NodeName is { } at && targetNodes is not null && !targetNodes.Contains(at))
@@ -253,7 +259,7 @@ public sealed class UnitGrain(
         var waiting = false;
         foreach (var (entry, pod) in pods)
         {
-            if (pod is not { HasEnded: true } || pod.Reason?.StartsWith("lost", StringComparison.Ordinal) == true)
+            if (pod is not { HasEnded: true } || pod.IsLost)
             {
                 continue;
             }
@@ -437,7 +443,7 @@ public sealed class UnitGrain(
 
         await GrainFactory.GetGrain<IRegistryGrain>(RegistryKind.Units).Add(Name);
         Store(name.TemplateName, text, parsed.Unit!, isTemplate: false);
-        await state.WriteStateAsync();
+        await state.Save(this);
         logger.LogInformation("Unit {Unit} instantiated from {Template}", Name, name.TemplateName);
     }
 
@@ -456,7 +462,7 @@ public sealed class UnitGrain(
         var unit = Unit.Unit!;
         var podId = Guid.NewGuid().ToString();
         Unit.Pods.Add(new UnitPod(podId, Unit.Revision, requiredNode));
-        await state.WriteStateAsync();
+        await state.Save(this);
         await GrainFactory.GetGrain<IPodGrain>(podId).Create(PodSpec.FromUnit(unit), unit, Unit.DesiredState == UnitDesiredState.Launched, requiredNode);
     }
 
@@ -470,7 +476,7 @@ public sealed class UnitGrain(
     {
         if (Unit.Pods.Remove(entry))
         {
-            await state.WriteStateAsync();
+            await state.Save(this);
         }
     }
 
@@ -490,7 +496,7 @@ public sealed class UnitGrain(
         if (Unit.DesiredState != desired)
         {
             Unit.DesiredState = desired;
-            await state.WriteStateAsync();
+            await state.Save(this);
             logger.LogInformation("Unit {Unit} desired state {DesiredState}", Name, desired);
         }
     }
