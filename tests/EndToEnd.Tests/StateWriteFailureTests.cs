@@ -57,7 +57,7 @@ public sealed class StateWriteFailureTests : IClassFixture<BusyboxImage>, IAsync
         Directory.Delete(units, recursive: true);
     }
 
-    [Fact]
+    [RequiresFact(Requires.Root)]
     public async Task After_the_database_refused_and_dropped_connections_no_pod_is_listed_in_a_phase_its_node_contradicts()
     {
         await StartUnit("steady.pod", $"Count={Steady}\nRestart=always");
