@@ -206,6 +206,22 @@ static void forward_signal(int signal)
  */
 static int run_apps(void)
 {
+    /*
+     * pid 1 of a namespace is sent only the signals it handles: a stop that came before the handlers were set was
+     * lost, and the apps ran on until the grace period's SIGKILL. So the handlers come first, with the stop signals
+     * blocked until every app is started: a stop meanwhile is held, then forwarded. The apps inherit the block and
+     * lift it in default_signals(), so one that a stop reaches before its exec ends there.
+     */
+    sigset_t stops, before;
+    sigemptyset(&stops);
+    sigaddset(&stops, SIGTERM);
+    sigaddset(&stops, SIGINT);
+    sigaddset(&stops, SIGHUP);
+    sigprocmask(SIG_BLOCK, &stops, &before);
+    signal(SIGTERM, forward_signal);
+    signal(SIGINT, forward_signal);
+    signal(SIGHUP, forward_signal);
+
     pid_t pids[MAX_APPS];
     for (int i = 0; i < pod.app_count; i++) {
         pids[i] = fork();
@@ -224,9 +240,7 @@ static int run_apps(void)
     if (pod.userns_fd >= 0)
         close(pod.userns_fd);
     close(pod.error[1]);
-    signal(SIGTERM, forward_signal);
-    signal(SIGINT, forward_signal);
-    signal(SIGHUP, forward_signal);
+    sigprocmask(SIG_SETMASK, &before, NULL);
 
     int remaining = pod.app_count, code = 0;
     while (remaining > 0) {
