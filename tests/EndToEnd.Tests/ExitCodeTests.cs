@@ -208,16 +208,8 @@ public sealed class ExitCodeTests(BusyboxDaemon fixture) : IClassFixture<Busybox
         return path;
     }
 
-    private Process Start(params string[] arguments)
-    {
-        var start = new ProcessStartInfo(RepositoryLayout.Cli) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in (string[])["--endpoint", fixture.Endpoint, .. arguments])
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        return Process.Start(start)!;
-    }
+    private Process Start(params string[] arguments) =>
+        Processes.StartInterruptible(RepositoryLayout.Cli, ["--endpoint", fixture.Endpoint, .. arguments]);
 
     // Connected to the gateway, the command is past its start-up and waiting, with its Ctrl-C handler in place.
     private async Task WaitUntilConnected(Process process)

@@ -112,14 +112,6 @@ public sealed class LocalRunTests : IClassFixture<BusyboxImage>, IAsyncLifetime
         }
     }
 
-    private Process StartRun(string script)
-    {
-        var start = new ProcessStartInfo(RepositoryLayout.Cli) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[] { "--endpoint", Endpoint, "run", BusyboxImage.Name, "--", "/bin/sh", "-c", script })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        return Process.Start(start)!;
-    }
+    private Process StartRun(string script) =>
+        Processes.StartInterruptible(RepositoryLayout.Cli, ["--endpoint", Endpoint, "run", BusyboxImage.Name, "--", "/bin/sh", "-c", script]);
 }

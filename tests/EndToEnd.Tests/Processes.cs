@@ -35,6 +35,23 @@ public static class Processes
         return new CommandResult(process.ExitCode, await stdout, await stderr);
     }
 
+    /// <summary>
+    /// Starts a command that a test will interrupt with SIGINT, as a person's Ctrl-C would. Through env(1), which sets
+    /// SIGINT back to its default first: a test run started in the background of a script inherits SIGINT ignored
+    /// (POSIX does that for asynchronous lists), ignored signals stay ignored across exec, and the command would
+    /// never see the interrupt under test.
+    /// </summary>
+    public static Process StartInterruptible(string file, IEnumerable<string> arguments)
+    {
+        var start = new ProcessStartInfo("env") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in (string[])["--default-signal=INT", file, .. arguments])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        return Process.Start(start)!;
+    }
+
     /// <summary>Waits until process <paramref name="pid"/> has ended (gone, or a zombie nobody reaped yet).</summary>
     public static async Task WaitUntilGone(int pid, TimeSpan within)
     {
