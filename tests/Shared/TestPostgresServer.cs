@@ -17,7 +17,8 @@ public static class TestPostgresServer
     {
         try
         {
-            await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(Server) { Timeout = 3, Pooling = false }.ConnectionString);
+            // Asked once per test process; a server that is down refuses at once, one that is up may take seconds on a loaded machine.
+            await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(Server) { Timeout = 20, Pooling = false }.ConnectionString);
             await connection.OpenAsync();
             return null;
         }

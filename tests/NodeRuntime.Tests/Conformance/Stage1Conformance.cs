@@ -106,12 +106,13 @@ public abstract class Stage1Conformance(BusyboxAci aci)
         await using var node = await StartNode();
         using var host = new TestDirectory();
         await File.WriteAllTextAsync(Path.Combine(host.Path, "config"), "from the host\n");
-        var request = Request(node, "/bin/sh", "-c", "cat /etc/app/config; echo x > /etc/app/new || echo refused") with
+        var request = Request(node, "/bin/sh", "-c", "cat /etc/app/config; { echo x > /etc/app/new; } 2>&1 || echo refused") with
         {
             Volumes = [new PodVolume("config", PodVolumeKind.Host, host.Path, ReadOnly: true)],
         };
         request = request with { App = request.App with { Mounts = [new PodMount("config", "/etc/app")] } };
 
+        // The shell's complaint goes to stdout too: stderr and stdout reach a kvm guest's log by separate channels, in either order.
         var (_, log) = await Run(node, request);
 
         Assert.Equal("from the host\n/bin/sh: can't create /etc/app/new: Read-only file system\nrefused\n", log);
