@@ -1,11 +1,15 @@
+using System.Net;
+using System.Net.Sockets;
+
 namespace FleetPods.NodeRuntime.Tests;
 
 /// <summary>
-/// Host volumes of a pod with its own user ids: shifted into them by an idmapped mount, so the pod's root is the
-/// directory's root and what it writes is owned by the node's root; on a file system without idmapped mounts the pod
-/// fails with a reason naming the volume and the file system.
+/// A pod with its own user ids, the default of unit files and <c>run</c> for stage1 ns: its host volumes are shifted
+/// into them by an idmapped mount, so the pod's root is the directory's root and what it writes is owned by the node's
+/// root; on a file system without idmapped mounts the pod fails with a reason naming the volume and the file system.
+/// Its network and forwarded ports work as without.
 /// </summary>
-public sealed class PrivateUsersVolumeTests(BusyboxAci aci) : IClassFixture<BusyboxAci>
+public sealed class PrivateUsersTests(BusyboxAci aci) : IClassFixture<BusyboxAci>
 {
     private static readonly TimeSpan Within = TimeSpan.FromSeconds(30);
 
@@ -68,6 +72,43 @@ public sealed class PrivateUsersVolumeTests(BusyboxAci aci) : IClassFixture<Busy
         var end = (await node.UntilEnded(request.PodId, Within))[^1];
 
         Assert.Equal((PodPhase.Exited, 0, "mounted\n"), (end.Phase, end.ExitCode, await node.Log(request.PodId)));
+    }
+
+    [RequiresFact(Requires.Root)]
+    public async Task A_forwarded_port_reaches_a_pod_with_its_own_user_ids()
+    {
+        await using var node = await RuntimeHarness.Start(aci);
+        int hostPort;
+        using (var probe = new TcpListener(IPAddress.Loopback, 0))
+        {
+            probe.Start();
+            hostPort = ((IPEndPoint)probe.LocalEndpoint).Port;
+        }
+
+        var request = node.Request("/bin/sh", "-c", "mkdir -p /www && echo served with private users > /www/index.html && exec httpd -f -p 8080 -h /www") with
+        {
+            PrivateUsers = true,
+            Ports = [new PodPortForward("http", hostPort, 8080, PodPortProtocol.Tcp)],
+        };
+        await node.Runtime.StartPodAsync(request);
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+
+        var deadline = DateTime.UtcNow + Within;
+        string? body = null;
+        while (body is null)
+        {
+            try
+            {
+                body = await http.GetStringAsync(new Uri($"http://127.0.0.1:{hostPort}/"));
+            }
+            catch (HttpRequestException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(100);
+            }
+        }
+
+        await node.Runtime.StopPodAsync(request.PodId, TimeSpan.Zero);
+        Assert.Equal("served with private users\n", body);
     }
 
     // The shim fails after the launch was accepted (or during it, as the node waits for the pod to start): either way
