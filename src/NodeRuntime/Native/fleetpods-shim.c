@@ -404,9 +404,9 @@ static void parse(int argc, char **argv)
                 if (i + 2 >= argc || app->mount_count >= MAX_MOUNTS)
                     usage("--mount takes rw|ro|rw-idmap|ro-idmap SOURCE TARGET, at most 64 times per app");
                 struct volume_mount *mount = &app->mounts[app->mount_count++];
-                mount->read_only = strncmp(value, "ro", 2) == 0;
-                mount->idmapped = strcmp(value + 2, "-idmap") == 0;
-                if (strncmp(value, "r", 1) != 0 || (strcmp(value + 2, "") != 0 && !mount->idmapped))
+                mount->read_only = strcmp(value, "ro") == 0 || strcmp(value, "ro-idmap") == 0;
+                mount->idmapped = strcmp(value, "rw-idmap") == 0 || strcmp(value, "ro-idmap") == 0;
+                if (!mount->read_only && !mount->idmapped && strcmp(value, "rw") != 0)
                     usage("--mount takes rw|ro|rw-idmap|ro-idmap SOURCE TARGET");
                 mount->source = argv[++i];
                 mount->target = argv[++i];

@@ -240,6 +240,29 @@ public sealed class PodPolicyEnforcementTests(PolicyClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_link_that_passes_the_clusters_check_is_caught_by_the_nodes_and_the_pod_fails_with_its_reason()
+    {
+        var unit = fixture.Client.GetGrain<IUnitGrain>("linked-escape.pod");
+        using (CallerContext.Enter(Eve))
+        {
+            // Lexically {srv}/escape/../data is the named directory; on the node the link makes it {root}/etc/data.
+            var result = await unit.Submit("linked-escape.pod", Unit($"Volume=data,kind=host,source={fixture.EscapeLink}/../data"));
+            Assert.True(result.Succeeded, string.Join("; ", result.Errors));
+            await unit.Start();
+        }
+
+        var failed = await Eventually.Until(() => unit.GetStatus(), s => s!.Pod?.HasEnded == true, "the pod to fail on its node");
+
+        Assert.Equal(PodPhase.Failed, failed!.Pod!.Phase);
+        Assert.Equal($"node {fixture.NodeName} refuses the pod: Volume=data kind=host needs an admin's admission (privileged pod); it was admitted by eve (operator)", failed.Pod.Reason);
+        Assert.False(fixture.Node.Launched.ContainsKey(failed.Pod.Id));
+        using (CallerContext.Enter(Eve))
+        {
+            await unit.Destroy(Grace);
+        }
+    }
+
+    [Fact]
     public async Task The_node_resolves_a_link_to_a_named_directory_and_mounts_the_directory_itself()
     {
         var node = fixture.Client.GetGrain<INodeGrain>(fixture.NodeName);
