@@ -195,6 +195,25 @@ public sealed class PodPolicyEnforcementTests(PolicyClusterFixture fixture)
     }
 
     [Fact]
+    public async Task An_operator_may_start_an_instance_of_an_admins_privileged_template_which_runs_with_the_admins_admission()
+    {
+        using (CallerContext.Enter(Root))
+        {
+            Assert.True((await fixture.Client.GetGrain<IUnitGrain>("hosted@.pod").Submit("hosted@.pod", Unit("Network=host"))).Succeeded);
+        }
+
+        var instance = fixture.Client.GetGrain<IUnitGrain>("hosted@1.pod");
+        using (CallerContext.Enter(Eve))
+        {
+            await instance.Start();
+        }
+
+        var running = await Eventually.Until(() => instance.GetStatus(), s => s!.Pod?.Phase == PodPhase.Running, "the instance's pod to run");
+        Assert.Equal(new PodAdmission("root", Role.Admin), fixture.Node.Launched[running!.Pod!.Id].Admission);
+        Assert.Equal(new PodAdmission("root", Role.Admin), await instance.GetAdmission());
+    }
+
+    [Fact]
     public async Task An_operator_may_not_enter_a_privileged_pod_but_may_enter_a_baseline_one()
     {
         var privileged = Guid.NewGuid().ToString();

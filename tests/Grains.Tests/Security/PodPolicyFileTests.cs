@@ -20,6 +20,20 @@ public sealed class PodPolicyFileTests
         Assert.Empty(PodPolicyFile.Load("/nonexistent/fleetpods/pod-policy.json").HostVolumes);
     }
 
+    [Fact]
+    public void A_directory_in_the_files_place_is_refused()
+    {
+        var directory = Directory.CreateTempSubdirectory("fleetpods-policy-dir-").FullName;
+        try
+        {
+            Assert.Equal($"pod policy {directory}: is a directory, not a JSON file", Assert.Throws<FormatException>(() => PodPolicyFile.Load(directory)).Message);
+        }
+        finally
+        {
+            Directory.Delete(directory);
+        }
+    }
+
     [Theory]
     [InlineData("""{"hostVolume": {}}""", "p.json: hostVolume is not a pod policy field")]
     [InlineData("""{"hostVolumes": {"data": {"path": "/srv/../etc"}}}""", "p.json: hostVolumes.data.path '/srv/../etc' is not an absolute path")]

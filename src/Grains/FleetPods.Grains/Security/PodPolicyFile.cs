@@ -20,6 +20,11 @@ public static class PodPolicyFile
         string text;
         try
         {
+            if (Directory.Exists(path))
+            {
+                throw new FormatException($"pod policy {path}: is a directory, not a JSON file");
+            }
+
             if (!File.Exists(path))
             {
                 return PodPolicy.None;

@@ -457,9 +457,10 @@ public sealed class UnitGrain(
             throw new FleetPodsException($"template {name.TemplateName} cannot make {Name}: {string.Join("; ", parsed.Errors)}");
         }
 
-        // An instance runs its template's content: the template's admission covers it as far as its specifiers allow
-        // (a privileged instance of an operator's template, e.g. by a %i in a host path, needs an admin to start it).
-        var admission = await template.GetAdmission() ?? PodAdmission.BeforePolicy;
+        // An instance runs its template's content, so an admin's template admits its instances for whoever starts
+        // them; an instance of an operator's template is admitted for the caller, like a submit.
+        var admission = await template.GetAdmission()
+            ?? throw new FleetPodsException($"unit {Name} not found, nor its template {name.TemplateName}");
         if (admission.Role != Role.Admin)
         {
             admission = PodAdmissionCheck.Admit(parsed.Unit!.Pod, policy);
