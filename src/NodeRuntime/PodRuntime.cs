@@ -516,7 +516,7 @@ public sealed class PodRuntime : IAsyncDisposable
         }
 
         var app = request.Apps.ElementAt(index);
-        var mounts = new List<(string, string, bool)>();
+        var mounts = new List<(string, string, bool, bool)>();
         foreach (var mount in app.Mounts)
         {
             var volume = request.Volumes.First(v => v.Name == mount.Volume);
@@ -536,7 +536,8 @@ public sealed class PodRuntime : IAsyncDisposable
                 }
             }
 
-            mounts.Add((source, mount.Target, volume.ReadOnly));
+            // An empty volume is the pod's root's already; a host directory is shifted when the pod has its own ids.
+            mounts.Add((source, mount.Target, volume.ReadOnly, uidBase is not null && volume.Kind == PodVolumeKind.Host));
         }
 
         return plan with { Mounts = mounts };

@@ -56,6 +56,7 @@ public static class DaemonHost
         });
 
         builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(options.PodPolicy);
         builder.Services.AddSingleton(services => new PodRuntime(
             new NodeRuntimeOptions(options.DataDirectory)
             {

@@ -1,4 +1,5 @@
 using System.Net;
+using FleetPods.Grains.Security;
 using FleetPods.NodeRuntime;
 
 namespace FleetPods.Silo;
@@ -28,6 +29,9 @@ public sealed record DaemonOptions(
 
     /// <summary>The most an image may take, as an archive and as the tree it expands to.</summary>
     public long MaxImageSizeBytes { get; init; } = 16L << 30;
+
+    /// <summary>The cluster's pod policy as this daemon read it from <c>--pod-policy</c>: its grains and its node apply it.</summary>
+    public PodPolicy PodPolicy { get; init; } = PodPolicy.None;
 
     /// <summary>Stage1 kvm's guest kernel, or null for the newest /boot/vmlinuz-*.</summary>
     public string? KvmKernel { get; init; }

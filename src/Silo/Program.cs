@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Net;
 using Microsoft.Extensions.Hosting;
+using FleetPods.Grains.Security;
 using FleetPods.NodeRuntime;
 using FleetPods.Silo;
 
@@ -57,11 +58,16 @@ var dbPoolSize = new Option<int>("--db-pool-size")
     Description = "Cluster mode: the most connections this node holds to the database (membership, state and reminders share them); replaces any Maximum Pool Size in the connection string",
     DefaultValueFactory = _ => PostgresClusterDatabase.DefaultPoolSize,
 };
+var podPolicy = new Option<string>("--pod-policy")
+{
+    Description = "The cluster's pod policy: host directories operators may mount ({\"hostVolumes\": {\"data\": {\"path\": \"/srv/data\", \"readOnly\": true}}}); absent = none",
+    DefaultValueFactory = _ => PodPolicyFile.DefaultPath,
+};
 var initDb = new Option<bool>("--init-db") { Description = "Create or upgrade the cluster database's schema, then exit" };
 
 var root = new RootCommand("fleetpodsd: the FleetPods daemon; one per machine, it is an Orleans silo and this machine's node")
 {
-    dataDir, nodeName, metadata, siloPort, gatewayPort, maxImageSize, cluster, config, advertisedAddress, membershipMode, kvmKernel, kvmAccel, dbPoolSize, initDb,
+    dataDir, nodeName, metadata, siloPort, gatewayPort, maxImageSize, cluster, config, advertisedAddress, membershipMode, kvmKernel, kvmAccel, dbPoolSize, podPolicy, initDb,
 };
 root.SetAction(async (parse, cancellationToken) =>
 {
@@ -137,6 +143,17 @@ root.SetAction(async (parse, cancellationToken) =>
         return 2;
     }
 
+    PodPolicy policy;
+    try
+    {
+        policy = PodPolicyFile.Load(parse.GetValue(podPolicy)!);
+    }
+    catch (FormatException ex)
+    {
+        await Console.Error.WriteLineAsync($"fleetpodsd: {ex.Message}");
+        return 2;
+    }
+
     var options = new DaemonOptions(Path.GetFullPath(parse.GetValue(dataDir)!), name, meta, parse.GetValue(siloPort), parse.GetValue(gatewayPort))
     {
         ClusterConnectionString = connectionString,
@@ -145,6 +162,7 @@ root.SetAction(async (parse, cancellationToken) =>
         MaxImageSizeBytes = maxImageBytes,
         KvmKernel = kernel,
         KvmAccelerator = accelerator,
+        PodPolicy = policy,
     };
     if (connectionString is not null)
     {

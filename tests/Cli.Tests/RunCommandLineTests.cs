@@ -76,5 +76,17 @@ public sealed class RunCommandLineTests
         Assert.Equal(flavor, Parse([.. flags, "example.com/busybox"]).Pod.Stage1);
     }
 
+    [Theory]
+    [InlineData(true, "example.com/busybox")]
+    [InlineData(true, "--private-users", "example.com/busybox")]
+    [InlineData(true, "--private-users", "true", "example.com/busybox")]
+    [InlineData(false, "--private-users", "false", "example.com/busybox")]
+    [InlineData(false, "--stage1", "kvm", "example.com/busybox")]
+    [InlineData(false, "--stage1", "fly", "example.com/busybox")]
+    public void Ns_pods_get_their_own_user_ids_unless_told_not_to(bool expected, params string[] words)
+    {
+        Assert.Equal(expected, Parse(words).Pod.PrivateUsers);
+    }
+
     private static PodSpec Parse(params string[] words) => new RunCommandLine().Parse(words);
 }

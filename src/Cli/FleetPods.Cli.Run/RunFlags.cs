@@ -13,7 +13,7 @@ public sealed class RunFlags
 {
     public Option<Stage1Flavor> Stage1 { get; } = new("--stage1") { Description = "ns (default), kvm or fly", DefaultValueFactory = _ => Stage1Flavor.Ns };
 
-    public Option<bool> PrivateUsers { get; } = new("--private-users") { Description = "Run the pod in its own user namespace (root inside is an unused high id outside)" };
+    public Option<bool?> PrivateUsers { get; } = new("--private-users") { Description = "Own user namespace, root inside an unused high id outside (default: true for stage1 ns; false shares the node's ids and needs admin)" };
 
     public Option<bool> NoOverlay { get; } = new("--no-overlay") { Description = "Copy the image's tree instead of an overlayfs over it" };
 
@@ -67,7 +67,7 @@ public sealed class RunFlags
             Group = group,
             MemoryBytes = parse.GetValue(Memory) is { } memory ? Size(memory) : null,
             CpuMillis = parse.GetValue(Cpu) is { } cpu ? Millis(cpu) : null,
-            PrivateUsers = parse.GetValue(PrivateUsers),
+            PrivateUsers = parse.GetValue(PrivateUsers) ?? PodSection.DefaultPrivateUsers(stage1),
             Overlay = !parse.GetValue(NoOverlay),
             Volumes = Parse(parse.GetValue(Volumes), "--volume", (string text, out VolumeSpec? volume, out string? error) => PodValueSyntax.TryParseVolume(text, out volume, out error)),
             Mounts = mounts,

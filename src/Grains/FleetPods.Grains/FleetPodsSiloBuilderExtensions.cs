@@ -1,5 +1,6 @@
 using FleetPods.Grains.Cluster;
 using FleetPods.Grains.Placement;
+using FleetPods.Grains.Security;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -7,12 +8,15 @@ namespace FleetPods.Grains;
 
 public static class FleetPodsSiloBuilderExtensions
 {
-    /// <summary>Registers what FleetPods grains need beyond storage: node placement, a clock and the membership watcher.</summary>
+    /// <summary>Registers what FleetPods grains need beyond storage: node placement, a clock, the pod policy and the membership watcher.</summary>
     public static ISiloBuilder AddFleetPodsGrains(this ISiloBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.AddPlacementDirector<NodePlacementStrategy, NodePlacementDirector>();
         builder.Services.TryAddSingleton(TimeProvider.System);
+
+        // No pod policy file: no exceptions (the daemon registers the one it read).
+        builder.Services.TryAddSingleton(PodPolicy.None);
         builder.Services.AddHostedService<MembershipReconciler>();
         return builder;
     }

@@ -36,7 +36,7 @@ internal static class GuestDescription
                 words.AddRange(["--env", $"{name}={value}"]);
             }
 
-            foreach (var (source, target, readOnly) in plan.Mounts)
+            foreach (var (source, target, readOnly, _) in plan.Mounts)
             {
                 var volume = volumes.First(v => v.HostPath == source);
                 words.AddRange(["--mount", readOnly ? "ro" : "rw", volume.GuestPath, target]);

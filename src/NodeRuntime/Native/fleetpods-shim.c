@@ -402,9 +402,12 @@ static void parse(int argc, char **argv)
                 app->argv[app->argc++] = (char *)value;
             } else if (strcmp(arg, "--mount") == 0) {
                 if (i + 2 >= argc || app->mount_count >= MAX_MOUNTS)
-                    usage("--mount takes rw|ro SOURCE TARGET, at most 64 times per app");
+                    usage("--mount takes rw|ro|rw-idmap|ro-idmap SOURCE TARGET, at most 64 times per app");
                 struct volume_mount *mount = &app->mounts[app->mount_count++];
-                mount->read_only = strcmp(value, "ro") == 0;
+                mount->read_only = strcmp(value, "ro") == 0 || strcmp(value, "ro-idmap") == 0;
+                mount->idmapped = strcmp(value, "rw-idmap") == 0 || strcmp(value, "ro-idmap") == 0;
+                if (!mount->read_only && !mount->idmapped && strcmp(value, "rw") != 0)
+                    usage("--mount takes rw|ro|rw-idmap|ro-idmap SOURCE TARGET");
                 mount->source = argv[++i];
                 mount->target = argv[++i];
                 if (mount->target[0] != '/')

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/fsuid.h>
 #include <sys/mount.h>
+#include <sys/statfs.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -198,12 +199,54 @@ static void restrict_proc(void)
     }
 }
 
+/* A file system's name for a refusal, from statfs's magic number (linux/magic.h). */
+static const char *file_system_name(long magic, char *buffer, size_t size)
+{
+    static const struct { long magic; const char *name; } known[] = {
+        {0xEF53, "ext4"}, {0x58465342, "xfs"}, {0x9123683E, "btrfs"}, {0x01021994, "tmpfs"},
+        {0x794c7630, "overlayfs"}, {0x6969, "nfs"}, {0x65735546, "fuse"}, {0x9fa0, "proc"},
+        {0x62656572, "sysfs"}, {0x63677270, "cgroup2"}, {0x01021997, "9p"}, {0x4d44, "vfat"},
+        {0x2fc12fc1, "zfs"}, {(long)0xFF534D42, "cifs"}, {0x73717368, "squashfs"}, {0x858458f6, "ramfs"},
+    };
+    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+        if (known[i].magic == magic)
+            return known[i].name;
+    snprintf(buffer, size, "type 0x%lx", magic);
+    return buffer;
+}
+
+/*
+ * A host directory of a pod with its own user ids is shifted into them by an idmapped mount, so the pod's root
+ * owns what the node's root owns there and its files get the node's ids; a file system without idmapped mounts
+ * refuses the pod, rather than showing it everything as nobody.
+ */
+static int shifted_volume(const struct volume_mount *volume)
+{
+    int tree = open_tree(AT_FDCWD, volume->source, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+    if (tree < 0)
+        fail("open_tree %s: %s", volume->source, strerror(errno));
+    struct mount_attr attributes = {0};
+    attributes.attr_set = MOUNT_ATTR_IDMAP | (volume->read_only ? MOUNT_ATTR_RDONLY : 0);
+    attributes.userns_fd = (unsigned)pod.userns_fd;
+    if (mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attributes, sizeof attributes) != 0) {
+        int saved = errno;
+        struct statfs fs;
+        char buffer[32];
+        const char *type = fstatfs(tree, &fs) == 0 ? file_system_name((long)fs.f_type, buffer, sizeof buffer) : "unknown";
+        fail("volume at %s: host directory %s is on %s, which has no idmapped mounts (%s), so the pod's own user ids "
+             "cannot own it: put it on ext4, xfs, btrfs or tmpfs, or run the pod with PrivateUsers=no (admin only)",
+             volume->target, volume->source, type, strerror(saved));
+    }
+    return tree;
+}
+
 static void mount_volumes(const struct app *app, int root)
 {
     for (int i = 0; i < app->mount_count; i++) {
         const struct volume_mount *volume = &app->mounts[i];
         int target = open_dir_in(root, volume->target + 1);
-        attach_tree(detached_tree(volume->source, 0, volume->read_only), target, volume->target);
+        int tree = volume->idmapped && pod.userns_fd >= 0 ? shifted_volume(volume) : detached_tree(volume->source, 0, volume->read_only);
+        attach_tree(tree, target, volume->target);
         close(target);
     }
 }

@@ -13,6 +13,7 @@
 struct volume_mount {
     const char *source, *target;
     int read_only;
+    int idmapped; /* a host directory shifted into the pod's user namespace */
 };
 
 struct app {

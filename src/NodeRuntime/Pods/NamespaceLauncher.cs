@@ -99,9 +99,9 @@ internal sealed class NamespaceLauncher(string shimPath)
             arguments.AddRange(["--env", $"{name}={value}"]);
         }
 
-        foreach (var (source, target, readOnly) in plan.Mounts)
+        foreach (var (source, target, readOnly, shifted) in plan.Mounts)
         {
-            arguments.AddRange(["--mount", readOnly ? "ro" : "rw", source, target]);
+            arguments.AddRange(["--mount", (readOnly ? "ro" : "rw") + (shifted ? "-idmap" : ""), source, target]);
         }
 
         foreach (var argument in plan.Exec)

@@ -20,8 +20,8 @@ internal sealed record PodLaunchPlan(
     /// <summary>The overlay's upper and work directories in the pod's tree (unless the rootfs is copied).</summary>
     public (string Upper, string Work)? Layers { get; init; }
 
-    /// <summary>The pod's volumes in this app's tree, resolved to their node directories.</summary>
-    public IReadOnlyList<(string Source, string Target, bool ReadOnly)> Mounts { get; init; } = [];
+    /// <summary>The pod's volumes in this app's tree, resolved to their node directories; Shifted: mounted idmapped into the pod's user ids.</summary>
+    public IReadOnlyList<(string Source, string Target, bool ReadOnly, bool Shifted)> Mounts { get; init; } = [];
 
     public const string DefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
     private const int MaxHostnameLength = 64; // HOST_NAME_MAX

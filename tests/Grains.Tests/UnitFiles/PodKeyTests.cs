@@ -11,7 +11,7 @@ public sealed class PodKeyTests
 
         Assert.Null(unit.Description);
         Assert.Equal(
-            new PodSection(1, "busybox", null, [], null, null, null, null, null, Stage1Flavor.Ns, false, true, [], [], [], RestartPolicy.No),
+            new PodSection(1, "busybox", null, [], null, null, null, null, null, Stage1Flavor.Ns, PrivateUsers: true, true, [], [], [], RestartPolicy.No),
             unit.Pod with { Environment = [], Volumes = [], Mounts = [], Ports = [], Apps = [] });
         Assert.Empty(unit.Pod.Apps);
         Assert.Equal(PodNetwork.Default, unit.Pod.Network);
@@ -20,6 +20,16 @@ public sealed class PodKeyTests
         Assert.Empty(unit.Pod.Mounts);
         Assert.Empty(unit.Pod.Ports);
         Assert.Equal(new FleetSection(null, null, [], [], false, null), unit.Fleet with { MachineMetadata = [], Conflicts = [] });
+    }
+
+    [Theory]
+    [InlineData("Stage1=ns", true)]
+    [InlineData("Stage1=kvm\nNetwork=none", false)]
+    [InlineData("Stage1=fly\nNetwork=host", false)]
+    [InlineData("PrivateUsers=no\nPrivateUsers=", true)]
+    public void PrivateUsers_defaults_to_yes_for_stage1_ns_only(string lines, bool expected)
+    {
+        Assert.Equal(expected, UnitText.ParsePod(lines.Split('\n')).PrivateUsers);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using FleetPods.Grains.Security;
 using FleetPods.Grains.UnitFiles;
 
 namespace FleetPods.Grains;
@@ -12,6 +13,13 @@ public sealed record PodSpec(
     /// <summary>The resources the scheduler must find free on a node.</summary>
     public ResourceRequest Resources => new(Pod.MemoryBytes ?? 0, Pod.CpuMillis ?? 0);
 
+    /// <summary>
+    /// Who admitted the pod's content (its unit's submitter, or the caller of <c>run</c>), recorded by the grains; the
+    /// node runs a privileged pod only with an admin's. Null for a pod not yet admitted.
+    /// </summary>
+    [Id(2)]
+    public PodAdmission? Admission { get; init; }
+
     /// <summary>The pod a unit asks for.</summary>
     public static PodSpec FromUnit(UnitFile unit)
     {
@@ -19,7 +27,7 @@ public sealed record PodSpec(
         return new PodSpec(unit.Name, unit.Pod);
     }
 
-    /// <summary>A one-off pod of an image, as <c>fleetpods run IMAGE [-- CMD...]</c> starts it.</summary>
+    /// <summary>A one-off pod of an image, as <c>fleetpods run IMAGE [-- CMD...]</c> starts it: stage1 ns pods in their own user namespace.</summary>
     public static PodSpec ForImage(string image, IReadOnlyList<string>? exec, Stage1Flavor stage1 = Stage1Flavor.Ns) =>
-        new(null, new PodSection(0, image, exec, [], null, null, null, null, null, stage1, false, true, [], [], [], RestartPolicy.No));
+        new(null, new PodSection(0, image, exec, [], null, null, null, null, null, stage1, PodSection.DefaultPrivateUsers(stage1), true, [], [], [], RestartPolicy.No));
 }

@@ -6,7 +6,11 @@ namespace FleetPods.Grains;
 /// </summary>
 public interface IUnitGrain : IGrainWithStringKey
 {
-    /// <summary>Validates and stores a unit file. On any error nothing is stored and every error is returned.</summary>
+    /// <summary>
+    /// Validates and stores a unit file. On any error nothing is stored and every error is returned. Needs the operator
+    /// role, and admin for a privileged pod (<see cref="Security.PodSecurity"/>): else <see cref="Security.AccessDeniedException"/>
+    /// listing the lines at fault, and nothing is stored. The same file again is a no-op for any operator.
+    /// </summary>
     /// <param name="fileName">The name the user gave the file; errors name it.</param>
     /// <param name="text">The file's contents.</param>
     Task<SubmitResult> Submit(string fileName, string text);
@@ -17,6 +21,9 @@ public interface IUnitGrain : IGrainWithStringKey
 
     /// <summary>The unit file as submitted, or null when no such unit was submitted.</summary>
     Task<string?> GetText();
+
+    /// <summary>Who admitted the unit's content (its submitter, or its template's), or null when no such unit was submitted.</summary>
+    Task<Security.PodAdmission?> GetAdmission();
 
     /// <summary>Places the unit's pod on a node and reserves its resources there, without starting it.</summary>
     Task<UnitStatus> Load();

@@ -34,7 +34,7 @@ internal sealed class PodSectionBuilder
     private long? memoryBytes;
     private int? cpuMillis;
     private Stage1Flavor stage1 = Stage1Flavor.Ns;
-    private bool privateUsers;
+    private bool? privateUsers;
     private bool overlay = true;
     private RestartPolicy restart = RestartPolicy.No;
     private int count = 1;
@@ -71,7 +71,7 @@ internal sealed class PodSectionBuilder
                     ("Memory", SetMemory),
                     ("CPU", SetCpu),
                     ("Stage1", a => stage1 = a.IsReset ? Stage1Flavor.Ns : Choice(a, Stage1Flavors)),
-                    ("PrivateUsers", a => (privateUsers, privateUsersAt) = (Boolean(a, defaultValue: false), a)),
+                    ("PrivateUsers", a => (privateUsers, privateUsersAt) = (a.IsReset ? (bool?)null : Boolean(a, defaultValue: false), a)),
                     ("Overlay", a => overlay = Boolean(a, defaultValue: true)),
                     ("Volume", AddVolume),
                     ("Mount", AddMount),
@@ -122,7 +122,7 @@ internal sealed class PodSectionBuilder
 
         return new PodSection(
             line, image, exec, environment.ToArray(), workingDirectory, user, group, memoryBytes, cpuMillis,
-            stage1, privateUsers, overlay, volumes.ToArray(), mounts.Select(m => m.Mount).ToArray(), ports.ToArray(), restart)
+            stage1, privateUsers ?? PodSection.DefaultPrivateUsers(stage1), overlay, volumes.ToArray(), mounts.Select(m => m.Mount).ToArray(), ports.ToArray(), restart)
         {
             Count = count,
             MaxUnavailable = maxUnavailable,
@@ -134,7 +134,7 @@ internal sealed class PodSectionBuilder
     /// <param name="apps">The pod's <c>[App NAME]</c> sections.</param>
     public void CheckStage1(IReadOnlyList<PodSectionBuilder> apps)
     {
-        if (!Stage1Limits.TryFindConflict(stage1, network, privateUsers, ports.Count > 0, apps.Count > 0, out var setting, out var reason))
+        if (!Stage1Limits.TryFindConflict(stage1, network, privateUsers ?? PodSection.DefaultPrivateUsers(stage1), ports.Count > 0, apps.Count > 0, out var setting, out var reason))
         {
             return;
         }

@@ -1,6 +1,7 @@
 using FleetPods.Grains.Storage;
 using FleetPods.Grains.Placement;
 using FleetPods.Grains.Scheduling;
+using FleetPods.Grains.Security;
 using Microsoft.Extensions.Logging;
 
 namespace FleetPods.Grains.Nodes;
@@ -9,6 +10,7 @@ namespace FleetPods.Grains.Nodes;
 public sealed class NodeGrain(
     [PersistentState(StoredNode.StateName, GrainStorage.Name)] IPersistentState<NodeState> state,
     ILocalNode localNode,
+    PodPolicy policy,
     TimeProvider time,
     ILogger<NodeGrain> logger) : Grain, INodeGrain
 {
@@ -80,6 +82,9 @@ public sealed class NodeGrain(
         {
             throw new FleetPodsException($"pod {podId} holds no reservation on node {Name}");
         }
+
+        // The node's last word, under its own policy file and its own file system, whoever asked.
+        spec = PodAdmissionCheck.OnNode(spec, policy, Name);
 
         await GrainFactory.GetGrain<IImageStoreGrain>(Name).EnsureImage(spec.Pod.Image);
         await localNode.RunPod(podId, spec);

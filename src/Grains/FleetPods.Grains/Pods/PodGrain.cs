@@ -1,11 +1,14 @@
+using FleetPods.Grains.Security;
 using FleetPods.Grains.Storage;
 using FleetPods.Grains.UnitFiles;
+using FleetPods.Security;
 using Microsoft.Extensions.Logging;
 
 namespace FleetPods.Grains.Pods;
 
 public sealed class PodGrain(
     [PersistentState("pod", GrainStorage.Name)] IPersistentState<PodState> state,
+    PodPolicy policy,
     TimeProvider time,
     ILogger<PodGrain> logger) : Grain, IPodGrain
 {
@@ -15,9 +18,18 @@ public sealed class PodGrain(
 
     async Task<PodStatus> IPodGrain.Create(PodSpec spec, UnitFile? unit, bool start, string? requiredNode)
     {
+        ArgumentNullException.ThrowIfNull(spec);
+        PodAdmissionCheck.Require(Role.Operator, "run a pod");
         if (Pod.Exists)
         {
             return Describe();
+        }
+
+        // A unit's pod carries the admission its unit grain recorded at submit; a one-off pod (run) is admitted here,
+        // for its caller, whatever admission the request claims.
+        if (unit is null)
+        {
+            spec = spec with { Admission = PodAdmissionCheck.Admit(spec.Pod, policy) };
         }
 
         await GrainFactory.GetGrain<IRegistryGrain>(RegistryKind.Pods).Add(Id);
@@ -36,6 +48,7 @@ public sealed class PodGrain(
 
     async Task<PodStatus> IPodGrain.Start()
     {
+        PodAdmissionCheck.Require(Role.Operator, $"start pod {Id}");
         EnsureExists();
         if (Pod.Phase == PodPhase.Pending && !Pod.StartRequested)
         {
@@ -82,6 +95,7 @@ public sealed class PodGrain(
 
     async Task<PodStatus> IPodGrain.Stop(TimeSpan grace)
     {
+        PodAdmissionCheck.Require(Role.Operator, $"stop pod {Id}");
         EnsureExists();
         if (Pod.HasEnded)
         {
@@ -102,6 +116,7 @@ public sealed class PodGrain(
 
     async Task IPodGrain.Destroy(TimeSpan grace)
     {
+        PodAdmissionCheck.Require(Role.Operator, $"remove pod {Id}");
         if (!Pod.Exists)
         {
             return;
@@ -140,7 +155,13 @@ public sealed class PodGrain(
 
     Task<PodEntry> IPodGrain.GetEntry(string? app)
     {
+        PodAdmissionCheck.Require(Role.Operator, $"enter pod {Id}");
         EnsureExists();
+        if (PodAdmissionCheck.IsPrivileged(Pod.Spec!, policy))
+        {
+            PodAdmissionCheck.Require(Role.Admin, $"enter privileged pod {Id}");
+        }
+
         if (Pod.Phase != PodPhase.Running || Pod.NodeName is null)
         {
             throw new FleetPodsException($"pod {Id} is not running (it is {Pod.Phase.ToString().ToLowerInvariant()})");
@@ -171,7 +192,7 @@ public sealed class PodGrain(
             Pod.Reason = null;
             if (Pod.Unit is { } unit)
             {
-                Pod.Spec = spec = PodSpec.FromUnit(UnitSpecifiers.Expand(unit, new SpecifierContext(unit.Name, Pod.NodeName)));
+                Pod.Spec = spec = PodSpec.FromUnit(UnitSpecifiers.Expand(unit, new SpecifierContext(unit.Name, Pod.NodeName))) with { Admission = spec.Admission };
             }
 
             await state.Save(this);

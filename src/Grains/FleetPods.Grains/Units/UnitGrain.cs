@@ -1,5 +1,7 @@
+using FleetPods.Grains.Security;
 using FleetPods.Grains.Storage;
 using FleetPods.Grains.UnitFiles;
+using FleetPods.Security;
 using Microsoft.Extensions.Logging;
 
 namespace FleetPods.Grains.Units;
@@ -12,6 +14,7 @@ namespace FleetPods.Grains.Units;
 public sealed class UnitGrain(
     [PersistentState("unit", GrainStorage.Name)] IPersistentState<UnitState> state,
     IClusterMembershipService membership,
+    PodPolicy policy,
     TimeProvider time,
     ILogger<UnitGrain> logger) : Grain, IUnitGrain
 {
@@ -47,6 +50,7 @@ public sealed class UnitGrain(
     {
         ArgumentNullException.ThrowIfNull(fileName);
         ArgumentNullException.ThrowIfNull(text);
+        PodAdmissionCheck.Require(Role.Operator, $"submit {Name}");
         if (Path.GetFileName(fileName) != Name)
         {
             return Refuse(fileName, $"file name '{Path.GetFileName(fileName)}' does not match unit '{Name}'");
@@ -68,14 +72,17 @@ public sealed class UnitGrain(
             return new SubmitResult(Name, [execError]);
         }
 
+        // The same file again changes nothing, so it needs no admission: an operator may resubmit an admin's unit as is.
         if (Unit.Exists && Unit.Text == text)
         {
             return new SubmitResult(Name, []);
         }
 
+        var unit = parsed.Unit!;
+        var admission = PodAdmissionCheck.Admit(unit.Pod, policy, use => UnitKeyLines.Locate(fileName, text, unit.Pod, use));
         var changed = Unit.Exists;
         await GrainFactory.GetGrain<IRegistryGrain>(RegistryKind.Units).Add(Name);
-        Store(fileName, text, parsed.Unit!, name!.IsTemplate);
+        Store(fileName, text, unit, name!.IsTemplate, admission);
         if (changed)
         {
             Unit.Revision++;
@@ -97,8 +104,13 @@ public sealed class UnitGrain(
 
     Task<string?> IUnitGrain.GetText() => Task.FromResult(Unit.Exists ? Unit.Text : null);
 
+    Task<PodAdmission?> IUnitGrain.GetAdmission() => Task.FromResult(Unit.Exists ? Unit.Admission ?? PodAdmission.BeforePolicy : null);
+
+    // Load, start, stop, unload and destroy change when a unit runs, not what it runs: an operator may do them to a
+    // privileged unit an admin submitted, whose content the admin admitted (its pods carry that admission).
     async Task<UnitStatus> IUnitGrain.Load()
     {
+        PodAdmissionCheck.Require(Role.Operator, $"load {Name}");
         await EnsureRunnable();
         if (Unit.DesiredState == UnitDesiredState.Inactive)
         {
@@ -111,6 +123,7 @@ public sealed class UnitGrain(
 
     async Task<UnitStatus> IUnitGrain.Start()
     {
+        PodAdmissionCheck.Require(Role.Operator, $"start {Name}");
         await EnsureRunnable();
         await SetDesired(UnitDesiredState.Launched);
         Unit.Restarts = 0;
@@ -135,6 +148,7 @@ public sealed class UnitGrain(
 
     async Task<UnitStatus> IUnitGrain.Stop(TimeSpan grace)
     {
+        PodAdmissionCheck.Require(Role.Operator, $"stop {Name}");
         EnsureExists();
         if (Unit.DesiredState == UnitDesiredState.Launched)
         {
@@ -147,6 +161,7 @@ public sealed class UnitGrain(
 
     async Task<UnitStatus> IUnitGrain.Unload(TimeSpan grace)
     {
+        PodAdmissionCheck.Require(Role.Operator, $"unload {Name}");
         EnsureExists();
         await SetDesired(UnitDesiredState.Inactive);
         await RemoveAllPods(grace);
@@ -155,6 +170,7 @@ public sealed class UnitGrain(
 
     async Task IUnitGrain.Destroy(TimeSpan grace)
     {
+        PodAdmissionCheck.Require(Role.Operator, $"destroy {Name}");
         EnsureExists();
         await RemoveAllPods(grace);
         await GrainFactory.GetGrain<IRegistryGrain>(RegistryKind.Units).Remove(Name);
@@ -441,14 +457,24 @@ public sealed class UnitGrain(
             throw new FleetPodsException($"template {name.TemplateName} cannot make {Name}: {string.Join("; ", parsed.Errors)}");
         }
 
+        // An instance runs its template's content, so an admin's template admits its instances for whoever starts
+        // them; an instance of an operator's template is admitted for the caller, like a submit.
+        var admission = await template.GetAdmission()
+            ?? throw new FleetPodsException($"unit {Name} not found, nor its template {name.TemplateName}");
+        if (admission.Role != Role.Admin)
+        {
+            admission = PodAdmissionCheck.Admit(parsed.Unit!.Pod, policy);
+        }
+
         await GrainFactory.GetGrain<IRegistryGrain>(RegistryKind.Units).Add(Name);
-        Store(name.TemplateName, text, parsed.Unit!, isTemplate: false);
+        Store(name.TemplateName, text, parsed.Unit!, isTemplate: false, admission);
         await state.Save(this);
         logger.LogInformation("Unit {Unit} instantiated from {Template}", Name, name.TemplateName);
     }
 
-    private void Store(string fileName, string text, UnitFile unit, bool isTemplate)
+    private void Store(string fileName, string text, UnitFile unit, bool isTemplate, PodAdmission admission)
     {
+        Unit.Admission = admission;
         Unit.Exists = true;
         Unit.FileName = fileName;
         Unit.Text = text;
@@ -463,7 +489,8 @@ public sealed class UnitGrain(
         var podId = Guid.NewGuid().ToString();
         Unit.Pods.Add(new UnitPod(podId, Unit.Revision, requiredNode));
         await state.Save(this);
-        await GrainFactory.GetGrain<IPodGrain>(podId).Create(PodSpec.FromUnit(unit), unit, Unit.DesiredState == UnitDesiredState.Launched, requiredNode);
+        var spec = PodSpec.FromUnit(unit) with { Admission = Unit.Admission ?? PodAdmission.BeforePolicy };
+        await GrainFactory.GetGrain<IPodGrain>(podId).Create(spec, unit, Unit.DesiredState == UnitDesiredState.Launched, requiredNode);
     }
 
     private async Task RemovePod(UnitPod entry, TimeSpan grace)

@@ -1,3 +1,4 @@
+using FleetPods.Grains.Security;
 using FleetPods.Grains.UnitFiles;
 
 namespace FleetPods.Grains.Units;
@@ -43,4 +44,8 @@ public sealed class UnitState
 
     [Id(11)]
     public DateTimeOffset? NextRestartAt { get; set; }
+
+    /// <summary>Who submitted the file as it is (or, for an instance, its template): its pods carry it to their node. Null for units stored before the pod policy.</summary>
+    [Id(12)]
+    public PodAdmission? Admission { get; set; }
 }
