@@ -67,6 +67,11 @@ public sealed class CertificateAuthority : IDisposable
             notAfter = Certificate.NotAfter;
         }
 
+        if (notBefore < Certificate.NotBefore)
+        {
+            notBefore = Certificate.NotBefore;
+        }
+
         if (notAfter <= notBefore)
         {
             throw new PkiException($"a certificate cannot end ({notAfter:u}) before it starts ({notBefore:u})");

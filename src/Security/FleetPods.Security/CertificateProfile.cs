@@ -130,6 +130,24 @@ public static class CertificateProfile
         return certificate.Extensions.OfType<X509BasicConstraintsExtension>().Any(e => e.CertificateAuthority);
     }
 
+    /// <summary>The certificate in a PEM file (<c>-----BEGIN CERTIFICATE-----</c>), without a key.</summary>
+    /// <exception cref="PkiException">Unreadable or not a PEM certificate; the message names the file.</exception>
+    public static X509Certificate2 ReadCertificate(string path)
+    {
+        var text = PkiException.Reading(path, null, () => File.ReadAllText(path));
+        if (!PemEncoding.TryFind(text, out var fields) || text[fields.Label] != "CERTIFICATE")
+        {
+            throw new PkiException($"{path}: not a PEM certificate (-----BEGIN CERTIFICATE-----)");
+        }
+
+        return PkiException.Reading(path, null, () => X509CertificateLoader.LoadCertificate(Convert.FromBase64String(text[fields.Base64Data])));
+    }
+
+    /// <summary>The certificate in a PEM file with its private key from another (as a TLS endpoint presents it).</summary>
+    /// <exception cref="PkiException">Either is missing or unreadable, or the key is not the certificate's.</exception>
+    public static X509Certificate2 ReadCertificate(string path, string keyPath) =>
+        PkiException.Reading(path, keyPath, () => X509Certificate2.CreateFromPemFile(path, keyPath));
+
     /// <summary>A fresh positive 128-bit serial number, unique without a registry.</summary>
     internal static byte[] NewSerialNumber()
     {

@@ -34,7 +34,7 @@ public sealed class ClusterTrust : IDisposable
             throw new PkiException($"{pki.CaCertificate} does not exist (make the cluster CA with: fleetpods cert ca create --dir {pki.Path})");
         }
 
-        var authority = PkiException.Reading(pki.CaCertificate, null, () => X509Certificate2.CreateFromPemFile(pki.CaCertificate));
+        var authority = CertificateProfile.ReadCertificate(pki.CaCertificate);
         if (!CertificateProfile.IsAuthority(authority))
         {
             authority.Dispose();

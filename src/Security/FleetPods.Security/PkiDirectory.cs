@@ -95,7 +95,7 @@ public sealed record PkiDirectory(string Path)
     public string Revoke(string certificateFile, DateTimeOffset now)
     {
         using var authority = LoadAuthority();
-        using var certificate = PkiException.Reading(certificateFile, null, () => X509Certificate2.CreateFromPemFile(certificateFile));
+        using var certificate = CertificateProfile.ReadCertificate(certificateFile);
         var current = FleetPods.Security.RevocationList.ReadDer(RevocationList);
         if (current is not null)
         {
