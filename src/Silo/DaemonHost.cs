@@ -2,6 +2,7 @@ using FleetPods.Grains;
 using FleetPods.Grains.Images;
 using FleetPods.Grains.Nodes;
 using FleetPods.NodeRuntime;
+using FleetPods.Silo.Security;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -53,6 +54,7 @@ public static class DaemonHost
 
             silo.Configure<SiloOptions>(o => o.SiloName = options.NodeName);
             silo.AddFleetPodsGrains();
+            silo.UseClusterTls(NodeCredentials.Load(options));
         });
 
         builder.Services.AddSingleton(options);

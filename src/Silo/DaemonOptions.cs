@@ -1,5 +1,6 @@
 using System.Net;
 using FleetPods.NodeRuntime;
+using FleetPods.Security;
 
 namespace FleetPods.Silo;
 
@@ -16,6 +17,11 @@ public sealed record DaemonOptions(
     public const int DefaultGatewayPort = 30000;
 
     public string StateDatabasePath => Path.Combine(DataDirectory, "state.db");
+
+    /// <summary>Where this node's certificates are (--pki-dir), or null for &lt;data-dir&gt;/pki.</summary>
+    public string? PkiPath { get; init; }
+
+    public PkiDirectory Pki => PkiPath is { } path ? new(path) : PkiDirectory.InDataDirectory(DataDirectory);
 
     /// <summary>The PostgreSQL connection string of cluster mode, or null for the embedded single-machine default.</summary>
     public string? ClusterConnectionString { get; init; }

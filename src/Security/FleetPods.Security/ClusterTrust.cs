@@ -9,12 +9,12 @@ namespace FleetPods.Security;
 /// </summary>
 public sealed class ClusterTrust : IDisposable
 {
-    private readonly string revocationListPath;
+    private readonly string? revocationListPath;
     private readonly TimeProvider time;
     private readonly Lock gate = new();
     private RevocationState revocation = new(null, RevocationList.Empty, null);
 
-    private ClusterTrust(X509Certificate2 authority, string revocationListPath, TimeProvider time)
+    private ClusterTrust(X509Certificate2 authority, string? revocationListPath, TimeProvider time)
     {
         Authority = authority;
         this.revocationListPath = revocationListPath;
@@ -34,14 +34,21 @@ public sealed class ClusterTrust : IDisposable
             throw new PkiException($"{pki.CaCertificate} does not exist (make the cluster CA with: fleetpods cert ca create --dir {pki.Path})");
         }
 
-        var authority = CertificateProfile.ReadCertificate(pki.CaCertificate);
+        return Load(pki.CaCertificate, pki.RevocationList, time);
+    }
+
+    /// <summary>The trust of a CA certificate file and an optional revocation list file (a client's view: <c>--ca-cert</c>).</summary>
+    /// <exception cref="PkiException">The CA file is missing, unreadable or not a CA certificate.</exception>
+    public static ClusterTrust Load(string caCertificateFile, string? revocationListFile, TimeProvider? time = null)
+    {
+        var authority = CertificateProfile.ReadCertificate(caCertificateFile);
         if (!CertificateProfile.IsAuthority(authority))
         {
             authority.Dispose();
-            throw new PkiException($"{pki.CaCertificate} is not a CA certificate");
+            throw new PkiException($"{caCertificateFile} is not a CA certificate");
         }
 
-        return new ClusterTrust(authority, pki.RevocationList, time ?? TimeProvider.System);
+        return new ClusterTrust(authority, revocationListFile, time ?? TimeProvider.System);
     }
 
     /// <summary>
@@ -151,6 +158,12 @@ public sealed class ClusterTrust : IDisposable
 
     private RevocationList? CurrentRevocations(out string problem)
     {
+        if (revocationListPath is null)
+        {
+            problem = "";
+            return RevocationList.Empty;
+        }
+
         var file = new FileInfo(revocationListPath);
         // crl.pem is replaced by a rename of a freshly written file, so its modification time (nanoseconds) changes.
         var stamp = file.Exists ? (file.LastWriteTimeUtc, file.Length) : default((DateTime, long)?);
@@ -170,7 +183,7 @@ public sealed class ClusterTrust : IDisposable
     {
         try
         {
-            return new RevocationState(stamp, RevocationList.Read(revocationListPath, Authority), null);
+            return new RevocationState(stamp, RevocationList.Read(revocationListPath!, Authority), null);
         }
         catch (PkiException ex)
         {
