@@ -44,7 +44,7 @@ public sealed class SingleMachineTlsTests : IAsyncLifetime
         }
 
         var own = await Cli(pki);
-        Assert.True(own.ExitCode == 0, own.ToString());
+        Assert.True(own.ExitCode == 0, $"{own}\n{daemon.Log}");
         Assert.Contains("e2e-tls-single", own.Stdout, StringComparison.Ordinal);
 
         // The tests' shared CA is another cluster's: its admin certificate is refused, whatever CA the client trusts.
