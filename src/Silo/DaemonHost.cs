@@ -2,6 +2,7 @@ using FleetPods.Grains;
 using FleetPods.Grains.Images;
 using FleetPods.Grains.Nodes;
 using FleetPods.NodeRuntime;
+using FleetPods.Silo.Security;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -30,6 +31,7 @@ public static class DaemonHost
         builder.Services.AddSerilog(log => log
             .MinimumLevel.Information()
             .MinimumLevel.Override("Orleans", LogEventLevel.Warning)
+            .MinimumLevel.Override("Orleans.Connections.Security", LogEventLevel.Error) // a refused handshake: ClusterTls logs one line, not a stack trace
             .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
             .MinimumLevel.Override("Polly", LogEventLevel.Warning)
             .Enrich.WithProperty("Node", options.NodeName)
@@ -53,6 +55,7 @@ public static class DaemonHost
 
             silo.Configure<SiloOptions>(o => o.SiloName = options.NodeName);
             silo.AddFleetPodsGrains();
+            silo.UseClusterTls(NodeCredentials.Load(options));
         });
 
         builder.Services.AddSingleton(options);

@@ -1,6 +1,7 @@
 using System.Net;
 using FleetPods.Grains.Security;
 using FleetPods.NodeRuntime;
+using FleetPods.Security;
 
 namespace FleetPods.Silo;
 
@@ -17,6 +18,11 @@ public sealed record DaemonOptions(
     public const int DefaultGatewayPort = 30000;
 
     public string StateDatabasePath => Path.Combine(DataDirectory, "state.db");
+
+    /// <summary>Where this node's certificates are (--pki-dir), or null for &lt;data-dir&gt;/pki.</summary>
+    public string? PkiPath { get; init; }
+
+    public PkiDirectory Pki => PkiPath is { } path ? new(path) : PkiDirectory.InDataDirectory(DataDirectory);
 
     /// <summary>The PostgreSQL connection string of cluster mode, or null for the embedded single-machine default.</summary>
     public string? ClusterConnectionString { get; init; }

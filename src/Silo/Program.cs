@@ -63,11 +63,12 @@ var podPolicy = new Option<string>("--pod-policy")
     Description = "The cluster's pod policy: host directories operators may mount ({\"hostVolumes\": {\"data\": {\"path\": \"/srv/data\", \"readOnly\": true}}}); absent = none",
     DefaultValueFactory = _ => PodPolicyFile.DefaultPath,
 };
+var pkiDir = new Option<string?>("--pki-dir") { Description = "This node's certificates: ca.crt, node.crt, node.key, optional crl.pem (default: <data-dir>/pki)" };
 var initDb = new Option<bool>("--init-db") { Description = "Create or upgrade the cluster database's schema, then exit" };
 
 var root = new RootCommand("fleetpodsd: the FleetPods daemon; one per machine, it is an Orleans silo and this machine's node")
 {
-    dataDir, nodeName, metadata, siloPort, gatewayPort, maxImageSize, cluster, config, advertisedAddress, membershipMode, kvmKernel, kvmAccel, dbPoolSize, podPolicy, initDb,
+    dataDir, nodeName, metadata, siloPort, gatewayPort, maxImageSize, cluster, config, advertisedAddress, membershipMode, kvmKernel, kvmAccel, dbPoolSize, podPolicy, pkiDir, initDb,
 };
 root.SetAction(async (parse, cancellationToken) =>
 {
@@ -163,6 +164,7 @@ root.SetAction(async (parse, cancellationToken) =>
         KvmKernel = kernel,
         KvmAccelerator = accelerator,
         PodPolicy = policy,
+        PkiPath = parse.GetValue(pkiDir) is { Length: > 0 } pki ? Path.GetFullPath(pki) : null,
     };
     if (connectionString is not null)
     {
@@ -177,8 +179,22 @@ root.SetAction(async (parse, cancellationToken) =>
         }
     }
 
-    using var host = DaemonHost.Build(options);
-    await host.RunAsync(cancellationToken);
+    IHost host;
+    try
+    {
+        host = DaemonHost.Build(options);
+    }
+    catch (FleetPods.Security.PkiException ex)
+    {
+        await Console.Error.WriteLineAsync($"fleetpodsd: {ex.Message}");
+        return 1;
+    }
+
+    using (host)
+    {
+        await host.RunAsync(cancellationToken);
+    }
+
     return 0;
 });
 
