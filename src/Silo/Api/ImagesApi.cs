@@ -28,7 +28,7 @@ public static class ImagesApi
     public static void Map(IEndpointRouteBuilder api)
     {
         api.MapGet("/v1/images", List).Requires(Role.Reader, "listing images");
-        api.MapPost("/v1/images", Import).Requires(Role.Operator, "importing an image").Accepts<Stream>("application/octet-stream");
+        api.MapPost("/v1/images", Import).Requires(Role.Operator, "importing an image");
         api.MapPost("/v1/images/fetch", Fetch).Requires(Role.Operator, "fetching an image").Produces<FetchLine>(contentType: NdjsonAnswer.ContentType);
         api.MapPost("/v1/images/gc", CollectGarbage).Requires(Role.Operator, "collecting image garbage");
         api.MapDelete("/v1/images/{image}", Remove).Requires(Role.Operator, "removing an image");
@@ -104,8 +104,9 @@ public static class ImagesApi
     }
 
     // The download runs on the node; its progress is polled and sent as it comes, then the image or the error.
-    private static async Task Fetch([FromQuery] string? node, [FromBody] FetchRequest body, HttpContext context, [FromServices] IGrainFactory grains)
+    private static async Task Fetch([FromQuery] string? node, HttpContext context, [FromServices] IGrainFactory grains)
     {
+        var body = await JsonBody.Read<FetchRequest>(context.Request);
         var url = body.Url ?? throw new BadRequestException("the body needs \"url\": the image archive's http://, https:// or file:// URL");
         var store = grains.GetGrain<IImageStoreGrain>(await ImageNodes.Chosen(grains, node));
         var request = new ImageFetchRequest(url, Guid.NewGuid().ToString("N"), body.Digest, body.Ref, body.Name);
@@ -181,7 +182,7 @@ public static class ImagesApi
     /// the daemon's own directory, streamed, and removed. Only this daemon's node extracts, as the tree is made here.
     /// </summary>
     private static async Task Extract(
-        string image, [FromQuery] string? node, [FromQuery] bool? rootfsOnly, HttpContext context,
+        string image, [FromQuery] string? node, [FromQuery] string? rootfsOnly, HttpContext context,
         [FromServices] IGrainFactory grains, [FromServices] DaemonOptions options, [FromServices] ImageUploads uploads)
     {
         if (node is not null && node != options.NodeName)
@@ -193,7 +194,7 @@ public static class ImagesApi
         try
         {
             var tree = Path.Combine(directory, "image");
-            await grains.GetGrain<IImageStoreGrain>(options.NodeName).Extract(Uri.UnescapeDataString(image), tree, rootfsOnly == true);
+            await grains.GetGrain<IImageStoreGrain>(options.NodeName).Extract(Uri.UnescapeDataString(image), tree, QueryFlags.Parse("rootfsOnly", rootfsOnly));
             context.Response.ContentType = "application/x-tar";
             await TarFile.CreateFromDirectoryAsync(tree, context.Response.Body, includeBaseDirectory: false, context.RequestAborted);
         }

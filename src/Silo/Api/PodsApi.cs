@@ -55,9 +55,9 @@ public static class PodsApi
         return pod;
     }
 
-    private static async Task<PodStatus> Stop(string id, [FromQuery] string? grace, [FromQuery] bool? force, [FromServices] IGrainFactory grains)
+    private static async Task<PodStatus> Stop(string id, [FromQuery] string? grace, [FromQuery] string? force, [FromServices] IGrainFactory grains)
     {
-        var wait = force == true ? TimeSpan.Zero : Durations.Parse("grace", grace, DefaultGrace);
+        var wait = QueryFlags.Parse("force", force) ? TimeSpan.Zero : Durations.Parse("grace", grace, DefaultGrace);
         var podId = await PodReferences.Resolve(grains, id);
         return await grains.GetGrain<IPodGrain>(podId).Stop(wait);
     }

@@ -20,13 +20,12 @@ public static class RunApi
 
     public static void Map(IEndpointRouteBuilder api)
     {
-        api.MapPost("/v1/run", Run).Requires(Role.Operator, "running a pod")
-            .Accepts<RunRequest>("application/json")
-            .Produces<RunLine>(contentType: NdjsonAnswer.ContentType);
+        api.MapPost("/v1/run", Run).Requires(Role.Operator, "running a pod").Produces<RunLine>(contentType: NdjsonAnswer.ContentType);
     }
 
-    private static async Task Run([FromBody] RunRequest request, HttpContext context, [FromServices] IGrainFactory grains)
+    private static async Task Run(HttpContext context, [FromServices] IGrainFactory grains)
     {
+        var request = await JsonBody.Read<RunRequest>(context.Request);
         var arguments = request.Arguments ?? throw new BadRequestException("the body needs \"arguments\": the words after 'fleetpods run'");
         // Bad words are a plain 400 before any stream starts: nothing was placed.
         var spec = new RunCommandLine().Parse(arguments);

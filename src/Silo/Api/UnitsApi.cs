@@ -24,7 +24,7 @@ public static class UnitsApi
         api.MapGet("/v1/unit-files", ListFiles).Requires(Role.Reader, "listing unit files");
         api.MapGet("/v1/units/{name}", Get).Requires(Role.Reader, "showing a unit");
         api.MapGet("/v1/units/{name}/file", GetFile).Requires(Role.Reader, "reading a unit file").Produces<string>(contentType: "text/plain");
-        api.MapPut("/v1/units/{name}", Submit).Requires(Role.Operator, "submitting a unit").Accepts<string>("text/plain");
+        api.MapPut("/v1/units/{name}", Submit).Requires(Role.Operator, "submitting a unit");
         api.MapPost("/v1/units/{name}/load", Load).Requires(Role.Operator, "loading a unit");
         api.MapPost("/v1/units/{name}/start", Start).Requires(Role.Operator, "starting a unit");
         api.MapPost("/v1/units/{name}/stop", Stop).Requires(Role.Operator, "stopping a unit");
@@ -80,10 +80,10 @@ public static class UnitsApi
         return await grains.GetGrain<IUnitGrain>(unit).Start();
     }
 
-    private static async Task<UnitStatus> Stop(string name, [FromQuery] string? grace, [FromQuery] bool? force, [FromServices] IGrainFactory grains)
+    private static async Task<UnitStatus> Stop(string name, [FromQuery] string? grace, [FromQuery] string? force, [FromServices] IGrainFactory grains)
     {
         var unit = UnitNames.Of(name);
-        var wait = force == true ? TimeSpan.Zero : Durations.Parse("grace", grace, DefaultGrace);
+        var wait = QueryFlags.Parse("force", force) ? TimeSpan.Zero : Durations.Parse("grace", grace, DefaultGrace);
         await Existing(grains, unit);
         return await grains.GetGrain<IUnitGrain>(unit).Stop(wait);
     }
