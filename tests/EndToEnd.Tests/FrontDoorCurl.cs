@@ -8,6 +8,9 @@ public sealed class FrontDoorCurl(FleetPodsDaemon daemon)
 {
     private static readonly TimeSpan Within = TimeSpan.FromSeconds(90);
     private const string StatusMarker = "\nHTTP-STATUS:";
+    private const int CouldNotConnect = 7;
+    private const string Directory = "/run/fleetpods";
+    private const UnixFileMode DirectoryMode = (UnixFileMode)0b111_101_101;
 
     public string Socket => $"/run/fleetpods/api-{daemon.ApiPort}.sock";
 
@@ -26,9 +29,17 @@ public sealed class FrontDoorCurl(FleetPodsDaemon daemon)
     public async Task<Answer> Call(string? user, string method, string path, string? body = null)
     {
         string[] curl = ["curl", "-sS", "--unix-socket", Socket, "-X", method, "-w", StatusMarker + "%{http_code}", .. body is null ? Array.Empty<string>() : ["--data-binary", body], $"http://localhost{path}"];
-        var result = user is null
-            ? await Processes.Run(curl[0], curl[1..], Within)
-            : await Processes.Run("runuser", ["-u", user, "--", .. curl], Within);
+        CommandResult result;
+        var attempts = 0;
+        do
+        {
+            OpenDirectory();
+            result = user is null
+                ? await Processes.Run(curl[0], curl[1..], Within)
+                : await Processes.Run("runuser", ["-u", user, "--", .. curl], Within);
+        }
+        while (result.ExitCode == CouldNotConnect && user is not null && File.GetUnixFileMode(Directory) != DirectoryMode && ++attempts < 10);
+
         Assert.True(result.ExitCode == 0, result.ToString());
         var marker = result.Stdout.LastIndexOf(StatusMarker, StringComparison.Ordinal);
         return new Answer(int.Parse(result.Stdout[(marker + StatusMarker.Length)..], System.Globalization.CultureInfo.InvariantCulture), result.Stdout[..marker]);
@@ -37,6 +48,7 @@ public sealed class FrontDoorCurl(FleetPodsDaemon daemon)
     /// <summary>A run's NDJSON stream, read as it comes: curl stays running until the caller kills it or the stream ends.</summary>
     public Process StartRun(string? user, params string[] arguments)
     {
+        OpenDirectory();
         var body = JsonSerializer.Serialize(new { arguments });
         string[] curl = ["curl", "-sS", "-N", "--unix-socket", Socket, "-X", "POST", "--data-binary", body, "http://localhost/v1/run"];
         var start = new ProcessStartInfo(user is null ? curl[0] : "runuser") { RedirectStandardOutput = true, RedirectStandardError = true };
@@ -46,6 +58,16 @@ public sealed class FrontDoorCurl(FleetPodsDaemon daemon)
         }
 
         return Process.Start(start)!;
+    }
+
+    // A fleetpodsd built before the API (the suite of an older tree, running on the same machine) makes the shared
+    // directory 0700 at each start; the daemon under test made it 0755 and would again at its next start.
+    private static void OpenDirectory()
+    {
+        if (File.GetUnixFileMode(Directory) != DirectoryMode)
+        {
+            File.SetUnixFileMode(Directory, DirectoryMode);
+        }
     }
 
     /// <summary>An HTTP status and the body that came with it.</summary>

@@ -139,7 +139,7 @@ public sealed class FrontDoorTests : IClassFixture<BusyboxDaemon>, IClassFixture
         Assert.Equal("ready\n", Encoding.UTF8.GetString(second.GetProperty("output").GetBytesFromBase64()));
         Assert.Equal("running", Text((await curl.Call(Root, "GET", $"/v1/pods/{pod}")).Json, "phase"));
 
-        run.Kill();
+        run.Kill(entireProcessTree: true);
 
         var ended = await curl.Call(Root, "GET", $"/v1/pods/{pod}/wait");
         Assert.Equal(("exited", 42), (Text(ended.Json, "phase"), ended.Json.GetProperty("exitCode").GetInt32()));
