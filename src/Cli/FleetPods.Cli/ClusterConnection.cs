@@ -1,5 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
+using FleetPods.Security;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
@@ -42,9 +45,16 @@ public sealed class ClusterConnection : IAsyncDisposable
             throw new CliException($"cannot reach fleetpodsd at {string.Join(", ", endpoints)}: is it running?");
         }
 
+        // The raw gateway admits admin certificates only; it proves itself with a node certificate of the same CA.
+        var (certificate, trust) = Credentials();
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.UseOrleansClient(client => client
             .UseStaticClustering(answering)
+            .UseTls(certificate, tls =>
+            {
+                tls.SslProtocols = SslProtocols.Tls13;
+                tls.RemoteCertificateValidation = (presented, _, _) => trust.Identify(presented, out _)?.Kind == CertificateKind.Node;
+            })
             .Configure<ConnectionOptions>(o => o.OpenConnectionTimeout = ConnectTimeout)
             // Orleans' default keeps retrying for minutes; a person at a prompt wants the answer now.
             .UseConnectionRetryFilter((_, _) => Task.FromResult(false))
@@ -61,7 +71,7 @@ public sealed class ClusterConnection : IAsyncDisposable
         catch (Exception ex) when (ex is OrleansException or SocketException or TimeoutException)
         {
             host.Dispose();
-            throw new CliException($"cannot reach fleetpodsd at {string.Join(", ", answering.Select(a => a.ToString()))}: it accepts connections but does not answer as a fleetpodsd gateway");
+            throw new CliException($"cannot reach fleetpodsd at {string.Join(", ", answering.Select(a => a.ToString()))}: it accepts connections but does not answer as a fleetpodsd gateway that admits the admin certificate {certificate.Subject}");
         }
 
         return new ClusterConnection(host);
@@ -81,6 +91,29 @@ public sealed class ClusterConnection : IAsyncDisposable
         {
             host.Dispose();
         }
+    }
+
+    /// <summary>
+    /// The admin certificate (<c>$FLEETPODS_CLIENT_CERT</c>, <c>$FLEETPODS_CLIENT_KEY</c>) and the cluster CA
+    /// (<c>$FLEETPODS_CA_CERT</c>); root's defaults are the single-machine daemon's, in /var/lib/fleetpods/pki.
+    /// </summary>
+    private static (X509Certificate2 Certificate, ClusterTrust Trust) Credentials()
+    {
+        var pki = PkiDirectory.InDataDirectory("/var/lib/fleetpods");
+        var certificateFile = Setting("FLEETPODS_CLIENT_CERT", pki.AdminCertificate);
+        var keyFile = Setting("FLEETPODS_CLIENT_KEY", pki.AdminKey);
+        var caFile = Setting("FLEETPODS_CA_CERT", pki.CaCertificate);
+        try
+        {
+            return (CertificateProfile.ReadCertificate(certificateFile, keyFile), ClusterTrust.Load(caFile, null));
+        }
+        catch (PkiException ex)
+        {
+            throw new CliException($"the gateway needs an admin certificate ($FLEETPODS_CLIENT_CERT, $FLEETPODS_CLIENT_KEY, $FLEETPODS_CA_CERT): {ex.Message}");
+        }
+
+        static string Setting(string variable, string fallback) =>
+            Environment.GetEnvironmentVariable(variable) is { Length: > 0 } given ? given : fallback;
     }
 
     private static async Task<IPEndPoint[]> Answering(List<IPEndPoint> gateways, CancellationToken cancellationToken)
