@@ -65,8 +65,9 @@ public static class FrontDoorServer
                 {
                     https.ServerCertificate = credentials.Certificate;
                     https.SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13;
-                    https.ClientCertificateMode = ClientCertificateMode.RequireCertificate;
-                    // Judged after the handshake (CertificateConnections), so a refused certificate hears why.
+                    // Every client is asked for a certificate; one without (or with one not the cluster's) is judged after
+                    // the handshake (CertificateConnections) and holds no role, so it hears why rather than a broken connection.
+                    https.ClientCertificateMode = ClientCertificateMode.AllowCertificate;
                     https.ClientCertificateValidation = (_, _, _) => true;
                 });
                 listen.Use(next => kestrel.ApplicationServices.GetRequiredService<CertificateConnections>().Wrap(next));
