@@ -27,7 +27,14 @@ public static class FrontDoorServer
         services.Configure<JsonOptions>(o => ApiJson.Configure(o.SerializerOptions));
         // A query value or body that does not bind (force=maybe) is an exception, so ApiErrors answers it in one line.
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-        services.AddOpenApi("v1");
+        // docs/openapi.json is this document; it names no server, as the same API is on every daemon's socket and port.
+        services.AddOpenApi("v1", openApi => openApi.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "FleetPods API";
+            document.Info.Description = "fleetpodsd's HTTP API v1, on /run/fleetpods/api-PORT.sock and HTTPS on the api port; see docs/api.md";
+            document.Servers = [];
+            return Task.CompletedTask;
+        }));
         services.AddSingleton(new UnixCallers(new UnixAccounts()));
         services.AddSingleton<PeerCredentialConnections>();
         services.AddSingleton<CertificateConnections>();
