@@ -10,7 +10,7 @@ public sealed partial class FrontDoorTests
     [RequiresFact(Requires.Root)]
     public async Task Over_https_a_certificate_of_the_cluster_ca_names_the_caller_and_its_role()
     {
-        var pki = Path.Combine(daemon.DataDirectory, "pki");
+        var pki = daemon.PkiDirectory!;
         var issued = Directory.CreateTempSubdirectory("fleetpods-certs-").FullName;
         try
         {
@@ -39,7 +39,7 @@ public sealed partial class FrontDoorTests
     [RequiresFact(Requires.Root)]
     public async Task Over_https_no_certificate_or_another_cas_is_refused_with_the_reason_and_nothing_changes()
     {
-        var pki = Path.Combine(daemon.DataDirectory, "pki");
+        var pki = daemon.PkiDirectory!;
         var other = Directory.CreateTempSubdirectory("fleetpods-other-ca-").FullName;
         try
         {

@@ -19,7 +19,8 @@ public sealed class ClusterConnection : IAsyncDisposable
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(1);
 
     // Every endpoint Orleans is given answered the probe a moment ago; one that dies since is given up on this fast.
-    private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(2);
+    // It includes the TLS handshake, which a daemon's first connection took over 2 s for on a loaded machine.
+    private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(10);
 
     private readonly IHost host;
 
