@@ -39,4 +39,8 @@ public sealed class QueryValueTests
             Assert.Throws<BadRequestException>(() => ImageUploads.ArchiveName(bad));
         }
     }
+
+    [Fact]
+    public void Text_a_caller_chose_cannot_forge_a_second_log_line() =>
+        Assert.Equal("web?Audit: root (admin)?x", LogText.Of("web\nAudit: root (admin)\rx"));
 }
