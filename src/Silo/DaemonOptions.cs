@@ -16,8 +16,12 @@ public sealed record DaemonOptions(
     public const string DefaultDataDirectory = "/var/lib/fleetpods";
     public const int DefaultSiloPort = 11111;
     public const int DefaultGatewayPort = 30000;
+    public const int DefaultApiPort = 30443;
 
     public string StateDatabasePath => Path.Combine(DataDirectory, "state.db");
+
+    /// <summary>The HTTP API's port: HTTPS on it, and the local socket /run/fleetpods/api-PORT.sock.</summary>
+    public int ApiPort { get; init; } = DefaultApiPort;
 
     /// <summary>Where this node's certificates are (--pki-dir), or null for &lt;data-dir&gt;/pki.</summary>
     public string? PkiPath { get; init; }

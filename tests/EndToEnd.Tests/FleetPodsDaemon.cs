@@ -20,6 +20,7 @@ public sealed class FleetPodsDaemon : IAsyncDisposable
         DataDirectory = Directory.CreateTempSubdirectory("fleetpods-e2e-").FullName;
         SiloPort = Processes.FreePort();
         GatewayPort = Processes.FreePort();
+        ApiPort = Processes.FreePort();
     }
 
     public string NodeName { get; }
@@ -33,6 +34,9 @@ public sealed class FleetPodsDaemon : IAsyncDisposable
     public int SiloPort { get; }
 
     public int GatewayPort { get; }
+
+    /// <summary>The HTTP API's port: its socket is /run/fleetpods/api-PORT.sock.</summary>
+    public int ApiPort { get; }
 
     /// <summary>
     /// The daemon's --pki-dir: by default the tests' shared CA directory for a single machine, a directory of the
@@ -52,7 +56,7 @@ public sealed class FleetPodsDaemon : IAsyncDisposable
         // The daemon's output goes to a file, not a pipe of ours, so nothing it leaves behind holds our pipes open.
         var start = new ProcessStartInfo("/bin/sh") { ArgumentList = { "-c", "exec \"$@\" >\"$0\" 2>&1", LogPath, "dotnet", RepositoryLayout.Daemon,
             "--data-dir", DataDirectory, "--node-name", NodeName, "--silo-port", $"{SiloPort}", "--gateway-port", $"{GatewayPort}",
-            "--metadata", Metadata, "--pki-dir", PkiDirectory } };
+            "--api-port", $"{ApiPort}", "--metadata", Metadata, "--pki-dir", PkiDirectory } };
         if (Cluster is not null)
         {
             foreach (var argument in new[] { "--cluster", Cluster, "--advertised-address", "127.0.0.1" })
