@@ -1,5 +1,6 @@
 using FleetPods.Cli;
 using FleetPods.Grains;
+using FleetPods.Grains.Security;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
@@ -44,9 +45,15 @@ public sealed class ApiErrors(RequestDelegate next, ILogger<ApiErrors> logger)
 
             context.Response.Clear();
             context.Response.StatusCode = status;
-            object body = ex is UnitFileRejectedException rejected
-                ? new { error = line, errors = rejected.Result.Errors.Select(e => new { line = e.Line, key = e.Key, message = e.Message }) }
-                : new { error = line };
+            var errors = ex switch
+            {
+                UnitFileRejectedException rejected => rejected.Result.Errors,
+                AccessDeniedException { Errors.Count: > 0 } denied => denied.Errors,
+                _ => null,
+            };
+            object body = errors is null
+                ? new { error = line }
+                : new { error = line, errors = errors.Select(e => new { line = e.Line, key = e.Key, message = e.Message }) };
             await context.Response.WriteAsJsonAsync(body, ApiJson.Options, CancellationToken.None);
         }
     }
@@ -54,7 +61,7 @@ public sealed class ApiErrors(RequestDelegate next, ILogger<ApiErrors> logger)
     /// <summary>The status code and the line for a person, by the failure's type.</summary>
     public static (int Status, string Line) Describe(Exception exception) => exception switch
     {
-        ForbiddenException => (StatusCodes.Status403Forbidden, exception.Message),
+        ForbiddenException or AccessDeniedException => (StatusCodes.Status403Forbidden, exception.Message),
         NotFoundException => (StatusCodes.Status404NotFound, exception.Message),
         ConflictException => (StatusCodes.Status409Conflict, exception.Message),
         BadRequestException or UnitFileRejectedException or CliException => (StatusCodes.Status400BadRequest, exception.Message),
