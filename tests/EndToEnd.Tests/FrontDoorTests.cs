@@ -108,6 +108,36 @@ public sealed partial class FrontDoorTests : IClassFixture<FrontDoorDaemon>, ICl
     }
 
     [RequiresFact(Requires.Root)]
+    public async Task An_operator_cannot_reach_the_host_through_a_pod_or_a_fetch_and_an_admin_can()
+    {
+        var unit = $"pv-{Guid.NewGuid():N}"[..12];
+        var host = Directory.CreateTempSubdirectory("fleetpods-e2e-host-");
+        await File.WriteAllTextAsync(Path.Combine(host.FullName, "secret"), "the node's\n");
+        string[] hostVolume = ["--volume", $"h,kind=host,source={host.FullName}", "--mount", "volume=h,target=/h"];
+        var before = await State();
+
+        var submit = await curl.Call(users.Operator, "PUT", $"/v1/units/{unit}", $"[Pod]\nImage=example.com/busybox\nExec=/bin/true\nVolume=h,kind=host,source={host.FullName}\nMount=volume=h,target=/h\n");
+        var run = await curl.Call(users.Operator, "POST", "/v1/run", RunWith(hostVolume, "cat /h/secret"));
+        var hostNetwork = await curl.Call(users.Operator, "POST", "/v1/run", RunWith(["--net", "host"], "true"));
+        var fetch = await curl.Call(users.Operator, "POST", "/v1/images/fetch", JsonSerializer.Serialize(new { url = $"file://{host.FullName}/secret" }));
+        var unchanged = await State();
+        var admin = await curl.Call(Root, "POST", "/v1/run", RunWith(hostVolume, "cat /h/secret"));
+        host.Delete(recursive: true);
+
+        Assert.Equal(403, submit.Status);
+        Assert.Contains($"needs the admin role (privileged pod); you are {users.Operator} (operator)", submit.Error, StringComparison.Ordinal);
+        Assert.Equal("Volume", Text(Assert.Single(submit.Json.GetProperty("errors").EnumerateArray()), "key"));
+        Assert.Equal(403, run.Status);
+        Assert.Contains("needs the admin role (privileged pod)", run.Error, StringComparison.Ordinal);
+        Assert.Equal(403, hostNetwork.Status);
+        Assert.Contains("needs the admin role (privileged pod)", hostNetwork.Error, StringComparison.Ordinal);
+        Assert.Contains("fetching a file:// URL needs the admin role", fetch.Status == 200 ? Text(fetch.Lines[^1], "error") : fetch.Error, StringComparison.Ordinal);
+        Assert.Equal(before, unchanged);
+        Assert.True(admin.Status == 200, admin.ToString());
+        Assert.Equal("the node's\n", string.Concat(admin.Lines.Where(l => l.TryGetProperty("output", out _)).Select(l => Encoding.UTF8.GetString(l.GetProperty("output").GetBytesFromBase64()))));
+    }
+
+    [RequiresFact(Requires.Root)]
     public async Task A_reader_lists_but_a_submit_start_or_run_is_refused_and_nothing_changes()
     {
         var unit = $"rd-{Guid.NewGuid():N}"[..12];
@@ -202,6 +232,9 @@ public sealed partial class FrontDoorTests : IClassFixture<FrontDoorDaemon>, ICl
             Directory.Delete(data, recursive: true);
         }
     }
+
+    private static string RunWith(string[] flags, string script) =>
+        JsonSerializer.Serialize(new { arguments = (string[])[.. flags, "example.com/busybox", "--", "/bin/sh", "-c", script] });
 
     private static string Run(string script) => JsonSerializer.Serialize(new { arguments = new[] { "example.com/busybox", "--", "/bin/sh", "-c", script } });
 

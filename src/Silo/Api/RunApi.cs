@@ -29,15 +29,17 @@ public static class RunApi
         var arguments = request.Arguments ?? throw new BadRequestException("the body needs \"arguments\": the words after 'fleetpods run'");
         // Bad words are a plain 400 before any stream starts: nothing was placed.
         var spec = new RunCommandLine().Parse(arguments);
+        // The answer starts with its first line, once the pod is placed: a refusal before that (a pod the caller's
+        // role does not allow, an image no node has) is an HTTP error of its kind, as any other request's.
         var stream = new NdjsonAnswer(context.Response);
-        await stream.Start();
+        context.Response.ContentType = NdjsonAnswer.ContentType;
         using var gone = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         int exitCode;
         try
         {
             exitCode = await OneOffPod.Run(grains, spec, (data, token) => Send(new RunLine { Output = data.ToArray() }, token), status => Send(new RunLine { Pod = status.Id }, gone.Token), gone.Token);
         }
-        catch (Exception ex) when (ExpectedFailures.Describe(ex) is { } line)
+        catch (Exception ex) when (context.Response.HasStarted && ExpectedFailures.Describe(ex) is { } line)
         {
             await Send(new RunLine { Error = line }, gone.Token);
             exitCode = Failure;

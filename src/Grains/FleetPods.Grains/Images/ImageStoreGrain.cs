@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using FleetPods.Grains.Placement;
+using FleetPods.Grains.Security;
+using FleetPods.Security;
 using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
 
@@ -24,6 +26,13 @@ public sealed class ImageStoreGrain(ILocalImageStore store, ILogger<ImageStoreGr
     async Task<ImageInfo> IImageStoreGrain.Fetch(ImageFetchRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
+
+        // A file:// URL is a path the root daemon would read on the caller's behalf (any file of the node's).
+        if (Uri.TryCreate(request.Url, UriKind.Absolute, out var url) && url.IsFile && CallerContext.Current is { } caller && !caller.Holds(Role.Admin))
+        {
+            throw new AccessDeniedException($"fetching a file:// URL needs the admin role (the daemon would read a path of the node's); you are {caller.Name} ({caller.Role.ToString().ToLowerInvariant()})", Role.Admin);
+        }
+
         fetches[request.FetchId] = new ImageFetchProgress(0, null, 1);
         try
         {
