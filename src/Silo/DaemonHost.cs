@@ -2,6 +2,8 @@ using FleetPods.Grains;
 using FleetPods.Grains.Images;
 using FleetPods.Grains.Nodes;
 using FleetPods.NodeRuntime;
+using FleetPods.Silo.FrontDoor;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -26,7 +28,8 @@ public static class DaemonHost
             SqliteStateDatabase.EnsureCreated(options.StateDatabasePath);
         }
 
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        // A web application's host, empty of defaults (no configuration files, no environment), for the front door's Kestrel.
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ContentRootPath = options.DataDirectory });
         builder.Services.AddSerilog(log => log
             .MinimumLevel.Information()
             .MinimumLevel.Override("Orleans", LogEventLevel.Warning)
@@ -68,6 +71,10 @@ public static class DaemonHost
         builder.Services.AddSingleton<ILocalImageStore, LocalImageStore>();
         builder.Services.AddHostedService<NodeAgent>();
         builder.Services.AddHostedService<LocalRunEndpoint>();
-        return builder.Build();
+        builder.Services.AddFrontDoor();
+        builder.AddFrontDoorListeners(options);
+        var app = builder.Build();
+        app.UseFrontDoor();
+        return app;
     }
 }

@@ -14,8 +14,12 @@ public sealed record DaemonOptions(
     public const string DefaultDataDirectory = "/var/lib/fleetpods";
     public const int DefaultSiloPort = 11111;
     public const int DefaultGatewayPort = 30000;
+    public const int DefaultApiPort = 30443;
 
     public string StateDatabasePath => Path.Combine(DataDirectory, "state.db");
+
+    /// <summary>The HTTP API's port: HTTPS on it, and the local socket /run/fleetpods/api-PORT.sock.</summary>
+    public int ApiPort { get; init; } = DefaultApiPort;
 
     /// <summary>The PostgreSQL connection string of cluster mode, or null for the embedded single-machine default.</summary>
     public string? ClusterConnectionString { get; init; }

@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using FleetPods.Cli;
+using FleetPods.Silo.FrontDoor;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -8,7 +9,7 @@ namespace FleetPods.Silo;
 /// <summary>
 /// Runs pods for the native <c>fleetpods</c> command on this machine (<see cref="LocalRunProtocol"/>): the words of a
 /// <c>run</c> arrive on a Unix socket and go through the same parsing and the same grains as the CLI's, from inside
-/// the silo, so a <c>fleetpods run</c> pays for no Orleans client. The socket's directory is root's alone (0700):
+/// the silo, so a <c>fleetpods run</c> pays for no Orleans client. The socket is root's alone (0600):
 /// whoever connects can run any pod, as whoever can reach the gateway can.
 /// </summary>
 public sealed class LocalRunEndpoint(
@@ -48,20 +49,15 @@ public sealed class LocalRunEndpoint(
 
     private static Socket Listen(string path)
     {
-        var directory = Path.GetDirectoryName(path)!;
-        var info = Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        if (info.LinkTarget is not null)
-        {
-            throw new IOException($"{directory} is a symbolic link; the local run socket needs a real directory only root can enter");
-        }
-
-        // An existing directory keeps its mode; it must be root's alone all the same.
-        File.SetUnixFileMode(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        // The directory is shared with the API socket, which everyone may reach; this socket stays root's alone (0600).
+        RuntimeDirectory.Prepare(Path.GetDirectoryName(path)!);
 
         // A socket left by a daemon that was killed on this gateway port; a live one would hold the port, which this silo has bound.
         File.Delete(path);
         var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         listener.Bind(new UnixDomainSocketEndPoint(path));
+        // Before listen(): nobody else can have connected while the socket had the umask's mode.
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         listener.Listen(backlog: 64);
         return listener;
     }

@@ -25,6 +25,11 @@ var gatewayPort = new Option<int>("--gateway-port")
     Description = "Port the fleetpods CLI and .NET clients connect to",
     DefaultValueFactory = _ => DaemonOptions.DefaultGatewayPort,
 };
+var apiPort = new Option<int>("--api-port")
+{
+    Description = "Port of the HTTP API: the local socket /run/fleetpods/api-PORT.sock, and HTTPS with client certificates",
+    DefaultValueFactory = _ => DaemonOptions.DefaultApiPort,
+};
 var maxImageSize = new Option<string>("--max-image-size")
 {
     Description = "The most an image may take, as an archive and as the tree it expands to (e.g. 16G)",
@@ -61,7 +66,7 @@ var initDb = new Option<bool>("--init-db") { Description = "Create or upgrade th
 
 var root = new RootCommand("fleetpodsd: the FleetPods daemon; one per machine, it is an Orleans silo and this machine's node")
 {
-    dataDir, nodeName, metadata, siloPort, gatewayPort, maxImageSize, cluster, config, advertisedAddress, membershipMode, kvmKernel, kvmAccel, dbPoolSize, initDb,
+    dataDir, nodeName, metadata, siloPort, gatewayPort, apiPort, maxImageSize, cluster, config, advertisedAddress, membershipMode, kvmKernel, kvmAccel, dbPoolSize, initDb,
 };
 root.SetAction(async (parse, cancellationToken) =>
 {
@@ -107,7 +112,7 @@ root.SetAction(async (parse, cancellationToken) =>
         return 2;
     }
 
-    foreach (var (option, port) in new[] { ("--silo-port", parse.GetValue(siloPort)), ("--gateway-port", parse.GetValue(gatewayPort)) })
+    foreach (var (option, port) in new[] { ("--silo-port", parse.GetValue(siloPort)), ("--gateway-port", parse.GetValue(gatewayPort)), ("--api-port", parse.GetValue(apiPort)) })
     {
         if (port is < 1 or > 65535)
         {
@@ -139,6 +144,7 @@ root.SetAction(async (parse, cancellationToken) =>
 
     var options = new DaemonOptions(Path.GetFullPath(parse.GetValue(dataDir)!), name, meta, parse.GetValue(siloPort), parse.GetValue(gatewayPort))
     {
+        ApiPort = parse.GetValue(apiPort),
         ClusterConnectionString = connectionString,
         AdvertisedAddress = address,
         Membership = parse.GetValue(membershipMode) == "orleans-default" ? MembershipTuning.Default : MembershipTuning.Recommended,
@@ -159,8 +165,22 @@ root.SetAction(async (parse, cancellationToken) =>
         }
     }
 
-    using var host = DaemonHost.Build(options);
-    await host.RunAsync(cancellationToken);
+    IHost host;
+    try
+    {
+        host = DaemonHost.Build(options);
+    }
+    catch (IOException ex)
+    {
+        await Console.Error.WriteLineAsync($"fleetpodsd: {ex.Message}");
+        return 1;
+    }
+
+    using (host)
+    {
+        await host.RunAsync(cancellationToken);
+    }
+
     return 0;
 });
 

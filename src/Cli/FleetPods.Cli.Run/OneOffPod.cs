@@ -20,7 +20,13 @@ public static class OneOffPod
 
     /// <summary>Runs <paramref name="spec"/> and writes its output to <paramref name="output"/>; returns its exit code.</summary>
     /// <exception cref="CliException">The pod cannot be placed, or it failed (the message says why).</exception>
-    public static async Task<int> Run(IGrainFactory grains, PodSpec spec, Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask> output, CancellationToken cancellationToken)
+    public static Task<int> Run(IGrainFactory grains, PodSpec spec, Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask> output, CancellationToken cancellationToken) =>
+        Run(grains, spec, output, placed: null, cancellationToken);
+
+    /// <inheritdoc cref="Run(IGrainFactory, PodSpec, Func{ReadOnlyMemory{byte}, CancellationToken, ValueTask}, CancellationToken)"/>
+    /// <param name="placed">Told the pod once it has a node, before any output (the API names the pod to its caller).</param>
+    public static async Task<int> Run(
+        IGrainFactory grains, PodSpec spec, Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask> output, Func<PodStatus, ValueTask>? placed, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(grains);
         ArgumentNullException.ThrowIfNull(output);
@@ -33,6 +39,11 @@ public static class OneOffPod
 
         try
         {
+            if (placed is not null)
+            {
+                await placed(status);
+            }
+
             return await Follow(pod, spec, output, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
