@@ -20,6 +20,7 @@ public sealed class FleetPodsDaemon : IAsyncDisposable
         DataDirectory = Directory.CreateTempSubdirectory("fleetpods-e2e-").FullName;
         SiloPort = Processes.FreePort();
         GatewayPort = Processes.FreePort();
+        ApiPort = Processes.FreePort();
     }
 
     public string NodeName { get; }
@@ -34,6 +35,12 @@ public sealed class FleetPodsDaemon : IAsyncDisposable
 
     public int GatewayPort { get; }
 
+    /// <summary>The HTTP API's port: its socket is /run/fleetpods/api-PORT.sock, where the CLI reaches this daemon.</summary>
+    public int ApiPort { get; }
+
+    /// <summary>This daemon's API as the CLI's --endpoint names it.</summary>
+    public string Endpoint => $"127.0.0.1:{ApiPort}";
+
     public string LogPath => Path.Combine(DataDirectory, $"fleetpodsd-{starts}.log");
 
     public string Log => File.Exists(LogPath) ? File.ReadAllText(LogPath) : "";
@@ -43,7 +50,7 @@ public sealed class FleetPodsDaemon : IAsyncDisposable
         starts++;
         // The daemon's output goes to a file, not a pipe of ours, so nothing it leaves behind holds our pipes open.
         var start = new ProcessStartInfo("/bin/sh") { ArgumentList = { "-c", "exec \"$@\" >\"$0\" 2>&1", LogPath, "dotnet", RepositoryLayout.Daemon,
-            "--data-dir", DataDirectory, "--node-name", NodeName, "--silo-port", $"{SiloPort}", "--gateway-port", $"{GatewayPort}",
+            "--data-dir", DataDirectory, "--node-name", NodeName, "--silo-port", $"{SiloPort}", "--gateway-port", $"{GatewayPort}", "--api-port", $"{ApiPort}",
             "--metadata", Metadata } };
         if (Cluster is not null)
         {
@@ -82,7 +89,7 @@ public sealed class FleetPodsDaemon : IAsyncDisposable
     }
 
     public Task<CommandResult> Cli(params string[] arguments) =>
-        Processes.Run(RepositoryLayout.Cli, ["--endpoint", $"127.0.0.1:{GatewayPort}", .. arguments], TimeSpan.FromSeconds(90));
+        Processes.Run(RepositoryLayout.Cli, ["--endpoint", Endpoint, .. arguments], TimeSpan.FromSeconds(90));
 
     public async Task<JsonElement> CliJson(params string[] arguments)
     {

@@ -63,7 +63,10 @@ internal static class ImageCommands
             }
 
             body.Headers.ContentType = new("application/octet-stream");
-            var query = ApiClient.Query(("node", context.Parse.GetValue(Node)), ("ref", context.Parse.GetValue(reference)), ("name", context.Parse.GetValue(name)), ("digest", context.Parse.GetValue(digest)));
+            // The file's name names an OCI or docker image that has no name of its own, as it did when the node read the path.
+            var query = ApiClient.Query(
+                ("node", context.Parse.GetValue(Node)), ("ref", context.Parse.GetValue(reference)), ("name", context.Parse.GetValue(name)), ("digest", context.Parse.GetValue(digest)),
+                ("filename", Path.GetFileName(Path.TrimEndingDirectorySeparator(source))));
             var imported = await context.Api.Call(HttpMethod.Post, $"v1/images{query}", body, cancellationToken);
             context.Output.Say(CommandOutput.Node(imported), $"{imported.Text("digest")}\t{imported.Text("name")}");
             return ExitCodes.Success;

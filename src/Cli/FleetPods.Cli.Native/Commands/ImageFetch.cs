@@ -57,7 +57,10 @@ internal static class ImageFetch
                         return ExitCodes.Success;
                     }
 
-                    progress?.Show(item.Number("receivedBytes"), item.Field("totalBytes")?.GetInt64(), (int)item.Number("attempt"));
+                    if (item.Field("progress") is { } now)
+                    {
+                        progress?.Show(now.Number("receivedBytes"), now.Field("totalBytes")?.GetInt64(), (int)now.Number("attempt"));
+                    }
                 }
             }
             finally
