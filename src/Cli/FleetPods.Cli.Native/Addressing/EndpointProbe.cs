@@ -12,6 +12,9 @@ internal static class EndpointProbe
 {
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(1);
 
+    // A local socket answers or refuses at once; only a loaded machine delays the answer, which must not read as no daemon.
+    private static readonly TimeSpan SocketProbeTimeout = TimeSpan.FromSeconds(10);
+
     /// <exception cref="CliException">No endpoint answered, or one cannot be resolved.</exception>
     public static async Task<ApiRoute> FirstAnswering(IReadOnlyList<ApiEndpoint> endpoints, string socketDirectory, CancellationToken cancellationToken)
     {
@@ -56,7 +59,7 @@ internal static class EndpointProbe
     private static async Task<bool> Answers(ApiRoute route, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(ProbeTimeout);
+        timeout.CancelAfter(route is ApiRoute.Socket ? SocketProbeTimeout : ProbeTimeout);
         try
         {
             using var socket = await Connect(route, timeout.Token);
