@@ -27,11 +27,9 @@ hyperfine --warmup 3 --runs 20 --export-json "$out/start-latency.json" --export-
     -n "runc run" "runc run --bundle $work/bundle bench-\$(date +%s%N)" \
     -n "fleetpods list-machines" "$cli list-machines" \
     -n "fleetpods-shim alone" "d=\$(mktemp -d -p $work) && mkdir \$d/upper \$d/work && $shim --pod-dir \$d --hostname bench --net none --lower $rootfs --upper \$d/upper --work \$d/work -- /bin/true" \
-    -n "fleetpods run --net none" "$cli run --net none example.com/busybox -- /bin/true" \
-    -n "cluster client run (gateway)" "$cluster_client run example.com/busybox -- /bin/true"
+    -n "fleetpods run --net none" "$cli run --net none example.com/busybox -- /bin/true"
 
 jq -r '.results[] | "\(.command): median \(.median * 1000 * 10 | floor / 10) ms"' "$out/start-latency.json"
 jq -r '(.results[0].median / .results[1].median) as $r | "ratio fleetpods run / runc run: \($r * 100 | floor / 100)x"' "$out/start-latency.json"
 jq -r '(.results[3].median / .results[1].median) as $r | "ratio fleetpods-shim / runc run: \($r * 100 | floor / 100)x"' "$out/start-latency.json"
 jq -r '(.results[4].median / .results[1].median) as $r | "ratio fleetpods run --net none / runc run: \($r * 100 | floor / 100)x"' "$out/start-latency.json"
-jq -r '(.results[5].median / .results[1].median) as $r | "ratio cluster client run / runc run: \($r * 100 | floor / 100)x"' "$out/start-latency.json"

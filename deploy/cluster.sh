@@ -15,7 +15,9 @@
 # $FLEETPODS_MEMBERSHIP (fast, the default, or orleans-default) is passed to every fleetpodsd as --membership.
 # State lives under $FLEETPODS_CLUSTER_DIR (default /tmp/fleetpods-cluster); the database is fleetpods_local,
 # made anew by every `up`.
-# Node I listens on 10.77.0.(10+I) ports 11111/30000 (netns) or 127.0.0.1 ports 11110+I/30000+I (--no-netns).
+# Node I listens on 10.77.0.(10+I) ports 11111/30000 (netns) or 127.0.0.1 ports 11110+I/30000+I (--no-netns),
+# and serves its API on port 30443+I: its socket /run/fleetpods/api-(30443+I).sock is this machine's in either mode,
+# so `endpoints` names 127.0.0.1:(30443+I) and the CLI reaches every node over its socket.
 set -eu
 cd "$(dirname "$0")/.."
 
@@ -35,6 +37,7 @@ usage() {
 address() { if [ -f "$dir/netns" ]; then echo "$subnet.$((10 + $1))"; else echo 127.0.0.1; fi; }
 silo_port() { if [ -f "$dir/netns" ]; then echo 11111; else echo $((11110 + $1)); fi; }
 gateway_port() { if [ -f "$dir/netns" ]; then echo 30000; else echo $((30000 + $1)); fi; }
+api_port() { echo $((30443 + $1)); }
 
 start_node() {
     i=$1
@@ -43,7 +46,7 @@ start_node() {
     [ -f "$dir/netns" ] && run="ip netns exec fp-node$i"
     # setsid: the daemon outlives this script; its pods outlive the daemon.
     setsid $run dotnet "$daemon" --cluster "$connection" --data-dir "$dir/node$i" --node-name "node$i" \
-        --advertised-address "$(address "$i")" --silo-port "$(silo_port "$i")" --gateway-port "$(gateway_port "$i")" \
+        --advertised-address "$(address "$i")" --silo-port "$(silo_port "$i")" --gateway-port "$(gateway_port "$i")" --api-port "$(api_port "$i")" \
         --metadata "index=$i" --membership "${FLEETPODS_MEMBERSHIP:-fast}" >"$dir/node$i.log" 2>&1 </dev/null &
     echo $! >"$dir/node$i.pid"
 }
@@ -95,7 +98,7 @@ up)
     echo "$count" >"$dir/count"
     for i in $(seq 1 "$count"); do start_node "$i"; done
     for i in $(seq 1 "$count"); do wait_ready "$i"; done
-    echo "cluster of $count nodes up; try: src/Cli/FleetPods.Cli/bin/Release/net10.0/fleetpods $("$0" endpoints) list-machines"
+    echo "cluster of $count nodes up; try: src/Cli/FleetPods.Cli.Native/bin/Release/net10.0/fleetpods $("$0" endpoints) list-machines"
     ;;
 kill)
     [ $# -ge 1 ] || usage
@@ -113,7 +116,7 @@ start)
     wait_ready "$1"
     ;;
 endpoints)
-    for i in $(seq 1 "$(cat "$dir/count")"); do printf -- '--endpoint %s:%s ' "$(address "$i")" "$(gateway_port "$i")"; done
+    for i in $(seq 1 "$(cat "$dir/count")"); do printf -- '--endpoint 127.0.0.1:%s ' "$(api_port "$i")"; done
     echo
     ;;
 down)

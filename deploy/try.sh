@@ -8,7 +8,7 @@ dotnet build FleetPods.sln -c Release --nologo -v quiet
 
 data=${FLEETPODS_DATA_DIR:-/var/lib/fleetpods}
 bin=src/Silo/bin/Release/net10.0
-cli="src/Cli/FleetPods.Cli/bin/Release/net10.0/fleetpods"
+cli="src/Cli/FleetPods.Cli.Native/bin/Release/net10.0/fleetpods"
 mkdir -p "$data"
 if ! $cli list-machines >/dev/null 2>&1; then
     nohup dotnet "$bin/fleetpodsd.dll" --data-dir "$data" >"$data/fleetpodsd.log" 2>&1 &

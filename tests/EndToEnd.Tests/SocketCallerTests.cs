@@ -44,6 +44,10 @@ public sealed class SocketCallerTests : IAsyncLifetime
         Assert.Empty((await daemon.CliJson("list-pods")).EnumerateArray());
     }
 
-    private Task<CommandResult> AsUser(params string[] arguments) =>
-        Processes.Run("runuser", ["-u", user, "--", RepositoryLayout.Cli, "--endpoint", daemon.Endpoint, .. arguments], Within);
+    private Task<CommandResult> AsUser(params string[] arguments)
+    {
+        // Every fleetpodsd opens /run/fleetpods to everyone at its start; one of an older build on this machine closed it (0700).
+        File.SetUnixFileMode("/run/fleetpods", (UnixFileMode)0x1ED);
+        return Processes.Run("runuser", ["-u", user, "--", RepositoryLayout.Cli, "--endpoint", daemon.Endpoint, .. arguments], Within);
+    }
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 
 namespace FleetPods.Cli.Native.Addressing;
 
@@ -8,8 +9,11 @@ namespace FleetPods.Cli.Native.Addressing;
 /// first in the order given that answered wins, so a dead or black-holed endpoint costs a second once, not per request.
 /// A loopback endpoint whose API socket exists is reached over that socket.
 /// </summary>
-internal static class EndpointProbe
+internal static partial class EndpointProbe
 {
+    private const int Exists = 0; // F_OK
+    private const int PermissionDenied = 13; // EACCES
+
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(1);
 
     // A local socket answers or refuses at once; only a loaded machine delays the answer, which must not read as no daemon.
@@ -37,6 +41,12 @@ internal static class EndpointProbe
         if (endpoint.IsLoopback && File.Exists(socket))
         {
             return new ApiRoute.Socket(endpoint, socket);
+        }
+
+        // A socket this caller cannot even see would otherwise read as "no daemon here" and send it to HTTPS.
+        if (endpoint.IsLoopback && Access(socket, Exists) != 0 && Marshal.GetLastPInvokeError() == PermissionDenied)
+        {
+            throw new CliException($"cannot reach fleetpodsd's socket {socket}: {socketDirectory} is not open to you (permission denied)");
         }
 
         if (IPAddress.TryParse(endpoint.Host, out var address))
@@ -95,4 +105,7 @@ internal static class EndpointProbe
             throw;
         }
     }
+
+    [LibraryImport("libc", EntryPoint = "access", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int Access(string path, int mode);
 }
