@@ -3,6 +3,7 @@ using FleetPods.Grains.Images;
 using FleetPods.Grains.Nodes;
 using FleetPods.NodeRuntime;
 using FleetPods.Silo.FrontDoor;
+using FleetPods.Silo.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -56,6 +57,7 @@ public static class DaemonHost
 
             silo.Configure<SiloOptions>(o => o.SiloName = options.NodeName);
             silo.AddFleetPodsGrains();
+            silo.UseClusterTls(NodeCredentials.Load(options));
         });
 
         builder.Services.AddSingleton(options);

@@ -1,5 +1,6 @@
 using System.Net;
 using FleetPods.NodeRuntime;
+using FleetPods.Security;
 
 namespace FleetPods.Silo;
 
@@ -20,6 +21,11 @@ public sealed record DaemonOptions(
 
     /// <summary>The HTTP API's port: HTTPS on it, and the local socket /run/fleetpods/api-PORT.sock.</summary>
     public int ApiPort { get; init; } = DefaultApiPort;
+
+    /// <summary>Where this node's certificates are (--pki-dir), or null for &lt;data-dir&gt;/pki.</summary>
+    public string? PkiPath { get; init; }
+
+    public PkiDirectory Pki => PkiPath is { } path ? new(path) : PkiDirectory.InDataDirectory(DataDirectory);
 
     /// <summary>The PostgreSQL connection string of cluster mode, or null for the embedded single-machine default.</summary>
     public string? ClusterConnectionString { get; init; }

@@ -62,11 +62,12 @@ var dbPoolSize = new Option<int>("--db-pool-size")
     Description = "Cluster mode: the most connections this node holds to the database (membership, state and reminders share them); replaces any Maximum Pool Size in the connection string",
     DefaultValueFactory = _ => PostgresClusterDatabase.DefaultPoolSize,
 };
+var pkiDir = new Option<string?>("--pki-dir") { Description = "This node's certificates: ca.crt, node.crt, node.key, optional crl.pem (default: <data-dir>/pki)" };
 var initDb = new Option<bool>("--init-db") { Description = "Create or upgrade the cluster database's schema, then exit" };
 
 var root = new RootCommand("fleetpodsd: the FleetPods daemon; one per machine, it is an Orleans silo and this machine's node")
 {
-    dataDir, nodeName, metadata, siloPort, gatewayPort, apiPort, maxImageSize, cluster, config, advertisedAddress, membershipMode, kvmKernel, kvmAccel, dbPoolSize, initDb,
+    dataDir, nodeName, metadata, siloPort, gatewayPort, apiPort, maxImageSize, cluster, config, advertisedAddress, membershipMode, kvmKernel, kvmAccel, dbPoolSize, pkiDir, initDb,
 };
 root.SetAction(async (parse, cancellationToken) =>
 {
@@ -151,6 +152,7 @@ root.SetAction(async (parse, cancellationToken) =>
         MaxImageSizeBytes = maxImageBytes,
         KvmKernel = kernel,
         KvmAccelerator = accelerator,
+        PkiPath = parse.GetValue(pkiDir) is { Length: > 0 } pki ? Path.GetFullPath(pki) : null,
     };
     if (connectionString is not null)
     {
@@ -170,7 +172,7 @@ root.SetAction(async (parse, cancellationToken) =>
     {
         host = DaemonHost.Build(options);
     }
-    catch (IOException ex)
+    catch (Exception ex) when (ex is IOException or FleetPods.Security.PkiException)
     {
         await Console.Error.WriteLineAsync($"fleetpodsd: {ex.Message}");
         return 1;

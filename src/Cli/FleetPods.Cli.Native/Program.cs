@@ -1,6 +1,13 @@
 using System.CommandLine;
 using FleetPods.Cli.Native;
+using FleetPods.Cli.Native.Cert;
 using FleetPods.Cli.Native.Commands;
+
+// cert works on files where the CA's key is and talks to no daemon; it gives its own one-line errors.
+if (args is ["cert", ..])
+{
+    return await CertCommand.Run(args);
+}
 
 var root = new RootCommand("fleetpods: schedule and run pods on a FleetPods cluster, through fleetpodsd's API");
 foreach (var option in GlobalOptions.WithValue)
@@ -27,6 +34,7 @@ root.Subcommands.Add(CatCommand.Create());
 root.Subcommands.Add(ImageCommands.Create());
 root.Subcommands.Add(GarbageCollectCommand.Create());
 root.Subcommands.Add(RunCommand.Create(args));
+root.Subcommands.Add(CertCommand.Create());
 
 using var interruption = new Interruption();
 // "@file" would otherwise be read as a response file, and a pod's argv may start with '@'.

@@ -1,9 +1,13 @@
+using System.Net;
+using System.Security.Authentication;
 using FleetPods.Silo.Api;
+using FleetPods.Silo.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -26,10 +30,16 @@ public static class FrontDoorServer
         services.AddOpenApi("v1");
         services.AddSingleton(new UnixCallers(new UnixAccounts()));
         services.AddSingleton<PeerCredentialConnections>();
+        services.AddSingleton<CertificateConnections>();
         services.AddSingleton<ImageUploads>();
     }
 
-    /// <summary>Kestrel, listening on the API socket of <paramref name="options"/>' api port (the directory made ready first).</summary>
+    /// <summary>
+    /// Kestrel, listening on the API socket of <paramref name="options"/>' api port (the directory made ready first)
+    /// and with HTTPS on the api port itself: on loopback in the single-machine default, on every address in cluster
+    /// mode. HTTPS presents this node's certificate and requires a client certificate, which
+    /// <see cref="CertificateConnections"/> judges.
+    /// </summary>
     /// <exception cref="IOException">The socket's directory is not safe, or another daemon serves the socket.</exception>
     public static void AddFrontDoorListeners(this WebApplicationBuilder builder, DaemonOptions options)
     {
@@ -46,6 +56,20 @@ public static class FrontDoorServer
             {
                 listen.Protocols = HttpProtocols.Http1;
                 listen.Use(next => kestrel.ApplicationServices.GetRequiredService<PeerCredentialConnections>().Wrap(next));
+            });
+            kestrel.Listen(options.ClusterConnectionString is null ? IPAddress.Loopback : IPAddress.Any, options.ApiPort, listen =>
+            {
+                var credentials = kestrel.ApplicationServices.GetRequiredService<NodeCredentials>();
+                listen.Protocols = HttpProtocols.Http1AndHttp2;
+                listen.UseHttps(https =>
+                {
+                    https.ServerCertificate = credentials.Certificate;
+                    https.SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13;
+                    https.ClientCertificateMode = ClientCertificateMode.RequireCertificate;
+                    // Judged after the handshake (CertificateConnections), so a refused certificate hears why.
+                    https.ClientCertificateValidation = (_, _, _) => true;
+                });
+                listen.Use(next => kestrel.ApplicationServices.GetRequiredService<CertificateConnections>().Wrap(next));
             });
         });
         builder.Services.AddHostedService(services => new ApiSocketOpening(socket, services.GetRequiredService<IHostApplicationLifetime>(), services.GetRequiredService<ILogger<ApiSocketOpening>>()));

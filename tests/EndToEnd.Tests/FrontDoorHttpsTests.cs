@@ -1,0 +1,85 @@
+namespace FleetPods.EndToEnd.Tests;
+
+/// <summary>
+/// The same API over HTTPS on the api port, called with real curl and real certificates: the admin certificate the
+/// daemon made at its first start, reader and operator certificates issued with <c>fleetpods cert create</c> by
+/// the daemon's CA, none at all, and one of another CA.
+/// </summary>
+public sealed partial class FrontDoorTests
+{
+    [RequiresFact(Requires.Root)]
+    public async Task Over_https_a_certificate_of_the_cluster_ca_names_the_caller_and_its_role()
+    {
+        var pki = Path.Combine(daemon.DataDirectory, "pki");
+        var issued = Directory.CreateTempSubdirectory("fleetpods-certs-").FullName;
+        try
+        {
+            var reader = await Issue(pki, issued, "reader", "eve");
+            var @operator = await Issue(pki, issued, "operator", "olga");
+
+            var admin = await Https(pki, (Path.Combine(pki, "admin.crt"), Path.Combine(pki, "admin.key")), "GET", "/v1/whoami");
+            var readerPods = await Https(pki, reader, "GET", "/v1/pods");
+            var readerRun = await Https(pki, reader, "POST", "/v1/run", Run("echo never"));
+            var operatorRun = await Https(pki, @operator, "POST", "/v1/run", Run("echo over https"));
+
+            Assert.Equal(("root", "admin"), (Text(admin.Json, "name"), Text(admin.Json, "role")));
+            Assert.Equal(200, readerPods.Status);
+            Assert.Equal((403, "running a pod needs the operator role; you are eve (reader)"), (readerRun.Status, readerRun.Error));
+            Assert.True(operatorRun.Status == 200, operatorRun.ToString());
+            Assert.Equal(0, operatorRun.Lines[^1].GetProperty("exitCode").GetInt32());
+            Assert.Contains("Audit: olga (operator) via https: POST /v1/run target -: 200 done", daemon.Log, StringComparison.Ordinal);
+            Assert.Contains("Audit: eve (reader) via https: POST /v1/run target -: 403 running a pod needs the operator role", daemon.Log, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(issued, recursive: true);
+        }
+    }
+
+    [RequiresFact(Requires.Root)]
+    public async Task Over_https_no_certificate_or_another_cas_is_refused_with_the_reason_and_nothing_changes()
+    {
+        var pki = Path.Combine(daemon.DataDirectory, "pki");
+        var other = Directory.CreateTempSubdirectory("fleetpods-other-ca-").FullName;
+        try
+        {
+            var made = await Processes.Run("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", Path.Combine(other, "eve.key"),
+                "-out", Path.Combine(other, "eve.crt"), "-subj", "/CN=eve/OU=admin", "-days", "1"], Within);
+            Assert.True(made.ExitCode == 0, made.ToString());
+            var before = await State();
+
+            var anonymous = await Https(pki, null, "POST", "/v1/run", Run("echo never"));
+            var impostor = await Https(pki, (Path.Combine(other, "eve.crt"), Path.Combine(other, "eve.key")), "POST", "/v1/run", Run("echo never"));
+
+            Assert.Equal(403, anonymous.Status);
+            Assert.StartsWith("running a pod needs the operator role; you are anonymous (no role: no client certificate was presented", anonymous.Error, StringComparison.Ordinal);
+            Assert.Equal(403, impostor.Status);
+            Assert.Contains("is not issued by this cluster's CA", impostor.Error, StringComparison.Ordinal);
+            Assert.Equal(before, await State());
+        }
+        finally
+        {
+            Directory.Delete(other, recursive: true);
+        }
+    }
+
+    private static async Task<(string Certificate, string Key)> Issue(string pki, string directory, string role, string name)
+    {
+        var prefix = Path.Combine(directory, name);
+        var result = await Processes.Run(RepositoryLayout.Cli, ["cert", "create", "--role", role, "--name", name, "--dir", pki, "--out", prefix], Within);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        return (prefix + ".crt", prefix + ".key");
+    }
+
+    private async Task<FrontDoorCurl.Answer> Https(string pki, (string Certificate, string Key)? identity, string method, string path, string? body = null)
+    {
+        const string StatusMarker = "\nHTTP-STATUS:";
+        string[] arguments = ["-sS", "--cacert", Path.Combine(pki, "ca.crt"), "-X", method, "-w", StatusMarker + "%{http_code}",
+            .. identity is { } i ? ["--cert", i.Certificate, "--key", i.Key] : Array.Empty<string>(),
+            .. body is null ? Array.Empty<string>() : ["--data-binary", body], $"https://localhost:{daemon.ApiPort}{path}"];
+        var result = await Processes.Run("curl", arguments, Within);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var marker = result.Stdout.LastIndexOf(StatusMarker, StringComparison.Ordinal);
+        return new FrontDoorCurl.Answer(int.Parse(result.Stdout[(marker + StatusMarker.Length)..], System.Globalization.CultureInfo.InvariantCulture), result.Stdout[..marker]);
+    }
+}
