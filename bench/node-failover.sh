@@ -53,6 +53,8 @@ trial_set() {
     mode=$1
     failure=$2
     FLEETPODS_MEMBERSHIP=$mode ./deploy/cluster.sh up 3 >/dev/null
+    # cluster.sh made the CA and the nodes' certificates with `fleetpods cert`; the CLI presents its admin certificate.
+    eval "$(./deploy/cluster.sh env)"
     cli="src/Cli/FleetPods.Cli.Native/bin/Release/net10.0/fleetpods $(./deploy/cluster.sh endpoints)"
     for i in 1 2 3; do $cli image import "$work/busybox.aci" --node "node$i" >/dev/null; done
     $cli start "$work/failover.pod" >/dev/null

@@ -10,11 +10,13 @@
 #   deploy/cluster.sh heal I              connect node I again (the cluster has declared it dead: it stops itself)
 #   deploy/cluster.sh start I             start node I again
 #   deploy/cluster.sh endpoints           the --endpoint options that reach every node
+#   deploy/cluster.sh env                 export lines for the CLI's admin certificate (eval "$(deploy/cluster.sh env)")
 #   deploy/cluster.sh down                stop every node, its pods and namespaces
 #
 # $FLEETPODS_MEMBERSHIP (fast, the default, or orleans-default) is passed to every fleetpodsd as --membership.
 # State lives under $FLEETPODS_CLUSTER_DIR (default /tmp/fleetpods-cluster); the database is fleetpods_local,
-# made anew by every `up`.
+# made anew by every `up`. The cluster's CA is $dir/ca (made by `fleetpods cert ca create`, with the admin
+# certificate the CLI presents); each node's certificate (`fleetpods cert create --role node`) is in its pki/.
 # Node I listens on 10.77.0.(10+I) ports 11111/30000 (netns) or 127.0.0.1 ports 11110+I/30000+I (--no-netns),
 # and serves its API on port 30443+I: its socket /run/fleetpods/api-(30443+I).sock is this machine's in either mode,
 # so `endpoints` names 127.0.0.1:(30443+I) and the CLI reaches every node over its socket.
@@ -26,11 +28,12 @@ database=fleetpods_local
 bridge=fpbr0
 subnet=10.77.0
 daemon=src/Silo/bin/Release/net10.0/fleetpodsd.dll
+cli=src/Cli/FleetPods.Cli.Native/bin/Release/net10.0/fleetpods
 # Over the Unix socket, which every network namespace of this machine shares.
 connection="Host=/var/run/postgresql;Database=$database;Username=fleetpods;Password=fleetpods"
 
 usage() {
-    sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//' >&2
     exit 2
 }
 
@@ -39,9 +42,19 @@ silo_port() { if [ -f "$dir/netns" ]; then echo 11111; else echo $((11110 + $1))
 gateway_port() { if [ -f "$dir/netns" ]; then echo 30000; else echo $((30000 + $1)); fi; }
 api_port() { echo $((30443 + $1)); }
 
+# Node I's PKI directory: the cluster's ca.crt and a node certificate for its name and address.
+node_certificate() {
+    i=$1
+    [ -f "$dir/node$i/pki/node.crt" ] && return 0
+    mkdir -p "$dir/node$i"
+    mkdir -m 0700 "$dir/node$i/pki"
+    cp "$dir/ca/ca.crt" "$dir/node$i/pki/ca.crt"
+    "$cli" cert create --role node --name "node$i" --ip "$(address "$i")" --dns localhost --dir "$dir/ca" --out "$dir/node$i/pki/node" >/dev/null
+}
+
 start_node() {
     i=$1
-    mkdir -p "$dir/node$i"
+    node_certificate "$i"
     run=""
     [ -f "$dir/netns" ] && run="ip netns exec fp-node$i"
     # setsid: the daemon outlives this script; its pods outlive the daemon.
@@ -83,6 +96,8 @@ up)
     [ -f "$daemon" ] || { echo "cluster.sh: $daemon is not built (dotnet build FleetPods.sln -c Release)" >&2; exit 1; }
     [ -e "$dir/count" ] && { echo "cluster.sh: a cluster is up already ($dir); run down first" >&2; exit 1; }
     mkdir -p "$dir"
+    "$cli" cert ca create --dir "$dir/ca" >/dev/null
+    "$cli" cert create --role admin --name cluster-admin --dir "$dir/ca" --out admin >/dev/null
     ./deploy/start-postgres.sh
     # A try-out cluster starts empty: units and pods of an earlier one would refer to nodes that are gone.
     su postgres -c "psql -qc 'DROP DATABASE IF EXISTS $database WITH (FORCE)'"
@@ -98,7 +113,7 @@ up)
     echo "$count" >"$dir/count"
     for i in $(seq 1 "$count"); do start_node "$i"; done
     for i in $(seq 1 "$count"); do wait_ready "$i"; done
-    echo "cluster of $count nodes up; try: src/Cli/FleetPods.Cli.Native/bin/Release/net10.0/fleetpods $("$0" endpoints) list-machines"
+    echo "cluster of $count nodes up; try: eval \"\$($0 env)\"; $cli $("$0" endpoints) list-machines"
     ;;
 kill)
     [ $# -ge 1 ] || usage
@@ -118,6 +133,9 @@ start)
 endpoints)
     for i in $(seq 1 "$(cat "$dir/count")"); do printf -- '--endpoint 127.0.0.1:%s ' "$(api_port "$i")"; done
     echo
+    ;;
+env)
+    echo "export FLEETPODS_CLIENT_CERT=$dir/ca/admin.crt FLEETPODS_CLIENT_KEY=$dir/ca/admin.key FLEETPODS_CA_CERT=$dir/ca/ca.crt"
     ;;
 down)
     [ -f "$dir/count" ] || exit 0

@@ -34,6 +34,7 @@ public static class DaemonHost
         builder.Services.AddSerilog(log => log
             .MinimumLevel.Information()
             .MinimumLevel.Override("Orleans", LogEventLevel.Warning)
+            .MinimumLevel.Override("Orleans.Connections.Security", LogEventLevel.Error) // a refused handshake: ClusterTls logs one line, not a stack trace
             .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
             .MinimumLevel.Override("Polly", LogEventLevel.Warning)
             .Enrich.WithProperty("Node", options.NodeName)

@@ -1,5 +1,7 @@
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using FleetPods.Grains;
+using FleetPods.Security;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
@@ -25,11 +27,16 @@ public sealed class ClientApiTests : IClassFixture<BusyboxImage>, IAsyncLifetime
     public async Task A_program_submits_and_starts_a_unit_through_the_grain_interfaces()
     {
         var gatewayPort = daemon.GatewayPort;
+        var pki = daemon.PkiDirectory!;
 
         // README: "The .NET client API" (keep the two in step)
+        // The gateway admits admin certificates only, and proves itself with a node certificate of the same CA.
+        var admin = X509Certificate2.CreateFromPemFile($"{pki}/admin.crt", $"{pki}/admin.key");
+        var trust = ClusterTrust.Load(new PkiDirectory(pki));
         var builder = Host.CreateApplicationBuilder();
         builder.UseOrleansClient(client => client
             .UseStaticClustering(new IPEndPoint(IPAddress.Loopback, gatewayPort))
+            .UseTls(admin, tls => tls.RemoteCertificateValidation = (server, _, _) => trust.Identify(server, out _)?.Kind == CertificateKind.Node)
             .Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = ("fleetpods", "fleetpods")));
         using var host = builder.Build();
         await host.StartAsync();

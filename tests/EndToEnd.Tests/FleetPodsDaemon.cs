@@ -41,6 +41,12 @@ public sealed class FleetPodsDaemon : IAsyncDisposable
     /// <summary>This daemon's API as the CLI's --endpoint names it.</summary>
     public string Endpoint => $"127.0.0.1:{ApiPort}";
 
+    /// <summary>
+    /// The daemon's --pki-dir: by default the tests' shared CA directory for a single machine, a directory of the
+    /// node's own (its certificate made with <c>fleetpods cert</c>) in cluster mode.
+    /// </summary>
+    public string? PkiDirectory { get; set; }
+
     public string LogPath => Path.Combine(DataDirectory, $"fleetpodsd-{starts}.log");
 
     public string Log => File.Exists(LogPath) ? File.ReadAllText(LogPath) : "";
@@ -48,10 +54,12 @@ public sealed class FleetPodsDaemon : IAsyncDisposable
     public async Task Start()
     {
         starts++;
+        var pki = await TestPki.Shared;
+        PkiDirectory ??= Cluster is null ? pki.Directory.Path : await pki.NodeDirectory(NodeName, Path.Combine(DataDirectory, "pki"));
         // The daemon's output goes to a file, not a pipe of ours, so nothing it leaves behind holds our pipes open.
         var start = new ProcessStartInfo("/bin/sh") { ArgumentList = { "-c", "exec \"$@\" >\"$0\" 2>&1", LogPath, "dotnet", RepositoryLayout.Daemon,
             "--data-dir", DataDirectory, "--node-name", NodeName, "--silo-port", $"{SiloPort}", "--gateway-port", $"{GatewayPort}", "--api-port", $"{ApiPort}",
-            "--metadata", Metadata } };
+            "--metadata", Metadata, "--pki-dir", PkiDirectory } };
         if (Cluster is not null)
         {
             foreach (var argument in new[] { "--cluster", Cluster, "--advertised-address", "127.0.0.1" })

@@ -12,7 +12,7 @@ public sealed class CertificateProfileTests
         using var node = authority.Issue(new CertificateIdentity("node-1", CertificateKind.Node), ["node-1.example", "localhost"], [IPAddress.Parse("10.0.0.5")], DateTimeOffset.UtcNow, TimeSpan.FromDays(30));
 
         Assert.Equal("node-1", node.GetNameInfo(X509NameType.SimpleName, forIssuer: false));
-        Assert.Contains("OU=node", node.Subject, StringComparison.Ordinal);
+        Assert.Equal("CN=node-1, OU=node", node.Subject);
         Assert.True(CertificateProfile.HasUsage(node, CertificateProfile.ServerAuthentication));
         Assert.True(CertificateProfile.HasUsage(node, CertificateProfile.ClientAuthentication));
         Assert.True(node.MatchesHostname("node-1.example"));

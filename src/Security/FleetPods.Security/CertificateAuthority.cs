@@ -23,8 +23,8 @@ public sealed class CertificateAuthority : IDisposable
     public static CertificateAuthority Create(DateTimeOffset now, string name = DefaultName)
     {
         var subject = new X500DistinguishedNameBuilder();
-        subject.AddOrganizationName("FleetPods");
         subject.AddCommonName(name);
+        subject.AddOrganizationName("FleetPods");
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest(subject.Build(), key, HashAlgorithmName.SHA256);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(certificateAuthority: true, hasPathLengthConstraint: true, pathLengthConstraint: 0, critical: true));

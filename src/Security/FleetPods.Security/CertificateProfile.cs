@@ -59,9 +59,10 @@ public static class CertificateProfile
             throw new ArgumentException($"'{identity.Name}' is not a certificate name (1-{MaxNameLength} letters, digits, '.', '_', '-', '@')", nameof(identity));
         }
 
+        // The builder encodes in reverse, so the subject reads CN=name, OU=kind (RFC 4514 order; OU first in the DER).
         var subject = new X500DistinguishedNameBuilder();
-        subject.AddOrganizationalUnitName(KindName(identity.Kind));
         subject.AddCommonName(identity.Name);
+        subject.AddOrganizationalUnitName(KindName(identity.Kind));
         return subject.Build();
     }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using FleetPods.Grains;
+using FleetPods.Security;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
@@ -123,7 +124,11 @@ public sealed class PostgresMembershipTests : IAsyncLifetime
     private async Task<IHost> StartClient()
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        // The gateway admits admin certificates only, and proves itself with a node certificate of the same CA.
+        var credentials = TestCredentials.Node;
+        var admin = CertificateProfile.ReadCertificate(credentials.Directory.AdminCertificate, credentials.Directory.AdminKey);
         builder.UseOrleansClient(client => client
+            .UseTls(admin, tls => tls.RemoteCertificateValidation = (server, _, _) => credentials.Trust.Identify(server, out _)?.Kind == CertificateKind.Node)
             .Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (clusterId, clusterId))
             .UseAdoNetClustering(o => (o.Invariant, o.ConnectionString) = (PostgresClusterDatabase.Invariant, database.ConnectionString)));
         var host = builder.Build();

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using FleetPods.Silo.Security;
 using Orleans.Configuration;
 
 namespace FleetPods.Silo.Tests.Postgres;
@@ -35,6 +36,7 @@ public sealed class PostgresSilo : IAsyncDisposable
             silo.Configure<SiloOptions>(o => o.SiloName = name);
             silo.Configure<ClusterMembershipOptions>(MembershipTuning.Recommended.Apply);
             silo.AddFleetPodsPostgres(connectionString);
+            silo.UseClusterTls(TestCredentials.Node);
         });
         var host = builder.Build();
         await host.StartAsync();

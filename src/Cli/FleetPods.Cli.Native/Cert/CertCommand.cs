@@ -21,7 +21,7 @@ internal static class CertCommand
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
-            await Console.Error.WriteLineAsync($"fleetpods cert: {parse.Errors[0].Message}");
+            await Console.Error.WriteLineAsync($"fleetpods cert: {parse.Errors[0].Message.ReplaceLineEndings(" ")} (fleetpods cert --help)");
             return 1;
         }
 
@@ -56,7 +56,6 @@ internal static class CertCommand
     private static Command CreateCertificate()
     {
         var role = new Option<string>("--role") { Description = "node, admin, operator or reader", Required = true };
-        role.AcceptOnlyFromAmong(Enum.GetValues<CertificateKind>().Select(CertificateProfile.KindName).ToArray());
         var name = new Option<string>("--name") { Description = "The node's name, or the user's (the certificate's CN)", Required = true };
         var dns = new Option<string?>("--dns") { Description = "A node's DNS names, comma-separated (node only)" };
         var ip = new Option<string?>("--ip") { Description = "A node's IP addresses, comma-separated (node only)" };
