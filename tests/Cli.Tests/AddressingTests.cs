@@ -124,6 +124,26 @@ public sealed class AddressingTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task An_https_endpoint_on_this_machine_is_https_even_where_its_socket_exists()
+    {
+        var tcp = new TcpListener(System.Net.IPAddress.Loopback, 0);
+        tcp.Start();
+        try
+        {
+            var port = ((System.Net.IPEndPoint)tcp.LocalEndpoint).Port;
+            using var listener = Listen(Path.Combine(sockets, $"api-{port}.sock"));
+
+            var route = await EndpointProbe.FirstAnswering([ApiEndpoint.Parse($"https://127.0.0.1:{port}")], sockets, CancellationToken.None);
+
+            Assert.Equal($"https://127.0.0.1:{port}", Assert.IsType<ApiRoute.Https>(route).ToString());
+        }
+        finally
+        {
+            tcp.Stop();
+        }
+    }
+
     public void Dispose() => Directory.Delete(sockets, recursive: true);
 
     private static Socket Listen(string path)

@@ -23,7 +23,7 @@ public sealed class RenderingTests
     {
         var text = ColumnWriter.Render(["pod", "phase"], [["3f2a-long-id", "running"], ["b", "exited\nwith a newline"]]);
 
-        Assert.Equal(" POD           PHASE\n 3f2a-long-id  running\n b             exited with a newline\n", text);
+        Assert.Equal("POD           PHASE\n3f2a-long-id  running\nb             exited with a newline\n", text);
     }
 
     [Fact]

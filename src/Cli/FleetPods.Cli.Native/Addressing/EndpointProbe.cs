@@ -38,13 +38,14 @@ internal static partial class EndpointProbe
     private static async Task<ApiRoute> Route(ApiEndpoint endpoint, string socketDirectory, CancellationToken cancellationToken)
     {
         var socket = endpoint.SocketPath(socketDirectory);
-        if (endpoint.IsLoopback && File.Exists(socket))
+        var local = endpoint.IsLoopback && !endpoint.HttpsOnly;
+        if (local && File.Exists(socket))
         {
             return new ApiRoute.Socket(endpoint, socket);
         }
 
         // A socket this caller cannot even see would otherwise read as "no daemon here" and send it to HTTPS.
-        if (endpoint.IsLoopback && Access(socket, Exists) != 0 && Marshal.GetLastPInvokeError() == PermissionDenied)
+        if (local && Access(socket, Exists) != 0 && Marshal.GetLastPInvokeError() == PermissionDenied)
         {
             throw new CliException($"cannot reach fleetpodsd's socket {socket}: {socketDirectory} is not open to you (permission denied)");
         }

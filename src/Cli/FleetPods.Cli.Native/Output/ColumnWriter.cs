@@ -4,8 +4,8 @@ namespace FleetPods.Cli.Native.Output;
 
 /// <summary>
 /// A borderless table as people read them in a terminal: upper-case headers, every column as wide as its widest
-/// cell, one space either side of a cell (the look Spectre.Console's borderless tables gave; Spectre itself is not
-/// trimming-safe). Cells are never wrapped, so a script's pipe gets whole lines.
+/// cell, two spaces between columns and none before the first (the look Spectre.Console's borderless tables gave;
+/// Spectre itself is not trimming-safe). Cells are never wrapped, so a script's pipe gets whole lines.
 /// </summary>
 internal static class ColumnWriter
 {
@@ -24,13 +24,8 @@ internal static class ColumnWriter
         var text = new StringBuilder();
         foreach (var line in lines)
         {
-            var row = new StringBuilder();
-            for (var i = 0; i < widths.Length; i++)
-            {
-                row.Append(' ').Append(Cell(line, i).PadRight(widths[i])).Append(' ');
-            }
-
-            text.Append(row.ToString().TrimEnd()).Append('\n');
+            var row = string.Join("  ", widths.Select((width, i) => Cell(line, i).PadRight(width)));
+            text.Append(row.TrimEnd()).Append('\n');
         }
 
         return text.ToString();
