@@ -8,7 +8,7 @@ namespace FleetPods.EndToEnd.Tests;
 /// no group, one in fleetpods-operators and one in fleetpods-readers, each known to the daemon by the kernel's peer
 /// credentials alone.
 /// </summary>
-public sealed partial class FrontDoorTests : IClassFixture<BusyboxDaemon>, IClassFixture<FrontDoorUsers>, IAsyncLifetime
+public sealed partial class FrontDoorTests : IClassFixture<FrontDoorDaemon>, IClassFixture<FrontDoorUsers>, IAsyncLifetime
 {
     private const string? Root = null;
     private static readonly TimeSpan Within = TimeSpan.FromSeconds(60);
@@ -32,7 +32,7 @@ public sealed partial class FrontDoorTests : IClassFixture<BusyboxDaemon>, IClas
     private readonly FrontDoorUsers users;
     private readonly FrontDoorCurl curl;
 
-    public FrontDoorTests(BusyboxDaemon fixture, FrontDoorUsers users)
+    public FrontDoorTests(FrontDoorDaemon fixture, FrontDoorUsers users)
     {
         daemon = fixture.Daemon;
         this.users = users;

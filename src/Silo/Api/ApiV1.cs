@@ -25,5 +25,5 @@ public static class ApiV1
     }
 
     private static IResult NoSuchPath(HttpContext context) =>
-        throw new NotFoundException($"the API has no {context.Request.Method} {context.Request.Path} (see docs/api.md)");
+        throw new NotFoundException($"the API has no {context.Request.Method} {LogText.Of(context.Request.Path.Value ?? "")} (see docs/api.md)");
 }

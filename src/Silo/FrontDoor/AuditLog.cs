@@ -31,14 +31,14 @@ public sealed class AuditLog(RequestDelegate next, ILogger<AuditLog> logger)
             var target = TargetKeys.Select(k => context.GetRouteValue(k) as string).FirstOrDefault(v => v is not null);
             logger.LogInformation(
                 "Audit: {Caller} ({Role}) via {Via}: {Method} {Path} target {Target}: {Status} {Outcome}",
-                caller?.Name ?? "unknown",
+                LogText.Of(caller?.Name ?? "unknown"),
                 caller?.Role is { } role ? RoleNames.Of(role) : "no role",
                 caller?.Via.ToString().ToLowerInvariant() ?? "unknown",
                 context.Request.Method,
-                context.Request.Path.Value,
-                target is null ? "-" : Uri.UnescapeDataString(target),
+                LogText.Of(context.Request.Path.Value ?? ""),
+                target is null ? "-" : LogText.Of(Uri.UnescapeDataString(target)),
                 context.Response.StatusCode,
-                context.Items[ApiErrors.ErrorItem] as string ?? "done");
+                LogText.Of(context.Items[ApiErrors.ErrorItem] as string ?? "done"));
         }
     }
 }

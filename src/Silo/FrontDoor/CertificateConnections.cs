@@ -25,11 +25,11 @@ public sealed class CertificateConnections(ClusterTrust trust, ILogger<Certifica
         var identity = trust.Identify(certificate, out var refusal);
         if (identity is null)
         {
-            logger.LogWarning("API connection {Connection}: {Refusal}", connection.ConnectionId, refusal);
+            logger.LogWarning("API connection {Connection}: {Refusal}", connection.ConnectionId, LogText.Of(refusal));
         }
 
         CallerItems.Set(connection.Items, identity is null
-            ? new ApiCaller(certificate.GetNameInfo(System.Security.Cryptography.X509Certificates.X509NameType.SimpleName, forIssuer: false), null, ApiChannel.Https, refusal)
+            ? new ApiCaller(LogText.Of(certificate.GetNameInfo(System.Security.Cryptography.X509Certificates.X509NameType.SimpleName, forIssuer: false)), null, ApiChannel.Https, LogText.Of(refusal))
             : new ApiCaller(identity.Name, identity.Role, ApiChannel.Https, identity.Role is null ? $"a {CertificateProfile.KindName(identity.Kind)} certificate is no user's" : null));
         await next(connection);
     };

@@ -27,7 +27,14 @@ public static class FrontDoorServer
         services.Configure<JsonOptions>(o => ApiJson.Configure(o.SerializerOptions));
         // A query value or body that does not bind (force=maybe) is an exception, so ApiErrors answers it in one line.
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-        services.AddOpenApi("v1");
+        // docs/openapi.json is this document; it names no server, as the same API is on every daemon's socket and port.
+        services.AddOpenApi("v1", openApi => openApi.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "FleetPods API";
+            document.Info.Description = "fleetpodsd's HTTP API v1, on /run/fleetpods/api-PORT.sock and HTTPS on the api port; see docs/api.md";
+            document.Servers = [];
+            return Task.CompletedTask;
+        }));
         services.AddSingleton(new UnixCallers(new UnixAccounts()));
         services.AddSingleton<PeerCredentialConnections>();
         services.AddSingleton<CertificateConnections>();
@@ -65,8 +72,9 @@ public static class FrontDoorServer
                 {
                     https.ServerCertificate = credentials.Certificate;
                     https.SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13;
-                    https.ClientCertificateMode = ClientCertificateMode.RequireCertificate;
-                    // Judged after the handshake (CertificateConnections), so a refused certificate hears why.
+                    // Every client is asked for a certificate; one without (or with one not the cluster's) is judged after
+                    // the handshake (CertificateConnections) and holds no role, so it hears why rather than a broken connection.
+                    https.ClientCertificateMode = ClientCertificateMode.AllowCertificate;
                     https.ClientCertificateValidation = (_, _, _) => true;
                 });
                 listen.Use(next => kestrel.ApplicationServices.GetRequiredService<CertificateConnections>().Wrap(next));

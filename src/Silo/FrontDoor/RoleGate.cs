@@ -25,9 +25,9 @@ public sealed class RoleGate(RequestDelegate next)
             throw new ForbiddenException("the API could not tell who you are");
         }
 
-        // An endpoint that declares no role is a mistake; it is closed rather than open.
+        // An endpoint that declares no role (routing's own, such as a method the path does not take) is closed, not open.
         var requirement = endpoint.Metadata.GetMetadata<RoleRequirement>()
-            ?? throw new ForbiddenException($"{context.Request.Method} {context.Request.Path} declares no role; nobody may call it");
+            ?? throw new NotFoundException($"the API has no {context.Request.Method} {LogText.Of(context.Request.Path.Value ?? "")} (see docs/api.md)");
         if (caller.Role is not { } role || role < requirement.Role)
         {
             throw new ForbiddenException($"{requirement.What} needs the {RoleNames.Of(requirement.Role)} role; you are {caller.Describe()}");
