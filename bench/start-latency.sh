@@ -1,10 +1,9 @@
 #!/bin/sh
 # Wall time of `fleetpods run IMAGE -- /bin/true` (warm: image imported, daemon up) beside `runc run`
 # of the same busybox rootfs, in the same run on the same machine. Medians of 20 runs, by hyperfine.
-# `fleetpods` is the native command, which runs the pod through the local daemon's socket. More rows split the cost:
+# `fleetpods` is the native command, which runs the pod through the local daemon's API socket. More rows split the cost:
 # `fleetpods run --net none` (runc's default spec also gives the container a network namespace with loopback only),
-# the same run through an Orleans gateway by the cluster client (`dotnet fleetpods.dll run`, what a remote run costs),
-# `fleetpods list-machines` (handed to the cluster client: .NET start and one cluster round trip, no pod) and
+# `fleetpods list-machines` (one API call, no pod) and
 # `fleetpods-shim` alone (our stage1 launcher on an overlay of the same rootfs, no daemon, --net none as runc).
 # Usage (root): bench/start-latency.sh   -> prints a table and writes bench/out/start-latency.{json,md}
 set -eu
