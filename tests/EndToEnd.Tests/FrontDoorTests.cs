@@ -182,6 +182,27 @@ public sealed partial class FrontDoorTests : IClassFixture<FrontDoorDaemon>, ICl
         }
     }
 
+    [RequiresFact(Requires.Root)]
+    public async Task A_bad_api_port_or_one_a_live_daemon_serves_is_one_line_and_no_start()
+    {
+        var data = Directory.CreateTempSubdirectory("fleetpods-e2e-port-").FullName;
+        try
+        {
+            string[] ports = ["--data-dir", data, "--silo-port", $"{Processes.FreePort()}", "--gateway-port", $"{Processes.FreePort()}"];
+
+            var bad = await Processes.Run("dotnet", [RepositoryLayout.Daemon, .. ports, "--api-port", "70000"], Within);
+            var taken = await Processes.Run("dotnet", [RepositoryLayout.Daemon, .. ports, "--api-port", $"{daemon.ApiPort}", "--pki-dir", daemon.PkiDirectory!], Within);
+
+            Assert.Equal((2, "fleetpodsd: --api-port 70000 is not a port (1-65535)\n"), (bad.ExitCode, bad.Stderr));
+            Assert.Equal((1, $"fleetpodsd: another fleetpodsd serves {curl.Socket}; stop it or choose another --api-port\n"), (taken.ExitCode, taken.Stderr));
+            Assert.Equal(200, (await curl.Call(Root, "GET", "/v1/whoami")).Status);
+        }
+        finally
+        {
+            Directory.Delete(data, recursive: true);
+        }
+    }
+
     private static string Run(string script) => JsonSerializer.Serialize(new { arguments = new[] { "example.com/busybox", "--", "/bin/sh", "-c", script } });
 
     private static string? Text(JsonElement element, string property) => element.GetProperty(property).GetString();

@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using FleetPods.Security;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http.Features;
@@ -6,31 +7,36 @@ using Microsoft.Extensions.Logging;
 namespace FleetPods.Silo.FrontDoor;
 
 /// <summary>
-/// Kestrel connection middleware of the HTTPS listener: once the TLS handshake has made the client present a
-/// certificate, <see cref="ClusterTrust"/> says who it names and so which role the connection's requests hold. A
-/// certificate that is not the cluster's (or a node's, which is no user's) holds none: its requests are refused
-/// with the reason, rather than the handshake failing without one.
+/// Who calls over HTTPS. The TLS handshake admits only a certificate <see cref="ClusterTrust"/> identifies (none, one
+/// of another CA, an expired or revoked one fails it, and the daemon logs why), so nothing answers an
+/// unauthenticated caller; then the connection's requests hold the certificate's role (a node's holds none).
 /// </summary>
 public sealed class CertificateConnections(ClusterTrust trust, ILogger<CertificateConnections> logger)
 {
+    /// <summary>The handshake's judgement of the client's certificate (Kestrel itself refuses a client with none).</summary>
+    public bool Admits(X509Certificate2 certificate)
+    {
+        ArgumentNullException.ThrowIfNull(certificate);
+        if (trust.Identify(certificate, out var refusal) is null)
+        {
+            logger.LogWarning("API over HTTPS: refused {Refusal}", LogText.Of(refusal));
+            return false;
+        }
+
+        return true;
+    }
+
     public ConnectionDelegate Wrap(ConnectionDelegate next) => async connection =>
     {
-        if (connection.Features.Get<ITlsConnectionFeature>()?.ClientCertificate is not { } certificate)
+        // The handshake admitted the certificate; a connection that got here without one is closed all the same.
+        if (connection.Features.Get<ITlsConnectionFeature>()?.ClientCertificate is not { } certificate
+            || trust.Identify(certificate, out _) is not { } identity)
         {
-            CallerItems.Set(connection.Items, new ApiCaller("anonymous", null, ApiChannel.Https, "no client certificate was presented (curl --cert FILE --key FILE)"));
-            await next(connection);
             return;
         }
 
-        var identity = trust.Identify(certificate, out var refusal);
-        if (identity is null)
-        {
-            logger.LogWarning("API connection {Connection}: {Refusal}", connection.ConnectionId, LogText.Of(refusal));
-        }
-
-        CallerItems.Set(connection.Items, identity is null
-            ? new ApiCaller(LogText.Of(certificate.GetNameInfo(System.Security.Cryptography.X509Certificates.X509NameType.SimpleName, forIssuer: false)), null, ApiChannel.Https, LogText.Of(refusal))
-            : new ApiCaller(identity.Name, identity.Role, ApiChannel.Https, identity.Role is null ? $"a {CertificateProfile.KindName(identity.Kind)} certificate is no user's" : null));
+        CallerItems.Set(connection.Items, new ApiCaller(identity.Name, identity.Role, ApiChannel.Https,
+            identity.Role is null ? $"a {CertificateProfile.KindName(identity.Kind)} certificate is no user's" : null));
         await next(connection);
     };
 }

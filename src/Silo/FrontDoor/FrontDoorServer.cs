@@ -44,8 +44,8 @@ public static class FrontDoorServer
     /// <summary>
     /// Kestrel, listening on the API socket of <paramref name="options"/>' api port (the directory made ready first)
     /// and with HTTPS on the api port itself: on loopback in the single-machine default, on every address in cluster
-    /// mode. HTTPS presents this node's certificate and requires a client certificate, which
-    /// <see cref="CertificateConnections"/> judges.
+    /// mode. HTTPS presents this node's certificate and requires a client certificate of the cluster, which
+    /// <see cref="CertificateConnections"/> judges in the handshake.
     /// </summary>
     /// <exception cref="IOException">The socket's directory is not safe, or another daemon serves the socket.</exception>
     public static void AddFrontDoorListeners(this WebApplicationBuilder builder, DaemonOptions options)
@@ -67,17 +67,16 @@ public static class FrontDoorServer
             kestrel.Listen(options.ClusterConnectionString is null ? IPAddress.Loopback : IPAddress.Any, options.ApiPort, listen =>
             {
                 var credentials = kestrel.ApplicationServices.GetRequiredService<NodeCredentials>();
+                var connections = kestrel.ApplicationServices.GetRequiredService<CertificateConnections>();
                 listen.Protocols = HttpProtocols.Http1AndHttp2;
                 listen.UseHttps(https =>
                 {
                     https.ServerCertificate = credentials.Certificate;
                     https.SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13;
-                    // Every client is asked for a certificate; one without (or with one not the cluster's) is judged after
-                    // the handshake (CertificateConnections) and holds no role, so it hears why rather than a broken connection.
-                    https.ClientCertificateMode = ClientCertificateMode.AllowCertificate;
-                    https.ClientCertificateValidation = (_, _, _) => true;
+                    https.ClientCertificateMode = ClientCertificateMode.RequireCertificate;
+                    https.ClientCertificateValidation = (certificate, _, _) => connections.Admits(certificate);
                 });
-                listen.Use(next => kestrel.ApplicationServices.GetRequiredService<CertificateConnections>().Wrap(next));
+                listen.Use(connections.Wrap);
             });
         });
         builder.Services.AddHostedService(services => new ApiSocketOpening(socket, services.GetRequiredService<IHostApplicationLifetime>(), services.GetRequiredService<ILogger<ApiSocketOpening>>()));
