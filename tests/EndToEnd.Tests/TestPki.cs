@@ -43,7 +43,17 @@ public sealed class TestPki
 
     private static async Task<TestPki> Make()
     {
-        var directory = Path.Combine(System.IO.Directory.CreateTempSubdirectory("fleetpods-e2e-ca-").FullName, "pki");
+        // The test host is ended, not exited, so nothing runs after the last test: a run removes what earlier runs left.
+        foreach (var stale in System.IO.Directory.GetDirectories(Path.GetTempPath(), "fleetpods-e2e-ca-*"))
+        {
+            if (int.TryParse(Path.GetFileName(stale)["fleetpods-e2e-ca-".Length..], out var pid) && !System.IO.Directory.Exists($"/proc/{pid}"))
+            {
+                System.IO.Directory.Delete(stale, recursive: true);
+            }
+        }
+
+        var root = Path.Combine(Path.GetTempPath(), $"fleetpods-e2e-ca-{Environment.ProcessId}");
+        var directory = Path.Combine(root, "pki");
         await Cert(directory, "ca", "create");
         await Cert(directory, "create", "--role", "node", "--name", "e2e-node", "--ip", "127.0.0.1", "--dns", "localhost", "--out", "node");
         await Cert(directory, "create", "--role", "admin", "--name", "e2e-admin", "--out", "admin");

@@ -133,6 +133,18 @@ public sealed class ClusterTrustTests : IDisposable
     }
 
     [Fact]
+    public void A_subject_with_a_line_break_cannot_forge_a_log_line()
+    {
+        var subject = new X500DistinguishedNameBuilder();
+        subject.AddCommonName("eve\n2026-12-05T00:00:00.000Z INF Node forged ready");
+        using var forged = SignedByCluster(subject.Build());
+
+        Assert.Null(trust.Identify(forged, out var refusal));
+        Assert.DoesNotContain('\n', refusal);
+        Assert.Contains("eve?2026", refusal, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_CA_certificate_itself_is_no_client()
     {
         Assert.Null(trust.Identify(trust.Authority, out var refusal));
@@ -160,7 +172,9 @@ public sealed class ClusterTrustTests : IDisposable
         return authority.Issue(new CertificateIdentity(name, kind), [], [], DateTimeOffset.UtcNow, TimeSpan.FromDays(1));
     }
 
-    private X509Certificate2 SignedByCluster(string subject)
+    private X509Certificate2 SignedByCluster(string subject) => SignedByCluster(new X500DistinguishedName(subject));
+
+    private X509Certificate2 SignedByCluster(X500DistinguishedName subject)
     {
         using var authority = pki.Directory.LoadAuthority();
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Security.Authentication;
 using System.Text.Json;
 using FleetPods.Cli.Native.Addressing;
 using FleetPods.Cli.Native.Api;
@@ -57,6 +58,7 @@ internal static partial class CommandRunner
         OperationCanceledException => null,
         CliException or ApiException => exception.Message,
         HttpRequestException when check?.Refusal is { } refusal => $"refused fleetpodsd at {address}: {refusal}",
+        HttpRequestException { InnerException: AuthenticationException tls } => $"the TLS handshake with fleetpodsd at {address} failed (is your client certificate one of the cluster CA's, valid and not revoked?): {FirstLine(tls.Message)}",
         HttpRequestException http => $"lost fleetpodsd at {address}: {FirstLine(http.InnerException?.Message ?? http.Message)}",
         IOException io => $"lost fleetpodsd at {address}: {FirstLine(io.Message)}",
         JsonException => $"fleetpodsd at {address} answered something that is not the API's JSON",

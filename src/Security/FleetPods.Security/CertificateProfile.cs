@@ -102,18 +102,36 @@ public static class CertificateProfile
 
         if (names != 1 || !IsValidName(name))
         {
-            refusal = $"its subject '{certificate.Subject}' has no single valid CN";
+            refusal = $"its subject '{PrintableSubject(certificate)}' has no single valid CN";
             return null;
         }
 
         if (units != 1 || !TryParseKind(unit, out var kind))
         {
-            refusal = $"its subject '{certificate.Subject}' has no known OU (node, admin, operator, reader)";
+            refusal = $"its subject '{PrintableSubject(certificate)}' has no known OU (node, admin, operator, reader)";
             return null;
         }
 
         refusal = "";
         return new CertificateIdentity(name!, kind);
+    }
+
+    /// <summary>
+    /// A presented certificate's subject, fit for a refusal and a log line: anyone can put a line break or an escape
+    /// sequence into a certificate of their own making, so control characters become '?' and the length is bounded.
+    /// </summary>
+    public static string PrintableSubject(X509Certificate2 certificate)
+    {
+        ArgumentNullException.ThrowIfNull(certificate);
+        var subject = certificate.Subject;
+        var printable = string.Create(Math.Min(subject.Length, 200), subject, (span, text) =>
+        {
+            for (var i = 0; i < span.Length; i++)
+            {
+                span[i] = char.IsControl(text[i]) ? '?' : text[i];
+            }
+        });
+        return subject.Length > 200 ? printable + "…" : printable;
     }
 
     /// <summary>Whether <paramref name="certificate"/> names the extended key usage <paramref name="oid"/>.</summary>

@@ -59,7 +59,7 @@ public sealed class ClusterTrust : IDisposable
     {
         ArgumentNullException.ThrowIfNull(certificate);
         var now = time.GetUtcNow();
-        var subject = certificate.Subject;
+        var subject = CertificateProfile.PrintableSubject(certificate);
         if (now < certificate.NotBefore.ToUniversalTime())
         {
             refusal = $"certificate '{subject}' is not valid before {certificate.NotBefore.ToUniversalTime():u}";
@@ -126,7 +126,7 @@ public sealed class ClusterTrust : IDisposable
 
         if (identity.Role is not { } role)
         {
-            refusal = $"certificate '{certificate.Subject}' is a node's, not a user's";
+            refusal = $"certificate '{CertificateProfile.PrintableSubject(certificate)}' is a node's, not a user's";
             return null;
         }
 

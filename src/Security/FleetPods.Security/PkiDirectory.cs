@@ -85,8 +85,20 @@ public sealed record PkiDirectory(string Path)
         var keyFile = KeyFile(prefix);
         RefuseExisting(certificateFile, keyFile);
         using var authority = LoadAuthority();
-        using var issued = authority.Issue(identity, dnsNames, addresses, now, lifetime);
-        return WritePair(issued, certificateFile, keyFile);
+        X509Certificate2 issued;
+        try
+        {
+            issued = authority.Issue(identity, dnsNames, addresses, now, lifetime);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new PkiException(PkiException.OneLine(ex.Message), ex);
+        }
+
+        using (issued)
+        {
+            return WritePair(issued, certificateFile, keyFile);
+        }
     }
 
     /// <summary>Adds <paramref name="certificateFile"/> to crl.pem (made when absent), signed by this directory's CA.</summary>

@@ -27,7 +27,7 @@ public static class SingleMachinePki
         {
             written.AddRange(pki.Issue(
                 new CertificateIdentity(nodeName, CertificateKind.Node),
-                nodeName == "localhost" ? ["localhost"] : ["localhost", nodeName],
+                nodeName != "localhost" && Uri.CheckHostName(nodeName) == UriHostNameType.Dns ? ["localhost", nodeName] : ["localhost"],
                 [IPAddress.Loopback, IPAddress.IPv6Loopback],
                 Lifetime,
                 "node",

@@ -53,7 +53,7 @@ internal static class ClusterTls
             return true;
         }
 
-        LogRefused(log, listener, CertificateProfile.KindName(admitted), identity is null ? refusal : $"certificate '{certificate.Subject}' is {identity}", null);
+        LogRefused(log, listener, CertificateProfile.KindName(admitted), identity is null ? refusal : $"certificate '{CertificateProfile.PrintableSubject(certificate)}' is {identity}", null);
         return false;
     }
 }
