@@ -1,7 +1,7 @@
 # Sourced by the benchmark scripts: builds Release and starts one fleetpodsd on a temporary data directory, with
 # the busybox ACI imported. Usage: bench_node=NAME bench_ports=OFFSET; . bench/bench-daemon.sh
-# Sets $work (the temporary directory), $out (bench/out), $cli (the fleetpods command for that daemon) and
-# $cluster_client (the same through an Orleans gateway, by fleetpods.dll); on exit
+# Sets $work (the temporary directory), $out (bench/out) and $cli (the fleetpods command for that daemon, through
+# its API socket); on exit
 # the daemon and every pod under $work are killed, their empty cgroups removed and $work deleted.
 ./deploy/install-deps.sh >/dev/null
 dotnet build FleetPods.sln -c Release --nologo -v quiet >/dev/null
@@ -11,6 +11,7 @@ out=bench/out
 mkdir -p "$out"
 gateway=$((30000 + bench_ports + $$ % 1000))
 silo=$((11000 + bench_ports + $$ % 1000))
+api=$((32000 + bench_ports + $$ % 1000))
 daemon_pid=""
 cleanup() {
     [ -n "$daemon_pid" ] && kill "$daemon_pid" 2>/dev/null || true
@@ -23,11 +24,10 @@ cleanup() {
 trap cleanup EXIT
 
 dotnet src/Silo/bin/Release/net10.0/fleetpodsd.dll --data-dir "$work/data" --node-name "$bench_node" \
-    --silo-port "$silo" --gateway-port "$gateway" >"$work/daemon.log" 2>&1 &
+    --silo-port "$silo" --gateway-port "$gateway" --api-port "$api" >"$work/daemon.log" 2>&1 &
 daemon_pid=$!
 for _ in $(seq 1 120); do grep -q " ready:" "$work/daemon.log" 2>/dev/null && break; sleep 0.5; done
 
-cli="src/Cli/FleetPods.Cli/bin/Release/net10.0/fleetpods --endpoint 127.0.0.1:$gateway"
-cluster_client="dotnet src/Cli/FleetPods.Cli/bin/Release/net10.0/fleetpods.dll --endpoint 127.0.0.1:$gateway"
+cli="src/Cli/FleetPods.Cli.Native/bin/Release/net10.0/fleetpods --endpoint 127.0.0.1:$api"
 ./deploy/examples/make-busybox-aci.sh "$work/busybox.aci" >/dev/null
 $cli image import "$work/busybox.aci" >/dev/null

@@ -42,10 +42,10 @@ is_dead() {
         "SELECT Status FROM OrleansMembershipTable WHERE SiloName = '$1' ORDER BY Generation DESC LIMIT 1")" = 6 ]
 }
 
-# The lost node's gateway would only make each poll wait for its connection attempt.
+# The lost node's API would only make each poll wait for its connection attempt.
 running_elsewhere() {
-    others=$(for i in 1 2 3; do [ "node$i" = "$1" ] || printf -- '--endpoint %s:30000 ' "10.77.0.$((10 + i))"; done)
-    src/Cli/FleetPods.Cli/bin/Release/net10.0/fleetpods $others list-pods --output json 2>/dev/null \
+    others=$(for i in 1 2 3; do [ "node$i" = "$1" ] || printf -- '--endpoint 127.0.0.1:%s ' "$((30443 + i))"; done)
+    src/Cli/FleetPods.Cli.Native/bin/Release/net10.0/fleetpods $others list-pods --output json 2>/dev/null \
         | jq -e --arg gone "$1" '[.[] | select(.unitName == "failover.pod" and .phase == "running" and .nodeName != $gone)] | length == 6' >/dev/null
 }
 
@@ -55,7 +55,7 @@ trial_set() {
     FLEETPODS_MEMBERSHIP=$mode ./deploy/cluster.sh up 3 >/dev/null
     # cluster.sh made the CA and the nodes' certificates with `fleetpods cert`; the CLI presents its admin certificate.
     eval "$(./deploy/cluster.sh env)"
-    cli="src/Cli/FleetPods.Cli/bin/Release/net10.0/fleetpods $(./deploy/cluster.sh endpoints)"
+    cli="src/Cli/FleetPods.Cli.Native/bin/Release/net10.0/fleetpods $(./deploy/cluster.sh endpoints)"
     for i in 1 2 3; do $cli image import "$work/busybox.aci" --node "node$i" >/dev/null; done
     $cli start "$work/failover.pod" >/dev/null
     until running_elsewhere none; do sleep 0.5; done

@@ -1,10 +1,9 @@
 #!/bin/sh
 # Wall time of `fleetpods run IMAGE -- /bin/true` (warm: image imported, daemon up) beside `runc run`
 # of the same busybox rootfs, in the same run on the same machine. Medians of 20 runs, by hyperfine.
-# `fleetpods` is the native command, which runs the pod through the local daemon's socket. More rows split the cost:
+# `fleetpods` is the native command, which runs the pod through the local daemon's API socket. More rows split the cost:
 # `fleetpods run --net none` (runc's default spec also gives the container a network namespace with loopback only),
-# the same run through an Orleans gateway by the cluster client (`dotnet fleetpods.dll run`, what a remote run costs),
-# `fleetpods list-machines` (handed to the cluster client: .NET start and one cluster round trip, no pod) and
+# `fleetpods list-machines` (one API call, no pod) and
 # `fleetpods-shim` alone (our stage1 launcher on an overlay of the same rootfs, no daemon, --net none as runc).
 # Usage (root): bench/start-latency.sh   -> prints a table and writes bench/out/start-latency.{json,md}
 set -eu
@@ -27,11 +26,9 @@ hyperfine --warmup 3 --runs 20 --export-json "$out/start-latency.json" --export-
     -n "runc run" "runc run --bundle $work/bundle bench-\$(date +%s%N)" \
     -n "fleetpods list-machines" "$cli list-machines" \
     -n "fleetpods-shim alone" "d=\$(mktemp -d -p $work) && mkdir \$d/upper \$d/work && $shim --pod-dir \$d --hostname bench --net none --lower $rootfs --upper \$d/upper --work \$d/work -- /bin/true" \
-    -n "fleetpods run --net none" "$cli run --net none example.com/busybox -- /bin/true" \
-    -n "cluster client run (gateway)" "$cluster_client run example.com/busybox -- /bin/true"
+    -n "fleetpods run --net none" "$cli run --net none example.com/busybox -- /bin/true"
 
 jq -r '.results[] | "\(.command): median \(.median * 1000 * 10 | floor / 10) ms"' "$out/start-latency.json"
 jq -r '(.results[0].median / .results[1].median) as $r | "ratio fleetpods run / runc run: \($r * 100 | floor / 100)x"' "$out/start-latency.json"
 jq -r '(.results[3].median / .results[1].median) as $r | "ratio fleetpods-shim / runc run: \($r * 100 | floor / 100)x"' "$out/start-latency.json"
 jq -r '(.results[4].median / .results[1].median) as $r | "ratio fleetpods run --net none / runc run: \($r * 100 | floor / 100)x"' "$out/start-latency.json"
-jq -r '(.results[5].median / .results[1].median) as $r | "ratio cluster client run / runc run: \($r * 100 | floor / 100)x"' "$out/start-latency.json"

@@ -17,7 +17,9 @@
 # State lives under $FLEETPODS_CLUSTER_DIR (default /tmp/fleetpods-cluster); the database is fleetpods_local,
 # made anew by every `up`. The cluster's CA is $dir/ca (made by `fleetpods cert ca create`, with the admin
 # certificate the CLI presents); each node's certificate (`fleetpods cert create --role node`) is in its pki/.
-# Node I listens on 10.77.0.(10+I) ports 11111/30000 (netns) or 127.0.0.1 ports 11110+I/30000+I (--no-netns).
+# Node I listens on 10.77.0.(10+I) ports 11111/30000 (netns) or 127.0.0.1 ports 11110+I/30000+I (--no-netns),
+# and serves its API on port 30443+I: its socket /run/fleetpods/api-(30443+I).sock is this machine's in either mode,
+# so `endpoints` names 127.0.0.1:(30443+I) and the CLI reaches every node over its socket.
 set -eu
 cd "$(dirname "$0")/.."
 
@@ -26,18 +28,19 @@ database=fleetpods_local
 bridge=fpbr0
 subnet=10.77.0
 daemon=src/Silo/bin/Release/net10.0/fleetpodsd.dll
-cli=src/Cli/FleetPods.Cli/bin/Release/net10.0/fleetpods
+cli=src/Cli/FleetPods.Cli.Native/bin/Release/net10.0/fleetpods
 # Over the Unix socket, which every network namespace of this machine shares.
 connection="Host=/var/run/postgresql;Database=$database;Username=fleetpods;Password=fleetpods"
 
 usage() {
-    sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//' >&2
     exit 2
 }
 
 address() { if [ -f "$dir/netns" ]; then echo "$subnet.$((10 + $1))"; else echo 127.0.0.1; fi; }
 silo_port() { if [ -f "$dir/netns" ]; then echo 11111; else echo $((11110 + $1)); fi; }
 gateway_port() { if [ -f "$dir/netns" ]; then echo 30000; else echo $((30000 + $1)); fi; }
+api_port() { echo $((30443 + $1)); }
 
 # Node I's PKI directory: the cluster's ca.crt and a node certificate for its name and address.
 node_certificate() {
@@ -56,7 +59,7 @@ start_node() {
     [ -f "$dir/netns" ] && run="ip netns exec fp-node$i"
     # setsid: the daemon outlives this script; its pods outlive the daemon.
     setsid $run dotnet "$daemon" --cluster "$connection" --data-dir "$dir/node$i" --node-name "node$i" \
-        --advertised-address "$(address "$i")" --silo-port "$(silo_port "$i")" --gateway-port "$(gateway_port "$i")" \
+        --advertised-address "$(address "$i")" --silo-port "$(silo_port "$i")" --gateway-port "$(gateway_port "$i")" --api-port "$(api_port "$i")" \
         --metadata "index=$i" --membership "${FLEETPODS_MEMBERSHIP:-fast}" >"$dir/node$i.log" 2>&1 </dev/null &
     echo $! >"$dir/node$i.pid"
 }
@@ -128,7 +131,7 @@ start)
     wait_ready "$1"
     ;;
 endpoints)
-    for i in $(seq 1 "$(cat "$dir/count")"); do printf -- '--endpoint %s:%s ' "$(address "$i")" "$(gateway_port "$i")"; done
+    for i in $(seq 1 "$(cat "$dir/count")"); do printf -- '--endpoint 127.0.0.1:%s ' "$(api_port "$i")"; done
     echo
     ;;
 env)

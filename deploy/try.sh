@@ -8,7 +8,7 @@ dotnet build FleetPods.sln -c Release --nologo -v quiet
 
 data=${FLEETPODS_DATA_DIR:-/var/lib/fleetpods}
 bin=src/Silo/bin/Release/net10.0
-cli="src/Cli/FleetPods.Cli/bin/Release/net10.0/fleetpods"
+cli="src/Cli/FleetPods.Cli.Native/bin/Release/net10.0/fleetpods"
 mkdir -p "$data"
 # The gateway admits admin certificates only; fleetpodsd makes root's in $data/pki at its first start.
 export FLEETPODS_CLIENT_CERT="$data/pki/admin.crt" FLEETPODS_CLIENT_KEY="$data/pki/admin.key" FLEETPODS_CA_CERT="$data/pki/ca.crt"

@@ -1,4 +1,7 @@
+extern alias run;
+
 using System.Buffers.Binary;
+using LocalRunProtocol = run::FleetPods.Cli.LocalRunProtocol;
 
 namespace FleetPods.Cli.Tests;
 

@@ -8,7 +8,7 @@ public sealed class BusyboxDaemon : IAsyncLifetime
 
     public FleetPodsDaemon Daemon { get; } = new();
 
-    public string Endpoint => $"127.0.0.1:{Daemon.GatewayPort}";
+    public string Endpoint => Daemon.Endpoint;
 
     public async Task InitializeAsync()
     {

@@ -115,7 +115,7 @@ public sealed class ClusterDaemonTests : IClassFixture<BusyboxImage>, IAsyncLife
 
     // Every live gateway is given, as a user of a cluster would; the CLI uses whichever answers.
     private Task<CommandResult> Cli(params string[] arguments) =>
-        Processes.Run(RepositoryLayout.Cli, [.. nodes.SelectMany(n => new[] { "--endpoint", $"127.0.0.1:{n.GatewayPort}" }), .. arguments], TimeSpan.FromSeconds(90));
+        Processes.Run(RepositoryLayout.Cli, [.. nodes.SelectMany(n => new[] { "--endpoint", n.Endpoint }), .. arguments], TimeSpan.FromSeconds(90));
 
     private async Task<List<JsonElement>> AllPods()
     {

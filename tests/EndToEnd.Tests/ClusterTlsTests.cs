@@ -85,7 +85,7 @@ public sealed class ClusterTlsTests : IAsyncLifetime
         await Until(() => Task.FromResult(daemons[0].Log.Contains("refused a connection to the silo port, which admits node certificates only: certificate 'CN=eve, OU=operator' is eve (operator)", StringComparison.Ordinal)),
             "tls-a to log the operator certificate it refused at the silo port");
 
-        var machines = await Cli(Admin, "list-machines", "--output", "json");
+        var machines = await daemons[0].Cli("list-machines", "--output", "json");
         Assert.True(machines.ExitCode == 0, machines.ToString());
         var nodes = JsonDocument.Parse(machines.Stdout).RootElement.EnumerateArray()
             .Select(m => (m.GetProperty("name").GetString(), m.GetProperty("status").GetString())).Order().ToArray();

@@ -15,7 +15,7 @@ public sealed class DaemonCluster : IAsyncDisposable
     public IReadOnlyList<FleetPodsDaemon> Nodes { get; private set; } = [];
 
     /// <summary>The CLI's --endpoint options for every node, as a user of the cluster would give them.</summary>
-    public IEnumerable<string> Endpoints => Nodes.SelectMany(n => new[] { "--endpoint", $"127.0.0.1:{n.GatewayPort}" });
+    public IEnumerable<string> Endpoints => Nodes.SelectMany(n => new[] { "--endpoint", n.Endpoint });
 
     public static async Task<DaemonCluster> Start(BusyboxImage image, params string[] nodeNames)
     {

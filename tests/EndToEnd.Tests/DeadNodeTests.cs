@@ -99,7 +99,7 @@ public sealed class DeadNodeTests : IClassFixture<BusyboxImage>
         await daemon.Start();
         using var blackHole = BlackHole();
         string[] unreachable = ["--endpoint", $"127.0.0.1:{((IPEndPoint)blackHole.LocalEndPoint!).Port}", "--endpoint", $"127.0.0.1:{Processes.FreePort()}"];
-        string[] live = ["--endpoint", $"127.0.0.1:{daemon.GatewayPort}"];
+        string[] live = ["--endpoint", daemon.Endpoint];
 
         var (baseline, baselineTook) = await Timed(Processes.Run(RepositoryLayout.Cli, [.. live, "list-pods"], Within));
         var (mixed, mixedTook) = await Timed(Processes.Run(RepositoryLayout.Cli, [.. unreachable, .. live, "list-pods"], Within));

@@ -155,26 +155,22 @@ public sealed class ExitCodeTests(BusyboxDaemon fixture) : IClassFixture<Busybox
         Assert.Equal(1, (await Daemon.Cli("run", "--memory", "lots", BusyboxImage.Name)).ExitCode);
     }
 
-    [RequiresTheory(Requires.Root)]
-    [InlineData("local")]
-    [InlineData("cluster client")]
-    public async Task Run_is_the_apps_code_and_1_for_a_pod_that_could_not_start(string path)
+    [RequiresFact(Requires.Root)]
+    public async Task Run_is_the_apps_code_and_1_for_a_pod_that_could_not_start()
     {
-        var exited = await Run(path, BusyboxImage.Name, "--", "/bin/sh", "-c", "exit 3");
-        var unstartable = await Run(path, "example.com/on-no-node", "--", "/bin/true");
+        var exited = await Run(BusyboxImage.Name, "--", "/bin/sh", "-c", "exit 3");
+        var unstartable = await Run("example.com/on-no-node", "--", "/bin/true");
 
         Assert.True(exited.ExitCode == 3, exited.ToString());
         Assert.Equal(1, unstartable.ExitCode);
         Assert.Contains("example.com/on-no-node", unstartable.Stderr, StringComparison.Ordinal);
     }
 
-    [RequiresTheory(Requires.Root)]
-    [InlineData("local")]
-    [InlineData("cluster client")]
-    public async Task Every_word_before_the_double_dash_is_an_image_and_a_command_without_it_fails_with_a_hint(string path)
+    [RequiresFact(Requires.Root)]
+    public async Task Every_word_before_the_double_dash_is_an_image_and_a_command_without_it_fails_with_a_hint()
     {
-        var twoApps = await Run(path, BusyboxImage.Name, BusyboxImage.Name);
-        var commandWithoutDash = await Run(path, BusyboxImage.Name, "/bin/echo", "hi");
+        var twoApps = await Run(BusyboxImage.Name, BusyboxImage.Name);
+        var commandWithoutDash = await Run(BusyboxImage.Name, "/bin/echo", "hi");
 
         Assert.True(twoApps.ExitCode == 0, twoApps.ToString());
         Assert.Equal("hello from busybox\nhello from busybox\n", twoApps.Stdout);
@@ -183,23 +179,19 @@ public sealed class ExitCodeTests(BusyboxDaemon fixture) : IClassFixture<Busybox
         Assert.EndsWith($"(run took {BusyboxImage.Name}, /bin/echo, hi as images; a command goes after --)", line, StringComparison.Ordinal);
     }
 
-    [RequiresTheory(Requires.Root)]
-    [InlineData("local")]
-    [InlineData("cluster client")]
-    public async Task A_flag_the_flavor_cannot_honour_is_1_and_runs_nothing(string path)
+    [RequiresFact(Requires.Root)]
+    public async Task A_flag_the_flavor_cannot_honour_is_1_and_runs_nothing()
     {
         var before = (await Daemon.CliJson("list-pods")).GetArrayLength();
 
-        var result = await Run(path, "--stage1", "kvm", "--net", "default", BusyboxImage.Name, "--", "/bin/true");
+        var result = await Run("--stage1", "kvm", "--net", "default", BusyboxImage.Name, "--", "/bin/true");
 
         Assert.Equal((1, "fleetpods: --net default: stage1 kvm gives the VM no network device yet (none only)\n"), (result.ExitCode, result.Stderr));
         Assert.Equal(before, (await Daemon.CliJson("list-pods")).GetArrayLength());
     }
 
-    private Task<CommandResult> Run(string path, params string[] words) =>
-        path == "local"
-            ? Processes.Run(RepositoryLayout.Cli, ["--endpoint", fixture.Endpoint, "run", .. words], Within)
-            : Processes.Run("dotnet", [RepositoryLayout.ClusterClient, "--endpoint", fixture.Endpoint, "run", .. words], Within);
+    private Task<CommandResult> Run(params string[] words) =>
+        Processes.Run(RepositoryLayout.Cli, ["--endpoint", fixture.Endpoint, "run", .. words], Within);
 
     private string Unit(string name, string podLines, string image = BusyboxImage.Name)
     {
@@ -211,18 +203,18 @@ public sealed class ExitCodeTests(BusyboxDaemon fixture) : IClassFixture<Busybox
     private Process Start(params string[] arguments) =>
         Processes.StartInterruptible(RepositoryLayout.Cli, ["--endpoint", fixture.Endpoint, .. arguments]);
 
-    // Connected to the gateway, the command is past its start-up and waiting, with its Ctrl-C handler in place.
-    private async Task WaitUntilConnected(Process process)
+    // Connected to the API's socket, the command is past its start-up and waiting, with its Ctrl-C handler in place.
+    private static async Task WaitUntilConnected(Process process)
     {
         var deadline = DateTime.UtcNow + Within;
-        while (!(await Processes.Run("ss", ["-Htnp", "state", "established", $"( dport = :{Daemon.GatewayPort} )"], Within)).Stdout.Contains($"pid={process.Id},", StringComparison.Ordinal))
+        while (!(await Processes.Run("ss", ["-Hxp", "state", "established"], Within)).Stdout.Contains($"pid={process.Id},", StringComparison.Ordinal))
         {
             if (process.HasExited)
             {
                 Assert.Fail($"the command ended before it waited: {await process.StandardError.ReadToEndAsync()}");
             }
 
-            Assert.True(DateTime.UtcNow < deadline, "the command never connected to the gateway");
+            Assert.True(DateTime.UtcNow < deadline, "the command never connected to the daemon");
             await Task.Delay(100);
         }
     }

@@ -35,8 +35,11 @@ public sealed class FleetPodsDaemon : IAsyncDisposable
 
     public int GatewayPort { get; }
 
-    /// <summary>The HTTP API's port: its socket is /run/fleetpods/api-PORT.sock.</summary>
+    /// <summary>The HTTP API's port: its socket is /run/fleetpods/api-PORT.sock, where the CLI reaches this daemon.</summary>
     public int ApiPort { get; }
+
+    /// <summary>This daemon's API as the CLI's --endpoint names it.</summary>
+    public string Endpoint => $"127.0.0.1:{ApiPort}";
 
     /// <summary>
     /// The daemon's --pki-dir: by default the tests' shared CA directory for a single machine, a directory of the
@@ -55,8 +58,8 @@ public sealed class FleetPodsDaemon : IAsyncDisposable
         PkiDirectory ??= Cluster is null ? pki.Directory.Path : await pki.NodeDirectory(NodeName, Path.Combine(DataDirectory, "pki"));
         // The daemon's output goes to a file, not a pipe of ours, so nothing it leaves behind holds our pipes open.
         var start = new ProcessStartInfo("/bin/sh") { ArgumentList = { "-c", "exec \"$@\" >\"$0\" 2>&1", LogPath, "dotnet", RepositoryLayout.Daemon,
-            "--data-dir", DataDirectory, "--node-name", NodeName, "--silo-port", $"{SiloPort}", "--gateway-port", $"{GatewayPort}",
-            "--api-port", $"{ApiPort}", "--metadata", Metadata, "--pki-dir", PkiDirectory } };
+            "--data-dir", DataDirectory, "--node-name", NodeName, "--silo-port", $"{SiloPort}", "--gateway-port", $"{GatewayPort}", "--api-port", $"{ApiPort}",
+            "--metadata", Metadata, "--pki-dir", PkiDirectory } };
         if (Cluster is not null)
         {
             foreach (var argument in new[] { "--cluster", Cluster, "--advertised-address", "127.0.0.1" })
@@ -94,7 +97,7 @@ public sealed class FleetPodsDaemon : IAsyncDisposable
     }
 
     public Task<CommandResult> Cli(params string[] arguments) =>
-        Processes.Run(RepositoryLayout.Cli, ["--endpoint", $"127.0.0.1:{GatewayPort}", .. arguments], TimeSpan.FromSeconds(90));
+        Processes.Run(RepositoryLayout.Cli, ["--endpoint", Endpoint, .. arguments], TimeSpan.FromSeconds(90));
 
     public async Task<JsonElement> CliJson(params string[] arguments)
     {

@@ -4,20 +4,19 @@ using System.Text.Json;
 namespace FleetPods.EndToEnd.Tests;
 
 /// <summary>
-/// <c>fleetpods run</c> through the local fleetpodsd's socket, the path of the native command, beside the same run
-/// through an Orleans gateway by the cluster client. A PATH without dotnet tells the two apart: only the cluster
-/// client needs it.
+/// <c>fleetpods run</c> through the local fleetpodsd's API socket: the native command needs no dotnet (a PATH without
+/// it proves that), Ctrl-C stops the pod and exits 130, and a run command that goes away takes its pod with it.
 /// </summary>
 public sealed class LocalRunTests : IClassFixture<BusyboxImage>, IAsyncLifetime
 {
     private static readonly TimeSpan Within = TimeSpan.FromSeconds(60);
-    private static readonly Dictionary<string, string?> NoDotnet = new() { ["PATH"] = "/nonexistent", ["FLEETPODS_ENDPOINT"] = null };
+    private static readonly Dictionary<string, string?> NoDotnet = new() { ["PATH"] = "/nonexistent", ["FLEETPODS_ADDR"] = null };
     private readonly BusyboxImage image;
     private readonly FleetPodsDaemon daemon = new();
 
     public LocalRunTests(BusyboxImage image) => this.image = image;
 
-    private string Endpoint => $"127.0.0.1:{daemon.GatewayPort}";
+    private string Endpoint => daemon.Endpoint;
 
     public async Task InitializeAsync()
     {
@@ -27,30 +26,24 @@ public sealed class LocalRunTests : IClassFixture<BusyboxImage>, IAsyncLifetime
     public async Task DisposeAsync() => await daemon.DisposeAsync();
 
     [RequiresFact(Requires.Root)]
-    public async Task Run_on_the_local_node_needs_no_cluster_client_and_ends_as_a_run_through_the_gateway_does()
+    public async Task Run_needs_no_dotnet_and_ends_with_the_apps_output_and_code()
     {
         string[] run = ["run", BusyboxImage.Name, "--", "/bin/sh", "-c", "echo out; echo err >&2; exit 3"];
 
         var local = await Processes.Run(RepositoryLayout.Cli, ["--endpoint", Endpoint, .. run], Within, NoDotnet);
-        var gateway = await Processes.Run("dotnet", [RepositoryLayout.ClusterClient, "--endpoint", Endpoint, .. run], Within);
 
-        Assert.True(local.ExitCode == 3, local.ToString());
         Assert.Equal((3, "out\nerr\n", ""), (local.ExitCode, local.Stdout, local.Stderr));
-        Assert.Equal((3, "out\nerr\n", ""), (gateway.ExitCode, gateway.Stdout, gateway.Stderr));
     }
 
     [RequiresFact(Requires.Root)]
-    public async Task Every_other_command_and_a_run_on_several_gateways_go_to_the_cluster_client()
+    public async Task Every_command_and_a_run_on_several_endpoints_needs_no_dotnet()
     {
         var listing = await Processes.Run(RepositoryLayout.Cli, ["--endpoint", Endpoint, "list-machines"], Within, NoDotnet);
-        var spread = await Processes.Run(RepositoryLayout.Cli, ["--endpoint", Endpoint, "--endpoint", Endpoint, "run", BusyboxImage.Name], Within, NoDotnet);
-        var withDotnet = await daemon.Cli("list-machines");
+        var spread = await Processes.Run(RepositoryLayout.Cli, ["--endpoint", $"127.0.0.1:{Processes.FreePort()}", "--endpoint", Endpoint, "run", BusyboxImage.Name], Within, NoDotnet);
 
-        Assert.Equal(127, listing.ExitCode);
-        Assert.Contains("cannot start the cluster client with dotnet", listing.Stderr, StringComparison.Ordinal);
-        Assert.Equal(127, spread.ExitCode);
-        Assert.True(withDotnet.ExitCode == 0, withDotnet.ToString());
-        Assert.Contains(daemon.NodeName, withDotnet.Stdout, StringComparison.Ordinal);
+        Assert.True(listing.ExitCode == 0, listing.ToString());
+        Assert.Contains(daemon.NodeName, listing.Stdout, StringComparison.Ordinal);
+        Assert.Equal((0, "hello from busybox\n"), (spread.ExitCode, spread.Stdout));
     }
 
     [RequiresFact(Requires.Root)]

@@ -9,11 +9,8 @@ public static class RepositoryLayout
 
     public static string Daemon => Built("src/Silo", "fleetpodsd.dll");
 
-    /// <summary>The native <c>fleetpods</c> command people run: <c>run</c> through the local daemon's socket, the rest handed to <see cref="ClusterClient"/>.</summary>
-    public static string Cli => Built("src/Cli/FleetPods.Cli", "fleetpods");
-
-    /// <summary>The cluster client, fleetpods.dll, that every command can also be given to directly (run with dotnet).</summary>
-    public static string ClusterClient => Built("src/Cli/FleetPods.Cli", "fleetpods.dll");
+    /// <summary>The native <c>fleetpods</c> command people run: a client of fleetpodsd's HTTP API for every command.</summary>
+    public static string Cli => Built("src/Cli/FleetPods.Cli.Native", "fleetpods");
 
     public static string Script(string relative) => RepositoryRoot.Combine(relative);
 

@@ -4,14 +4,14 @@ namespace FleetPods.EndToEnd.Tests;
 
 /// <summary>
 /// <c>fleetpods run</c> composes with other writers as any Unix command does: its output lands at the offset the file
-/// shares with the shell, in a file, a pipe and a terminal, through the native command's local path and through the
-/// cluster client (two endpoints send the native command there).
+/// shares with the shell, in a file, a pipe and a terminal, given one endpoint or several (probed, the first that
+/// answers used).
 /// </summary>
 public sealed partial class RunOutputTests(BusyboxDaemon fixture) : IClassFixture<BusyboxDaemon>
 {
     private static readonly TimeSpan Within = TimeSpan.FromSeconds(90);
 
-    public static TheoryData<string> Paths => ["local", "cluster client"];
+    public static TheoryData<string> Paths => ["one endpoint", "several endpoints"];
 
     [RequiresTheory(Requires.Root)]
     [MemberData(nameof(Paths))]
@@ -43,7 +43,7 @@ public sealed partial class RunOutputTests(BusyboxDaemon fixture) : IClassFixtur
 
         var result = await Processes.Run("script", ["-qec", commands, "/dev/null"], Within);
 
-        // .NET's console (the cluster client's) puts the terminal's keypad in application mode first: not output.
+        // .NET's console may put the terminal's keypad in application mode first: not output.
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Equal("terminal\r\nbody\r\nfooter\r\n", TerminalControl().Replace(result.Stdout, ""));
     }
@@ -63,9 +63,9 @@ public sealed partial class RunOutputTests(BusyboxDaemon fixture) : IClassFixtur
         }
     }
 
-    // The native command runs a run on one loopback endpoint itself; given two, it hands the run to the cluster client.
+    // Given several endpoints, the command probes them all and runs through the first that answers.
     private string Run(string path) =>
-        path == "local"
+        path == "one endpoint"
             ? $"'{RepositoryLayout.Cli}' --endpoint {fixture.Endpoint} run {BusyboxImage.Name}"
             : $"'{RepositoryLayout.Cli}' --endpoint {fixture.Endpoint} --endpoint {fixture.Endpoint} run {BusyboxImage.Name}";
 

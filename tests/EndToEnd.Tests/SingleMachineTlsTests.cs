@@ -2,7 +2,7 @@ namespace FleetPods.EndToEnd.Tests;
 
 /// <summary>
 /// The embedded single-machine default makes its CA, node and admin certificates at its first start, keys readable
-/// by root only, and its gateway serves its own admin certificate and no other CA's.
+/// by root only, and its API over HTTPS takes its own admin certificate and no other CA's.
 /// </summary>
 public sealed class SingleMachineTlsTests : IAsyncLifetime
 {
@@ -18,7 +18,7 @@ public sealed class SingleMachineTlsTests : IAsyncLifetime
     public async Task DisposeAsync() => await daemon.DisposeAsync();
 
     [RequiresFact(Requires.Root)]
-    public async Task The_first_start_makes_root_only_keys_and_the_gateway_serves_that_admin_certificate_only()
+    public async Task The_first_start_makes_root_only_keys_and_the_https_api_takes_that_admin_certificate_only()
     {
         var pki = daemon.PkiDirectory!;
         Assert.Equal(["admin.crt", "admin.key", "ca.crt", "ca.key", "node.crt", "node.key"], Directory.GetFiles(pki).Select(Path.GetFileName).Order(StringComparer.Ordinal));
@@ -49,7 +49,7 @@ public sealed class SingleMachineTlsTests : IAsyncLifetime
 
         // The tests' shared CA is another cluster's: its admin certificate is refused, whatever CA the client trusts.
         var shared = (await TestPki.Shared).Directory;
-        var foreign = await Processes.Run(RepositoryLayout.Cli, ["--endpoint", $"127.0.0.1:{daemon.GatewayPort}", "list-machines"], Within, new Dictionary<string, string?>
+        var foreign = await Processes.Run(RepositoryLayout.Cli, ["--endpoint", $"https://127.0.0.1:{daemon.ApiPort}", "list-machines"], Within, new Dictionary<string, string?>
         {
             ["FLEETPODS_CLIENT_CERT"] = shared.AdminCertificate,
             ["FLEETPODS_CLIENT_KEY"] = shared.AdminKey,
@@ -60,7 +60,7 @@ public sealed class SingleMachineTlsTests : IAsyncLifetime
     }
 
     private Task<CommandResult> Cli(string pki) =>
-        Processes.Run(RepositoryLayout.Cli, ["--endpoint", $"127.0.0.1:{daemon.GatewayPort}", "list-machines"], Within, new Dictionary<string, string?>
+        Processes.Run(RepositoryLayout.Cli, ["--endpoint", $"https://127.0.0.1:{daemon.ApiPort}", "list-machines"], Within, new Dictionary<string, string?>
         {
             ["FLEETPODS_CLIENT_CERT"] = Path.Combine(pki, "admin.crt"),
             ["FLEETPODS_CLIENT_KEY"] = Path.Combine(pki, "admin.key"),

@@ -173,7 +173,7 @@ public sealed class StateWriteFailureTests : IClassFixture<BusyboxImage>, IAsync
     }
 
     private Task<CommandResult> Cli(params string[] arguments) =>
-        Processes.Run(RepositoryLayout.Cli, [.. nodes.SelectMany(n => new[] { "--endpoint", $"127.0.0.1:{n.GatewayPort}" }), .. arguments], TimeSpan.FromSeconds(90));
+        Processes.Run(RepositoryLayout.Cli, [.. nodes.SelectMany(n => new[] { "--endpoint", n.Endpoint }), .. arguments], TimeSpan.FromSeconds(90));
 
     private async Task<List<Pod>> Listed()
     {

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using FleetPods.Grains;
+using FleetPods.Grains.UnitFiles;
 using FleetPods.Security;
 using FleetPods.Silo.FrontDoor;
 using Microsoft.AspNetCore.Builder;
@@ -69,14 +70,14 @@ public static class UnitsApi
     private static async Task<UnitStatus> Load(string name, [FromServices] IGrainFactory grains)
     {
         var unit = UnitNames.Of(name);
-        await Existing(grains, unit);
+        await ExistingOrInstance(grains, unit);
         return await grains.GetGrain<IUnitGrain>(unit).Load();
     }
 
     private static async Task<UnitStatus> Start(string name, [FromServices] IGrainFactory grains)
     {
         var unit = UnitNames.Of(name);
-        await Existing(grains, unit);
+        await ExistingOrInstance(grains, unit);
         return await grains.GetGrain<IUnitGrain>(unit).Start();
     }
 
@@ -125,6 +126,10 @@ public static class UnitsApi
 
         return status;
     }
+
+    // A template's instance (web@1.pod) is made from its template (web@.pod) by its first load or start.
+    private static async Task ExistingOrInstance(IGrainFactory grains, string unit) =>
+        await Existing(grains, UnitName.TryParse(unit, out var parsed, out _) && parsed!.Instance is { Length: > 0 } ? parsed.TemplateName : unit);
 
     private static async Task<UnitStatus> Existing(IGrainFactory grains, string unit) =>
         await grains.GetGrain<IUnitGrain>(unit).GetStatus() ?? throw new NotFoundException($"unit {unit} not found");

@@ -1,0 +1,99 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using FleetPods.Cli.Native.Api;
+using FleetPods.Cli.Native.Output;
+
+namespace FleetPods.Cli.Native.Commands;
+
+/// <summary>
+/// <c>image fetch URL</c>: the node downloads (with retries and resumption) and imports; the API streams its progress
+/// as NDJSON, shown on stderr when that is a terminal, and ends with the image or the error.
+/// </summary>
+internal static class ImageFetch
+{
+    public static Command Create(Option<string?> node)
+    {
+        var url = new Argument<string>("url") { Description = "http://, https:// or file:// URL of an image archive (file:// on that node)" };
+        var (reference, name, digest) = ImageCommands.ImportOptions();
+        var command = new Command("fetch", "Download an image into a node's store, with retries and resumption") { url, node, reference, name, digest };
+        command.SetApiAction(async (context, cancellationToken) =>
+        {
+            var address = context.Parse.GetValue(url)!;
+            var body = ApiClient.Json(json =>
+            {
+                json.WriteStartObject();
+                json.WriteString("url", address);
+                json.WriteString("ref", context.Parse.GetValue(reference));
+                json.WriteString("name", context.Parse.GetValue(name));
+                json.WriteString("digest", context.Parse.GetValue(digest));
+                json.WriteEndObject();
+            });
+            var request = new HttpRequestMessage(HttpMethod.Post, $"v1/images/fetch{ApiClient.Query(("node", context.Parse.GetValue(node)))}") { Content = body };
+            using var response = await context.Api.Send(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            using var lines = new StreamReader(await response.Content.ReadAsStreamAsync(cancellationToken));
+            var progress = !Console.IsErrorRedirected && !context.Output.IsJson ? new ProgressLine(Path.GetFileName(new Uri(address, UriKind.RelativeOrAbsolute) is { IsAbsoluteUri: true } uri ? uri.AbsolutePath : address)) : null;
+            try
+            {
+                while (await lines.ReadLineAsync(cancellationToken) is { } line)
+                {
+                    if (line.Length == 0)
+                    {
+                        continue;
+                    }
+
+                    using var document = JsonDocument.Parse(line);
+                    var item = document.RootElement;
+                    if (item.Field("error") is { } error)
+                    {
+                        throw new CliException(error.GetString() ?? "the fetch failed");
+                    }
+
+                    if (item.Field("image") is { } image)
+                    {
+                        progress?.Finish();
+                        progress = null;
+                        context.Output.Say(CommandOutput.Node(image), $"{image.Text("digest")}\t{image.Text("name")}");
+                        return ExitCodes.Success;
+                    }
+
+                    if (item.Field("progress") is { } now)
+                    {
+                        progress?.Show(now.Number("receivedBytes"), now.Field("totalBytes")?.GetInt64(), (int)now.Number("attempt"));
+                    }
+                }
+            }
+            finally
+            {
+                progress?.Finish();
+            }
+
+            throw new CliException($"fleetpodsd at {context.Api.Address} ended the fetch without an image or an error");
+        });
+        return command;
+    }
+
+    /// <summary>One line on a terminal's stderr, redrawn in place: name, percentage, bytes, attempt.</summary>
+    private sealed class ProgressLine(string name)
+    {
+        private bool shown;
+
+        public void Show(long received, long? total, int attempt)
+        {
+            var percent = total is > 0 ? string.Create(CultureInfo.InvariantCulture, $"{100 * received / total.Value,3}% ") : "";
+            var of = total is { } all ? $"/{ByteCount.Format(all)}" : "";
+            var retry = attempt > 1 ? string.Create(CultureInfo.InvariantCulture, $" (try {attempt})") : "";
+            Console.Error.Write($"\r\u001b[K{name}{retry} {percent}{ByteCount.Format(received)}{of}");
+            shown = true;
+        }
+
+        public void Finish()
+        {
+            if (shown)
+            {
+                Console.Error.WriteLine();
+                shown = false;
+            }
+        }
+    }
+}
