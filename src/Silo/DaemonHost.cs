@@ -74,7 +74,6 @@ public static class DaemonHost
         builder.Services.AddSingleton<ILocalNode, LocalNodeRuntime>();
         builder.Services.AddSingleton<ILocalImageStore, LocalImageStore>();
         builder.Services.AddHostedService<NodeAgent>();
-        builder.Services.AddHostedService<LocalRunEndpoint>();
         builder.Services.AddFrontDoor();
         builder.AddFrontDoorListeners(options);
         var app = builder.Build();

@@ -6,8 +6,8 @@ namespace FleetPods.Cli;
 
 /// <summary>
 /// The command line of <c>run [FLAGS] IMAGE... [-- COMMAND [ARGS...]]</c>, as <c>rkt run</c>'s: every word before
-/// <c>--</c> is an image and makes an app, every word after it is the first app's command. The CLI parses it as one of its commands; fleetpodsd parses the same words when the native
-/// <c>fleetpods</c> command hands them over a local socket (<see cref="LocalRunProtocol"/>).
+/// <c>--</c> is an image and makes an app, every word after it is the first app's command. fleetpodsd parses the
+/// words the <c>fleetpods</c> command sends in <c>POST /v1/run</c>.
 /// </summary>
 public sealed class RunCommandLine
 {

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace FleetPods.Cli;
+namespace FleetPods.Cli.Native;
 
 /// <summary>
 /// A command's standard output as every Unix command writes it: write(2) on fd 1, at the offset the open file shares
@@ -9,7 +9,7 @@ namespace FleetPods.Cli;
 /// overwrote what it wrote. Console's stream writes at the shared offset too but drops writes to a pipe nobody reads
 /// any more (.NET ignores SIGPIPE), and a run whose reader has gone must end; this reports it.
 /// </summary>
-public static partial class StandardOutput
+internal static partial class StandardOutput
 {
     private const int Descriptor = 1;
     private const int Interrupted = 4; // EINTR
