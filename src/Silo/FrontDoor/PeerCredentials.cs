@@ -73,5 +73,4 @@ public sealed record PeerCredentials(int Pid, uint Uid, uint Gid, IReadOnlyList<
             }
         }
     }
-
 }
