@@ -1,9 +1,11 @@
+using FleetPods.Security;
+
 namespace FleetPods.EndToEnd.Tests;
 
 /// <summary>
 /// The same API over HTTPS on the api port, called with real curl and real certificates: the admin certificate,
 /// reader and operator certificates issued with <c>fleetpods cert create</c> by
-/// the daemon's CA, none at all, and one of another CA.
+/// the daemon's CA, none at all, one of another CA, an expired one and a revoked one.
 /// </summary>
 public sealed partial class FrontDoorTests
 {
@@ -61,6 +63,44 @@ public sealed partial class FrontDoorTests
         finally
         {
             Directory.Delete(other, recursive: true);
+        }
+    }
+
+    [RequiresFact(Requires.Root)]
+    public async Task Over_https_an_expired_or_a_revoked_certificate_fails_the_handshake_and_the_log_says_why()
+    {
+        var pki = daemon.PkiDirectory!;
+        var issued = Directory.CreateTempSubdirectory("fleetpods-certs-").FullName;
+        try
+        {
+            // `fleetpods cert` makes nothing shorter than a day: the CA's own library makes one that ends a second from now.
+            var expired = Path.Combine(issued, "otto");
+            new PkiDirectory(pki).Issue(new CertificateIdentity("otto", CertificateKind.Operator), [], [], TimeSpan.FromSeconds(1), expired, DateTimeOffset.UtcNow);
+            using var otto = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(File.ReadAllText(expired + ".crt"));
+            var ends = otto.NotAfter.ToUniversalTime();
+            var revoked = await Issue(pki, issued, "operator", "rita");
+            var servedBefore = await Https(pki, revoked, "GET", "/v1/whoami");
+            var revocation = await Processes.Run(RepositoryLayout.Cli, ["cert", "revoke", revoked.Certificate, "--dir", pki], Within);
+            Assert.True(revocation.ExitCode == 0, revocation.ToString());
+
+            while (DateTime.UtcNow <= ends.AddSeconds(1))
+            {
+                Assert.True(DateTime.UtcNow < ends + Within, "the certificate did not expire");
+                await Task.Delay(200);
+            }
+
+            var late = await Curl(pki, (expired + ".crt", expired + ".key"), "GET", "/v1/whoami", null);
+            var refused = await Curl(pki, revoked, "GET", "/v1/whoami", null);
+
+            Assert.Equal((200, "operator"), (servedBefore.Status, Text(servedBefore.Json, "role")));
+            Assert.True(late.ExitCode != 0 && !late.Stdout.Contains("\"role\"", StringComparison.Ordinal), late.ToString());
+            Assert.True(refused.ExitCode != 0 && !refused.Stdout.Contains("\"role\"", StringComparison.Ordinal), refused.ToString());
+            Assert.Contains("API over HTTPS: refused certificate 'CN=otto, OU=operator' expired at", daemon.Log, StringComparison.Ordinal);
+            Assert.Matches(@"API over HTTPS: refused certificate 'CN=rita, OU=operator' \(serial [0-9A-F]+\) is revoked", daemon.Log);
+        }
+        finally
+        {
+            Directory.Delete(issued, recursive: true);
         }
     }
 
