@@ -90,10 +90,10 @@ public sealed class RenderingTests
     [Fact]
     public void Durations_go_to_the_api_as_whole_milliseconds()
     {
-        Assert.Equal("10000ms", Durations.ToQuery(TimeSpan.FromSeconds(10)));
-        Assert.Equal("500ms", Durations.ToQuery(TimeSpan.FromMilliseconds(500)));
-        Assert.True(Durations.TryParse("2m", out var value) && value == TimeSpan.FromMinutes(2));
-        Assert.False(Durations.TryParse("2 days", out _));
+        Assert.Equal("10000ms", DurationText.ToQuery(TimeSpan.FromSeconds(10)));
+        Assert.Equal("500ms", DurationText.ToQuery(TimeSpan.FromMilliseconds(500)));
+        Assert.True(DurationText.TryParse("2m", out var value) && value == TimeSpan.FromMinutes(2));
+        Assert.False(DurationText.TryParse("2 days", out _));
     }
 
     private static ApiClient Api(HttpStatusCode status, string body) =>

@@ -14,7 +14,7 @@ internal static class GarbageCollectCommand
         var command = new Command("gc", "Remove the trees (root filesystem, logs) of pods that ended longer than the grace period ago") { grace, node };
         command.SetApiAction(async (context, cancellationToken) =>
         {
-            var query = ApiClient.Query(("gracePeriod", Durations.ToQuery(context.Parse.GetValue(grace))), ("node", context.Parse.GetValue(node)));
+            var query = ApiClient.Query(("gracePeriod", DurationText.ToQuery(context.Parse.GetValue(grace))), ("node", context.Parse.GetValue(node)));
             var answer = await context.Api.Call(HttpMethod.Post, $"v1/gc{query}", null, cancellationToken);
             SkippedNodes.Warn(answer, "its pods were not collected");
             context.Output.Table(CommandOutput.Node(answer), ["removed pod", "node"], answer.Items("removed").Select(r => (IReadOnlyList<string>)[r.Text("pod", ""), r.Text("node", "")]));

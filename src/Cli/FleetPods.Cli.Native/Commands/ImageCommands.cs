@@ -123,7 +123,7 @@ internal static class ImageCommands
         var command = new Command("gc", "Remove images unused for longer than the grace period, on every node that is up (or --node)") { grace, Node };
         command.SetApiAction(async (context, cancellationToken) =>
         {
-            var query = ApiClient.Query(("gracePeriod", Durations.ToQuery(context.Parse.GetValue(grace))), ("node", context.Parse.GetValue(Node)));
+            var query = ApiClient.Query(("gracePeriod", DurationText.ToQuery(context.Parse.GetValue(grace))), ("node", context.Parse.GetValue(Node)));
             var answer = await context.Api.Call(HttpMethod.Post, $"v1/images/gc{query}", null, cancellationToken);
             SkippedNodes.Warn(answer, "its images were not collected");
             context.Output.Table(CommandOutput.Node(answer), ["removed", "digest", "node"], answer.Items("removed").Select(i => (IReadOnlyList<string>)

@@ -18,7 +18,7 @@ internal static class StopCommand
         command.SetApiAction(async (context, cancellationToken) =>
         {
             var forced = context.Parse.GetValue(force);
-            var query = ApiClient.Query(("grace", Durations.ToQuery(forced ? TimeSpan.Zero : context.Parse.GetValue(GlobalOptions.Grace))), ("force", forced ? "true" : "false"));
+            var query = ApiClient.Query(("grace", DurationText.ToQuery(forced ? TimeSpan.Zero : context.Parse.GetValue(GlobalOptions.Grace))), ("force", forced ? "true" : "false"));
             var failed = false;
             foreach (var argument in context.Parse.GetValue(targets)!)
             {

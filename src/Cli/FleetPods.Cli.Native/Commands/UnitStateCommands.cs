@@ -14,9 +14,9 @@ internal static class UnitStateCommands
         yield return Transition("start", "Start units (a path to a unit file is submitted first)", withGrace: false,
             (unit, _) => (HttpMethod.Post, $"v1/units/{unit}/start"));
         yield return Transition("unload", "Stop units' pods and remove them from their nodes", withGrace: true,
-            (unit, grace) => (HttpMethod.Post, $"v1/units/{unit}/unload{ApiClient.Query(("grace", Durations.ToQuery(grace)))}"));
+            (unit, grace) => (HttpMethod.Post, $"v1/units/{unit}/unload{ApiClient.Query(("grace", DurationText.ToQuery(grace)))}"));
         yield return Transition("destroy", "Unload units and forget them", withGrace: true,
-            (unit, grace) => (HttpMethod.Delete, $"v1/units/{unit}{ApiClient.Query(("grace", Durations.ToQuery(grace)))}"));
+            (unit, grace) => (HttpMethod.Delete, $"v1/units/{unit}{ApiClient.Query(("grace", DurationText.ToQuery(grace)))}"));
     }
 
     private static Command Transition(string name, string description, bool withGrace, Func<string, TimeSpan, (HttpMethod Method, string Path)> request)
