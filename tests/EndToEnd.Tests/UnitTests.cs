@@ -98,6 +98,35 @@ public sealed class UnitTests : IClassFixture<BusyboxImage>, IAsyncLifetime
     }
 
     [RequiresFact(Requires.Root)]
+    public async Task List_units_shows_a_units_running_pods_over_its_desired_count_and_their_node()
+    {
+        var file = WriteUnit("trio.pod", "[Unit]\nDescription=three sleepers\n\n[Pod]\nImage=example.com/busybox\nExec=/bin/sleep 600\nCount=3\n");
+
+        var started = await daemon.Cli("start", file);
+
+        Assert.True(started.ExitCode == 0, started.ToString());
+        var deadline = DateTime.UtcNow + Within;
+        string[] row;
+        while ((row = Row(await daemon.Cli("list-units"), "trio.pod"))[2] != "3/3")
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"trio.pod never showed 3/3 running: {string.Join(" ", row)}");
+            await Task.Delay(200);
+        }
+
+        Assert.Equal(["trio.pod", "launched", "3/3", "running", daemon.NodeName, "three", "sleepers"], row);
+        var json = (await daemon.CliJson("list-units")).EnumerateArray().Single(u => u.GetProperty("name").GetString() == "trio.pod");
+        Assert.Equal(3, json.GetProperty("desiredPods").GetInt32());
+        Assert.Equal(3, json.GetProperty("pods").GetArrayLength());
+    }
+
+    private static string[] Row(CommandResult table, string unit)
+    {
+        Assert.True(table.ExitCode == 0, table.ToString());
+        Assert.StartsWith("UNIT ", table.Stdout, StringComparison.Ordinal);
+        return table.Stdout.Split('\n').Single(l => l.StartsWith(unit + " ", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+    }
+
+    [RequiresFact(Requires.Root)]
     public async Task List_machines_shows_this_node_with_its_metadata_and_capacity()
     {
         var machines = await daemon.CliJson("list-machines");

@@ -17,8 +17,7 @@ internal static class ListCommands
         {
             var all = await context.Api.GetJson("v1/units", cancellationToken);
             var shown = all.Items().Where(u => !u.Flag("isTemplate") && u.Text("desiredState") != "inactive").ToList();
-            context.Output.Table(new JsonArray([.. shown.Select(CommandOutput.Node)]), ["unit", "desired", "phase", "node", "pod", "description"], shown.Select(u => (IReadOnlyList<string>)
-                [u.Text("name", ""), u.Text("desiredState", "-"), u.Field("pod")?.Text("phase") ?? "-", u.Field("pod")?.Text("nodeName") ?? "-", u.Field("pod")?.Text("id") ?? "-", u.Text("description", "")]));
+            context.Output.Table(new JsonArray([.. shown.Select(CommandOutput.Node)]), UnitListing.Headers, shown.Select(UnitListing.Row));
             return ExitCodes.Success;
         });
         yield return units;
