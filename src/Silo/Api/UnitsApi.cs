@@ -11,7 +11,7 @@ using Microsoft.AspNetCore.Routing;
 
 namespace FleetPods.Silo.Api;
 
-/// <summary>Units: list, status, the file, submit, fleet's transitions (load, start, stop, unload, destroy) and waiting for their pods.</summary>
+/// <summary>Units: list (a page at a time), status, the file, submit, fleet's transitions (load, start, stop, unload, destroy) and waiting for their pods.</summary>
 public static class UnitsApi
 {
     // A unit file is a few hundred bytes; this bounds what a caller can make the daemon hold.
@@ -34,8 +34,19 @@ public static class UnitsApi
         api.MapGet("/v1/units/{name}/wait", Wait).Requires(Role.Reader, "waiting for a unit");
     }
 
-    private static async Task<List<UnitStatus>> List([FromServices] IGrainFactory grains, CancellationToken cancellationToken) =>
-        await ReadRetry.Run(() => Statuses(grains), cancellationToken);
+    /// <summary>One page of units in name order (<see cref="PageQuery"/>), templates and inactive ones too.</summary>
+    private static async Task<List<UnitStatus>> List(
+        [FromQuery] string? limit, [FromQuery] string? after, HttpContext http, [FromServices] IGrainFactory grains, CancellationToken cancellationToken)
+    {
+        var page = PageQuery.Parse(limit, after);
+        var names = await ReadRetry.Run(() => grains.GetGrain<IRegistryGrain>(RegistryKind.Units).List(page.After, page.Limit), cancellationToken);
+        if (names.Count == page.Limit)
+        {
+            PageQuery.LinkNext(http, names[^1]);
+        }
+
+        return [.. (await ReadRetry.Run(() => Task.WhenAll(names.Select(n => grains.GetGrain<IUnitGrain>(n).GetStatus())), cancellationToken)).OfType<UnitStatus>()];
+    }
 
     private static async Task<List<UnitFileSummary>> ListFiles([FromServices] IGrainFactory grains, CancellationToken cancellationToken)
     {
