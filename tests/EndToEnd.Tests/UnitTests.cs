@@ -119,6 +119,27 @@ public sealed class UnitTests : IClassFixture<BusyboxImage>, IAsyncLifetime
         Assert.Equal(3, json.GetProperty("pods").GetArrayLength());
     }
 
+    [RequiresFact(Requires.Root)]
+    public async Task Start_of_several_files_and_names_is_one_call_and_each_unit_starts_or_says_why_not()
+    {
+        const string Sleeper = "[Pod]\nImage=example.com/busybox\nExec=/bin/sleep 600\n";
+        var first = WriteUnit("batch-a.pod", Sleeper);
+        var second = WriteUnit("batch-b.pod", Sleeper);
+        var bad = WriteUnit("batch-bad.pod", "[Pod]\nImage=example.com/busybox\nExec=/bin/true\nRestart=sometimes\n");
+
+        var result = await daemon.Cli("start", first, second, bad, "batch-missing");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("Unit batch-a.pod submitted", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains($"{bad}:4: Restart=: ", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("fleetpods: unit batch-missing.pod not found", result.Stderr, StringComparison.Ordinal);
+        await daemon.WaitForPhase("batch-a.pod", "running", Within);
+        await daemon.WaitForPhase("batch-b.pod", "running", Within);
+        Assert.Single(daemon.Log.Split('\n'), l => l.Contains("Audit: ", StringComparison.Ordinal) && l.Contains(" POST /v1/units/start ", StringComparison.Ordinal));
+        Assert.DoesNotContain(" PUT /v1/units/", daemon.Log, StringComparison.Ordinal);
+        Assert.Contains("batch-a.pod started, batch-b.pod started, batch-bad.pod refused: ", daemon.Log, StringComparison.Ordinal);
+    }
+
     private static string[] Row(CommandResult table, string unit)
     {
         Assert.True(table.ExitCode == 0, table.ToString());
