@@ -41,7 +41,7 @@ public static class PodsApi
         var cursor = page.After;
         while (true)
         {
-            var ids = await ReadRetry.Run(() => registry.List(cursor, page.Limit), cancellationToken);
+            var ids = await ReadRetry.Run(() => registry.ListPage(cursor, page.Limit), cancellationToken);
             var statuses = await ReadRetry.Run(() => Task.WhenAll(ids.Select(id => grains.GetGrain<IPodGrain>(id).GetStatus())), cancellationToken);
             for (var i = 0; i < ids.Count; i++)
             {

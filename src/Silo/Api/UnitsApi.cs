@@ -46,7 +46,7 @@ public static class UnitsApi
         [FromQuery] string? limit, [FromQuery] string? after, HttpContext http, [FromServices] IGrainFactory grains, CancellationToken cancellationToken)
     {
         var page = PageQuery.Parse(limit, after);
-        var names = await ReadRetry.Run(() => grains.GetGrain<IRegistryGrain>(RegistryKind.Units).List(page.After, page.Limit), cancellationToken);
+        var names = await ReadRetry.Run(() => grains.GetGrain<IRegistryGrain>(RegistryKind.Units).ListPage(page.After, page.Limit), cancellationToken);
         if (names.Count == page.Limit)
         {
             PageQuery.LinkNext(http, names[^1]);

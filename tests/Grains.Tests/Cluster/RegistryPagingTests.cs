@@ -13,12 +13,12 @@ public sealed class RegistryPagingTests(ClusterFixture fixture)
             await registry.Add(key);
         }
 
-        var first = await registry.List(null, 2);
+        var first = await registry.ListPage(null, 2);
         await registry.Remove("b");
         await registry.Add("bb");
-        var second = await registry.List(first[^1], 2);
-        var third = await registry.List(second[^1], 2);
-        var last = await registry.List(third[^1], 2);
+        var second = await registry.ListPage(first[^1], 2);
+        var third = await registry.ListPage(second[^1], 2);
+        var last = await registry.ListPage(third[^1], 2);
 
         Assert.Equal(["B", "a"], first);
         Assert.Equal(["bb", "c"], second);
@@ -36,7 +36,7 @@ public sealed class RegistryPagingTests(ClusterFixture fixture)
             await registry.Add(key);
         }
 
-        Assert.Equal(["c", "e"], await registry.List("b", 10));
-        Assert.Equal(["e"], await registry.List("c", 10));
+        Assert.Equal(["c", "e"], await registry.ListPage("b", 10));
+        Assert.Equal(["e"], await registry.ListPage("c", 10));
     }
 }

@@ -8,8 +8,8 @@ public sealed class SpreadRankingTests
 {
     private static readonly PlacementRequest Web = Request("web.pod");
 
-    private static string[] Ranked(PlacementRequest request, params NodeInfo[] nodes) =>
-        [.. SpreadRanking.Rank(nodes, request).Select(n => n.Name)];
+    private static IEnumerable<string> Ranked(PlacementRequest request, params NodeInfo[] nodes) =>
+        SpreadRanking.Rank(nodes, request).Select(n => n.Name);
 
     [Theory]
     [InlineData(3, new[] { 1, 1, 1, 0 })]
@@ -21,7 +21,7 @@ public sealed class SpreadRankingTests
         var nodes = new[] { "n1", "n2", "n3", "n4" }.ToDictionary(n => n, n => new List<PlacedPod>());
         for (var i = 0; i < count; i++)
         {
-            var best = Ranked(Web, [.. nodes.Select(n => Node(n.Key, pods: [.. n.Value]))])[0];
+            var best = Ranked(Web, [.. nodes.Select(n => Node(n.Key, pods: [.. n.Value]))]).First();
             nodes[best].Add(Pod("web.pod"));
         }
 

@@ -46,7 +46,11 @@ internal static class UnitListing
         };
     }
 
-    private static int PhaseRank(string phase) => Array.IndexOf(PhaseOrder, phase) is var at && at >= 0 ? at : PhaseOrder.Length;
+    private static int PhaseRank(string phase)
+    {
+        var at = Array.IndexOf(PhaseOrder, phase);
+        return at < 0 ? PhaseOrder.Length : at;
+    }
 
     /// <summary>The distinct nodes, sorted, the first <see cref="NodesShown"/> by name and the rest counted (<c>a,b,c +7</c>).</summary>
     private static string Nodes(List<JsonElement> pods)

@@ -19,5 +19,5 @@ public interface IRegistryGrain : IGrainWithStringKey
     /// One page of keys in ordinal order: at most <paramref name="limit"/> keys after <paramref name="after"/>
     /// (from the first when null), so a listing of 100,000 pods is read a page at a time.
     /// </summary>
-    Task<IReadOnlyList<string>> List(string? after, int limit);
+    Task<IReadOnlyList<string>> ListPage(string? after, int limit);
 }

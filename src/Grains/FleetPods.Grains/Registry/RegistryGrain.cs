@@ -37,7 +37,7 @@ public sealed class RegistryGrain(
 
     Task<IReadOnlyList<string>> IRegistryGrain.List() => Task.FromResult<IReadOnlyList<string>>([.. Ordered()]);
 
-    Task<IReadOnlyList<string>> IRegistryGrain.List(string? after, int limit)
+    Task<IReadOnlyList<string>> IRegistryGrain.ListPage(string? after, int limit)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
         var keys = Ordered();
