@@ -7,6 +7,7 @@ namespace FleetPods.Grains.Tests.Scheduling;
 public sealed class SpreadRankingTests
 {
     private static readonly PlacementRequest Web = Request("web.pod");
+    private static readonly string[] FourNodes = ["n1", "n2", "n3", "n4"];
 
     private static IEnumerable<string> Ranked(PlacementRequest request, params NodeInfo[] nodes) =>
         SpreadRanking.Rank(nodes, request).Select(n => n.Name);
@@ -18,7 +19,7 @@ public sealed class SpreadRankingTests
     [InlineData(10, new[] { 3, 3, 2, 2 })]
     public void A_units_pods_placed_one_after_another_spread_evenly_over_empty_nodes(int count, int[] expected)
     {
-        var nodes = new[] { "n1", "n2", "n3", "n4" }.ToDictionary(n => n, n => new List<PlacedPod>());
+        var nodes = FourNodes.ToDictionary(n => n, n => new List<PlacedPod>());
         for (var i = 0; i < count; i++)
         {
             var best = Ranked(Web, [.. nodes.Select(n => Node(n.Key, pods: [.. n.Value]))]).First();
