@@ -26,6 +26,33 @@ public sealed class SpreadTests(FourNodeFixture fixture) : IClassFixture<FourNod
         }
     }
 
+    // The case the free-resources ranking got wrong: one node with nothing reserved took every replica that asked for nothing.
+    [Fact]
+    public async Task Replicas_spread_when_every_node_but_one_holds_a_small_reservation()
+    {
+        var small = new List<IUnitGrain>();
+        foreach (var node in Fleet.Nodes.Skip(1))
+        {
+            small.Add(await Fleet.Start($"small-{node}.pod", pod: "Memory=64M", fleet: $"MachineID={node}"));
+        }
+
+        var unit = await Fleet.Start("spread-empty.pod", pod: "Count=3");
+        try
+        {
+            var status = await Until(unit, pods => Running(pods).Count == 3, "three replicas running");
+
+            Assert.Equal(3, status.Pods.Select(p => p.NodeName).Distinct().Count());
+        }
+        finally
+        {
+            await unit.Destroy(TimeSpan.Zero);
+            foreach (var reserved in small)
+            {
+                await reserved.Destroy(TimeSpan.Zero);
+            }
+        }
+    }
+
     [Fact]
     public async Task Eight_replicas_run_two_on_each_of_four_nodes()
     {

@@ -30,6 +30,19 @@ public sealed class SpreadRankingTests
     }
 
     [Fact]
+    public void Replicas_that_ask_for_nothing_do_not_all_go_to_the_one_node_with_nothing_reserved()
+    {
+        var nodes = FourNodes.ToDictionary(n => n, n => n == "n1" ? new List<PlacedPod>() : [Pod("small.pod")]);
+        for (var i = 0; i < 3; i++)
+        {
+            var best = Ranked(Web, [.. nodes.Select(n => Node(n.Key, freeMemory: (8L << 30) - (n.Value.Count > 0 ? 64L << 20 : 0), pods: [.. n.Value]))]).First();
+            nodes[best].Add(Pod("web.pod"));
+        }
+
+        Assert.Equal(3, nodes.Count(n => n.Value.Any(p => p.UnitName == "web.pod")));
+    }
+
+    [Fact]
     public void A_replica_goes_to_a_node_without_one_of_its_unit_before_a_less_busy_one()
     {
         var sibling = Node("a", pods: [Pod("web.pod")]);
