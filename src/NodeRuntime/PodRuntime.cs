@@ -17,6 +17,9 @@ public sealed class PodRuntime : IAsyncDisposable
 {
     private static readonly TimeSpan KillWait = TimeSpan.FromSeconds(30);
 
+    // Every process of an ended pod is gone, so its terminal's last output is already on its way to the log.
+    private static readonly TimeSpan ConsoleDrainWait = TimeSpan.FromSeconds(5);
+
     // What a kvm guest may take beyond the grace period to report its apps' ends and power off.
     private static readonly TimeSpan KvmStopMargin = TimeSpan.FromSeconds(10);
 
@@ -120,9 +123,10 @@ public sealed class PodRuntime : IAsyncDisposable
         try
         {
             var (plans, isolation) = await Prepare(request, tracked, cancellationToken);
+            tracked.Console = PodConsoleRelay.Open(request, pod);
             var processes = request.Stage1 == Stage1Flavor.Kvm
                 ? await kvm.Launch(pod, plans, request, isolation.Cgroups, cancellationToken)
-                : await launcher.Launch(pod, plans, isolation);
+                : await launcher.Launch(pod, plans, isolation, tracked.Console);
             if (processes is null || File.Exists(pod.Failure))
             {
                 // The pod ends once its supervisor is gone, not before: until then it still writes its records.
@@ -136,6 +140,7 @@ public sealed class PodRuntime : IAsyncDisposable
             }
 
             tracked.Processes = processes;
+            tracked.Console?.AppHasItsEnd();
             tracked.Launched.TrySetResult();
             if (request.Stage1 == Stage1Flavor.Kvm && File.Exists(Path.Combine(pod.Root, "boot")))
             {
@@ -291,6 +296,30 @@ public sealed class PodRuntime : IAsyncDisposable
         command.AddRange(["--env", "PATH=" + PodLaunchPlan.DefaultPath, "--env", "AC_APP_NAME=" + name]);
         return command;
     }
+
+    /// <summary>
+    /// Hands <paramref name="data"/> to the first app of a pod run with input, once it runs, waiting while it does not
+    /// read; <paramref name="endOfInput"/> then closes its stdin (not a terminal's: there Ctrl-D is the app's to read).
+    /// </summary>
+    /// <exception cref="PodLaunchException">The pod has no console here, has ended, or its app no longer reads.</exception>
+    public async Task WriteInputAsync(string podId, ReadOnlyMemory<byte> data, bool endOfInput, CancellationToken cancellationToken = default)
+    {
+        var tracked = Tracked(podId);
+        await Task.WhenAny(tracked.Launched.Task, tracked.Ended.Task).WaitAsync(cancellationToken);
+        if (tracked.Ended.Task.IsCompleted)
+        {
+            throw new PodLaunchException($"pod {podId} has ended: nothing reads its input");
+        }
+
+        await ConsoleOf(tracked, podId).WriteAsync(data, endOfInput, cancellationToken);
+    }
+
+    /// <summary>Gives a pod's terminal a new size; its app gets SIGWINCH.</summary>
+    /// <exception cref="PodLaunchException">The pod has no terminal here.</exception>
+    public void ResizeTerminal(string podId, PodTerminalSize size) => ConsoleOf(Tracked(podId), podId).Resize(size);
+
+    private static PodConsoleRelay ConsoleOf(TrackedPod tracked, string podId) =>
+        tracked.Console ?? throw new PodLaunchException($"pod {podId} has no console on this node: it was run without --interactive or --tty, or fleetpodsd restarted since");
 
     public async Task<PodLogChunk> ReadLogAsync(string podId, long offset, int maxBytes, CancellationToken cancellationToken = default)
     {
@@ -586,6 +615,18 @@ public sealed class PodRuntime : IAsyncDisposable
             return;
         }
 
+        // A terminal's last output reaches the log before the pod's end is told: whoever reads to the end reads it all.
+        if (tracked.Console is { } console)
+        {
+            _ = console.CloseAsync(ConsoleDrainWait).ContinueWith(_ => Finish(podId, tracked), TaskScheduler.Default);
+            return;
+        }
+
+        Finish(podId, tracked);
+    }
+
+    private void Finish(string podId, TrackedPod tracked)
+    {
         var end = tracked.Directory.ReadEnd();
         var change = end is { } e
             ? new PodStateChange(podId, e.Phase, e.Code, e.Reason, DateTimeOffset.UtcNow)
@@ -601,6 +642,7 @@ public sealed class PodRuntime : IAsyncDisposable
     // Recorded in the pod's directory too (unless its supervisor already did), so a restarted daemon reports the same reason.
     private void Fail(TrackedPod tracked, string reason)
     {
+        tracked.Console?.Dispose();
         var failed = new PodStateChange(Path.GetFileName(tracked.Directory.Root), PodPhase.Failed, null, reason, DateTimeOffset.UtcNow);
         Release(tracked);
         if (!tracked.Ended.TrySetResult(failed))
@@ -661,6 +703,9 @@ public sealed class PodRuntime : IAsyncDisposable
         public PodIsolation? Isolation { get; set; }
 
         public IReadOnlyList<PodPortForward> Ports { get; set; } = [];
+
+        /// <summary>The first app's console, for a pod run with input or a terminal, while this daemon runs it.</summary>
+        public PodConsoleRelay? Console { get; set; }
 
         private int released;
 

@@ -77,6 +77,32 @@ public sealed class LocalNodeRuntime(DaemonOptions options, PodRuntime runtime, 
         }
     }
 
+    public async Task WritePodInput(string podId, ReadOnlyMemory<byte> data, bool endOfInput)
+    {
+        try
+        {
+            await runtime.WriteInputAsync(podId, data, endOfInput);
+        }
+        catch (PodLaunchException ex)
+        {
+            throw new FleetPodsException(ex.Message);
+        }
+    }
+
+    public Task ResizePodTerminal(string podId, TerminalSize size)
+    {
+        ArgumentNullException.ThrowIfNull(size);
+        try
+        {
+            runtime.ResizeTerminal(podId, new PodTerminalSize(size.Rows, size.Columns));
+            return Task.CompletedTask;
+        }
+        catch (PodLaunchException ex)
+        {
+            throw new FleetPodsException(ex.Message);
+        }
+    }
+
     public Task<IReadOnlyList<string>> EnterCommand(string podId, string? app)
     {
         try

@@ -55,6 +55,9 @@ struct pod {
     char **vm_argv; /* stage1 kvm: qemu's command line */
     int vm_argc;
     int error[2]; /* a failure, for the supervisor to record when the failing process may no longer write the pod's directory */
+    const char *stdin_path; /* --stdin: a FIFO the daemon writes, the app's stdin */
+    const char *tty_path; /* --tty: a terminal the daemon holds the master of, the app's stdin, stdout and stderr */
+    int console_fd; /* the opened --stdin or --tty: -1 without one */
 };
 
 extern struct pod pod;

@@ -20,6 +20,7 @@ public static class ApiV1
         ImagesApi.Map(api);
         GcApi.Map(api);
         RunApi.Map(api);
+        PodConsoleApi.Map(api);
         api.MapOpenApi("/v1/openapi/{documentName}.json").Requires(Role.Reader, "reading the API's description");
         api.MapFallback(NoSuchPath).Requires(Role.Reader, "calling the API").ExcludeFromDescription();
     }

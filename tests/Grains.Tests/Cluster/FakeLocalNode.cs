@@ -38,6 +38,24 @@ public sealed class FakeLocalNode(string nodeName, IGrainFactory grains, TimePro
     public Task<PodLog> ReadPodLog(string podId, long offset, int maxBytes) =>
         Task.FromResult(new PodLog(offset, [], offset, true));
 
+    /// <summary>Every piece of input handed to a pod here, in the order it came.</summary>
+    public ConcurrentQueue<(string PodId, string Data, bool End)> Input { get; } = new();
+
+    /// <summary>Every terminal size given to a pod here, in the order it came.</summary>
+    public ConcurrentQueue<(string PodId, TerminalSize Size)> Resizes { get; } = new();
+
+    public Task WritePodInput(string podId, ReadOnlyMemory<byte> data, bool endOfInput)
+    {
+        Input.Enqueue((podId, System.Text.Encoding.UTF8.GetString(data.Span), endOfInput));
+        return Task.CompletedTask;
+    }
+
+    public Task ResizePodTerminal(string podId, TerminalSize size)
+    {
+        Resizes.Enqueue((podId, size));
+        return Task.CompletedTask;
+    }
+
     public Task<IReadOnlyList<string>> EnterCommand(string podId, string? app) =>
         Task.FromResult<IReadOnlyList<string>>(["fleetpods-shim", "--enter", podId, "--app", app ?? "app"]);
 

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using FleetPods.Cli.Native.Api;
 using FleetPods.Cli.Native.Output;
+using FleetPods.Cli.Native.Terminal;
 
 namespace FleetPods.Cli.Native.Commands;
 
@@ -12,13 +13,15 @@ namespace FleetPods.Cli.Native.Commands;
 /// <c>{"exitCode"}</c>. The output goes to standard output at the offset the file shares with other writers
 /// (<see cref="StandardOutput"/>); the command exits with the pod's code. Ctrl-C or SIGTERM asks the daemon to stop the
 /// pod (SIGTERM, SIGKILL after 10 s) and the command reads on to its end, then exits 130; output that nobody reads any
-/// more (<c>| head</c>) closes the connection, which stops the pod, and exits 141. Nothing runs unwatched.
+/// more (<c>| head</c>) closes the connection, which stops the pod, and exits 141. Nothing runs unwatched. With
+/// <c>-i</c> stdin goes to the pod, and with <c>-t</c> this terminal is raw while the pod's stands in for it
+/// (<see cref="RunConsole"/>).
 /// </summary>
 internal static class RunCommand
 {
     private const string Flags = "--stage1 ns|kvm|fly, --private-users, --no-overlay, --net default|host|none, --memory 64M, --cpu 500m, "
         + "--volume NAME,kind=host,source=/path[,readOnly=true] | NAME,kind=empty, --mount volume=NAME,target=/path, "
-        + "--port NAME:HOSTPORT[:PODPORT]/tcp|udp, --set-env NAME=VALUE, --user U, --group G";
+        + "--port NAME:HOSTPORT[:PODPORT]/tcp|udp, --set-env NAME=VALUE, --user U, --group G, -i/--interactive, -t/--tty";
 
     public static Command Create(IReadOnlyList<string> commandLine)
     {
@@ -42,6 +45,15 @@ internal static class RunCommand
             }
 
             json.WriteEndArray();
+            if (LocalTerminal.Size() is { } size)
+            {
+                // Used only if the words ask for a terminal (-t): the daemon reads them.
+                json.WriteStartObject("terminal");
+                json.WriteNumber("rows", size.Rows);
+                json.WriteNumber("columns", size.Columns);
+                json.WriteEndObject();
+            }
+
             json.WriteEndObject();
         });
         // The stream is read to its end whatever a signal says: the signal's part is to stop the pod.
@@ -49,6 +61,34 @@ internal static class RunCommand
         using var lines = new StreamReader(await response.Content.ReadAsStreamAsync(CancellationToken.None), Encoding.UTF8);
         var stopper = new PodStopper(api);
         await using var onInterrupt = interrupted.Register(stopper.Interrupt);
+        RunConsole? console = null;
+        LocalTerminal? raw = null;
+        try
+        {
+            return await Follow(lines, stopper, (pod, input, terminal) =>
+            {
+                console = new RunConsole(api, pod);
+                if (terminal)
+                {
+                    raw = LocalTerminal.EnterRawMode();
+                    console.FollowWindow();
+                }
+
+                if (input)
+                {
+                    console.ForwardInput();
+                }
+            });
+        }
+        finally
+        {
+            raw?.Dispose();
+            console?.Dispose();
+        }
+    }
+
+    private static async Task<int> Follow(StreamReader lines, PodStopper stopper, Action<string, bool, bool> placed)
+    {
         while (await lines.ReadLineAsync(CancellationToken.None) is { } line)
         {
             if (line.Length == 0)
@@ -78,6 +118,12 @@ internal static class RunCommand
             else if (item.Text("pod") is { } pod)
             {
                 stopper.Placed(pod);
+                var input = item.Field("input") is { ValueKind: JsonValueKind.True };
+                var terminal = item.Field("terminal") is { ValueKind: JsonValueKind.True };
+                if (input || terminal)
+                {
+                    placed(pod, input, terminal);
+                }
             }
             else if (item.Text("error") is { } error)
             {

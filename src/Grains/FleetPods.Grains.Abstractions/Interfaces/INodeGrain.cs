@@ -33,6 +33,14 @@ public interface INodeGrain : IGrainWithStringKey
     /// <summary>Reads a pod's output on this machine.</summary>
     Task<PodLog> ReadPodLog(string podId, long offset, int maxBytes);
 
+    /// <summary>Hands input to the app of a pod on this machine (<see cref="IPodGrain.WriteInput"/>); waits while the app does not read, without holding up the node.</summary>
+    [Orleans.Concurrency.AlwaysInterleave]
+    Task WritePodInput(string podId, byte[] data, bool endOfInput);
+
+    /// <summary>Resizes the terminal of a pod on this machine (<see cref="IPodGrain.ResizeTerminal"/>).</summary>
+    [Orleans.Concurrency.AlwaysInterleave]
+    Task ResizePodTerminal(string podId, TerminalSize size);
+
     /// <summary>How to run a command inside a running app of a pod on this machine.</summary>
     Task<PodEntry> GetPodEntry(string podId, string? app);
 

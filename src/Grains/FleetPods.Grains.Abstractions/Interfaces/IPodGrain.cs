@@ -39,6 +39,20 @@ public interface IPodGrain : IGrainWithStringKey
     /// <exception cref="FleetPodsException">The pod is not running, or has no such app.</exception>
     Task<PodEntry> GetEntry(string? app);
 
+    /// <summary>
+    /// Hands <paramref name="data"/> to the app of a pod run with input (<see cref="PodConsole.Input"/>), in order of
+    /// the calls; waits while the app does not read. <paramref name="endOfInput"/> closes its stdin after the data (a
+    /// terminal's end is the app's to decide: Ctrl-D). Answers at once, even while the pod is busy.
+    /// </summary>
+    /// <exception cref="FleetPodsException">The pod takes no input, or has ended.</exception>
+    [Orleans.Concurrency.AlwaysInterleave]
+    Task WriteInput(byte[] data, bool endOfInput);
+
+    /// <summary>Gives the terminal of a pod run with one (<see cref="PodConsole.Terminal"/>) a new size; its app gets SIGWINCH.</summary>
+    /// <exception cref="FleetPodsException">The pod has no terminal, or has ended.</exception>
+    [Orleans.Concurrency.AlwaysInterleave]
+    Task ResizeTerminal(TerminalSize size);
+
     /// <summary>Called by the pod's node when its runtime observes a state change.</summary>
     Task ReportState(PodStateReport report);
 }

@@ -20,6 +20,12 @@ public interface ILocalNode
 
     Task<PodLog> ReadPodLog(string podId, long offset, int maxBytes);
 
+    /// <summary>Hands input to a pod's app in order, waiting while it does not read; <paramref name="endOfInput"/> closes its stdin after.</summary>
+    Task WritePodInput(string podId, ReadOnlyMemory<byte> data, bool endOfInput);
+
+    /// <summary>Gives a pod's terminal a new size.</summary>
+    Task ResizePodTerminal(string podId, TerminalSize size);
+
     /// <summary>The command line on this machine that runs a command inside a running app of a pod (append <c>--</c> and the command).</summary>
     Task<IReadOnlyList<string>> EnterCommand(string podId, string? app);
 

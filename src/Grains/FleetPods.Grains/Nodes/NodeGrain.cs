@@ -101,6 +101,10 @@ public sealed class NodeGrain(
     Task<PodLog> INodeGrain.ReadPodLog(string podId, long offset, int maxBytes) =>
         localNode.ReadPodLog(podId, offset, maxBytes);
 
+    Task INodeGrain.WritePodInput(string podId, byte[] data, bool endOfInput) => localNode.WritePodInput(podId, data, endOfInput);
+
+    Task INodeGrain.ResizePodTerminal(string podId, TerminalSize size) => localNode.ResizePodTerminal(podId, size);
+
     async Task<PodEntry> INodeGrain.GetPodEntry(string podId, string? app) => new(Name, await localNode.EnterCommand(podId, app));
 
     Task<IReadOnlyList<string>> INodeGrain.CollectPodGarbage(TimeSpan gracePeriod) => localNode.CollectPodGarbage(gracePeriod);

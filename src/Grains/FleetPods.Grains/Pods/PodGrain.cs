@@ -32,6 +32,11 @@ public sealed class PodGrain(
             spec = spec with { Admission = PodAdmissionCheck.Admit(spec.Pod, policy) };
         }
 
+        if (spec.Console is not null && (unit is not null || PodConsole.FindConflict(spec.Pod) is not null))
+        {
+            throw new FleetPodsException($"pod {Id} cannot have a console: {PodConsole.FindConflict(spec.Pod) ?? "a unit's pod has nobody at its console"}");
+        }
+
         await GrainFactory.GetGrain<IRegistryGrain>(RegistryKind.Pods).Add(Id);
         Pod.Exists = true;
         Pod.Spec = spec;
@@ -170,7 +175,44 @@ public sealed class PodGrain(
         return GrainFactory.GetGrain<INodeGrain>(Pod.NodeName).GetPodEntry(Id, app);
     }
 
+    Task IPodGrain.WriteInput(byte[] data, bool endOfInput)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        var node = ConsoleNode(c => c.Input, "takes no input (run it with --interactive)", "write to");
+        return GrainFactory.GetGrain<INodeGrain>(node).WritePodInput(Id, data, endOfInput);
+    }
+
+    Task IPodGrain.ResizeTerminal(TerminalSize size)
+    {
+        ArgumentNullException.ThrowIfNull(size);
+        var node = ConsoleNode(c => c.Terminal is not null, "has no terminal (run it with --tty)", "resize the terminal of");
+        return GrainFactory.GetGrain<INodeGrain>(node).ResizePodTerminal(Id, size);
+    }
+
     Task IPodGrain.ReportState(PodStateReport report) => Apply(report);
+
+    // Typing into a pod is entering it: the same roles may.
+    private string ConsoleNode(Func<PodConsole, bool> has, string lacking, string action)
+    {
+        PodAdmissionCheck.Require(Role.Operator, $"{action} pod {Id}");
+        EnsureExists();
+        if (PodAdmissionCheck.IsPrivileged(Pod.Spec!, policy))
+        {
+            PodAdmissionCheck.Require(Role.Admin, $"{action} privileged pod {Id}");
+        }
+
+        if (Pod.Spec!.Console is not { } console || !has(console))
+        {
+            throw new FleetPodsException($"pod {Id} {lacking}");
+        }
+
+        if (Pod.HasEnded || Pod.NodeName is not { } node)
+        {
+            throw new FleetPodsException($"pod {Id} is {Pod.Phase.ToString().ToLowerInvariant()}: nothing reads its input");
+        }
+
+        return node;
+    }
 
     private async Task PlaceAndRun()
     {
