@@ -138,6 +138,10 @@ public sealed class FleetPodsDaemon : IAsyncDisposable
             await Kill();
         }
 
+        // A killed daemon leaves its API socket; the next daemon on that port clears it, but a test that expects no
+        // daemon on a free port would find it.
+        File.Delete($"/run/fleetpods/api-{ApiPort}.sock");
+
         // Pods outlive the daemon by design; a test's pods must not outlive the test.
         await Processes.Run("/bin/sh", ["-c", "pkill -KILL -f -- \"$0\" || true", DataDirectory], TimeSpan.FromSeconds(10));
         // Killed pods never gave back their cgroups (empty now; rmdir refuses any other).
