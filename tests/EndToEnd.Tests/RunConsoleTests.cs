@@ -42,12 +42,15 @@ public sealed class RunConsoleTests : IClassFixture<BusyboxImage>, IAsyncLifetim
         await terminal.WaitFor("30 100", Within);
 
         terminal.Resize(45, 132);
-        await Until(terminal, "stty size\r", "45 132");
+        await AskUntil(terminal, "stty size\r", "45 132");
 
         // Ctrl-C is a key for the pod's terminal to make SIGINT of: it ends the sleep, not the command.
-        terminal.Type("sleep 29.7; echo \"after $?\"\r");
+        terminal.Type("sleep 29.7\r");
         await UntilRunning("29.7");
+        var prompts = Prompts(terminal);
         terminal.Type("\u0003");
+        await Until(() => Prompts(terminal) > prompts, "the shell's next prompt after Ctrl-C");
+        terminal.Type("echo \"after $?\"\r");
         await terminal.WaitFor("after 130", Within);
 
         terminal.Type("exit 7\r");
@@ -68,16 +71,21 @@ public sealed class RunConsoleTests : IClassFixture<BusyboxImage>, IAsyncLifetim
         Assert.Empty((await daemon.CliJson("list-pods")).EnumerateArray());
     }
 
-    // The pod's processes are the node's too: one whose arguments are unique to the test is looked for in /proc.
-    private static async Task UntilRunning(string argument)
+    private static int Prompts(TestTerminal terminal) => terminal.Output.Split("/ # ").Length - 1;
+
+    private static async Task Until(Func<bool> condition, string what)
     {
         var deadline = DateTime.UtcNow + Within;
-        while (!Directory.EnumerateDirectories("/proc").Any(d => ReadCommandLine(d).Contains('\0' + argument + '\0', StringComparison.Ordinal)))
+        while (!condition())
         {
-            Assert.True(DateTime.UtcNow < deadline, $"no process with argument {argument} within {Within}");
+            Assert.True(DateTime.UtcNow < deadline, $"no {what} within {Within}");
             await Task.Delay(20);
         }
     }
+
+    // The pod's processes are the node's too: one whose arguments are unique to the test is looked for in /proc.
+    private static Task UntilRunning(string argument) =>
+        Until(() => Directory.EnumerateDirectories("/proc").Any(d => ReadCommandLine(d).Contains('\0' + argument + '\0', StringComparison.Ordinal)), $"process with argument {argument}");
 
     private static string ReadCommandLine(string process)
     {
@@ -92,7 +100,7 @@ public sealed class RunConsoleTests : IClassFixture<BusyboxImage>, IAsyncLifetim
     }
 
     // A resize reaches the pod a moment after the window changes: asked again until the app sees it.
-    private static async Task Until(TestTerminal terminal, string command, string answer)
+    private static async Task AskUntil(TestTerminal terminal, string command, string answer)
     {
         var deadline = DateTime.UtcNow + Within;
         while (!terminal.Output.Contains(answer, StringComparison.Ordinal))

@@ -11,14 +11,14 @@ namespace FleetPods.EndToEnd.Tests;
 /// stdout, stderr and controlling terminal (through util-linux's setsid -c), and whose master the test types into, reads
 /// and resizes (the kernel sends the command SIGWINCH). Everything the command writes is collected in <see cref="Output"/>.
 /// </summary>
-public sealed unsafe class TestTerminal : IDisposable
+public sealed class TestTerminal : IDisposable
 {
     private readonly SafeFileHandle master;
     private readonly StringBuilder output = new();
     private readonly Thread reader;
     private Process? process;
 
-    public TestTerminal(ushort rows, ushort columns)
+    public unsafe TestTerminal(ushort rows, ushort columns)
     {
         int fd;
         fixed (byte* path = "/dev/ptmx\0"u8)
@@ -64,24 +64,27 @@ public sealed unsafe class TestTerminal : IDisposable
         reader.Start();
     }
 
-    public void Type(string text)
+    public unsafe void Type(string text)
     {
         var bytes = Encoding.UTF8.GetBytes(text);
-        RandomAccess.Write(master, bytes, 0);
+        fixed (byte* start = bytes)
+        {
+            Assert.Equal(bytes.Length, (long)write(Master, start, bytes.Length));
+        }
     }
 
     /// <summary>Sets the terminal's size; its foreground process (the command) gets SIGWINCH.</summary>
-    public void Resize(ushort rows, ushort columns)
+    public unsafe void Resize(ushort rows, ushort columns)
     {
         var window = new winsize { ws_row = rows, ws_col = columns };
-        Assert.Equal(0, ioctl(master.DangerousGetHandle().ToInt32(), TIOCSWINSZ, &window));
+        Assert.Equal(0, ioctl(Master, TIOCSWINSZ, &window));
     }
 
     /// <summary>Whether the terminal echoes and edits lines again (the command restored it), or is raw.</summary>
-    public bool IsCanonical()
+    public unsafe bool IsCanonical()
     {
         termios mode;
-        Assert.Equal(0, tcgetattr(master.DangerousGetHandle().ToInt32(), &mode));
+        Assert.Equal(0, tcgetattr(Master, &mode));
         return (mode.c_lflag & ICANON) != 0 && (mode.c_lflag & ECHO) != 0;
     }
 
@@ -113,23 +116,22 @@ public sealed unsafe class TestTerminal : IDisposable
         master.Dispose();
     }
 
-    private void Read()
+    // Until EIO: the command and everything it started have closed the terminal (or the test is over).
+    private unsafe void Read()
     {
         var buffer = new byte[4096];
-        try
+        fixed (byte* start = buffer)
         {
-            int read;
-            while ((read = RandomAccess.Read(master, buffer, 0)) > 0)
+            long n;
+            while ((n = (long)read(Master, start, buffer.Length)) > 0 || (n < 0 && errno == EINTR))
             {
                 lock (output)
                 {
-                    output.Append(Encoding.UTF8.GetString(buffer, 0, read));
+                    output.Append(Encoding.UTF8.GetString(buffer, 0, (int)Math.Max(n, 0)));
                 }
             }
         }
-        catch (Exception ex) when (ex is IOException or ObjectDisposedException)
-        {
-            // EIO: the command and everything it started have closed the terminal.
-        }
     }
+
+    private int Master => master.DangerousGetHandle().ToInt32();
 }

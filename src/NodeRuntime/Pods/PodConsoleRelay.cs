@@ -19,14 +19,15 @@ internal sealed class PodConsoleRelay : IDisposable
     private readonly PseudoTerminal? terminal;
     private readonly string? fifo;
     private readonly TaskCompletionSource outputCopied = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private SafeFileHandle? input;
+    private SafeFileHandle? holder;
+    private FileStream? input;
     private bool inputEnded;
 
-    private PodConsoleRelay(PseudoTerminal? terminal, string? fifo, SafeFileHandle? input)
+    private PodConsoleRelay(PseudoTerminal? terminal, string? fifo, SafeFileHandle? holder)
     {
         this.terminal = terminal;
         this.fifo = fifo;
-        this.input = input;
+        this.holder = holder;
         if (terminal is null)
         {
             outputCopied.TrySetResult();
@@ -76,8 +77,8 @@ internal sealed class PodConsoleRelay : IDisposable
             return;
         }
 
-        var writer = File.OpenHandle(fifo!, FileMode.Open, FileAccess.Write);
-        Interlocked.Exchange(ref input, writer)?.Dispose();
+        input = new FileStream(File.OpenHandle(fifo!, FileMode.Open, FileAccess.Write), FileAccess.Write, bufferSize: 0);
+        Interlocked.Exchange(ref holder, null)?.Dispose();
     }
 
     /// <summary>Writes <paramref name="data"/> to the app in order, waiting while it does not read; then ends its input if asked.</summary>
@@ -129,6 +130,7 @@ internal sealed class PodConsoleRelay : IDisposable
     public void Dispose()
     {
         Interlocked.Exchange(ref input, null)?.Dispose();
+        Interlocked.Exchange(ref holder, null)?.Dispose();
         terminal?.Dispose();
     }
 
@@ -140,8 +142,8 @@ internal sealed class PodConsoleRelay : IDisposable
             return;
         }
 
-        var handle = input ?? throw new PodLaunchException("the pod's input has ended");
-        RandomAccess.Write(handle, data, 0);
+        var stream = input ?? throw new PodLaunchException("the pod's input has ended");
+        stream.Write(data);
     }
 
     // A thread of its own: a terminal read blocks until the app writes, for as long as the pod runs.

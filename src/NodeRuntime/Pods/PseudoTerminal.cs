@@ -25,6 +25,10 @@ internal sealed class PseudoTerminal : IDisposable
 
     public string SlavePath { get; }
 
+    // The descriptor, for libc: RandomAccess refuses a handle that cannot seek, and one FileStream is no place for a
+    // read and a write from two threads at once.
+    private int Master => master.DangerousGetHandle().ToInt32();
+
     /// <exception cref="PodLaunchException">The node has no pseudo-terminal to give.</exception>
     public static unsafe PseudoTerminal Open(PodTerminalSize size)
     {
@@ -56,26 +60,68 @@ internal sealed class PseudoTerminal : IDisposable
     {
         ArgumentNullException.ThrowIfNull(size);
         var window = new winsize { ws_row = size.Rows, ws_col = size.Columns };
-        if (ioctl(master.DangerousGetHandle().ToInt32(), TIOCSWINSZ, &window) != 0)
+        if (ioctl(Master, TIOCSWINSZ, &window) != 0)
         {
             throw new PodLaunchException($"resize the pod's terminal: errno {errno}");
         }
     }
 
     /// <summary>Types <paramref name="data"/> at the terminal; blocks while the app's input queue is full.</summary>
-    public void Write(ReadOnlySpan<byte> data) => RandomAccess.Write(master, data, 0);
-
-    /// <summary>Reads what the app wrote; 0 once every slave is closed and nothing is left.</summary>
-    public int Read(Span<byte> buffer)
+    /// <exception cref="IOException">The terminal has hung up.</exception>
+    public unsafe void Write(ReadOnlySpan<byte> data)
     {
+        var added = false;
+        master.DangerousAddRef(ref added);
         try
         {
-            return RandomAccess.Read(master, buffer, 0);
+            fixed (byte* start = data)
+            {
+                for (var written = 0; written < data.Length;)
+                {
+                    var n = (long)write(Master, start + written, data.Length - written);
+                    if (n < 0 && errno != EINTR)
+                    {
+                        throw new IOException($"the pod's terminal: errno {errno}");
+                    }
+
+                    written += (int)Math.Max(n, 0);
+                }
+            }
         }
-        catch (IOException)
+        finally
         {
-            // EIO: the slave side hung up; what was written before is read first.
-            return 0;
+            if (added)
+            {
+                master.DangerousRelease();
+            }
+        }
+    }
+
+    /// <summary>Reads what the app wrote; 0 once every slave is closed and nothing is left (the master reads EIO).</summary>
+    public unsafe int Read(Span<byte> buffer)
+    {
+        var added = false;
+        master.DangerousAddRef(ref added);
+        try
+        {
+            fixed (byte* start = buffer)
+            {
+                while (true)
+                {
+                    var n = (long)read(Master, start, buffer.Length);
+                    if (n >= 0 || errno != EINTR)
+                    {
+                        return (int)Math.Max(n, 0);
+                    }
+                }
+            }
+        }
+        finally
+        {
+            if (added)
+            {
+                master.DangerousRelease();
+            }
         }
     }
 

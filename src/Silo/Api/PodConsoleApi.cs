@@ -24,10 +24,13 @@ public static class PodConsoleApi
         api.MapPost("/v1/pods/{id}/input", Input)
             .Requires(Role.Operator, "typing into a pod")
             .NotAudited("keystrokes: the run that made the pod is audited, and what is typed may be a password")
-            .Accepts<byte[]>("application/octet-stream");
+            .Accepts<byte[]>("application/octet-stream")
+            .Produces(StatusCodes.Status204NoContent);
         api.MapPost("/v1/pods/{id}/resize", Resize)
             .Requires(Role.Operator, "resizing a pod's terminal")
-            .NotAudited("a terminal's size follows its window: the run that made the pod is audited");
+            .NotAudited("a terminal's size follows its window: the run that made the pod is audited")
+            .Accepts<TerminalSizeBody>("application/json")
+            .Produces(StatusCodes.Status204NoContent);
     }
 
     private static async Task<IResult> Input(string id, [FromQuery] string? end, HttpRequest request, [FromServices] IGrainFactory grains)

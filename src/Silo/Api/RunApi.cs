@@ -81,11 +81,11 @@ public sealed record RunLine
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public string? Pod { get; init; }
 
-    /// <summary>With <see cref="Pod"/>: the pod reads its input from <c>POST /v1/pods/{id}/input</c> (<c>--interactive</c>).</summary>
+    /// <summary>On the first line, for <c>--interactive</c>: the pod reads its input from <c>POST /v1/pods/{id}/input</c>.</summary>
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public bool? Input { get; init; }
 
-    /// <summary>With <see cref="Pod"/>: the pod's app has a terminal (<c>--tty</c>), resized by <c>POST /v1/pods/{id}/resize</c>.</summary>
+    /// <summary>On the first line, for <c>--tty</c>: the pod's app has a terminal, resized by <c>POST /v1/pods/{id}/resize</c>.</summary>
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public bool? Terminal { get; init; }
 

@@ -1,4 +1,5 @@
 using System.Text;
+using FleetPods.Grains.Security;
 using FleetPods.Grains.Tests.Cluster;
 using FleetPods.Grains.UnitFiles;
 using FleetPods.Security;

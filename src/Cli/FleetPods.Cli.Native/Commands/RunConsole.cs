@@ -29,7 +29,7 @@ internal sealed class RunConsole(ApiClient api, string pod) : IDisposable
 
     /// <summary>Resizes the pod's terminal whenever this one's window changes.</summary>
     public void FollowWindow() =>
-        window = PosixSignalRegistration.Create(PosixSignal.SIGWINCH, _ => _ = Resize());
+        window = PosixSignalRegistration.Create(PosixSignal.SIGWINCH, signal => { _ = Resize(); });
 
     public void Dispose()
     {

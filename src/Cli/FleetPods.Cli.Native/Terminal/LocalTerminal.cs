@@ -33,8 +33,20 @@ internal sealed unsafe class LocalTerminal : IDisposable
         }
 
         var terminal = new LocalTerminal(mode);
-        cfmakeraw(&mode);
+        MakeRaw(&mode);
         return tcsetattr(Input, (int)TCSANOW, &mode) == 0 ? terminal : null;
+    }
+
+    // What cfmakeraw(3) does (Tmds.LibC 0.5.0 does not wrap it): bytes in and out as they are, no echo, no signals.
+    private static void MakeRaw(termios* mode)
+    {
+        mode->c_iflag &= ~(IGNBRK | BRKINT | PARMRK | ISTRIP | INLCR | IGNCR | ICRNL | IXON);
+        mode->c_oflag &= ~OPOST;
+        mode->c_lflag &= ~(ECHO | ECHONL | ICANON | ISIG | IEXTEN);
+        mode->c_cflag &= ~(CSIZE | PARENB);
+        mode->c_cflag |= CS8;
+        mode->c_cc[VMIN] = 1;
+        mode->c_cc[VTIME] = 0;
     }
 
     public void Dispose()
