@@ -266,7 +266,7 @@ static int run_apps(void)
 }
 
 /* The app's end of its console: given to the app alone, so input ends and a terminal hangs up when it is gone. */
-static void attach_console(void)
+void attach_console(void)
 {
     if (pod.console_fd < 0)
         return;
@@ -355,6 +355,7 @@ static void parse(int argc, char **argv)
         else if (strcmp(arg, "--hostname") == 0) pod.hostname = value;
         else if (strcmp(arg, "--stdin") == 0) pod.stdin_path = value;
         else if (strcmp(arg, "--tty") == 0) pod.tty_path = value;
+        else if (strcmp(arg, "--output") == 0) pod.output_path = value;
         else if (strcmp(arg, "--stage1") == 0) {
             if (strcmp(value, "ns") == 0) pod.stage1 = STAGE1_NS;
             else if (strcmp(value, "fly") == 0) pod.stage1 = STAGE1_FLY;
@@ -442,9 +443,13 @@ static void parse(int argc, char **argv)
 
 static void check(void)
 {
+    if (pod.output_path && !pod.enter)
+        usage("--output is for --enter");
     if (pod.enter) {
         if (pod.app_count != 1 || !pod.apps[0].argv)
             usage("--enter needs one app's argv (after --)");
+        if (pod.stdin_path && pod.tty_path)
+            usage("--stdin or --tty, not both");
         pod.apps[0].env[pod.apps[0].env_count] = NULL;
         return;
     }

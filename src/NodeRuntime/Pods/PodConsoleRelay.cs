@@ -5,8 +5,8 @@ using static Tmds.Linux.LibC;
 namespace FleetPods.NodeRuntime.Pods;
 
 /// <summary>
-/// The daemon's end of a pod's console (<see cref="PodLaunchRequest.Input"/>, <see cref="PodLaunchRequest.Terminal"/>):
-/// what the supervisor opens for the app (a FIFO in the pod's directory for input alone, a pseudo-terminal otherwise)
+/// The daemon's end of a pod's console (<see cref="PodLaunchRequest.Input"/>, <see cref="PodLaunchRequest.Terminal"/>)
+/// or of an enter session's (<see cref="EnterSession"/>): what the supervisor opens for the app (a FIFO in the pod's directory for input alone, a pseudo-terminal otherwise)
 /// and the writes and resizes that reach it. A terminal's output is copied to the pod's log, where pipes' output goes,
 /// so <c>run</c>, <c>cat</c> and status read it as any pod's. The console lives in this process: after a daemon restart
 /// the app's input is at its end, and its terminal has hung up (SIGHUP), as a session's does when sshd goes.
@@ -37,32 +37,34 @@ internal sealed class PodConsoleRelay : IDisposable
     /// <summary>What the supervisor is told to open for the app: <c>--tty PATH</c> or <c>--stdin PATH</c>.</summary>
     public IReadOnlyList<string> SupervisorArguments => terminal is not null ? ["--tty", terminal.SlavePath] : ["--stdin", fifo!];
 
-    /// <summary>The pod's console, or null when it has none.</summary>
+    /// <summary>A console (a pod's first app's, or an enter session's), or null when it has none.</summary>
+    /// <param name="log">Where a terminal's output is appended.</param>
+    /// <param name="fifo">Where the FIFO of input without a terminal is made.</param>
     /// <exception cref="PodLaunchException">The node cannot make it.</exception>
-    public static PodConsoleRelay? Open(PodLaunchRequest request, PodDirectory pod)
+    public static PodConsoleRelay? Open(bool input, PodTerminalSize? terminal, string log, string fifo)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        ArgumentNullException.ThrowIfNull(pod);
-        if (request.Terminal is { } size)
+        ArgumentNullException.ThrowIfNull(log);
+        ArgumentNullException.ThrowIfNull(fifo);
+        if (terminal is not null)
         {
-            var relay = new PodConsoleRelay(PseudoTerminal.Open(size), null, null);
-            relay.StartCopyingOutput(pod.Log);
+            var relay = new PodConsoleRelay(PseudoTerminal.Open(terminal), null, null);
+            relay.StartCopyingOutput(log);
             return relay;
         }
 
-        if (!request.Input)
+        if (!input)
         {
             return null;
         }
 
         // Held open for reading and writing until the app has it, so the supervisor's open does not wait for a writer
         // and no write can find nobody at the other end.
-        if (MakeFifo(pod.Stdin) is var error and not 0)
+        if (MakeFifo(fifo) is var error and not 0)
         {
-            throw new PodLaunchException($"make {pod.Stdin}: errno {error}");
+            throw new PodLaunchException($"make {fifo}: errno {error}");
         }
 
-        return new PodConsoleRelay(null, pod.Stdin, File.OpenHandle(pod.Stdin, FileMode.Open, FileAccess.ReadWrite));
+        return new PodConsoleRelay(null, fifo, File.OpenHandle(fifo, FileMode.Open, FileAccess.ReadWrite));
     }
 
     /// <summary>

@@ -15,7 +15,7 @@ public static class ApiV1
         WhoAmIApi.Map(api);
         UnitsApi.Map(api);
         PodsApi.Map(api);
-        EntryApi.Map(api);
+        EnterApi.Map(api);
         MachinesApi.Map(api);
         ImagesApi.Map(api);
         GcApi.Map(api);

@@ -9,11 +9,11 @@ using Microsoft.AspNetCore.Routing;
 namespace FleetPods.Silo.Api;
 
 /// <summary>
-/// The console of a pod run with <c>--interactive</c> or <c>--tty</c> (<see cref="RunApi"/>): <c>POST
-/// /v1/pods/{id}/input[?end=true]</c> hands the body's bytes to the app's stdin, in the order of the calls (the caller
-/// waits while the app does not read), and <c>end=true</c> closes it after them; <c>POST /v1/pods/{id}/resize</c> with
-/// <c>{"rows", "columns"}</c> resizes its terminal. Both take the pod's whole id, which the run's first line gives: they
-/// come with every keystroke, so nothing is looked up.
+/// The console of a pod run with <c>--interactive</c> or <c>--tty</c> (<see cref="RunApi"/>), or of an enter session
+/// (<c>?session=</c>, <see cref="EnterApi"/>): <c>POST /v1/pods/{id}/input[?end=true]</c> hands the body's bytes to the
+/// app's stdin, in the order of the calls (the caller waits while the app does not read), and <c>end=true</c> closes
+/// it after them; <c>POST /v1/pods/{id}/resize</c> with <c>{"rows", "columns"}</c> resizes its terminal. Both take the
+/// pod's whole id, which the run's first line gives: they come with every keystroke, so nothing is looked up.
 /// </summary>
 public static class PodConsoleApi
 {
@@ -33,7 +33,7 @@ public static class PodConsoleApi
             .Produces(StatusCodes.Status204NoContent);
     }
 
-    private static async Task<IResult> Input(string id, [FromQuery] string? end, HttpRequest request, [FromServices] IGrainFactory grains)
+    private static async Task<IResult> Input(string id, [FromQuery] string? session, [FromQuery] string? end, HttpRequest request, [FromServices] IGrainFactory grains)
     {
         var endOfInput = QueryFlags.Parse("end", end);
         using var body = new MemoryStream();
@@ -49,14 +49,14 @@ public static class PodConsoleApi
             body.Write(chunk, 0, read);
         }
 
-        await grains.GetGrain<IPodGrain>(id).WriteInput(body.ToArray(), endOfInput);
+        await grains.GetGrain<IPodGrain>(id).WriteInput(session, body.ToArray(), endOfInput);
         return Results.NoContent();
     }
 
-    private static async Task<IResult> Resize(string id, HttpRequest request, [FromServices] IGrainFactory grains)
+    private static async Task<IResult> Resize(string id, [FromQuery] string? session, HttpRequest request, [FromServices] IGrainFactory grains)
     {
         var size = await JsonBody.Read<TerminalSizeBody>(request);
-        await grains.GetGrain<IPodGrain>(id).ResizeTerminal(size.ToSize());
+        await grains.GetGrain<IPodGrain>(id).ResizeTerminal(session, size.ToSize());
         return Results.NoContent();
     }
 }

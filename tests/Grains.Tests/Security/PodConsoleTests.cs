@@ -26,13 +26,35 @@ public sealed class PodConsoleTests(PolicyClusterFixture fixture)
 
         using (CallerContext.Enter(Eve))
         {
-            await pod.WriteInput(Encoding.UTF8.GetBytes("echo one\n"), endOfInput: false);
-            await pod.ResizeTerminal(new TerminalSize(40, 120));
-            await pod.WriteInput(Encoding.UTF8.GetBytes("exit 3\n"), endOfInput: true);
+            await pod.WriteInput(null, Encoding.UTF8.GetBytes("echo one\n"), endOfInput: false);
+            await pod.ResizeTerminal(null, new TerminalSize(40, 120));
+            await pod.WriteInput(null, Encoding.UTF8.GetBytes("exit 3\n"), endOfInput: true);
         }
 
         Assert.Equal([("echo one\n", false), ("exit 3\n", true)], fixture.Node.Input.Where(i => i.PodId == id).Select(i => (i.Data, i.End)));
         Assert.Equal([new TerminalSize(40, 120)], fixture.Node.Resizes.Where(r => r.PodId == id).Select(r => r.Size));
+    }
+
+    [Fact]
+    public async Task An_operator_enters_a_baseline_pod_and_its_sessions_input_reaches_the_node_with_the_sessions_id()
+    {
+        var id = await Running(Eve, Pod(), console: null);
+        var pod = fixture.Client.GetGrain<IPodGrain>(id);
+        var request = new PodEnterRequest("app", ["/bin/sh", "-c", "cat"], new PodConsole(Input: true, new TerminalSize(30, 90)), "xterm");
+
+        string session;
+        using (CallerContext.Enter(Eve))
+        {
+            session = await pod.Enter(request);
+            await pod.WriteInput(session, Encoding.UTF8.GetBytes("typed"), endOfInput: true);
+            await pod.ResizeTerminal(session, new TerminalSize(31, 91));
+        }
+
+        var (podId, received) = fixture.Node.Sessions[session];
+        Assert.Equal((id, request.App, request.Console, request.TerminalType), (podId, received.App, received.Console, received.TerminalType));
+        Assert.Equal(request.Command, received.Command);
+        Assert.Equal([(session, "typed", true)], fixture.Node.Input.Where(i => i.PodId == id).Select(i => (i.Session, i.Data, i.End)));
+        Assert.Equal([(session, new TerminalSize(31, 91))], fixture.Node.Resizes.Where(r => r.PodId == id).Select(r => (r.Session, r.Size)));
     }
 
     [Fact]
@@ -43,13 +65,13 @@ public sealed class PodConsoleTests(PolicyClusterFixture fixture)
 
         using (CallerContext.Enter(Rita))
         {
-            var refused = await Assert.ThrowsAsync<AccessDeniedException>(() => fixture.Client.GetGrain<IPodGrain>(baseline).WriteInput([1], endOfInput: false));
+            var refused = await Assert.ThrowsAsync<AccessDeniedException>(() => fixture.Client.GetGrain<IPodGrain>(baseline).WriteInput(null, [1], endOfInput: false));
             Assert.Equal($"write to pod {baseline} needs the operator role; you are rita (reader)", refused.Message);
         }
 
         using (CallerContext.Enter(Eve))
         {
-            var refused = await Assert.ThrowsAsync<AccessDeniedException>(() => fixture.Client.GetGrain<IPodGrain>(privileged).ResizeTerminal(TerminalSize.Default));
+            var refused = await Assert.ThrowsAsync<AccessDeniedException>(() => fixture.Client.GetGrain<IPodGrain>(privileged).ResizeTerminal(null, TerminalSize.Default));
             Assert.Equal($"resize the terminal of privileged pod {privileged} needs the admin role; you are eve (operator)", refused.Message);
         }
 
@@ -65,8 +87,8 @@ public sealed class PodConsoleTests(PolicyClusterFixture fixture)
 
         using (CallerContext.Enter(Eve))
         {
-            var input = await Assert.ThrowsAsync<FleetPodsException>(() => fixture.Client.GetGrain<IPodGrain>(plain).WriteInput([1], endOfInput: false));
-            var size = await Assert.ThrowsAsync<FleetPodsException>(() => fixture.Client.GetGrain<IPodGrain>(piped).ResizeTerminal(TerminalSize.Default));
+            var input = await Assert.ThrowsAsync<FleetPodsException>(() => fixture.Client.GetGrain<IPodGrain>(plain).WriteInput(null, [1], endOfInput: false));
+            var size = await Assert.ThrowsAsync<FleetPodsException>(() => fixture.Client.GetGrain<IPodGrain>(piped).ResizeTerminal(null, TerminalSize.Default));
             Assert.Equal($"pod {plain} takes no input (run it with --interactive)", input.Message);
             Assert.Equal($"pod {piped} has no terminal (run it with --tty)", size.Message);
         }

@@ -1,8 +1,6 @@
 using System.CommandLine;
 using System.Text;
-using System.Text.Json;
 using FleetPods.Cli.Native.Api;
-using FleetPods.Cli.Native.Output;
 using FleetPods.Cli.Native.Terminal;
 
 namespace FleetPods.Cli.Native.Commands;
@@ -61,83 +59,25 @@ internal static class RunCommand
         using var lines = new StreamReader(await response.Content.ReadAsStreamAsync(CancellationToken.None), Encoding.UTF8);
         var stopper = new PodStopper(api);
         await using var onInterrupt = interrupted.Register(stopper.Interrupt);
-        RunConsole? console = null;
-        LocalTerminal? raw = null;
-        try
+        using var console = new RunConsole(api);
+        var ending = await ConsoleAnswer.Follow(lines, "pod", started =>
         {
-            return await Follow(lines, stopper, (pod, input, terminal) =>
-            {
-                console = new RunConsole(api, pod);
-                if (terminal)
-                {
-                    raw = LocalTerminal.EnterRawMode();
-                    console.FollowWindow();
-                }
-
-                if (input)
-                {
-                    console.ForwardInput();
-                }
-            });
-        }
-        finally
+            stopper.Placed(started.Id);
+            console.Attach(started.Id, sessionId: null, started.Input, started.Terminal);
+        });
+        // This terminal is itself again before anything more is printed.
+        console.Dispose();
+        switch (ending)
         {
-            raw?.Dispose();
-            console?.Dispose();
-        }
-    }
-
-    private static async Task<int> Follow(StreamReader lines, PodStopper stopper, Action<string, bool, bool> placed)
-    {
-        while (await lines.ReadLineAsync(CancellationToken.None) is { } line)
-        {
-            if (line.Length == 0)
-            {
-                continue;
-            }
-
-            using var document = JsonDocument.Parse(line);
-            var item = document.RootElement;
-            if (item.Field("output") is { } output)
-            {
-                try
-                {
-                    if (!StandardOutput.TryWrite(output.GetBytesFromBase64()))
-                    {
-                        // Nobody reads the output any more (`| head`): leaving closes the connection, which stops the pod.
-                        return ExitCodes.BrokenPipe;
-                    }
-                }
-                catch (IOException ex)
-                {
-                    // The output cannot take more (a full disk): the pod is stopped the same way.
-                    await Console.Error.WriteLineAsync($"fleetpods: {ex.Message}");
-                    return ExitCodes.Failure;
-                }
-            }
-            else if (item.Text("pod") is { } pod)
-            {
-                stopper.Placed(pod);
-                var input = item.Field("input") is { ValueKind: JsonValueKind.True };
-                var terminal = item.Field("terminal") is { ValueKind: JsonValueKind.True };
-                if (input || terminal)
-                {
-                    placed(pod, input, terminal);
-                }
-            }
-            else if (item.Text("error") is { } error)
-            {
-                await Console.Error.WriteLineAsync($"fleetpods: {error}");
-            }
-            else if (item.Field("exitCode") is { ValueKind: JsonValueKind.Number } exitCode)
-            {
+            case null:
+                await Console.Error.WriteLineAsync("fleetpods: fleetpodsd went away before the pod ended (it keeps running; see fleetpods list-pods)");
+                return ExitCodes.Failure;
+            case { Answered: false }:
+                return ending.Code;
+            default:
                 await stopper.Stopped;
-                return stopper.WasInterrupted ? ExitCodes.Interrupted : exitCode.GetInt32();
-            }
+                return stopper.WasInterrupted ? ExitCodes.Interrupted : ending.Code;
         }
-
-        await Console.Error.WriteLineAsync("fleetpods: fleetpodsd went away before the pod ended (it keeps running; see fleetpods list-pods)");
-        return ExitCodes.Failure;
     }
 
     /// <summary>Stops the run's pod once when interrupted, as soon as both the signal and the pod's id are there.</summary>

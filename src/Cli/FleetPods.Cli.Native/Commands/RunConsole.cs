@@ -6,12 +6,12 @@ using static Tmds.Linux.LibC;
 namespace FleetPods.Cli.Native.Commands;
 
 /// <summary>
-/// This command's side of a run's console (<c>run -i</c>, <c>-t</c>): stdin goes to the pod in order, one call per read
+/// This command's side of a console (<c>run -i</c>, <c>-t</c>, <c>enter</c>): stdin goes to the pod in order, one call per read
 /// (<c>POST /v1/pods/{id}/input</c>), and its end closes the pod's input; the window's size follows SIGWINCH
 /// (<c>POST /v1/pods/{id}/resize</c>). Forwarding stops when the daemon refuses more (the pod has ended); the run's
 /// stream decides when the command ends.
 /// </summary>
-internal sealed class RunConsole(ApiClient api, string pod) : IDisposable
+internal sealed class RunConsole(ApiClient api) : IDisposable
 {
     private const int ReadBytes = 64 * 1024;
     private const int StandardInput = 0;
@@ -19,22 +19,35 @@ internal sealed class RunConsole(ApiClient api, string pod) : IDisposable
 
     private readonly SemaphoreSlim resizing = new(1, 1);
     private PosixSignalRegistration? window;
+    private LocalTerminal? raw;
+    private string pod = "";
+    private string? session;
 
-    /// <summary>Sends stdin to the pod on a thread of its own, since a read of a terminal or pipe blocks until there is input.</summary>
-    public void ForwardInput()
+    /// <summary>
+    /// Starts relaying to what runs: the pod's first app, or its enter session (<paramref name="sessionId"/>). With a terminal, this
+    /// one goes raw (when stdin is one) and its size follows; with input, stdin is sent on a thread of its own, since a
+    /// read of a terminal or pipe blocks until there is input.
+    /// </summary>
+    public void Attach(string podId, string? sessionId, bool input, bool terminal)
     {
-        var thread = new Thread(() => Forward().GetAwaiter().GetResult()) { IsBackground = true, Name = "stdin to pod" };
-        thread.Start();
+        (pod, session) = (podId, sessionId);
+        if (terminal)
+        {
+            raw = LocalTerminal.EnterRawMode();
+            window = PosixSignalRegistration.Create(PosixSignal.SIGWINCH, signal => { _ = Resize(); });
+        }
+
+        if (input)
+        {
+            new Thread(() => Forward().GetAwaiter().GetResult()) { IsBackground = true, Name = "stdin to pod" }.Start();
+        }
     }
 
-    /// <summary>Resizes the pod's terminal whenever this one's window changes.</summary>
-    public void FollowWindow() =>
-        window = PosixSignalRegistration.Create(PosixSignal.SIGWINCH, signal => { _ = Resize(); });
-
+    /// <summary>Leaves this terminal as it was; more than once is fine.</summary>
     public void Dispose()
     {
         window?.Dispose();
-        resizing.Dispose();
+        raw?.Dispose();
     }
 
     private async Task Forward()
@@ -61,7 +74,7 @@ internal sealed class RunConsole(ApiClient api, string pod) : IDisposable
         var content = new ReadOnlyMemoryContent(data);
         content.Headers.ContentType = new("application/octet-stream");
         using var response = await api.Send(
-            new HttpRequestMessage(HttpMethod.Post, $"v1/pods/{ApiClient.Escape(pod)}/input{(end ? "?end=true" : "")}") { Content = content },
+            new HttpRequestMessage(HttpMethod.Post, $"v1/pods/{ApiClient.Escape(pod)}/input{ApiClient.Query(("session", session), ("end", end ? "true" : null))}") { Content = content },
             HttpCompletionOption.ResponseContentRead,
             CancellationToken.None);
     }
@@ -77,7 +90,7 @@ internal sealed class RunConsole(ApiClient api, string pod) : IDisposable
                 return;
             }
 
-            await api.SendJson(HttpMethod.Post, $"v1/pods/{ApiClient.Escape(pod)}/resize", ApiClient.Json(json =>
+            await api.SendJson(HttpMethod.Post, $"v1/pods/{ApiClient.Escape(pod)}/resize{ApiClient.Query(("session", session))}", ApiClient.Json(json =>
             {
                 json.WriteStartObject();
                 json.WriteNumber("rows", size.Rows);
