@@ -86,7 +86,7 @@ public static class EnterApi
 /// <param name="TerminalType">The caller's TERM, set for the command.</param>
 public sealed record EnterBody(string? App, IReadOnlyList<string>? Command, bool? Input, TerminalSizeBody? Terminal, string? TerminalType);
 
-/// <summary>One line of <c>POST /v1/pods/{id}/enter</c>'s NDJSON answer; exactly one of <see cref="Session"/>, <see cref="Output"/> and <see cref="ExitCode"/> is set.</summary>
+/// <summary>One line of <c>POST /v1/pods/{id}/enter</c>'s NDJSON answer: the session first, then output, last the exit code.</summary>
 public sealed record EnterLine
 {
     /// <summary>The session's id, first, once the command runs.</summary>
