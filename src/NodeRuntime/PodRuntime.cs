@@ -320,12 +320,31 @@ public sealed class PodRuntime : IAsyncDisposable
             }
         }
 
-        await ConsoleOf(tracked, podId, session).WriteAsync(data, endOfInput, cancellationToken);
+        var console = ConsoleOf(tracked, podId, session);
+        try
+        {
+            await console.WriteAsync(data, endOfInput, cancellationToken);
+        }
+        catch (PodLaunchException ex)
+        {
+            throw new PodLaunchException($"{ConsoleName(podId, session)}: {ex.Message}");
+        }
     }
 
     /// <summary>Gives a pod's terminal, or an enter session's, a new size; its foreground process gets SIGWINCH.</summary>
     /// <exception cref="PodLaunchException">There is no such terminal here.</exception>
-    public void ResizeTerminal(string podId, string? session, PodTerminalSize size) => ConsoleOf(Tracked(podId), podId, session).Resize(size);
+    public void ResizeTerminal(string podId, string? session, PodTerminalSize size)
+    {
+        var console = ConsoleOf(Tracked(podId), podId, session);
+        try
+        {
+            console.Resize(size);
+        }
+        catch (PodLaunchException ex)
+        {
+            throw new PodLaunchException($"{ConsoleName(podId, session)}: {ex.Message}");
+        }
+    }
 
     /// <summary>
     /// Runs a command inside a running app of the pod, as <c>rkt enter</c> did (<see cref="EnterCommand"/>), for a caller
@@ -422,6 +441,8 @@ public sealed class PodRuntime : IAsyncDisposable
 
         return tracked.Console ?? throw new PodLaunchException($"pod {podId} has no console on this node: it was run without --interactive or --tty, or fleetpodsd restarted since");
     }
+
+    private static string ConsoleName(string podId, string? session) => session is null ? $"pod {podId}" : $"enter session {session} of pod {podId}";
 
     private static EnterSession SessionOf(TrackedPod tracked, string podId, string session) =>
         tracked.Sessions.GetValueOrDefault(session) ?? throw new PodLaunchException($"pod {podId} has no enter session {session} on this node");

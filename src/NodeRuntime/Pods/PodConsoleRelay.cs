@@ -5,11 +5,12 @@ using static Tmds.Linux.LibC;
 namespace FleetPods.NodeRuntime.Pods;
 
 /// <summary>
-/// The daemon's end of a pod's console (<see cref="PodLaunchRequest.Input"/>, <see cref="PodLaunchRequest.Terminal"/>)
-/// or of an enter session's (<see cref="EnterSession"/>): what the supervisor opens for the app (a FIFO in the pod's directory for input alone, a pseudo-terminal otherwise)
-/// and the writes and resizes that reach it. A terminal's output is copied to the pod's log, where pipes' output goes,
-/// so <c>run</c>, <c>cat</c> and status read it as any pod's. The console lives in this process: after a daemon restart
-/// the app's input is at its end, and its terminal has hung up (SIGHUP), as a session's does when sshd goes.
+/// The daemon's end of a console: a pod's first app's (<see cref="PodLaunchRequest.Input"/>,
+/// <see cref="PodLaunchRequest.Terminal"/>) or an enter session's (<see cref="EnterSession"/>). It is what the supervisor
+/// opens for the app (a FIFO for input alone, a pseudo-terminal otherwise) and the writes and resizes that reach it. A
+/// terminal's output is copied to the file where pipes' output goes (the pod's log, the session's output), so it is
+/// read as any other. The console lives in this process: after a daemon restart the app's input is at its end, and its
+/// terminal has hung up (SIGHUP), as a login's does when sshd goes.
 /// </summary>
 internal sealed class PodConsoleRelay : IDisposable
 {
@@ -92,7 +93,7 @@ internal sealed class PodConsoleRelay : IDisposable
         {
             if (inputEnded)
             {
-                throw new PodLaunchException("the pod's input has ended");
+                throw new PodLaunchException("the input has ended");
             }
 
             if (data.Length > 0)
@@ -109,7 +110,7 @@ internal sealed class PodConsoleRelay : IDisposable
         }
         catch (IOException ex)
         {
-            throw new PodLaunchException($"the pod's app no longer reads its input: {ex.Message}");
+            throw new PodLaunchException($"nothing reads the input any more: {ex.Message}");
         }
         finally
         {
@@ -119,7 +120,7 @@ internal sealed class PodConsoleRelay : IDisposable
 
     /// <exception cref="PodLaunchException">The pod has no terminal.</exception>
     public void Resize(PodTerminalSize size) =>
-        (terminal ?? throw new PodLaunchException("the pod has no terminal (it was run without --tty)")).Resize(size);
+        (terminal ?? throw new PodLaunchException("it has no terminal, only pipes")).Resize(size);
 
     /// <summary>Waits (up to <paramref name="limit"/>) until a terminal's last output is in the log, then closes the console.</summary>
     public async Task CloseAsync(TimeSpan limit)
@@ -144,7 +145,7 @@ internal sealed class PodConsoleRelay : IDisposable
             return;
         }
 
-        var stream = input ?? throw new PodLaunchException("the pod's input has ended");
+        var stream = input ?? throw new PodLaunchException("the input has ended");
         stream.Write(data);
     }
 
