@@ -59,7 +59,7 @@ internal static class EnterCommand
             using var response = await context.Api.Send(
                 new HttpRequestMessage(HttpMethod.Post, $"v1/pods/{ApiClient.Escape(id)}/enter") { Content = body }, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
             using var lines = new StreamReader(await response.Content.ReadAsStreamAsync(CancellationToken.None), Encoding.UTF8);
-            using var console = new RunConsole(context.Api);
+            using var console = new ConsoleForwarder(context.Api);
             // Ctrl-C at a terminal is the command's key (raw mode); otherwise it closes the answer, and the daemon ends
             // the command of a caller gone away.
             await using var onInterrupt = cancellationToken.Register(response.Dispose);

@@ -13,7 +13,7 @@ namespace FleetPods.Cli.Native.Commands;
 /// pod (SIGTERM, SIGKILL after 10 s) and the command reads on to its end, then exits 130; output that nobody reads any
 /// more (<c>| head</c>) closes the connection, which stops the pod, and exits 141. Nothing runs unwatched. With
 /// <c>-i</c> stdin goes to the pod, and with <c>-t</c> this terminal is raw while the pod's stands in for it
-/// (<see cref="RunConsole"/>).
+/// (<see cref="ConsoleForwarder"/>).
 /// </summary>
 internal static class RunCommand
 {
@@ -59,7 +59,7 @@ internal static class RunCommand
         using var lines = new StreamReader(await response.Content.ReadAsStreamAsync(CancellationToken.None), Encoding.UTF8);
         var stopper = new PodStopper(api);
         await using var onInterrupt = interrupted.Register(stopper.Interrupt);
-        using var console = new RunConsole(api);
+        using var console = new ConsoleForwarder(api);
         var ending = await ConsoleAnswer.Follow(lines, "pod", started =>
         {
             stopper.Placed(started.Id);

@@ -6,12 +6,12 @@ using static Tmds.Linux.LibC;
 namespace FleetPods.Cli.Native.Commands;
 
 /// <summary>
-/// This command's side of a console (<c>run -i</c>, <c>-t</c>, <c>enter</c>): stdin goes to the pod in order, one call per read
-/// (<c>POST /v1/pods/{id}/input</c>), and its end closes the pod's input; the window's size follows SIGWINCH
-/// (<c>POST /v1/pods/{id}/resize</c>). Forwarding stops when the daemon refuses more (the pod has ended); the run's
-/// stream decides when the command ends.
+/// This command's side of a console (<c>run -i</c>, <c>-t</c>, <c>enter</c>): stdin goes to the pod in order, one call
+/// per read (<c>POST /v1/pods/{id}/input</c>), and its end closes the pod's input; the window's size follows SIGWINCH
+/// (<c>POST /v1/pods/{id}/resize</c>). Forwarding stops when the daemon refuses more (what runs has ended); the
+/// answer's stream decides when the command ends.
 /// </summary>
-internal sealed class RunConsole(ApiClient api) : IDisposable
+internal sealed class ConsoleForwarder(ApiClient api) : IDisposable
 {
     private const int ReadBytes = 64 * 1024;
     private const int StandardInput = 0;
@@ -24,9 +24,9 @@ internal sealed class RunConsole(ApiClient api) : IDisposable
     private string? session;
 
     /// <summary>
-    /// Starts relaying to what runs: the pod's first app, or its enter session (<paramref name="sessionId"/>). With a terminal, this
-    /// one goes raw (when stdin is one) and its size follows; with input, stdin is sent on a thread of its own, since a
-    /// read of a terminal or pipe blocks until there is input.
+    /// Starts relaying to what runs: the pod's first app, or its enter session (<paramref name="sessionId"/>). With a
+    /// terminal, this one goes raw (when stdin is one) and its size follows; with input, stdin is sent on a thread of
+    /// its own, since a read of a terminal or pipe blocks until there is input.
     /// </summary>
     public void Attach(string podId, string? sessionId, bool input, bool terminal)
     {
