@@ -99,6 +99,10 @@ public sealed class FleetPodsDaemon : IAsyncDisposable
     public Task<CommandResult> Cli(params string[] arguments) =>
         Processes.Run(RepositoryLayout.Cli, ["--endpoint", Endpoint, .. arguments], TimeSpan.FromSeconds(90));
 
+    /// <summary>The CLI reading <paramref name="input"/> on its stdin, a pipe, as in <c>echo … | fleetpods run -i …</c>.</summary>
+    public Task<CommandResult> CliWithInput(string input, params string[] arguments) =>
+        Processes.Run(RepositoryLayout.Cli, ["--endpoint", Endpoint, .. arguments], TimeSpan.FromSeconds(90), input: input);
+
     public async Task<JsonElement> CliJson(params string[] arguments)
     {
         var result = await Cli([.. arguments, "--output", "json"]);
