@@ -17,6 +17,14 @@ public sealed class PodRuntime : IAsyncDisposable
 {
     private static readonly TimeSpan KillWait = TimeSpan.FromSeconds(30);
 
+    // Every process of an ended pod is gone, so its terminal's last output is already on its way to the log.
+    private static readonly TimeSpan ConsoleDrainWait = TimeSpan.FromSeconds(5);
+
+    private static readonly TimeSpan SessionStartTimeout = TimeSpan.FromSeconds(30);
+
+    // An enter session is a process on the node for as long as its caller likes: a pod holds this many at once.
+    private const int MaxSessions = 16;
+
     // What a kvm guest may take beyond the grace period to report its apps' ends and power off.
     private static readonly TimeSpan KvmStopMargin = TimeSpan.FromSeconds(10);
 
@@ -120,9 +128,10 @@ public sealed class PodRuntime : IAsyncDisposable
         try
         {
             var (plans, isolation) = await Prepare(request, tracked, cancellationToken);
+            tracked.Console = PodConsoleRelay.Open(request.Input, request.Terminal, pod.Log, pod.Stdin);
             var processes = request.Stage1 == Stage1Flavor.Kvm
                 ? await kvm.Launch(pod, plans, request, isolation.Cgroups, cancellationToken)
-                : await launcher.Launch(pod, plans, isolation);
+                : await launcher.Launch(pod, plans, isolation, tracked.Console);
             if (processes is null || File.Exists(pod.Failure))
             {
                 // The pod ends once its supervisor is gone, not before: until then it still writes its records.
@@ -136,6 +145,7 @@ public sealed class PodRuntime : IAsyncDisposable
             }
 
             tracked.Processes = processes;
+            tracked.Console?.AppHasItsEnd();
             tracked.Launched.TrySetResult();
             if (request.Stage1 == Stage1Flavor.Kvm && File.Exists(Path.Combine(pod.Root, "boot")))
             {
@@ -291,6 +301,151 @@ public sealed class PodRuntime : IAsyncDisposable
         command.AddRange(["--env", "PATH=" + PodLaunchPlan.DefaultPath, "--env", "AC_APP_NAME=" + name]);
         return command;
     }
+
+    /// <summary>
+    /// Hands <paramref name="data"/> to the first app of a pod run with input (once it runs), or to an enter
+    /// <paramref name="session"/>'s command, waiting while it does not read; <paramref name="endOfInput"/> then closes its
+    /// stdin (not a terminal's: there Ctrl-D is the app's to read).
+    /// </summary>
+    /// <exception cref="PodLaunchException">There is no such console here, it has ended, or nothing reads it any more.</exception>
+    public async Task WriteInputAsync(string podId, string? session, ReadOnlyMemory<byte> data, bool endOfInput, CancellationToken cancellationToken = default)
+    {
+        var tracked = Tracked(podId);
+        if (session is null)
+        {
+            await Task.WhenAny(tracked.Launched.Task, tracked.Ended.Task).WaitAsync(cancellationToken);
+            if (tracked.Ended.Task.IsCompleted)
+            {
+                throw new PodLaunchException($"pod {podId} has ended: nothing reads its input");
+            }
+        }
+
+        var console = ConsoleOf(tracked, podId, session);
+        try
+        {
+            await console.WriteAsync(data, endOfInput, cancellationToken);
+        }
+        catch (PodLaunchException ex)
+        {
+            throw new PodLaunchException($"{ConsoleName(podId, session)}: {ex.Message}");
+        }
+    }
+
+    /// <summary>Gives a pod's terminal, or an enter session's, a new size; its foreground process gets SIGWINCH.</summary>
+    /// <exception cref="PodLaunchException">There is no such terminal here.</exception>
+    public void ResizeTerminal(string podId, string? session, PodTerminalSize size)
+    {
+        var console = ConsoleOf(Tracked(podId), podId, session);
+        try
+        {
+            console.Resize(size);
+        }
+        catch (PodLaunchException ex)
+        {
+            throw new PodLaunchException($"{ConsoleName(podId, session)}: {ex.Message}");
+        }
+    }
+
+    /// <summary>
+    /// Runs a command inside a running app of the pod, as <c>rkt enter</c> did (<see cref="EnterCommand"/>), for a caller
+    /// who is not at this node: its console is this daemon's to relay and its output goes to a file of the pod's.
+    /// Returns the session's id once the command has its console (or failed to start, which its output says).
+    /// </summary>
+    /// <exception cref="PodLaunchException">The pod is not running here, has no such app, or has too many sessions.</exception>
+    public async Task<string> StartSessionAsync(string podId, EnterSessionRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.Command.Count == 0)
+        {
+            throw new PodLaunchException("an enter session needs a command");
+        }
+
+        var command = EnterCommand(podId, request.App);
+        var tracked = Tracked(podId);
+        if (tracked.Sessions.Values.Count(s => !s.Exit.IsCompleted) >= MaxSessions)
+        {
+            throw new PodLaunchException($"pod {podId} already has {MaxSessions} enter sessions running");
+        }
+
+        var id = Guid.NewGuid().ToString("N");
+        var directory = Path.Combine(tracked.Directory.Root, "sessions", id);
+        Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var output = Path.Combine(directory, "output");
+        var console = PodConsoleRelay.Open(request.Input, request.Terminal, output, Path.Combine(directory, "stdin"));
+        var start = new System.Diagnostics.ProcessStartInfo(command[0]) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in (IEnumerable<string>)[
+            .. command.Skip(1), .. request.Environment.SelectMany(v => new[] { "--env", $"{v.Key}={v.Value}" }),
+            "--output", output, .. console?.SupervisorArguments ?? [], "--", .. request.Command])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        var supervisor = System.Diagnostics.Process.Start(start) ?? throw new PodLaunchException("the enter supervisor did not start");
+        // Its stdout reaches end-of-file once the command has exec'd or failed (see enter.c); its stderr carries only
+        // its own usage errors, since it writes everything else to the session's output.
+        var ready = supervisor.StandardOutput.ReadToEndAsync(cancellationToken);
+        var usage = supervisor.StandardError.ReadToEndAsync(cancellationToken);
+        try
+        {
+            await Task.WhenAll(ready, usage).WaitAsync(SessionStartTimeout, cancellationToken);
+        }
+        catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
+        {
+            supervisor.Kill(entireProcessTree: true);
+            supervisor.Dispose();
+            console?.Dispose();
+            throw new PodLaunchException($"the command did not start within {SessionStartTimeout.TotalSeconds} s");
+        }
+
+        if ((await usage).Trim() is { Length: > 0 } refused)
+        {
+            supervisor.Dispose();
+            console?.Dispose();
+            throw new PodLaunchException($"the enter supervisor refused: {refused}");
+        }
+
+        console?.AppHasItsEnd();
+        tracked.Sessions[id] = new EnterSession(id, output, supervisor, console, ConsoleDrainWait);
+        return id;
+    }
+
+    /// <summary>Reads an enter session's output from <paramref name="offset"/>; the exit code comes with its end.</summary>
+    /// <exception cref="PodLaunchException">The pod has no such session here.</exception>
+    public async Task<EnterSessionOutput> ReadSessionOutputAsync(string podId, string session, long offset, int maxBytes, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxBytes);
+        var entered = SessionOf(Tracked(podId), podId, session);
+        // Read before the output: once ended, everything the command wrote is in the file.
+        int? exit = entered.Exit.IsCompleted ? await entered.Exit : null;
+        await using var file = new FileStream(entered.Output, FileMode.OpenOrCreate, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        file.Seek(Math.Min(offset, file.Length), SeekOrigin.Begin);
+        var buffer = new byte[(int)Math.Min(maxBytes, Math.Max(0, file.Length - file.Position))];
+        var read = await file.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken);
+        return new EnterSessionOutput(buffer[..read], file.Position, file.Position >= file.Length ? exit : null);
+    }
+
+    /// <summary>Ends an enter session's command (its caller went away); a session that has ended is left as it is.</summary>
+    /// <exception cref="PodLaunchException">The pod has no such session here.</exception>
+    public void EndSession(string podId, string session) => SessionOf(Tracked(podId), podId, session).End();
+
+    private static PodConsoleRelay ConsoleOf(TrackedPod tracked, string podId, string? session)
+    {
+        if (session is not null)
+        {
+            var entered = SessionOf(tracked, podId, session);
+            return entered.Exit.IsCompleted
+                ? throw new PodLaunchException($"enter session {session} of pod {podId} has ended: nothing reads its input")
+                : entered.Console ?? throw new PodLaunchException($"enter session {session} of pod {podId} takes no input");
+        }
+
+        return tracked.Console ?? throw new PodLaunchException($"pod {podId} has no console on this node: it was run without --interactive or --tty, or fleetpodsd restarted since");
+    }
+
+    private static string ConsoleName(string podId, string? session) => session is null ? $"pod {podId}" : $"enter session {session} of pod {podId}";
+
+    private static EnterSession SessionOf(TrackedPod tracked, string podId, string session) =>
+        tracked.Sessions.GetValueOrDefault(session) ?? throw new PodLaunchException($"pod {podId} has no enter session {session} on this node");
 
     public async Task<PodLogChunk> ReadLogAsync(string podId, long offset, int maxBytes, CancellationToken cancellationToken = default)
     {
@@ -586,6 +741,18 @@ public sealed class PodRuntime : IAsyncDisposable
             return;
         }
 
+        // A terminal's last output reaches the log before the pod's end is told: whoever reads to the end reads it all.
+        if (tracked.Console is { } console)
+        {
+            _ = console.CloseAsync(ConsoleDrainWait).ContinueWith(_ => Finish(podId, tracked), TaskScheduler.Default);
+            return;
+        }
+
+        Finish(podId, tracked);
+    }
+
+    private void Finish(string podId, TrackedPod tracked)
+    {
         var end = tracked.Directory.ReadEnd();
         var change = end is { } e
             ? new PodStateChange(podId, e.Phase, e.Code, e.Reason, DateTimeOffset.UtcNow)
@@ -601,6 +768,7 @@ public sealed class PodRuntime : IAsyncDisposable
     // Recorded in the pod's directory too (unless its supervisor already did), so a restarted daemon reports the same reason.
     private void Fail(TrackedPod tracked, string reason)
     {
+        tracked.Console?.Dispose();
         var failed = new PodStateChange(Path.GetFileName(tracked.Directory.Root), PodPhase.Failed, null, reason, DateTimeOffset.UtcNow);
         Release(tracked);
         if (!tracked.Ended.TrySetResult(failed))
@@ -661,6 +829,12 @@ public sealed class PodRuntime : IAsyncDisposable
         public PodIsolation? Isolation { get; set; }
 
         public IReadOnlyList<PodPortForward> Ports { get; set; } = [];
+
+        /// <summary>The first app's console, for a pod run with input or a terminal, while this daemon runs it.</summary>
+        public PodConsoleRelay? Console { get; set; }
+
+        /// <summary>The enter sessions this daemon started in the pod, by id.</summary>
+        public ConcurrentDictionary<string, EnterSession> Sessions { get; } = new(StringComparer.Ordinal);
 
         private int released;
 

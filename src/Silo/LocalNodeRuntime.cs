@@ -77,11 +77,52 @@ public sealed class LocalNodeRuntime(DaemonOptions options, PodRuntime runtime, 
         }
     }
 
-    public Task<IReadOnlyList<string>> EnterCommand(string podId, string? app)
+    public Task WritePodInput(string podId, string? session, ReadOnlyMemory<byte> data, bool endOfInput) =>
+        Translated(() => runtime.WriteInputAsync(podId, session, data, endOfInput));
+
+    public Task ResizePodTerminal(string podId, string? session, TerminalSize size)
+    {
+        ArgumentNullException.ThrowIfNull(size);
+        return Translated(() =>
+        {
+            runtime.ResizeTerminal(podId, session, new PodTerminalSize(size.Rows, size.Columns));
+            return Task.CompletedTask;
+        });
+    }
+
+    public async Task<string> StartPodSession(string podId, PodEnterRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var console = request.Console;
+        var session = new EnterSessionRequest(
+            request.App,
+            request.Command,
+            console.Input,
+            console.Terminal is { } size ? new PodTerminalSize(size.Rows, size.Columns) : null,
+            request.TerminalType is { } term ? [KeyValuePair.Create("TERM", term)] : []);
+        return await Translated(() => runtime.StartSessionAsync(podId, session));
+    }
+
+    public async Task<PodSessionOutput> ReadPodSessionOutput(string podId, string session, long offset, int maxBytes)
+    {
+        var output = await Translated(() => runtime.ReadSessionOutputAsync(podId, session, offset, maxBytes));
+        return new PodSessionOutput(offset, output.Data, output.NextOffset, output.ExitCode);
+    }
+
+    public Task EndPodSession(string podId, string session) => Translated(() =>
+    {
+        runtime.EndSession(podId, session);
+        return Task.CompletedTask;
+    });
+
+    public Task<IReadOnlyList<string>> CollectPodGarbage(TimeSpan gracePeriod) => runtime.CollectPodGarbageAsync(gracePeriod);
+
+    // The runtime's refusals cross into the cluster as the grains' own exception, with their message.
+    private static async Task<T> Translated<T>(Func<Task<T>> action)
     {
         try
         {
-            return Task.FromResult(runtime.EnterCommand(podId, app));
+            return await action();
         }
         catch (PodLaunchException ex)
         {
@@ -89,5 +130,9 @@ public sealed class LocalNodeRuntime(DaemonOptions options, PodRuntime runtime, 
         }
     }
 
-    public Task<IReadOnlyList<string>> CollectPodGarbage(TimeSpan gracePeriod) => runtime.CollectPodGarbageAsync(gracePeriod);
+    private static Task<bool> Translated(Func<Task> action) => Translated(async () =>
+    {
+        await action();
+        return true;
+    });
 }

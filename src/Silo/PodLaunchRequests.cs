@@ -50,6 +50,8 @@ public static class PodLaunchRequests
                 Units.Stage1Flavor.Fly => Stage1Flavor.Fly,
                 _ => Stage1Flavor.Ns,
             },
+            Input = spec.Console?.Input ?? false,
+            Terminal = spec.Console?.Terminal is { } terminal ? new PodTerminalSize(terminal.Rows, terminal.Columns) : null,
             Overlay = pod.Overlay,
             PrivateUsers = pod.PrivateUsers,
             MemoryBytes = pod.MemoryBytes,

@@ -106,6 +106,23 @@ public sealed class AddressingTests : IDisposable
     }
 
     [Fact]
+    public async Task A_socket_left_by_a_killed_daemon_is_one_line_naming_the_endpoint_and_the_socket()
+    {
+        // A daemon killed leaves its socket file; a socket disposed here removes its own, so a hard link keeps one.
+        var socket = Path.Combine(sockets, "api-4104.sock");
+        using (Listen(socket + ".bound"))
+        {
+            using var link = System.Diagnostics.Process.Start("ln", [socket + ".bound", socket]);
+            await link.WaitForExitAsync();
+            Assert.Equal(0, link.ExitCode);
+        }
+
+        var error = await Assert.ThrowsAsync<CliException>(() => EndpointProbe.FirstAnswering([ApiEndpoint.Parse("127.0.0.1:4104")], sockets, CancellationToken.None));
+
+        Assert.Equal($"cannot reach fleetpodsd at 127.0.0.1:4104 ({socket}): is it running?", error.Message);
+    }
+
+    [Fact]
     public async Task A_remote_endpoint_is_https_even_when_a_socket_of_its_port_exists_here()
     {
         using var listener = Listen(Path.Combine(sockets, "api-4103.sock"));

@@ -5,7 +5,8 @@ public sealed class CliErrorTests
     [Fact]
     public async Task A_daemon_that_is_not_there_gives_one_clear_line()
     {
-        var port = Processes.FreePort();
+        using var closed = new ClosedPort();
+        var port = closed.Port;
 
         var result = await Processes.Run(RepositoryLayout.Cli, ["--endpoint", $"127.0.0.1:{port}", "list-units"], TimeSpan.FromSeconds(60));
 

@@ -72,6 +72,12 @@ public sealed class ClusterTlsTests : IAsyncLifetime
         Assert.Equal(1, refused.ExitCode);
         Assert.Contains("not a node certificate", Assert.Single(Lines(refused.Stderr)), StringComparison.Ordinal);
 
+        // Another node's certificate of the cluster, copied here: refused before the silo starts, naming both.
+        var misnamedPki = await TestPki.NodeDirectory(authority, "tls-a", Path.Combine(work, "misnamed"));
+        refused = await DaemonProcess("tls-g", misnamedPki);
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("it is node tls-a's, and this is --node-name tls-g", Assert.Single(Lines(refused.Stderr)), StringComparison.Ordinal);
+
         // A node certificate of another CA: the silo starts, but the three refuse it at their silo ports (and it them).
         var other = new PkiDirectory(Path.Combine(work, "other-ca"));
         await TestPki.Cert(other.Path, "ca", "create");

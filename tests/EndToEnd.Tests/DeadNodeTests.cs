@@ -98,7 +98,8 @@ public sealed class DeadNodeTests : IClassFixture<BusyboxImage>
         await using var daemon = new FleetPodsDaemon("e2e-dead-endpoints");
         await daemon.Start();
         using var blackHole = BlackHole();
-        string[] unreachable = ["--endpoint", $"127.0.0.1:{((IPEndPoint)blackHole.LocalEndPoint!).Port}", "--endpoint", $"127.0.0.1:{Processes.FreePort()}"];
+        using var closed = new ClosedPort();
+        string[] unreachable = ["--endpoint", $"127.0.0.1:{((IPEndPoint)blackHole.LocalEndPoint!).Port}", "--endpoint", $"127.0.0.1:{closed.Port}"];
         string[] live = ["--endpoint", daemon.Endpoint];
 
         var (baseline, baselineTook) = await Timed(Processes.Run(RepositoryLayout.Cli, [.. live, "list-pods"], Within));

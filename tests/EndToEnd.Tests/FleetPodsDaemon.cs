@@ -99,6 +99,10 @@ public sealed class FleetPodsDaemon : IAsyncDisposable
     public Task<CommandResult> Cli(params string[] arguments) =>
         Processes.Run(RepositoryLayout.Cli, ["--endpoint", Endpoint, .. arguments], TimeSpan.FromSeconds(90));
 
+    /// <summary>The CLI reading <paramref name="input"/> on its stdin, a pipe, as in <c>echo … | fleetpods run -i …</c>.</summary>
+    public Task<CommandResult> CliWithInput(string input, params string[] arguments) =>
+        Processes.Run(RepositoryLayout.Cli, ["--endpoint", Endpoint, .. arguments], TimeSpan.FromSeconds(90), input: input);
+
     public async Task<JsonElement> CliJson(params string[] arguments)
     {
         var result = await Cli([.. arguments, "--output", "json"]);
@@ -133,6 +137,10 @@ public sealed class FleetPodsDaemon : IAsyncDisposable
         {
             await Kill();
         }
+
+        // A killed daemon leaves its API socket; the next daemon on that port clears it, but a test that expects no
+        // daemon on a free port would find it.
+        File.Delete($"/run/fleetpods/api-{ApiPort}.sock");
 
         // Pods outlive the daemon by design; a test's pods must not outlive the test.
         await Processes.Run("/bin/sh", ["-c", "pkill -KILL -f -- \"$0\" || true", DataDirectory], TimeSpan.FromSeconds(10));

@@ -27,6 +27,7 @@ public sealed partial class FrontDoorTests : IClassFixture<FrontDoorDaemon>, ICl
         ("GET", "/v1/images/example.com%2Fbusybox/manifest", null), ("GET", "/v1/images/example.com%2Fbusybox/archive", null),
         ("GET", "/v1/images/example.com%2Fbusybox/rootfs", null), ("POST", "/v1/images/gc?gracePeriod=0s", null), ("POST", "/v1/gc?gracePeriod=0s", null),
         ("POST", "/v1/run", "{\"arguments\":[\"example.com/busybox\"]}"), ("GET", "/v1/openapi/v1.json", null),
+        ("POST", "/v1/pods/0/enter", "{}"), ("POST", "/v1/pods/0/input", "typed"), ("POST", "/v1/pods/0/resize", "{\"rows\":1,\"columns\":1}"),
     ];
 
     private readonly FleetPodsDaemon daemon;
@@ -161,6 +162,23 @@ public sealed partial class FrontDoorTests : IClassFixture<FrontDoorDaemon>, ICl
     }
 
     [RequiresFact(Requires.Root)]
+    public async Task An_operator_enters_a_baseline_pod_with_the_command_but_not_a_privileged_one_and_a_reader_none()
+    {
+        var baseline = await RunningUnit("[Pod]\nImage=example.com/busybox\nExec=/bin/sleep 1000\nNetwork=none\n");
+        var privileged = await RunningUnit("[Pod]\nImage=example.com/busybox\nExec=/bin/sleep 1000\nNetwork=host\n");
+
+        var entered = await Enter(users.Operator, "hi\n", baseline, "--", "/bin/sh", "-c", "read -r line; echo \"got $line\"; id -u; exit 4");
+        var refused = await Enter(users.Operator, "", privileged, "--", "/bin/true");
+        var reader = await Enter(users.Reader, "", baseline, "--", "/bin/true");
+
+        Assert.True(entered.ExitCode == 4, entered.ToString());
+        Assert.Equal("got hi\n0\n", entered.Stdout);
+        Assert.Equal((1, $"fleetpods: enter privileged pod {privileged} needs the admin role; you are {users.Operator} (operator)\n"), (refused.ExitCode, refused.Stderr));
+        Assert.Equal((1, $"fleetpods: entering a pod needs the operator role; you are {users.Reader} (reader)\n"), (reader.ExitCode, reader.Stderr));
+        Assert.Matches($@"Audit: {users.Operator} \(operator\) via socket: POST /v1/pods/{baseline}/enter target {baseline}: 200 done", daemon.Log);
+    }
+
+    [RequiresFact(Requires.Root)]
     public async Task A_run_streams_its_output_as_it_comes_and_closing_curl_stops_the_pod()
     {
         using var run = curl.StartRun(users.Operator, "example.com/busybox", "--", "/bin/sh", "-c", "trap 'exit 42' TERM; echo ready; while true; do sleep 0.1; done");
@@ -240,6 +258,30 @@ public sealed partial class FrontDoorTests : IClassFixture<FrontDoorDaemon>, ICl
     private static string Run(string script) => JsonSerializer.Serialize(new { arguments = new[] { "example.com/busybox", "--", "/bin/sh", "-c", script } });
 
     private static string? Text(JsonElement element, string property) => element.GetProperty(property).GetString();
+
+    // The native command as a local user, its stdin a pipe holding input.
+    private Task<CommandResult> Enter(string user, string input, params string[] arguments) =>
+        Processes.Run("runuser", ["-u", user, "--", RepositoryLayout.Cli, "--endpoint", daemon.Endpoint, "enter", .. arguments], Within, input: input);
+
+    // An admin's unit, started; its pod's id once it runs.
+    private async Task<string> RunningUnit(string file)
+    {
+        var unit = $"en-{Guid.NewGuid():N}"[..12];
+        Assert.Equal(200, (await curl.Call(Root, "PUT", $"/v1/units/{unit}", file)).Status);
+        Assert.Equal(200, (await curl.Call(Root, "POST", $"/v1/units/{unit}/start")).Status);
+        var deadline = DateTime.UtcNow + Within;
+        while (true)
+        {
+            var pod = (await curl.Call(Root, "GET", $"/v1/units/{unit}")).Json.GetProperty("pod");
+            if (Text(pod, "phase") == "running")
+            {
+                return Text(pod, "id")!;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"unit {unit} did not run: {pod}");
+            await Task.Delay(50);
+        }
+    }
 
     // What a refused request must not change: the units with their states, and the pods.
     private async Task<string> State()

@@ -92,7 +92,7 @@ public sealed class ImageCommandTests : IAsyncLifetime
     }
 
     [RequiresFact(Requires.Root)]
-    public async Task A_daemon_killed_in_the_middle_of_an_extraction_leaves_nothing_a_later_pod_would_use()
+    public async Task A_daemon_killed_in_the_middle_of_an_extraction_leaves_nothing_a_later_pod_would_use_nor_its_upload()
     {
         var slow = await ManyFileLayout();
         var import = daemon.Cli("image", "import", slow);
@@ -104,11 +104,14 @@ public sealed class ImageCommandTests : IAsyncLifetime
             await Task.Delay(5);
         }
 
+        var uploads = Path.Combine(daemon.DataDirectory, "api-uploads");
+        Assert.NotEmpty(Directory.EnumerateDirectories(uploads));
         await daemon.Kill();
         Assert.NotEqual(0, (await import).ExitCode);
         await daemon.Start();
 
         Assert.Empty(Directory.EnumerateDirectories(layers, ".tmp-*"));
+        Assert.False(Directory.Exists(uploads) && Directory.EnumerateFileSystemEntries(uploads).Any(), "the killed upload was left behind");
         Assert.Empty((await daemon.CliJson("image", "list")).GetProperty("images").EnumerateArray());
         Assert.Equal(0, (await daemon.Cli("image", "import", slow)).ExitCode);
         var run = await daemon.Cli("run", "slow:1.36", "--", "/bin/sh", "-c", "ls /data | wc -l");

@@ -39,7 +39,8 @@ public sealed class LocalRunTests : IClassFixture<BusyboxImage>, IAsyncLifetime
     public async Task Every_command_and_a_run_on_several_endpoints_needs_no_dotnet()
     {
         var listing = await Processes.Run(RepositoryLayout.Cli, ["--endpoint", Endpoint, "list-machines"], Within, NoDotnet);
-        var spread = await Processes.Run(RepositoryLayout.Cli, ["--endpoint", $"127.0.0.1:{Processes.FreePort()}", "--endpoint", Endpoint, "run", BusyboxImage.Name], Within, NoDotnet);
+        using var closed = new ClosedPort();
+        var spread = await Processes.Run(RepositoryLayout.Cli, ["--endpoint", $"127.0.0.1:{closed.Port}", "--endpoint", Endpoint, "run", BusyboxImage.Name], Within, NoDotnet);
 
         Assert.True(listing.ExitCode == 0, listing.ToString());
         Assert.Contains(daemon.NodeName, listing.Stdout, StringComparison.Ordinal);

@@ -5,9 +5,11 @@ namespace FleetPods.EndToEnd.Tests;
 public static class Processes
 {
     /// <param name="environment">Variables to set (a null value removes one) on top of this process's.</param>
-    public static async Task<CommandResult> Run(string file, IEnumerable<string> arguments, TimeSpan timeout, IReadOnlyDictionary<string, string?>? environment = null)
+    /// <param name="input">What the command reads on stdin, through a pipe that ends after it; null leaves stdin as this process's.</param>
+    public static async Task<CommandResult> Run(
+        string file, IEnumerable<string> arguments, TimeSpan timeout, IReadOnlyDictionary<string, string?>? environment = null, string? input = null)
     {
-        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = input is not null };
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
@@ -21,6 +23,12 @@ public static class Processes
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
+        if (input is not null)
+        {
+            await process.StandardInput.WriteAsync(input);
+            process.StandardInput.Close();
+        }
+
         using var cancel = new CancellationTokenSource(timeout);
         try
         {

@@ -11,6 +11,8 @@ public sealed class PodRefusalTests(BusyboxAci aci) : IClassFixture<BusyboxAci>
     [InlineData("missing host volume", "volume data: source '/no/such/directory' is not an existing directory of this node (an absolute path)")]
     [InlineData("repeated app name", "two apps are named 'app'")]
     [InlineData("repeated host port", "host port 8080/tcp is forwarded twice")]
+    [InlineData("a console in a kvm pod", "stage1 kvm does not relay input or a terminal into its VM yet: they need stage1 ns or fly")]
+    [InlineData("a console for several apps", "input and a terminal reach one app: the pod has several")]
     public async Task What_cannot_run_fails_the_pod_with_a_clear_reason(string feature, string reason)
     {
         await using var node = await RuntimeHarness.Start(aci);
@@ -33,6 +35,8 @@ public sealed class PodRefusalTests(BusyboxAci aci) : IClassFixture<BusyboxAci>
         "missing host volume" => request with { Volumes = [new("data", PodVolumeKind.Host, "/no/such/directory", false)] },
         "repeated app name" => request with { MoreApps = [request.App] },
         "repeated host port" => request with { Ports = [new("a", 8080, 80, PodPortProtocol.Tcp), new("b", 8080, 81, PodPortProtocol.Tcp)] },
+        "a console in a kvm pod" => request with { Stage1 = Stage1Flavor.Kvm, Network = PodNetworkMode.None, Terminal = new PodTerminalSize(24, 80) },
+        "a console for several apps" => request with { Input = true, MoreApps = [request.App with { Name = "second" }] },
         _ => throw new ArgumentOutOfRangeException(nameof(feature), feature, null),
     };
 

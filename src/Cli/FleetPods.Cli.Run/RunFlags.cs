@@ -35,10 +35,14 @@ public sealed class RunFlags
 
     public Option<string?> Group { get; } = new("--group") { Description = "Group (name or id) of every app" };
 
+    public Option<bool> Interactive { get; } = new("--interactive", "-i") { Description = "Pass this command's input to the app's stdin (one app; not stage1 kvm)" };
+
+    public Option<bool> Tty { get; } = new("--tty", "-t") { Description = "Give the app a terminal that follows this command's (one app; not stage1 kvm)" };
+
     public void AddTo(Command command)
     {
         ArgumentNullException.ThrowIfNull(command);
-        foreach (var option in new Option[] { Stage1, PrivateUsers, NoOverlay, Net, Memory, Cpu, Volumes, Mounts, Ports, Environment, User, Group })
+        foreach (var option in new Option[] { Stage1, PrivateUsers, NoOverlay, Net, Memory, Cpu, Volumes, Mounts, Ports, Environment, User, Group, Interactive, Tty })
         {
             command.Options.Add(option);
         }
@@ -87,7 +91,15 @@ public sealed class RunFlags
             throw new CliException($"{flag}: {reason}");
         }
 
-        return new PodSpec(null, pod);
+        var console = parse.GetValue(Interactive) || parse.GetValue(Tty)
+            ? new PodConsole(parse.GetValue(Interactive), parse.GetValue(Tty) ? TerminalSize.Default : null)
+            : null;
+        if (console is not null && PodConsole.FindConflict(pod) is { } conflict)
+        {
+            throw new CliException($"{(console.Input ? "--interactive" : "--tty")}: {conflict}");
+        }
+
+        return new PodSpec(null, pod) { Console = console };
     }
 
     private delegate bool Parser<T>(string text, out T? value, out string? error);

@@ -24,6 +24,15 @@ public sealed record PodLaunchRequest(string PodId, string ImageDigest, PodAppRe
     /// <summary>The pod's CPU limit in thousandths of a CPU (its cgroup's quota), or null for none.</summary>
     public int? CpuMillis { get; init; }
 
+    /// <summary>The first app's stdin is a pipe that <see cref="PodRuntime.WriteInputAsync"/> writes; otherwise it is empty.</summary>
+    public bool Input { get; init; }
+
+    /// <summary>
+    /// The first app's stdin, stdout and stderr are a terminal of this size (what it writes still reaches the pod's log),
+    /// fed by <see cref="PodRuntime.WriteInputAsync"/> when <see cref="Input"/> is set; null for none.
+    /// </summary>
+    public PodTerminalSize? Terminal { get; init; }
+
     public IReadOnlyList<PodAppRequest> MoreApps { get; init; } = [];
 
     public IReadOnlyList<PodVolume> Volumes { get; init; } = [];

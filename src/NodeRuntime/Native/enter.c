@@ -1,10 +1,15 @@
 /*
- * fleetpods-shim --enter PID [--stage1 ns|fly] [--cgroup DIR]... [--user U] [--group G] -- ARGV...
+ * fleetpods-shim --enter PID [--stage1 ns|fly] [--cgroup DIR]... [--user U] [--group G]
+ *                [--output FILE [--stdin FIFO | --tty PATH]] -- ARGV...
  *
  * Runs a command inside a running app, as `rkt enter` did: it joins the app's cgroups and namespaces
  * (setns; its user namespace last, since the others belong to the host's), its root directory, and as the
  * app does under stage1 ns, runc's capabilities, no_new_privs and the seccomp filter. Its exit code is
- * the command's. The caller's terminal is the command's: nothing is redirected.
+ * the command's. Without --output the caller's terminal is the command's: nothing is redirected. With it (the
+ * daemon's enter sessions) the command's output and this program's complaints are appended to FILE, its stdin is
+ * the FIFO or empty, or --tty makes the terminal its stdin, stdout, stderr and controlling terminal; and the
+ * original stdout is held (close-on-exec) until the command's exec, so end-of-file on it tells the daemon the
+ * command has its console.
  */
 #include "shim.h"
 #include <errno.h>
@@ -45,10 +50,30 @@ static int differs(pid_t target, const char *name)
     return theirs.st_ino != ours.st_ino || theirs.st_dev != ours.st_dev;
 }
 
+/* The daemon's session: output to FILE, the console opened here for the command, the launcher's pipe held. */
+static void open_session(void)
+{
+    if (!pod.output_path)
+        return;
+    pod.ready_fd = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
+    int output = open(pod.output_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0640);
+    if (output < 0 || dup2(output, STDOUT_FILENO) < 0 || dup2(output, STDERR_FILENO) < 0)
+        exit(125);
+    close(output);
+    const char *console = pod.tty_path ? pod.tty_path : pod.stdin_path ? pod.stdin_path : "/dev/null";
+    pod.console_fd = open(console, (pod.tty_path ? O_RDWR : O_RDONLY) | O_NOCTTY | O_CLOEXEC);
+    if (pod.console_fd < 0) {
+        fprintf(stderr, "fleetpods-shim: open %s: %s\n", console, strerror(errno));
+        exit(125);
+    }
+}
+
 int enter_app(pid_t target, const struct app *app)
 {
-    /* Failures before the exec go to the caller's terminal, not to the pod's records. */
+    /* Failures before the exec go to the caller's terminal (or the session's output), not to the pod's records. */
     pod.dir_fd = -1;
+    pod.ready_fd = -1;
+    open_session();
     for (int i = 0; i < pod.cgroup_count; i++) {
         char path[4096];
         snprintf(path, sizeof path, "%s/cgroup.procs", pod.cgroups[i]);
@@ -91,6 +116,7 @@ int enter_app(pid_t target, const struct app *app)
         return 125;
     }
     if (child == 0) {
+        attach_console();
         if (user >= 0 && setns(user, CLONE_NEWUSER) != 0)
             fail("join the app's user namespace: %s", strerror(errno));
         if (pod.stage1 == STAGE1_NS)
@@ -103,6 +129,10 @@ int enter_app(pid_t target, const struct app *app)
         execvp(app->argv[0], app->argv);
         fail("exec %s: %s", app->argv[0], strerror(errno));
     }
+    if (pod.console_fd >= 0)
+        close(pod.console_fd);
+    if (pod.ready_fd >= 0)
+        close(pod.ready_fd);
     signal(SIGINT, SIG_IGN);
     signal(SIGQUIT, SIG_IGN);
     int status;

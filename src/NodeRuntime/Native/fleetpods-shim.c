@@ -11,7 +11,7 @@
  *
  * (fleetpods-shim --stage1 kvm runs a pod inside a qemu microVM instead: see kvm.c.)
  *
- * Usage: fleetpods-shim --pod-dir DIR --hostname NAME [--stage1 ns|fly]
+ * Usage: fleetpods-shim --pod-dir DIR --hostname NAME [--stage1 ns|fly] [--stdin FIFO | --tty PATH]
  *            [--net host|none|veth [--ip PATH --veth NAME --bridge NAME --address CIDR --gateway IP]]
  *            [--cgroup DIR]... [--oom-events FILE] [--uid-base N]
  *            APP... where each APP is
@@ -24,7 +24,8 @@
  * app is the pod's pid 1 itself; several apps get this program as their pid 1, which starts each in its own
  * root and ends the pod when all have ended. The supervisor waits and records the pod's exit code (or
  * 128+signal) in DIR/exit; a failure before an app's exec goes to DIR/failure, and so does "out of memory"
- * when the pod's memory cgroup killed a process. Every record is written to a temporary name, fsynced and
+ * when the pod's memory cgroup killed a process. A single app's stdin is empty, or the FIFO --stdin names; with --tty
+ * its stdin, stdout and stderr are that terminal, its controlling terminal in a session of its own. Every record is written to a temporary name, fsynced and
  * renamed, so a reader never sees half a file.
  *
  * Whoever started the shim learns that the launch is decided without polling: the shim's original
@@ -41,6 +42,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
@@ -263,6 +265,23 @@ static int run_apps(void)
     return code;
 }
 
+/* The app's end of its console: given to the app alone, so input ends and a terminal hangs up when it is gone. */
+void attach_console(void)
+{
+    if (pod.console_fd < 0)
+        return;
+    int last = STDIN_FILENO;
+    if (pod.tty_path) {
+        if (setsid() < 0 || ioctl(pod.console_fd, TIOCSCTTY, 0) != 0)
+            fail("make %s the app's terminal: %s", pod.tty_path, strerror(errno));
+        last = STDERR_FILENO;
+    }
+    for (int fd = STDIN_FILENO; fd <= last; fd++)
+        if (dup2(pod.console_fd, fd) < 0)
+            fail("dup2 the app's console: %s", strerror(errno));
+    close(pod.console_fd);
+}
+
 static int pod_main(void *unused)
 {
     (void)unused;
@@ -277,6 +296,7 @@ static int pod_main(void *unused)
         snprintf(root, sizeof root, "%s/rootfs", pod.pod_dir);
         prepare_app_root(&pod.apps[0], root);
         enter_pod_root(root);
+        attach_console();
         exec_app(&pod.apps[0]);
     }
 
@@ -333,6 +353,9 @@ static void parse(int argc, char **argv)
             pod.enter = (pid_t)target;
         }
         else if (strcmp(arg, "--hostname") == 0) pod.hostname = value;
+        else if (strcmp(arg, "--stdin") == 0) pod.stdin_path = value;
+        else if (strcmp(arg, "--tty") == 0) pod.tty_path = value;
+        else if (strcmp(arg, "--output") == 0) pod.output_path = value;
         else if (strcmp(arg, "--stage1") == 0) {
             if (strcmp(value, "ns") == 0) pod.stage1 = STAGE1_NS;
             else if (strcmp(value, "fly") == 0) pod.stage1 = STAGE1_FLY;
@@ -420,19 +443,25 @@ static void parse(int argc, char **argv)
 
 static void check(void)
 {
+    if (pod.output_path && !pod.enter)
+        usage("--output is for --enter");
     if (pod.enter) {
         if (pod.app_count != 1 || !pod.apps[0].argv)
             usage("--enter needs one app's argv (after --)");
+        if (pod.stdin_path && pod.tty_path)
+            usage("--stdin or --tty, not both");
         pod.apps[0].env[pod.apps[0].env_count] = NULL;
         return;
     }
     if (pod.stage1 == STAGE1_KVM) {
-        if (!pod.pod_dir || pod.vm_argc == 0 || pod.app_count > 0)
-            usage("stage1 kvm takes --pod-dir and --vm (its apps are in DIR/guest)");
+        if (!pod.pod_dir || pod.vm_argc == 0 || pod.app_count > 0 || pod.stdin_path || pod.tty_path)
+            usage("stage1 kvm takes --pod-dir and --vm (its apps are in DIR/guest), and no console");
         return;
     }
     if (!pod.pod_dir || !pod.hostname || pod.app_count == 0)
         usage("--pod-dir, --hostname and an app are required");
+    if ((pod.stdin_path || pod.tty_path) && (pod.app_count > 1 || (pod.stdin_path && pod.tty_path)))
+        usage("--stdin or --tty (not both) is one app's console");
     if (pod.stage1 == STAGE1_FLY && (pod.app_count > 1 || pod.network != NET_HOST || pod.uid_base > 0))
         usage("stage1 fly runs one app in the host's network and users");
     if (pod.network == NET_VETH && !(pod.ip_tool && pod.veth && pod.bridge && pod.address && pod.gateway))
@@ -502,6 +531,7 @@ int main(int argc, char **argv)
 {
     pod.uid_base = -1;
     pod.userns_fd = -1;
+    pod.console_fd = -1;
     parse(argc, argv);
     check();
     if (pod.enter) {
@@ -538,6 +568,13 @@ int main(int argc, char **argv)
     if (pod.stage1 == STAGE1_KVM)
         return run_vm();
 
+    /* The daemon holds the FIFO open for writing, so this open does not wait. */
+    if (pod.stdin_path || pod.tty_path) {
+        const char *console = pod.tty_path ? pod.tty_path : pod.stdin_path;
+        pod.console_fd = open(console, (pod.tty_path ? O_RDWR : O_RDONLY) | O_NOCTTY | O_CLOEXEC);
+        if (pod.console_fd < 0)
+            fail("open %s: %s", console, strerror(errno));
+    }
     if (pod.uid_base > 0)
         pod.userns_fd = make_user_namespace(pod.uid_base);
     if (pipe2(pod.go, O_CLOEXEC) != 0 || pipe2(pod.error, O_CLOEXEC) != 0)
@@ -557,6 +594,8 @@ int main(int argc, char **argv)
     pod.error[1] = -1;
     if (pod.userns_fd >= 0)
         close(pod.userns_fd);
+    if (pod.console_fd >= 0)
+        close(pod.console_fd);
 
     char record[64];
     snprintf(record, sizeof record, "%d %d\n", (int)getpid(), (int)child);

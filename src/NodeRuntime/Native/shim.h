@@ -55,6 +55,10 @@ struct pod {
     char **vm_argv; /* stage1 kvm: qemu's command line */
     int vm_argc;
     int error[2]; /* a failure, for the supervisor to record when the failing process may no longer write the pod's directory */
+    const char *stdin_path; /* --stdin: a FIFO the daemon writes, the app's stdin */
+    const char *tty_path; /* --tty: a terminal the daemon holds the master of, the app's stdin, stdout and stderr */
+    int console_fd; /* the opened --stdin or --tty: -1 without one */
+    const char *output_path; /* --enter for the daemon: where the command's output (and the shim's complaints) go */
 };
 
 extern struct pod pod;
@@ -81,6 +85,9 @@ int make_user_namespace(long base);
 /* confinement.c */
 void limit_capabilities(void);
 void lock_down(void);
+
+/* fleetpods-shim.c: the app's end of its console (--stdin, --tty), in the app's process before its exec */
+void attach_console(void);
 
 /* enter.c */
 int enter_app(pid_t target, const struct app *app);

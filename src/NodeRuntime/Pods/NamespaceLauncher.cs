@@ -14,17 +14,18 @@ internal sealed class NamespaceLauncher(string shimPath)
     public string ShimPath => shimPath;
 
     /// <summary>Starts the pod and returns once its launch is decided (see <see cref="PodSupervisor.StartAsync"/>).</summary>
-    public Task<PodProcesses?> Launch(PodDirectory pod, IReadOnlyList<PodLaunchPlan> plans, PodIsolation isolation)
+    /// <param name="console">The first app's console, or null for none.</param>
+    public Task<PodProcesses?> Launch(PodDirectory pod, IReadOnlyList<PodLaunchPlan> plans, PodIsolation isolation, PodConsoleRelay? console)
     {
         ArgumentNullException.ThrowIfNull(pod);
         ArgumentNullException.ThrowIfNull(plans);
         ArgumentNullException.ThrowIfNull(isolation);
-        return PodSupervisor.StartAsync(shimPath, Arguments(pod, plans, isolation), pod, StartTimeout);
+        return PodSupervisor.StartAsync(shimPath, Arguments(pod, plans, isolation, console), pod, StartTimeout);
     }
 
-    private static List<string> Arguments(PodDirectory pod, IReadOnlyList<PodLaunchPlan> plans, PodIsolation isolation)
+    private static List<string> Arguments(PodDirectory pod, IReadOnlyList<PodLaunchPlan> plans, PodIsolation isolation, PodConsoleRelay? console)
     {
-        List<string> arguments = ["--pod-dir", pod.Root, "--hostname", plans[0].Hostname];
+        List<string> arguments = ["--pod-dir", pod.Root, "--hostname", plans[0].Hostname, .. console?.SupervisorArguments ?? []];
         if (isolation.Stage1 == Stage1Flavor.Fly)
         {
             arguments.AddRange(["--stage1", "fly"]);

@@ -6,7 +6,8 @@ namespace FleetPods.NodeRuntime.Pods;
 /// The files of one pod on this node, shared with its supervisor: <c>pod.json</c> (what was launched),
 /// <c>pid</c> ("shim-pid app-pid", written once the app's process is cloned), <c>exit</c> (its code), <c>failure</c> (why
 /// it could not start; written by the supervisor, or by the runtime when the launch failed before the supervisor
-/// could), <c>log</c> (its output), and the rootfs layers.
+/// could), <c>log</c> (its output), <c>stdin</c> (a FIFO, for a pod run with input and no terminal),
+/// <c>sessions/ID/</c> (an enter session's <c>output</c> and <c>stdin</c>), and the rootfs layers.
 /// </summary>
 internal sealed record PodDirectory(string Root)
 {
@@ -21,6 +22,8 @@ internal sealed record PodDirectory(string Root)
     public string Failure => Path.Combine(Root, "failure");
 
     public string Log => Path.Combine(Root, "log");
+
+    public string Stdin => Path.Combine(Root, "stdin");
 
     public string Upper => Path.Combine(Root, "upper");
 

@@ -21,6 +21,8 @@ internal static class PodRequestCheck
             { Stage1: Stage1Flavor.Fly, PrivateUsers: true } => "stage1 fly runs in the host's user ids: PrivateUsers= needs stage1 ns",
             { Stage1: Stage1Flavor.Fly, MoreApps.Count: > 0 } => "stage1 fly runs one app: several apps need stage1 ns",
             { Stage1: Stage1Flavor.Fly } when network != PodNetworkMode.Host => "stage1 fly shares the host's network: --net=host only",
+            { Stage1: Stage1Flavor.Kvm } when request.Input || request.Terminal is not null => "stage1 kvm does not relay input or a terminal into its VM yet: they need stage1 ns or fly",
+            { MoreApps.Count: > 0 } when request.Input || request.Terminal is not null => "input and a terminal reach one app: the pod has several",
             { Ports.Count: > 0 } when network != PodNetworkMode.Default => "Port= forwards to the pod's own address: it needs the default network",
             { MemoryBytes: <= 0 } => "Memory= must be positive",
             { CpuMillis: <= 0 } => "CPU= must be positive",

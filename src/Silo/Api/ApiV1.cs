@@ -15,11 +15,12 @@ public static class ApiV1
         WhoAmIApi.Map(api);
         UnitsApi.Map(api);
         PodsApi.Map(api);
-        EntryApi.Map(api);
+        EnterApi.Map(api);
         MachinesApi.Map(api);
         ImagesApi.Map(api);
         GcApi.Map(api);
         RunApi.Map(api);
+        PodConsoleApi.Map(api);
         api.MapOpenApi("/v1/openapi/{documentName}.json").Requires(Role.Reader, "reading the API's description");
         api.MapFallback(NoSuchPath).Requires(Role.Reader, "calling the API").ExcludeFromDescription();
     }

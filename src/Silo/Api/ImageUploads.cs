@@ -13,6 +13,15 @@ public sealed class ImageUploads(DaemonOptions options)
 
     private string Root => Path.Combine(options.DataDirectory, "api-uploads");
 
+    /// <summary>Removes what uploads of a daemon that was killed left; at start, before any request.</summary>
+    public void RemoveLeftovers()
+    {
+        if (Directory.Exists(Root))
+        {
+            Directory.Delete(Root, recursive: true);
+        }
+    }
+
     /// <summary>A new empty directory; the caller deletes it.</summary>
     public string NewDirectory()
     {

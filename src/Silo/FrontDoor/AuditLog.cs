@@ -6,7 +6,8 @@ namespace FleetPods.Silo.FrontDoor;
 
 /// <summary>
 /// One structured line for every request that may change something (any method but GET and HEAD), allowed or
-/// refused: who (name, role, socket or https), what (method, path, the unit, pod or image), and the result.
+/// refused: who (name, role, socket or https), what (method, path, the unit, pod or image), and the result. A pod's
+/// input is not logged call by call (<see cref="AuditExemption"/>): the run that made the pod is, and keystrokes may be passwords.
 /// </summary>
 public sealed class AuditLog(RequestDelegate next, ILogger<AuditLog> logger)
 {
@@ -15,7 +16,8 @@ public sealed class AuditLog(RequestDelegate next, ILogger<AuditLog> logger)
     public async Task InvokeAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method))
+        if (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method)
+            || context.GetEndpoint()?.Metadata.GetMetadata<AuditExemption>() is not null)
         {
             await next(context);
             return;

@@ -55,6 +55,7 @@ public static class FrontDoorServer
         var socket = ApiSocket.PathFor(options.ApiPort);
         RuntimeDirectory.Prepare();
         ApiSocket.ClearStale(socket);
+        new ImageUploads(options).RemoveLeftovers();
         builder.WebHost.UseKestrelCore();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {

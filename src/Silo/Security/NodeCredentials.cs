@@ -27,7 +27,10 @@ internal sealed class NodeCredentials : IDisposable
     /// The credentials in <see cref="DaemonOptions.Pki"/>. The embedded single-machine default first makes what is
     /// missing (CA, node, admin), so it starts with one command; cluster mode needs them made with <c>fleetpods cert</c>.
     /// </summary>
-    /// <exception cref="PkiException">A file is missing or broken, or node.crt is not a node certificate of ca.crt's; one line saying what to do.</exception>
+    /// <exception cref="PkiException">
+    /// A file is missing or broken, or node.crt is not a node certificate of ca.crt's (in cluster mode, of this node's
+    /// name); one line saying what to do.
+    /// </exception>
     public static NodeCredentials Load(DaemonOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -57,9 +60,13 @@ internal sealed class NodeCredentials : IDisposable
         }
 
         var identity = trust.Identify(certificate, out var refusal);
-        if (identity?.Kind != CertificateKind.Node)
+        // A certificate copied to the wrong machine would have this node answer for another: its grain, its pods.
+        var misnamed = options.ClusterConnectionString is not null && identity?.Name != options.NodeName;
+        if (identity?.Kind != CertificateKind.Node || misnamed)
         {
-            var why = identity is null ? refusal : $"it is {identity}, not a node certificate";
+            var why = identity is null ? refusal
+                : misnamed ? $"it is node {identity.Name}'s, and this is --node-name {options.NodeName} (fleetpods cert create --role node --name {options.NodeName})"
+                : $"it is {identity}, not a node certificate";
             certificate.Dispose();
             trust.Dispose();
             throw new PkiException($"{pki.NodeCertificate} cannot be this node's: {why}");

@@ -38,8 +38,38 @@ public sealed class FakeLocalNode(string nodeName, IGrainFactory grains, TimePro
     public Task<PodLog> ReadPodLog(string podId, long offset, int maxBytes) =>
         Task.FromResult(new PodLog(offset, [], offset, true));
 
-    public Task<IReadOnlyList<string>> EnterCommand(string podId, string? app) =>
-        Task.FromResult<IReadOnlyList<string>>(["fleetpods-shim", "--enter", podId, "--app", app ?? "app"]);
+    /// <summary>Every piece of input handed to a pod (or one of its sessions) here, in the order it came.</summary>
+    public ConcurrentQueue<(string PodId, string? Session, string Data, bool End)> Input { get; } = new();
+
+    /// <summary>Every terminal size given to a pod (or one of its sessions) here, in the order it came.</summary>
+    public ConcurrentQueue<(string PodId, string? Session, TerminalSize Size)> Resizes { get; } = new();
+
+    /// <summary>Every enter session started here, by id: a fake's sessions run nothing and end at once with exit code 0.</summary>
+    public ConcurrentDictionary<string, (string PodId, PodEnterRequest Request)> Sessions { get; } = new();
+
+    public Task WritePodInput(string podId, string? session, ReadOnlyMemory<byte> data, bool endOfInput)
+    {
+        Input.Enqueue((podId, session, System.Text.Encoding.UTF8.GetString(data.Span), endOfInput));
+        return Task.CompletedTask;
+    }
+
+    public Task ResizePodTerminal(string podId, string? session, TerminalSize size)
+    {
+        Resizes.Enqueue((podId, session, size));
+        return Task.CompletedTask;
+    }
+
+    public Task<string> StartPodSession(string podId, PodEnterRequest request)
+    {
+        var id = Guid.NewGuid().ToString("N");
+        Sessions[id] = (podId, request);
+        return Task.FromResult(id);
+    }
+
+    public Task<PodSessionOutput> ReadPodSessionOutput(string podId, string session, long offset, int maxBytes) =>
+        Task.FromResult(new PodSessionOutput(offset, [], offset, 0));
+
+    public Task EndPodSession(string podId, string session) => Task.CompletedTask;
 
     public Task<IReadOnlyList<string>> CollectPodGarbage(TimeSpan gracePeriod) => Task.FromResult<IReadOnlyList<string>>([]);
 

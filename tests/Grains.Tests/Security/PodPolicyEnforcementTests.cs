@@ -235,9 +235,12 @@ public sealed class PodPolicyEnforcementTests(PolicyClusterFixture fixture)
 
         using (CallerContext.Enter(Eve))
         {
-            var refused = await Assert.ThrowsAsync<AccessDeniedException>(() => fixture.Client.GetGrain<IPodGrain>(privileged).GetEntry(null));
+            var shell = new PodEnterRequest(null, ["/bin/sh"], new PodConsole(Input: true, Terminal: null), null);
+            var refused = await Assert.ThrowsAsync<AccessDeniedException>(() => fixture.Client.GetGrain<IPodGrain>(privileged).Enter(shell));
             Assert.Equal($"enter privileged pod {privileged} needs the admin role; you are eve (operator)", refused.Message);
-            Assert.Equal(fixture.NodeName, (await fixture.Client.GetGrain<IPodGrain>(baseline).GetEntry(null)).NodeName);
+            var session = await fixture.Client.GetGrain<IPodGrain>(baseline).Enter(shell);
+            Assert.Equal(baseline, fixture.Node.Sessions[session].PodId);
+            Assert.DoesNotContain(fixture.Node.Sessions.Values, s => s.PodId == privileged);
         }
     }
 

@@ -9,6 +9,79 @@ namespace FleetPods.NodeRuntime.Tests.Conformance;
 public abstract class HostProcessStage1Conformance(BusyboxAci aci) : Stage1Conformance(aci)
 {
     [RequiresFact(Requires.Root)]
+    public async Task Input_reaches_the_apps_stdin_in_order_and_its_end_ends_the_app()
+    {
+        await using var node = await StartNode();
+        var request = Request(node, "/bin/sh", "-c", "while read -r line; do echo \"got $line\"; done; echo done; [ -t 0 ] || echo 'no terminal'") with { Input = true };
+        await node.Runtime.StartPodAsync(request);
+
+        await node.Runtime.WriteInputAsync(request.PodId, null, "one\ntw"u8.ToArray(), endOfInput: false);
+        await WaitForLog(node, request.PodId, "got one\n");
+        await node.Runtime.WriteInputAsync(request.PodId, null, "o\n"u8.ToArray(), endOfInput: true);
+        var changes = await node.UntilEnded(request.PodId, Within);
+
+        Assert.Equal((PodPhase.Exited, 0), (changes[^1].Phase, changes[^1].ExitCode));
+        Assert.Equal("got one\ngot two\ndone\nno terminal\n", await node.Log(request.PodId));
+        var late = await Assert.ThrowsAsync<PodLaunchException>(() => node.Runtime.WriteInputAsync(request.PodId, null, "x"u8.ToArray(), endOfInput: false));
+        Assert.Equal($"pod {request.PodId} has ended: nothing reads its input", late.Message);
+    }
+
+    [RequiresFact(Requires.Root)]
+    public async Task A_megabyte_of_input_reaches_an_app_that_reads_it_all()
+    {
+        await using var node = await StartNode();
+        var request = Request(node, "/bin/sh", "-c", "wc -c") with { Input = true };
+        await node.Runtime.StartPodAsync(request);
+
+        // Four times what a pipe holds: the writes wait for the app to read.
+        var chunk = new byte[256 * 1024];
+        for (var i = 0; i < 4; i++)
+        {
+            await node.Runtime.WriteInputAsync(request.PodId, null, chunk, endOfInput: i == 3);
+        }
+
+        await node.UntilEnded(request.PodId, Within);
+        Assert.Equal("1048576", (await node.Log(request.PodId)).Trim());
+    }
+
+    [RequiresFact(Requires.Root)]
+    public async Task A_terminal_is_the_apps_controlling_terminal_with_its_size_and_its_output_reaches_the_log()
+    {
+        await using var node = await StartNode();
+        var request = Request(node, "/bin/sh", "-c", "trap 'stty size; resized=1' WINCH; stty size; [ -t 0 ] && [ -t 1 ] && [ -t 2 ] && echo terminal; echo ready; "
+            + "while [ -z \"$resized\" ]; do sleep 0.1; done; read -r line; echo \"got $line\"; exit 5") with
+        {
+            Input = true,
+            Terminal = new PodTerminalSize(30, 100),
+        };
+        await node.Runtime.StartPodAsync(request);
+        await WaitForLog(node, request.PodId, "ready");
+
+        node.Runtime.ResizeTerminal(request.PodId, null, new PodTerminalSize(50, 132));
+        await WaitForLog(node, request.PodId, "50 132");
+        await node.Runtime.WriteInputAsync(request.PodId, null, "typed\r"u8.ToArray(), endOfInput: false);
+        var changes = await node.UntilEnded(request.PodId, Within);
+
+        // A terminal echoes what is typed and ends lines with CR LF, as any terminal does.
+        Assert.Equal((PodPhase.Exited, 5), (changes[^1].Phase, changes[^1].ExitCode));
+        Assert.Equal("30 100\r\nterminal\r\nready\r\n50 132\r\ntyped\r\ngot typed\r\n", await node.Log(request.PodId));
+    }
+
+    [RequiresFact(Requires.Root)]
+    public async Task Without_a_console_stdin_is_empty_and_input_is_refused()
+    {
+        await using var node = await StartNode();
+        var request = Request(node, "/bin/sh", "-c", "cat; echo \"read to the end\"; sleep 30");
+        await node.Runtime.StartPodAsync(request);
+        await WaitForLog(node, request.PodId, "read to the end");
+
+        var refused = await Assert.ThrowsAsync<PodLaunchException>(() => node.Runtime.WriteInputAsync(request.PodId, null, "x"u8.ToArray(), endOfInput: false));
+        await node.Runtime.StopPodAsync(request.PodId, TimeSpan.Zero);
+
+        Assert.StartsWith($"pod {request.PodId} has no console on this node", refused.Message, StringComparison.Ordinal);
+    }
+
+    [RequiresFact(Requires.Root)]
     public async Task A_pod_over_its_memory_limit_is_killed_and_reported_failed_out_of_memory()
     {
         await using var node = await StartNode();
@@ -51,6 +124,62 @@ public abstract class HostProcessStage1Conformance(BusyboxAci aci) : Stage1Confo
 
         Assert.Equal((7, "inside\n0\napp\n"), (code, output));
         Assert.Throws<PodLaunchException>(() => node.Runtime.EnterCommand(request.PodId, "no-such-app"));
+    }
+
+    [RequiresFact(Requires.Root)]
+    public async Task An_enter_session_reads_its_input_writes_its_output_in_the_apps_root_and_ends_with_its_code()
+    {
+        await using var node = await StartNode();
+        var request = Request(node, "/bin/sh", "-c", "echo inside > /tmp/marker; echo ready; sleep 30");
+        await node.Runtime.StartPodAsync(request);
+        await WaitForLog(node, request.PodId, "ready");
+
+        var session = await node.Runtime.StartSessionAsync(request.PodId, new EnterSessionRequest(
+            null, ["/bin/sh", "-c", "read -r line; echo \"got $line\"; cat /tmp/marker; echo \"$GREETING\" >&2; [ -t 0 ] || echo pipes; exit 4"],
+            Input: true, Terminal: null, [KeyValuePair.Create("GREETING", "hi")]));
+        await node.Runtime.WriteInputAsync(request.PodId, session, "typed\n"u8.ToArray(), endOfInput: true);
+        var (code, output) = await SessionEnd(node, request.PodId, session);
+        await node.Runtime.StopPodAsync(request.PodId, TimeSpan.Zero);
+
+        Assert.Equal((4, "got typed\ninside\nhi\npipes\n"), (code, output));
+    }
+
+    [RequiresFact(Requires.Root)]
+    public async Task An_enter_session_at_a_terminal_has_its_size_and_a_missing_program_ends_it_with_125_and_why()
+    {
+        await using var node = await StartNode();
+        var request = Request(node, "/bin/sh", "-c", "echo ready; sleep 30");
+        await node.Runtime.StartPodAsync(request);
+        await WaitForLog(node, request.PodId, "ready");
+
+        var terminal = await node.Runtime.StartSessionAsync(request.PodId, new EnterSessionRequest(
+            null, ["/bin/sh", "-c", "stty size; [ -t 0 ] && [ -t 1 ] && echo terminal; exit 2"], Input: false, new PodTerminalSize(25, 81), []));
+        var missing = await node.Runtime.StartSessionAsync(request.PodId, new EnterSessionRequest(null, ["/no/such/program"], Input: false, Terminal: null, []));
+        var (code, output) = await SessionEnd(node, request.PodId, terminal);
+        var (missingCode, why) = await SessionEnd(node, request.PodId, missing);
+        await node.Runtime.StopPodAsync(request.PodId, TimeSpan.Zero);
+
+        Assert.Equal((2, "25 81\r\nterminal\r\n"), (code, output));
+        Assert.Equal((125, "fleetpods-shim: exec /no/such/program: No such file or directory\n"), (missingCode, why));
+    }
+
+    private static async Task<(int Code, string Output)> SessionEnd(RuntimeHarness node, string podId, string session)
+    {
+        var output = new List<byte>();
+        long offset = 0;
+        using var timeout = new CancellationTokenSource(Within);
+        while (true)
+        {
+            var piece = await node.Runtime.ReadSessionOutputAsync(podId, session, offset, 64 * 1024, timeout.Token);
+            output.AddRange(piece.Data);
+            offset = piece.NextOffset;
+            if (piece.ExitCode is { } code)
+            {
+                return (code, System.Text.Encoding.UTF8.GetString([.. output]));
+            }
+
+            await Task.Delay(20, timeout.Token);
+        }
     }
 
     /// <summary>Runs an enter command line with <paramref name="command"/> after <c>--</c>; its exit code and stdout.</summary>

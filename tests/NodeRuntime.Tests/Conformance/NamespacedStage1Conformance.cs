@@ -208,7 +208,7 @@ public abstract class NamespacedStage1Conformance(BusyboxAci aci, SetuidProbe pr
             },
             MoreApps =
             [
-                new PodAppRequest("reader", ["/bin/sh", "-c", "while [ ! -e /data/note ]; do sleep 0.05; done; cat /data/note; hostname > /data/reply; echo $AC_APP_NAME"], [], null, "nobody", null)
+                new PodAppRequest("reader", ["/bin/sh", "-c", "while [ ! -e /data/note ]; do sleep 0.05; done; cat /data/note; hostname > /data/.reply; mv /data/.reply /data/reply; echo $AC_APP_NAME"], [], null, "nobody", null)
                 {
                     Mounts = [new PodMount("shared", "/data")],
                 },

@@ -18,6 +18,7 @@ public sealed class OutsideNetwork : IDisposable
 
     public OutsideNetwork()
     {
+        RemoveAbandoned();
         TestFiles.Run("ip", "netns", "add", name);
         TestFiles.Run("ip", "link", "add", veth, "type", "veth", "peer", "name", "eth0", "netns", name);
         TestFiles.Run("ip", "addr", "add", "192.168.213.1/30", "dev", veth);
@@ -65,5 +66,21 @@ public sealed class OutsideNetwork : IDisposable
     public void Dispose()
     {
         TestFiles.Run("ip", "netns", "del", name);
+    }
+
+    // A test process that was killed left its outside machine, whose address would take this one's route.
+    private static void RemoveAbandoned()
+    {
+        foreach (var line in TestFiles.Run("ip", "netns", "list").Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var namespaceName = line.Split(' ')[0];
+            if (namespaceName.StartsWith("fp-outside-", StringComparison.Ordinal)
+                && int.TryParse(namespaceName["fp-outside-".Length..], CultureInfo.InvariantCulture, out var owner)
+                && !Directory.Exists($"/proc/{owner}"))
+            {
+                // Deleting the namespace deletes its end of the veth pair, and so the pair.
+                TestFiles.Run("ip", "netns", "del", namespaceName);
+            }
+        }
     }
 }

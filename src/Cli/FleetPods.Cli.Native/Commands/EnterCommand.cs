@@ -1,16 +1,17 @@
 using System.CommandLine;
-using System.Diagnostics;
+using System.Text;
 using FleetPods.Cli.Native.Api;
 using FleetPods.Cli.Native.Output;
+using FleetPods.Cli.Native.Terminal;
 
 namespace FleetPods.Cli.Native.Commands;
 
 /// <summary>
 /// <c>enter POD [--app NAME] [-- COMMAND [ARGS...]]</c>: runs a command (default <c>/bin/sh</c>) inside a running app,
-/// as <c>rkt enter</c>: the node's supervisor binary (<c>fleetpods-shim --enter</c>) joins the app's namespaces,
-/// cgroups and root with the app's confinement. Like rkt's, it works on the pod's own node, through that node's own
-/// daemon (its API socket): the terminal is the command's, and the command exits with its code. The daemon says how
-/// to enter (the shim's command line), and only to an admin, as joining a pod's namespaces takes root.
+/// as <c>rkt enter</c> and <c>kubectl exec</c>: the pod's node joins the app's namespaces, cgroups and root with the
+/// app's confinement (<c>POST /v1/pods/{id}/enter</c>), wherever this command runs and whoever may (an operator in a
+/// baseline pod, an admin in any). Stdin goes to it; when stdin is a terminal the command gets a terminal of its own
+/// that follows this one's size while this one is raw. The command exits with the command's code.
 /// </summary>
 internal static class EnterCommand
 {
@@ -25,38 +26,61 @@ internal static class EnterCommand
             var argument = context.Parse.GetValue(pod)!;
             var found = await Lookups.Pod(context.Api, argument, cancellationToken) ?? throw new CliException($"no pod named '{argument}'");
             var id = found.Text("id", "");
-            var whoami = await context.Api.GetJson("v1/whoami", cancellationToken);
-            var node = found.Text("nodeName");
-            if (!context.Api.IsLocal || node != whoami.Text("node"))
+            var size = LocalTerminal.Size();
+            var body = ApiClient.Json(json =>
             {
-                throw new CliException($"pod {id} runs on node {node ?? "(none yet)"}: run 'fleetpods enter' on that machine");
+                json.WriteStartObject();
+                if (context.Parse.GetValue(app) is { } name)
+                {
+                    json.WriteString("app", name);
+                }
+
+                json.WriteStartArray("command");
+                foreach (var word in context.Parse.GetValue(exec) ?? [])
+                {
+                    json.WriteStringValue(word);
+                }
+
+                json.WriteEndArray();
+                if (size is { } terminal)
+                {
+                    json.WriteStartObject("terminal");
+                    json.WriteNumber("rows", terminal.Rows);
+                    json.WriteNumber("columns", terminal.Columns);
+                    json.WriteEndObject();
+                    if (Environment.GetEnvironmentVariable("TERM") is { Length: > 0 } term)
+                    {
+                        json.WriteString("terminalType", term);
+                    }
+                }
+
+                json.WriteEndObject();
+            });
+            using var response = await context.Api.Send(
+                new HttpRequestMessage(HttpMethod.Post, $"v1/pods/{ApiClient.Escape(id)}/enter") { Content = body }, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            using var lines = new StreamReader(await response.Content.ReadAsStreamAsync(CancellationToken.None), Encoding.UTF8);
+            using var console = new ConsoleForwarder(context.Api);
+            // Ctrl-C at a terminal is the command's key (raw mode); otherwise it closes the answer, and the daemon ends
+            // the command of a caller gone away.
+            await using var onInterrupt = cancellationToken.Register(response.Dispose);
+            ConsoleAnswer.Ending? ending;
+            try
+            {
+                ending = await ConsoleAnswer.Follow(lines, "session", started => console.Attach(id, started.Id, started.Input, started.Terminal));
+            }
+            catch (Exception ex) when (cancellationToken.IsCancellationRequested && ex is IOException or ObjectDisposedException or HttpRequestException)
+            {
+                return ExitCodes.Interrupted;
             }
 
-            var entry = await context.Api.GetJson($"v1/pods/{ApiClient.Escape(id)}/entry{ApiClient.Query(("app", context.Parse.GetValue(app)))}", cancellationToken);
-            var shim = entry.Items("command").Select(w => w.GetString() ?? "").ToList();
-            if (shim.Count == 0 || !File.Exists(shim[0]))
+            console.Dispose();
+            if (ending is null)
             {
-                throw new CliException($"pod {id}: the node's supervisor {(shim.Count == 0 ? "" : shim[0] + " ")}is not on this machine");
+                await Console.Error.WriteLineAsync($"fleetpods: fleetpodsd went away before the command in pod {id} ended");
+                return ExitCodes.Failure;
             }
 
-            var start = new ProcessStartInfo(shim[0]) { UseShellExecute = false };
-            var arguments = shim.Skip(1).ToList();
-            if (Environment.GetEnvironmentVariable("TERM") is { Length: > 0 } term)
-            {
-                arguments.AddRange(["--env", "TERM=" + term]);
-            }
-
-            arguments.Add("--");
-            arguments.AddRange(context.Parse.GetValue(exec) is { Length: > 0 } given ? given : ["/bin/sh"]);
-            foreach (var word in arguments)
-            {
-                start.ArgumentList.Add(word);
-            }
-
-            using var process = Process.Start(start) ?? throw new CliException($"{shim[0]} did not start");
-            // Ctrl-C belongs to the command inside (same terminal, same process group); this waits for its end.
-            await process.WaitForExitAsync(CancellationToken.None);
-            return process.ExitCode;
+            return ending.Code;
         });
         return command;
     }

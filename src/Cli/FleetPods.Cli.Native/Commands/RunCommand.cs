@@ -1,8 +1,7 @@
 using System.CommandLine;
 using System.Text;
-using System.Text.Json;
 using FleetPods.Cli.Native.Api;
-using FleetPods.Cli.Native.Output;
+using FleetPods.Cli.Native.Terminal;
 
 namespace FleetPods.Cli.Native.Commands;
 
@@ -12,13 +11,15 @@ namespace FleetPods.Cli.Native.Commands;
 /// <c>{"exitCode"}</c>. The output goes to standard output at the offset the file shares with other writers
 /// (<see cref="StandardOutput"/>); the command exits with the pod's code. Ctrl-C or SIGTERM asks the daemon to stop the
 /// pod (SIGTERM, SIGKILL after 10 s) and the command reads on to its end, then exits 130; output that nobody reads any
-/// more (<c>| head</c>) closes the connection, which stops the pod, and exits 141. Nothing runs unwatched.
+/// more (<c>| head</c>) closes the connection, which stops the pod, and exits 141. Nothing runs unwatched. With
+/// <c>-i</c> stdin goes to the pod, and with <c>-t</c> this terminal is raw while the pod's stands in for it
+/// (<see cref="ConsoleForwarder"/>).
 /// </summary>
 internal static class RunCommand
 {
     private const string Flags = "--stage1 ns|kvm|fly, --private-users, --no-overlay, --net default|host|none, --memory 64M, --cpu 500m, "
         + "--volume NAME,kind=host,source=/path[,readOnly=true] | NAME,kind=empty, --mount volume=NAME,target=/path, "
-        + "--port NAME:HOSTPORT[:PODPORT]/tcp|udp, --set-env NAME=VALUE, --user U, --group G";
+        + "--port NAME:HOSTPORT[:PODPORT]/tcp|udp, --set-env NAME=VALUE, --user U, --group G, -i/--interactive, -t/--tty";
 
     public static Command Create(IReadOnlyList<string> commandLine)
     {
@@ -42,6 +43,15 @@ internal static class RunCommand
             }
 
             json.WriteEndArray();
+            if (LocalTerminal.Size() is { } size)
+            {
+                // Used only if the words ask for a terminal (-t): the daemon reads them.
+                json.WriteStartObject("terminal");
+                json.WriteNumber("rows", size.Rows);
+                json.WriteNumber("columns", size.Columns);
+                json.WriteEndObject();
+            }
+
             json.WriteEndObject();
         });
         // The stream is read to its end whatever a signal says: the signal's part is to stop the pod.
@@ -49,49 +59,25 @@ internal static class RunCommand
         using var lines = new StreamReader(await response.Content.ReadAsStreamAsync(CancellationToken.None), Encoding.UTF8);
         var stopper = new PodStopper(api);
         await using var onInterrupt = interrupted.Register(stopper.Interrupt);
-        while (await lines.ReadLineAsync(CancellationToken.None) is { } line)
+        using var console = new ConsoleForwarder(api);
+        var ending = await ConsoleAnswer.Follow(lines, "pod", started =>
         {
-            if (line.Length == 0)
-            {
-                continue;
-            }
-
-            using var document = JsonDocument.Parse(line);
-            var item = document.RootElement;
-            if (item.Field("output") is { } output)
-            {
-                try
-                {
-                    if (!StandardOutput.TryWrite(output.GetBytesFromBase64()))
-                    {
-                        // Nobody reads the output any more (`| head`): leaving closes the connection, which stops the pod.
-                        return ExitCodes.BrokenPipe;
-                    }
-                }
-                catch (IOException ex)
-                {
-                    // The output cannot take more (a full disk): the pod is stopped the same way.
-                    await Console.Error.WriteLineAsync($"fleetpods: {ex.Message}");
-                    return ExitCodes.Failure;
-                }
-            }
-            else if (item.Text("pod") is { } pod)
-            {
-                stopper.Placed(pod);
-            }
-            else if (item.Text("error") is { } error)
-            {
-                await Console.Error.WriteLineAsync($"fleetpods: {error}");
-            }
-            else if (item.Field("exitCode") is { ValueKind: JsonValueKind.Number } exitCode)
-            {
+            stopper.Placed(started.Id);
+            console.Attach(started.Id, sessionId: null, started.Input, started.Terminal);
+        });
+        // This terminal is itself again before anything more is printed.
+        console.Dispose();
+        switch (ending)
+        {
+            case null:
+                await Console.Error.WriteLineAsync("fleetpods: fleetpodsd went away before the pod ended (it keeps running; see fleetpods list-pods)");
+                return ExitCodes.Failure;
+            case { Answered: false }:
+                return ending.Code;
+            default:
                 await stopper.Stopped;
-                return stopper.WasInterrupted ? ExitCodes.Interrupted : exitCode.GetInt32();
-            }
+                return stopper.WasInterrupted ? ExitCodes.Interrupted : ending.Code;
         }
-
-        await Console.Error.WriteLineAsync("fleetpods: fleetpodsd went away before the pod ended (it keeps running; see fleetpods list-pods)");
-        return ExitCodes.Failure;
     }
 
     /// <summary>Stops the run's pod once when interrupted, as soon as both the signal and the pod's id are there.</summary>

@@ -20,6 +20,10 @@ public sealed record PodSpec(
     [Id(2)]
     public PodAdmission? Admission { get; init; }
 
+    /// <summary>The caller's console, for a one-off pod run with <c>--interactive</c> or <c>--tty</c>; null for none.</summary>
+    [Id(3)]
+    public PodConsole? Console { get; init; }
+
     /// <summary>The pod a unit asks for.</summary>
     public static PodSpec FromUnit(UnitFile unit)
     {

@@ -33,8 +33,25 @@ public interface INodeGrain : IGrainWithStringKey
     /// <summary>Reads a pod's output on this machine.</summary>
     Task<PodLog> ReadPodLog(string podId, long offset, int maxBytes);
 
-    /// <summary>How to run a command inside a running app of a pod on this machine.</summary>
-    Task<PodEntry> GetPodEntry(string podId, string? app);
+    /// <summary>Hands input to the app of a pod on this machine, or to an enter session's command (<see cref="IPodGrain.WriteInput"/>); waits while it does not read, without holding up the node.</summary>
+    [Orleans.Concurrency.AlwaysInterleave]
+    Task WritePodInput(string podId, string? session, byte[] data, bool endOfInput);
+
+    /// <summary>Resizes the terminal of a pod on this machine, or of an enter session (<see cref="IPodGrain.ResizeTerminal"/>).</summary>
+    [Orleans.Concurrency.AlwaysInterleave]
+    Task ResizePodTerminal(string podId, string? session, TerminalSize size);
+
+    /// <summary>Starts a command inside a running app of a pod on this machine (<see cref="IPodGrain.Enter"/>); returns its session's id.</summary>
+    [Orleans.Concurrency.AlwaysInterleave]
+    Task<string> StartPodSession(string podId, PodEnterRequest request);
+
+    /// <summary>Reads an enter session's output on this machine (<see cref="IPodGrain.ReadSessionOutput"/>).</summary>
+    [Orleans.Concurrency.AlwaysInterleave]
+    Task<PodSessionOutput> ReadPodSessionOutput(string podId, string session, long offset, int maxBytes);
+
+    /// <summary>Ends an enter session's command on this machine.</summary>
+    [Orleans.Concurrency.AlwaysInterleave]
+    Task EndPodSession(string podId, string session);
 
     /// <summary>
     /// Called by the node's own daemon, periodically and whenever it (re)connects, with every pod its runtime knows.

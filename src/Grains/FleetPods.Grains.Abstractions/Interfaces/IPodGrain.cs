@@ -35,9 +35,35 @@ public interface IPodGrain : IGrainWithStringKey
     /// <summary>Reads the pod's output (its apps' stdout and stderr) from <paramref name="offset"/>.</summary>
     Task<PodLog> ReadLog(long offset, int maxBytes);
 
-    /// <summary>How to run a command inside one of the pod's running apps (<paramref name="app"/>, or its first when null).</summary>
-    /// <exception cref="FleetPodsException">The pod is not running, or has no such app.</exception>
-    Task<PodEntry> GetEntry(string? app);
+    /// <summary>
+    /// Starts a command inside one of the pod's running apps on its node (<c>fleetpods enter</c>) and returns its
+    /// session's id once the command has its console; its output is read with <see cref="ReadSessionOutput"/>.
+    /// </summary>
+    /// <exception cref="FleetPodsException">The pod is not running, has no such app, or runs in a VM.</exception>
+    Task<string> Enter(PodEnterRequest request);
+
+    /// <summary>Reads an enter session's output from <paramref name="offset"/>; its exit code comes with its end. Answers at once.</summary>
+    [Orleans.Concurrency.AlwaysInterleave]
+    Task<PodSessionOutput> ReadSessionOutput(string session, long offset, int maxBytes);
+
+    /// <summary>Ends an enter session's command, as when its caller goes away.</summary>
+    [Orleans.Concurrency.AlwaysInterleave]
+    Task EndSession(string session);
+
+    /// <summary>
+    /// Hands <paramref name="data"/> to the app of a pod run with input (<see cref="PodConsole.Input"/>), or to the
+    /// command of an enter <paramref name="session"/>, in order of the calls; waits while it does not read.
+    /// <paramref name="endOfInput"/> closes its stdin after the data (a terminal's end is the app's to decide:
+    /// Ctrl-D). Answers at once, even while the pod is busy.
+    /// </summary>
+    /// <exception cref="FleetPodsException">The pod or session takes no input, or has ended.</exception>
+    [Orleans.Concurrency.AlwaysInterleave]
+    Task WriteInput(string? session, byte[] data, bool endOfInput);
+
+    /// <summary>Gives the terminal of a pod run with one (<see cref="PodConsole.Terminal"/>), or of an enter session, a new size; its foreground process gets SIGWINCH.</summary>
+    /// <exception cref="FleetPodsException">The pod or session has no terminal, or has ended.</exception>
+    [Orleans.Concurrency.AlwaysInterleave]
+    Task ResizeTerminal(string? session, TerminalSize size);
 
     /// <summary>Called by the pod's node when its runtime observes a state change.</summary>
     Task ReportState(PodStateReport report);

@@ -20,8 +20,20 @@ public interface ILocalNode
 
     Task<PodLog> ReadPodLog(string podId, long offset, int maxBytes);
 
-    /// <summary>The command line on this machine that runs a command inside a running app of a pod (append <c>--</c> and the command).</summary>
-    Task<IReadOnlyList<string>> EnterCommand(string podId, string? app);
+    /// <summary>Hands input to a pod's app, or to an enter session's command, in order, waiting while it does not read; <paramref name="endOfInput"/> closes its stdin after.</summary>
+    Task WritePodInput(string podId, string? session, ReadOnlyMemory<byte> data, bool endOfInput);
+
+    /// <summary>Gives a pod's terminal, or an enter session's, a new size.</summary>
+    Task ResizePodTerminal(string podId, string? session, TerminalSize size);
+
+    /// <summary>Starts a command inside a running app of a pod; returns its session's id once it has its console.</summary>
+    Task<string> StartPodSession(string podId, PodEnterRequest request);
+
+    /// <summary>Reads an enter session's output; the exit code comes with its end.</summary>
+    Task<PodSessionOutput> ReadPodSessionOutput(string podId, string session, long offset, int maxBytes);
+
+    /// <summary>Ends an enter session's command.</summary>
+    Task EndPodSession(string podId, string session);
 
     /// <summary>Removes the trees of pods that ended longer than <paramref name="gracePeriod"/> ago; returns their ids.</summary>
     Task<IReadOnlyList<string>> CollectPodGarbage(TimeSpan gracePeriod);

@@ -101,7 +101,16 @@ public sealed class NodeGrain(
     Task<PodLog> INodeGrain.ReadPodLog(string podId, long offset, int maxBytes) =>
         localNode.ReadPodLog(podId, offset, maxBytes);
 
-    async Task<PodEntry> INodeGrain.GetPodEntry(string podId, string? app) => new(Name, await localNode.EnterCommand(podId, app));
+    Task INodeGrain.WritePodInput(string podId, string? session, byte[] data, bool endOfInput) => localNode.WritePodInput(podId, session, data, endOfInput);
+
+    Task INodeGrain.ResizePodTerminal(string podId, string? session, TerminalSize size) => localNode.ResizePodTerminal(podId, session, size);
+
+    Task<string> INodeGrain.StartPodSession(string podId, PodEnterRequest request) => localNode.StartPodSession(podId, request);
+
+    Task<PodSessionOutput> INodeGrain.ReadPodSessionOutput(string podId, string session, long offset, int maxBytes) =>
+        localNode.ReadPodSessionOutput(podId, session, offset, maxBytes);
+
+    Task INodeGrain.EndPodSession(string podId, string session) => localNode.EndPodSession(podId, session);
 
     Task<IReadOnlyList<string>> INodeGrain.CollectPodGarbage(TimeSpan gracePeriod) => localNode.CollectPodGarbage(gracePeriod);
 

@@ -32,6 +32,11 @@ public sealed class PodGrain(
             spec = spec with { Admission = PodAdmissionCheck.Admit(spec.Pod, policy) };
         }
 
+        if (spec.Console is not null && (unit is not null || PodConsole.FindConflict(spec.Pod) is not null))
+        {
+            throw new FleetPodsException($"pod {Id} cannot have a console: {PodConsole.FindConflict(spec.Pod) ?? "a unit's pod has nobody at its console"}");
+        }
+
         await GrainFactory.GetGrain<IRegistryGrain>(RegistryKind.Pods).Add(Id);
         Pod.Exists = true;
         Pod.Spec = spec;
@@ -153,24 +158,69 @@ public sealed class PodGrain(
         return log with { Complete = log.Complete && Pod.HasEnded };
     }
 
-    Task<PodEntry> IPodGrain.GetEntry(string? app)
+    Task<string> IPodGrain.Enter(PodEnterRequest request)
     {
-        PodAdmissionCheck.Require(Role.Operator, $"enter pod {Id}");
-        EnsureExists();
-        if (PodAdmissionCheck.IsPrivileged(Pod.Spec!, policy))
-        {
-            PodAdmissionCheck.Require(Role.Admin, $"enter privileged pod {Id}");
-        }
-
-        if (Pod.Phase != PodPhase.Running || Pod.NodeName is null)
+        ArgumentNullException.ThrowIfNull(request);
+        var node = EnteredNode("enter");
+        if (Pod.Phase != PodPhase.Running)
         {
             throw new FleetPodsException($"pod {Id} is not running (it is {Pod.Phase.ToString().ToLowerInvariant()})");
         }
 
-        return GrainFactory.GetGrain<INodeGrain>(Pod.NodeName).GetPodEntry(Id, app);
+        return GrainFactory.GetGrain<INodeGrain>(node).StartPodSession(Id, request);
+    }
+
+    Task<PodSessionOutput> IPodGrain.ReadSessionOutput(string session, long offset, int maxBytes) =>
+        GrainFactory.GetGrain<INodeGrain>(EnteredNode("read a session of")).ReadPodSessionOutput(Id, session, offset, maxBytes);
+
+    Task IPodGrain.EndSession(string session) =>
+        GrainFactory.GetGrain<INodeGrain>(EnteredNode("end a session of")).EndPodSession(Id, session);
+
+    Task IPodGrain.WriteInput(string? session, byte[] data, bool endOfInput)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        var node = ConsoleNode(session, c => c.Input, "takes no input (run it with --interactive)", "write to");
+        return GrainFactory.GetGrain<INodeGrain>(node).WritePodInput(Id, session, data, endOfInput);
+    }
+
+    Task IPodGrain.ResizeTerminal(string? session, TerminalSize size)
+    {
+        ArgumentNullException.ThrowIfNull(size);
+        var node = ConsoleNode(session, c => c.Terminal is not null, "has no terminal (run it with --tty)", "resize the terminal of");
+        return GrainFactory.GetGrain<INodeGrain>(node).ResizePodTerminal(Id, session, size);
     }
 
     Task IPodGrain.ReportState(PodStateReport report) => Apply(report);
+
+    // The node of a pod a caller may enter: an operator a baseline pod, only an admin a privileged one.
+    private string EnteredNode(string action)
+    {
+        PodAdmissionCheck.Require(Role.Operator, $"{action} pod {Id}");
+        EnsureExists();
+        if (PodAdmissionCheck.IsPrivileged(Pod.Spec!, policy))
+        {
+            PodAdmissionCheck.Require(Role.Admin, $"{action} privileged pod {Id}");
+        }
+
+        return Pod.NodeName ?? throw new FleetPodsException($"pod {Id} is {Pod.Phase.ToString().ToLowerInvariant()}: it runs on no node");
+    }
+
+    // Typing into a pod is entering it: the same roles may. An enter session's console is its node's to know.
+    private string ConsoleNode(string? session, Func<PodConsole, bool> has, string lacking, string action)
+    {
+        var node = EnteredNode(action);
+        if (session is null && (Pod.Spec!.Console is not { } console || !has(console)))
+        {
+            throw new FleetPodsException($"pod {Id} {lacking}");
+        }
+
+        if (Pod.HasEnded)
+        {
+            throw new FleetPodsException($"pod {Id} is {Pod.Phase.ToString().ToLowerInvariant()}: nothing reads its input");
+        }
+
+        return node;
+    }
 
     private async Task PlaceAndRun()
     {
