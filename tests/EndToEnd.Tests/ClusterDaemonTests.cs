@@ -57,6 +57,10 @@ public sealed class ClusterDaemonTests : IClassFixture<BusyboxImage>, IAsyncLife
         var apart = (await RunningPods("apart-1.pod", 1)).Concat(await RunningPods("apart-2.pod", 1)).ToList();
         var everywhere = await RunningPods("everywhere.pod", 3);
         Assert.Equal(3, spread.Select(NodeOf).Distinct().Count());
+        var listed = await Cli("list-units");
+        Assert.True(listed.ExitCode == 0, listed.ToString());
+        Assert.Equal(["spread.pod", "launched", "3/3", "running", string.Join(",", NodeNames)],
+            listed.Stdout.Split('\n').Single(l => l.StartsWith("spread.pod ", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries));
         Assert.NotEqual(NodeOf(apart[0]), NodeOf(apart[1]));
         Assert.Equal(NodeNames, everywhere.Select(NodeOf).Order());
 

@@ -20,6 +20,7 @@ public sealed partial class FrontDoorTests : IClassFixture<FrontDoorDaemon>, ICl
         ("GET", "/v1/units/web/file", null), ("PUT", "/v1/units/web", "[Pod]\nImage=example.com/busybox\nExec=/bin/true\n"),
         ("POST", "/v1/units/web/load", null), ("POST", "/v1/units/web/start", null), ("POST", "/v1/units/web/stop", null),
         ("POST", "/v1/units/web/unload", null), ("DELETE", "/v1/units/web", null), ("GET", "/v1/units/web/wait", null),
+        ("POST", "/v1/units/start", "{\"units\":[{\"name\":\"web\"}]}"),
         ("GET", "/v1/pods", null), ("GET", "/v1/pods/0", null), ("GET", "/v1/pods/0/wait", null), ("POST", "/v1/pods/0/stop", null),
         ("DELETE", "/v1/pods/0", null), ("GET", "/v1/machines", null), ("GET", "/v1/images", null), ("POST", "/v1/images", "not an image"),
         ("POST", "/v1/images/fetch", "{\"url\":\"file:///etc/passwd\"}"), ("DELETE", "/v1/images/example.com%2Fbusybox", null),

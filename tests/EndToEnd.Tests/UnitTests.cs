@@ -98,6 +98,56 @@ public sealed class UnitTests : IClassFixture<BusyboxImage>, IAsyncLifetime
     }
 
     [RequiresFact(Requires.Root)]
+    public async Task List_units_shows_a_units_running_pods_over_its_desired_count_and_their_node()
+    {
+        var file = WriteUnit("trio.pod", "[Unit]\nDescription=three sleepers\n\n[Pod]\nImage=example.com/busybox\nExec=/bin/sleep 600\nCount=3\n");
+
+        var started = await daemon.Cli("start", file);
+
+        Assert.True(started.ExitCode == 0, started.ToString());
+        var deadline = DateTime.UtcNow + Within;
+        string[] row;
+        while ((row = Row(await daemon.Cli("list-units"), "trio.pod"))[2] != "3/3")
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"trio.pod never showed 3/3 running: {string.Join(" ", row)}");
+            await Task.Delay(200);
+        }
+
+        Assert.Equal(["trio.pod", "launched", "3/3", "running", daemon.NodeName, "three", "sleepers"], row);
+        var json = (await daemon.CliJson("list-units")).EnumerateArray().Single(u => u.GetProperty("name").GetString() == "trio.pod");
+        Assert.Equal(3, json.GetProperty("desiredPods").GetInt32());
+        Assert.Equal(3, json.GetProperty("pods").GetArrayLength());
+    }
+
+    [RequiresFact(Requires.Root)]
+    public async Task Start_of_several_files_and_names_is_one_call_and_each_unit_starts_or_says_why_not()
+    {
+        const string Sleeper = "[Pod]\nImage=example.com/busybox\nExec=/bin/sleep 600\n";
+        var first = WriteUnit("batch-a.pod", Sleeper);
+        var second = WriteUnit("batch-b.pod", Sleeper);
+        var bad = WriteUnit("batch-bad.pod", "[Pod]\nImage=example.com/busybox\nExec=/bin/true\nRestart=sometimes\n");
+
+        var result = await daemon.Cli("start", first, second, bad, "batch-missing");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("Unit batch-a.pod submitted", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains($"{bad}:4: Restart=: ", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("fleetpods: unit batch-missing.pod not found", result.Stderr, StringComparison.Ordinal);
+        await daemon.WaitForPhase("batch-a.pod", "running", Within);
+        await daemon.WaitForPhase("batch-b.pod", "running", Within);
+        Assert.Single(daemon.Log.Split('\n'), l => l.Contains("Audit: ", StringComparison.Ordinal) && l.Contains(" POST /v1/units/start ", StringComparison.Ordinal));
+        Assert.DoesNotContain(" PUT /v1/units/", daemon.Log, StringComparison.Ordinal);
+        Assert.Contains("batch-a.pod started, batch-b.pod started, batch-bad.pod refused: ", daemon.Log, StringComparison.Ordinal);
+    }
+
+    private static string[] Row(CommandResult table, string unit)
+    {
+        Assert.True(table.ExitCode == 0, table.ToString());
+        Assert.StartsWith("UNIT ", table.Stdout, StringComparison.Ordinal);
+        return table.Stdout.Split('\n').Single(l => l.StartsWith(unit + " ", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+    }
+
+    [RequiresFact(Requires.Root)]
     public async Task List_machines_shows_this_node_with_its_metadata_and_capacity()
     {
         var machines = await daemon.CliJson("list-machines");

@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Routing;
 
 namespace FleetPods.Silo.Api;
 
-/// <summary>Pods, of units and of runs: list, status by id or unique prefix, waiting for the end, stop, remove.</summary>
+/// <summary>Pods, of units and of runs: list (a page at a time), status by id or unique prefix, waiting for the end, stop, remove.</summary>
 public static class PodsApi
 {
     private static readonly TimeSpan WaitPoll = TimeSpan.FromMilliseconds(100);
@@ -23,16 +23,51 @@ public static class PodsApi
         api.MapDelete("/v1/pods/{id}", Remove).Requires(Role.Operator, "removing a pod");
     }
 
-    /// <summary>Every pod, oldest first; <c>node</c>, <c>unit</c> and <c>phase</c> keep only the pods that match.</summary>
+    /// <summary>
+    /// One page of pods in id order (<see cref="PageQuery"/>); <c>node</c>, <c>unit</c> and <c>phase</c> keep only the
+    /// pods that match, and the page is filled from as many pods as that takes.
+    /// </summary>
     private static async Task<List<PodStatus>> List(
-        [FromQuery] string? node, [FromQuery] string? unit, [FromQuery] string? phase, [FromServices] IGrainFactory grains, CancellationToken cancellationToken)
+        [FromQuery] string? node, [FromQuery] string? unit, [FromQuery] string? phase, [FromQuery] string? limit, [FromQuery] string? after,
+        HttpContext http, [FromServices] IGrainFactory grains, CancellationToken cancellationToken)
     {
         PodPhase? wanted = phase is null ? null
             : Enum.GetValues<PodPhase>().Cast<PodPhase?>().FirstOrDefault(p => p.ToString()!.Equals(phase, StringComparison.OrdinalIgnoreCase))
                 ?? throw new BadRequestException($"phase='{phase}' is not a phase ({string.Join(", ", Enum.GetNames<PodPhase>().Select(n => n.ToLowerInvariant()))})");
         var unitName = unit is null ? null : UnitNames.Of(unit);
-        var pods = await ReadRetry.Run(() => Statuses(grains), cancellationToken);
-        return [.. pods.Where(p => (node is null || p.NodeName == node) && (unitName is null || p.UnitName == unitName) && (wanted is null || p.Phase == wanted))];
+        var page = PageQuery.Parse(limit, after);
+        var registry = grains.GetGrain<IRegistryGrain>(RegistryKind.Pods);
+        var pods = new List<PodStatus>(page.Limit);
+        var cursor = page.After;
+        while (true)
+        {
+            var ids = await ReadRetry.Run(() => registry.ListPage(cursor, page.Limit), cancellationToken);
+            var statuses = await ReadRetry.Run(() => Task.WhenAll(ids.Select(id => grains.GetGrain<IPodGrain>(id).GetStatus())), cancellationToken);
+            for (var i = 0; i < ids.Count; i++)
+            {
+                cursor = ids[i];
+                if (statuses[i] is { } pod && (node is null || pod.NodeName == node) && (unitName is null || pod.UnitName == unitName) && (wanted is null || pod.Phase == wanted))
+                {
+                    pods.Add(pod);
+                }
+
+                if (pods.Count == page.Limit)
+                {
+                    // Unless this was the very last key, more may match after it.
+                    if (i < ids.Count - 1 || ids.Count == page.Limit)
+                    {
+                        PageQuery.LinkNext(http, cursor);
+                    }
+
+                    return pods;
+                }
+            }
+
+            if (ids.Count < page.Limit)
+            {
+                return pods;
+            }
+        }
     }
 
     private static async Task<PodStatus> Get(string id, [FromServices] IGrainFactory grains)
@@ -78,10 +113,4 @@ public static class PodsApi
 
     private static async Task<PodStatus> Existing(IGrainFactory grains, string podId) =>
         await grains.GetGrain<IPodGrain>(podId).GetStatus() ?? throw new NotFoundException($"pod {podId} not found");
-
-    private static async Task<List<PodStatus>> Statuses(IGrainFactory grains)
-    {
-        var ids = await grains.GetGrain<IRegistryGrain>(RegistryKind.Pods).List();
-        return [.. (await Task.WhenAll(ids.Select(id => grains.GetGrain<IPodGrain>(id).GetStatus()))).OfType<PodStatus>().OrderBy(p => p.CreatedAt)];
-    }
 }

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using FleetPods.Grains;
+using FleetPods.Grains.Security;
 using FleetPods.Grains.UnitFiles;
 using FleetPods.Security;
 using FleetPods.Silo.FrontDoor;
@@ -8,14 +9,19 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Logging;
 
 namespace FleetPods.Silo.Api;
 
-/// <summary>Units: list, status, the file, submit, fleet's transitions (load, start, stop, unload, destroy) and waiting for their pods.</summary>
+/// <summary>Units: list (a page at a time), status, the file, submit, fleet's transitions (load, start, stop, unload, destroy) and waiting for their pods.</summary>
 public static class UnitsApi
 {
     // A unit file is a few hundred bytes; this bounds what a caller can make the daemon hold.
     private const int MaxUnitFileBytes = 1 << 20;
+
+    // A batch start: its body is bounded too (JsonBody's 1 MiB); its units start this many at a time.
+    private const int MaxBatch = 1000;
+    private const int BatchParallelism = 32;
     private static readonly TimeSpan WaitPoll = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan DefaultGrace = TimeSpan.FromSeconds(10);
 
@@ -32,10 +38,22 @@ public static class UnitsApi
         api.MapPost("/v1/units/{name}/unload", Unload).Requires(Role.Operator, "unloading a unit");
         api.MapDelete("/v1/units/{name}", Destroy).Requires(Role.Operator, "destroying a unit");
         api.MapGet("/v1/units/{name}/wait", Wait).Requires(Role.Reader, "waiting for a unit");
+        api.MapPost("/v1/units/start", StartMany).Requires(Role.Operator, "starting units");
     }
 
-    private static async Task<List<UnitStatus>> List([FromServices] IGrainFactory grains, CancellationToken cancellationToken) =>
-        await ReadRetry.Run(() => Statuses(grains), cancellationToken);
+    /// <summary>One page of units in name order (<see cref="PageQuery"/>), templates and inactive ones too.</summary>
+    private static async Task<List<UnitStatus>> List(
+        [FromQuery] string? limit, [FromQuery] string? after, HttpContext http, [FromServices] IGrainFactory grains, CancellationToken cancellationToken)
+    {
+        var page = PageQuery.Parse(limit, after);
+        var names = await ReadRetry.Run(() => grains.GetGrain<IRegistryGrain>(RegistryKind.Units).ListPage(page.After, page.Limit), cancellationToken);
+        if (names.Count == page.Limit)
+        {
+            PageQuery.LinkNext(http, names[^1]);
+        }
+
+        return [.. (await ReadRetry.Run(() => Task.WhenAll(names.Select(n => grains.GetGrain<IUnitGrain>(n).GetStatus())), cancellationToken)).OfType<UnitStatus>()];
+    }
 
     private static async Task<List<UnitFileSummary>> ListFiles([FromServices] IGrainFactory grains, CancellationToken cancellationToken)
     {
@@ -106,6 +124,54 @@ public static class UnitsApi
         return Results.NoContent();
     }
 
+    // Many units in one call (fleetpods start a.pod b.pod …), each submitted first when its file comes with it. Each
+    // unit succeeds or fails alone, so the answer is 200 with one result per unit, in the order asked.
+    private static async Task<List<UnitStartResult>> StartMany(HttpRequest request, [FromServices] IGrainFactory grains, [FromServices] ILoggerFactory loggers)
+    {
+        var batch = await JsonBody.Read<UnitStartBatch>(request);
+        if (batch.Units is not { Count: > 0 and <= MaxBatch } units)
+        {
+            throw new BadRequestException($"the body needs \"units\": 1 to {MaxBatch} of {{\"name\": …, \"file\": …}} (file optional)");
+        }
+
+        var results = new UnitStartResult[units.Count];
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = BatchParallelism, CancellationToken = request.HttpContext.RequestAborted };
+        await Parallel.ForEachAsync(Enumerable.Range(0, units.Count), parallel, async (i, _) => results[i] = await StartOne(grains, units[i]));
+
+        // The audit line names the endpoint only; this one names what the batch did, unit by unit.
+        loggers.CreateLogger(typeof(UnitsApi)).LogInformation("Batch start for {Caller}: {Results}", LogText.Of(CallerContext.Current.Name),
+            LogText.Of(string.Join(", ", results.Select(r => r.Status is not null ? $"{r.Name} started" : $"{r.Name} refused: {r.Error}"))));
+        return [.. results];
+    }
+
+    private static async Task<UnitStartResult> StartOne(IGrainFactory grains, UnitStartRequest? asked)
+    {
+        if (asked?.Name is not { Length: > 0 } name)
+        {
+            return new UnitStartResult("", null, "each unit needs \"name\" (e.g. web or web.pod)", null);
+        }
+
+        try
+        {
+            var unit = UnitNames.Of(name);
+            if (asked.File is { } text)
+            {
+                var submitted = await grains.GetGrain<IUnitGrain>(unit).Submit(unit, text);
+                if (!submitted.Succeeded)
+                {
+                    return new UnitStartResult(unit, null, new UnitFileRejectedException(submitted).Message, submitted.Errors);
+                }
+            }
+
+            await ExistingOrInstance(grains, unit);
+            return new UnitStartResult(unit, await grains.GetGrain<IUnitGrain>(unit).Start(), null, null);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return new UnitStartResult(name, null, ApiErrors.Describe(ex).Line, null);
+        }
+    }
+
     // Until every pod of the unit has ended; a unit that is loaded or launched but has no pod yet is waited for too.
     // The caller going away cancels the wait (RequestAborted).
     private static async Task<UnitStatus> Wait(string name, [FromServices] IGrainFactory grains, CancellationToken cancellationToken)
@@ -171,3 +237,12 @@ public static class UnitsApi
 
 /// <summary>One row of <c>GET /v1/unit-files</c>: a submitted unit file and the short hash of its text.</summary>
 public sealed record UnitFileSummary(string Name, string Hash, UnitDesiredState DesiredState, bool IsTemplate, string? Description);
+
+/// <summary>The body of <c>POST /v1/units/start</c>.</summary>
+public sealed record UnitStartBatch(IReadOnlyList<UnitStartRequest?>? Units);
+
+/// <summary>A unit to start, by name; with <paramref name="File"/>, the unit file to submit first (as <c>PUT /v1/units/{name}</c>).</summary>
+public sealed record UnitStartRequest(string? Name, string? File);
+
+/// <summary>One unit's result in a batch start: its status once started, or the line saying why not (and a refused file's errors).</summary>
+public sealed record UnitStartResult(string Name, UnitStatus? Status, string? Error, IReadOnlyList<UnitFileError>? Errors);

@@ -60,23 +60,4 @@ public sealed class NodeFilterTests
     [InlineData(1L << 30, 900, "lack 900m free CPU")]
     public void Resources_must_fit_what_is_free(long memory, int cpu, string? rejection) =>
         Assert.Equal(rejection, new ResourceFitFilter().Reject(Node("a", freeMemory: 2L << 30, freeCpu: 500), Request(memory: memory, cpu: cpu)));
-
-    [Fact]
-    public void Spread_breaks_ties_by_fewer_pods_then_name()
-    {
-        var busy = Node("a", pods: [Pod("x.pod"), Pod("y.pod")]) with { PodCount = 2 };
-        var idle = Node("b");
-        var alsoIdle = Node("c");
-
-        Assert.Equal(["b", "c", "a"], SpreadRanking.Rank([busy, alsoIdle, idle], new ResourceRequest(0, 0)).Select(n => n.Name));
-    }
-
-    [Fact]
-    public void Spread_prefers_the_node_left_freest_by_share_of_memory_and_cpu()
-    {
-        var roomy = Node("roomy", freeMemory: 6L << 30, freeCpu: 1000);
-        var cpuFree = Node("cpu-free", freeMemory: 4L << 30, freeCpu: 4000);
-
-        Assert.Equal(["cpu-free", "roomy"], SpreadRanking.Rank([roomy, cpuFree], new ResourceRequest(1L << 30, 100)).Select(n => n.Name));
-    }
 }

@@ -9,12 +9,13 @@ public sealed class PlacementPipelineTests
         PlacementPipeline.For(request, sameNodeAs).Plan(nodes, request);
 
     [Fact]
-    public void Feasible_nodes_are_ranked_by_free_resources_then_by_name()
+    public void Feasible_nodes_are_ranked_by_load_then_by_name()
     {
         var plan = Plan(Request(memory: 1L << 30, cpu: 100), null,
             ("c", Node("c", freeMemory: 1L << 30)), ("b", Node("b", freeMemory: 4L << 30)), ("a", Node("a", freeMemory: 4L << 30)), ("d", Node("d", freeMemory: 4L << 30, freeCpu: 1000)));
 
-        Assert.Equal(["a", "b", "c", "d"], plan.Candidates.Select(n => n.Name));
+        // c's memory would be full, d's CPU three quarters reserved, a's and b's memory five eighths.
+        Assert.Equal(["a", "b", "d", "c"], plan.Candidates.Select(n => n.Name));
         Assert.Empty(plan.Rejections);
     }
 

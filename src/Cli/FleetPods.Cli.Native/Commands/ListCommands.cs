@@ -15,10 +15,9 @@ internal static class ListCommands
         var units = new Command("list-units", "Units that are loaded or launched, with their pods");
         units.SetApiAction(async (context, cancellationToken) =>
         {
-            var all = await context.Api.GetJson("v1/units", cancellationToken);
+            var all = await PagedListing.ReadAll(context.Api, "v1/units", cancellationToken);
             var shown = all.Items().Where(u => !u.Flag("isTemplate") && u.Text("desiredState") != "inactive").ToList();
-            context.Output.Table(new JsonArray([.. shown.Select(CommandOutput.Node)]), ["unit", "desired", "phase", "node", "pod", "description"], shown.Select(u => (IReadOnlyList<string>)
-                [u.Text("name", ""), u.Text("desiredState", "-"), u.Field("pod")?.Text("phase") ?? "-", u.Field("pod")?.Text("nodeName") ?? "-", u.Field("pod")?.Text("id") ?? "-", u.Text("description", "")]));
+            context.Output.Table(new JsonArray([.. shown.Select(CommandOutput.Node)]), UnitListing.Headers, shown.Select(UnitListing.Row));
             return ExitCodes.Success;
         });
         yield return units;
@@ -44,8 +43,11 @@ internal static class ListCommands
                 ("node", context.Parse.GetValue(node)),
                 ("unit", context.Parse.GetValue(unit) is { } u ? UnitArguments.ToUnitName(u) : null),
                 ("phase", context.Parse.GetValue(phase)));
-            var all = await context.Api.GetJson($"v1/pods{query}", cancellationToken);
-            context.Output.Table(CommandOutput.Node(all), ["pod", "unit", "image", "phase", "exit", "node", "created", "reason"], all.Items().Select(p => (IReadOnlyList<string>)
+            var all = await PagedListing.ReadAll(context.Api, $"v1/pods{query}", cancellationToken);
+
+            // The API pages in id order; people and scripts read pods oldest first, as before it paged.
+            var oldestFirst = all.Items().OrderBy(p => DateTimeOffset.TryParse(p.Text("createdAt"), CultureInfo.InvariantCulture, DateTimeStyles.None, out var at) ? at : DateTimeOffset.MinValue).ThenBy(p => p.Text("id"), StringComparer.Ordinal).ToList();
+            context.Output.Table(new JsonArray([.. oldestFirst.Select(CommandOutput.Node)]), ["pod", "unit", "image", "phase", "exit", "node", "created", "reason"], oldestFirst.Select(p => (IReadOnlyList<string>)
                 [p.Text("id", ""), p.Text("unitName", "-"), p.Text("image", ""), p.Text("phase", "-"), p.Text("exitCode", "-"), p.Text("nodeName", "-"), p.Time("createdAt"), p.Text("reason", "")]));
             return ExitCodes.Success;
         });

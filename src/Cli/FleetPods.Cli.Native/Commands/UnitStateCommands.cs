@@ -4,15 +4,14 @@ using FleetPods.Cli.Native.Output;
 
 namespace FleetPods.Cli.Native.Commands;
 
-/// <summary>fleet's unit transitions: <c>load</c>, <c>start</c>, <c>unload</c>, <c>destroy</c>, each on UNIT... (<c>stop</c> takes pods too: <see cref="StopCommand"/>).</summary>
+/// <summary>fleet's unit transitions: <c>load</c>, <c>start</c> (<see cref="StartCommand"/>), <c>unload</c>, <c>destroy</c>, each on UNIT... (<c>stop</c> takes pods too: <see cref="StopCommand"/>).</summary>
 internal static class UnitStateCommands
 {
     public static IEnumerable<Command> Create()
     {
         yield return Transition("load", "Place units' pods on nodes and reserve their resources, without starting them", withGrace: false,
             (unit, _) => (HttpMethod.Post, $"v1/units/{unit}/load"));
-        yield return Transition("start", "Start units (a path to a unit file is submitted first)", withGrace: false,
-            (unit, _) => (HttpMethod.Post, $"v1/units/{unit}/start"));
+        yield return StartCommand.Create();
         yield return Transition("unload", "Stop units' pods and remove them from their nodes", withGrace: true,
             (unit, grace) => (HttpMethod.Post, $"v1/units/{unit}/unload{ApiClient.Query(("grace", DurationText.ToQuery(grace)))}"));
         yield return Transition("destroy", "Unload units and forget them", withGrace: true,
@@ -21,7 +20,7 @@ internal static class UnitStateCommands
 
     private static Command Transition(string name, string description, bool withGrace, Func<string, TimeSpan, (HttpMethod Method, string Path)> request)
     {
-        var units = new Argument<string[]>("unit") { Description = "Unit names (web, web.pod, web@1.pod) or, for start, unit files", Arity = ArgumentArity.OneOrMore };
+        var units = new Argument<string[]>("unit") { Description = "Unit names (web, web.pod, web@1.pod)", Arity = ArgumentArity.OneOrMore };
         var command = new Command(name, description) { units };
         if (withGrace)
         {
@@ -36,19 +35,10 @@ internal static class UnitStateCommands
             {
                 try
                 {
-                    if (name == "start" && UnitArguments.IsFile(argument) && !await SubmitCommand.Submit(context, argument, cancellationToken))
-                    {
-                        failed = true;
-                        continue;
-                    }
-
                     var unitName = UnitArguments.ToUnitName(argument);
                     var (method, path) = request(ApiClient.Escape(unitName), grace);
                     var status = await context.Api.SendJson(method, path, null, cancellationToken);
                     context.Output.Say(status is { } json ? CommandOutput.Node(json) : null, status is { } unit ? StatusText.Transition(unit) : $"Unit {unitName} destroyed");
-
-                    // A start whose pod could not be launched (its image on no node, a setting its node refused) did not start it.
-                    failed |= name == "start" && status is { } started && StatusText.HasFailedPod(started);
                 }
                 catch (Exception ex) when (ex is ApiException or CliException)
                 {

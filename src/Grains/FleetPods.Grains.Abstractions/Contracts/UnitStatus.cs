@@ -14,4 +14,11 @@ public sealed record UnitStatus(
     /// <summary>Every current pod of the unit.</summary>
     [Id(6)]
     public IReadOnlyList<PodStatus> Pods { get; init; } = [];
+
+    /// <summary>
+    /// How many pods the unit asks for: <c>Count=</c>, or one per matching node for <c>Global=true</c>; 0 for an
+    /// inactive unit or a template. <see cref="Pods"/> may hold fewer (being replaced) or more (rolling out).
+    /// </summary>
+    [Id(7)]
+    public int DesiredPods { get; init; }
 }

@@ -14,4 +14,10 @@ public interface IRegistryGrain : IGrainWithStringKey
 
     /// <summary>All keys, in ordinal order.</summary>
     Task<IReadOnlyList<string>> List();
+
+    /// <summary>
+    /// One page of keys in ordinal order: at most <paramref name="limit"/> keys after <paramref name="after"/>
+    /// (from the first when null), so a listing of 100,000 pods is read a page at a time.
+    /// </summary>
+    Task<IReadOnlyList<string>> ListPage(string? after, int limit);
 }

@@ -2,7 +2,7 @@ namespace FleetPods.Grains.Scheduling;
 
 /// <summary>
 /// Placement as a chain of small steps, as Nomad's scheduler builds it: the unit's own rules first (which
-/// nodes match), then capacity (which of those have room), then ranking. Every rejected node is counted
+/// nodes match), then capacity (which of those have room), then ranking by load (<see cref="SpreadRanking"/>). Every rejected node is counted
 /// under its reason, so a pending pod can say why. The node grain, not this pipeline, decides whether a
 /// reservation holds.
 /// </summary>
@@ -81,7 +81,7 @@ public sealed class PlacementPipeline(IReadOnlyList<INodeFilter> constraints, IR
             }
         }
 
-        return new PlacementPlan(SpreadRanking.Rank(feasible, request.Resources), rejections, nodes.Count, matching, Rules(request), Lacking(request.Resources, capacityRejections));
+        return new PlacementPlan(SpreadRanking.Rank(feasible, request), rejections, nodes.Count, matching, Rules(request), Lacking(request.Resources, capacityRejections));
     }
 
     private static string? FirstRejection(IReadOnlyList<INodeFilter> filters, NodeInfo node, PlacementRequest request)

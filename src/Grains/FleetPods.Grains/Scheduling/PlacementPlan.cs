@@ -3,11 +3,12 @@ using System.Globalization;
 namespace FleetPods.Grains.Scheduling;
 
 /// <summary>The ranked nodes to try, and every rejected node counted under its reason.</summary>
+/// <param name="Candidates">The nodes that fit, best first, each with the load that ranked it.</param>
 /// <param name="MatchingCount">Nodes that meet the unit's rules, room or not.</param>
 /// <param name="Rules">The unit's rules as written (e.g. <c>MachineMetadata=disk=ssd</c>), empty when it has none.</param>
 /// <param name="Lacking">What the matching nodes lacked (e.g. <c>2 GiB free memory</c>), empty when none lacked room.</param>
 public sealed record PlacementPlan(
-    IReadOnlyList<NodeInfo> Candidates,
+    IReadOnlyList<NodeLoad> Candidates,
     IReadOnlyDictionary<string, int> Rejections,
     int NodeCount,
     int MatchingCount,

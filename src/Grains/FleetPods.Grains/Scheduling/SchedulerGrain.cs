@@ -27,10 +27,18 @@ public sealed class SchedulerGrain(ILogger<SchedulerGrain> logger) : Grain, ISch
         }
 
         var plan = PlacementPipeline.For(request, sameNodeAs).Plan(await AskNodes(), request);
-        foreach (var candidate in plan.Candidates)
+        for (var i = 0; i < plan.Candidates.Count; i++)
         {
+            var candidate = plan.Candidates[i];
             if (await GrainFactory.GetGrain<INodeGrain>(candidate.Name).Reserve(request))
             {
+                // Debug, since it is one line per pod: why this node, beside the one that came next.
+                if (logger.IsEnabled(LogLevel.Debug))
+                {
+                    logger.LogDebug("Pod {PodId} of {Unit} goes to {Choice}; next was {Next}",
+                        request.PodId, request.UnitName ?? "(run)", candidate.ToString(), i + 1 < plan.Candidates.Count ? plan.Candidates[i + 1].ToString() : "none");
+                }
+
                 return new PlacementResult(candidate.Name, null);
             }
         }

@@ -540,8 +540,14 @@ public sealed class UnitGrain(
     {
         var pods = (await PodsWithStatus()).Select(p => p.Pod).OfType<PodStatus>().ToList();
         var first = pods.Where(p => !p.HasEnded).Concat(pods).FirstOrDefault();
-        return new(Name, Description(first?.NodeName), Unit.IsTemplate, Unit.DesiredState, first, Unit.SubmittedAt) { Pods = pods };
+        return new(Name, Description(first?.NodeName), Unit.IsTemplate, Unit.DesiredState, first, Unit.SubmittedAt) { Pods = pods, DesiredPods = DesiredPods() };
     }
+
+    // A global unit keeps one pod per matching node, so what it holds is what it asks for.
+    private int DesiredPods() =>
+        Unit.Unit is not { } unit || Unit.IsTemplate || Unit.DesiredState == UnitDesiredState.Inactive ? 0
+        : unit.Fleet.Global ? Unit.Pods.Count
+        : unit.Pod.Count;
 
     // A template's description is shown as written; an instance's with its specifiers expanded, %m only once placed.
     private string? Description(string? nodeName)

@@ -1,0 +1,42 @@
+namespace FleetPods.Grains.Tests.Cluster;
+
+/// <summary>A registry read a page at a time, in ordinal key order, while keys come and go between pages.</summary>
+[Collection(SharedCluster.Name)]
+public sealed class RegistryPagingTests(ClusterFixture fixture)
+{
+    [Fact]
+    public async Task Pages_follow_ordinal_order_from_after_the_last_key_even_one_removed_meanwhile()
+    {
+        var registry = fixture.Client.GetGrain<IRegistryGrain>("paging-test");
+        foreach (var key in new[] { "d", "b", "a", "e", "c", "B" })
+        {
+            await registry.Add(key);
+        }
+
+        var first = await registry.ListPage(null, 2);
+        await registry.Remove("b");
+        await registry.Add("bb");
+        var second = await registry.ListPage(first[^1], 2);
+        var third = await registry.ListPage(second[^1], 2);
+        var last = await registry.ListPage(third[^1], 2);
+
+        Assert.Equal(["B", "a"], first);
+        Assert.Equal(["bb", "c"], second);
+        Assert.Equal(["d", "e"], third);
+        Assert.Empty(last);
+        Assert.Equal(["B", "a", "bb", "c", "d", "e"], await registry.List());
+    }
+
+    [Fact]
+    public async Task After_a_key_that_is_gone_the_page_starts_where_it_would_have_been()
+    {
+        var registry = fixture.Client.GetGrain<IRegistryGrain>("paging-gone-test");
+        foreach (var key in new[] { "a", "c", "e" })
+        {
+            await registry.Add(key);
+        }
+
+        Assert.Equal(["c", "e"], await registry.ListPage("b", 10));
+        Assert.Equal(["e"], await registry.ListPage("c", 10));
+    }
+}
