@@ -63,9 +63,10 @@ internal sealed class ConsoleForwarder(ApiClient api) : IDisposable
 
             await Send(ReadOnlyMemory<byte>.Empty, end: true);
         }
-        catch (Exception ex) when (ex is ApiException or HttpRequestException or IOException)
+        catch (Exception ex) when (ex is ApiException or HttpRequestException or IOException or CliException or OperationCanceledException or ObjectDisposedException)
         {
-            // The pod no longer takes input (it ended, or the daemon went): the run's stream says what happened.
+            // The pod no longer takes input (it ended, or the daemon went), or this command is ending and its client
+            // with it: the answer's stream says what happened. A thread's exception would end the process instead.
         }
     }
 
@@ -98,9 +99,9 @@ internal sealed class ConsoleForwarder(ApiClient api) : IDisposable
                 json.WriteEndObject();
             }), CancellationToken.None);
         }
-        catch (Exception ex) when (ex is ApiException or HttpRequestException or CliException)
+        catch (Exception ex) when (ex is ApiException or HttpRequestException or CliException or IOException or OperationCanceledException or ObjectDisposedException)
         {
-            // A pod that has ended has no terminal to resize.
+            // A pod that has ended has no terminal to resize, and a command that is ending has no client.
         }
         finally
         {
