@@ -17,6 +17,22 @@ public static class JsonBody
     public static async Task<T> Read<T>(HttpRequest request)
         where T : class
     {
+        var bytes = await ReadBytes(request);
+        try
+        {
+            return JsonSerializer.Deserialize<T>(bytes, ApiJson.Options)
+                ?? throw new BadRequestException("the body is null; it must be a JSON object");
+        }
+        catch (JsonException ex)
+        {
+            throw new BadRequestException($"the body is not the JSON object expected: {ex.Message.Split('\n')[0]}");
+        }
+    }
+
+    /// <summary>The body as it came, whatever its type (a pod's input, say), bounded as JSON bodies are.</summary>
+    /// <exception cref="BadRequestException">The body is larger than the bound.</exception>
+    public static async Task<byte[]> ReadBytes(HttpRequest request)
+    {
         ArgumentNullException.ThrowIfNull(request);
         using var buffer = new MemoryStream();
         var chunk = new byte[16 * 1024];
@@ -31,14 +47,6 @@ public static class JsonBody
             buffer.Write(chunk, 0, read);
         }
 
-        try
-        {
-            return JsonSerializer.Deserialize<T>(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), ApiJson.Options)
-                ?? throw new BadRequestException("the body is null; it must be a JSON object");
-        }
-        catch (JsonException ex)
-        {
-            throw new BadRequestException($"the body is not the JSON object expected: {ex.Message.Split('\n')[0]}");
-        }
+        return buffer.ToArray();
     }
 }

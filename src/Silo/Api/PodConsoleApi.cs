@@ -17,8 +17,6 @@ namespace FleetPods.Silo.Api;
 /// </summary>
 public static class PodConsoleApi
 {
-    private const int MaxInputBytes = 1 << 20;
-
     public static void Map(IEndpointRouteBuilder api)
     {
         api.MapPost("/v1/pods/{id}/input", Input)
@@ -36,20 +34,8 @@ public static class PodConsoleApi
     private static async Task<IResult> Input(string id, [FromQuery] string? session, [FromQuery] string? end, HttpRequest request, [FromServices] IGrainFactory grains)
     {
         var endOfInput = QueryFlags.Parse("end", end);
-        using var body = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted)) > 0)
-        {
-            if (body.Length + read > MaxInputBytes)
-            {
-                throw new BadRequestException($"the body is larger than {MaxInputBytes >> 20} MiB; send input in smaller pieces");
-            }
-
-            body.Write(chunk, 0, read);
-        }
-
-        await grains.GetGrain<IPodGrain>(id).WriteInput(session, body.ToArray(), endOfInput);
+        var body = await JsonBody.ReadBytes(request);
+        await grains.GetGrain<IPodGrain>(id).WriteInput(session, body, endOfInput);
         return Results.NoContent();
     }
 
