@@ -32,8 +32,11 @@ public sealed class NodeAgent(
     private readonly SemaphoreSlim turn = new(1, 1);
 
     // A report may meet a cluster that is still settling (a grain activating, a silo just started): retry it
-    // with back-off rather than lose a pod's exit.
+    // with back-off rather than lose a pod's exit. Reports and rounds take turns, so a report must give up in
+    // bounded time (a call to a cluster whose database is down may otherwise wait out Orleans' response timeout at
+    // every attempt, and the reports queued behind it starve the rounds); what it could not tell, the next round does.
     private static readonly ResiliencePipeline ReportRetry = new ResiliencePipelineBuilder()
+        .AddTimeout(TimeSpan.FromSeconds(30))
         .AddRetry(new RetryStrategyOptions
         {
             MaxRetryAttempts = 6,
@@ -41,6 +44,7 @@ public sealed class NodeAgent(
             Delay = TimeSpan.FromMilliseconds(200),
             ShouldHandle = new PredicateBuilder().Handle<Exception>(ex => ex is not OperationCanceledException),
         })
+        .AddTimeout(TimeSpan.FromSeconds(10))
         .Build();
 
     public static PodStateReport ToReport(string nodeName, PodStateChange change)
@@ -215,7 +219,7 @@ public sealed class NodeAgent(
         {
             forwarded[change.PodId] = change;
             var report = ToReport(options.NodeName, change);
-            await ReportRetry.ExecuteAsync(async _ => await grains.GetGrain<IPodGrain>(change.PodId).ReportState(report));
+            await ReportRetry.ExecuteAsync(async attempt => await grains.GetGrain<IPodGrain>(change.PodId).ReportState(report).WaitAsync(attempt));
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

@@ -170,7 +170,7 @@ public sealed class ClusterTlsTests : IAsyncLifetime
 
     private Task<CommandResult> DaemonProcess(string name, string pki) =>
         Processes.Run("dotnet", [RepositoryLayout.Daemon, "--cluster", database.ConnectionString, "--advertised-address", "127.0.0.1", "--node-name", name,
-            "--data-dir", Path.Combine(work, $"data-{name}"), "--pki-dir", pki, "--silo-port", $"{Processes.FreePort()}", "--gateway-port", $"{Processes.FreePort()}"], Within);
+            "--data-dir", Path.Combine(work, $"data-{name}"), "--pki-dir", pki, "--silo-port", $"{TestPorts.Reserve()}", "--gateway-port", $"{TestPorts.Reserve()}"], Within);
 
     /// <summary>
     /// Null when a .NET program presenting <paramref name="client"/> reads the cluster's nodes through tls-a's raw

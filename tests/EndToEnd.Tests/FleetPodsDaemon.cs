@@ -18,9 +18,9 @@ public sealed class FleetPodsDaemon : IAsyncDisposable
         Metadata = metadata;
         Cluster = cluster;
         DataDirectory = Directory.CreateTempSubdirectory("fleetpods-e2e-").FullName;
-        SiloPort = Processes.FreePort();
-        GatewayPort = Processes.FreePort();
-        ApiPort = Processes.FreePort();
+        SiloPort = TestPorts.Reserve();
+        GatewayPort = TestPorts.Reserve();
+        ApiPort = TestPorts.Reserve();
     }
 
     public string NodeName { get; }

@@ -237,7 +237,7 @@ public sealed partial class FrontDoorTests : IClassFixture<FrontDoorDaemon>, ICl
         var data = Directory.CreateTempSubdirectory("fleetpods-e2e-port-").FullName;
         try
         {
-            string[] ports = ["--data-dir", data, "--silo-port", $"{Processes.FreePort()}", "--gateway-port", $"{Processes.FreePort()}"];
+            string[] ports = ["--data-dir", data, "--silo-port", $"{TestPorts.Reserve()}", "--gateway-port", $"{TestPorts.Reserve()}"];
 
             var bad = await Processes.Run("dotnet", [RepositoryLayout.Daemon, .. ports, "--api-port", "70000"], Within);
             var taken = await Processes.Run("dotnet", [RepositoryLayout.Daemon, .. ports, "--api-port", $"{daemon.ApiPort}", "--pki-dir", daemon.PkiDirectory!], Within);

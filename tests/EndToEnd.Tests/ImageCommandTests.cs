@@ -57,7 +57,7 @@ public sealed class ImageCommandTests : IAsyncLifetime
     public async Task Fetch_downloads_over_http_into_the_nodes_store_and_a_pinned_digest_is_enforced()
     {
         using var server = new System.Net.HttpListener();
-        var port = Processes.FreePort();
+        var port = TestPorts.Reserve();
         server.Prefixes.Add($"http://127.0.0.1:{port}/");
         server.Start();
         var serving = Task.Run(async () =>

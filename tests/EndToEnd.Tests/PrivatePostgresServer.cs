@@ -12,7 +12,7 @@ public sealed class PrivatePostgresServer : IAsyncDisposable
 {
     private const string Bin = "/usr/lib/postgresql/15/bin";
     private readonly string directory = Directory.CreateTempSubdirectory("fleetpods-pg-").FullName;
-    private readonly int port = Processes.FreePort();
+    private readonly int port = TestPorts.Reserve();
 
     private string DataDirectory => Path.Combine(directory, "data");
 

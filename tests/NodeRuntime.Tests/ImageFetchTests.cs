@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Sockets;
 
 namespace FleetPods.NodeRuntime.Tests;
 
@@ -13,7 +12,7 @@ public sealed class ImageFetchTests(BusyboxOciImages oci) : IClassFixture<Busybo
     private readonly StoreHarness node = new(data => new NodeRuntimeOptions(data) { FetchRetryDelay = TimeSpan.FromMilliseconds(10) });
     private readonly HttpListener server = new();
     private readonly ConcurrentQueue<string> requests = new();
-    private readonly int port = FreePort();
+    private readonly int port = TestPorts.Reserve();
     private Func<int, HttpListenerContext, bool> misbehave = (_, _) => false;
 
     private PodRuntime Runtime => node.Runtime;
@@ -153,12 +152,6 @@ public sealed class ImageFetchTests(BusyboxOciImages oci) : IClassFixture<Busybo
         });
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private sealed class Recorder(ConcurrentBag<ImageDownloadProgress> seen) : IProgress<ImageDownloadProgress>
     {

@@ -158,7 +158,7 @@ public abstract class NamespacedStage1Conformance(BusyboxAci aci, SetuidProbe pr
     public async Task A_forwarded_port_answers_on_the_node_and_is_gone_with_the_pod()
     {
         await using var node = await RuntimeHarness.Start(Aci);
-        var hostPort = FreePort();
+        var hostPort = TestPorts.Reserve();
         var request = Request(node, "/bin/sh", "-c", "mkdir -p /www && echo served by the pod > /www/index.html && exec httpd -f -p 8080 -h /www") with
         {
             Ports = [new PodPortForward("http", hostPort, 8080, PodPortProtocol.Tcp)],
@@ -279,12 +279,6 @@ public abstract class NamespacedStage1Conformance(BusyboxAci aci, SetuidProbe pr
     private static long HostUid(int pid) =>
         long.Parse(File.ReadLines($"/proc/{pid}/status").Single(l => l.StartsWith("Uid:", StringComparison.Ordinal)).Split('\t', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
 
-    private static int FreePort()
-    {
-        using var socket = new TcpListener(IPAddress.Loopback, 0);
-        socket.Start();
-        return ((IPEndPoint)socket.LocalEndpoint).Port;
-    }
 
     private static async Task<T> Retry<T>(Func<Task<T>> attempt)
     {

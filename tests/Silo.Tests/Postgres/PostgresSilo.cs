@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using FleetPods.Silo.Security;
@@ -27,7 +26,7 @@ public sealed class PostgresSilo : IAsyncDisposable
 
     public static async Task<PostgresSilo> Start(string connectionString, string clusterId, string name)
     {
-        var (siloPort, gatewayPort) = (FreePort(), FreePort());
+        var (siloPort, gatewayPort) = (TestPorts.Reserve(), TestPorts.Reserve());
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.UseOrleans(silo =>
         {
@@ -54,10 +53,4 @@ public sealed class PostgresSilo : IAsyncDisposable
         host.Dispose();
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
