@@ -1,6 +1,6 @@
 #!/bin/sh
 # Time from the loss of a node to all of its pods running elsewhere, median of 5 trials, with the membership
-# settings the README recommends (--membership fast) beside Orleans' defaults (orleans-default), in the same
+# default settings (--membership fast) beside Orleans' defaults (orleans-default), in the same
 # run on the same machine, for two ways of losing a node: SIGKILL of its fleetpodsd ("kill": its port then
 # refuses connections) and its network cut ("cut": the veth of its namespace goes down, so probes time out).
 # Three nodes from deploy/cluster.sh, each in its own network namespace, on this machine's PostgreSQL; one unit

@@ -33,7 +33,7 @@ if [ -n "$missing_kvm" ]; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing_kvm
 fi
 
-# The groups whose members fleetpodsd's API socket takes as operators and readers (README: who may do what), as
+# The groups whose members fleetpodsd's API socket takes as operators and readers (docs/cli.md: who may do what), as
 # Docker's package makes its docker group; empty until an admin adds someone.
 for group in fleetpods-operators fleetpods-readers; do
     getent group "$group" >/dev/null || groupadd --system "$group"

@@ -8,7 +8,7 @@ using Orleans.Configuration;
 
 namespace FleetPods.EndToEnd.Tests;
 
-/// <summary>The README's .NET client example, run against a real fleetpodsd.</summary>
+/// <summary>The .NET client example of docs/dotnet-client.md, run against a real fleetpodsd.</summary>
 public sealed class ClientApiTests : IClassFixture<BusyboxImage>, IAsyncLifetime
 {
     private readonly BusyboxImage image;
@@ -29,7 +29,7 @@ public sealed class ClientApiTests : IClassFixture<BusyboxImage>, IAsyncLifetime
         var gatewayPort = daemon.GatewayPort;
         var pki = daemon.PkiDirectory!;
 
-        // README: "The .NET client API" (keep the two in step)
+        // docs/dotnet-client.md (keep the two in step)
         // The gateway admits admin certificates only, and proves itself with a node certificate of the same CA.
         var admin = X509Certificate2.CreateFromPemFile($"{pki}/admin.crt", $"{pki}/admin.key");
         var trust = ClusterTrust.Load(new PkiDirectory(pki));
@@ -59,7 +59,7 @@ public sealed class ClientApiTests : IClassFixture<BusyboxImage>, IAsyncLifetime
             await Task.Delay(200);
             status = (await unit.GetStatus())!;
         }
-        // end of README example
+        // end of docs/dotnet-client.md's example
 
         Assert.Equal((PodPhase.Exited, 6), (status.Pod!.Phase, status.Pod.ExitCode));
         await host.StopAsync();

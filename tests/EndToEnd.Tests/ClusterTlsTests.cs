@@ -174,7 +174,7 @@ public sealed class ClusterTlsTests : IAsyncLifetime
 
     /// <summary>
     /// Null when a .NET program presenting <paramref name="client"/> reads the cluster's nodes through tls-a's raw
-    /// Orleans gateway (the README's client example); else why it could not.
+    /// Orleans gateway (the client example of docs/dotnet-client.md); else why it could not.
     /// </summary>
     private async Task<string?> GatewayRefusal(ClientFiles client)
     {

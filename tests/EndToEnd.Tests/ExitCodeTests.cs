@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace FleetPods.EndToEnd.Tests;
 
 /// <summary>
-/// Every row of the README's exit-code table, against a real daemon: 0 done, 1 refused or failed (a pod that could not
+/// Every row of the exit-code table in docs/cli.md, against a real daemon: 0 done, 1 refused or failed (a pod that could not
 /// start included), 130 interrupted, <c>run</c> and <c>enter</c> the code of what they ran.
 /// </summary>
 public sealed class ExitCodeTests(BusyboxDaemon fixture) : IClassFixture<BusyboxDaemon>, IDisposable

@@ -1,6 +1,6 @@
 namespace FleetPods.Cli.Native;
 
-/// <summary>The exit codes the README's table promises; <c>run</c> and <c>enter</c> otherwise exit with what they ran.</summary>
+/// <summary>The exit codes docs/cli.md's table promises; <c>run</c> and <c>enter</c> otherwise exit with what they ran.</summary>
 internal static class ExitCodes
 {
     public const int Success = 0;
