@@ -36,13 +36,12 @@ public static class PodLaunchRequests
                 ImageDigest = imageDigests[a.Image],
                 Mounts = [.. a.Mounts.Select(m => new PodMount(m.Volume, m.Target))],
             })],
-            // Stage1 fly has no network of its own, nor has kvm's VM yet: left at the default, the runtime gives fly the
-            // host's and kvm none.
+            // The validated spec names the network its flavor gives (Stage1Traits), given or not.
             Network = pod.Network switch
             {
                 Units.PodNetwork.Host => PodNetworkMode.Host,
                 Units.PodNetwork.None => PodNetworkMode.None,
-                _ => pod.Stage1 is Units.Stage1Flavor.Fly or Units.Stage1Flavor.Kvm ? null : PodNetworkMode.Default,
+                _ => PodNetworkMode.Default,
             },
             Stage1 = pod.Stage1 switch
             {

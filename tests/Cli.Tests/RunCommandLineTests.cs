@@ -51,11 +51,11 @@ public sealed class RunCommandLineTests
     [Theory]
     [InlineData("--net default: stage1 kvm gives the VM no network device yet (none only)", "--stage1", "kvm", "--net", "default")]
     [InlineData("--net host: stage1 kvm", "--stage1", "kvm", "--net", "host")]
-    [InlineData("--port: stage1 kvm", "--stage1", "kvm", "--port", "http:8080:80/tcp")]
+    [InlineData("--port 'http:8080:80/tcp': stage1 kvm", "--stage1", "kvm", "--port", "http:8080:80/tcp")]
     [InlineData("--private-users: stage1 kvm", "--stage1", "kvm", "--private-users")]
     [InlineData("--net default: stage1 fly shares the node's network (host only)", "--stage1", "fly", "--net", "default")]
     [InlineData("--net none: stage1 fly", "--stage1", "fly", "--net", "none")]
-    [InlineData("--port: stage1 fly", "--stage1", "fly", "--port", "http:8080:80/tcp")]
+    [InlineData("--port 'http:8080:80/tcp': stage1 fly", "--stage1", "fly", "--port", "http:8080:80/tcp")]
     [InlineData("--private-users: stage1 fly", "--stage1", "fly", "--private-users")]
     [InlineData("2 images: stage1 fly runs one app", "--stage1", "fly", "example.com/redis")]
     public void A_flag_the_flavor_cannot_honour_is_refused_in_one_line_naming_both(string message, params string[] flags)
@@ -64,6 +64,29 @@ public sealed class RunCommandLineTests
 
         Assert.StartsWith(message, refused.Message, StringComparison.Ordinal);
         Assert.DoesNotContain('\n', refused.Message);
+    }
+
+    [Theory]
+    [InlineData("--set-env '1X=y': invalid environment variable name '1X'", "--set-env", "1X=y")]
+    [InlineData("--volume 'Data,kind=empty': invalid volume name 'Data'", "--volume", "Data,kind=empty")]
+    [InlineData("--mount 'volume=data,target=/': a mount on '/' would hide", "--volume", "data,kind=empty", "--mount", "volume=data,target=/")]
+    [InlineData("--port 'web:0/tcp': port number 0 is out of range", "--port", "web:0/tcp")]
+    [InlineData("--user: user id 4294967295 is out of range", "--user", "4294967295")]
+    [InlineData("--port 'web:8080/tcp': it needs the default network", "--net", "none", "--port", "web:8080/tcp")]
+    public void A_flag_a_unit_files_key_would_refuse_is_refused_in_the_same_words_naming_the_flag(string message, params string[] flags)
+    {
+        var refused = Assert.Throws<CliException>(() => Parse([.. flags, "example.com/busybox"]));
+
+        Assert.StartsWith(message.Split(": ")[0], refused.Message, StringComparison.Ordinal);
+        Assert.Contains(message.Split(": ", 2)[1], refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_variable_set_twice_keeps_the_last_value_as_in_a_unit_file()
+    {
+        var pod = Parse(["--set-env", "A=1", "--set-env", "B=2", "--set-env", "A=3", "example.com/busybox"]).Pod;
+
+        Assert.Equal([new("A", "3"), new("B", "2")], pod.Environment);
     }
 
     [Theory]

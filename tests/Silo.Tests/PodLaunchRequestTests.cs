@@ -44,12 +44,12 @@ public sealed class PodLaunchRequestTests
 
     [Theory]
     [InlineData("Stage1=ns", PodNetworkMode.Default)]
-    [InlineData("Stage1=fly", null)]
+    [InlineData("Stage1=fly", PodNetworkMode.Host)]
     [InlineData("Stage1=fly\nNetwork=host", PodNetworkMode.Host)]
-    [InlineData("Stage1=kvm", null)]
-    public void The_default_network_of_fly_and_kvm_is_left_to_the_runtime_which_gives_fly_the_hosts_and_kvm_none(string lines, PodNetworkMode? expected)
+    [InlineData("Stage1=kvm", PodNetworkMode.None)]
+    public void A_network_not_given_is_the_flavors_own_host_for_fly_and_none_for_kvm(string lines, PodNetworkMode expected)
     {
-        // A port would be refused under fly and kvm (Stage1Limits); ns forwards it.
+        // A port would be refused under fly and kvm (Stage1Traits); ns forwards it.
         var port = lines == "Stage1=ns" ? "Port=http:8080:80/tcp" : "";
         var unit = Parse($"[Pod]\nImage=example.com/web\nExec=/bin/web\n{lines}\n{port}\n");
 

@@ -49,13 +49,18 @@ public sealed class RunFlags
     }
 
     /// <summary>The pod the flags describe: <paramref name="images"/>[0] is the pod's app (running <paramref name="exec"/>), the others more apps running their own exec.</summary>
-    /// <exception cref="CliException">A flag's value is not valid, or the stage1 flavor cannot honour it; the message names the flag.</exception>
+    /// <exception cref="CliException">A flag's value is not valid, or the pod it describes is not (<see cref="PodValidator"/>); the message names the flag.</exception>
     public PodSpec ToSpec(ParseResult parse, IReadOnlyList<string> images, IReadOnlyList<string>? exec)
     {
         ArgumentNullException.ThrowIfNull(parse);
         ArgumentNullException.ThrowIfNull(images);
-        var environment = (parse.GetValue(Environment) ?? []).Select(ParseEnvironment).ToArray();
-        var mounts = Parse(parse.GetValue(Mounts), "--mount", (string text, out MountSpec? mount, out string? error) => PodValueSyntax.TryParseMount(text, out mount, out error));
+        var given = new Given(
+            parse.GetValue(Environment) ?? [],
+            parse.GetValue(Volumes) ?? [],
+            parse.GetValue(Mounts) ?? [],
+            parse.GetValue(Ports) ?? []);
+        var environment = Environments(given.Environment);
+        var mounts = Parse(given.Mounts, "--mount", (string text, out MountSpec? mount, out string? error) => PodValueSyntax.TryParseMount(text, out mount, out error));
         var user = parse.GetValue(User);
         var group = parse.GetValue(Group);
         var names = new HashSet<string>(["app"], StringComparer.Ordinal);
@@ -63,50 +68,83 @@ public sealed class RunFlags
             .Select(image => new AppSection(0, AppName(image, names), image, null, environment, null, user, group, mounts))
             .ToArray();
         var stage1 = parse.GetValue(Stage1);
-        var network = parse.GetValue(Net);
-        var pod = PodSpec.ForImage(images[0], exec, stage1).Pod with
+        var pod = PodSpec.ForImage(images[0], exec, stage1).Pod;
+        pod = pod with
         {
             Environment = environment,
             User = user,
             Group = group,
             MemoryBytes = parse.GetValue(Memory) is { } memory ? Size(memory) : null,
             CpuMillis = parse.GetValue(Cpu) is { } cpu ? Millis(cpu) : null,
-            PrivateUsers = parse.GetValue(PrivateUsers) ?? PodSection.DefaultPrivateUsers(stage1),
+            PrivateUsers = parse.GetValue(PrivateUsers) ?? pod.PrivateUsers,
             Overlay = !parse.GetValue(NoOverlay),
-            Volumes = Parse(parse.GetValue(Volumes), "--volume", (string text, out VolumeSpec? volume, out string? error) => PodValueSyntax.TryParseVolume(text, out volume, out error)),
+            Volumes = Parse(given.Volumes, "--volume", (string text, out VolumeSpec? volume, out string? error) => PodValueSyntax.TryParseVolume(text, out volume, out error)),
             Mounts = mounts,
-            Ports = Parse(parse.GetValue(Ports), "--port", (string text, out PortSpec? port, out string? error) => PodValueSyntax.TryParsePort(text, out port, out error)),
+            Ports = Parse(given.Ports, "--port", (string text, out PortSpec? port, out string? error) => PodValueSyntax.TryParsePort(text, out port, out error)),
             Apps = apps,
-            Network = network ?? PodNetwork.Default,
+            Network = parse.GetValue(Net) ?? pod.Network,
         };
-        if (Stage1Limits.TryFindConflict(stage1, network, pod.PrivateUsers, pod.Ports.Count > 0, apps.Length > 0, out var setting, out var reason))
-        {
-            var flag = setting switch
-            {
-                PodSetting.Network => $"--net {network.ToString()!.ToLowerInvariant()}",
-                PodSetting.Port => "--port",
-                PodSetting.PrivateUsers => "--private-users",
-                _ => $"{images.Count} images",
-            };
-            throw new CliException($"{flag}: {reason}");
-        }
-
         var console = parse.GetValue(Interactive) || parse.GetValue(Tty)
             ? new PodConsole(parse.GetValue(Interactive), parse.GetValue(Tty) ? TerminalSize.Default : null)
             : null;
-        if (console is not null && PodConsole.FindConflict(pod) is { } conflict)
+        var spec = new PodSpec(null, pod) { Console = console };
+        if (PodValidator.Validate(spec) is [var problem, ..])
         {
-            throw new CliException($"{(console.Input ? "--interactive" : "--tty")}: {conflict}");
+            throw new CliException($"{Flag(problem, given, pod, images, console)}: {problem.Message}");
         }
 
-        return new PodSpec(null, pod) { Console = console };
+        return spec;
+    }
+
+    // The words the caller typed, which a problem's index points into.
+    private sealed record Given(string[] Environment, string[] Volumes, string[] Mounts, string[] Ports);
+
+    // What the caller typed that gave the refused field.
+    private static string Flag(PodProblem problem, Given given, PodSection pod, IReadOnlyList<string> images, PodConsole? console) => problem.Field switch
+    {
+        PodField.Image => $"image '{(problem.App is { } app ? pod.Apps.First(a => a.Name == app).Image : pod.Image)}'",
+        PodField.Exec => "the command after --",
+        PodField.Environment => $"--set-env '{given.Environment.Last(text => text.StartsWith(pod.Environment[problem.Index].Name + "=", StringComparison.Ordinal))}'",
+        PodField.Volume => $"--volume '{Item(given.Volumes, problem.Index)}'",
+        PodField.Mount => $"--mount '{Item(given.Mounts, problem.Index)}'",
+        PodField.Port => $"--port '{Item(given.Ports, problem.Index)}'",
+        PodField.Network => $"--net {pod.Network.ToString().ToLowerInvariant()}",
+        PodField.PrivateUsers => "--private-users",
+        PodField.User => "--user",
+        PodField.Group => "--group",
+        PodField.Memory => "--memory",
+        PodField.Cpu => "--cpu",
+        PodField.Console => console is { Input: true } ? "--interactive" : "--tty",
+        _ => $"{images.Count} images",
+    };
+
+    private static string Item(string[] given, int index) => index >= 0 && index < given.Length ? given[index] : "";
+
+    // Environment as a unit file's Environment= lines give it: a later NAME=value wins, keeping the first one's place.
+    private static EnvironmentVariable[] Environments(string[] given)
+    {
+        var variables = new List<EnvironmentVariable>();
+        foreach (var variable in given.Select(ParseEnvironment))
+        {
+            var existing = variables.FindIndex(v => v.Name == variable.Name);
+            if (existing >= 0)
+            {
+                variables[existing] = variable;
+            }
+            else
+            {
+                variables.Add(variable);
+            }
+        }
+
+        return [.. variables];
     }
 
     private delegate bool Parser<T>(string text, out T? value, out string? error);
 
-    private static T[] Parse<T>(string[]? values, string flag, Parser<T> parser)
+    private static T[] Parse<T>(string[] values, string flag, Parser<T> parser)
         where T : class =>
-        [.. (values ?? []).Select(text => parser(text, out var value, out var error) ? value! : throw new CliException($"{flag} '{text}': {error}"))];
+        [.. values.Select(text => parser(text, out var value, out var error) ? value! : throw new CliException($"{flag} '{text}': {error}"))];
 
     private static EnvironmentVariable ParseEnvironment(string text)
     {

@@ -102,7 +102,7 @@ public sealed class PodConsoleTests(PolicyClusterFixture fixture)
         var id = Guid.NewGuid().ToString();
         var pod = fixture.Client.GetGrain<IPodGrain>(id);
 
-        var refused = await Assert.ThrowsAsync<FleetPodsException>(async () =>
+        var refused = await Assert.ThrowsAsync<PodSpecException>(async () =>
         {
             using (CallerContext.Enter(Root))
             {
@@ -110,7 +110,8 @@ public sealed class PodConsoleTests(PolicyClusterFixture fixture)
             }
         });
 
-        Assert.Equal($"pod {id} cannot have a console: {reason}", refused.Message);
+        Assert.Equal($"invalid pod: {reason}", refused.Message);
+        Assert.Equal(PodField.Console, Assert.Single(refused.Problems).Field);
         Assert.Null(await pod.GetStatus());
         Assert.DoesNotContain(id, await fixture.Client.GetGrain<IRegistryGrain>(RegistryKind.Pods).List());
     }

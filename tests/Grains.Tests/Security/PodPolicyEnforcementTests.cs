@@ -99,9 +99,12 @@ public sealed class PodPolicyEnforcementTests(PolicyClusterFixture fixture)
             Assert.True(result.Succeeded, string.Join("; ", result.Errors));
             await allowed.Start();
 
-            var refused = await Assert.ThrowsAsync<AccessDeniedException>(() =>
-                escape.Submit("escape.pod", Unit($"Volume=data,kind=host,source={fixture.DataDirectory}/../../../../etc")));
-            Assert.Equal(7, Assert.Single(refused.Errors).Line);
+            // No pod may name a '..' part, whoever submits it: the escape is refused before any policy is asked.
+            var refused = await escape.Submit("escape.pod", Unit($"Volume=data,kind=host,source={fixture.DataDirectory}/../../../../etc"));
+            Assert.False(refused.Succeeded);
+            var error = Assert.Single(refused.Errors);
+            Assert.Equal(7, error.Line);
+            Assert.Contains("must not hold '.' or '..' parts", error.Message, StringComparison.Ordinal);
         }
 
         var status = await Eventually.Until(() => allowed.GetStatus(), s => s!.Pod?.Phase == PodPhase.Running, "the operator's pod to run");
@@ -259,29 +262,6 @@ public sealed class PodPolicyEnforcementTests(PolicyClusterFixture fixture)
         Assert.EndsWith("it was admitted by nobody", unadmitted.Message, StringComparison.Ordinal);
         Assert.False(fixture.Node.Launched.ContainsKey(id));
         await node.Release(id);
-    }
-
-    [Fact]
-    public async Task A_link_that_passes_the_clusters_check_is_caught_by_the_nodes_and_the_pod_fails_with_its_reason()
-    {
-        var unit = fixture.Client.GetGrain<IUnitGrain>("linked-escape.pod");
-        using (CallerContext.Enter(Eve))
-        {
-            // Lexically {srv}/escape/../data is the named directory; on the node the link makes it {root}/etc/data.
-            var result = await unit.Submit("linked-escape.pod", Unit($"Volume=data,kind=host,source={fixture.EscapeLink}/../data"));
-            Assert.True(result.Succeeded, string.Join("; ", result.Errors));
-            await unit.Start();
-        }
-
-        var failed = await Eventually.Until(() => unit.GetStatus(), s => s!.Pod?.HasEnded == true, "the pod to fail on its node");
-
-        Assert.Equal(PodPhase.Failed, failed!.Pod!.Phase);
-        Assert.Equal($"node {fixture.NodeName} refuses the pod: Volume=data kind=host needs an admin's admission (privileged pod); it was admitted by eve (operator)", failed.Pod.Reason);
-        Assert.False(fixture.Node.Launched.ContainsKey(failed.Pod.Id));
-        using (CallerContext.Enter(Eve))
-        {
-            await unit.Destroy(Grace);
-        }
     }
 
     [Fact]

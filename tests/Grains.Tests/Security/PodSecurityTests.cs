@@ -42,9 +42,16 @@ public sealed class PodSecurityTests
     [Fact]
     public void Every_privileged_setting_is_listed_not_only_the_first()
     {
-        var security = PodSecurity.Classify(
-            UnitText.ParsePod("Volume=root,kind=host,source=/", "Network=host", "PrivateUsers=no", "Port=a:22:22/tcp", "Port=b:8080:80/tcp"),
-            PodPolicy.None);
+        // Built by hand: no valid pod forwards ports on the host's network, but the classification must not stop at one.
+        var pod = PodSpec.ForImage("example.com/busybox", null).Pod with
+        {
+            Volumes = [new VolumeSpec("root", VolumeKind.Host, "/", false)],
+            Network = PodNetwork.Host,
+            PrivateUsers = false,
+            Ports = [new PortSpec("a", 22, 22, PortProtocol.Tcp), new PortSpec("b", 8080, 80, PortProtocol.Tcp)],
+        };
+
+        var security = PodSecurity.Classify(pod, PodPolicy.None);
 
         Assert.Equal(
             [PrivilegedSetting.HostVolume, PrivilegedSetting.HostNetwork, PrivilegedSetting.LowHostPort, PrivilegedSetting.SharedUserIds],
@@ -68,7 +75,6 @@ public sealed class PodSecurityTests
     [InlineData("Volume=data,kind=host,source=/srv//data", true)]
     [InlineData("Volume=config,kind=host,source=/srv/config,readOnly=true", true)]
     [InlineData("Volume=config,kind=host,source=/srv/config", false)]
-    [InlineData("Volume=data,kind=host,source=/srv/data/../../etc", false)]
     [InlineData("Volume=data,kind=host,source=/srv/data/sub", false)]
     [InlineData("Volume=data,kind=host,source=/srv", false)]
     [InlineData("Volume=data,kind=host,source=/srv/data-other", false)]

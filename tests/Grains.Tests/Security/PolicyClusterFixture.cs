@@ -28,9 +28,6 @@ public sealed class PolicyClusterFixture : IAsyncLifetime
     /// <summary>A link to <see cref="DataDirectory"/>, as an admin may make one.</summary>
     public string DataLink => Path.Combine(root, "srv/data-link");
 
-    /// <summary>A link out of the shared tree: <c>{EscapeLink}/../data</c> reads as <see cref="DataDirectory"/> but is <c>{root}/etc/data</c>.</summary>
-    public string EscapeLink => Path.Combine(root, "srv/escape");
-
     public FakeLocalNode Node =>
         (FakeLocalNode)Cluster.Silos[0].ServiceProvider.GetRequiredService<ILocalNode>();
 
@@ -39,9 +36,6 @@ public sealed class PolicyClusterFixture : IAsyncLifetime
         Directory.CreateDirectory(DataDirectory);
         Directory.CreateDirectory(ConfigDirectory);
         File.CreateSymbolicLink(DataLink, DataDirectory);
-        Directory.CreateDirectory(Path.Combine(root, "etc/sub"));
-        Directory.CreateDirectory(Path.Combine(root, "etc/data"));
-        File.CreateSymbolicLink(EscapeLink, Path.Combine(root, "etc/sub"));
         var policy = new PodPolicy(new Dictionary<string, HostVolumePolicy>
         {
             ["data"] = new(DataDirectory, ReadOnly: false),

@@ -49,7 +49,7 @@ public sealed class AppSectionTests
     {
         var errors = UnitText.Errors(UnitText.Pod() + "[App two]\nExec=/bin/true\nMount=volume=data,target=/data\n");
 
-        Assert.Equal([(6, "Mount"), (4, "Image")], errors.Select(e => (e.Line, e.Key)));
+        Assert.Equal([(4, "Image"), (6, "Mount")], errors.Select(e => (e.Line, e.Key)));
     }
 
     [Theory]

@@ -1,5 +1,3 @@
-using FleetPods.Grains.UnitFiles;
-
 namespace FleetPods.Grains.Tests.UnitFiles;
 
 /// <summary>A setting a stage1 flavor cannot honour is refused at submit, on its own line, naming the flavor.</summary>
@@ -43,14 +41,5 @@ public sealed class Stage1LimitTests
     public void What_the_flavor_honours_is_accepted(params string[] lines)
     {
         UnitText.ParsePod(lines);
-    }
-
-    [Fact]
-    public void Run_and_unit_files_ask_the_same_rule_which_tells_a_network_given_from_one_left_to_the_flavor()
-    {
-        Assert.True(Stage1Limits.TryFindConflict(Stage1Flavor.Kvm, PodNetwork.Default, false, false, false, out var setting, out _));
-        Assert.Equal(PodSetting.Network, setting);
-        Assert.False(Stage1Limits.TryFindConflict(Stage1Flavor.Kvm, null, false, false, false, out _, out _));
-        Assert.False(Stage1Limits.TryFindConflict(Stage1Flavor.Ns, PodNetwork.Default, true, true, true, out _, out _));
     }
 }

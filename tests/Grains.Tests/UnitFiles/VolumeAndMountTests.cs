@@ -123,7 +123,7 @@ public sealed class VolumeAndMountTests
             UnitText.Pod("Volume=data,kind=empty", "Mount=volume=data,target=/data", "Volume="),
             UnitText.FirstExtraLine + 1,
             "Mount",
-            "none is declared");
+            "no volume is declared");
     }
 
     [Fact]

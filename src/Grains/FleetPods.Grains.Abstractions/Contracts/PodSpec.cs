@@ -3,7 +3,10 @@ using FleetPods.Grains.UnitFiles;
 
 namespace FleetPods.Grains;
 
-/// <summary>Everything a node needs to run one pod: a <c>[Pod]</c> section with its specifiers already expanded.</summary>
+/// <summary>
+/// Everything a node needs to run one pod: a <c>[Pod]</c> section, whose specifiers (<c>%n</c>, <c>%m</c>, …) the pod grain
+/// expands at placement, once its node is known. <see cref="PodValidator"/> says whether it may run.
+/// </summary>
 /// <param name="UnitName">The unit the pod belongs to, or null for a one-off <c>fleetpods run</c> pod.</param>
 [GenerateSerializer, Immutable]
 public sealed record PodSpec(
@@ -31,7 +34,10 @@ public sealed record PodSpec(
         return new PodSpec(unit.Name, unit.Pod);
     }
 
-    /// <summary>A one-off pod of an image, as <c>fleetpods run IMAGE [-- CMD...]</c> starts it: stage1 ns pods in their own user namespace.</summary>
-    public static PodSpec ForImage(string image, IReadOnlyList<string>? exec, Stage1Flavor stage1 = Stage1Flavor.Ns) =>
-        new(null, new PodSection(0, image, exec, [], null, null, null, null, null, stage1, PodSection.DefaultPrivateUsers(stage1), true, [], [], [], RestartPolicy.No));
+    /// <summary>A one-off pod of an image, as <c>fleetpods run IMAGE [-- CMD...]</c> starts it, with its flavor's defaults (stage1 ns pods in their own user namespace).</summary>
+    public static PodSpec ForImage(string image, IReadOnlyList<string>? exec, Stage1Flavor stage1 = Stage1Flavor.Ns)
+    {
+        var traits = Stage1Traits.Of(stage1);
+        return new(null, new PodSection(0, image, exec, [], null, null, null, null, null, stage1, traits.DefaultPrivateUsers, true, [], [], [], RestartPolicy.No) { Network = traits.DefaultNetwork });
+    }
 }

@@ -25,7 +25,12 @@ internal static class ImageReference
 
         foreach (var c in reference)
         {
-            if (char.IsControl(c) || char.IsWhiteSpace(c))
+            if (char.IsWhiteSpace(c))
+            {
+                return $"image name '{ErrorText.Quote(reference)}' must not contain whitespace";
+            }
+
+            if (char.IsControl(c))
             {
                 return $"image name '{ErrorText.Quote(reference)}' contains {ErrorText.Describe(c)}";
             }

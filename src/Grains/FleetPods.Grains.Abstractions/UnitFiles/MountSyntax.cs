@@ -2,7 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 
 namespace FleetPods.Grains.UnitFiles;
 
-/// <summary><c>Mount=volume=NAME,target=/abs/path</c>, as rkt's <c>--mount</c>.</summary>
+/// <summary><c>Mount=volume=NAME,target=/abs/path</c>, as rkt's <c>--mount</c>; <see cref="PodValidator"/> checks the target and the volume.</summary>
 internal static class MountSyntax
 {
     private const string Expected = "expected volume=NAME,target=/path";
@@ -26,12 +26,6 @@ internal static class MountSyntax
         if (!options.TryGetValue("target", out var target) || target.Length == 0)
         {
             error = $"mount of volume '{ErrorText.Quote(volume)}' has no target= ({Expected})";
-            return false;
-        }
-
-        if (!target.StartsWith('/'))
-        {
-            error = $"mount target '{ErrorText.Quote(target)}' must be an absolute path";
             return false;
         }
 

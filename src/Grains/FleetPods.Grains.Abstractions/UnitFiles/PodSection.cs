@@ -9,7 +9,7 @@ namespace FleetPods.Grains.UnitFiles;
 /// <param name="Group">Group name or numeric id, or null for the image's default.</param>
 /// <param name="MemoryBytes">Memory limit in bytes, or null for no limit.</param>
 /// <param name="CpuMillis">CPU limit in thousandths of a CPU, or null for no limit.</param>
-/// <param name="PrivateUsers">Whether the pod runs in its own user namespace (<see cref="DefaultPrivateUsers"/> when not given).</param>
+/// <param name="PrivateUsers">Whether the pod runs in its own user namespace (<see cref="Stage1Traits.DefaultPrivateUsers"/> when not given).</param>
 /// <param name="Overlay">Whether the root filesystem is an overlay (true) or a copy of the image.</param>
 [GenerateSerializer, Immutable]
 public sealed record PodSection(
@@ -40,17 +40,11 @@ public sealed record PodSection(
 
     public const int MaxCount = 1000;
 
-    /// <summary>
-    /// <c>PrivateUsers=</c> when not given: yes for stage1 ns, so root in the pod is an unused id range on the node;
-    /// no for kvm (its own kernel) and fly (the node's ids), which cannot have one.
-    /// </summary>
-    public static bool DefaultPrivateUsers(Stage1Flavor stage1) => stage1 == Stage1Flavor.Ns;
-
     /// <summary>The pod's further apps, from <c>[App NAME]</c> sections; the <c>[Pod]</c> section's own app is named <c>app</c>.</summary>
     [Id(20)]
     public IReadOnlyList<AppSection> Apps { get; init; } = [];
 
-    /// <summary>The pod's network, from <c>Network=</c>; stage1 <c>fly</c> always shares the host's.</summary>
+    /// <summary>The pod's network, from <c>Network=</c>, else its flavor's (<see cref="Stage1Traits.DefaultNetwork"/>: stage1 <c>fly</c> shares the host's, <c>kvm</c> has none).</summary>
     [Id(21)]
     public PodNetwork Network { get; init; }
 }

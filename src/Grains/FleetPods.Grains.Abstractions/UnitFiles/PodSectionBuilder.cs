@@ -3,9 +3,11 @@ using System.Globalization;
 namespace FleetPods.Grains.UnitFiles;
 
 /// <summary>
-/// Gathers the <c>[Pod]</c> keys of a file. As in systemd, a key given twice keeps its last value, an
-/// empty assignment (<c>Memory=</c>) resets a key to its default, and repeatable keys (Environment,
-/// Volume, Mount, Port) add to their list, which an empty assignment empties.
+/// Gathers the <c>[Pod]</c> (or an <c>[App NAME]</c>) keys of a file. As in systemd, a key given twice keeps its last
+/// value, an empty assignment (<c>Memory=</c>) resets a key to its default, and repeatable keys (Environment, Volume,
+/// Mount, Port) add to their list, which an empty assignment empties. It reads the values' syntax only; what the pod
+/// may hold is <see cref="PodValidator"/>'s to say, and <see cref="Report"/> puts each of its problems on the line
+/// that gave the value.
 /// </summary>
 internal sealed class PodSectionBuilder
 {
@@ -21,10 +23,13 @@ internal sealed class PodSectionBuilder
     private readonly UnitFileErrorList errors;
     private readonly ValueCheck check;
     private readonly KeyTable keys;
-    private readonly List<EnvironmentVariable> environment = [];
-    private readonly List<VolumeSpec> volumes = [];
+    private readonly List<(EnvironmentVariable Variable, int Line)> environment = [];
+    private readonly List<(VolumeSpec Volume, int Line)> volumes = [];
     private readonly List<(MountSpec Mount, int Line)> mounts = [];
-    private readonly List<PortSpec> ports = [];
+    private readonly List<(PortSpec Port, int Line)> ports = [];
+
+    // The line of each field's last assignment, for the validator's problems.
+    private readonly Dictionary<PodField, Assignment> givenAt = [];
     private int? sectionLine;
     private string? image;
     private string[]? exec;
@@ -40,10 +45,8 @@ internal sealed class PodSectionBuilder
     private int count = 1;
     private int maxUnavailable = 1;
     private Assignment? countAt;
+    private Assignment? stage1At;
     private PodNetwork? network;
-    private Assignment? networkAt;
-    private Assignment? privateUsersAt;
-    private Assignment? portsAt;
 
     /// <param name="appName">Null for the <c>[Pod]</c> section; an <c>[App NAME]</c> section's name, which takes only the app's own keys.</param>
     public PodSectionBuilder(UnitFileErrorList errors, string? appName = null)
@@ -57,8 +60,8 @@ internal sealed class PodSectionBuilder
             ("Exec", SetExec),
             ("Environment", AddEnvironment),
             ("WorkingDirectory", SetWorkingDirectory),
-            ("User", a => user = Identity(a, "user")),
-            ("Group", a => group = Identity(a, "group")),
+            ("User", a => user = Identity(a, PodField.User)),
+            ("Group", a => group = Identity(a, PodField.Group)),
         ];
         AppName = appName;
         keys = appName is not null
@@ -70,16 +73,16 @@ internal sealed class PodSectionBuilder
                     .. appKeys,
                     ("Memory", SetMemory),
                     ("CPU", SetCpu),
-                    ("Stage1", a => stage1 = a.IsReset ? Stage1Flavor.Ns : Choice(a, Stage1Flavors)),
-                    ("PrivateUsers", a => (privateUsers, privateUsersAt) = (a.IsReset ? (bool?)null : Boolean(a, defaultValue: false), a)),
+                    ("Stage1", a => (stage1, stage1At) = (a.IsReset ? Stage1Flavor.Ns : Choice(a, Stage1Flavors), a)),
+                    ("PrivateUsers", a => privateUsers = Given(PodField.PrivateUsers, a) && !a.IsReset ? Boolean(a, defaultValue: false) : null),
                     ("Overlay", a => overlay = Boolean(a, defaultValue: true)),
                     ("Volume", AddVolume),
                     ("Mount", AddMount),
                     ("Port", AddPort),
                     ("Restart", a => restart = a.IsReset ? RestartPolicy.No : Choice(a, RestartPolicies)),
-                    ("Network", a => (network, networkAt) = (a.IsReset ? null : Choice(a, Networks), a)),
+                    ("Network", a => network = Given(PodField.Network, a) && !a.IsReset ? Choice(a, Networks) : null),
                     ("Count", SetCount),
-                    ("MaxUnavailable", a => maxUnavailable = a.IsReset ? 1 : PodCount(a, 1)),
+                    ("MaxUnavailable", a => maxUnavailable = Given(PodField.MaxUnavailable, a) && !a.IsReset ? PodCount(a, 1) : 1),
                 ]);
     }
 
@@ -96,8 +99,9 @@ internal sealed class PodSectionBuilder
         return keys.Apply;
     }
 
-    /// <summary>The section, or null when it is missing or lacks Image= (reported here).</summary>
-    public PodSection? Build()
+    /// <summary>The section, or null when the file has none (reported here); one without Image= is reported and built without one.</summary>
+    /// <param name="apps">The pod's <c>[App NAME]</c> sections.</param>
+    public PodSection? Build(IReadOnlyList<PodSectionBuilder> apps)
     {
         if (sectionLine is not { } line)
         {
@@ -105,74 +109,70 @@ internal sealed class PodSectionBuilder
             return null;
         }
 
-        foreach (var (mount, mountLine) in mounts)
-        {
-            if (!volumes.Exists(v => v.Name == mount.Volume))
-            {
-                var declared = volumes.Count == 0 ? "none is declared" : "declared: " + string.Join(", ", volumes.Select(v => v.Name));
-                errors.Add(mountLine, "Mount", $"mount of undeclared volume '{ErrorText.Quote(mount.Volume)}' (add a Volume={ErrorText.Quote(mount.Volume)},… line; {declared})");
-            }
-        }
-
+        // Without an image the pod is still built, so the rest of the file is checked too; the parse fails anyway.
         if (image is null)
         {
             errors.Add(line, "Image", "[Pod] has no Image= (e.g. Image=example.com/busybox:1.0)");
-            return null;
         }
 
+        var traits = Stage1Traits.Of(stage1);
+        // Orleans serializes arrays, not the list types collection expressions make.
         return new PodSection(
-            line, image, exec, environment.ToArray(), workingDirectory, user, group, memoryBytes, cpuMillis,
-            stage1, privateUsers ?? PodSection.DefaultPrivateUsers(stage1), overlay, volumes.ToArray(), mounts.Select(m => m.Mount).ToArray(), ports.ToArray(), restart)
+            line, image ?? "", exec, environment.Select(e => e.Variable).ToArray(), workingDirectory, user, group, memoryBytes, cpuMillis,
+            stage1, privateUsers ?? traits.DefaultPrivateUsers, overlay, volumes.Select(v => v.Volume).ToArray(), mounts.Select(m => m.Mount).ToArray(), ports.Select(p => p.Port).ToArray(), restart)
         {
             Count = count,
             MaxUnavailable = maxUnavailable,
-            Network = network ?? PodNetwork.Default,
+            Network = network ?? traits.DefaultNetwork,
+            Apps = apps.Select(a => a.BuildApp()).ToArray(),
         };
     }
 
-    /// <summary>Reports a setting the pod's stage1 flavor cannot honour (<see cref="Stage1Limits"/>), on the line that gives it.</summary>
-    /// <param name="apps">The pod's <c>[App NAME]</c> sections.</param>
-    public void CheckStage1(IReadOnlyList<PodSectionBuilder> apps)
+    /// <summary>Reports <paramref name="problem"/> of the pod this section (with <paramref name="apps"/>) describes on the line and key that gave it.</summary>
+    public void Report(PodProblem problem, IReadOnlyList<PodSectionBuilder> apps)
     {
-        if (!Stage1Limits.TryFindConflict(stage1, network, privateUsers ?? PodSection.DefaultPrivateUsers(stage1), ports.Count > 0, apps.Count > 0, out var setting, out var reason))
+        ArgumentNullException.ThrowIfNull(problem);
+        var section = problem.App is { } name ? apps.FirstOrDefault(a => a.AppName == name) ?? this : this;
+        if (problem.Field == PodField.Image && section.image is null)
         {
             return;
         }
 
-        var at = setting switch
+        var (line, key) = problem.Field switch
         {
-            PodSetting.Network => networkAt,
-            PodSetting.Port => portsAt,
-            PodSetting.PrivateUsers => privateUsersAt,
-            _ => null,
+            PodField.Environment when Item(section.environment, problem.Index) is { } at => (at, "Environment"),
+            PodField.Volume when Item(section.volumes, problem.Index) is { } at => (at, "Volume"),
+            PodField.Mount when Item(section.mounts, problem.Index) is { } at => (at, "Mount"),
+            PodField.Port when Item(section.ports, problem.Index) is { } at => (at, "Port"),
+            PodField.App or PodField.Console => (section.sectionLine ?? 0, ""),
+            _ when section.givenAt.TryGetValue(problem.Field, out var at) => (at.Line, at.Key),
+            _ when section.stage1At is { } at => (at.Line, at.Key),
+            _ => (section.sectionLine ?? 0, ""),
         };
-        if (at is not null)
-        {
-            check.Fail(at, reason);
-        }
-        else if (apps.Count > 0)
-        {
-            errors.Add(apps[0].sectionLine ?? 0, "", $"[App {apps[0].AppName}]: {reason}");
-        }
+        var prefix = problem.Field == PodField.App && section.AppName is { } app ? $"[App {app}]: " : "";
+        errors.Add(line, key, prefix + problem.Message);
     }
 
-    /// <summary>An <c>[App NAME]</c> section, or null when it lacks Image= (reported here).</summary>
-    /// <param name="volumeNames">The pod's volumes, which the app's mounts must name.</param>
-    public AppSection? BuildApp(IReadOnlyCollection<string> volumeNames)
+    private static int? Item<T>(List<(T Value, int Line)> items, int index) =>
+        index >= 0 && index < items.Count ? items[index].Line : null;
+
+    /// <summary>An <c>[App NAME]</c> section; one without Image= is reported here and built without one.</summary>
+    private AppSection BuildApp()
     {
         var line = sectionLine ?? 0;
-        foreach (var (mount, mountLine) in mounts.Where(m => !volumeNames.Contains(m.Mount.Volume)))
-        {
-            errors.Add(mountLine, "Mount", $"mount of undeclared volume '{ErrorText.Quote(mount.Volume)}' (volumes are declared in [Pod] with Volume=)");
-        }
-
         if (image is null)
         {
             errors.Add(line, "Image", $"[App {AppName}] has no Image= (e.g. Image=example.com/busybox:1.0)");
-            return null;
         }
 
-        return new AppSection(line, AppName!, image, exec, environment.ToArray(), workingDirectory, user, group, mounts.Select(m => m.Mount).ToArray());
+        return new AppSection(line, AppName!, image ?? "", exec, environment.Select(e => e.Variable).ToArray(), workingDirectory, user, group, mounts.Select(m => m.Mount).ToArray());
+    }
+
+    // Records where a field was last given and says that it was.
+    private bool Given(PodField field, Assignment at)
+    {
+        givenAt[field] = at;
+        return true;
     }
 
     /// <summary>Count= as given (for checks across sections), or null when the file leaves it at 1.</summary>
@@ -182,6 +182,7 @@ internal sealed class PodSectionBuilder
     {
         count = 1;
         countAt = at;
+        Given(PodField.Count, at);
         if (at.IsReset)
         {
             return;
@@ -190,9 +191,10 @@ internal sealed class PodSectionBuilder
         count = PodCount(at, 1);
     }
 
+    // The range is the validator's; a number too long for an int is not a count whatever it says.
     private int PodCount(Assignment at, int fallback)
     {
-        if (int.TryParse(at.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value is >= 1 and <= PodSection.MaxCount)
+        if (at.Value.Length <= 9 && int.TryParse(at.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var value))
         {
             return value;
         }
@@ -204,11 +206,11 @@ internal sealed class PodSectionBuilder
     // A bad image is still an image given: its error is enough, without "no Image=" as well.
     private void SetImage(Assignment at)
     {
+        Given(PodField.Image, at);
         image = at.IsReset ? null : at.Value;
-        if (image is not null && check.SingleWord(at, "image") && check.Specifiers(at, at.Value)
-            && ImageReference.FindProblem(at.Value) is { } problem)
+        if (image is not null)
         {
-            check.Fail(at, problem);
+            check.Specifiers(at, at.Value);
         }
     }
 
@@ -216,6 +218,7 @@ internal sealed class PodSectionBuilder
     private void SetExec(Assignment at)
     {
         exec = null;
+        Given(PodField.Exec, at);
         if (at.IsReset)
         {
             return;
@@ -223,13 +226,6 @@ internal sealed class PodSectionBuilder
 
         if (check.Words(at) is not { } words)
         {
-            return;
-        }
-
-        // A non-empty value always holds a word, if only an empty one as in Exec="".
-        if (!words[0].StartsWith('/'))
-        {
-            check.Fail(at, $"the program '{ErrorText.Quote(words[0])}' must be an absolute path (e.g. Exec=/bin/sh -c \"echo hi\")");
             return;
         }
 
@@ -263,26 +259,20 @@ internal sealed class PodSectionBuilder
 
             var name = word[..equals];
             var value = word[(equals + 1)..];
-            if (!EnvironmentName.IsValid(name))
-            {
-                check.Fail(at, $"invalid environment variable name '{ErrorText.Quote(name)}' ({EnvironmentName.Rule})");
-                continue;
-            }
-
             if (!check.Specifiers(at, value))
             {
                 continue;
             }
 
             // A later assignment of the same name wins, as in systemd; it keeps the first one's place.
-            var existing = environment.FindIndex(v => v.Name == name);
+            var existing = environment.FindIndex(v => v.Variable.Name == name);
             if (existing >= 0)
             {
-                environment[existing] = new EnvironmentVariable(name, value);
+                environment[existing] = (new EnvironmentVariable(name, value), at.Line);
             }
             else
             {
-                environment.Add(new EnvironmentVariable(name, value));
+                environment.Add((new EnvironmentVariable(name, value), at.Line));
             }
         }
     }
@@ -290,32 +280,23 @@ internal sealed class PodSectionBuilder
     private void SetWorkingDirectory(Assignment at)
     {
         workingDirectory = null;
-        if (!at.IsReset && check.AbsolutePath(at, at.Value, "working directory") && check.Specifiers(at, at.Value))
+        Given(PodField.WorkingDirectory, at);
+        if (!at.IsReset && check.Specifiers(at, at.Value))
         {
             workingDirectory = at.Value;
         }
     }
 
-    private string? Identity(Assignment at, string what)
+    private string? Identity(Assignment at, PodField field)
     {
-        if (at.IsReset || !check.SingleWord(at, what) || !check.Specifiers(at, at.Value))
-        {
-            return null;
-        }
-
-        // A numeric id must fit a uid_t/gid_t and not be (uid_t)-1, which the kernel reads as "unchanged".
-        if (at.Value.All(char.IsAsciiDigit) && (at.Value.Length > 10 || ulong.Parse(at.Value, CultureInfo.InvariantCulture) >= uint.MaxValue))
-        {
-            check.Fail(at, $"{what} id {ErrorText.Quote(at.Value)} is out of range (0 to {uint.MaxValue - 1})");
-            return null;
-        }
-
-        return at.Value;
+        Given(field, at);
+        return at.IsReset || !check.Specifiers(at, at.Value) ? null : at.Value;
     }
 
     private void SetMemory(Assignment at)
     {
         memoryBytes = null;
+        Given(PodField.Memory, at);
         if (at.IsReset)
         {
             return;
@@ -334,6 +315,7 @@ internal sealed class PodSectionBuilder
     private void SetCpu(Assignment at)
     {
         cpuMillis = null;
+        Given(PodField.Cpu, at);
         if (at.IsReset)
         {
             return;
@@ -390,15 +372,9 @@ internal sealed class PodSectionBuilder
             return;
         }
 
-        if (volumes.Exists(v => v.Name == volume.Name))
-        {
-            check.Fail(at, $"volume '{volume.Name}' is declared twice");
-            return;
-        }
-
         if (volume.Source is null || check.Specifiers(at, volume.Source))
         {
-            volumes.Add(volume);
+            volumes.Add((volume, at.Line));
         }
     }
 
@@ -416,12 +392,6 @@ internal sealed class PodSectionBuilder
             return;
         }
 
-        if (mounts.Exists(m => m.Mount.Target == mount.Target))
-        {
-            check.Fail(at, $"two mounts on target '{ErrorText.Quote(mount.Target)}'");
-            return;
-        }
-
         if (check.Specifiers(at, mount.Target))
         {
             mounts.Add((mount, at.Line));
@@ -433,7 +403,6 @@ internal sealed class PodSectionBuilder
         if (at.IsReset)
         {
             ports.Clear();
-            portsAt = null;
             return;
         }
 
@@ -443,19 +412,6 @@ internal sealed class PodSectionBuilder
             return;
         }
 
-        if (ports.Exists(p => p.Name == port.Name))
-        {
-            check.Fail(at, $"port name '{port.Name}' is used twice");
-            return;
-        }
-
-        if (ports.Find(p => p.HostPort == port.HostPort && p.Protocol == port.Protocol) is { } sameHostPort)
-        {
-            check.Fail(at, $"host port {port.HostPort}/{port.Protocol.ToString().ToLowerInvariant()} is already forwarded by port '{sameHostPort.Name}'");
-            return;
-        }
-
-        portsAt ??= at;
-        ports.Add(port);
+        ports.Add((port, at.Line));
     }
 }

@@ -3,7 +3,7 @@ using System.Globalization;
 
 namespace FleetPods.Grains.UnitFiles;
 
-/// <summary><c>Port=NAME:HOSTPORT[:PODPORT]/tcp|udp</c>; the pod port defaults to the host port.</summary>
+/// <summary><c>Port=NAME:HOSTPORT[:PODPORT]/tcp|udp</c>; the pod port defaults to the host port. <see cref="PodValidator"/> checks the name and the ranges.</summary>
 internal static class PortSyntax
 {
     private const string Expected = "expected NAME:HOSTPORT[:PODPORT]/tcp or /udp, e.g. http:8080:80/tcp";
@@ -33,15 +33,9 @@ internal static class PortSyntax
         }
 
         var name = parts[0];
-        if (!AcName.IsValid(name))
-        {
-            error = $"invalid port name '{ErrorText.Quote(name)}' ({AcName.Rule})";
-            return false;
-        }
-
         if (!TryParseNumber(parts[1], out var hostPort, out error) || !TryParseNumber(parts[^1], out var podPort, out error))
         {
-            error = $"port '{name}': {error}";
+            error = $"port '{ErrorText.Quote(name)}': {error}";
             return false;
         }
 
@@ -56,12 +50,6 @@ internal static class PortSyntax
         {
             number = 0;
             error = $"invalid port number '{ErrorText.Quote(text)}' (expected 1 to 65535)";
-            return false;
-        }
-
-        if (number is < 1 or > 65535)
-        {
-            error = $"port number {number} is out of range (1 to 65535)";
             return false;
         }
 

@@ -107,12 +107,13 @@ public static class UnitFileParser
             }
         }
 
-        var podSection = pod.Build();
+        var podSection = pod.Build(apps);
         if (podSection is not null)
         {
-            pod.CheckStage1(apps);
-            var volumeNames = podSection.Volumes.Select(v => v.Name).ToHashSet(StringComparer.Ordinal);
-            podSection = podSection with { Apps = [.. apps.Select(a => a.BuildApp(volumeNames)).OfType<AppSection>()] };
+            foreach (var problem in PodValidator.Validate(new PodSpec(unitName, podSection)))
+            {
+                pod.Report(problem, apps);
+            }
         }
 
         var fleetSection = fleet.Build(unitName, pod.CountAssignment);

@@ -32,10 +32,8 @@ public sealed class PodGrain(
             spec = spec with { Admission = PodAdmissionCheck.Admit(spec.Pod, policy) };
         }
 
-        if (spec.Console is not null && (unit is not null || PodConsole.FindConflict(spec.Pod) is not null))
-        {
-            throw new FleetPodsException($"pod {Id} cannot have a console: {PodConsole.FindConflict(spec.Pod) ?? "a unit's pod has nobody at its console"}");
-        }
+        // Whoever built the spec (a unit file, run's flags, a .NET caller), the cluster keeps only a pod that may run.
+        PodValidator.Require(spec);
 
         await GrainFactory.GetGrain<IRegistryGrain>(RegistryKind.Pods).Add(Id);
         Pod.Exists = true;
@@ -247,6 +245,13 @@ public sealed class PodGrain(
 
             await state.Save(this);
             logger.LogInformation("Pod {PodId} of {Unit} placed on {Node}", Id, spec.UnitName ?? "(run)", Pod.NodeName);
+
+            // A value may become invalid only once its specifiers are expanded (%m is the node's name).
+            if (PodValidator.Validate(spec) is { Count: > 0 } problems)
+            {
+                await Apply(new PodStateReport(Pod.NodeName!, PodPhase.Failed, null, new PodSpecException(problems).Message, time.GetUtcNow()));
+                return;
+            }
         }
 
         if (!Pod.StartRequested)
