@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
+using FleetPods.NodeRuntime.Flavors;
 using FleetPods.NodeRuntime.Images;
 using FleetPods.NodeRuntime.Kvm;
 using FleetPods.NodeRuntime.Pods;
@@ -15,7 +16,8 @@ namespace FleetPods.NodeRuntime;
 /// </summary>
 public sealed class PodRuntime : IAsyncDisposable
 {
-    private static readonly TimeSpan KillWait = TimeSpan.FromSeconds(30);
+    /// <summary>How long a pod's end may take once it was sent SIGKILL (its supervisor still writes its records).</summary>
+    internal static readonly TimeSpan KillWait = TimeSpan.FromSeconds(30);
 
     // Every process of an ended pod is gone, so its terminal's last output is already on its way to the log.
     private static readonly TimeSpan ConsoleDrainWait = TimeSpan.FromSeconds(5);
@@ -25,9 +27,6 @@ public sealed class PodRuntime : IAsyncDisposable
     // An enter session is a process on the node for as long as its caller likes: a pod holds this many at once.
     private const int MaxSessions = 16;
 
-    // What a kvm guest may take beyond the grace period to report its apps' ends and power off.
-    private static readonly TimeSpan KvmStopMargin = TimeSpan.FromSeconds(10);
-
     // Mount options must fit in one page with the upper and work dirs beside the lower ones.
     private const int MaxOverlayLowerLength = 3500;
 
@@ -35,6 +34,7 @@ public sealed class PodRuntime : IAsyncDisposable
     private readonly ILogger<PodRuntime> logger;
     private readonly NamespaceLauncher launcher;
     private readonly KvmLauncher kvm;
+    private readonly Dictionary<Stage1Flavor, IStage1> flavors;
     private readonly PodExitWatcher watcher = new();
     private readonly Channel<PodStateChange> changes = Channel.CreateUnbounded<PodStateChange>();
     private readonly ConcurrentDictionary<string, TrackedPod> pods = new(StringComparer.Ordinal);
@@ -59,6 +59,7 @@ public sealed class PodRuntime : IAsyncDisposable
         Images = new ImageStore(Path.Combine(data, "images"), options.MaxImageSizeBytes, options.FetchRetryDelay, logger);
         launcher = new NamespaceLauncher(options.ShimPath ?? PodSupervisor.DefaultShimPath);
         kvm = new KvmLauncher(options, launcher.ShimPath, Path.Combine(data, "kvm"), logger);
+        flavors = new IStage1[] { new NsStage1(launcher), new FlyStage1(launcher), new KvmStage1(kvm, logger) }.ToDictionary(f => f.Flavor);
         var leases = new HostLeases(options.LeaseDirectory);
         leases.SweepStale();
         network = new NodeNetwork(leases);
@@ -129,9 +130,7 @@ public sealed class PodRuntime : IAsyncDisposable
         {
             var (plans, isolation) = await Prepare(request, tracked, cancellationToken);
             tracked.Console = PodConsoleRelay.Open(request.Input, request.Terminal, pod.Log, pod.Stdin);
-            var processes = request.Stage1 == Stage1Flavor.Kvm
-                ? await kvm.Launch(pod, plans, request, isolation.Cgroups, cancellationToken)
-                : await launcher.Launch(pod, plans, isolation, tracked.Console);
+            var processes = await flavors[request.Stage1].Launch(new Stage1Launch(pod, plans, request, isolation, tracked.Console), cancellationToken);
             if (processes is null || File.Exists(pod.Failure))
             {
                 // The pod ends once its supervisor is gone, not before: until then it still writes its records.
@@ -147,10 +146,6 @@ public sealed class PodRuntime : IAsyncDisposable
             tracked.Processes = processes;
             tracked.Console?.AppHasItsEnd();
             tracked.Launched.TrySetResult();
-            if (request.Stage1 == Stage1Flavor.Kvm && File.Exists(Path.Combine(pod.Root, "boot")))
-            {
-                logger.LogInformation("Pod {PodId}: its VM ran its apps {Milliseconds} ms after qemu started", request.PodId, File.ReadAllText(Path.Combine(pod.Root, "boot")).Trim());
-            }
 
             Emit(new PodStateChange(request.PodId, PodPhase.Running, null, null, DateTimeOffset.UtcNow));
             if (!watcher.Watch(processes.Shim, () => OnSupervisorExit(request.PodId)))
@@ -188,47 +183,7 @@ public sealed class PodRuntime : IAsyncDisposable
             return await tracked.Ended.Task;
         }
 
-        var processes = tracked.Processes!;
-        if (tracked.Isolation?.Stage1 == Stage1Flavor.Kvm)
-        {
-            return await StopVm(tracked, processes, grace, cancellationToken);
-        }
-
-        // The app is pid 1 of its namespace: a SIGTERM it has no handler for is ignored, so SIGKILL ends it.
-        processes.SignalApp(LibC.SIGTERM);
-        try
-        {
-            return await tracked.Ended.Task.WaitAsync(grace, cancellationToken);
-        }
-        catch (TimeoutException)
-        {
-            processes.SignalApp(LibC.SIGKILL);
-            return await tracked.Ended.Task.WaitAsync(KillWait, cancellationToken);
-        }
-    }
-
-    /// <summary>
-    /// Stage1 kvm: the guest's init stops the apps (SIGTERM, the grace period, SIGKILL) and powers off; a zero grace
-    /// (<c>--force</c>), or a guest that does not end in time, kills the hypervisor, which ends the pod with 128+9.
-    /// </summary>
-    private static async Task<PodStateChange> StopVm(TrackedPod tracked, PodProcesses processes, TimeSpan grace, CancellationToken cancellationToken)
-    {
-        if (grace > TimeSpan.Zero)
-        {
-            KvmLauncher.WriteStopRequest(tracked.Directory, grace);
-            processes.SignalSupervisor(tracked.Directory, LibC.SIGTERM);
-            try
-            {
-                return await tracked.Ended.Task.WaitAsync(grace + KvmStopMargin, cancellationToken);
-            }
-            catch (TimeoutException)
-            {
-                // The guest did not power off: it is killed below like a forced stop.
-            }
-        }
-
-        processes.SignalApp(LibC.SIGKILL);
-        return await tracked.Ended.Task.WaitAsync(KillWait, cancellationToken);
+        return await flavors[tracked.Isolation?.Stage1 ?? Stage1Flavor.Ns].Stop(tracked.Directory, tracked.Processes!, grace, tracked.Ended.Task, cancellationToken);
     }
 
     /// <summary>
@@ -280,24 +235,7 @@ public sealed class PodRuntime : IAsyncDisposable
             throw new PodLaunchException($"pod {podId} has no app '{name}' (its apps: {string.Join(", ", names)})");
         }
 
-        if (request.Stage1 == Stage1Flavor.Kvm)
-        {
-            throw new PodLaunchException($"pod {podId} runs in a VM (stage1 kvm): its apps are not processes of this node to enter");
-        }
-
-        var pid = names.Count == 1 ? processes.App : processes.AppOfSeveral(name)
-            ?? throw new PodLaunchException($"app {name} of pod {podId} is not running");
-        List<string> command = [launcher.ShimPath, "--enter", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)];
-        if (request.Stage1 == Stage1Flavor.Fly)
-        {
-            command.AddRange(["--stage1", "fly"]);
-        }
-
-        foreach (var cgroup in tracked.Isolation?.Cgroups ?? [])
-        {
-            command.AddRange(["--cgroup", cgroup]);
-        }
-
+        List<string> command = [.. flavors[request.Stage1].EnterCommand(podId, processes, name, names.Count > 1, tracked.Isolation?.Cgroups ?? [])];
         command.AddRange(["--env", "PATH=" + PodLaunchPlan.DefaultPath, "--env", "AC_APP_NAME=" + name]);
         return command;
     }
@@ -597,7 +535,8 @@ public sealed class PodRuntime : IAsyncDisposable
 
     private async Task<(IReadOnlyList<PodLaunchPlan> Plans, PodIsolation Isolation)> Prepare(PodLaunchRequest request, TrackedPod tracked, CancellationToken cancellationToken)
     {
-        var networkMode = PodRequestCheck.Check(request);
+        var stage1 = flavors[request.Stage1];
+        var networkMode = PodRequestCheck.Check(request, stage1);
         var pod = tracked.Directory;
         var apps = request.Apps.ToList();
         var plans = new List<PodLaunchPlan>();
@@ -631,10 +570,9 @@ public sealed class PodRuntime : IAsyncDisposable
             network.Forward(request.Ports, isolation.Address!, pod);
         }
 
-        // A kvm pod's Memory= and CPU= size its VM instead: a quota on qemu would only slow the guest's own scheduling.
-        var vm = request.Stage1 == Stage1Flavor.Kvm;
-        var (cgroupDirectories, oomEvents) = PodCgroups.Create(cgroups.Value, request.PodId, vm ? null : request.MemoryBytes, vm ? null : request.CpuMillis, pidsLimit);
-        isolation = tracked.Isolation = isolation with { Cgroups = cgroupDirectories, OomEvents = vm ? null : oomEvents };
+        var limited = stage1.LimitsInNodeCgroups;
+        var (cgroupDirectories, oomEvents) = PodCgroups.Create(cgroups.Value, request.PodId, limited ? request.MemoryBytes : null, limited ? request.CpuMillis : null, pidsLimit);
+        isolation = tracked.Isolation = isolation with { Cgroups = cgroupDirectories, OomEvents = limited ? oomEvents : null };
 
         for (var i = 0; i < plans.Count; i++)
         {

@@ -1,7 +1,7 @@
 namespace FleetPods.NodeRuntime.Pods;
 
 /// <summary>
-/// Stage1 <c>ns</c> and <c>fly</c>: starts a pod's supervisor, <c>fleetpods-shim</c>, which creates the pod's namespaces.
+/// Stage1 <c>ns</c> and <c>fly</c> (<see cref="Flavors.HostProcessStage1"/>): starts a pod's supervisor, <c>fleetpods-shim</c>, which creates the pod's namespaces.
 /// That cannot happen in this process: unsharing PID and mount namespaces needs a single-threaded caller, and
 /// the .NET runtime is multi-threaded (and forking it is unsafe). Arguments go as an argument list, never
 /// through a shell, since their values come from unit files.
@@ -15,21 +15,19 @@ internal sealed class NamespaceLauncher(string shimPath)
 
     /// <summary>Starts the pod and returns once its launch is decided (see <see cref="PodSupervisor.StartAsync"/>).</summary>
     /// <param name="console">The first app's console, or null for none.</param>
-    public Task<PodProcesses?> Launch(PodDirectory pod, IReadOnlyList<PodLaunchPlan> plans, PodIsolation isolation, PodConsoleRelay? console)
+    /// <param name="flavorOptions">The supervisor's options for the pod's stage1 flavor.</param>
+    public Task<PodProcesses?> Launch(PodDirectory pod, IReadOnlyList<PodLaunchPlan> plans, PodIsolation isolation, PodConsoleRelay? console, IReadOnlyList<string> flavorOptions)
     {
         ArgumentNullException.ThrowIfNull(pod);
         ArgumentNullException.ThrowIfNull(plans);
         ArgumentNullException.ThrowIfNull(isolation);
-        return PodSupervisor.StartAsync(shimPath, Arguments(pod, plans, isolation, console), pod, StartTimeout);
+        ArgumentNullException.ThrowIfNull(flavorOptions);
+        return PodSupervisor.StartAsync(shimPath, Arguments(pod, plans, isolation, console, flavorOptions), pod, StartTimeout);
     }
 
-    private static List<string> Arguments(PodDirectory pod, IReadOnlyList<PodLaunchPlan> plans, PodIsolation isolation, PodConsoleRelay? console)
+    private static List<string> Arguments(PodDirectory pod, IReadOnlyList<PodLaunchPlan> plans, PodIsolation isolation, PodConsoleRelay? console, IReadOnlyList<string> flavorOptions)
     {
-        List<string> arguments = ["--pod-dir", pod.Root, "--hostname", plans[0].Hostname, .. console?.SupervisorArguments ?? []];
-        if (isolation.Stage1 == Stage1Flavor.Fly)
-        {
-            arguments.AddRange(["--stage1", "fly"]);
-        }
+        List<string> arguments = ["--pod-dir", pod.Root, "--hostname", plans[0].Hostname, .. console?.SupervisorArguments ?? [], .. flavorOptions];
 
         switch (isolation.Network)
         {

@@ -1,27 +1,19 @@
+using FleetPods.NodeRuntime.Flavors;
+
 namespace FleetPods.NodeRuntime.Pods;
 
-/// <summary>What a node refuses in a launch request before anything is made for it; each refusal says what to change.</summary>
+/// <summary>What a node refuses in a launch request before anything is made for it (what its flavor refuses included); each refusal says what to change.</summary>
 internal static class PodRequestCheck
 {
-    /// <summary>Checks the request and returns the network the pod gets.</summary>
+    /// <summary>Checks the request against what this node and <paramref name="stage1"/> can do, and returns the network the pod gets.</summary>
     /// <exception cref="PodLaunchException">The request cannot run here; the message says why.</exception>
-    public static PodNetworkMode Check(PodLaunchRequest request)
+    public static PodNetworkMode Check(PodLaunchRequest request, IStage1 stage1)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var network = request.Network ?? request.Stage1 switch
+        ArgumentNullException.ThrowIfNull(stage1);
+        var network = request.Network ?? stage1.DefaultNetwork;
+        var refusal = stage1.Refuse(request, network) ?? request switch
         {
-            Stage1Flavor.Fly => PodNetworkMode.Host,
-            Stage1Flavor.Kvm => PodNetworkMode.None,
-            _ => PodNetworkMode.Default,
-        };
-        var refusal = request switch
-        {
-            { Stage1: Stage1Flavor.Kvm, PrivateUsers: true } => "stage1 kvm runs the pod on its own kernel, whose users are not the node's: PrivateUsers= needs stage1 ns",
-            { Stage1: Stage1Flavor.Kvm } when network != PodNetworkMode.None => "stage1 kvm gives the VM no network device yet: --net=none only",
-            { Stage1: Stage1Flavor.Fly, PrivateUsers: true } => "stage1 fly runs in the host's user ids: PrivateUsers= needs stage1 ns",
-            { Stage1: Stage1Flavor.Fly, MoreApps.Count: > 0 } => "stage1 fly runs one app: several apps need stage1 ns",
-            { Stage1: Stage1Flavor.Fly } when network != PodNetworkMode.Host => "stage1 fly shares the host's network: --net=host only",
-            { Stage1: Stage1Flavor.Kvm } when request.Input || request.Terminal is not null => "stage1 kvm does not relay input or a terminal into its VM yet: they need stage1 ns or fly",
             { MoreApps.Count: > 0 } when request.Input || request.Terminal is not null => "input and a terminal reach one app: the pod has several",
             { Ports.Count: > 0 } when network != PodNetworkMode.Default => "Port= forwards to the pod's own address: it needs the default network",
             { MemoryBytes: <= 0 } => "Memory= must be positive",

@@ -1,0 +1,73 @@
+using FleetPods.NodeRuntime.Kvm;
+using FleetPods.NodeRuntime.Pods;
+using Microsoft.Extensions.Logging;
+using Tmds.Linux;
+
+namespace FleetPods.NodeRuntime.Flavors;
+
+/// <summary>
+/// Stage1 <c>kvm</c>: the whole pod in a qemu microVM with its own kernel, under the same supervisor as the other
+/// flavors; its apps are not processes of the node, so they are stopped through the guest's init and cannot be entered.
+/// </summary>
+internal sealed class KvmStage1(KvmLauncher kvm, ILogger logger) : IStage1
+{
+    // What a guest may take beyond the grace period to report its apps' ends and power off.
+    private static readonly TimeSpan StopMargin = TimeSpan.FromSeconds(10);
+
+    public Stage1Flavor Flavor => Stage1Flavor.Kvm;
+
+    public PodNetworkMode DefaultNetwork => PodNetworkMode.None;
+
+    // Memory= and CPU= size the VM: a quota on qemu would only slow the guest's own scheduling.
+    public bool LimitsInNodeCgroups => false;
+
+    public string? Refuse(PodLaunchRequest request, PodNetworkMode network) => request switch
+    {
+        { PrivateUsers: true } => "stage1 kvm runs the pod on its own kernel, whose users are not the node's: PrivateUsers= needs stage1 ns",
+        _ when network != PodNetworkMode.None => "stage1 kvm gives the VM no network device yet: --net=none only",
+        _ when request.Input || request.Terminal is not null => "stage1 kvm does not relay input or a terminal into its VM yet: they need stage1 ns or fly",
+        _ => null,
+    };
+
+    public async Task<PodProcesses?> Launch(Stage1Launch launch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(launch);
+        var processes = await kvm.Launch(launch.Pod, launch.Plans, launch.Request, launch.Isolation.Cgroups, cancellationToken);
+        var boot = Path.Combine(launch.Pod.Root, "boot");
+        if (processes is not null && File.Exists(boot))
+        {
+            logger.LogInformation("Pod {PodId}: its VM ran its apps {Milliseconds} ms after qemu started", launch.Request.PodId, File.ReadAllText(boot).Trim());
+        }
+
+        return processes;
+    }
+
+    /// <summary>
+    /// The guest's init stops the apps (SIGTERM, the grace period, SIGKILL) and powers off; a zero grace (<c>--force</c>),
+    /// or a guest that does not end in time, kills the hypervisor, which ends the pod with 128+9.
+    /// </summary>
+    public async Task<PodStateChange> Stop(PodDirectory pod, PodProcesses processes, TimeSpan grace, Task<PodStateChange> ended, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(processes);
+        ArgumentNullException.ThrowIfNull(ended);
+        if (grace > TimeSpan.Zero)
+        {
+            KvmLauncher.WriteStopRequest(pod, grace);
+            processes.SignalSupervisor(pod, LibC.SIGTERM);
+            try
+            {
+                return await ended.WaitAsync(grace + StopMargin, cancellationToken);
+            }
+            catch (TimeoutException)
+            {
+                // The guest did not power off: it is killed below like a forced stop.
+            }
+        }
+
+        processes.SignalApp(LibC.SIGKILL);
+        return await ended.WaitAsync(PodRuntime.KillWait, cancellationToken);
+    }
+
+    public IReadOnlyList<string> EnterCommand(string podId, PodProcesses processes, string app, bool severalApps, IReadOnlyList<string> cgroups) =>
+        throw new PodLaunchException($"pod {podId} runs in a VM (stage1 kvm): its apps are not processes of this node to enter");
+}
