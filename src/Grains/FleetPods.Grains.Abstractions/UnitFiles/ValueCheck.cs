@@ -27,17 +27,6 @@ internal sealed class ValueCheck(UnitFileErrorList errors)
         return true;
     }
 
-    public bool AbsolutePath(Assignment at, string path, string what)
-    {
-        if (!path.StartsWith('/'))
-        {
-            errors.Add(at.Line, at.Key, $"{what} '{ErrorText.Quote(path)}' must be an absolute path");
-            return false;
-        }
-
-        return true;
-    }
-
     /// <summary>The value split into words, quoted as systemd quotes them; null (with the error reported) when it is badly quoted.</summary>
     public string[]? Words(Assignment at)
     {
