@@ -179,6 +179,9 @@ public sealed class ImageStore
         }
     }
 
+    /// <summary>Whether <paramref name="text"/> names a registry's image (<c>docker://</c>, <c>oci://</c>) for <see cref="PullAsync"/>.</summary>
+    public static bool IsRegistryReference(string text) => RegistryReference.IsRegistryReference(text);
+
     /// <summary>
     /// Pulls <c>docker://HOST[:PORT]/REPO[:TAG|@DIGEST]</c> (<c>oci://</c> a synonym) through the OCI distribution API,
     /// from the registry's mirrors first: the reference is resolved once to a linux/amd64 manifest, whose digest is
