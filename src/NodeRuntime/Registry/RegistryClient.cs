@@ -53,6 +53,7 @@ internal sealed class RegistryClient : IDisposable
         }
 
         http = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
+        http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("fleetpods", null));
     }
 
     /// <summary>The registry or mirror, as errors name it.</summary>
