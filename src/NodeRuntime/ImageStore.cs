@@ -234,9 +234,13 @@ public sealed class ImageStore
             throw new ImageImportException(
                 $"{client.What}: no TLS connection: {tls.Message}; a registry on plain HTTP needs --insecure, one whose certificate a private CA signed --ca-file", ex);
         }
-        catch (HttpRequestException ex)
+        catch (Exception ex) when (ex is HttpRequestException or HttpIOException)
         {
             throw new ImageImportException($"{client.What}: {ex.Message}", ex);
+        }
+        catch (TransientStatusException ex)
+        {
+            throw new ImageImportException(ex.Message, ex);
         }
         finally
         {

@@ -44,7 +44,7 @@ internal sealed class ResumingBlobStream(RegistryClient client, string path, lon
                 var read = await body.ReadAsync(buffer, token);
                 if (read == 0 && size is { } expected && position < expected)
                 {
-                    throw new IOException($"{client.What}: {path}: the connection closed after {position} of {expected} bytes");
+                    throw new HttpIOException(HttpRequestError.ResponseEnded, $"{client.What}: {path}: the connection closed after {position} of {expected} bytes");
                 }
 
                 position += read;
@@ -104,7 +104,7 @@ internal sealed class ResumingBlobStream(RegistryClient client, string path, lon
         var partial = response.StatusCode == HttpStatusCode.PartialContent;
         if (partial && response.Content.Headers.ContentRange?.From is { } start && start != from)
         {
-            throw new IOException($"{client.What}: {path}: asked for bytes from {from}, sent from {start}");
+            throw new HttpIOException(HttpRequestError.InvalidResponse, $"{client.What}: {path}: asked for bytes from {from}, sent from {start}");
         }
 
         if (from > 0 && !partial)
@@ -121,7 +121,7 @@ internal sealed class ResumingBlobStream(RegistryClient client, string path, lon
         while (count > 0)
         {
             var read = await stream.ReadAsync(scrap.AsMemory(0, (int)Math.Min(scrap.Length, count)), cancellationToken);
-            count -= read > 0 ? read : throw new IOException("the connection closed before the part already read was sent again");
+            count -= read > 0 ? read : throw new HttpIOException(HttpRequestError.ResponseEnded, "the connection closed before the part already read was sent again");
         }
     }
 
