@@ -40,6 +40,7 @@ internal sealed class RegistryClient : IDisposable
         this.credentials = credentials;
         this.insecure = insecure;
         What = what;
+        var roots = caCertificatesPem is null ? null : ReadCertificates(caCertificatesPem);
         var handler = new SocketsHttpHandler
         {
             AllowAutoRedirect = false,
@@ -47,9 +48,9 @@ internal sealed class RegistryClient : IDisposable
             AutomaticDecompression = DecompressionMethods.None,
             UseCookies = false,
         };
-        if (caCertificatesPem is not null)
+        if (roots is not null)
         {
-            handler.SslOptions.RemoteCertificateValidationCallback = TrustOnly(ReadCertificates(caCertificatesPem));
+            handler.SslOptions.RemoteCertificateValidationCallback = TrustOnly(roots);
         }
 
         http = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
