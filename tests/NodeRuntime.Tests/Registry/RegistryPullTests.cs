@@ -7,7 +7,7 @@ namespace FleetPods.NodeRuntime.Tests.Registry;
 /// skopeo pushed: by tag, by digest, through an index, over a network that cuts or damages blobs (a proxy), with
 /// layers the store already holds, and from mirrors.
 /// </summary>
-public sealed class RegistryPullTests(RegistryImages images) : IClassFixture<RegistryImages>, IAsyncDisposable
+public sealed class RegistryPullTests(RegistryImages images) : IClassFixture<RegistryImages>, IAsyncLifetime
 {
     private static readonly RegistryPullOptions Insecure = new() { Insecure = true };
     private readonly StoreHarness node = new(data => new NodeRuntimeOptions(data) { FetchRetryDelay = TimeSpan.FromMilliseconds(10) });
@@ -15,7 +15,10 @@ public sealed class RegistryPullTests(RegistryImages images) : IClassFixture<Reg
 
     private ImageStore Store => node.Runtime.Images;
 
-    public async ValueTask DisposeAsync()
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    // IAsyncLifetime, not IAsyncDisposable: xunit 2 never calls the latter on a test class, and each test's registries must stop.
+    public async Task DisposeAsync()
     {
         foreach (var server in started)
         {
