@@ -202,7 +202,7 @@ public sealed class ImageStore
             try
             {
                 // A mirror is another host: it gets none of the caller's credentials or CA, and one retry before the registry is asked.
-                return await PullFrom(parsed, new RegistryClient(mirror, what, parsed.Repository, null, null, insecure: mirror.Scheme == "http"), 1, options, progress, cancellationToken);
+                return await PullFrom(parsed, new RegistryClient(mirror, what, parsed.Repository, null, null, insecure: mirror.Scheme == "http"), 1, registry.StallTimeout, options, progress, cancellationToken);
             }
             catch (ImageImportException ex)
             {
@@ -212,17 +212,17 @@ public sealed class ImageStore
 
         var origin = new Uri($"{(registry.Insecure ? "http" : "https")}://{parsed.Endpoint}/");
         var client = new RegistryClient(origin, $"registry {parsed.Registry}", parsed.Repository, registry.Credentials, registry.CaCertificatesPem, registry.Insecure);
-        return await PullFrom(parsed, client, RegistryRetryAttempts, options, progress, cancellationToken);
+        return await PullFrom(parsed, client, RegistryRetryAttempts, registry.StallTimeout, options, progress, cancellationToken);
     }
 
     private async Task<ImageRecord> PullFrom(
-        RegistryReference reference, RegistryClient client, int retries, ImageImportOptions options, IProgress<ImageDownloadProgress>? progress, CancellationToken cancellationToken)
+        RegistryReference reference, RegistryClient client, int retries, TimeSpan stallTimeout, ImageImportOptions options, IProgress<ImageDownloadProgress>? progress, CancellationToken cancellationToken)
     {
         var layout = Path.Combine(scratch, "pull-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(layout);
         try
         {
-            var pull = new RegistryPull(client, reference, blobs, maxBytes, RegistryRetries.Pipeline(retries, fetchRetryDelay, client.What, logger));
+            var pull = new RegistryPull(client, reference, blobs, maxBytes, RegistryRetries.Pipeline(retries, fetchRetryDelay, client.What, logger), stallTimeout);
             var refName = await pull.WriteLayoutAsync(layout, cancellationToken);
             var plan = OciLayoutImporter.Plan(layout, reference.ToString(), options with { Reference = refName, Name = options.Name ?? reference.Name });
             var image = await ImportPlan(plan, options, cancellationToken, () => pull.FetchLayersAsync([.. plan.Layers.Where(l => !blobs.Contains(l.Blob))], progress, cancellationToken));

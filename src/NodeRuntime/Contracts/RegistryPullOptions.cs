@@ -12,6 +12,9 @@ public sealed record RegistryPullOptions
     /// <summary>Plain HTTP: only on request, for registries without TLS.</summary>
     public bool Insecure { get; init; }
 
+    /// <summary>How long a blob's connection may send nothing before it is given up and the rest asked for again.</summary>
+    public TimeSpan StallTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
     /// <summary>Mirrors by registry host (<c>host[:port]</c>), tried in order before the registry itself; they get no credentials.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<Uri>> Mirrors { get; init; } = new Dictionary<string, IReadOnlyList<Uri>>();
 }

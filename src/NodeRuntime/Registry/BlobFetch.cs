@@ -9,7 +9,7 @@ namespace FleetPods.NodeRuntime.Registry;
 /// range and the hash goes on over the same bytes). A layer goes to a temporary file of the blob store and is
 /// committed under its digest only once verified: a blob whose bytes do not match is refused and never stored.
 /// </summary>
-internal sealed class BlobFetch(RegistryClient client, string repository, BlobStore blobs, long maxBytes, ResiliencePipeline retries)
+internal sealed class BlobFetch(RegistryClient client, string repository, BlobStore blobs, long maxBytes, ResiliencePipeline retries, TimeSpan stallTimeout)
 {
     private const int BufferBytes = 1 << 16;
 
@@ -50,7 +50,7 @@ internal sealed class BlobFetch(RegistryClient client, string repository, BlobSt
 
     private async Task ReadVerified(ContentDigest digest, long? size, string what, Stream copy, long limit, Action<long, int> progress, CancellationToken cancellationToken)
     {
-        using var body = new ResumingBlobStream(client, $"/v2/{repository}/blobs/{digest.OciForm}", size, retries);
+        using var body = new ResumingBlobStream(client, $"/v2/{repository}/blobs/{digest.OciForm}", size, retries, stallTimeout);
         using var verifying = new VerifyingReadStream(body, digest, size, limit, what, copy);
         var buffer = new byte[BufferBytes];
         while (await verifying.ReadAsync(buffer, cancellationToken) > 0)

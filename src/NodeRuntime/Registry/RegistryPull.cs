@@ -10,14 +10,14 @@ namespace FleetPods.NodeRuntime.Registry;
 /// its config as an OCI image layout that the store's one OCI reader (<see cref="OciLayoutImporter"/>) plans from,
 /// and the layers the store lacks downloaded straight into its blob store, a bounded number at a time.
 /// </summary>
-internal sealed class RegistryPull(RegistryClient client, RegistryReference reference, BlobStore blobs, long maxBytes, ResiliencePipeline retries)
+internal sealed class RegistryPull(RegistryClient client, RegistryReference reference, BlobStore blobs, long maxBytes, ResiliencePipeline retries, TimeSpan stallTimeout)
 {
     /// <summary>Layers downloaded at once, as docker's default of 3 concurrent downloads.</summary>
     public const int ParallelLayers = 3;
 
     private const string RefNameAnnotation = "org.opencontainers.image.ref.name";
 
-    private readonly BlobFetch fetch = new(client, reference.Repository, blobs, maxBytes, retries);
+    private readonly BlobFetch fetch = new(client, reference.Repository, blobs, maxBytes, retries, stallTimeout);
 
     /// <summary>
     /// Writes the OCI layout of the resolved manifest into <paramref name="layout"/> and returns the ref name it

@@ -8,10 +8,11 @@ namespace FleetPods.NodeRuntime.Registry;
 /// <summary>
 /// A blob's body read on across cuts: when the connection fails (or closes before <paramref name="size"/> bytes),
 /// the rest is asked for with a Range request after the retry pipeline's back-off, and reading goes on where it
-/// stopped. A server that answers a range with the whole blob has the bytes already read skipped, so a reader
-/// (the digest's hash above all) sees each byte once, in order.
+/// stopped; so does a connection that sends nothing for <paramref name="stallTimeout"/> (a peer gone without a FIN
+/// would otherwise hold the pull forever). A server that answers a range with the whole blob has the bytes already
+/// read skipped, so a reader (the digest's hash above all) sees each byte once, in order.
 /// </summary>
-internal sealed class ResumingBlobStream(RegistryClient client, string path, long? size, ResiliencePipeline retries) : Stream
+internal sealed class ResumingBlobStream(RegistryClient client, string path, long? size, ResiliencePipeline retries, TimeSpan stallTimeout) : Stream
 {
     private HttpResponseMessage? response;
     private Stream? body;
@@ -38,10 +39,12 @@ internal sealed class ResumingBlobStream(RegistryClient client, string path, lon
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
         retries.ExecuteAsync(async token =>
         {
+            using var stall = CancellationTokenSource.CreateLinkedTokenSource(token);
+            stall.CancelAfter(stallTimeout);
             try
             {
-                body ??= await Open(token);
-                var read = await body.ReadAsync(buffer, token);
+                body ??= await Open(stall.Token);
+                var read = await body.ReadAsync(buffer, stall.Token);
                 if (read == 0 && size is { } expected && position < expected)
                 {
                     throw new HttpIOException(HttpRequestError.ResponseEnded, $"{client.What}: {path}: the connection closed after {position} of {expected} bytes");
@@ -54,6 +57,11 @@ internal sealed class ResumingBlobStream(RegistryClient client, string path, lon
             {
                 CloseResponse();
                 throw;
+            }
+            catch (OperationCanceledException ex) when (!token.IsCancellationRequested)
+            {
+                CloseResponse();
+                throw new HttpIOException(HttpRequestError.ResponseEnded, $"{client.What}: {path}: nothing received for {stallTimeout.TotalSeconds:0.#} s after {position} bytes", ex);
             }
         }, cancellationToken);
 

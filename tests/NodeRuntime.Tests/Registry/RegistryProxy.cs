@@ -13,6 +13,9 @@ public enum BlobMisbehaviour
 
     /// <summary>Sends the whole body with one byte in its middle changed.</summary>
     FlipAByte,
+
+    /// <summary>Sends half the body, then nothing more, the connection left open (a peer gone without a FIN).</summary>
+    StallHalfway,
 }
 
 /// <summary>
@@ -27,6 +30,7 @@ public sealed class RegistryProxy : IDisposable
     private readonly HttpClient upstream = new();
     private readonly string upstreamHost;
     private readonly ConcurrentDictionary<string, int> seen = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource stopping = new();
 
     public RegistryProxy(string upstreamHost)
     {
@@ -53,6 +57,8 @@ public sealed class RegistryProxy : IDisposable
 
     public void Dispose()
     {
+        stopping.Cancel();
+        stopping.Dispose();
         listener.Close();
         upstream.Dispose();
     }
@@ -112,6 +118,13 @@ public sealed class RegistryProxy : IDisposable
                 return;
             }
 
+            if (misbehaviour == BlobMisbehaviour.StallHalfway)
+            {
+                await context.Response.OutputStream.WriteAsync(body.AsMemory(0, body.Length / 2));
+                await context.Response.OutputStream.FlushAsync();
+                await Task.Delay(Timeout.Infinite, stopping.Token);
+            }
+
             if (misbehaviour == BlobMisbehaviour.FlipAByte)
             {
                 body[body.Length / 2] ^= 0x01;
@@ -120,7 +133,7 @@ public sealed class RegistryProxy : IDisposable
             await context.Response.OutputStream.WriteAsync(body);
             context.Response.Close();
         }
-        catch (Exception ex) when (ex is HttpListenerException or IOException or HttpRequestException or ObjectDisposedException)
+        catch (Exception ex) when (ex is HttpListenerException or IOException or HttpRequestException or ObjectDisposedException or OperationCanceledException)
         {
             context.Response.Abort();
         }

@@ -97,6 +97,22 @@ public sealed class RegistryPullTests(RegistryImages images) : IClassFixture<Reg
     }
 
     [RequiresFact(Requires.Root | Requires.Registry)]
+    public async Task A_blob_whose_connection_goes_silent_is_given_up_after_the_stall_timeout_and_resumed()
+    {
+        var registry = await Registry("busybox:1.36");
+        using var proxy = new RegistryProxy(registry.Host);
+        var layer = images.LayerDigests("1.36")[0];
+        proxy.Misbehave = (blob, before) => blob == layer && before == 0 ? BlobMisbehaviour.StallHalfway : BlobMisbehaviour.None;
+
+        var image = await Store.PullAsync($"docker://{proxy.Host}/busybox:1.36", Insecure with { StallTimeout = TimeSpan.FromSeconds(1) });
+
+        Assert.Equal(images.ManifestDigest("1.36").Replace(':', '-'), image.Digest);
+        var asked = proxy.Requests.Where(r => r.Contains($"/blobs/{layer}", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, asked.Count);
+        Assert.Matches("range=bytes=[1-9][0-9]*-", asked[1]);
+    }
+
+    [RequiresFact(Requires.Root | Requires.Registry)]
     public async Task A_layer_whose_bytes_do_not_match_its_digest_is_refused_and_nothing_is_stored()
     {
         var registry = await Registry("busybox:1.36");
