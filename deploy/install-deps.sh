@@ -14,7 +14,7 @@ if ! command -v dotnet >/dev/null 2>&1; then
 fi
 
 missing=""
-for package in gcc libc6-dev busybox-static tar gzip bzip2 xz-utils util-linux procps umoci skopeo iproute2 nftables postgresql; do
+for package in gcc libc6-dev busybox-static tar gzip bzip2 xz-utils util-linux procps umoci skopeo docker-registry iproute2 nftables postgresql; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing="$missing $package"
 done
 # Stage1 kvm: qemu, the guest kernel (its /lib/modules too) and GNU cpio, which packs the initramfs FleetPods builds.
@@ -29,6 +29,11 @@ fi
 if [ -n "$missing" ]; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing
 fi
+# docker-registry is for the tests, which start their own on loopback ports; the service its package enables (on
+# :5000, where systemd runs) is stopped when this script installed it, so no registry listens unasked.
+case " $missing " in
+*" docker-registry "*) if command -v systemctl >/dev/null 2>&1; then systemctl disable --now docker-registry.service >/dev/null 2>&1 || true; fi ;;
+esac
 if [ -n "$missing_kvm" ]; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing_kvm
 fi

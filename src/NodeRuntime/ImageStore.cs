@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using FleetPods.NodeRuntime.Images;
+using FleetPods.NodeRuntime.Registry;
 using Microsoft.Extensions.Logging;
 
 namespace FleetPods.NodeRuntime;
@@ -16,6 +17,7 @@ namespace FleetPods.NodeRuntime;
 public sealed class ImageStore
 {
     private const string TemporaryPrefix = ".tmp-";
+    private const int RegistryRetryAttempts = 6;
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
     private static readonly HttpClient Http = new() { Timeout = Timeout.InfiniteTimeSpan };
 
@@ -174,6 +176,76 @@ public sealed class ImageStore
         finally
         {
             Directory.Delete(download, recursive: true);
+        }
+    }
+
+    /// <summary>Whether <paramref name="text"/> names a registry's image (<c>docker://</c>, <c>oci://</c>) for <see cref="PullAsync"/>.</summary>
+    public static bool IsRegistryReference(string text) => RegistryReference.IsRegistryReference(text);
+
+    /// <summary>
+    /// Pulls <c>docker://HOST[:PORT]/REPO[:TAG|@DIGEST]</c> (<c>oci://</c> a synonym) through the OCI distribution API,
+    /// from the registry's mirrors first: the reference is resolved once to a linux/amd64 manifest, whose digest is
+    /// the image's id (so a tag moved later does not change what was pulled); layers the store holds are not
+    /// downloaded again, the others are downloaded in parallel, each verified while it streams; then the image is
+    /// imported as an OCI layout is.
+    /// </summary>
+    /// <exception cref="ImageImportException">The reference is bad, the registry refused or failed, or the image is not usable.</exception>
+    public async Task<ImageRecord> PullAsync(
+        string reference, RegistryPullOptions registry, ImageImportOptions? options = null, IProgress<ImageDownloadProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        var parsed = RegistryReference.Parse(reference);
+        options ??= new ImageImportOptions();
+        foreach (var mirror in registry.Mirrors.GetValueOrDefault(parsed.Registry) ?? [])
+        {
+            var what = $"mirror {mirror.GetLeftPart(UriPartial.Authority)} of {parsed.Registry}";
+            try
+            {
+                // A mirror is another host: it gets none of the caller's credentials or CA, and one retry before the registry is asked.
+                return await PullFrom(parsed, new RegistryClient(mirror, what, parsed.Repository, null, null, insecure: mirror.Scheme == "http"), 1, registry.StallTimeout, options, progress, cancellationToken);
+            }
+            catch (ImageImportException ex)
+            {
+                logger.LogWarning("Pulling {Reference} from {Mirror} failed, trying the next: {Error}", parsed, what, ex.Message);
+            }
+        }
+
+        var origin = new Uri($"{(registry.Insecure ? "http" : "https")}://{parsed.Endpoint}/");
+        var client = new RegistryClient(origin, $"registry {parsed.Registry}", parsed.Repository, registry.Credentials, registry.CaCertificatesPem, registry.Insecure);
+        return await PullFrom(parsed, client, RegistryRetryAttempts, registry.StallTimeout, options, progress, cancellationToken);
+    }
+
+    private async Task<ImageRecord> PullFrom(
+        RegistryReference reference, RegistryClient client, int retries, TimeSpan stallTimeout, ImageImportOptions options, IProgress<ImageDownloadProgress>? progress, CancellationToken cancellationToken)
+    {
+        var layout = Path.Combine(scratch, "pull-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(layout);
+        try
+        {
+            var pull = new RegistryPull(client, reference, blobs, maxBytes, RegistryRetries.Pipeline(retries, fetchRetryDelay, client.What, logger), stallTimeout);
+            var refName = await pull.WriteLayoutAsync(layout, cancellationToken);
+            var plan = OciLayoutImporter.Plan(layout, reference.ToString(), options with { Reference = refName, Name = options.Name ?? reference.Name });
+            var image = await ImportPlan(plan, options, cancellationToken, () => pull.FetchLayersAsync([.. plan.Layers.Where(l => !blobs.Contains(l.Blob))], progress, cancellationToken));
+            logger.LogInformation("Pulled image {Name} {Digest} from {Registry}", image.Name, image.Digest, client.What);
+            return image;
+        }
+        catch (HttpRequestException ex) when (ex.InnerException is System.Security.Authentication.AuthenticationException tls)
+        {
+            throw new ImageImportException(
+                $"{client.What}: no TLS connection: {tls.Message}; a registry on plain HTTP needs --insecure, one whose certificate a private CA signed --ca-file", ex);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or HttpIOException)
+        {
+            throw new ImageImportException($"{client.What}: {ex.Message}", ex);
+        }
+        catch (TransientStatusException ex)
+        {
+            throw new ImageImportException(ex.Message, ex);
+        }
+        finally
+        {
+            client.Dispose();
+            Directory.Delete(layout, recursive: true);
         }
     }
 
@@ -350,11 +422,20 @@ public sealed class ImageStore
             : DockerArchiveImporter.Plan(unpacked, name, options);
     }
 
-    private Task<ImageRecord> ImportPlan(ImagePlan plan, ImageImportOptions options, CancellationToken cancellationToken)
+    // A pull downloads its layers (first) while they are held from garbage collection, as an import's are.
+    private Task<ImageRecord> ImportPlan(ImagePlan plan, ImageImportOptions options, CancellationToken cancellationToken, Func<Task>? first = null)
     {
         CheckPin(plan.Id, options);
         var keys = plan.Layers.Select(l => l.Blob.ToString()).Concat(plan.MetadataBlobs.Select(b => b.Key.ToString())).ToList();
-        return WhileImporting(keys, () => ImportLayers(plan, cancellationToken));
+        return WhileImporting(keys, async () =>
+        {
+            if (first is not null)
+            {
+                await first();
+            }
+
+            return await ImportLayers(plan, cancellationToken);
+        });
     }
 
     /// <summary>

@@ -48,4 +48,7 @@ public sealed record DaemonOptions(
 
     /// <summary>Stage1 kvm's accelerator; auto probes once whether KVM boots the guest, else TCG.</summary>
     public KvmAccelerator KvmAccelerator { get; init; } = KvmAccelerator.Auto;
+
+    /// <summary>Registry mirrors by registry host (<c>--registry-mirror HOST=URL</c>), tried in order before the registry.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<Uri>> RegistryMirrors { get; init; } = new Dictionary<string, IReadOnlyList<Uri>>();
 }

@@ -21,12 +21,29 @@ public sealed class LocalImageStore(DaemonOptions options, PodRuntime runtime) :
     public async Task<ImageInfo> Fetch(ImageFetchRequest request, IProgress<ImageFetchProgress> progress)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (!Uri.TryCreate(request.Url, UriKind.Absolute, out var url))
+        var report = new InlineProgress<ImageDownloadProgress>(p => progress.Report(new ImageFetchProgress(p.ReceivedBytes, p.TotalBytes, p.Attempt)));
+        if (ImageStore.IsRegistryReference(request.Url))
         {
-            throw new FleetPodsException($"'{request.Url}' is not an absolute URL (http://, https:// or file://)");
+            var registry = new RegistryPullOptions
+            {
+                Credentials = request.Auth is { } auth ? new RegistryCredentials(auth.Username, auth.Password) : null,
+                CaCertificatesPem = request.CaCertificates,
+                Insecure = request.Insecure,
+                Mirrors = options.RegistryMirrors,
+            };
+            return Describe(await Guarded($"cannot pull {request.Url}", () => Store.PullAsync(request.Url, registry, OptionsOf(request.Reference, request.Name, request.ExpectedDigest), report)));
         }
 
-        var report = new InlineProgress<ImageDownloadProgress>(p => progress.Report(new ImageFetchProgress(p.ReceivedBytes, p.TotalBytes, p.Attempt)));
+        if (request.Auth is not null || request.CaCertificates is not null || request.Insecure)
+        {
+            throw new FleetPodsException($"'{request.Url}': credentials, a CA file and --insecure are for docker:// and oci:// references");
+        }
+
+        if (!Uri.TryCreate(request.Url, UriKind.Absolute, out var url))
+        {
+            throw new FleetPodsException($"'{request.Url}' is not an absolute URL (http://, https:// or file://) or a docker:// reference");
+        }
+
         return Describe(await Guarded($"cannot fetch {request.Url}", () => Store.FetchAsync(url, OptionsOf(request.Reference, request.Name, request.ExpectedDigest), report)));
     }
 

@@ -69,11 +69,15 @@ var podPolicy = new Option<string>("--pod-policy")
     DefaultValueFactory = _ => PodPolicyFile.DefaultPath,
 };
 var pkiDir = new Option<string?>("--pki-dir") { Description = "This node's certificates: ca.crt, node.crt, node.key, optional crl.pem (default: <data-dir>/pki)" };
+var registryMirror = new Option<string[]>("--registry-mirror")
+{
+    Description = "A mirror of a registry, tried before it: HOST=URL (e.g. docker.io=https://mirror.example.com); repeatable, tried in order",
+};
 var initDb = new Option<bool>("--init-db") { Description = "Create or upgrade the cluster database's schema, then exit" };
 
 var root = new RootCommand("fleetpodsd: the FleetPods daemon; one per machine, it is an Orleans silo and this machine's node")
 {
-    dataDir, nodeName, metadata, siloPort, gatewayPort, apiPort, maxImageSize, cluster, config, advertisedAddress, membershipMode, kvmKernel, kvmAccel, dbPoolSize, podPolicy, pkiDir, initDb,
+    dataDir, nodeName, metadata, siloPort, gatewayPort, apiPort, maxImageSize, cluster, config, advertisedAddress, membershipMode, kvmKernel, kvmAccel, dbPoolSize, podPolicy, pkiDir, registryMirror, initDb,
 };
 root.SetAction(async (parse, cancellationToken) =>
 {
@@ -131,9 +135,11 @@ root.SetAction(async (parse, cancellationToken) =>
     IReadOnlyDictionary<string, string> meta;
     string? kernel;
     KvmAccelerator accelerator;
+    IReadOnlyDictionary<string, IReadOnlyList<Uri>> mirrors;
     try
     {
         meta = MetadataOption.Parse(parse.GetValue(metadata));
+        mirrors = RegistryMirrorOption.Parse(parse.GetValue(registryMirror));
         kernel = KvmOptions.Kernel(parse.GetValue(kvmKernel));
         accelerator = KvmOptions.ParseAccelerator(parse.GetValue(kvmAccel)!);
     }
@@ -169,6 +175,7 @@ root.SetAction(async (parse, cancellationToken) =>
         MaxImageSizeBytes = maxImageBytes,
         KvmKernel = kernel,
         KvmAccelerator = accelerator,
+        RegistryMirrors = mirrors,
         PodPolicy = policy,
         PkiPath = parse.GetValue(pkiDir) is { Length: > 0 } pki ? Path.GetFullPath(pki) : null,
     };

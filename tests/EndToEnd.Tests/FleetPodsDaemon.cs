@@ -47,6 +47,9 @@ public sealed class FleetPodsDaemon : IAsyncDisposable
     /// </summary>
     public string? PkiDirectory { get; set; }
 
+    /// <summary>More fleetpodsd options, after those every daemon gets.</summary>
+    public IReadOnlyList<string> ExtraArguments { get; init; } = [];
+
     public string LogPath => Path.Combine(DataDirectory, $"fleetpodsd-{starts}.log");
 
     public string Log => File.Exists(LogPath) ? File.ReadAllText(LogPath) : "";
@@ -66,6 +69,11 @@ public sealed class FleetPodsDaemon : IAsyncDisposable
             {
                 start.ArgumentList.Add(argument);
             }
+        }
+
+        foreach (var argument in ExtraArguments)
+        {
+            start.ArgumentList.Add(argument);
         }
 
         process = Process.Start(start)!;

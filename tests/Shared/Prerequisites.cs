@@ -23,6 +23,10 @@ public static class Prerequisites
 
     private const string QemuPath = "/usr/bin/qemu-system-x86_64";
 
+    private static readonly Lazy<string?> Registry = new(() => new[] { TestRegistry.Binary, "/usr/bin/skopeo", "/usr/bin/umoci" }.FirstOrDefault(p => !File.Exists(p)) is { } missing
+        ? $"needs a registry and the tools that fill it: {missing} is not installed (deploy/install-deps.sh installs docker-registry, skopeo and umoci)"
+        : null);
+
     /// <summary>True when $FLEETPODS_TESTS_REQUIRE_ALL is 1: no test may be skipped.</summary>
     public static bool RequireAll => Environment.GetEnvironmentVariable(RequireAllVariable) == "1";
 
@@ -30,7 +34,7 @@ public static class Prerequisites
     public static string? Missing(Requires needs)
     {
         var missing = new List<string>();
-        foreach (var (need, reason) in new[] { (Requires.Root, Root), (Requires.Postgres, Postgres), (Requires.Qemu, Qemu) })
+        foreach (var (need, reason) in new[] { (Requires.Root, Root), (Requires.Postgres, Postgres), (Requires.Qemu, Qemu), (Requires.Registry, Registry) })
         {
             if (needs.HasFlag(need) && reason.Value is { } why)
             {

@@ -12,4 +12,7 @@ public enum Requires
 
     /// <summary>qemu-system-x86_64, for stage1 kvm's microVMs.</summary>
     Qemu = 4,
+
+    /// <summary>Debian's docker-registry (the distribution registry), skopeo and umoci, for registry pulls.</summary>
+    Registry = 8,
 }

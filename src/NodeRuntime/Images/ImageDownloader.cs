@@ -46,7 +46,7 @@ internal sealed class ImageDownloader(HttpClient http, long maxBytes, TimeSpan f
         }
 
         using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-        if (response.StatusCode is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests || (int)response.StatusCode >= 500)
+        if (TransientStatusException.IsTransient(response.StatusCode))
         {
             throw new TransientStatusException($"{url}: the server answered {(int)response.StatusCode} {response.ReasonPhrase}");
         }
@@ -94,6 +94,4 @@ internal sealed class ImageDownloader(HttpClient http, long maxBytes, TimeSpan f
             throw new IOException($"{url}: the connection closed after {file.Length} of {expected} bytes");
         }
     }
-
-    private sealed class TransientStatusException(string message) : Exception(message);
 }

@@ -107,9 +107,12 @@ public static class ImagesApi
     private static async Task Fetch([FromQuery] string? node, HttpContext context, [FromServices] IGrainFactory grains)
     {
         var body = await JsonBody.Read<FetchRequest>(context.Request);
-        var url = body.Url ?? throw new BadRequestException("the body needs \"url\": the image archive's http://, https:// or file:// URL");
+        var url = body.Url ?? throw new BadRequestException("the body needs \"url\": the image archive's http://, https:// or file:// URL, or a docker:// reference");
+        var auth = body.Auth is null ? null
+            : body.Auth is { Username: { Length: > 0 } user, Password: { } password } ? new RegistryAuth(user, password)
+            : throw new BadRequestException("\"auth\" needs \"username\" and \"password\"");
         var store = grains.GetGrain<IImageStoreGrain>(await ImageNodes.Chosen(grains, node));
-        var request = new ImageFetchRequest(url, Guid.NewGuid().ToString("N"), body.Digest, body.Ref, body.Name);
+        var request = new ImageFetchRequest(url, Guid.NewGuid().ToString("N"), body.Digest, body.Ref, body.Name, auth, body.CaCertificates, body.Insecure ?? false);
         var stream = new NdjsonAnswer(context.Response);
         await stream.Start();
         var fetch = store.Fetch(request);
@@ -211,8 +214,17 @@ public sealed record ImageList(IReadOnlyList<StoredImage> Images, IReadOnlyList<
 /// <summary>The answer of <c>POST /v1/images/gc</c>: the images removed, and the nodes that could not be asked.</summary>
 public sealed record ImageGarbage(IReadOnlyList<StoredImage> Removed, IReadOnlyList<SkippedNode> Skipped);
 
-/// <summary>The body of <c>POST /v1/images/fetch</c>.</summary>
-public sealed record FetchRequest(string? Url, string? Ref, string? Name, string? Digest);
+/// <summary>
+/// The body of <c>POST /v1/images/fetch</c>. For a <c>docker://</c> reference: the caller's credentials for that
+/// registry, the PEM of the CA its certificate must chain to, and whether plain HTTP is allowed.
+/// </summary>
+public sealed record FetchRequest(string? Url, string? Ref, string? Name, string? Digest, FetchAuth? Auth = null, string? CaCertificates = null, bool? Insecure = null);
+
+/// <summary>A registry user name and password in a fetch's body; never printed (ToString hides the password).</summary>
+public sealed record FetchAuth(string? Username, string? Password)
+{
+    public override string ToString() => $"{Username}:********";
+}
 
 /// <summary>One line of <c>POST /v1/images/fetch</c>'s NDJSON answer: progress, then the image or the error.</summary>
 public sealed record FetchLine

@@ -2,24 +2,36 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using FleetPods.Cli.Native.Api;
+using FleetPods.Cli.Native.Images;
 using FleetPods.Cli.Native.Output;
 
 namespace FleetPods.Cli.Native.Commands;
 
 /// <summary>
 /// <c>image fetch URL</c>: the node downloads (with retries and resumption) and imports; the API streams its progress
-/// as NDJSON, shown on stderr when that is a terminal, and ends with the image or the error.
+/// as NDJSON, shown on stderr when that is a terminal, and ends with the image or the error. For a <c>docker://</c>
+/// reference the caller's credentials for that registry (<see cref="DockerCredentials"/>) and the CA file are read
+/// here and sent: the daemon never reads a file the caller names.
 /// </summary>
 internal static class ImageFetch
 {
     public static Command Create(Option<string?> node)
     {
-        var url = new Argument<string>("url") { Description = "http://, https:// or file:// URL of an image archive (file:// on that node)" };
+        var url = new Argument<string>("url")
+        {
+            Description = "http://, https:// or file:// URL of an image archive (file:// on that node), or docker://HOST[:PORT]/REPO[:TAG|@DIGEST] (oci:// alike) of a registry's image",
+        };
         var (reference, name, digest) = ImageCommands.ImportOptions();
-        var command = new Command("fetch", "Download an image into a node's store, with retries and resumption") { url, node, reference, name, digest };
+        var credsFile = new Option<string?>("--creds-file") { Description = "The docker config to take the registry's credentials from (default: $DOCKER_CONFIG/config.json, ~/.docker/config.json)" };
+        var caFile = new Option<string?>("--ca-file") { Description = "PEM CA certificate(s) the registry's certificate must chain to, instead of the system's" };
+        var insecure = new Option<bool>("--insecure") { Description = "Pull from the registry over plain HTTP" };
+        var command = new Command("fetch", "Download an image into a node's store, with retries and resumption") { url, node, reference, name, digest, credsFile, caFile, insecure };
         command.SetApiAction(async (context, cancellationToken) =>
         {
             var address = context.Parse.GetValue(url)!;
+            var registry = address.StartsWith("docker://", StringComparison.Ordinal) || address.StartsWith("oci://", StringComparison.Ordinal);
+            var credentials = registry ? DockerCredentials.Find(DockerCredentials.RegistryOf(address), context.Parse.GetValue(credsFile)) : null;
+            var ca = context.Parse.GetValue(caFile) is { } caPath ? ReadCaFile(caPath) : null;
             var body = ApiClient.Json(json =>
             {
                 json.WriteStartObject();
@@ -27,6 +39,24 @@ internal static class ImageFetch
                 json.WriteString("ref", context.Parse.GetValue(reference));
                 json.WriteString("name", context.Parse.GetValue(name));
                 json.WriteString("digest", context.Parse.GetValue(digest));
+                if (credentials is var (user, password))
+                {
+                    json.WriteStartObject("auth");
+                    json.WriteString("username", user);
+                    json.WriteString("password", password);
+                    json.WriteEndObject();
+                }
+
+                if (ca is not null)
+                {
+                    json.WriteString("caCertificates", ca);
+                }
+
+                if (context.Parse.GetValue(insecure))
+                {
+                    json.WriteBoolean("insecure", true);
+                }
+
                 json.WriteEndObject();
             });
             var request = new HttpRequestMessage(HttpMethod.Post, $"v1/images/fetch{ApiClient.Query(("node", context.Parse.GetValue(node)))}") { Content = body };
@@ -71,6 +101,21 @@ internal static class ImageFetch
             throw new CliException($"fleetpodsd at {context.Api.Address} ended the fetch without an image or an error");
         });
         return command;
+    }
+
+    private static string ReadCaFile(string path)
+    {
+        string pem;
+        try
+        {
+            pem = File.ReadAllText(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new CliException($"--ca-file {path}: {ex.Message}");
+        }
+
+        return pem.Contains("-----BEGIN CERTIFICATE-----", StringComparison.Ordinal) ? pem : throw new CliException($"--ca-file {path}: no PEM certificate in it");
     }
 
     /// <summary>One line on a terminal's stderr, redrawn in place: name, percentage, bytes, attempt.</summary>
