@@ -4,14 +4,17 @@ namespace FleetPods.NodeRuntime.Tests;
 /// OCI layouts and docker archives with crafted layers or metadata (made with GNU tar and umoci from the busybox
 /// image): each is refused with an error naming what is wrong, or neutralised, and leaves nothing in the store.
 /// </summary>
-public sealed class HostileImageTests(BusyboxOciImages oci, Conformance.SetuidProbe probe) : IClassFixture<BusyboxOciImages>, IClassFixture<Conformance.SetuidProbe>, IAsyncDisposable
+public sealed class HostileImageTests(BusyboxOciImages oci, Conformance.SetuidProbe probe) : IClassFixture<BusyboxOciImages>, IClassFixture<Conformance.SetuidProbe>, IAsyncLifetime
 {
     private readonly string scratch = Directory.CreateTempSubdirectory("fleetpods-hostile-input-").FullName;
     private StoreHarness node = new();
 
     private PodRuntime Runtime => node.Runtime;
 
-    public async ValueTask DisposeAsync()
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    // IAsyncLifetime: xunit 2 never calls IAsyncDisposable on a test class, and the store directory must go.
+    public async Task DisposeAsync()
     {
         await node.DisposeAsync();
         Directory.Delete(scratch, recursive: true);

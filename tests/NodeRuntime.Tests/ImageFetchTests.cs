@@ -7,7 +7,7 @@ namespace FleetPods.NodeRuntime.Tests;
 /// Downloads from an HTTP server on loopback that misbehaves on purpose, as networks do: it drops the connection
 /// half-way, or answers 503, before serving the file (with ranges).
 /// </summary>
-public sealed class ImageFetchTests(BusyboxOciImages oci) : IClassFixture<BusyboxOciImages>, IAsyncDisposable
+public sealed class ImageFetchTests(BusyboxOciImages oci) : IClassFixture<BusyboxOciImages>, IAsyncLifetime
 {
     private readonly StoreHarness node = new(data => new NodeRuntimeOptions(data) { FetchRetryDelay = TimeSpan.FromMilliseconds(10) });
     private readonly HttpListener server = new();
@@ -19,7 +19,10 @@ public sealed class ImageFetchTests(BusyboxOciImages oci) : IClassFixture<Busybo
 
     private Uri Url => new($"http://127.0.0.1:{port}/busybox-oci.tar");
 
-    public async ValueTask DisposeAsync()
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    // IAsyncLifetime: xunit 2 never calls IAsyncDisposable on a test class, and the store directory must go.
+    public async Task DisposeAsync()
     {
         server.Close();
         await node.DisposeAsync();

@@ -1,14 +1,17 @@
 namespace FleetPods.NodeRuntime.Tests;
 
 /// <summary>Images made by real tools (umoci, skopeo, GNU tar) import and run as pods.</summary>
-public sealed class ImageFormatTests(BusyboxOciImages oci, BusyboxAci aci) : IClassFixture<BusyboxOciImages>, IClassFixture<BusyboxAci>, IAsyncDisposable
+public sealed class ImageFormatTests(BusyboxOciImages oci, BusyboxAci aci) : IClassFixture<BusyboxOciImages>, IClassFixture<BusyboxAci>, IAsyncLifetime
 {
     private readonly StoreHarness node = new();
     private readonly string scratch = Directory.CreateTempSubdirectory("fleetpods-formats-input-").FullName;
 
     private PodRuntime Runtime => node.Runtime;
 
-    public async ValueTask DisposeAsync()
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    // IAsyncLifetime: xunit 2 never calls IAsyncDisposable on a test class, and the store directory must go.
+    public async Task DisposeAsync()
     {
         await node.DisposeAsync();
         Directory.Delete(scratch, recursive: true);

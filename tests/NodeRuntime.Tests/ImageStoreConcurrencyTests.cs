@@ -1,7 +1,7 @@
 namespace FleetPods.NodeRuntime.Tests;
 
 /// <summary>The store under concurrent use: work on one image is done once, and what a crash leaves is never used.</summary>
-public sealed class ImageStoreConcurrencyTests(BusyboxOciImages oci) : IClassFixture<BusyboxOciImages>, IAsyncDisposable
+public sealed class ImageStoreConcurrencyTests(BusyboxOciImages oci) : IClassFixture<BusyboxOciImages>, IAsyncLifetime
 {
     private readonly StoreHarness node = new();
 
@@ -9,7 +9,10 @@ public sealed class ImageStoreConcurrencyTests(BusyboxOciImages oci) : IClassFix
 
     private string Images => node.ImagesDirectory;
 
-    public ValueTask DisposeAsync() => node.DisposeAsync();
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    // IAsyncLifetime: xunit 2 never calls IAsyncDisposable on a test class, and the store directory must go.
+    public async Task DisposeAsync() => await node.DisposeAsync();
 
     [RequiresFact(Requires.Root)]
     public async Task Two_imports_of_the_same_new_image_at_the_same_moment_extract_each_layer_once()

@@ -1,7 +1,7 @@
 namespace FleetPods.NodeRuntime.Tests;
 
 /// <summary>rkt's image commands on the store: rm, gc, export, extract, cat-manifest; and gc of ended pods.</summary>
-public sealed class ImageStoreManagementTests(BusyboxOciImages oci, BusyboxAci aci) : IClassFixture<BusyboxOciImages>, IClassFixture<BusyboxAci>, IAsyncDisposable
+public sealed class ImageStoreManagementTests(BusyboxOciImages oci, BusyboxAci aci) : IClassFixture<BusyboxOciImages>, IClassFixture<BusyboxAci>, IAsyncLifetime
 {
     private readonly StoreHarness node = new();
     private readonly string output = Directory.CreateTempSubdirectory("fleetpods-manage-out-").FullName;
@@ -10,7 +10,10 @@ public sealed class ImageStoreManagementTests(BusyboxOciImages oci, BusyboxAci a
 
     private string Images => node.ImagesDirectory;
 
-    public async ValueTask DisposeAsync()
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    // IAsyncLifetime: xunit 2 never calls IAsyncDisposable on a test class, and the store directory must go.
+    public async Task DisposeAsync()
     {
         await node.DisposeAsync();
         Directory.Delete(output, recursive: true);
