@@ -48,4 +48,7 @@ public sealed record DaemonOptions(
 
     /// <summary>Stage1 kvm's accelerator; auto probes once whether KVM boots the guest, else TCG.</summary>
     public KvmAccelerator KvmAccelerator { get; init; } = KvmAccelerator.Auto;
+
+    /// <summary>The stage1 flavors this node offers (<c>--stage1</c>), or null for every flavor its machine can run.</summary>
+    public IReadOnlyList<Grains.UnitFiles.Stage1Flavor>? Stage1Flavors { get; init; }
 }

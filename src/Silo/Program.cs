@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using FleetPods.Grains.Security;
 using FleetPods.NodeRuntime;
@@ -68,12 +69,16 @@ var podPolicy = new Option<string>("--pod-policy")
     Description = "The cluster's pod policy: host directories operators may mount ({\"hostVolumes\": {\"data\": {\"path\": \"/srv/data\", \"readOnly\": true}}}); absent = none",
     DefaultValueFactory = _ => PodPolicyFile.DefaultPath,
 };
+var stage1 = new Option<string?>("--stage1")
+{
+    Description = "The stage1 flavors this node offers to placement, as ns,kvm,fly (default: every flavor this machine can run)",
+};
 var pkiDir = new Option<string?>("--pki-dir") { Description = "This node's certificates: ca.crt, node.crt, node.key, optional crl.pem (default: <data-dir>/pki)" };
 var initDb = new Option<bool>("--init-db") { Description = "Create or upgrade the cluster database's schema, then exit" };
 
 var root = new RootCommand("fleetpodsd: the FleetPods daemon; one per machine, it is an Orleans silo and this machine's node")
 {
-    dataDir, nodeName, metadata, siloPort, gatewayPort, apiPort, maxImageSize, cluster, config, advertisedAddress, membershipMode, kvmKernel, kvmAccel, dbPoolSize, podPolicy, pkiDir, initDb,
+    dataDir, nodeName, metadata, siloPort, gatewayPort, apiPort, maxImageSize, cluster, config, advertisedAddress, membershipMode, kvmKernel, kvmAccel, stage1, dbPoolSize, podPolicy, pkiDir, initDb,
 };
 root.SetAction(async (parse, cancellationToken) =>
 {
@@ -131,11 +136,13 @@ root.SetAction(async (parse, cancellationToken) =>
     IReadOnlyDictionary<string, string> meta;
     string? kernel;
     KvmAccelerator accelerator;
+    IReadOnlyList<FleetPods.Grains.UnitFiles.Stage1Flavor>? flavors;
     try
     {
         meta = MetadataOption.Parse(parse.GetValue(metadata));
         kernel = KvmOptions.Kernel(parse.GetValue(kvmKernel));
         accelerator = KvmOptions.ParseAccelerator(parse.GetValue(kvmAccel)!);
+        flavors = Stage1Option.Parse(parse.GetValue(stage1));
     }
     catch (FormatException ex)
     {
@@ -169,6 +176,7 @@ root.SetAction(async (parse, cancellationToken) =>
         MaxImageSizeBytes = maxImageBytes,
         KvmKernel = kernel,
         KvmAccelerator = accelerator,
+        Stage1Flavors = flavors,
         PodPolicy = policy,
         PkiPath = parse.GetValue(pkiDir) is { Length: > 0 } pki ? Path.GetFullPath(pki) : null,
     };
@@ -198,6 +206,12 @@ root.SetAction(async (parse, cancellationToken) =>
 
     using (host)
     {
+        if (Stage1Option.Unrunnable(options.Stage1Flavors, host.Services.GetRequiredService<PodRuntime>()) is { } unrunnable)
+        {
+            await Console.Error.WriteLineAsync($"fleetpodsd: {unrunnable}");
+            return 2;
+        }
+
         await host.RunAsync(cancellationToken);
     }
 

@@ -53,7 +53,7 @@ public sealed class NodeGrain(
         var info = Describe();
         var wanted = request.Resources;
         if (info is null || wanted.MemoryBytes > info.FreeMemoryBytes || wanted.CpuMillis > info.FreeCpuMillis
-            || ConflictsFilter.FindConflict(info.Pods, request) is not null)
+            || !Stage1Filter.Offers(info, request.Stage1) || ConflictsFilter.FindConflict(info.Pods, request) is not null)
         {
             return false;
         }

@@ -229,7 +229,7 @@ public sealed class PodGrain(
         {
             var fleet = Pod.Unit is { } rules ? UnitSpecifiers.ExpandFleet(rules) : PlacementRequest.NoRules;
             var placement = await GrainFactory.GetGrain<ISchedulerGrain>(0).Place(
-                new PlacementRequest(Id, spec.UnitName, spec.Resources, fleet, Pod.RequiredNode));
+                new PlacementRequest(Id, spec.UnitName, spec.Resources, fleet, Pod.RequiredNode) { Stage1 = spec.Pod.Stage1 });
             if (!placement.Placed)
             {
                 Pod.Reason = placement.Reason;

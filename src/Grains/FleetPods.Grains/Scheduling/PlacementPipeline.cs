@@ -1,3 +1,5 @@
+using FleetPods.Grains.UnitFiles;
+
 namespace FleetPods.Grains.Scheduling;
 
 /// <summary>
@@ -37,13 +39,16 @@ public sealed class PlacementPipeline(IReadOnlyList<INodeFilter> constraints, IR
             constraints.Add(new MachineMetadataFilter());
         }
 
+        // Always: a default (ns) pod needs a node that offers ns too, since an admin may leave it out.
+        constraints.Add(new Stage1Filter());
+
         // Always: other units' Conflicts= bind this pod even when it has none of its own.
         constraints.Add(new ConflictsFilter());
         return new PlacementPipeline(constraints, [new ResourceFitFilter()]);
     }
 
     /// <summary>The rule that ties a pod to another unit's node (<c>MachineOf=x</c> or <c>Replaces=x</c>), or null.</summary>
-    public static string? SameNodeRule(UnitFiles.FleetSection fleet)
+    public static string? SameNodeRule(FleetSection fleet)
     {
         ArgumentNullException.ThrowIfNull(fleet);
         return fleet.MachineOf is { } of ? $"MachineOf={of}" : fleet.Replaces is { } replaced ? $"Replaces={replaced}" : null;
@@ -120,6 +125,12 @@ public sealed class PlacementPipeline(IReadOnlyList<INodeFilter> constraints, IR
         if (fleet.MachineMetadata.Count > 0)
         {
             rules.Add(MachineMetadataFilter.Describe(fleet.MachineMetadata));
+        }
+
+        // Every node offered ns until an admin could choose otherwise: the default flavor is no rule of the unit's.
+        if (request.Stage1 != Stage1Flavor.Ns)
+        {
+            rules.Add($"Stage1={Stage1Filter.Name(request.Stage1)}");
         }
 
         if (fleet.Conflicts.Count > 0)
