@@ -110,6 +110,7 @@ public sealed class PodGrain(
         // Only a pod never sent to its node can end here; one that was, is stopped there, even mid-launch.
         if (Pod.NodeName is null || (Pod.Phase == PodPhase.Pending && !Pod.StartRequested))
         {
+            Pod.NeverRan = true;
             await Apply(new PodStateReport(Pod.NodeName ?? "", PodPhase.Failed, null, "stopped before it ran", time.GetUtcNow()));
             return Describe();
         }
@@ -348,5 +349,10 @@ public sealed class PodGrain(
         Pod.CreatedAt, Pod.StartedAt, Pod.FinishedAt)
     {
         IsLost = Pod.Lost,
+        EndCause = !Pod.HasEnded ? PodEndCause.None
+            : Pod.Lost ? PodEndCause.Lost
+            : Pod.NeverRan ? PodEndCause.NeverRan
+            : Pod.Phase == PodPhase.Exited ? PodEndCause.Exited
+            : PodEndCause.Failed,
     };
 }

@@ -61,11 +61,12 @@ public sealed class PlacementPipeline(IReadOnlyList<INodeFilter> constraints, IR
         ArgumentNullException.ThrowIfNull(request);
         var rejections = new Dictionary<string, int>(StringComparer.Ordinal);
         var capacityRejections = new HashSet<string>(StringComparer.Ordinal);
+        var shortages = new HashSet<ResourceShortage>();
         var feasible = new List<NodeInfo>();
         var matching = 0;
         foreach (var (_, info) in nodes)
         {
-            var reason = info is null ? "unreachable" : FirstRejection(constraints, info, request);
+            var reason = info is null ? PlacementPlan.Unreachable : FirstRejection(constraints, info, request);
             if (reason is null)
             {
                 matching++;
@@ -73,6 +74,7 @@ public sealed class PlacementPipeline(IReadOnlyList<INodeFilter> constraints, IR
                 if (reason is not null)
                 {
                     capacityRejections.Add(reason);
+                    shortages.Add(ResourceFitFilter.ShortageOn(info!, request.Resources));
                 }
             }
 
@@ -86,7 +88,10 @@ public sealed class PlacementPipeline(IReadOnlyList<INodeFilter> constraints, IR
             }
         }
 
-        return new PlacementPlan(SpreadRanking.Rank(feasible, request), rejections, nodes.Count, matching, Rules(request), Lacking(request.Resources, capacityRejections));
+        return new PlacementPlan(SpreadRanking.Rank(feasible, request), rejections, nodes.Count, matching, Rules(request), Lacking(request.Resources, shortages))
+        {
+            CapacityRejections = capacityRejections,
+        };
     }
 
     private static string? FirstRejection(IReadOnlyList<INodeFilter> filters, NodeInfo node, PlacementRequest request)
@@ -141,15 +146,15 @@ public sealed class PlacementPipeline(IReadOnlyList<INodeFilter> constraints, IR
         return string.Join(", ", rules);
     }
 
-    private static string Lacking(ResourceRequest wanted, HashSet<string> reasons)
+    private static string Lacking(ResourceRequest wanted, HashSet<ResourceShortage> shortages)
     {
         var lacking = new List<string>();
-        if (reasons.Any(r => r.EndsWith("memory", StringComparison.Ordinal)))
+        if (shortages.Contains(ResourceShortage.Memory))
         {
             lacking.Add($"{ByteCount.Format(wanted.MemoryBytes)} free memory");
         }
 
-        if (reasons.Any(r => r.EndsWith("CPU", StringComparison.Ordinal)))
+        if (shortages.Contains(ResourceShortage.Cpu))
         {
             lacking.Add($"{wanted.CpuMillis}m free CPU");
         }

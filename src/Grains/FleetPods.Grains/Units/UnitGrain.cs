@@ -281,7 +281,7 @@ public sealed class UnitGrain(
             }
 
             var failed = pod.Phase == PodPhase.Failed || pod.ExitCode is not 0;
-            if (policy == RestartPolicy.No || (policy == RestartPolicy.OnFailure && !failed) || pod.Reason == "stopped before it ran")
+            if (policy == RestartPolicy.No || (policy == RestartPolicy.OnFailure && !failed) || pod.EndCause == PodEndCause.NeverRan)
             {
                 continue;
             }
