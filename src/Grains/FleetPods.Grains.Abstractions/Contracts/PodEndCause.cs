@@ -1,8 +1,8 @@
 namespace FleetPods.Grains;
 
 /// <summary>
-/// Why a pod ended, as a value to decide on; <see cref="PodStatus.Reason"/> keeps the words for people. A unit restarts
-/// a pod by its cause: a lost pod is replaced, one stopped before it ran is left alone.
+/// Why a pod ended, as a value to decide on; the pod's reason keeps the words for people. A unit restarts a pod by its
+/// cause: a lost pod is replaced, one stopped before it ran is left alone.
 /// </summary>
 public enum PodEndCause
 {
