@@ -413,8 +413,9 @@ public sealed class ImageStore
         // layer, then read as a directory.
         var unpacked = Path.Combine(work, "archive");
         using (var file = File.OpenRead(source))
+        using (var tar = ArchiveCompression.Decompressing(file, ArchiveCompression.Detect(source)))
         {
-            new TarTreeExtractor(name, maxBytes).Extract(file, unpacked);
+            new TarTreeExtractor(name, maxBytes).Extract(tar, unpacked);
         }
 
         return kind == ImageSourceKind.OciLayoutTar

@@ -428,6 +428,11 @@ public sealed class PodRuntime : IAsyncDisposable
         }
 
         pods.TryRemove(podId, out _);
+        if (tracked.Isolation is null)
+        {
+            // Recovered without a readable pod.json, the pod told nothing of its cgroups: they are found by its id.
+            ForgetLost(podId);
+        }
     }
 
     /// <summary>Removes an image from this node's store, and the layers no other image shares.</summary>

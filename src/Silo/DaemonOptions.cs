@@ -51,4 +51,7 @@ public sealed record DaemonOptions(
 
     /// <summary>Registry mirrors by registry host (<c>--registry-mirror HOST=URL</c>), tried in order before the registry.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<Uri>> RegistryMirrors { get; init; } = new Dictionary<string, IReadOnlyList<Uri>>();
+
+    /// <summary>The stage1 flavors this node offers (<c>--stage1</c>), or null for every flavor its machine can run.</summary>
+    public IReadOnlyList<Grains.UnitFiles.Stage1Flavor>? Stage1Flavors { get; init; }
 }

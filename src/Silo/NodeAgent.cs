@@ -143,12 +143,11 @@ public sealed class NodeAgent(
     private async Task Announce(INodeGrain node, string kvmAccelerator)
     {
         var capacity = runtime.ReadCapacity();
-        IReadOnlyList<string> flavors = kvmAccelerator.Length == 0 ? ["ns", "fly"] : ["ns", "fly", "kvm"];
         await node.Announce(new NodeAnnouncement(
             $"{(options.ClusterConnectionString is null ? Dns.GetHostName() : options.AdvertisedAddress.ToString())}:{options.GatewayPort}",
             options.Metadata,
             new ResourceRequest(capacity.MemoryBytes, capacity.CpuMillis),
-            flavors)
+            Stage1Option.Offered(options.Stage1Flavors, canRunKvm: kvmAccelerator.Length > 0))
         {
             KvmAccelerator = kvmAccelerator,
         });

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using FleetPods.Grains.Security;
 using FleetPods.NodeRuntime;
@@ -68,6 +69,10 @@ var podPolicy = new Option<string>("--pod-policy")
     Description = "The cluster's pod policy: host directories operators may mount ({\"hostVolumes\": {\"data\": {\"path\": \"/srv/data\", \"readOnly\": true}}}); absent = none",
     DefaultValueFactory = _ => PodPolicyFile.DefaultPath,
 };
+var stage1 = new Option<string?>("--stage1")
+{
+    Description = "The stage1 flavors this node offers to placement, as ns,kvm,fly (default: every flavor this machine can run)",
+};
 var pkiDir = new Option<string?>("--pki-dir") { Description = "This node's certificates: ca.crt, node.crt, node.key, optional crl.pem (default: <data-dir>/pki)" };
 var registryMirror = new Option<string[]>("--registry-mirror")
 {
@@ -77,7 +82,7 @@ var initDb = new Option<bool>("--init-db") { Description = "Create or upgrade th
 
 var root = new RootCommand("fleetpodsd: the FleetPods daemon; one per machine, it is an Orleans silo and this machine's node")
 {
-    dataDir, nodeName, metadata, siloPort, gatewayPort, apiPort, maxImageSize, cluster, config, advertisedAddress, membershipMode, kvmKernel, kvmAccel, dbPoolSize, podPolicy, pkiDir, registryMirror, initDb,
+    dataDir, nodeName, metadata, siloPort, gatewayPort, apiPort, maxImageSize, cluster, config, advertisedAddress, membershipMode, kvmKernel, kvmAccel, stage1, dbPoolSize, podPolicy, pkiDir, registryMirror, initDb,
 };
 root.SetAction(async (parse, cancellationToken) =>
 {
@@ -136,12 +141,14 @@ root.SetAction(async (parse, cancellationToken) =>
     string? kernel;
     KvmAccelerator accelerator;
     IReadOnlyDictionary<string, IReadOnlyList<Uri>> mirrors;
+    IReadOnlyList<FleetPods.Grains.UnitFiles.Stage1Flavor>? flavors;
     try
     {
         meta = MetadataOption.Parse(parse.GetValue(metadata));
         mirrors = RegistryMirrorOption.Parse(parse.GetValue(registryMirror));
         kernel = KvmOptions.Kernel(parse.GetValue(kvmKernel));
         accelerator = KvmOptions.ParseAccelerator(parse.GetValue(kvmAccel)!);
+        flavors = Stage1Option.Parse(parse.GetValue(stage1));
     }
     catch (FormatException ex)
     {
@@ -176,6 +183,7 @@ root.SetAction(async (parse, cancellationToken) =>
         KvmKernel = kernel,
         KvmAccelerator = accelerator,
         RegistryMirrors = mirrors,
+        Stage1Flavors = flavors,
         PodPolicy = policy,
         PkiPath = parse.GetValue(pkiDir) is { Length: > 0 } pki ? Path.GetFullPath(pki) : null,
     };
@@ -205,6 +213,12 @@ root.SetAction(async (parse, cancellationToken) =>
 
     using (host)
     {
+        if (Stage1Option.Unrunnable(options.Stage1Flavors, host.Services.GetRequiredService<PodRuntime>()) is { } unrunnable)
+        {
+            await Console.Error.WriteLineAsync($"fleetpodsd: {unrunnable}");
+            return 2;
+        }
+
         await host.RunAsync(cancellationToken);
     }
 

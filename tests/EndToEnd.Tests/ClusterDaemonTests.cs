@@ -6,7 +6,8 @@ namespace FleetPods.EndToEnd.Tests;
 /// <summary>
 /// Three real fleetpodsd processes in cluster mode on a real PostgreSQL (one machine, own data directories
 /// and ports): pods spread, Conflicts= keeps units apart, a global unit runs on every node, a SIGKILLed
-/// node's pods run elsewhere, and the node, started again, stops the pods that were moved away.
+/// node's pods run elsewhere, and the node, started again, stops the pods that were moved away; a node pulls every
+/// app's image of a pod from the nodes that hold them.
 /// </summary>
 [Requires(Requires.Postgres)]
 public sealed class ClusterDaemonTests : IClassFixture<BusyboxImage>, IAsyncLifetime
@@ -83,23 +84,32 @@ public sealed class ClusterDaemonTests : IClassFixture<BusyboxImage>, IAsyncLife
     }
 
     [RequiresFact(Requires.Root)]
-    public async Task A_node_that_lacks_a_pods_image_pulls_it_from_a_node_that_holds_it()
+    public async Task A_node_that_lacks_its_pods_images_pulls_each_apps_image_from_the_node_that_holds_it()
     {
-        var only = Path.Combine(units, "pulled.aci");
-        var made = await Processes.Run(RepositoryLayout.Script("deploy/examples/make-busybox-aci.sh"), [only, "example.com/pulled"], TimeSpan.FromSeconds(60));
-        Assert.True(made.ExitCode == 0, made.ToString());
-        var imported = await Cli("image", "import", only, "--node", "node-a");
-        Assert.True(imported.ExitCode == 0, imported.ToString());
+        // The [Pod] app's image is held by node-a only, the sidecar's by node-b only; the pod must run on node-c.
+        foreach (var (name, holder) in new[] { ("pulled", "node-a"), ("sidecar", "node-b") })
+        {
+            var archive = Path.Combine(units, $"{name}.aci");
+            var made = await Processes.Run(RepositoryLayout.Script("deploy/examples/make-busybox-aci.sh"), [archive, $"example.com/{name}"], TimeSpan.FromSeconds(60));
+            Assert.True(made.ExitCode == 0, made.ToString());
+            var imported = await Cli("image", "import", archive, "--node", holder);
+            Assert.True(imported.ExitCode == 0, imported.ToString());
+        }
+
         var path = Path.Combine(units, "pulled.pod");
-        await File.WriteAllTextAsync(path, "[Pod]\nImage=example.com/pulled\nExec=/bin/sleep 1000\nNetwork=none\n[X-Fleet]\nMachineID=node-c\n");
+        await File.WriteAllTextAsync(path, "[Pod]\nImage=example.com/pulled\nExec=/bin/sleep 1000\nNetwork=none\n"
+            + "[App side]\nImage=example.com/sidecar\nExec=/bin/sleep 1000\n[X-Fleet]\nMachineID=node-c\n");
 
         var started = await Cli("start", path);
 
         Assert.True(started.ExitCode == 0, started.ToString());
         Assert.Equal("node-c", NodeOf(Assert.Single(await RunningPods("pulled.pod", 1))));
         var held = await Cli("image", "list", "--node", "node-c", "--output", "json");
-        Assert.Contains(JsonDocument.Parse(held.Stdout).RootElement.GetProperty("images").EnumerateArray(), i => i.GetProperty("name").GetString() == "example.com/pulled");
+        var names = JsonDocument.Parse(held.Stdout).RootElement.GetProperty("images").EnumerateArray().Select(i => i.GetProperty("name").GetString()).ToList();
+        Assert.Contains("example.com/pulled", names);
+        Assert.Contains("example.com/sidecar", names);
         Assert.Contains("Pulling image example.com/pulled", nodes[2].Log, StringComparison.Ordinal);
+        Assert.Contains("Pulling image example.com/sidecar", nodes[2].Log, StringComparison.Ordinal);
     }
 
     private static string NodeOf(JsonElement pod) => pod.GetProperty("nodeName").GetString() ?? "";

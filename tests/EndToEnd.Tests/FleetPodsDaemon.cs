@@ -47,8 +47,8 @@ public sealed class FleetPodsDaemon : IAsyncDisposable
     /// </summary>
     public string? PkiDirectory { get; set; }
 
-    /// <summary>More fleetpodsd options, after those every daemon gets.</summary>
-    public IReadOnlyList<string> ExtraArguments { get; init; } = [];
+    /// <summary>More fleetpodsd options, given after the ones every test daemon has (e.g. <c>--stage1 ns</c>).</summary>
+    public IReadOnlyList<string> Options { get; init; } = [];
 
     public string LogPath => Path.Combine(DataDirectory, $"fleetpodsd-{starts}.log");
 
@@ -63,15 +63,7 @@ public sealed class FleetPodsDaemon : IAsyncDisposable
         var start = new ProcessStartInfo("/bin/sh") { ArgumentList = { "-c", "exec \"$@\" >\"$0\" 2>&1", LogPath, "dotnet", RepositoryLayout.Daemon,
             "--data-dir", DataDirectory, "--node-name", NodeName, "--silo-port", $"{SiloPort}", "--gateway-port", $"{GatewayPort}", "--api-port", $"{ApiPort}",
             "--metadata", Metadata, "--pki-dir", PkiDirectory } };
-        if (Cluster is not null)
-        {
-            foreach (var argument in new[] { "--cluster", Cluster, "--advertised-address", "127.0.0.1" })
-            {
-                start.ArgumentList.Add(argument);
-            }
-        }
-
-        foreach (var argument in ExtraArguments)
+        foreach (var argument in (Cluster is null ? [] : new[] { "--cluster", Cluster, "--advertised-address", "127.0.0.1" }).Concat(Options))
         {
             start.ArgumentList.Add(argument);
         }

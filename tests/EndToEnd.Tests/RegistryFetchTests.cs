@@ -27,7 +27,7 @@ public sealed class RegistryFetchTests : IAsyncLifetime
         await registry.Push($"oci:{Layout}:1.36", "team/busybox:1.36");
         mirror = await TestRegistry.Start();
         await mirror.Push($"oci:{Layout}:1.36", "busybox:1.36");
-        daemon = new FleetPodsDaemon("e2e-registry") { ExtraArguments = ["--registry-mirror", $"127.0.0.1:{unreachablePort}=http://{mirror.Host}"] };
+        daemon = new FleetPodsDaemon("e2e-registry") { Options = ["--registry-mirror", $"127.0.0.1:{unreachablePort}=http://{mirror.Host}"] };
         await daemon.Start();
     }
 

@@ -65,6 +65,30 @@ public sealed class PodRecoveryTests(BusyboxAci aci) : IClassFixture<BusyboxAci>
     }
 
     [RequiresFact(Requires.Root)]
+    public async Task A_pod_whose_record_is_damaged_is_still_found_running_and_stopped_and_removed_with_its_cgroups()
+    {
+        await using var node = await RuntimeHarness.Start(aci);
+        var request = node.Request("/bin/sleep", "1000") with { Network = PodNetworkMode.None };
+        await node.Runtime.StartPodAsync(request);
+        var app = node.Processes(request.PodId).App;
+        var cgroups = TestCgroups.Of(app).Values.Distinct().ToList();
+        Assert.NotEmpty(cgroups);
+        await node.Restart();
+        var record = node.PodFile(request.PodId, "pod.json");
+        var whole = await File.ReadAllBytesAsync(record);
+        await File.WriteAllBytesAsync(record, whole[..(whole.Length / 2)]);
+
+        var recovered = await node.Runtime.RecoverAsync();
+        Assert.Equal(PodPhase.Running, Assert.Single(recovered, c => c.PodId == request.PodId).Phase);
+        var end = await node.Runtime.StopPodAsync(request.PodId, TimeSpan.FromMilliseconds(100));
+        await node.Runtime.RemovePodAsync(request.PodId);
+
+        Assert.Equal((PodPhase.Exited, 137), (end.Phase, end.ExitCode));
+        Assert.False(TestProcesses.IsRunning(app));
+        Assert.All(cgroups, c => Assert.False(Directory.Exists(c), $"{c} outlived the pod"));
+    }
+
+    [RequiresFact(Requires.Root)]
     public async Task A_pod_dies_with_its_supervisor_and_is_reported_failed()
     {
         await using var node = await RuntimeHarness.Start(aci);

@@ -1,4 +1,5 @@
 using FleetPods.NodeRuntime;
+using Stage1Flavor = FleetPods.Grains.UnitFiles.Stage1Flavor;
 
 namespace FleetPods.Silo.Tests;
 
@@ -32,6 +33,23 @@ public sealed class DaemonOptionTests
     [InlineData("has space", false)]
     [InlineData("slash/y", false)]
     public void Node_names_are_what_a_host_name_may_hold(string name, bool valid) => Assert.Equal(valid, NodeNames.IsValid(name));
+
+    [Fact]
+    public void Stage1_narrows_what_the_machine_can_run_to_the_flavors_named()
+    {
+        Assert.Null(Stage1Option.Parse(null));
+        Assert.Equal([Stage1Flavor.Ns, Stage1Flavor.Fly], Stage1Option.Parse(" ns , fly,ns"));
+        Assert.Equal([Stage1Flavor.Ns, Stage1Flavor.Fly, Stage1Flavor.Kvm], Stage1Option.Offered(null, canRunKvm: true));
+        Assert.Equal([Stage1Flavor.Ns, Stage1Flavor.Fly], Stage1Option.Offered(null, canRunKvm: false));
+        Assert.Equal([Stage1Flavor.Fly], Stage1Option.Offered([Stage1Flavor.Fly], canRunKvm: true));
+    }
+
+    [Theory]
+    [InlineData("ns,warp", "--stage1: 'warp' is not a stage1 flavor (ns, kvm, fly)")]
+    [InlineData("NS", "--stage1: 'NS' is not a stage1 flavor (ns, kvm, fly)")]
+    [InlineData(" , ", "--stage1: names no flavor; give one or more of ns, kvm, fly, or leave it out for every flavor this machine can run")]
+    public void Stage1_refuses_what_is_no_flavor_by_name(string text, string message) =>
+        Assert.Equal(message, Assert.Throws<FormatException>(() => Stage1Option.Parse(text)).Message);
 
     [Theory]
     [InlineData("auto", KvmAccelerator.Auto)]

@@ -1,4 +1,4 @@
-using SharpCompress.Readers;
+using System.Formats.Tar;
 
 namespace FleetPods.NodeRuntime.Images;
 
@@ -18,23 +18,14 @@ internal static class ImageSourceKinds
     public static ImageSourceKind Detect(string path, string name)
     {
         using var file = File.OpenRead(path);
-        using var tar = ArchiveCompression.Decompressing(file, ArchiveCompression.IsGzip(path));
-        IReader reader;
+        using var tar = ArchiveCompression.Decompressing(file, ArchiveCompression.Detect(path));
+        using var reader = new TarReader(tar, leaveOpen: true);
         try
         {
-            reader = ReaderFactory.OpenReader(tar, new ReaderOptions { LeaveStreamOpen = true });
-        }
-        catch (Exception ex) when (ex is InvalidOperationException or SharpCompress.Common.InvalidFormatException or SharpCompress.Common.ArchiveException)
-        {
-            throw new ImageImportException($"{name}: not an image archive (a tar, plain or compressed): {ex.Message}", ex);
-        }
-
-        using (reader)
-        {
             var dockerManifest = false;
-            for (var scanned = 0; scanned < MaxEntriesScanned && reader.MoveToNextEntry(); scanned++)
+            for (var scanned = 0; scanned < MaxEntriesScanned && reader.GetNextEntry(copyData: false) is { } entry; scanned++)
             {
-                var key = (reader.Entry.Key ?? "").TrimStart('.', '/');
+                var key = entry.Name.TrimStart('.', '/');
                 if (key is "manifest" || key.StartsWith("rootfs/", StringComparison.Ordinal) || key == "rootfs")
                 {
                     return ImageSourceKind.Aci;
@@ -51,6 +42,10 @@ internal static class ImageSourceKinds
             return dockerManifest
                 ? ImageSourceKind.DockerArchive
                 : throw new ImageImportException($"{name}: not an image: no 'manifest' (ACI), 'oci-layout' (OCI layout) or 'manifest.json' (docker archive) at its top");
+        }
+        catch (Exception ex) when (ex is InvalidDataException or EndOfStreamException or SharpCompress.Common.SharpCompressException)
+        {
+            throw new ImageImportException($"{name}: not an image archive (a tar, plain or compressed with gzip, bzip2, xz or zstd): {ex.Message}", ex);
         }
     }
 }

@@ -26,7 +26,7 @@ internal sealed class LayerBuilder(BlobStore blobs, long maxBytes)
             using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16))
             using (var blobCopy = copy is null ? null : new FileStream(copy, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
             using (var verifying = new VerifyingReadStream(file, layer.Blob, layer.Size, maxBytes, layer.What, blobCopy))
-            using (var tar = ArchiveCompression.Decompressing(verifying, ArchiveCompression.IsGzip(path)))
+            using (var tar = ArchiveCompression.Decompressing(verifying, ArchiveCompression.Detect(path)))
             using (var uncompressed = layer.DiffId is { } diff && diff != layer.Blob ? new VerifyingReadStream(tar, diff, null, long.MaxValue, layer.What + " uncompressed", null) : null)
             {
                 var extractor = new TarTreeExtractor(layer.What, budget, overlayWhiteouts: layer.Kind == ImageLayerKind.Changeset);

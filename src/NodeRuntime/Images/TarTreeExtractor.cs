@@ -1,19 +1,19 @@
+using System.Formats.Tar;
 using System.Text;
-using SharpCompress.Common;
-using SharpCompress.Common.Tar;
-using SharpCompress.Readers;
 using static Tmds.Linux.LibC;
 
 namespace FleetPods.NodeRuntime.Images;
 
 /// <summary>
-/// Writes a tar archive (plain or compressed; SharpCompress reads it) into a fresh directory, as root,
+/// Writes an uncompressed tar stream (<see cref="ArchiveCompression"/> decompresses) into a fresh directory, as root,
 /// for archives written by anyone. Nothing lands outside the directory: paths with <c>..</c> or a leading
 /// <c>/</c> are refused, no entry is written through a symbolic link an earlier entry made, hard links
 /// must point at a regular file inside the tree, device nodes and fifos are left out (a pod gets its
 /// /dev from stage1), and the expanded size is capped.
 /// With <paramref name="overlayWhiteouts"/> (OCI and docker layers), <c>.wh.NAME</c> entries become overlayfs
 /// whiteouts of NAME and <c>.wh..wh..opq</c> marks its directory opaque, so the tree stacks as an overlay layer.
+/// .NET's <see cref="TarReader"/> parses the headers (ustar, pax with its long names and ids, GNU long names) and tells
+/// every entry's type; a damaged archive surfaces as <see cref="InvalidDataException"/> or <see cref="EndOfStreamException"/>.
 /// </summary>
 internal sealed class TarTreeExtractor(string archiveName, long maxBytes, bool overlayWhiteouts = false)
 {
@@ -30,15 +30,20 @@ internal sealed class TarTreeExtractor(string archiveName, long maxBytes, bool o
     /// <summary>Bytes of file content written so far.</summary>
     public long Written => written;
 
-    public void Extract(Stream archive, string root)
+    public void Extract(Stream tar, string root)
     {
-        ArgumentNullException.ThrowIfNull(archive);
+        ArgumentNullException.ThrowIfNull(tar);
         Directory.CreateDirectory(root);
-        using var reader = OpenReader(archive);
-        while (reader.MoveToNextEntry())
+        using var reader = new TarReader(tar, leaveOpen: true);
+        while (reader.GetNextEntry(copyData: false) is { } entry)
         {
-            var entry = reader.Entry;
-            var relative = Normalize(entry.Key ?? "");
+            // A pax global header only sets defaults (git archive's holds a comment); it names no file.
+            if (entry.EntryType == TarEntryType.GlobalExtendedAttributes)
+            {
+                continue;
+            }
+
+            var relative = Normalize(entry.Name);
             if (relative.Length == 0)
             {
                 continue;
@@ -53,7 +58,7 @@ internal sealed class TarTreeExtractor(string archiveName, long maxBytes, bool o
                 continue;
             }
 
-            var kind = TarEntryKinds.Of(entry);
+            var kind = KindOf(entry);
             switch (kind)
             {
                 case TarEntryKind.Directory:
@@ -63,17 +68,20 @@ internal sealed class TarTreeExtractor(string archiveName, long maxBytes, bool o
                     RemoveExisting(path, relative);
                     using (var target = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None))
                     {
-                        Copy(reader, target, relative);
+                        if (entry.DataStream is { } data)
+                        {
+                            Copy(data, target, relative);
+                        }
                     }
 
                     break;
                 case TarEntryKind.SymbolicLink:
                     RemoveExisting(path, relative);
-                    Check(Symlink(entry.LinkTarget ?? "", path), relative, "symlink");
+                    Check(Symlink(entry.LinkName, path), relative, "symlink");
                     break;
                 case TarEntryKind.HardLink:
                     RemoveExisting(path, relative);
-                    WriteHardLink(root, path, relative, entry.LinkTarget ?? "");
+                    WriteHardLink(root, path, relative, entry.LinkName);
                     break;
                 case TarEntryKind.Device or TarEntryKind.Fifo:
                     continue;
@@ -81,24 +89,22 @@ internal sealed class TarTreeExtractor(string archiveName, long maxBytes, bool o
                     throw Refuse(relative, "is of a tar entry type images may not use");
             }
 
-            if (entry is TarEntry tar)
-            {
-                SetOwnerAndMode(path, relative, tar, kind);
-            }
+            SetOwnerAndMode(path, relative, entry, kind);
         }
     }
 
-    private IReader OpenReader(Stream archive)
+    private static TarEntryKind KindOf(TarEntry entry) => entry.EntryType switch
     {
-        try
-        {
-            return ReaderFactory.OpenReader(archive, new ReaderOptions { LeaveStreamOpen = true });
-        }
-        catch (Exception ex) when (ex is InvalidOperationException or InvalidFormatException or ArchiveException)
-        {
-            throw new ImageImportException($"{archiveName}: not a tar archive (plain, gzip, bzip2 or xz): {ex.Message}", ex);
-        }
-    }
+        // Before ustar, a directory was a file entry whose name ends in '/'.
+        TarEntryType.V7RegularFile when entry.Name.EndsWith('/') => TarEntryKind.Directory,
+        TarEntryType.RegularFile or TarEntryType.V7RegularFile or TarEntryType.ContiguousFile => TarEntryKind.File,
+        TarEntryType.Directory => TarEntryKind.Directory,
+        TarEntryType.SymbolicLink => TarEntryKind.SymbolicLink,
+        TarEntryType.HardLink => TarEntryKind.HardLink,
+        TarEntryType.CharacterDevice or TarEntryType.BlockDevice => TarEntryKind.Device,
+        TarEntryType.Fifo => TarEntryKind.Fifo,
+        _ => TarEntryKind.Other,
+    };
 
     private string Normalize(string key) =>
         PathProblem(key) is { } problem ? throw Refuse(key, problem) : string.Join('/', Components(key));
@@ -226,9 +232,8 @@ internal sealed class TarTreeExtractor(string archiveName, long maxBytes, bool o
         Check(HardLink(targetPath, path), relative, "link");
     }
 
-    private void Copy(IReader reader, FileStream target, string relative)
+    private void Copy(Stream source, FileStream target, string relative)
     {
-        using var source = reader.OpenEntryStream();
         var buffer = new byte[1 << 16];
         int read;
         while ((read = source.Read(buffer)) > 0)
@@ -243,21 +248,21 @@ internal sealed class TarTreeExtractor(string archiveName, long maxBytes, bool o
         }
     }
 
-    private unsafe void SetOwnerAndMode(string path, string relative, TarEntry tar, TarEntryKind kind)
+    private unsafe void SetOwnerAndMode(string path, string relative, TarEntry entry, TarEntryKind kind)
     {
         var bytes = Encoding.UTF8.GetBytes(path + "\0");
         fixed (byte* p = bytes)
         {
-            Check(fchownat(AT_FDCWD, p, (uint)tar.UserID, (uint)tar.GroupId, SymlinkNoFollow), relative, "chown");
+            Check(fchownat(AT_FDCWD, p, (uint)entry.Uid, (uint)entry.Gid, SymlinkNoFollow), relative, "chown");
             if (kind != TarEntryKind.SymbolicLink)
             {
-                Check(chmod(p, (ushort)(tar.Mode & 0xFFF)), relative, "chmod");
+                Check(chmod(p, (ushort)((int)entry.Mode & 0xFFF)), relative, "chmod");
             }
         }
 
-        if (kind == TarEntryKind.File && tar.LastModifiedTime is { } modified)
+        if (kind == TarEntryKind.File)
         {
-            File.SetLastWriteTimeUtc(path, modified.ToUniversalTime());
+            File.SetLastWriteTimeUtc(path, entry.ModificationTime.UtcDateTime);
         }
     }
 

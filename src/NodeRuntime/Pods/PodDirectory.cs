@@ -42,8 +42,9 @@ internal sealed record PodDirectory(string Root)
     public static bool IsValidId(string podId) =>
         podId.Length is > 0 and <= 64 && podId.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-');
 
-    public async Task WriteRecord(PodRecord record, CancellationToken cancellationToken) =>
-        await File.WriteAllBytesAsync(Record, JsonSerializer.SerializeToUtf8Bytes(record, Json), cancellationToken);
+    /// <summary>Records what was launched, whole or not at all: a restarted daemon reads it to give back what the pod holds.</summary>
+    public Task WriteRecord(PodRecord record, CancellationToken cancellationToken) =>
+        DurableFile.WriteAsync(Record, JsonSerializer.SerializeToUtf8Bytes(record, Json), cancellationToken);
 
     /// <summary>What was launched, or null when the pod's daemon stopped before recording it (or the record is unreadable).</summary>
     public PodRecord? ReadRecord()

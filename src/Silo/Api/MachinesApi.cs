@@ -24,10 +24,11 @@ public static class MachinesApi
         return [.. nodes.Select(Machine)];
     }
 
-    // The node's fields as announced, with its status beside them, so a script reads a machine the same whether it is up or down.
+    // The node's fields as announced, with its status beside them, so a script reads a machine the same whether it is up or down;
+    // enums (its stage1 flavors) as the API writes them everywhere: kebab-case names.
     private static JsonObject Machine(NodeStatus node)
     {
-        var json = node.Info is { } info ? JsonSerializer.SerializeToNode(info, JsonSerializerOptions.Web)!.AsObject() : new JsonObject { ["name"] = node.Name };
+        var json = node.Info is { } info ? JsonSerializer.SerializeToNode(info, ApiJson.Options)!.AsObject() : new JsonObject { ["name"] = node.Name };
         json["status"] = node.Liveness.ToString().ToLowerInvariant();
         return json;
     }

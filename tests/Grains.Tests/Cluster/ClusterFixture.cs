@@ -1,5 +1,6 @@
 using FleetPods.Grains.Images;
 using FleetPods.Grains.Nodes;
+using FleetPods.Grains.UnitFiles;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 
@@ -36,7 +37,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         await Cluster.DeployAsync();
         foreach (var name in NodeNames)
         {
-            await Client.GetGrain<INodeGrain>(name).Announce(new NodeAnnouncement(name, new Dictionary<string, string>(), NodeCapacity, ["ns"]));
+            await Client.GetGrain<INodeGrain>(name).Announce(new NodeAnnouncement(name, new Dictionary<string, string>(), NodeCapacity, Enum.GetValues<Stage1Flavor>()));
         }
     }
 

@@ -18,6 +18,24 @@ public sealed class ImagePullTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_pod_whose_app_image_only_another_node_holds_has_it_pulled_before_it_runs()
+    {
+        var (holder, puller) = (fixture.NodeNames[0], fixture.NodeNames[1]);
+        var sidecar = await fixture.Client.GetGrain<IImageStoreGrain>(holder).Import(new ImageImportRequest("/images/sidecar.aci"));
+        fixture.Images(puller).Missing["sidecar:1.0"] = true;
+        var unit = fixture.Client.GetGrain<IUnitGrain>("with-sidecar.pod");
+        var submitted = await unit.Submit("with-sidecar.pod", $"[Pod]\nImage=example.com/busybox\nExec=/bin/true\n[App side]\nImage=sidecar:1.0\nExec=/bin/true\n[X-Fleet]\nMachineID={puller}\n");
+        Assert.True(submitted.Succeeded, string.Join("; ", submitted.Errors));
+
+        var pod = (await unit.Start()).Pod!;
+
+        await Eventually.Until(unit.GetStatus, s => s!.Pod!.Phase == PodPhase.Running, "the pod to run");
+        Assert.True(fixture.Node(puller).Launched.ContainsKey(pod.Id));
+        Assert.Equal(fixture.Images(holder).Archives[sidecar.Digest], fixture.Images(puller).Archives[sidecar.Digest]);
+        await unit.Destroy(TimeSpan.Zero);
+    }
+
+    [Fact]
     public async Task A_holder_that_left_the_cluster_is_passed_over_for_one_that_answers()
     {
         var (holder, puller) = (fixture.NodeNames[0], fixture.NodeNames[1]);

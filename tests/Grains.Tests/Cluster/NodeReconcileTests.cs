@@ -44,7 +44,7 @@ public sealed class NodeReconcileTests(ClusterFixture fixture)
         await fixture.Client.GetGrain<INodeGrain>(node.NodeName).ReconcilePods(RunsNow(node));
 
         var lost = await pod.GetStatus();
-        Assert.Equal((PodPhase.Failed, true), (lost!.Phase, lost.IsLost));
+        Assert.Equal((PodPhase.Failed, true, PodEndCause.Lost), (lost!.Phase, lost.IsLost, lost.EndCause));
         Assert.DoesNotContain("lost-one", await fixture.Client.GetGrain<INodeGrain>(node.NodeName).ListPods());
     }
 
@@ -62,7 +62,7 @@ public sealed class NodeReconcileTests(ClusterFixture fixture)
             [.. RunsNow(node), new RuntimePod(pod.Id, PodPhase.Exited, 7, null, DateTimeOffset.UtcNow)]);
 
         var ended = await fixture.Client.GetGrain<IPodGrain>(pod.Id).GetStatus();
-        Assert.Equal((PodPhase.Exited, 7, false), (ended!.Phase, ended.ExitCode, ended.IsLost));
+        Assert.Equal((PodPhase.Exited, 7, false, PodEndCause.Exited), (ended!.Phase, ended.ExitCode, ended.IsLost, ended.EndCause));
     }
 
     [Fact]

@@ -16,6 +16,24 @@ public sealed class UnitLifecycleTests(ClusterFixture fixture)
         """;
 
     [Fact]
+    public async Task A_pod_stopped_before_it_ran_ends_as_never_ran_and_its_unit_does_not_restart_it()
+    {
+        var unit = fixture.Client.GetGrain<IUnitGrain>("never-ran.pod");
+        var submitted = await unit.Submit("never-ran.pod", UnitText(exec: "/bin/sleep 1000", extra: "Memory=1T\nRestart=always"));
+        Assert.True(submitted.Succeeded, string.Join("; ", submitted.Errors));
+        var pending = (await unit.Start()).Pod!;
+        Assert.Equal((PodPhase.Pending, PodEndCause.None), (pending.Phase, pending.EndCause));
+
+        var stopped = await fixture.Client.GetGrain<IPodGrain>(pending.Id).Stop(Grace);
+        await unit.Reconcile();
+
+        Assert.Equal((PodPhase.Failed, PodEndCause.NeverRan, "stopped before it ran"), (stopped.Phase, stopped.EndCause, stopped.Reason));
+        var after = (await unit.GetStatus())!;
+        Assert.Equal(pending.Id, Assert.Single(after.Pods).Id);
+        await unit.Destroy(Grace);
+    }
+
+    [Fact]
     public async Task Submit_stores_a_valid_unit_and_lists_it_inactive()
     {
         var result = await fixture.Client.GetGrain<IUnitGrain>("listed.pod").Submit("units/listed.pod", UnitText());

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using FleetPods.Grains.Images;
 using FleetPods.Grains.Nodes;
 using FleetPods.Grains.Tests.Cluster;
+using FleetPods.Grains.UnitFiles;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;
 using Orleans.Storage;
@@ -113,10 +114,16 @@ public sealed class FleetCluster : IAsyncDisposable
 
     public async ValueTask DisposeAsync() => await Cluster.DisposeAsync();
 
+    /// <summary>Announces the node again, as its daemon does when it starts: with these stage1 flavors (default: every one).</summary>
+    public Task Reannounce(string node, string metadata, params Stage1Flavor[] flavors) =>
+        Client.GetGrain<INodeGrain>(node).Announce(new NodeAnnouncement(node, Metadata(metadata), NodeCapacity, flavors.Length > 0 ? flavors : Enum.GetValues<Stage1Flavor>()));
+
+    private static Dictionary<string, string> Metadata(string text) =>
+        text.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(p => p.Split('=')).ToDictionary(p => p[0], p => p[1]);
+
     private Task Announce(string node, string metadata)
     {
         Nodes.Add(node);
-        var pairs = metadata.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(p => p.Split('=')).ToDictionary(p => p[0], p => p[1]);
-        return Client.GetGrain<INodeGrain>(node).Announce(new NodeAnnouncement(node, pairs, NodeCapacity, ["ns"]));
+        return Reannounce(node, metadata);
     }
 }

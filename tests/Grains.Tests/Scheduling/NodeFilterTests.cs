@@ -1,4 +1,5 @@
 using FleetPods.Grains.Scheduling;
+using FleetPods.Grains.UnitFiles;
 using static FleetPods.Grains.Tests.Scheduling.SchedulingData;
 
 namespace FleetPods.Grains.Tests.Scheduling;
@@ -53,6 +54,15 @@ public sealed class NodeFilterTests
     [InlineData("b", "not where MachineOf=db.pod runs")]
     public void MachineOf_is_the_targets_node(string node, string? rejection) =>
         Assert.Equal(rejection, new SameNodeAsFilter("MachineOf=db.pod", new HashSet<string> { "a" }).Reject(Node(node), Request(machineOf: "db.pod")));
+
+    [Theory]
+    [InlineData(Stage1Flavor.Ns, new[] { Stage1Flavor.Ns, Stage1Flavor.Fly }, null)]
+    [InlineData(Stage1Flavor.Kvm, new[] { Stage1Flavor.Ns, Stage1Flavor.Kvm }, null)]
+    [InlineData(Stage1Flavor.Kvm, new[] { Stage1Flavor.Ns, Stage1Flavor.Fly }, "not offering stage1 kvm")]
+    [InlineData(Stage1Flavor.Ns, new[] { Stage1Flavor.Fly }, "not offering stage1 ns")]
+    [InlineData(Stage1Flavor.Fly, new Stage1Flavor[0], "not offering stage1 fly")]
+    public void Stage1_needs_a_node_that_offers_the_flavor(Stage1Flavor wanted, Stage1Flavor[] offered, string? rejection) =>
+        Assert.Equal(rejection, new Stage1Filter().Reject(Node("a", flavors: offered), Request(stage1: wanted)));
 
     [Theory]
     [InlineData(1L << 30, 100, null)]

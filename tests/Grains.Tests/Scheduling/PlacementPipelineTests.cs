@@ -1,4 +1,5 @@
 using FleetPods.Grains.Scheduling;
+using FleetPods.Grains.UnitFiles;
 using static FleetPods.Grains.Tests.Scheduling.SchedulingData;
 
 namespace FleetPods.Grains.Tests.Scheduling;
@@ -57,6 +58,28 @@ public sealed class PlacementPipelineTests
         var plan = Plan(Request(machineId: "x"), null, ("a", Node("a")), ("b", Node("b")));
 
         Assert.Equal("no node matches MachineID=x among 2 nodes: 2 not MachineID=x", plan.ExplainNoFit());
+    }
+
+    [Fact]
+    public void A_flavor_no_node_offers_is_named_as_the_rule_it_is()
+    {
+        var plan = Plan(Request(stage1: Stage1Flavor.Kvm), null,
+            ("a", Node("a", flavors: [Stage1Flavor.Ns, Stage1Flavor.Fly])), ("b", Node("b", flavors: [Stage1Flavor.Ns])), ("c", Node("c", flavors: [Stage1Flavor.Ns])));
+
+        Assert.Empty(plan.Candidates);
+        Assert.Equal("no node matches Stage1=kvm among 3 nodes: 3 not offering stage1 kvm", plan.ExplainNoFit());
+    }
+
+    [Fact]
+    public void Only_the_nodes_offering_the_flavor_are_candidates_and_their_lack_of_room_is_explained()
+    {
+        var request = Request(memory: 2L << 30, stage1: Stage1Flavor.Kvm);
+
+        var placed = Plan(request, null, ("a", Node("a", flavors: [Stage1Flavor.Ns])), ("b", Node("b", flavors: [Stage1Flavor.Ns, Stage1Flavor.Kvm])));
+        var full = Plan(request, null, ("a", Node("a", flavors: [Stage1Flavor.Ns])), ("b", Node("b", freeMemory: 1L << 30, flavors: [Stage1Flavor.Kvm])));
+
+        Assert.Equal(["b"], placed.Candidates.Select(n => n.Name));
+        Assert.Equal("no node with 2 GiB free memory among 1 matching Stage1=kvm", full.ExplainNoFit());
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using FleetPods.Grains.Images;
 using FleetPods.Grains.Nodes;
 using FleetPods.Grains.Security;
 using FleetPods.Grains.Tests.Cluster;
+using FleetPods.Grains.UnitFiles;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 
@@ -52,7 +53,7 @@ public sealed class PolicyClusterFixture : IAsyncLifetime
         });
         Cluster = builder.Build();
         await Cluster.DeployAsync();
-        await Client.GetGrain<INodeGrain>(NodeName).Announce(new NodeAnnouncement(NodeName, new Dictionary<string, string>(), ClusterFixture.NodeCapacity, ["ns"]));
+        await Client.GetGrain<INodeGrain>(NodeName).Announce(new NodeAnnouncement(NodeName, new Dictionary<string, string>(), ClusterFixture.NodeCapacity, Enum.GetValues<Stage1Flavor>()));
     }
 
     public async Task DisposeAsync()

@@ -1,9 +1,11 @@
+using FleetPods.Grains.UnitFiles;
+
 namespace FleetPods.Grains;
 
 /// <summary>One machine of the cluster, as its node grain knows it.</summary>
 /// <param name="Capacity">What the machine has in all.</param>
 /// <param name="Reserved">What its placed pods have reserved.</param>
-/// <param name="Stage1Flavors">The stage1 flavors this node can launch.</param>
+/// <param name="Stage1Flavors">The stage1 flavors this node offers (see <see cref="NodeAnnouncement.Stage1Flavors"/>).</param>
 [GenerateSerializer, Immutable]
 public sealed record NodeInfo(
     [property: Id(0)] string Name,
@@ -12,7 +14,7 @@ public sealed record NodeInfo(
     [property: Id(3)] ResourceRequest Capacity,
     [property: Id(4)] ResourceRequest Reserved,
     [property: Id(5)] int PodCount,
-    [property: Id(6)] IReadOnlyList<string> Stage1Flavors,
+    [property: Id(10)] IReadOnlyList<Stage1Flavor> Stage1Flavors,
     [property: Id(7)] DateTimeOffset AnnouncedAt)
 {
     /// <summary>The pods reserved on the node, for <c>Conflicts=</c>.</summary>

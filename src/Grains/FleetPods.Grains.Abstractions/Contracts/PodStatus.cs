@@ -26,4 +26,8 @@ public sealed record PodStatus(
     /// </summary>
     [Id(10)]
     public bool IsLost { get; init; }
+
+    /// <summary>Why the pod ended (<see cref="PodEndCause.None"/> while it has not), to decide on where its reason is for people.</summary>
+    [Id(11)]
+    public PodEndCause EndCause { get; init; }
 }

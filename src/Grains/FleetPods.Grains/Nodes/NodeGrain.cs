@@ -53,7 +53,7 @@ public sealed class NodeGrain(
         var info = Describe();
         var wanted = request.Resources;
         if (info is null || wanted.MemoryBytes > info.FreeMemoryBytes || wanted.CpuMillis > info.FreeCpuMillis
-            || ConflictsFilter.FindConflict(info.Pods, request) is not null)
+            || !Stage1Filter.Offers(info, request.Stage1) || ConflictsFilter.FindConflict(info.Pods, request) is not null)
         {
             return false;
         }
@@ -86,7 +86,11 @@ public sealed class NodeGrain(
         // The node's last word, under its own policy file and its own file system, whoever asked.
         spec = PodAdmissionCheck.OnNode(spec, policy, Name);
 
-        await GrainFactory.GetGrain<IImageStoreGrain>(Name).EnsureImage(spec.Pod.Image);
+        // Every app's image, not only the [Pod] app's: an [App] image that only another node holds is pulled too. In
+        // parallel, since each is a transfer of its own from whichever node holds it, the store is safe under concurrent
+        // use (a layer two images share is extracted once), and the pod waits for the slowest image, not for their sum.
+        var images = GrainFactory.GetGrain<IImageStoreGrain>(Name);
+        await Task.WhenAll(spec.Pod.Apps.Select(a => a.Image).Prepend(spec.Pod.Image).Distinct(StringComparer.Ordinal).Select(images.EnsureImage));
         await localNode.RunPod(podId, spec);
     }
 

@@ -22,7 +22,7 @@ internal static class StoredNode
             announced.Capacity,
             new ResourceRequest(reserved.Sum(r => r.MemoryBytes), reserved.Sum(r => r.CpuMillis)),
             state.Reservations.Count,
-            announced.Stage1Flavors,
+            announced.Stage1Flavors ?? [],
             state.AnnouncedAt)
         {
             Pods = [.. state.Pods.Values],

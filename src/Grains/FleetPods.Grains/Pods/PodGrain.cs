@@ -108,6 +108,7 @@ public sealed class PodGrain(
         // Only a pod never sent to its node can end here; one that was, is stopped there, even mid-launch.
         if (Pod.NodeName is null || (Pod.Phase == PodPhase.Pending && !Pod.StartRequested))
         {
+            Pod.NeverRan = true;
             await Apply(new PodStateReport(Pod.NodeName ?? "", PodPhase.Failed, null, "stopped before it ran", time.GetUtcNow()));
             return Describe();
         }
@@ -227,7 +228,7 @@ public sealed class PodGrain(
         {
             var fleet = Pod.Unit is { } rules ? UnitSpecifiers.ExpandFleet(rules) : PlacementRequest.NoRules;
             var placement = await GrainFactory.GetGrain<ISchedulerGrain>(0).Place(
-                new PlacementRequest(Id, spec.UnitName, spec.Resources, fleet, Pod.RequiredNode));
+                new PlacementRequest(Id, spec.UnitName, spec.Resources, fleet, Pod.RequiredNode) { Stage1 = spec.Pod.Stage1 });
             if (!placement.Placed)
             {
                 Pod.Reason = placement.Reason;
@@ -353,5 +354,10 @@ public sealed class PodGrain(
         Pod.CreatedAt, Pod.StartedAt, Pod.FinishedAt)
     {
         IsLost = Pod.Lost,
+        EndCause = !Pod.HasEnded ? PodEndCause.None
+            : Pod.Lost ? PodEndCause.Lost
+            : Pod.NeverRan ? PodEndCause.NeverRan
+            : Pod.Phase == PodPhase.Exited ? PodEndCause.Exited
+            : PodEndCause.Failed,
     };
 }

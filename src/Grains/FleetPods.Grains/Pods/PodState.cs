@@ -46,5 +46,9 @@ public sealed class PodState
     [Id(12)]
     public bool Lost { get; set; }
 
+    /// <summary>Stopped before it was sent to a node; its unit does not restart it.</summary>
+    [Id(13)]
+    public bool NeverRan { get; set; }
+
     public bool HasEnded => Phase is PodPhase.Exited or PodPhase.Failed;
 }

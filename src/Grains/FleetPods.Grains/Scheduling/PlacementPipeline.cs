@@ -1,3 +1,5 @@
+using FleetPods.Grains.UnitFiles;
+
 namespace FleetPods.Grains.Scheduling;
 
 /// <summary>
@@ -37,13 +39,16 @@ public sealed class PlacementPipeline(IReadOnlyList<INodeFilter> constraints, IR
             constraints.Add(new MachineMetadataFilter());
         }
 
+        // Always: a default (ns) pod needs a node that offers ns too, since an admin may leave it out.
+        constraints.Add(new Stage1Filter());
+
         // Always: other units' Conflicts= bind this pod even when it has none of its own.
         constraints.Add(new ConflictsFilter());
         return new PlacementPipeline(constraints, [new ResourceFitFilter()]);
     }
 
     /// <summary>The rule that ties a pod to another unit's node (<c>MachineOf=x</c> or <c>Replaces=x</c>), or null.</summary>
-    public static string? SameNodeRule(UnitFiles.FleetSection fleet)
+    public static string? SameNodeRule(FleetSection fleet)
     {
         ArgumentNullException.ThrowIfNull(fleet);
         return fleet.MachineOf is { } of ? $"MachineOf={of}" : fleet.Replaces is { } replaced ? $"Replaces={replaced}" : null;
@@ -56,11 +61,12 @@ public sealed class PlacementPipeline(IReadOnlyList<INodeFilter> constraints, IR
         ArgumentNullException.ThrowIfNull(request);
         var rejections = new Dictionary<string, int>(StringComparer.Ordinal);
         var capacityRejections = new HashSet<string>(StringComparer.Ordinal);
+        var shortages = new HashSet<ResourceShortage>();
         var feasible = new List<NodeInfo>();
         var matching = 0;
         foreach (var (_, info) in nodes)
         {
-            var reason = info is null ? "unreachable" : FirstRejection(constraints, info, request);
+            var reason = info is null ? PlacementPlan.Unreachable : FirstRejection(constraints, info, request);
             if (reason is null)
             {
                 matching++;
@@ -68,6 +74,7 @@ public sealed class PlacementPipeline(IReadOnlyList<INodeFilter> constraints, IR
                 if (reason is not null)
                 {
                     capacityRejections.Add(reason);
+                    shortages.Add(ResourceFitFilter.ShortageOn(info!, request.Resources));
                 }
             }
 
@@ -81,7 +88,10 @@ public sealed class PlacementPipeline(IReadOnlyList<INodeFilter> constraints, IR
             }
         }
 
-        return new PlacementPlan(SpreadRanking.Rank(feasible, request), rejections, nodes.Count, matching, Rules(request), Lacking(request.Resources, capacityRejections));
+        return new PlacementPlan(SpreadRanking.Rank(feasible, request), rejections, nodes.Count, matching, Rules(request), Lacking(request.Resources, shortages))
+        {
+            CapacityRejections = capacityRejections,
+        };
     }
 
     private static string? FirstRejection(IReadOnlyList<INodeFilter> filters, NodeInfo node, PlacementRequest request)
@@ -122,6 +132,12 @@ public sealed class PlacementPipeline(IReadOnlyList<INodeFilter> constraints, IR
             rules.Add(MachineMetadataFilter.Describe(fleet.MachineMetadata));
         }
 
+        // Every node offered ns until an admin could choose otherwise: the default flavor is no rule of the unit's.
+        if (request.Stage1 != Stage1Flavor.Ns)
+        {
+            rules.Add($"Stage1={Stage1Filter.Name(request.Stage1)}");
+        }
+
         if (fleet.Conflicts.Count > 0)
         {
             rules.Add("Conflicts=" + string.Join(" ", fleet.Conflicts));
@@ -130,15 +146,15 @@ public sealed class PlacementPipeline(IReadOnlyList<INodeFilter> constraints, IR
         return string.Join(", ", rules);
     }
 
-    private static string Lacking(ResourceRequest wanted, HashSet<string> reasons)
+    private static string Lacking(ResourceRequest wanted, HashSet<ResourceShortage> shortages)
     {
         var lacking = new List<string>();
-        if (reasons.Any(r => r.EndsWith("memory", StringComparison.Ordinal)))
+        if (shortages.Contains(ResourceShortage.Memory))
         {
             lacking.Add($"{ByteCount.Format(wanted.MemoryBytes)} free memory");
         }
 
-        if (reasons.Any(r => r.EndsWith("CPU", StringComparison.Ordinal)))
+        if (shortages.Contains(ResourceShortage.Cpu))
         {
             lacking.Add($"{wanted.CpuMillis}m free CPU");
         }

@@ -15,6 +15,12 @@ public sealed record PlacementPlan(
     string Rules,
     string Lacking)
 {
+    /// <summary>The reason of a node whose grain could not be asked.</summary>
+    public const string Unreachable = "unreachable";
+
+    /// <summary>The reasons of <see cref="Rejections"/> that are a matching node's lack of room, not a rule's.</summary>
+    public IReadOnlySet<string> CapacityRejections { get; init; } = new HashSet<string>();
+
     /// <summary>
     /// Why no node took the pod, e.g. "no node with 2 GiB free memory among 3 matching MachineMetadata=disk=ssd"
     /// or "no node matches MachineID=x among 3 nodes: 3 not MachineID=x".
@@ -37,7 +43,7 @@ public sealed record PlacementPlan(
 
         var among = Rules.Length == 0 ? Nodes(MatchingCount) : string.Create(CultureInfo.InvariantCulture, $"{MatchingCount} matching {Rules}");
         // Nodes outside the rules are no news when there are rules; unreachable ones always are.
-        var others = string.Join(", ", Rejections.Where(r => !r.Key.StartsWith("lack ", StringComparison.Ordinal) && (Rules.Length == 0 || r.Key == "unreachable"))
+        var others = string.Join(", ", Rejections.Where(r => !CapacityRejections.Contains(r.Key) && (Rules.Length == 0 || r.Key == Unreachable))
             .OrderByDescending(r => r.Value).ThenBy(r => r.Key, StringComparer.Ordinal)
             .Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Value} {r.Key}")));
         return $"no node with {Lacking} among {among}" + (others.Length > 0 ? $" (other nodes: {others})" : "");

@@ -5,14 +5,23 @@ public sealed class ResourceFitFilter : INodeFilter
 {
     public string? Reject(NodeInfo node, PlacementRequest request)
     {
-        ArgumentNullException.ThrowIfNull(node);
         ArgumentNullException.ThrowIfNull(request);
         var wanted = request.Resources;
-        if (wanted.MemoryBytes > node.FreeMemoryBytes)
+        return ShortageOn(node, wanted) switch
         {
-            return $"lack {ByteCount.Format(wanted.MemoryBytes)} free memory";
-        }
+            ResourceShortage.Memory => $"lack {ByteCount.Format(wanted.MemoryBytes)} free memory",
+            ResourceShortage.Cpu => $"lack {wanted.CpuMillis}m free CPU",
+            _ => null,
+        };
+    }
 
-        return wanted.CpuMillis > node.FreeCpuMillis ? $"lack {wanted.CpuMillis}m free CPU" : null;
+    /// <summary>What <paramref name="node"/> lacks first for <paramref name="wanted"/>, for the pipeline to say what matching nodes lacked.</summary>
+    public static ResourceShortage ShortageOn(NodeInfo node, ResourceRequest wanted)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        ArgumentNullException.ThrowIfNull(wanted);
+        return wanted.MemoryBytes > node.FreeMemoryBytes ? ResourceShortage.Memory
+            : wanted.CpuMillis > node.FreeCpuMillis ? ResourceShortage.Cpu
+            : ResourceShortage.None;
     }
 }

@@ -281,7 +281,7 @@ public sealed class UnitGrain(
             }
 
             var failed = pod.Phase == PodPhase.Failed || pod.ExitCode is not 0;
-            if (policy == RestartPolicy.No || (policy == RestartPolicy.OnFailure && !failed) || pod.Reason == "stopped before it ran")
+            if (policy == RestartPolicy.No || (policy == RestartPolicy.OnFailure && !failed) || pod.EndCause == PodEndCause.NeverRan)
             {
                 continue;
             }
@@ -344,7 +344,7 @@ public sealed class UnitGrain(
         if (unit.Fleet.Global)
         {
             var nodes = await GrainFactory.GetGrain<ISchedulerGrain>(0).MatchingNodes(
-                new PlacementRequest("", Name, PodSpec.FromUnit(unit).Resources, UnitSpecifiers.ExpandFleet(unit), null));
+                new PlacementRequest("", Name, PodSpec.FromUnit(unit).Resources, UnitSpecifiers.ExpandFleet(unit), null) { Stage1 = unit.Pod.Stage1 });
             foreach (var entry in Unit.Pods.Where(p => p.RequiredNode is { } n && !nodes.Contains(n)).ToList())
             {
                 await RemovePod(entry, ReplaceGrace);
