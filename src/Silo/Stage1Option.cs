@@ -36,8 +36,9 @@ public static class Stage1Option
     /// <summary>The flavors a node offers: those its machine can run, narrowed to the admin's choice if there is one.</summary>
     public static IReadOnlyList<Stage1Flavor> Offered(IReadOnlyList<Stage1Flavor>? chosen, bool canRunKvm)
     {
-        IReadOnlyList<Stage1Flavor> runnable = canRunKvm ? [Stage1Flavor.Ns, Stage1Flavor.Fly, Stage1Flavor.Kvm] : [Stage1Flavor.Ns, Stage1Flavor.Fly];
-        return chosen is null ? runnable : [.. runnable.Where(chosen.Contains)];
+        // Arrays: the announcement is stored by Orleans' serializer, which knows no list type a collection expression makes.
+        Stage1Flavor[] runnable = canRunKvm ? [Stage1Flavor.Ns, Stage1Flavor.Fly, Stage1Flavor.Kvm] : [Stage1Flavor.Ns, Stage1Flavor.Fly];
+        return chosen is null ? runnable : runnable.Where(chosen.Contains).ToArray();
     }
 
     /// <summary>Why this machine cannot run a flavor the admin chose, as one line, or null when it can run them all.</summary>
