@@ -1,3 +1,4 @@
+using System.Net.Http.Headers;
 using FleetPods.NodeRuntime.Images;
 using Polly;
 
@@ -5,7 +6,7 @@ namespace FleetPods.NodeRuntime.Registry;
 
 /// <summary>
 /// A blob of the repository, fetched from the registry and verified against its digest while it streams (by
-/// <see cref="VerifyingReadStream"/> over a <see cref="ResumingBlobStream"/>, so a cut connection resumes with a
+/// <see cref="VerifyingReadStream"/> over a <see cref="ResumingDownloadStream"/>, so a cut connection resumes with a
 /// range and the hash goes on over the same bytes). A layer goes to a temporary file of the blob store and is
 /// committed under its digest only once verified: a blob whose bytes do not match is refused and never stored.
 /// </summary>
@@ -50,7 +51,13 @@ internal sealed class BlobFetch(RegistryClient client, string repository, BlobSt
 
     private async Task ReadVerified(ContentDigest digest, long? size, string what, Stream copy, long limit, Action<long, int> progress, CancellationToken cancellationToken)
     {
-        using var body = new ResumingBlobStream(client, $"/v2/{repository}/blobs/{digest.OciForm}", size, retries, stallTimeout);
+        var path = $"/v2/{repository}/blobs/{digest.OciForm}";
+        using var body = new ResumingDownloadStream(
+            (from, token) => client.GetAsync(path, request => request.Headers.Range = from > 0 ? new RangeHeaderValue(from, null) : null, token),
+            $"{client.What}: {path}",
+            size,
+            retries,
+            stallTimeout);
         using var verifying = new VerifyingReadStream(body, digest, size, limit, what, copy);
         var buffer = new byte[BufferBytes];
         while (await verifying.ReadAsync(buffer, cancellationToken) > 0)

@@ -1,18 +1,25 @@
 using System.Net;
-using System.Net.Http.Headers;
-using FleetPods.NodeRuntime.Images;
 using Polly;
 
-namespace FleetPods.NodeRuntime.Registry;
+namespace FleetPods.NodeRuntime.Images;
 
 /// <summary>
-/// A blob's body read on across cuts: when the connection fails (or closes before <paramref name="size"/> bytes),
-/// the rest is asked for with a Range request after the retry pipeline's back-off, and reading goes on where it
-/// stopped; so does a connection that sends nothing for <paramref name="stallTimeout"/> (a peer gone without a FIN
-/// would otherwise hold the pull forever). A server that answers a range with the whole blob has the bytes already
-/// read skipped, so a reader (the digest's hash above all) sees each byte once, in order.
+/// A download's body read on across cuts, for a registry's blobs and an image's URL alike: when the connection fails
+/// (or closes before the size given, or the size the first answer announced), the rest is asked for with a Range
+/// request after the retry pipeline's back-off, and reading goes on where it stopped; so does a connection that sends
+/// nothing for <paramref name="stallTimeout"/> (a peer gone without a FIN would otherwise hold the download forever). A
+/// server that answers a range with the whole body has the bytes already read skipped, so a reader (a digest's hash
+/// above all) sees each byte once, in order. 408, 429 and 5xx are <see cref="TransientStatusException"/>s to retry;
+/// any other failure status ends the download.
 /// </summary>
-internal sealed class ResumingBlobStream(RegistryClient client, string path, long? size, ResiliencePipeline retries, TimeSpan stallTimeout) : Stream
+/// <param name="get">Sends the GET, with a Range from the offset given when it is not 0.</param>
+/// <param name="what">What is downloaded, as errors name it (a URL, or a registry and path).</param>
+internal sealed class ResumingDownloadStream(
+    Func<long, CancellationToken, Task<HttpResponseMessage>> get,
+    string what,
+    long? size,
+    ResiliencePipeline retries,
+    TimeSpan stallTimeout) : Stream
 {
     private HttpResponseMessage? response;
     private Stream? body;
@@ -20,6 +27,9 @@ internal sealed class ResumingBlobStream(RegistryClient client, string path, lon
 
     /// <summary>How many requests the body took: 1 when it came whole.</summary>
     public int Attempts { get; private set; }
+
+    /// <summary>The body's whole size, as given or as the first answer announced it; null while unknown.</summary>
+    public long? Size => size;
 
     public override bool CanRead => true;
 
@@ -47,7 +57,7 @@ internal sealed class ResumingBlobStream(RegistryClient client, string path, lon
                 var read = await body.ReadAsync(buffer, stall.Token);
                 if (read == 0 && size is { } expected && position < expected)
                 {
-                    throw new HttpIOException(HttpRequestError.ResponseEnded, $"{client.What}: {path}: the connection closed after {position} of {expected} bytes");
+                    throw new HttpIOException(HttpRequestError.ResponseEnded, $"{what}: the connection closed after {position} of {expected} bytes");
                 }
 
                 position += read;
@@ -61,7 +71,7 @@ internal sealed class ResumingBlobStream(RegistryClient client, string path, lon
             catch (OperationCanceledException ex) when (!token.IsCancellationRequested)
             {
                 CloseResponse();
-                throw new HttpIOException(HttpRequestError.ResponseEnded, $"{client.What}: {path}: nothing received for {stallTimeout.TotalSeconds:0.#} s after {position} bytes", ex);
+                throw new HttpIOException(HttpRequestError.ResponseEnded, $"{what}: nothing received for {stallTimeout.TotalSeconds:0.#} s after {position} bytes", ex);
             }
         }, cancellationToken);
 
@@ -89,30 +99,25 @@ internal sealed class ResumingBlobStream(RegistryClient client, string path, lon
     {
         Attempts++;
         var from = position;
-        response = await client.GetAsync(path, request =>
-        {
-            if (from > 0)
-            {
-                request.Headers.Range = new RangeHeaderValue(from, null);
-            }
-        }, cancellationToken);
+        response = await get(from, cancellationToken);
         if (TransientStatusException.IsTransient(response.StatusCode))
         {
-            throw new TransientStatusException($"{client.What}: {path}: answered {(int)response.StatusCode} {response.ReasonPhrase}");
+            throw new TransientStatusException($"{what}: the server answered {(int)response.StatusCode} {response.ReasonPhrase}");
         }
 
         if (!response.IsSuccessStatusCode)
         {
             var status = $"{(int)response.StatusCode} {response.ReasonPhrase}";
             CloseResponse();
-            throw new ImageImportException($"{client.What}: {path}: answered {status}");
+            throw new ImageImportException($"{what}: the server answered {status}");
         }
 
+        size ??= response.Content.Headers.ContentRange?.Length ?? (from == 0 ? response.Content.Headers.ContentLength : null);
         var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
         var partial = response.StatusCode == HttpStatusCode.PartialContent;
         if (partial && response.Content.Headers.ContentRange?.From is { } start && start != from)
         {
-            throw new HttpIOException(HttpRequestError.InvalidResponse, $"{client.What}: {path}: asked for bytes from {from}, sent from {start}");
+            throw new HttpIOException(HttpRequestError.InvalidResponse, $"{what}: asked for bytes from {from}, sent from {start}");
         }
 
         if (from > 0 && !partial)
