@@ -78,6 +78,15 @@ internal sealed class RegistryPull(RegistryClient client, RegistryReference refe
     public async Task FetchLayersAsync(IReadOnlyList<LayerSource> layers, IProgress<ImageDownloadProgress>? progress, CancellationToken cancellationToken)
     {
         long? total = layers.All(l => l.Size is not null) ? layers.Sum(l => l.Size!.Value) : null;
+
+        // Each blob is held to its declared size while it streams, so the sum bounds what the pull writes to disk:
+        // refused before a byte is fetched, not after several layers have filled the store.
+        var declared = layers.Sum(l => l.Size ?? 0);
+        if (declared > maxBytes)
+        {
+            throw new ImageImportException($"{client.What}: {reference}: its layers are {declared} bytes, larger than the limit of {maxBytes} bytes");
+        }
+
         var received = new long[layers.Count];
         var attempts = new int[layers.Count];
         var gate = new Lock();

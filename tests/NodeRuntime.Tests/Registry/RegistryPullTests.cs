@@ -128,6 +128,20 @@ public sealed class RegistryPullTests(RegistryImages images) : IClassFixture<Reg
     }
 
     [RequiresFact(Requires.Root | Requires.Registry)]
+    public async Task An_image_whose_layers_are_larger_than_the_limit_is_refused_before_a_layer_is_fetched()
+    {
+        var registry = await Registry("busybox:1.36");
+        using var proxy = new RegistryProxy(registry.Host);
+        await using var small = new StoreHarness(data => new NodeRuntimeOptions(data) { MaxImageSizeBytes = 64 << 10, FetchRetryDelay = TimeSpan.FromMilliseconds(10) });
+
+        var error = await Assert.ThrowsAsync<ImageImportException>(() => small.Runtime.Images.PullAsync($"docker://{proxy.Host}/busybox:1.36", Insecure));
+
+        Assert.Contains("larger than the limit of 65536 bytes", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(proxy.Requests, r => images.LayerDigests("1.36").Any(layer => r.Contains($"/blobs/{layer}", StringComparison.Ordinal)));
+        TestFiles.AssertStoreHoldsNothing(small.ImagesDirectory);
+    }
+
+    [RequiresFact(Requires.Root | Requires.Registry)]
     public async Task Layers_already_in_the_store_are_not_downloaded_again()
     {
         var registry = await Registry("busybox:1.36");
