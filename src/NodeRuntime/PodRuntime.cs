@@ -496,7 +496,7 @@ public sealed class PodRuntime : IAsyncDisposable
         PodStateChange state;
         if (pod.ReadEnd() is { } end)
         {
-            state = new PodStateChange(id, end.Phase, end.Code, end.Reason, now);
+            state = new PodStateChange(id, end.Phase, end.Code, end.Reason, now) { OutOfMemory = end.OutOfMemory };
         }
         else if (alive)
         {
@@ -698,7 +698,7 @@ public sealed class PodRuntime : IAsyncDisposable
     {
         var end = tracked.Directory.ReadEnd();
         var change = end is { } e
-            ? new PodStateChange(podId, e.Phase, e.Code, e.Reason, DateTimeOffset.UtcNow)
+            ? new PodStateChange(podId, e.Phase, e.Code, e.Reason, DateTimeOffset.UtcNow) { OutOfMemory = e.OutOfMemory }
             : new PodStateChange(podId, PodPhase.Failed, null, "the pod supervisor exited without recording an exit code", DateTimeOffset.UtcNow);
         // Given back before the end is known: whoever awaits the end may reuse the pod's port or ids at once.
         Release(tracked);

@@ -50,7 +50,7 @@ public sealed class NodeAgent(
     public static PodStateReport ToReport(string nodeName, PodStateChange change)
     {
         ArgumentNullException.ThrowIfNull(change);
-        return new PodStateReport(nodeName, ToPhase(change.Phase), change.ExitCode, change.Reason, change.At);
+        return new PodStateReport(nodeName, ToPhase(change.Phase), change.ExitCode, change.Reason, change.At) { OutOfMemory = change.OutOfMemory };
     }
 
     public override void Dispose()

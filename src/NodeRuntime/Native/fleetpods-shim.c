@@ -24,7 +24,7 @@
  * app is the pod's pid 1 itself; several apps get this program as their pid 1, which starts each in its own
  * root and ends the pod when all have ended. The supervisor waits and records the pod's exit code (or
  * 128+signal) in DIR/exit; a failure before an app's exec goes to DIR/failure, and so does "out of memory"
- * when the pod's memory cgroup killed a process. A single app's stdin is empty, or the FIFO --stdin names; with --tty
+ * when the pod's memory cgroup killed a process, whose count of such kills goes to DIR/oom. A single app's stdin is empty, or the FIFO --stdin names; with --tty
  * its stdin, stdout and stderr are that terminal, its controlling terminal in a session of its own. Every record is written to a temporary name, fsynced and
  * renamed, so a reader never sees half a file.
  *
@@ -637,8 +637,14 @@ int main(int argc, char **argv)
         if (ended < 0 && errno != EINTR)
             fail("waitpid: %s", strerror(errno));
     int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    if (faccessat(pod.dir_fd, "failure", F_OK, 0) != 0 && oom_kills() > 0)
-        write_record("failure", "out of memory\n");
+    long kills = oom_kills();
+    if (kills > 0) {
+        /* The fact, for the daemon to decide on; "failure" keeps the words for people. */
+        snprintf(record, sizeof record, "%ld\n", kills);
+        write_record("oom", record);
+        if (faccessat(pod.dir_fd, "failure", F_OK, 0) != 0)
+            write_record("failure", "out of memory\n");
+    }
     snprintf(record, sizeof record, "%d\n", code);
     write_record("exit", record);
     /* Under stage1 ns the kernel ended the rest with the pod's pid 1; under fly they are ended here. */

@@ -21,6 +21,9 @@ internal sealed record PodDirectory(string Root)
 
     public string Failure => Path.Combine(Root, "failure");
 
+    /// <summary>Written by the supervisor when the pod's memory cgroup killed a process: the count of such kills.</summary>
+    public string OutOfMemory => Path.Combine(Root, "oom");
+
     public string Log => Path.Combine(Root, "log");
 
     public string Stdin => Path.Combine(Root, "stdin");
@@ -72,13 +75,13 @@ internal sealed record PodDirectory(string Root)
     }
 
     /// <summary>The pod's end as its supervisor recorded it, or null while it has not ended.</summary>
-    public (PodPhase Phase, int? Code, string? Reason)? ReadEnd()
+    public PodEnd? ReadEnd()
     {
         if (File.Exists(Failure))
         {
-            return (PodPhase.Failed, null, File.ReadAllText(Failure).Trim());
+            return new PodEnd(PodPhase.Failed, null, File.ReadAllText(Failure).Trim(), File.Exists(OutOfMemory));
         }
 
-        return File.Exists(Exit) && int.TryParse(File.ReadAllText(Exit).Trim(), out var code) ? (PodPhase.Exited, code, null) : null;
+        return File.Exists(Exit) && int.TryParse(File.ReadAllText(Exit).Trim(), out var code) ? new PodEnd(PodPhase.Exited, code, null, File.Exists(OutOfMemory)) : null;
     }
 }

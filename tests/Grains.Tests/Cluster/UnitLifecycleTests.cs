@@ -97,6 +97,21 @@ public sealed class UnitLifecycleTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_pod_its_node_killed_for_memory_ends_with_that_cause_whatever_its_reason_says()
+    {
+        var unit = fixture.Client.GetGrain<IUnitGrain>("oom.pod");
+        await unit.Submit("oom.pod", UnitText());
+        var pod = (await unit.Start()).Pod!;
+        await Eventually.Until(() => unit.GetStatus(), s => s!.Pod!.Phase == PodPhase.Running, "the pod to run");
+
+        await fixture.Client.GetGrain<IPodGrain>(pod.Id).ReportState(
+            new PodStateReport(pod.NodeName!, PodPhase.Failed, null, "killed", DateTimeOffset.UtcNow) { OutOfMemory = true });
+
+        var ended = (await unit.GetStatus())!.Pod!;
+        Assert.Equal((PodPhase.Failed, PodEndCause.OutOfMemory), (ended.Phase, ended.EndCause));
+    }
+
+    [Fact]
     public async Task A_report_after_the_end_does_not_revive_the_pod()
     {
         var unit = fixture.Client.GetGrain<IUnitGrain>("final.pod");

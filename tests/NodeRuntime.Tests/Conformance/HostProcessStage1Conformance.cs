@@ -91,8 +91,8 @@ public abstract class HostProcessStage1Conformance(BusyboxAci aci) : Stage1Confo
         var (end, _) = await Run(node, request);
         var (fits, _) = await Run(node, within);
 
-        Assert.Equal((PodPhase.Failed, "out of memory"), (end.Phase, end.Reason));
-        Assert.Equal((PodPhase.Exited, 0), (fits.Phase, fits.ExitCode));
+        Assert.Equal((PodPhase.Failed, "out of memory", true), (end.Phase, end.Reason, end.OutOfMemory));
+        Assert.Equal((PodPhase.Exited, 0, false), (fits.Phase, fits.ExitCode, fits.OutOfMemory));
     }
 
     [RequiresFact(Requires.Root)]

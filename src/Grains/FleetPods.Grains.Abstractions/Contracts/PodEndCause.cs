@@ -20,4 +20,7 @@ public enum PodEndCause
 
     /// <summary>It was stopped before it was sent to a node: nothing of it ever ran.</summary>
     NeverRan,
+
+    /// <summary>Its node killed one of its processes for going over its <c>Memory=</c> (as Kubernetes' OOMKilled).</summary>
+    OutOfMemory,
 }

@@ -286,6 +286,7 @@ public sealed class PodGrain(
         Pod.Phase = report.Phase;
         Pod.ExitCode = report.ExitCode;
         Pod.Reason = report.Reason;
+        Pod.OutOfMemory = report.OutOfMemory;
         if (report.Phase == PodPhase.Running)
         {
             Pod.StartedAt ??= report.At;
@@ -357,6 +358,7 @@ public sealed class PodGrain(
         EndCause = !Pod.HasEnded ? PodEndCause.None
             : Pod.Lost ? PodEndCause.Lost
             : Pod.NeverRan ? PodEndCause.NeverRan
+            : Pod.OutOfMemory ? PodEndCause.OutOfMemory
             : Pod.Phase == PodPhase.Exited ? PodEndCause.Exited
             : PodEndCause.Failed,
     };

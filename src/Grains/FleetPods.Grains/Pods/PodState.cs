@@ -50,5 +50,9 @@ public sealed class PodState
     [Id(13)]
     public bool NeverRan { get; set; }
 
+    /// <summary>Its node's memory cgroup killed one of its processes.</summary>
+    [Id(14)]
+    public bool OutOfMemory { get; set; }
+
     public bool HasEnded => Phase is PodPhase.Exited or PodPhase.Failed;
 }
