@@ -127,7 +127,7 @@ public sealed class NodeAgent(
                 forwarded.TryRemove(removed, out _);
             }
 
-            await node.ReconcilePods([.. forwarded.Values.Select(c => new RuntimePod(c.PodId, ToPhase(c.Phase), c.ExitCode, c.Reason, c.At))]);
+            await node.ReconcilePods([.. forwarded.Values.Select(c => new RuntimePod(c.PodId, ToPhase(c.Phase), c.ExitCode, c.Reason, c.At) { OutOfMemory = c.OutOfMemory })]);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

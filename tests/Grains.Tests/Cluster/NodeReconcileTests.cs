@@ -66,6 +66,23 @@ public sealed class NodeReconcileTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_pod_whose_out_of_memory_end_was_not_heard_takes_that_cause_from_its_nodes_report()
+    {
+        var unit = fixture.Client.GetGrain<IUnitGrain>("unheard-oom.pod");
+        await unit.Submit("unheard-oom.pod", SleepUnit);
+        await unit.Start();
+        var pod = (await Eventually.Until(() => unit.GetStatus(), s => s!.Pod!.Phase == PodPhase.Running, "the pod to run"))!.Pod!;
+        var node = fixture.Node(pod.NodeName!);
+        node.Launched.TryRemove(pod.Id, out _);
+
+        await fixture.Client.GetGrain<INodeGrain>(node.NodeName).ReconcilePods(
+            [.. RunsNow(node), new RuntimePod(pod.Id, PodPhase.Failed, null, "out of memory", DateTimeOffset.UtcNow) { OutOfMemory = true }]);
+
+        var ended = await fixture.Client.GetGrain<IPodGrain>(pod.Id).GetStatus();
+        Assert.Equal((PodPhase.Failed, PodEndCause.OutOfMemory), (ended!.Phase, ended.EndCause));
+    }
+
+    [Fact]
     public async Task A_pod_its_node_runs_but_the_cluster_does_not_know_is_stopped_there()
     {
         var node = fixture.Node(fixture.NodeNames[1]);

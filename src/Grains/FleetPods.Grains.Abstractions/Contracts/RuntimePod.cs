@@ -8,4 +8,9 @@ public sealed record RuntimePod(
     [property: Id(1)] PodPhase Phase,
     [property: Id(2)] int? ExitCode,
     [property: Id(3)] string? Reason,
-    [property: Id(4)] DateTimeOffset At);
+    [property: Id(4)] DateTimeOffset At)
+{
+    /// <summary>The node's memory cgroup killed one of the pod's processes.</summary>
+    [Id(5)]
+    public bool OutOfMemory { get; init; }
+}

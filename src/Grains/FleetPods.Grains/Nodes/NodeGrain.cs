@@ -199,7 +199,7 @@ public sealed class NodeGrain(
         {
             logger.LogInformation("Pod {PodId} is listed {Listed} but node {Node} has it {Phase}: correcting it", podId, status.Phase, Name, runtime.Phase);
             await GrainFactory.GetGrain<IPodGrain>(podId)
-                .ReportState(new PodStateReport(Name, runtime.Phase, runtime.ExitCode, runtime.Reason, runtime.At)).WaitAsync(PodTimeout);
+                .ReportState(new PodStateReport(Name, runtime.Phase, runtime.ExitCode, runtime.Reason, runtime.At) { OutOfMemory = runtime.OutOfMemory }).WaitAsync(PodTimeout);
         }
 
         return false;
