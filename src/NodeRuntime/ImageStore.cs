@@ -222,7 +222,7 @@ public sealed class ImageStore
         Directory.CreateDirectory(layout);
         try
         {
-            var pull = new RegistryPull(client, reference, blobs, maxBytes, RegistryRetries.Pipeline(retries, fetchRetryDelay, client.What, logger), stallTimeout);
+            var pull = new RegistryPull(client, reference, blobs, maxBytes, DownloadRetries.Pipeline(retries, fetchRetryDelay, client.What, logger), stallTimeout);
             var refName = await pull.WriteLayoutAsync(layout, cancellationToken);
             var plan = OciLayoutImporter.Plan(layout, reference.ToString(), options with { Reference = refName, Name = options.Name ?? reference.Name });
             var image = await ImportPlan(plan, options, cancellationToken, () => pull.FetchLayersAsync([.. plan.Layers.Where(l => !blobs.Contains(l.Blob))], progress, cancellationToken));

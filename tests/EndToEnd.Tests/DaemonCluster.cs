@@ -17,14 +17,19 @@ public sealed class DaemonCluster : IAsyncDisposable
     /// <summary>The CLI's --endpoint options for every node, as a user of the cluster would give them.</summary>
     public IEnumerable<string> Endpoints => Nodes.SelectMany(n => new[] { "--endpoint", n.Endpoint });
 
-    public static async Task<DaemonCluster> Start(BusyboxImage image, params string[] nodeNames)
+    public static Task<DaemonCluster> Start(BusyboxImage image, params string[] nodeNames) =>
+        Start(image, new Dictionary<string, string[]>(), nodeNames);
+
+    /// <param name="options">More fleetpodsd options of the nodes named (e.g. <c>--stage1 ns</c>).</param>
+    public static async Task<DaemonCluster> Start(BusyboxImage image, IReadOnlyDictionary<string, string[]> options, params string[] nodeNames)
     {
         ArgumentNullException.ThrowIfNull(image);
+        ArgumentNullException.ThrowIfNull(options);
         var cluster = new DaemonCluster();
         await cluster.database.InitializeAsync();
         var init = await Processes.Run("dotnet", [RepositoryLayout.Daemon, "--init-db", "--cluster", cluster.database.ConnectionString], TimeSpan.FromSeconds(60));
         Assert.True(init.ExitCode == 0, init.ToString());
-        cluster.Nodes = [.. nodeNames.Select(n => new FleetPodsDaemon(n, "disk=ssd", cluster.database.ConnectionString))];
+        cluster.Nodes = [.. nodeNames.Select(n => new FleetPodsDaemon(n, "disk=ssd", cluster.database.ConnectionString) { Options = options.GetValueOrDefault(n, []) })];
         await Task.WhenAll(cluster.Nodes.Select(n => n.Start()));
         foreach (var node in cluster.Nodes)
         {

@@ -1,7 +1,5 @@
 using System.Net.Http.Headers;
 using Microsoft.Extensions.Logging;
-using Polly;
-using Polly.Retry;
 
 namespace FleetPods.NodeRuntime.Images;
 
@@ -19,21 +17,7 @@ internal sealed class ImageDownloader(HttpClient http, long maxBytes, TimeSpan f
 
     public async Task DownloadAsync(Uri url, string target, IProgress<ImageDownloadProgress>? progress, CancellationToken cancellationToken)
     {
-        var retries = new ResiliencePipelineBuilder()
-            .AddRetry(new RetryStrategyOptions
-            {
-                ShouldHandle = new PredicateBuilder().Handle<HttpRequestException>().Handle<IOException>().Handle<TransientStatusException>(),
-                MaxRetryAttempts = MaxRetries,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = firstRetryDelay,
-                OnRetry = args =>
-                {
-                    logger.LogWarning("Download of {Url} failed ({Error}); retry {Attempt} in {Delay}", url, args.Outcome.Exception?.Message, args.AttemptNumber + 1, args.RetryDelay);
-                    return ValueTask.CompletedTask;
-                },
-            })
-            .Build();
+        var retries = DownloadRetries.Pipeline(MaxRetries, firstRetryDelay, $"download of {url}", logger);
         await using var body = new ResumingDownloadStream((from, token) => Get(url, from, token), url.ToString(), null, retries, StallTimeout);
         await using var file = new FileStream(target, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
         var buffer = new byte[1 << 16];

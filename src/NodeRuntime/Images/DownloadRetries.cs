@@ -1,16 +1,16 @@
 using System.Security.Authentication;
-using FleetPods.NodeRuntime.Images;
 using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.Retry;
 
-namespace FleetPods.NodeRuntime.Registry;
+namespace FleetPods.NodeRuntime.Images;
 
 /// <summary>
-/// What a registry request retries, with Polly's exponential back-off: connection failures, a body cut short, 408,
-/// 429 and 5xx. A TLS failure is not retried: another try meets the same certificate.
+/// What a download retries (a registry's requests and blobs, an image's URL), with Polly's exponential back-off:
+/// connection failures, a body cut short, 408, 429 and 5xx. A TLS failure is not retried: another try meets the same
+/// certificate.
 /// </summary>
-internal static class RegistryRetries
+internal static class DownloadRetries
 {
     public static ResiliencePipeline Pipeline(int maxRetries, TimeSpan firstDelay, string what, ILogger logger)
     {
