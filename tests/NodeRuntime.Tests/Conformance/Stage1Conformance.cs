@@ -130,8 +130,9 @@ public abstract class Stage1Conformance(BusyboxAci aci)
         };
         request = request with { App = request.App with { Mounts = [new PodMount("data", "/data")] } };
 
-        await Run(node, request);
+        var (end, log) = await Run(node, request);
 
+        Assert.True((end.Phase, end.ExitCode) == (PodPhase.Exited, 0), $"the pod ended {end}; its log: {log}");
         Assert.Equal("written\n", await File.ReadAllTextAsync(Path.Combine(host.Path, "out")));
     }
 
