@@ -614,7 +614,7 @@ public sealed class PodRuntime : IAsyncDisposable
         }
 
         var app = request.Apps.ElementAt(index);
-        var mounts = new List<(string, string, bool, bool)>();
+        var mounts = new List<PodPlanMount>();
         foreach (var mount in app.Mounts)
         {
             var volume = request.Volumes.First(v => v.Name == mount.Volume);
@@ -635,7 +635,7 @@ public sealed class PodRuntime : IAsyncDisposable
             }
 
             // An empty volume is the pod's root's already; a host directory is shifted when the pod has its own ids.
-            mounts.Add((source, mount.Target, volume.ReadOnly, uidBase is not null && volume.Kind == PodVolumeKind.Host));
+            mounts.Add(new PodPlanMount(volume.Name, source, mount.Target, volume.ReadOnly, uidBase is not null && volume.Kind == PodVolumeKind.Host));
         }
 
         return plan with { Mounts = mounts };
