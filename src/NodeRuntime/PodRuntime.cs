@@ -405,6 +405,21 @@ public sealed class PodRuntime : IAsyncDisposable
         return new PodLogChunk(buffer[..read], next, ended && next >= log.Length);
     }
 
+    /// <summary>The pod manifest this node wrote for the pod (<c>fleetpods cat-manifest</c>), or null before its launch wrote one.</summary>
+    /// <exception cref="PodLaunchException">The pod is not on this node.</exception>
+    public async Task<string?> ReadManifestAsync(string podId, CancellationToken cancellationToken = default)
+    {
+        var manifest = Tracked(podId).Directory.Manifest;
+        try
+        {
+            return await File.ReadAllTextAsync(manifest, cancellationToken);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>
     /// Kills the pod if it runs and deletes its directory. Nothing is
     /// mounted on the host for a pod (its mounts live in its own mount namespace and go with it), so none to undo.

@@ -105,6 +105,8 @@ public sealed class NodeGrain(
     Task<PodLog> INodeGrain.ReadPodLog(string podId, long offset, int maxBytes) =>
         localNode.ReadPodLog(podId, offset, maxBytes);
 
+    Task<string?> INodeGrain.ReadPodManifest(string podId) => localNode.ReadPodManifest(podId);
+
     Task INodeGrain.WritePodInput(string podId, string? session, byte[] data, bool endOfInput) => localNode.WritePodInput(podId, session, data, endOfInput);
 
     Task INodeGrain.ResizePodTerminal(string podId, string? session, TerminalSize size) => localNode.ResizePodTerminal(podId, session, size);
