@@ -266,6 +266,36 @@ static void read_root(struct app *app, json_object *rendered, const char *path)
             refuse(at, "'%s' is not an absolute path without ','", directories[i]);
 }
 
+/* appc's volumes, and the node's directory of each the extension renders. */
+static void read_volumes(json_object *root, json_object *extension, json_object **volumes, json_object **rendered)
+{
+    size_t count = list_at(root, "", "volumes", 256, 0, volumes);
+    for (size_t i = 0; i < count; i++) {
+        char at[FIELD], name_path[FIELD];
+        field(at, "volumes[%zu]", i);
+        json_object *volume = json_object_array_get_idx(*volumes, i);
+        if (!json_object_is_type(volume, json_type_object))
+            refuse(at, "not an object");
+        field(name_path, "%s.name", at);
+        require_ac_name(string_at(volume, at, "name", 1), name_path);
+        const char *kind = string_at(volume, at, "kind", 1);
+        if (strcmp(kind, "host") != 0 && strcmp(kind, "empty") != 0)
+            refuse(at, "kind '%s' is not host or empty", kind);
+    }
+    count = list_at(extension, "fleetpods", "volumes", 256, 0, rendered);
+    for (size_t i = 0; i < count; i++) {
+        char at[FIELD], path_path[FIELD];
+        field(at, "fleetpods.volumes[%zu]", i);
+        json_object *volume = json_object_array_get_idx(*rendered, i);
+        if (!json_object_is_type(volume, json_type_object))
+            refuse(at, "not an object");
+        field(path_path, "%s.path", at);
+        require_absolute(string_at(volume, at, "path", 1), path_path);
+        if (!named(*volumes, string_at(volume, at, "name", 1)))
+            refuse(at, "renders a volume that volumes does not declare");
+    }
+}
+
 static void read_apps(json_object *root, json_object *extension)
 {
     json_object *apps, *rendered_apps, *volumes, *rendered_volumes;
@@ -274,8 +304,7 @@ static void read_apps(json_object *root, json_object *extension)
         refuse("apps", "is empty: a pod runs at least one app");
     if (list_at(extension, "fleetpods", "apps", MAX_APPS, 1, &rendered_apps) != count)
         refuse("fleetpods.apps", "does not list the same apps as apps");
-    list_at(root, "", "volumes", 256, 0, &volumes);
-    list_at(extension, "fleetpods", "volumes", 256, 0, &rendered_volumes);
+    read_volumes(root, extension, &volumes, &rendered_volumes);
     for (size_t i = 0; i < count; i++) {
         char at[FIELD], runtime_path[600], rendered_path[512];
         field(at, "apps[%zu]", i);
