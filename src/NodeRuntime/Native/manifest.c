@@ -44,7 +44,7 @@ static json_object *member(json_object *object, const char *path, const char *ke
     json_object *value = NULL;
     if (!json_object_object_get_ex(object, key, &value) || json_object_is_type(value, json_type_null)) {
         if (required)
-            refuse(path, "'%s' is missing", key);
+            refuse(*path ? path : "(document)", "'%s' is missing", key);
         return NULL;
     }
     return value;
