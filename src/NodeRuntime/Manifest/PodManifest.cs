@@ -36,7 +36,10 @@ internal sealed record PodManifest(
                 plan.User ?? "0",
                 plan.Group ?? "0",
                 [.. plan.Environment.Select(v => new AppcEnvironmentVariable(v.Key, v.Value))],
-                plan.WorkingDirectory),
+                plan.WorkingDirectory)
+            {
+                SupplementaryGids = plan.SupplementaryGroups.Count > 0 ? plan.SupplementaryGroups : null,
+            },
             [.. plan.Mounts.Select(m => new AppcMount(m.Volume, m.Target))])).ToArray();
         var volumes = request.Volumes
             .Select(v => new AppcVolume(v.Name, v.Kind == PodVolumeKind.Host ? "host" : "empty", v.Kind == PodVolumeKind.Host ? v.Source : null, v.ReadOnly))
@@ -110,7 +113,12 @@ internal sealed record AppcRuntimeApp(
     string User,
     string Group,
     IReadOnlyList<AppcEnvironmentVariable> Environment,
-    string? WorkingDirectory);
+    string? WorkingDirectory)
+{
+    /// <summary>Group ids beside the user's own; left out when there are none.</summary>
+    [JsonPropertyName("supplementaryGIDs")]
+    public IReadOnlyList<uint>? SupplementaryGids { get; init; }
+}
 
 internal sealed record AppcEnvironmentVariable(string Name, string Value);
 

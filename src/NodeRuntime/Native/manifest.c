@@ -215,6 +215,23 @@ static void read_exec(struct app *app, json_object *runtime, const char *path)
     app->argc = (int)count;
 }
 
+static void read_supplementary_gids(struct app *app, json_object *runtime, const char *path)
+{
+    json_object *list;
+    size_t count = list_at(runtime, path, "supplementaryGIDs", MAX_SUPPLEMENTARY_GIDS, 0, &list);
+    for (size_t i = 0; i < count; i++) {
+        char at[FIELD];
+        field(at, "%s.supplementaryGIDs[%zu]", path, i);
+        json_object *id = json_object_array_get_idx(list, i);
+        errno = 0;
+        long long gid = json_object_is_type(id, json_type_int) ? json_object_get_int64(id) : -1;
+        /* (gid_t)-1 means "unchanged" to the kernel. */
+        if (errno || gid < 0 || gid >= 0xffffffffLL)
+            refuse(at, "not a group id (0 to 4294967294)");
+        app->supplementary_gids[app->supplementary_gid_count++] = (gid_t)gid;
+    }
+}
+
 /* The app's mounts: appc's mounts name a volume of the pod, whose node directory the extension gives. */
 static void read_mounts(struct app *app, json_object *entry, const char *path, json_object *volumes, json_object *rendered_volumes)
 {
@@ -325,6 +342,7 @@ static void read_apps(json_object *root, json_object *extension)
         read_environment(app, runtime, runtime_path);
         app->user = string_at(runtime, runtime_path, "user", 1);
         app->group = string_at(runtime, runtime_path, "group", 1);
+        read_supplementary_gids(app, runtime, runtime_path);
         app->cwd = string_at(runtime, runtime_path, "workingDirectory", 0);
         if (app->cwd) {
             char cwd_path[FIELD];

@@ -9,6 +9,7 @@
 #define MAX_APPS 16
 #define MAX_MOUNTS 64
 #define MAX_CGROUPS 8
+#define MAX_SUPPLEMENTARY_GIDS 32
 #define MAX_SHARES (MAX_APPS * (MAX_MOUNTS + 1))
 #define MANIFEST_FILE "manifest.json"
 #define MAX_MANIFEST_BYTES (1 << 20)
@@ -28,6 +29,8 @@ struct app {
     int argc;
     struct volume_mount mounts[MAX_MOUNTS];
     int mount_count;
+    gid_t supplementary_gids[MAX_SUPPLEMENTARY_GIDS]; /* beside the groups its user is in */
+    int supplementary_gid_count;
     int root_share; /* stage1 kvm: the share that carries its root into the VM */
 };
 

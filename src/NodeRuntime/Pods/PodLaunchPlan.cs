@@ -24,6 +24,9 @@ internal sealed record PodLaunchPlan(
     /// <summary>The pod's volumes in this app's tree, resolved to their node directories.</summary>
     public IReadOnlyList<PodPlanMount> Mounts { get; init; } = [];
 
+    /// <summary>Group ids beside the user's own (appc's supplementaryGIDs); an image gives none.</summary>
+    public IReadOnlyList<uint> SupplementaryGroups { get; init; } = [];
+
     public const string DefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
     private const int MaxHostnameLength = 64; // HOST_NAME_MAX
 
@@ -78,6 +81,9 @@ internal sealed record PodLaunchPlan(
             app.Group ?? image.App?.Group,
             imageRootfs,
             null,
-            image);
+            image)
+        {
+            SupplementaryGroups = app.SupplementaryGroups,
+        };
     }
 }
