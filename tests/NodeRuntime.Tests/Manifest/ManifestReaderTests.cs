@@ -33,6 +33,21 @@ public sealed class ManifestReaderTests : IDisposable
         Assert.Empty(PodManifestSchemas.Problems(ManifestSamples.Manifest().ToJsonString()));
     }
 
+    // The fuzzer's seeds (deploy/fuzz-manifest.sh) stay manifests the reader and both schemas take.
+    [Theory]
+    [InlineData("ns-two-apps.json")]
+    [InlineData("kvm-two-apps.json")]
+    [InlineData("fly-tty.json")]
+    public void The_fuzzing_seeds_are_good_manifests(string seed)
+    {
+        var file = RepositoryRoot.Combine(Path.Combine("tests", "NodeRuntime.Tests", "Manifest", "Seeds", seed));
+
+        var (code, errors) = Run(file);
+
+        Assert.True(code == 0, errors);
+        Assert.Empty(PodManifestSchemas.Problems(File.ReadAllText(file)));
+    }
+
     [Fact]
     public void The_schemas_can_tell_a_bad_manifest()
     {
