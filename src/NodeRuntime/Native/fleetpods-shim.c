@@ -189,11 +189,8 @@ static void enter_pod_root(const char *root)
         fail("chdir /: %s", strerror(errno));
 }
 
-static volatile sig_atomic_t forwarded_signal;
-
 static void forward_signal(int signal)
 {
-    forwarded_signal = signal;
     kill(-1, signal);
 }
 
