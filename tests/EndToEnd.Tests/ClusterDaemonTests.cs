@@ -15,34 +15,22 @@ public sealed class ClusterDaemonTests : IClassFixture<BusyboxImage>, IAsyncLife
     private static readonly TimeSpan Within = TimeSpan.FromSeconds(60);
     private static readonly string[] NodeNames = ["node-a", "node-b", "node-c"];
     private readonly BusyboxImage image;
-    private readonly PostgresTestDatabase database = new();
     private readonly string units = Directory.CreateTempSubdirectory("fleetpods-cluster-units-").FullName;
-    private FleetPodsDaemon[] nodes = [];
+    private DaemonCluster? cluster;
 
     public ClusterDaemonTests(BusyboxImage image) => this.image = image;
 
-    public async Task InitializeAsync()
-    {
-        await database.InitializeAsync();
-        var init = await Processes.Run("dotnet", [RepositoryLayout.Daemon, "--init-db", "--cluster", database.ConnectionString], TimeSpan.FromSeconds(60));
-        Assert.True(init.ExitCode == 0, init.ToString());
-        nodes = [.. NodeNames.Select(n => new FleetPodsDaemon(n, "disk=ssd", database.ConnectionString))];
-        await Task.WhenAll(nodes.Select(n => n.Start()));
-        foreach (var node in nodes)
-        {
-            var imported = await Cli("image", "import", image.Path, "--node", node.NodeName);
-            Assert.True(imported.ExitCode == 0, imported.ToString());
-        }
-    }
+    private IReadOnlyList<FleetPodsDaemon> Nodes => cluster!.Nodes;
+
+    public async Task InitializeAsync() => cluster = await DaemonCluster.Start(image, NodeNames);
 
     public async Task DisposeAsync()
     {
-        foreach (var node in nodes)
+        if (cluster is not null)
         {
-            await node.DisposeAsync();
+            await cluster.DisposeAsync();
         }
 
-        await database.DisposeAsync();
         Directory.Delete(units, recursive: true);
     }
 
@@ -66,7 +54,7 @@ public sealed class ClusterDaemonTests : IClassFixture<BusyboxImage>, IAsyncLife
         Assert.Equal(NodeNames, everywhere.Select(NodeOf).Order());
 
         // node-b is SIGKILLed; its pods (their supervisors outlive it) are lost to the cluster and run elsewhere.
-        var victim = nodes[1];
+        var victim = Nodes[1];
         var stranded = (await AllPods()).Where(p => NodeOf(p) == victim.NodeName && p.GetProperty("phase").GetString() == "running")
             .Select(p => (Id: p.GetProperty("id").GetString()!, AppPid: AppPid(victim, p))).ToList();
         await victim.Kill();
@@ -108,8 +96,8 @@ public sealed class ClusterDaemonTests : IClassFixture<BusyboxImage>, IAsyncLife
         var names = JsonDocument.Parse(held.Stdout).RootElement.GetProperty("images").EnumerateArray().Select(i => i.GetProperty("name").GetString()).ToList();
         Assert.Contains("example.com/pulled", names);
         Assert.Contains("example.com/sidecar", names);
-        Assert.Contains("Pulling image example.com/pulled", nodes[2].Log, StringComparison.Ordinal);
-        Assert.Contains("Pulling image example.com/sidecar", nodes[2].Log, StringComparison.Ordinal);
+        Assert.Contains("Pulling image example.com/pulled", Nodes[2].Log, StringComparison.Ordinal);
+        Assert.Contains("Pulling image example.com/sidecar", Nodes[2].Log, StringComparison.Ordinal);
     }
 
     private static string NodeOf(JsonElement pod) => pod.GetProperty("nodeName").GetString() ?? "";
@@ -127,9 +115,8 @@ public sealed class ClusterDaemonTests : IClassFixture<BusyboxImage>, IAsyncLife
         Assert.True(started.ExitCode == 0, started.ToString());
     }
 
-    // Every live gateway is given, as a user of a cluster would; the CLI uses whichever answers.
-    private Task<CommandResult> Cli(params string[] arguments) =>
-        Processes.Run(RepositoryLayout.Cli, [.. nodes.SelectMany(n => new[] { "--endpoint", n.Endpoint }), .. arguments], TimeSpan.FromSeconds(90));
+    // Every gateway is given, as a user of a cluster would; the CLI uses whichever answers.
+    private Task<CommandResult> Cli(params string[] arguments) => cluster!.Cli(arguments);
 
     private async Task<List<JsonElement>> AllPods()
     {
@@ -162,7 +149,7 @@ public sealed class ClusterDaemonTests : IClassFixture<BusyboxImage>, IAsyncLife
         var deadline = DateTime.UtcNow + Within;
         while (!await condition())
         {
-            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}\n{string.Join("\n", nodes.Select(n => $"--- {n.NodeName}\n{n.Log}"))}");
+            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}\n{cluster!.Logs}");
             await Task.Delay(250);
         }
     }

@@ -20,28 +20,21 @@ public sealed class StateWriteFailureTests : IClassFixture<BusyboxImage>, IAsync
     private readonly string databaseName = $"fleetpods_e2e_{Guid.NewGuid():N}";
     private readonly string units = Directory.CreateTempSubdirectory("fleetpods-writefail-units-").FullName;
     private readonly PrivatePostgresServer server = new();
-    private FleetPodsDaemon[] nodes = [];
+    private DaemonCluster? cluster;
 
     public StateWriteFailureTests(BusyboxImage image) => this.image = image;
+
+    private IReadOnlyList<FleetPodsDaemon> Nodes => cluster?.Nodes ?? [];
 
     public async Task InitializeAsync()
     {
         try
         {
-            var connectionString = await server.StartWithDatabase(databaseName);
-            var init = await Processes.Run("dotnet", [RepositoryLayout.Daemon, "--init-db", "--cluster", connectionString], TimeSpan.FromSeconds(60));
-            Assert.True(init.ExitCode == 0, init.ToString());
-            nodes = [.. NodeNames.Select(n => new FleetPodsDaemon(n, "disk=ssd", connectionString))];
-            await Task.WhenAll(nodes.Select(n => n.Start()));
-            foreach (var node in nodes)
-            {
-                var imported = await Cli("image", "import", image.Path, "--node", node.NodeName);
-                Assert.True(imported.ExitCode == 0, imported.ToString());
-            }
+            cluster = await DaemonCluster.StartOn(await server.StartWithDatabase(databaseName), image, NodeNames);
         }
         catch
         {
-            // xUnit does not dispose a test whose start failed; its daemons and server must not outlive it.
+            // xUnit does not dispose a test whose start failed; its server must not outlive it.
             await DisposeAsync();
             throw;
         }
@@ -49,9 +42,9 @@ public sealed class StateWriteFailureTests : IClassFixture<BusyboxImage>, IAsync
 
     public async Task DisposeAsync()
     {
-        foreach (var node in nodes)
+        if (cluster is not null)
         {
-            await node.DisposeAsync();
+            await cluster.DisposeAsync();
         }
 
         await server.DisposeAsync();
@@ -88,7 +81,7 @@ public sealed class StateWriteFailureTests : IClassFixture<BusyboxImage>, IAsync
 
         var brief = StartUnitIfAnswered("brief.pod", "Count=3\nRestart=no", "/bin/sleep 2");
         await Until(
-            () => Task.FromResult(nodes.Any(n => n.Log.Contains("Could not report pod", StringComparison.Ordinal)
+            () => Task.FromResult(Nodes.Any(n => n.Log.Contains("Could not report pod", StringComparison.Ordinal)
                 || n.Log.Contains("could not reconcile its pods with the cluster", StringComparison.Ordinal))),
             missed => missed && killed.All(pid => !IsAlive(pid)),
             "the killed pods gone and a node failing to tell the cluster what it runs",
@@ -97,7 +90,7 @@ public sealed class StateWriteFailureTests : IClassFixture<BusyboxImage>, IAsync
         await storm;
         await server.Execute($"ALTER DATABASE {databaseName} CONNECTION LIMIT -1");
         await brief;
-        Assert.Contains(nodes, n => n.Log.Contains("57P01", StringComparison.Ordinal) || n.Log.Contains("53300", StringComparison.Ordinal));
+        Assert.Contains(Nodes, n => n.Log.Contains("57P01", StringComparison.Ordinal) || n.Log.Contains("53300", StringComparison.Ordinal));
 
         // The database is back: what the cluster lists must agree with what the nodes run.
         (List<Pod> Listed, HashSet<string> Live) seen = ([], []);
@@ -117,7 +110,7 @@ public sealed class StateWriteFailureTests : IClassFixture<BusyboxImage>, IAsync
     // The pod's "pid" record holds "<supervisor pid> <app pid>".
     private int AppPid(Pod pod)
     {
-        var record = Path.Combine(nodes.Single(n => n.NodeName == pod.Node).DataDirectory, "pods", pod.Id, "pid");
+        var record = Path.Combine(Nodes.Single(n => n.NodeName == pod.Node).DataDirectory, "pods", pod.Id, "pid");
         return File.Exists(record) ? int.Parse(File.ReadAllText(record).Split(' ')[1], CultureInfo.InvariantCulture) : 0;
     }
 
@@ -137,7 +130,7 @@ public sealed class StateWriteFailureTests : IClassFixture<BusyboxImage>, IAsync
 
     // The ids of the pods whose app really runs on some node, read from the nodes' pod directories.
     private HashSet<string> LivePods() =>
-        [.. nodes.SelectMany(n => Directory.Exists(Path.Combine(n.DataDirectory, "pods")) ? Directory.GetDirectories(Path.Combine(n.DataDirectory, "pods")) : [])
+        [.. Nodes.SelectMany(n => Directory.Exists(Path.Combine(n.DataDirectory, "pods")) ? Directory.GetDirectories(Path.Combine(n.DataDirectory, "pods")) : [])
             .Where(dir => File.Exists(Path.Combine(dir, "pid")) && !File.Exists(Path.Combine(dir, "exit"))
                 && File.ReadAllText(Path.Combine(dir, "pid")).Split(' ') is [_, var app, ..]
                 && IsAlive(int.Parse(app, CultureInfo.InvariantCulture)))
@@ -172,8 +165,7 @@ public sealed class StateWriteFailureTests : IClassFixture<BusyboxImage>, IAsync
         return path;
     }
 
-    private Task<CommandResult> Cli(params string[] arguments) =>
-        Processes.Run(RepositoryLayout.Cli, [.. nodes.SelectMany(n => new[] { "--endpoint", n.Endpoint }), .. arguments], TimeSpan.FromSeconds(90));
+    private Task<CommandResult> Cli(params string[] arguments) => cluster!.Cli(arguments);
 
     private async Task<List<Pod>> Listed()
     {
@@ -189,7 +181,7 @@ public sealed class StateWriteFailureTests : IClassFixture<BusyboxImage>, IAsync
         T last;
         while (!done(last = await read()))
         {
-            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}; last seen: {Describe(last)}\n{string.Join("\n", nodes.Select(n => $"--- {n.NodeName}\n{Tail(n.Log)}"))}");
+            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}; last seen: {Describe(last)}\n{string.Join("\n", Nodes.Select(n => $"--- {n.NodeName}\n{Tail(n.Log)}"))}");
             await Task.Delay(250);
         }
 
