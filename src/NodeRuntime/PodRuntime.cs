@@ -55,7 +55,10 @@ public sealed class PodRuntime : IAsyncDisposable
 
         this.logger = logger;
         podsDirectory = Path.Combine(data, "pods");
-        Directory.CreateDirectory(podsDirectory);
+        // Pods' records and manifests hold their environment, secrets included: the node's root alone reads them.
+        const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+        Directory.CreateDirectory(podsDirectory, OwnerOnly);
+        File.SetUnixFileMode(podsDirectory, OwnerOnly);
         Images = new ImageStore(Path.Combine(data, "images"), options.MaxImageSizeBytes, options.FetchRetryDelay, logger);
         launcher = new NamespaceLauncher(options.ShimPath ?? PodSupervisor.DefaultShimPath);
         kvm = new KvmLauncher(options, launcher.ShimPath, Path.Combine(data, "kvm"), logger);

@@ -23,7 +23,10 @@ public static class DaemonHost
     public static IHost Build(DaemonOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        Directory.CreateDirectory(options.DataDirectory);
+        // The state database holds every unit file, environment and secrets included: the node's root alone reads it.
+        const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+        Directory.CreateDirectory(options.DataDirectory, OwnerOnly);
+        File.SetUnixFileMode(options.DataDirectory, OwnerOnly);
         if (options.ClusterConnectionString is null)
         {
             SqliteStateDatabase.EnsureCreated(options.StateDatabasePath);

@@ -20,6 +20,20 @@ public sealed class PodLifecycleTests(BusyboxAci aci, ITestOutputHelper output) 
     }
 
     [RequiresFact(Requires.Root)]
+    public async Task A_pods_manifest_and_record_with_its_environment_are_the_nodes_root_alone_to_read()
+    {
+        await using var node = await RuntimeHarness.Start(aci);
+        var request = node.Request() with { App = new PodAppRequest("app", ["/bin/true"], [KeyValuePair.Create("TOKEN", "secret")], null, null, null) };
+
+        await node.Runtime.StartPodAsync(request);
+        await node.UntilEnded(request.PodId, Within);
+
+        Assert.Contains("secret", await File.ReadAllTextAsync(node.PodFile(request.PodId, "manifest.json")), StringComparison.Ordinal);
+        const UnixFileMode OthersAndGroup = UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
+        Assert.Equal((UnixFileMode)0, File.GetUnixFileMode(Path.Combine(node.DataDirectory, "pods")) & OthersAndGroup);
+    }
+
+    [RequiresFact(Requires.Root)]
     public async Task A_user_missing_from_the_pods_passwd_fails_the_pod_with_a_reason()
     {
         await using var node = await RuntimeHarness.Start(aci);
