@@ -12,10 +12,6 @@ public static class OneOffPod
     private const int Failure = 1;
     private const int LogChunkBytes = 256 * 1024;
 
-    // A pod's output and end are polled; the first polls come quickly because a short app (the common `run`) has
-    // often ended by then, and the interval grows while nothing happens so a long-running pod costs next to nothing.
-    private static readonly TimeSpan FirstPoll = TimeSpan.FromMilliseconds(1);
-    private static readonly TimeSpan IdlePoll = TimeSpan.FromMilliseconds(25);
     private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(10);
 
     /// <summary>Runs <paramref name="spec"/> and writes its output to <paramref name="output"/>; returns its exit code.</summary>
@@ -56,7 +52,7 @@ public static class OneOffPod
     private static async Task<int> Follow(IPodGrain pod, PodSpec spec, Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask> output, CancellationToken cancellationToken)
     {
         long offset = 0;
-        var idle = FirstPoll;
+        var polling = new OutputPolling();
         while (true)
         {
             var log = await pod.ReadLog(offset, LogChunkBytes);
@@ -65,7 +61,7 @@ public static class OneOffPod
                 await output(log.Data, cancellationToken);
                 cancellationToken.ThrowIfCancellationRequested();
                 offset = log.NextOffset;
-                idle = FirstPoll;
+                polling.Reset();
                 continue;
             }
 
@@ -80,8 +76,7 @@ public static class OneOffPod
                 return status.ExitCode ?? Failure;
             }
 
-            await Task.Delay(idle, cancellationToken);
-            idle = TimeSpan.FromTicks(Math.Min(idle.Ticks * 2, IdlePoll.Ticks));
+            await polling.Wait(cancellationToken);
         }
     }
 

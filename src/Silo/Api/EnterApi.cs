@@ -1,3 +1,4 @@
+using FleetPods.Cli;
 using FleetPods.Grains;
 using FleetPods.Security;
 using FleetPods.Silo.FrontDoor;
@@ -18,8 +19,6 @@ namespace FleetPods.Silo.Api;
 public static class EnterApi
 {
     private const int OutputChunkBytes = 256 * 1024;
-    private static readonly TimeSpan FirstPoll = TimeSpan.FromMilliseconds(1);
-    private static readonly TimeSpan IdlePoll = TimeSpan.FromMilliseconds(25);
 
     public static void Map(IEndpointRouteBuilder api)
     {
@@ -46,7 +45,7 @@ public static class EnterApi
         {
             await stream.Write(new EnterLine { Session = session, Input = console.Input ? true : null, Terminal = console.Terminal is null ? null : true }, gone);
             long offset = 0;
-            var idle = FirstPoll;
+            var polling = new OutputPolling();
             while (true)
             {
                 var output = await pod.ReadSessionOutput(session, offset, OutputChunkBytes);
@@ -54,7 +53,7 @@ public static class EnterApi
                 {
                     await stream.Write(new EnterLine { Output = output.Data }, gone);
                     offset = output.NextOffset;
-                    idle = FirstPoll;
+                    polling.Reset();
                 }
 
                 if (output.ExitCode is { } code)
@@ -65,8 +64,7 @@ public static class EnterApi
 
                 if (output.Data.Length == 0)
                 {
-                    await Task.Delay(idle, gone);
-                    idle = TimeSpan.FromTicks(Math.Min(idle.Ticks * 2, IdlePoll.Ticks));
+                    await polling.Wait(gone);
                 }
             }
         }
