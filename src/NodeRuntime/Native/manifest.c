@@ -323,7 +323,7 @@ static void read_apps(json_object *root, json_object *extension)
         refuse("fleetpods.apps", "does not list the same apps as apps");
     read_volumes(root, extension, &volumes, &rendered_volumes);
     for (size_t i = 0; i < count; i++) {
-        char at[FIELD], runtime_path[600], rendered_path[512];
+        char at[FIELD], runtime_path[FIELD], rendered_path[FIELD];
         field(at, "apps[%zu]", i);
         json_object *entry = json_object_array_get_idx(apps, i);
         if (!json_object_is_type(entry, json_type_object))
