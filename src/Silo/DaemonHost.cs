@@ -23,10 +23,9 @@ public static class DaemonHost
     public static IHost Build(DaemonOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        // The state database holds every unit file, environment and secrets included: the node's root alone reads it.
-        const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
-        Directory.CreateDirectory(options.DataDirectory, OwnerOnly);
-        File.SetUnixFileMode(options.DataDirectory, OwnerOnly);
+        // A directory made here is root's alone; one the admin gave is left as it is (it may be shared), and what holds
+        // secrets below it is root's alone by itself (the state database here, pods' records in PodRuntime).
+        Directory.CreateDirectory(options.DataDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         if (options.ClusterConnectionString is null)
         {
             SqliteStateDatabase.EnsureCreated(options.StateDatabasePath);

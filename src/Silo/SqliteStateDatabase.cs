@@ -38,6 +38,14 @@ public static class SqliteStateDatabase
 
     public static void EnsureCreated(string path)
     {
+        // Every unit file is in it, environment and secrets included: the node's root alone reads it (SQLite gives its
+        // -wal and -shm files the database's mode).
+        if (!File.Exists(path))
+        {
+            File.Create(path, 0, FileOptions.None).Dispose();
+        }
+
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         using var connection = new SqliteConnection(ConnectionString(path));
         connection.Open();
         Execute(connection, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;");

@@ -63,6 +63,16 @@ public sealed class CatManifestTests : IClassFixture<BusyboxImage>, IAsyncLifeti
     }
 
     [RequiresFact(Requires.Root)]
+    public void The_state_database_and_the_pods_directory_are_roots_alone()
+    {
+        const UnixFileMode OthersAndGroup = UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute
+            | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
+
+        Assert.Equal((UnixFileMode)0, File.GetUnixFileMode(Path.Combine(daemon.DataDirectory, "state.db")) & OthersAndGroup);
+        Assert.Equal((UnixFileMode)0, File.GetUnixFileMode(Path.Combine(daemon.DataDirectory, "pods")) & OthersAndGroup);
+    }
+
+    [RequiresFact(Requires.Root)]
     public async Task A_pod_that_does_not_exist_has_no_manifest_and_exits_1()
     {
         var result = await daemon.Cli("cat-manifest", "no-such-pod");
