@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using FleetPods.NodeRuntime.Images;
+using FleetPods.NodeRuntime.Images.Trust;
 using FleetPods.NodeRuntime.Registry;
 using Microsoft.Extensions.Logging;
 
@@ -141,11 +142,16 @@ public sealed class ImageStore
 
     /// <summary>
     /// Downloads an image (http, https; a file URL is read in place) and imports it as <see cref="ImportAsync"/> does.
-    /// The file keeps the URL's file name, which names an OCI or docker image that has no name of its own.
+    /// Unless <paramref name="verification"/> is <see cref="ImageVerification.Skipped"/>, a downloaded image must be an
+    /// ACI whose detached signature (the URL with <c>.asc</c>) is by a key trusted for its name; otherwise nothing
+    /// of it is stored. A file URL is the admin's own file and is trusted as an import is. The file keeps the URL's
+    /// file name, which names an OCI or docker image that has no name of its own.
     /// </summary>
-    public async Task<ImageRecord> FetchAsync(Uri url, ImageImportOptions? options = null, IProgress<ImageDownloadProgress>? progress = null, CancellationToken cancellationToken = default)
+    public async Task<ImageRecord> FetchAsync(
+        Uri url, ImageVerification verification, ImageImportOptions? options = null, IProgress<ImageDownloadProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(url);
+        ArgumentNullException.ThrowIfNull(verification);
         if (url.IsFile)
         {
             return await ImportAsync(url.LocalPath, options, cancellationToken);
@@ -169,6 +175,12 @@ public sealed class ImageStore
             catch (Exception ex) when (ex is HttpRequestException or IOException)
             {
                 throw new ImageImportException($"cannot fetch {url}: {ex.Message}", ex);
+            }
+
+            if (!verification.Insecure)
+            {
+                var signed = await SignedAci.CheckAsync(Http, file, url, SignedAci.SignatureBeside(url), verification.Keys, cancellationToken);
+                logger.LogInformation("Image {Url} ({Name}) is signed by a key trusted for its name", url, signed);
             }
 
             return await ImportAsync(file, options, cancellationToken);

@@ -1,6 +1,7 @@
 using FleetPods.Grains;
 using FleetPods.Grains.Images;
 using FleetPods.NodeRuntime;
+using FleetPods.NodeRuntime.Images.Trust;
 
 namespace FleetPods.Silo;
 
@@ -18,7 +19,7 @@ public sealed class LocalImageStore(DaemonOptions options, PodRuntime runtime) :
         return Describe(await Guarded($"cannot import {request.Source}", () => Store.ImportAsync(request.Source, OptionsOf(request.Reference, request.Name, request.ExpectedDigest))));
     }
 
-    public async Task<ImageInfo> Fetch(ImageFetchRequest request, IProgress<ImageFetchProgress> progress)
+    public async Task<ImageInfo> Fetch(ImageFetchRequest request, IReadOnlyList<TrustedKey> trustedKeys, IProgress<ImageFetchProgress> progress)
     {
         ArgumentNullException.ThrowIfNull(request);
         var report = new InlineProgress<ImageDownloadProgress>(p => progress.Report(new ImageFetchProgress(p.ReceivedBytes, p.TotalBytes, p.Attempt)));
@@ -44,7 +45,8 @@ public sealed class LocalImageStore(DaemonOptions options, PodRuntime runtime) :
             throw new FleetPodsException($"'{request.Url}' is not an absolute URL (http://, https:// or file://) or a docker:// reference");
         }
 
-        return Describe(await Guarded($"cannot fetch {request.Url}", () => Store.FetchAsync(url, OptionsOf(request.Reference, request.Name, request.ExpectedDigest), report)));
+        var verification = request.InsecureImage ? ImageVerification.Skipped : ImageVerification.By([.. trustedKeys.Select(k => new TrustedSigningKey(k.Prefix, k.ArmoredKey))]);
+        return Describe(await Guarded($"cannot fetch {request.Url}", () => Store.FetchAsync(url, verification, OptionsOf(request.Reference, request.Name, request.ExpectedDigest), report)));
     }
 
     public IReadOnlyList<StoredImage> List() => [.. Store.List().Select(Stored)];

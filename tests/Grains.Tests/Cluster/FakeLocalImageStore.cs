@@ -26,7 +26,7 @@ public sealed class FakeLocalImageStore(string nodeName) : ILocalImageStore
         return Task.FromResult(image);
     }
 
-    public Task<ImageInfo> Fetch(ImageFetchRequest request, IProgress<ImageFetchProgress> progress) => throw new NotSupportedException();
+    public Task<ImageInfo> Fetch(ImageFetchRequest request, IReadOnlyList<TrustedKey> trustedKeys, IProgress<ImageFetchProgress> progress) => throw new NotSupportedException();
 
     public IReadOnlyList<StoredImage> List() => [];
 

@@ -25,7 +25,19 @@ internal static class ImageFetch
         var credsFile = new Option<string?>("--creds-file") { Description = "The docker config to take the registry's credentials from (default: $DOCKER_CONFIG/config.json, ~/.docker/config.json)" };
         var caFile = new Option<string?>("--ca-file") { Description = "PEM CA certificate(s) the registry's certificate must chain to, instead of the system's" };
         var insecure = new Option<bool>("--insecure") { Description = "Pull from the registry over plain HTTP" };
-        var command = new Command("fetch", "Download an image into a node's store, with retries and resumption") { url, node, reference, name, digest, credsFile, caFile, insecure };
+        var insecureOptions = new Option<string[]>("--insecure-options")
+        {
+            Description = "'image': store an image fetched over the network without checking its signature (as rkt's)",
+            CustomParser = result => [.. result.Tokens.SelectMany(t => t.Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))],
+        };
+        insecureOptions.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string[]>() is { } values && values.FirstOrDefault(v => v != "image") is { } unknown)
+            {
+                result.AddError($"--insecure-options: '{unknown}' is not known; only 'image' is (plain HTTP to a registry is --insecure, a private CA --ca-file)");
+            }
+        });
+        var command = new Command("fetch", "Download an image into a node's store, with retries and resumption") { url, node, reference, name, digest, credsFile, caFile, insecure, insecureOptions };
         command.SetApiAction(async (context, cancellationToken) =>
         {
             var address = context.Parse.GetValue(url)!;
@@ -55,6 +67,17 @@ internal static class ImageFetch
                 if (context.Parse.GetValue(insecure))
                 {
                     json.WriteBoolean("insecure", true);
+                }
+
+                if (context.Parse.GetValue(insecureOptions) is { Length: > 0 } options)
+                {
+                    json.WriteStartArray("insecureOptions");
+                    foreach (var option in options.Distinct(StringComparer.Ordinal))
+                    {
+                        json.WriteStringValue(option);
+                    }
+
+                    json.WriteEndArray();
                 }
 
                 json.WriteEndObject();

@@ -8,7 +8,11 @@ public interface ILocalImageStore
 {
     Task<ImageInfo> Import(ImageImportRequest request);
 
-    Task<ImageInfo> Fetch(ImageFetchRequest request, IProgress<ImageFetchProgress> progress);
+    /// <summary>
+    /// Downloads or pulls an image. An image downloaded from an http or https URL is checked against
+    /// <paramref name="trustedKeys"/> unless the request says <see cref="ImageFetchRequest.InsecureImage"/>.
+    /// </summary>
+    Task<ImageInfo> Fetch(ImageFetchRequest request, IReadOnlyList<TrustedKey> trustedKeys, IProgress<ImageFetchProgress> progress);
 
     IReadOnlyList<StoredImage> List();
 

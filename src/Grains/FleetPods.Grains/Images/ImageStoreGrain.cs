@@ -33,10 +33,12 @@ public sealed class ImageStoreGrain(ILocalImageStore store, ILogger<ImageStoreGr
             throw new AccessDeniedException($"fetching a file:// URL needs the admin role (the daemon would read a path of the node's); you are {caller.Name} ({caller.Role.ToString().ToLowerInvariant()})", Role.Admin);
         }
 
+        // The node checks a signed image against the cluster's keys; it reads no key of its own.
+        var trusted = request.InsecureImage ? [] : await GrainFactory.GetGrain<ITrustGrain>(ITrustGrain.Cluster).List();
         fetches[request.FetchId] = new ImageFetchProgress(0, null, 1);
         try
         {
-            return await Recorded(await store.Fetch(request, new InlineProgress<ImageFetchProgress>(p => fetches[request.FetchId] = p)));
+            return await Recorded(await store.Fetch(request, trusted, new InlineProgress<ImageFetchProgress>(p => fetches[request.FetchId] = p)));
         }
         finally
         {
