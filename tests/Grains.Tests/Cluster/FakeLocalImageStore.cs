@@ -26,7 +26,15 @@ public sealed class FakeLocalImageStore(string nodeName) : ILocalImageStore
         return Task.FromResult(image);
     }
 
-    public Task<ImageInfo> Fetch(ImageFetchRequest request, IReadOnlyList<TrustedKey> trustedKeys, IProgress<ImageFetchProgress> progress) => throw new NotSupportedException();
+    /// <summary>The keys each fetch was handed to check its image against, by URL.</summary>
+    public ConcurrentDictionary<string, IReadOnlyList<TrustedKey>> FetchedWithKeys { get; } = new(StringComparer.Ordinal);
+
+    public Task<ImageInfo> Fetch(ImageFetchRequest request, IReadOnlyList<TrustedKey> trustedKeys, IProgress<ImageFetchProgress> progress)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        FetchedWithKeys[request.Url] = trustedKeys;
+        return Import(new ImageImportRequest(request.Url));
+    }
 
     public IReadOnlyList<StoredImage> List() => [];
 
