@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using FleetPods.NodeRuntime.Images;
+using FleetPods.NodeRuntime.Images.Discovery;
 using FleetPods.NodeRuntime.Images.Trust;
 using FleetPods.NodeRuntime.Registry;
 using Microsoft.Extensions.Logging;
@@ -162,6 +163,33 @@ public sealed class ImageStore
             throw new ImageImportException($"{url}: only http, https and file URLs can be fetched");
         }
 
+        return await DownloadAndImport(Http, url, SignedAci.SignatureBeside(url), [], verification, _ => { }, options ?? new ImageImportOptions(), progress, cancellationToken);
+    }
+
+    /// <summary>
+    /// Fetches an ACI by AppC name through discovery (<c>example.com/app:1.0,os=linux</c>: the appc spec's
+    /// <c>ac-discovery</c> meta tags at <c>https://NAME?ac-discovery=1</c> and its parents), checks its signature at the
+    /// URL discovery names as <see cref="FetchAsync"/> does, and that its manifest has the name and labels asked for.
+    /// </summary>
+    /// <param name="caCertificatesPem">The CAs the discovery server's (and the storage's) certificates must chain to; null for the system's.</param>
+    /// <exception cref="ImageImportException">The name is bad, nothing names the image, or the image is refused; nothing of it is stored.</exception>
+    public async Task<ImageRecord> DiscoverAsync(
+        string name, ImageVerification verification, string? caCertificatesPem, ImageImportOptions? options = null, IProgress<ImageDownloadProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(verification);
+        var app = AppImageName.Parse(name);
+        using var http = AppDiscovery.Client(caCertificatesPem);
+        var found = await new AppDiscovery(http).DiscoverAsync(app, cancellationToken);
+        logger.LogInformation("Discovered {Name} at {Image} (signature {Signature})", app, found.Image, found.Signature);
+        return await DownloadAndImport(
+            http, found.Image, found.Signature, found.PublicKeys, verification, manifest => DiscoveredManifest.Check(app, manifest, found.Image.ToString()), options ?? new ImageImportOptions(), progress, cancellationToken);
+    }
+
+    private async Task<ImageRecord> DownloadAndImport(
+        HttpClient http, Uri url, Uri signature, IReadOnlyList<string> publisherKeys, ImageVerification verification, Action<AciManifest> checkManifest,
+        ImageImportOptions options, IProgress<ImageDownloadProgress>? progress, CancellationToken cancellationToken)
+    {
         var download = Path.Combine(scratch, "fetch-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(download);
         try
@@ -170,7 +198,7 @@ public sealed class ImageStore
             var file = Path.Combine(download, name);
             try
             {
-                await new ImageDownloader(Http, maxBytes, fetchRetryDelay, logger).DownloadAsync(url, file, progress, cancellationToken);
+                await new ImageDownloader(http, maxBytes, fetchRetryDelay, logger).DownloadAsync(url, file, progress, cancellationToken);
             }
             catch (Exception ex) when (ex is HttpRequestException or IOException)
             {
@@ -179,8 +207,12 @@ public sealed class ImageStore
 
             if (!verification.Insecure)
             {
-                var signed = await SignedAci.CheckAsync(Http, file, url, SignedAci.SignatureBeside(url), verification.Keys, cancellationToken);
-                logger.LogInformation("Image {Url} ({Name}) is signed by a key trusted for its name", url, signed);
+                checkManifest(await SignedAci.CheckAsync(http, file, url, signature, verification.Keys, publisherKeys, cancellationToken));
+                logger.LogInformation("Image {Url} is signed by a key trusted for its name", url);
+            }
+            else if (ImageSourceKinds.Detect(file, url.ToString()) == ImageSourceKind.Aci)
+            {
+                checkManifest(AciArchiveManifest.Read(file, url.ToString()));
             }
 
             return await ImportAsync(file, options, cancellationToken);
@@ -190,6 +222,9 @@ public sealed class ImageStore
             Directory.Delete(download, recursive: true);
         }
     }
+
+    /// <summary>Whether <paramref name="text"/> is an AppC name for <see cref="DiscoverAsync"/> rather than a URL or a registry's image.</summary>
+    public static bool IsAppName(string text) => AppImageName.IsAppName(text);
 
     /// <summary>Whether <paramref name="text"/> names a registry's image (<c>docker://</c>, <c>oci://</c>) for <see cref="PullAsync"/>.</summary>
     public static bool IsRegistryReference(string text) => RegistryReference.IsRegistryReference(text);

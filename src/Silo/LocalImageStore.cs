@@ -35,17 +35,28 @@ public sealed class LocalImageStore(DaemonOptions options, PodRuntime runtime) :
             return Describe(await Guarded($"cannot pull {request.Url}", () => Store.PullAsync(request.Url, registry, OptionsOf(request.Reference, request.Name, request.ExpectedDigest), report)));
         }
 
-        if (request.Auth is not null || request.CaCertificates is not null || request.Insecure)
+        var verification = request.InsecureImage ? ImageVerification.Skipped : ImageVerification.By([.. trustedKeys.Select(k => new TrustedSigningKey(k.Prefix, k.ArmoredKey))]);
+        if (request.Auth is not null || request.Insecure)
         {
-            throw new FleetPodsException($"'{request.Url}': credentials, a CA file and --insecure are for docker:// and oci:// references");
+            throw new FleetPodsException($"'{request.Url}': credentials and --insecure are for docker:// and oci:// references");
+        }
+
+        if (ImageStore.IsAppName(request.Url))
+        {
+            return Describe(await Guarded(
+                $"cannot fetch {request.Url}", () => Store.DiscoverAsync(request.Url, verification, request.CaCertificates, OptionsOf(request.Reference, request.Name, request.ExpectedDigest), report)));
+        }
+
+        if (request.CaCertificates is not null)
+        {
+            throw new FleetPodsException($"'{request.Url}': a CA file is for docker:// and oci:// references and discovered names");
         }
 
         if (!Uri.TryCreate(request.Url, UriKind.Absolute, out var url))
         {
-            throw new FleetPodsException($"'{request.Url}' is not an absolute URL (http://, https:// or file://) or a docker:// reference");
+            throw new FleetPodsException($"'{request.Url}' is not an absolute URL (http://, https:// or file://), a docker:// reference or an AppC name");
         }
 
-        var verification = request.InsecureImage ? ImageVerification.Skipped : ImageVerification.By([.. trustedKeys.Select(k => new TrustedSigningKey(k.Prefix, k.ArmoredKey))]);
         return Describe(await Guarded($"cannot fetch {request.Url}", () => Store.FetchAsync(url, verification, OptionsOf(request.Reference, request.Name, request.ExpectedDigest), report)));
     }
 

@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace FleetPods.EndToEnd.Tests;
 
 /// <summary>
@@ -72,6 +74,36 @@ public sealed class TrustCommandTests : IAsyncLifetime
         Assert.True(removed.ExitCode == 0, removed.ToString());
         Assert.Equal(1, refusedAfter.ExitCode);
         Assert.Contains("which is not trusted for example.com/app", refusedAfter.Stderr, StringComparison.Ordinal);
+    }
+
+    [RequiresFact(Requires.Root | Requires.Gpg)]
+    public async Task An_appc_name_is_discovered_over_https_with_the_ca_file_and_its_signed_aci_fetched()
+    {
+        await using var https = await TestFileServer.Start(tls: true);
+        var host = $"localhost:{https.Port}";
+        var alice = gpg.NewKey("Alice <alice@example.com>");
+        var key = Path.Combine(directory, "alice.asc");
+        await File.WriteAllTextAsync(key, gpg.ExportPublic(alice));
+        var ca = Path.Combine(directory, "ca.pem");
+        await File.WriteAllTextAsync(ca, https.Ca!.CertificatePem);
+        https.Put("/app", System.Text.Encoding.UTF8.GetBytes(
+            $"<html><head><meta name=\"ac-discovery\" content=\"{host}/app https://{host}/aci/app-{{version}}-{{os}}-{{arch}}.{{ext}}\"></head></html>"));
+        var aci = Path.Combine(directory, "discovered.aci");
+        TestAci.Write(aci, $"{host}/app", "1.0");
+        https.Put("/aci/app-1.0-linux-amd64.aci", await File.ReadAllBytesAsync(aci));
+        https.Put("/aci/app-1.0-linux-amd64.aci.asc", await File.ReadAllBytesAsync(gpg.Sign(alice, aci)));
+
+        var untrusted = await daemon.Cli("image", "fetch", $"{host}/app:1.0", "--ca-file", ca);
+        var trusted = await daemon.Cli("trust", "--prefix", $"{host}/app", key);
+        var fetched = await daemon.Cli("image", "fetch", $"{host}/app:1.0", "--ca-file", ca, "--output", "json");
+
+        Assert.Equal(1, untrusted.ExitCode);
+        Assert.Contains($"signed by key {alice[^16..]}, which is not trusted for {host}/app", untrusted.Stderr, StringComparison.Ordinal);
+        Assert.True(trusted.ExitCode == 0, trusted.ToString());
+        Assert.True(fetched.ExitCode == 0, fetched.ToString());
+        var image = JsonDocument.Parse(fetched.Stdout).RootElement;
+        Assert.Equal(($"{host}/app", "1.0"), (image.GetProperty("name").GetString(), image.GetProperty("labels").GetProperty("version").GetString()));
+        Assert.Contains("/app?ac-discovery=1", https.Requests);
     }
 
     // Serves an ACI at /file and its signature by `signer` at /file.asc unless null; returns its URL.

@@ -17,7 +17,7 @@ public sealed class DetachedSignatureTests(SigningKeys keys) : IClassFixture<Sig
     {
         var (file, signature) = Signed(keys.Alice);
 
-        var signer = await DetachedSignature.VerifyAsync(file, signature, "example.com/app/web", [Trusted("example.com/app", keys.Alice)], "test.aci", default);
+        var signer = await DetachedSignature.VerifyAsync(file, signature, "example.com/app/web", [Trusted("example.com/app", keys.Alice)], "test.aci", "", default);
 
         Assert.Equal(keys.Alice, signer);
     }
@@ -27,7 +27,7 @@ public sealed class DetachedSignatureTests(SigningKeys keys) : IClassFixture<Sig
     {
         var (file, signature) = Signed(keys.Alice);
 
-        Assert.Equal(keys.Alice, await DetachedSignature.VerifyAsync(file, signature, "other.org/tool", [Trusted("", keys.Alice)], "test.aci", default));
+        Assert.Equal(keys.Alice, await DetachedSignature.VerifyAsync(file, signature, "other.org/tool", [Trusted("", keys.Alice)], "test.aci", "", default));
     }
 
     [RequiresFact(Requires.Gpg)]
@@ -36,7 +36,7 @@ public sealed class DetachedSignatureTests(SigningKeys keys) : IClassFixture<Sig
         var (file, signature) = Signed(keys.Mallory);
 
         var error = await Assert.ThrowsAsync<ImageImportException>(() =>
-            DetachedSignature.VerifyAsync(file, signature, "example.com/app", [Trusted("example.com/app", keys.Alice)], "test.aci", default));
+            DetachedSignature.VerifyAsync(file, signature, "example.com/app", [Trusted("example.com/app", keys.Alice)], "test.aci", "", default));
 
         Assert.Contains($"signed by key {keys.Mallory[^16..]}, which is not trusted for example.com/app;", error.Message, StringComparison.Ordinal);
     }
@@ -47,7 +47,7 @@ public sealed class DetachedSignatureTests(SigningKeys keys) : IClassFixture<Sig
         var (file, signature) = Signed(keys.Alice);
         TrustedSigningKey[] trusted = [Trusted("example.com/other", keys.Alice), Trusted("example.com/application", keys.Alice)];
 
-        var error = await Assert.ThrowsAsync<ImageImportException>(() => DetachedSignature.VerifyAsync(file, signature, "example.com/app", trusted, "test.aci", default));
+        var error = await Assert.ThrowsAsync<ImageImportException>(() => DetachedSignature.VerifyAsync(file, signature, "example.com/app", trusted, "test.aci", "", default));
 
         Assert.Contains("which is not trusted for example.com/app (it is trusted only for example.com/other, example.com/application)", error.Message, StringComparison.Ordinal);
     }
@@ -61,7 +61,7 @@ public sealed class DetachedSignatureTests(SigningKeys keys) : IClassFixture<Sig
         await File.WriteAllBytesAsync(file, bytes);
 
         var error = await Assert.ThrowsAsync<ImageImportException>(() =>
-            DetachedSignature.VerifyAsync(file, signature, "example.com/app", [Trusted("example.com/app", keys.Alice)], "test.aci", default));
+            DetachedSignature.VerifyAsync(file, signature, "example.com/app", [Trusted("example.com/app", keys.Alice)], "test.aci", "", default));
 
         Assert.Contains($"the signature by key {keys.Alice} does not match the image's bytes", error.Message, StringComparison.Ordinal);
     }
@@ -72,7 +72,7 @@ public sealed class DetachedSignatureTests(SigningKeys keys) : IClassFixture<Sig
         var (file, _) = Signed(keys.Alice);
 
         var error = await Assert.ThrowsAsync<ImageImportException>(() =>
-            DetachedSignature.VerifyAsync(file, "-----BEGIN PGP SIGNATURE-----\n\nnonsense\n-----END PGP SIGNATURE-----\n"u8.ToArray(), "example.com/app", [Trusted("example.com/app", keys.Alice)], "test.aci", default));
+            DetachedSignature.VerifyAsync(file, "-----BEGIN PGP SIGNATURE-----\n\nnonsense\n-----END PGP SIGNATURE-----\n"u8.ToArray(), "example.com/app", [Trusted("example.com/app", keys.Alice)], "test.aci", "", default));
 
         Assert.StartsWith("test.aci: its signature file", error.Message, StringComparison.Ordinal);
     }

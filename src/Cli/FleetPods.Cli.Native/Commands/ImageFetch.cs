@@ -19,11 +19,11 @@ internal static class ImageFetch
     {
         var url = new Argument<string>("url")
         {
-            Description = "http://, https:// or file:// URL of an image archive (file:// on that node), or docker://HOST[:PORT]/REPO[:TAG|@DIGEST] (oci:// alike) of a registry's image",
+            Description = "http://, https:// or file:// URL of an image archive (file:// on that node), docker://HOST[:PORT]/REPO[:TAG|@DIGEST] (oci:// alike) of a registry's image, or an AppC name to discover (example.com/app:1.0,os=linux)",
         };
         var (reference, name, digest) = ImageCommands.ImportOptions();
         var credsFile = new Option<string?>("--creds-file") { Description = "The docker config to take the registry's credentials from (default: $DOCKER_CONFIG/config.json, ~/.docker/config.json)" };
-        var caFile = new Option<string?>("--ca-file") { Description = "PEM CA certificate(s) the registry's certificate must chain to, instead of the system's" };
+        var caFile = new Option<string?>("--ca-file") { Description = "PEM CA certificate(s) the registry's or discovery server's certificate must chain to, instead of the system's" };
         var insecure = new Option<bool>("--insecure") { Description = "Pull from the registry over plain HTTP" };
         var insecureOptions = new Option<string[]>("--insecure-options")
         {
@@ -85,7 +85,7 @@ internal static class ImageFetch
             var request = new HttpRequestMessage(HttpMethod.Post, $"v1/images/fetch{ApiClient.Query(("node", context.Parse.GetValue(node)))}") { Content = body };
             using var response = await context.Api.Send(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
             using var lines = new StreamReader(await response.Content.ReadAsStreamAsync(cancellationToken));
-            var progress = !Console.IsErrorRedirected && !context.Output.IsJson ? new ProgressLine(Path.GetFileName(new Uri(address, UriKind.RelativeOrAbsolute) is { IsAbsoluteUri: true } uri ? uri.AbsolutePath : address)) : null;
+            var progress = !Console.IsErrorRedirected && !context.Output.IsJson ? new ProgressLine(Uri.TryCreate(address, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" or "file" ? Path.GetFileName(uri.AbsolutePath) : address) : null;
             try
             {
                 while (await lines.ReadLineAsync(cancellationToken) is { } line)

@@ -3,7 +3,7 @@ namespace FleetPods.Grains.Trust;
 /// <summary>
 /// A trust prefix is an AppC identifier (what ACI names are): runs of lower-case letters and digits joined by single
 /// <c>- . _ ~ /</c>, at most 255 characters, so it can only match names by whole characters rkt would have compared;
-/// or empty, for every name.
+/// or empty, for every name. Its host may carry a port (<c>localhost:8443/app</c>), as a discovered name may.
 /// </summary>
 internal static class TrustPrefix
 {
@@ -16,6 +16,18 @@ internal static class TrustPrefix
         if (prefix.Length == 0)
         {
             return true;
+        }
+
+        var slash = prefix.IndexOf('/', StringComparison.Ordinal);
+        var host = slash < 0 ? prefix : prefix[..slash];
+        if (host.IndexOf(':', StringComparison.Ordinal) is var colon and > 0)
+        {
+            if (!ushort.TryParse(host[(colon + 1)..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port) || port == 0)
+            {
+                return false;
+            }
+
+            prefix = host[..colon] + prefix[host.Length..];
         }
 
         if (prefix.Length > MaxLength || !IsWordCharacter(prefix[0]) || !IsWordCharacter(prefix[^1]))

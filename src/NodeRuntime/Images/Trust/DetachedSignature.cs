@@ -14,9 +14,10 @@ internal static class DetachedSignature
 
     /// <summary>Verifies the file and returns the fingerprint of the trusted key that signed it.</summary>
     /// <param name="what">The image as errors name it (its URL).</param>
+    /// <param name="keysHint">Words a refusal for an untrusted key adds after the key, e.g. where the publisher lists its keys.</param>
     /// <exception cref="ImageImportException">The signature is not one, is by no key trusted for the name, or does not match the file's bytes.</exception>
     public static async Task<string> VerifyAsync(
-        string file, byte[] signatureFile, string imageName, IReadOnlyList<TrustedSigningKey> keys, string what, CancellationToken cancellationToken)
+        string file, byte[] signatureFile, string imageName, IReadOnlyList<TrustedSigningKey> keys, string what, string keysHint, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(keys);
         var signatures = ReadSignatures(signatureFile, what);
@@ -61,7 +62,7 @@ internal static class DetachedSignature
             .Select(r => r.Key.Prefix).Distinct().ToList();
         var trustedOnly = elsewhere.Count > 0 ? $" (it is trusted only for {string.Join(", ", elsewhere)})" : "";
         throw new ImageImportException(
-            $"{what}: signed by key {ids}, which is not trusted for {imageName}{trustedOnly}; an admin trusts a key with 'fleetpods trust --prefix PREFIX KEY.asc', or fetch with --insecure-options=image");
+            $"{what}: signed by key {ids}{keysHint}, which is not trusted for {imageName}{trustedOnly}; an admin trusts a key with 'fleetpods trust --prefix PREFIX KEY.asc', or fetch with --insecure-options=image");
     }
 
     private static List<PgpSignature> ReadSignatures(byte[] signatureFile, string what)

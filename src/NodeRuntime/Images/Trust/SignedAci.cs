@@ -9,10 +9,11 @@ namespace FleetPods.NodeRuntime.Images.Trust;
 /// </summary>
 internal static class SignedAci
 {
-    /// <summary>Checks the downloaded <paramref name="file"/>; returns the name its manifest gives, which the signature vouched for.</summary>
+    /// <summary>Checks the downloaded <paramref name="file"/>; returns its manifest, whose name the signature vouched for.</summary>
+    /// <param name="publisherKeys">Where discovery says the publisher lists its keys, for the refusal to point at.</param>
     /// <exception cref="ImageImportException">Not an ACI, unsigned, signed by a key not trusted for its name, or its bytes do not match the signature.</exception>
-    public static async Task<string> CheckAsync(
-        HttpClient http, string file, Uri image, Uri signature, IReadOnlyList<TrustedSigningKey> keys, CancellationToken cancellationToken)
+    public static async Task<AciManifest> CheckAsync(
+        HttpClient http, string file, Uri image, Uri signature, IReadOnlyList<TrustedSigningKey> keys, IReadOnlyList<string> publisherKeys, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(image);
@@ -24,11 +25,12 @@ internal static class SignedAci
                 $"{what}: only an ACI carries a signature FleetPods checks, and this is not one; fetch it with --insecure-options=image, import it, or pull it from a registry (docker://)");
         }
 
-        var name = AciArchiveManifest.Read(file, what).Name;
+        var manifest = AciArchiveManifest.Read(file, what);
+        var listed = publisherKeys.Count > 0 ? $" (its publisher lists its keys at {string.Join(", ", publisherKeys)})" : "";
         var signatureFile = await DownloadAsync(http, signature, cancellationToken) ?? throw new ImageImportException(
-            $"{what}: unsigned: no signature at {signature}; an image fetched over the network must be signed by a key trusted for {name} ('fleetpods trust --prefix PREFIX KEY.asc'), or fetched with --insecure-options=image");
-        await DetachedSignature.VerifyAsync(file, signatureFile, name, keys, what, cancellationToken);
-        return name;
+            $"{what}: unsigned: no signature at {signature}; an image fetched over the network must be signed by a key trusted for {manifest.Name} ('fleetpods trust --prefix PREFIX KEY.asc'), or fetched with --insecure-options=image");
+        await DetachedSignature.VerifyAsync(file, signatureFile, manifest.Name, keys, what, listed, cancellationToken);
+        return manifest;
     }
 
     private static async Task<byte[]?> DownloadAsync(HttpClient http, Uri url, CancellationToken cancellationToken)
