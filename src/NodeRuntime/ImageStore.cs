@@ -86,6 +86,15 @@ public sealed class ImageStore
             return byDigest;
         }
 
+        // docker://HOST/REPO[:TAG][@DIGEST]: a pulled image is stored by its manifest's digest, named HOST/REPO with the tag as its version.
+        if (RegistryReference.IsRegistryReference(nameOrDigest))
+        {
+            var pulled = RegistryReference.TryParse(nameOrDigest);
+            return pulled?.Digest is { } digest ? images.GetValueOrDefault(digest.ToString())
+                : pulled is not null ? images.Values.Where(i => i.Name == pulled.Name && i.Labels.GetValueOrDefault("version") == pulled.Tag).MaxBy(i => i.ImportedAt)
+                : null;
+        }
+
         var colon = nameOrDigest.LastIndexOf(':');
         return images.Values.Where(i => i.Name == nameOrDigest).MaxBy(i => i.ImportedAt)
             ?? (colon > 0
@@ -260,6 +269,37 @@ public sealed class ImageStore
         var origin = new Uri($"{(registry.Insecure ? "http" : "https")}://{parsed.Endpoint}/");
         var client = new RegistryClient(origin, $"registry {parsed.Registry}", parsed.Repository, registry.Credentials, registry.CaCertificatesPem, registry.Insecure);
         return await PullFrom(parsed, client, RegistryRetryAttempts, registry.StallTimeout, options, progress, cancellationToken);
+    }
+
+    /// <summary>
+    /// The reference pinned to the digest of the linux/amd64 manifest it names now, asked of the registry itself (not
+    /// its mirrors: what a tag names is the registry's word): <c>docker://HOST/REPO:TAG@sha256:…</c>.
+    /// </summary>
+    /// <exception cref="ImageImportException">The reference is bad, or the registry refused or failed.</exception>
+    public async Task<string> ResolveAsync(string reference, RegistryPullOptions registry, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        var parsed = RegistryReference.Parse(reference);
+        using var client = new RegistryClient(
+            new Uri($"{(registry.Insecure ? "http" : "https")}://{parsed.Endpoint}/"), $"registry {parsed.Registry}", parsed.Repository, registry.Credentials, registry.CaCertificatesPem, registry.Insecure);
+        try
+        {
+            var pull = new RegistryPull(client, parsed, blobs, maxBytes, DownloadRetries.Pipeline(RegistryRetryAttempts, fetchRetryDelay, client.What, logger), registry.StallTimeout);
+            var digest = await pull.ResolveAsync(cancellationToken);
+            return $"docker://{(parsed with { Digest = digest })}";
+        }
+        catch (HttpRequestException ex) when (ex.InnerException is System.Security.Authentication.AuthenticationException tls)
+        {
+            throw new ImageImportException($"{client.What}: no TLS connection: {tls.Message}; a registry on plain HTTP needs --insecure, one whose certificate a private CA signed --ca-file", ex);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or HttpIOException)
+        {
+            throw new ImageImportException($"{client.What}: {ex.Message}", ex);
+        }
+        catch (TransientStatusException ex)
+        {
+            throw new ImageImportException(ex.Message, ex);
+        }
     }
 
     private async Task<ImageRecord> PullFrom(

@@ -60,6 +60,17 @@ public sealed class LocalImageStore(DaemonOptions options, PodRuntime runtime) :
         return Describe(await Guarded($"cannot fetch {request.Url}", () => Store.FetchAsync(url, verification, OptionsOf(request.Reference, request.Name, request.ExpectedDigest), report)));
     }
 
+    public async Task<string> Pin(string reference, RegistryPullSecret? secret)
+    {
+        var registry = new RegistryPullOptions
+        {
+            Credentials = secret is null ? null : new RegistryCredentials(secret.Username, secret.Password),
+            CaCertificatesPem = secret?.CaCertificates,
+            Insecure = secret?.Insecure ?? false,
+        };
+        return await Guarded($"cannot resolve {reference}", () => Store.ResolveAsync(reference, registry));
+    }
+
     public IReadOnlyList<StoredImage> List() => [.. Store.List().Select(Stored)];
 
     public string? Find(string reference) => Store.Find(reference)?.Digest;

@@ -20,6 +20,22 @@ internal sealed class RegistryPull(RegistryClient client, RegistryReference refe
     private readonly BlobFetch fetch = new(client, reference.Repository, blobs, maxBytes, retries, stallTimeout);
 
     /// <summary>
+    /// The digest of the linux/amd64 manifest the reference names now (an index's entry for this platform): what a
+    /// unit records, so that every node of it pulls the same image however the tag moves later.
+    /// </summary>
+    public async Task<ContentDigest> ResolveAsync(CancellationToken cancellationToken)
+    {
+        var (bytes, mediaType, digest) = await GetManifest(reference.ManifestReference, reference.Digest, cancellationToken);
+        if (!ManifestSelection.IsIndex(mediaType))
+        {
+            return digest;
+        }
+
+        var entry = ManifestSelection.ForThisNode(ImageJson.Parse(bytes, $"{client.What}: {reference}: index"), $"{client.What}: {reference}");
+        return ContentDigest.Parse(ImageJson.String(entry, "digest") ?? "", $"{client.What}: {reference}: index entry");
+    }
+
+    /// <summary>
     /// Writes the OCI layout of the resolved manifest into <paramref name="layout"/> and returns the ref name it
     /// gave the manifest there: the tag, or the digest asked for when there is no tag.
     /// </summary>

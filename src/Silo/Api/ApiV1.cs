@@ -19,6 +19,7 @@ public static class ApiV1
         MachinesApi.Map(api);
         ImagesApi.Map(api);
         TrustApi.Map(api);
+        RegistrySecretsApi.Map(api);
         GcApi.Map(api);
         RunApi.Map(api);
         PodConsoleApi.Map(api);

@@ -126,7 +126,7 @@ internal static class ImageFetch
         return command;
     }
 
-    private static string ReadCaFile(string path)
+    internal static string ReadCaFile(string path)
     {
         string pem;
         try

@@ -14,6 +14,9 @@ public interface ILocalImageStore
     /// </summary>
     Task<ImageInfo> Fetch(ImageFetchRequest request, IReadOnlyList<TrustedKey> trustedKeys, IProgress<ImageFetchProgress> progress);
 
+    /// <summary>A <c>docker://</c> reference pinned to the digest of the manifest its tag names now (<c>…:TAG@sha256:…</c>), asked with <paramref name="secret"/>.</summary>
+    Task<string> Pin(string reference, RegistryPullSecret? secret);
+
     IReadOnlyList<StoredImage> List();
 
     /// <summary>The image's digest if this node holds it under that name, name:version or digest.</summary>
