@@ -22,7 +22,8 @@ public sealed class LocalImageStore(DaemonOptions options, PodRuntime runtime) :
     public async Task<ImageInfo> Fetch(ImageFetchRequest request, IReadOnlyList<TrustedKey> trustedKeys, IProgress<ImageFetchProgress> progress)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var report = new InlineProgress<ImageDownloadProgress>(p => progress.Report(new ImageFetchProgress(p.ReceivedBytes, p.TotalBytes, p.Attempt)));
+        var report = new InlineProgress<ImageDownloadProgress>(p => progress.Report(new ImageFetchProgress(
+            p.ReceivedBytes, p.TotalBytes, p.Attempt, p.Layers.Count == 0 ? null : [.. p.Layers.Select(l => new LayerFetchProgress(l.Digest, l.ReceivedBytes, l.TotalBytes, l.Attempt))])));
         if (ImageStore.IsRegistryReference(request.Url))
         {
             var registry = new RegistryPullOptions

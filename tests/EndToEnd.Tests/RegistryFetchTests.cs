@@ -82,6 +82,21 @@ public sealed class RegistryFetchTests : IAsyncLifetime
     }
 
     [RequiresFact(Requires.Root | Requires.Registry)]
+    public async Task At_a_terminal_each_layer_gets_its_own_progress_bar()
+    {
+        using var terminal = new TestTerminal(30, 120);
+        terminal.Start(RepositoryLayout.Cli, "--endpoint", daemon.Endpoint, "image", "fetch", $"docker://{mirror.Host}/busybox:1.36", "--insecure");
+        var exit = await terminal.WaitForExit(TimeSpan.FromSeconds(90));
+        var manifest = JsonDocument.Parse((await daemon.Cli("image", "cat-manifest", $"{mirror.Host}/busybox:1.36")).Stdout).RootElement;
+        var layers = manifest.GetProperty("layers").EnumerateArray().Select(l => l.GetProperty("digest").GetString()!["sha256:".Length..][..12]).ToList();
+
+        Assert.True(exit == 0, terminal.Output);
+        Assert.Equal(2, layers.Count);
+        Assert.All(layers, layer => Assert.Contains(layer, terminal.Output, StringComparison.Ordinal));
+        Assert.Contains("100%", terminal.Output, StringComparison.Ordinal);
+    }
+
+    [RequiresFact(Requires.Root | Requires.Registry)]
     public async Task A_unit_naming_a_registry_tag_is_pinned_to_its_digest_at_submit_and_pulled_by_its_node_with_the_clusters_pull_secret()
     {
         var creds = Path.Combine(home, "admin-config.json");

@@ -90,7 +90,7 @@ internal sealed class RegistryPull(RegistryClient client, RegistryReference refe
         return refName;
     }
 
-    /// <summary>Downloads the layers into the blob store, <see cref="ParallelLayers"/> at a time, reporting their sum.</summary>
+    /// <summary>Downloads the layers into the blob store, <see cref="ParallelLayers"/> at a time, reporting their sum and each.</summary>
     public async Task FetchLayersAsync(IReadOnlyList<LayerSource> layers, IProgress<ImageDownloadProgress>? progress, CancellationToken cancellationToken)
     {
         long? total = layers.All(l => l.Size is not null) ? layers.Sum(l => l.Size!.Value) : null;
@@ -106,7 +106,12 @@ internal sealed class RegistryPull(RegistryClient client, RegistryReference refe
         var received = new long[layers.Count];
         var attempts = new int[layers.Count];
         var gate = new Lock();
-        progress?.Report(new ImageDownloadProgress(0, total, 1));
+        ImageDownloadProgress Now() => new(received.Sum(), total, Math.Max(attempts.DefaultIfEmpty(1).Max(), 1))
+        {
+            Layers = [.. layers.Select((l, i) => new LayerDownloadProgress(l.Blob.OciForm, received[i], l.Size, Math.Max(attempts[i], 1)))],
+        };
+
+        progress?.Report(Now());
         await Parallel.ForEachAsync(
             Enumerable.Range(0, layers.Count),
             new ParallelOptions { MaxDegreeOfParallelism = ParallelLayers, CancellationToken = cancellationToken },
@@ -116,7 +121,7 @@ internal sealed class RegistryPull(RegistryClient client, RegistryReference refe
                 {
                     received[i] = bytes;
                     attempts[i] = attempt;
-                    progress?.Report(new ImageDownloadProgress(received.Sum(), total, attempts.Max()));
+                    progress?.Report(Now());
                 }
             }, token));
     }

@@ -85,45 +85,60 @@ internal static class ImageFetch
             var request = new HttpRequestMessage(HttpMethod.Post, $"v1/images/fetch{ApiClient.Query(("node", context.Parse.GetValue(node)))}") { Content = body };
             using var response = await context.Api.Send(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
             using var lines = new StreamReader(await response.Content.ReadAsStreamAsync(cancellationToken));
-            var progress = !Console.IsErrorRedirected && !context.Output.IsJson ? new ProgressLine(Uri.TryCreate(address, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" or "file" ? Path.GetFileName(uri.AbsolutePath) : address) : null;
-            try
+            JsonElement image;
+            var onTerminal = !Console.IsErrorRedirected && !context.Output.IsJson;
+            if (onTerminal && registry)
             {
-                while (await lines.ReadLineAsync(cancellationToken) is { } line)
+                image = await LayerProgressBars.Show(report => ReadAnswer(lines, context.Api.Address, report, cancellationToken));
+            }
+            else
+            {
+                var progress = onTerminal ? new ProgressLine(Uri.TryCreate(address, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" or "file" ? Path.GetFileName(uri.AbsolutePath) : address) : null;
+                try
                 {
-                    if (line.Length == 0)
-                    {
-                        continue;
-                    }
-
-                    using var document = JsonDocument.Parse(line);
-                    var item = document.RootElement;
-                    if (item.Field("error") is { } error)
-                    {
-                        throw new CliException(error.GetString() ?? "the fetch failed");
-                    }
-
-                    if (item.Field("image") is { } image)
-                    {
-                        progress?.Finish();
-                        progress = null;
-                        context.Output.Say(CommandOutput.Node(image), $"{image.Text("digest")}\t{image.Text("name")}");
-                        return ExitCodes.Success;
-                    }
-
-                    if (item.Field("progress") is { } now)
-                    {
-                        progress?.Show(now.Number("receivedBytes"), now.Field("totalBytes")?.GetInt64(), (int)now.Number("attempt"));
-                    }
+                    image = await ReadAnswer(lines, context.Api.Address, now => progress?.Show(now.Number("receivedBytes"), now.Field("totalBytes")?.GetInt64(), (int)now.Number("attempt")), cancellationToken);
+                }
+                finally
+                {
+                    progress?.Finish();
                 }
             }
-            finally
-            {
-                progress?.Finish();
-            }
 
-            throw new CliException($"fleetpodsd at {context.Api.Address} ended the fetch without an image or an error");
+            context.Output.Say(CommandOutput.Node(image), $"{image.Text("digest")}\t{image.Text("name")}");
+            return ExitCodes.Success;
         });
         return command;
+    }
+
+    // The NDJSON answer: progress lines handed to `report`, then the image, or the error as a CliException.
+    private static async Task<JsonElement> ReadAnswer(StreamReader lines, string daemon, Action<JsonElement> report, CancellationToken cancellationToken)
+    {
+        while (await lines.ReadLineAsync(cancellationToken) is { } line)
+        {
+            if (line.Length == 0)
+            {
+                continue;
+            }
+
+            using var document = JsonDocument.Parse(line);
+            var item = document.RootElement;
+            if (item.Field("error") is { } error)
+            {
+                throw new CliException(error.GetString() ?? "the fetch failed");
+            }
+
+            if (item.Field("image") is { } image)
+            {
+                return image.Clone();
+            }
+
+            if (item.Field("progress") is { } now)
+            {
+                report(now);
+            }
+        }
+
+        throw new CliException($"fleetpodsd at {daemon} ended the fetch without an image or an error");
     }
 
     internal static string ReadCaFile(string path)
