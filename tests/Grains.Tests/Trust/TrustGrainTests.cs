@@ -44,11 +44,29 @@ public sealed class TrustGrainTests(ClusterFixture fixture)
     [InlineData("example.com/app/")]
     [InlineData("../etc")]
     [InlineData("example.com/app*")]
+    [InlineData("localhost:0/app")]
+    [InlineData("localhost:x/app")]
     public async Task A_prefix_that_is_not_an_appc_name_is_refused(string prefix)
     {
         var error = await Assert.ThrowsAsync<FleetPodsException>(() => Trust.Add(prefix, Fingerprint('B'), "KEY", []));
 
         Assert.StartsWith($"prefix '{prefix}' is not an AppC name", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("example.com")]
+    [InlineData("example.com/app_x/web-1.2~rc")]
+    [InlineData("localhost:8443/app")]
+    public async Task An_appc_name_with_or_without_a_port_or_the_root_is_a_prefix(string prefix)
+    {
+        var fingerprint = Fingerprint('F');
+
+        var added = await Trust.Add(prefix, fingerprint, "KEY", []);
+        var removed = await Trust.RemovePrefix(prefix);
+
+        Assert.Equal(prefix, added.Prefix);
+        Assert.Equal([fingerprint], removed.Select(k => k.Fingerprint));
     }
 
     [Fact]
