@@ -9,9 +9,28 @@ using static Tmds.Linux.LibC;
 //   image-store-bench import IMAGE SCRATCH RUNS   -> median wall time of a cold import (verify + extract) into a fresh store
 //   image-store-bench render IMAGE SCRATCH RUNS   -> median time to prepare another pod's rootfs from the cached image:
 //                                                    its layers looked up, upper and work dirs made, the overlay mounted
+//   image-store-bench verify ACI KEY.asc RUNS     -> median time of the signature check a network fetch runs: ACI.asc
+//                                                    against KEY (trusted for every name), over the whole file
+if (args is ["verify", var aci, var key, var verifyRuns])
+{
+    var signature = await File.ReadAllBytesAsync(aci + ".asc");
+    FleetPods.NodeRuntime.Images.Trust.TrustedSigningKey[] trusted = [new("", await File.ReadAllTextAsync(key))];
+    var verified = new List<double>();
+    for (var i = 0; i < int.Parse(verifyRuns, CultureInfo.InvariantCulture); i++)
+    {
+        var clock = Stopwatch.StartNew();
+        await FleetPods.NodeRuntime.Images.Trust.DetachedSignature.VerifyAsync(aci, signature, "bench", trusted, aci, "", CancellationToken.None);
+        verified.Add(clock.Elapsed.TotalMilliseconds);
+    }
+
+    verified.Sort();
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{{\"mode\":\"verify\",\"runs\":{verified.Count},\"median_ms\":{verified[verified.Count / 2]:0.00},\"min_ms\":{verified[0]:0.00},\"max_ms\":{verified[^1]:0.00}}}"));
+    return 0;
+}
+
 if (args.Length != 4 || args[0] is not ("import" or "render"))
 {
-    Console.Error.WriteLine("usage: image-store-bench import|render IMAGE SCRATCH RUNS");
+    Console.Error.WriteLine("usage: image-store-bench import|render IMAGE SCRATCH RUNS, or verify ACI KEY.asc RUNS");
     return 2;
 }
 

@@ -3,6 +3,8 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using FleetPods.NodeRuntime.Images;
+using FleetPods.NodeRuntime.Images.Discovery;
+using FleetPods.NodeRuntime.Images.Trust;
 using FleetPods.NodeRuntime.Registry;
 using Microsoft.Extensions.Logging;
 
@@ -84,6 +86,15 @@ public sealed class ImageStore
             return byDigest;
         }
 
+        // docker://HOST/REPO[:TAG][@DIGEST]: a pulled image is stored by its manifest's digest, named HOST/REPO with the tag as its version.
+        if (RegistryReference.IsRegistryReference(nameOrDigest))
+        {
+            var pulled = RegistryReference.TryParse(nameOrDigest);
+            return pulled?.Digest is { } digest ? images.GetValueOrDefault(digest.ToString())
+                : pulled is not null ? images.Values.Where(i => i.Name == pulled.Name && i.Labels.GetValueOrDefault("version") == pulled.Tag).MaxBy(i => i.ImportedAt)
+                : null;
+        }
+
         var colon = nameOrDigest.LastIndexOf(':');
         return images.Values.Where(i => i.Name == nameOrDigest).MaxBy(i => i.ImportedAt)
             ?? (colon > 0
@@ -141,11 +152,16 @@ public sealed class ImageStore
 
     /// <summary>
     /// Downloads an image (http, https; a file URL is read in place) and imports it as <see cref="ImportAsync"/> does.
-    /// The file keeps the URL's file name, which names an OCI or docker image that has no name of its own.
+    /// Unless <paramref name="verification"/> is <see cref="ImageVerification.Skipped"/>, a downloaded image must be an
+    /// ACI whose detached signature (the URL with <c>.asc</c>) is by a key trusted for its name; otherwise nothing
+    /// of it is stored. A file URL is the admin's own file and is trusted as an import is. The file keeps the URL's
+    /// file name, which names an OCI or docker image that has no name of its own.
     /// </summary>
-    public async Task<ImageRecord> FetchAsync(Uri url, ImageImportOptions? options = null, IProgress<ImageDownloadProgress>? progress = null, CancellationToken cancellationToken = default)
+    public async Task<ImageRecord> FetchAsync(
+        Uri url, ImageVerification verification, ImageImportOptions? options = null, IProgress<ImageDownloadProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(url);
+        ArgumentNullException.ThrowIfNull(verification);
         if (url.IsFile)
         {
             return await ImportAsync(url.LocalPath, options, cancellationToken);
@@ -156,6 +172,33 @@ public sealed class ImageStore
             throw new ImageImportException($"{url}: only http, https and file URLs can be fetched");
         }
 
+        return await DownloadAndImport(Http, url, SignedAci.SignatureBeside(url), [], verification, _ => { }, options ?? new ImageImportOptions(), progress, cancellationToken);
+    }
+
+    /// <summary>
+    /// Fetches an ACI by AppC name through discovery (<c>example.com/app:1.0,os=linux</c>: the appc spec's
+    /// <c>ac-discovery</c> meta tags at <c>https://NAME?ac-discovery=1</c> and its parents), checks its signature at the
+    /// URL discovery names as <see cref="FetchAsync"/> does, and that its manifest has the name and labels asked for.
+    /// </summary>
+    /// <param name="caCertificatesPem">The CAs the discovery server's (and the storage's) certificates must chain to; null for the system's.</param>
+    /// <exception cref="ImageImportException">The name is bad, nothing names the image, or the image is refused; nothing of it is stored.</exception>
+    public async Task<ImageRecord> DiscoverAsync(
+        string name, ImageVerification verification, string? caCertificatesPem, ImageImportOptions? options = null, IProgress<ImageDownloadProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(verification);
+        var app = AppImageName.Parse(name);
+        using var http = AppDiscovery.Client(caCertificatesPem);
+        var found = await new AppDiscovery(http).DiscoverAsync(app, cancellationToken);
+        logger.LogInformation("Discovered {Name} at {Image} (signature {Signature})", app, found.Image, found.Signature);
+        return await DownloadAndImport(
+            http, found.Image, found.Signature, found.PublicKeys, verification, manifest => DiscoveredManifest.Check(app, manifest, found.Image.ToString()), options ?? new ImageImportOptions(), progress, cancellationToken);
+    }
+
+    private async Task<ImageRecord> DownloadAndImport(
+        HttpClient http, Uri url, Uri signature, IReadOnlyList<string> publisherKeys, ImageVerification verification, Action<AciManifest> checkManifest,
+        ImageImportOptions options, IProgress<ImageDownloadProgress>? progress, CancellationToken cancellationToken)
+    {
         var download = Path.Combine(scratch, "fetch-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(download);
         try
@@ -164,11 +207,21 @@ public sealed class ImageStore
             var file = Path.Combine(download, name);
             try
             {
-                await new ImageDownloader(Http, maxBytes, fetchRetryDelay, logger).DownloadAsync(url, file, progress, cancellationToken);
+                await new ImageDownloader(http, maxBytes, fetchRetryDelay, logger).DownloadAsync(url, file, progress, cancellationToken);
             }
             catch (Exception ex) when (ex is HttpRequestException or IOException)
             {
                 throw new ImageImportException($"cannot fetch {url}: {ex.Message}", ex);
+            }
+
+            if (!verification.Insecure)
+            {
+                checkManifest(await SignedAci.CheckAsync(http, file, url, signature, verification.Keys, publisherKeys, cancellationToken));
+                logger.LogInformation("Image {Url} is signed by a key trusted for its name", url);
+            }
+            else if (ImageSourceKinds.Detect(file, url.ToString()) == ImageSourceKind.Aci)
+            {
+                checkManifest(AciArchiveManifest.Read(file, url.ToString()));
             }
 
             return await ImportAsync(file, options, cancellationToken);
@@ -178,6 +231,9 @@ public sealed class ImageStore
             Directory.Delete(download, recursive: true);
         }
     }
+
+    /// <summary>Whether <paramref name="text"/> is an AppC name for <see cref="DiscoverAsync"/> rather than a URL or a registry's image.</summary>
+    public static bool IsAppName(string text) => AppImageName.IsAppName(text);
 
     /// <summary>Whether <paramref name="text"/> names a registry's image (<c>docker://</c>, <c>oci://</c>) for <see cref="PullAsync"/>.</summary>
     public static bool IsRegistryReference(string text) => RegistryReference.IsRegistryReference(text);
@@ -213,6 +269,37 @@ public sealed class ImageStore
         var origin = new Uri($"{(registry.Insecure ? "http" : "https")}://{parsed.Endpoint}/");
         var client = new RegistryClient(origin, $"registry {parsed.Registry}", parsed.Repository, registry.Credentials, registry.CaCertificatesPem, registry.Insecure);
         return await PullFrom(parsed, client, RegistryRetryAttempts, registry.StallTimeout, options, progress, cancellationToken);
+    }
+
+    /// <summary>
+    /// The reference pinned to the digest of the linux/amd64 manifest it names now, asked of the registry itself (not
+    /// its mirrors: what a tag names is the registry's word): <c>docker://HOST/REPO:TAG@sha256:…</c>.
+    /// </summary>
+    /// <exception cref="ImageImportException">The reference is bad, or the registry refused or failed.</exception>
+    public async Task<string> ResolveAsync(string reference, RegistryPullOptions registry, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        var parsed = RegistryReference.Parse(reference);
+        using var client = new RegistryClient(
+            new Uri($"{(registry.Insecure ? "http" : "https")}://{parsed.Endpoint}/"), $"registry {parsed.Registry}", parsed.Repository, registry.Credentials, registry.CaCertificatesPem, registry.Insecure);
+        try
+        {
+            var pull = new RegistryPull(client, parsed, blobs, maxBytes, DownloadRetries.Pipeline(RegistryRetryAttempts, fetchRetryDelay, client.What, logger), registry.StallTimeout);
+            var digest = await pull.ResolveAsync(cancellationToken);
+            return $"docker://{(parsed with { Digest = digest })}";
+        }
+        catch (HttpRequestException ex) when (ex.InnerException is System.Security.Authentication.AuthenticationException tls)
+        {
+            throw new ImageImportException($"{client.What}: no TLS connection: {tls.Message}; a registry on plain HTTP needs --insecure, one whose certificate a private CA signed --ca-file", ex);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or HttpIOException)
+        {
+            throw new ImageImportException($"{client.What}: {ex.Message}", ex);
+        }
+        catch (TransientStatusException ex)
+        {
+            throw new ImageImportException(ex.Message, ex);
+        }
     }
 
     private async Task<ImageRecord> PullFrom(

@@ -1,6 +1,7 @@
 using FleetPods.Grains;
 using FleetPods.Grains.Images;
 using FleetPods.NodeRuntime;
+using FleetPods.NodeRuntime.Images.Trust;
 
 namespace FleetPods.Silo;
 
@@ -18,10 +19,11 @@ public sealed class LocalImageStore(DaemonOptions options, PodRuntime runtime) :
         return Describe(await Guarded($"cannot import {request.Source}", () => Store.ImportAsync(request.Source, OptionsOf(request.Reference, request.Name, request.ExpectedDigest))));
     }
 
-    public async Task<ImageInfo> Fetch(ImageFetchRequest request, IProgress<ImageFetchProgress> progress)
+    public async Task<ImageInfo> Fetch(ImageFetchRequest request, IReadOnlyList<TrustedKey> trustedKeys, IProgress<ImageFetchProgress> progress)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var report = new InlineProgress<ImageDownloadProgress>(p => progress.Report(new ImageFetchProgress(p.ReceivedBytes, p.TotalBytes, p.Attempt)));
+        var report = new InlineProgress<ImageDownloadProgress>(p => progress.Report(new ImageFetchProgress(
+            p.ReceivedBytes, p.TotalBytes, p.Attempt, p.Layers.Count == 0 ? null : [.. p.Layers.Select(l => new LayerFetchProgress(l.Digest, l.ReceivedBytes, l.TotalBytes, l.Attempt))])));
         if (ImageStore.IsRegistryReference(request.Url))
         {
             var registry = new RegistryPullOptions
@@ -34,17 +36,40 @@ public sealed class LocalImageStore(DaemonOptions options, PodRuntime runtime) :
             return Describe(await Guarded($"cannot pull {request.Url}", () => Store.PullAsync(request.Url, registry, OptionsOf(request.Reference, request.Name, request.ExpectedDigest), report)));
         }
 
-        if (request.Auth is not null || request.CaCertificates is not null || request.Insecure)
+        var verification = request.InsecureImage ? ImageVerification.Skipped : ImageVerification.By([.. trustedKeys.Select(k => new TrustedSigningKey(k.Prefix, k.ArmoredKey))]);
+        if (request.Auth is not null || request.Insecure)
         {
-            throw new FleetPodsException($"'{request.Url}': credentials, a CA file and --insecure are for docker:// and oci:// references");
+            throw new FleetPodsException($"'{request.Url}': credentials and --insecure are for docker:// and oci:// references");
+        }
+
+        if (ImageStore.IsAppName(request.Url))
+        {
+            return Describe(await Guarded(
+                $"cannot fetch {request.Url}", () => Store.DiscoverAsync(request.Url, verification, request.CaCertificates, OptionsOf(request.Reference, request.Name, request.ExpectedDigest), report)));
+        }
+
+        if (request.CaCertificates is not null)
+        {
+            throw new FleetPodsException($"'{request.Url}': a CA file is for docker:// and oci:// references and discovered names");
         }
 
         if (!Uri.TryCreate(request.Url, UriKind.Absolute, out var url))
         {
-            throw new FleetPodsException($"'{request.Url}' is not an absolute URL (http://, https:// or file://) or a docker:// reference");
+            throw new FleetPodsException($"'{request.Url}' is not an absolute URL (http://, https:// or file://), a docker:// reference or an AppC name");
         }
 
-        return Describe(await Guarded($"cannot fetch {request.Url}", () => Store.FetchAsync(url, OptionsOf(request.Reference, request.Name, request.ExpectedDigest), report)));
+        return Describe(await Guarded($"cannot fetch {request.Url}", () => Store.FetchAsync(url, verification, OptionsOf(request.Reference, request.Name, request.ExpectedDigest), report)));
+    }
+
+    public async Task<string> Pin(string reference, RegistryPullSecret? secret)
+    {
+        var registry = new RegistryPullOptions
+        {
+            Credentials = secret is null ? null : new RegistryCredentials(secret.Username, secret.Password),
+            CaCertificatesPem = secret?.CaCertificates,
+            Insecure = secret?.Insecure ?? false,
+        };
+        return await Guarded($"cannot resolve {reference}", () => Store.ResolveAsync(reference, registry));
     }
 
     public IReadOnlyList<StoredImage> List() => [.. Store.List().Select(Stored)];

@@ -28,6 +28,8 @@ public sealed partial class FrontDoorTests : IClassFixture<FrontDoorDaemon>, ICl
         ("GET", "/v1/images/example.com%2Fbusybox/rootfs", null), ("POST", "/v1/images/gc?gracePeriod=0s", null), ("POST", "/v1/gc?gracePeriod=0s", null),
         ("POST", "/v1/run", "{\"arguments\":[\"example.com/busybox\"]}"), ("GET", "/v1/openapi/v1.json", null),
         ("POST", "/v1/pods/0/enter", "{}"), ("POST", "/v1/pods/0/input", "typed"), ("POST", "/v1/pods/0/resize", "{\"rows\":1,\"columns\":1}"),
+        ("GET", "/v1/trust", null), ("POST", "/v1/trust?prefix=example.com", "not a key"), ("DELETE", "/v1/trust/ABCD", null), ("DELETE", "/v1/trust?prefix=example.com", null),
+        ("GET", "/v1/registry-secrets", null), ("PUT", "/v1/registry-secrets/registry.example.com", "{}"), ("DELETE", "/v1/registry-secrets/registry.example.com", null),
     ];
 
     private readonly FleetPodsDaemon daemon;
@@ -83,6 +85,23 @@ public sealed partial class FrontDoorTests : IClassFixture<FrontDoorDaemon>, ICl
         }
 
         Assert.Equal(before, await State());
+    }
+
+    [RequiresFact(Requires.Root)]
+    public async Task Trusted_keys_and_pull_secrets_are_an_admins_and_a_reader_may_list_the_keys()
+    {
+        var trust = await curl.Call(users.Operator, "POST", "/v1/trust?prefix=example.com", "-----BEGIN PGP PUBLIC KEY BLOCK-----");
+        var secrets = await curl.Call(users.Operator, "GET", "/v1/registry-secrets");
+        var setSecret = await curl.Call(users.Operator, "PUT", "/v1/registry-secrets/registry.example.com", "{\"username\":\"u\",\"password\":\"p\"}");
+        var keys = await curl.Call(users.Reader, "GET", "/v1/trust");
+        var notAKey = await curl.Call(Root, "POST", "/v1/trust?prefix=example.com", "-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nnonsense\n-----END PGP PUBLIC KEY BLOCK-----\n");
+
+        Assert.Equal((403, $"trusting a signing key needs the admin role; you are {users.Operator} (operator)"), (trust.Status, trust.Error));
+        Assert.Equal((403, $"listing registry pull secrets needs the admin role; you are {users.Operator} (operator)"), (secrets.Status, secrets.Error));
+        Assert.Equal(403, setSecret.Status);
+        Assert.Equal(200, keys.Status);
+        Assert.Equal(400, notAKey.Status);
+        Assert.StartsWith("the body is not a key to trust: not a readable OpenPGP public key", notAKey.Error, StringComparison.Ordinal);
     }
 
     [RequiresFact(Requires.Root)]

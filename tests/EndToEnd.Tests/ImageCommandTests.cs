@@ -54,7 +54,7 @@ public sealed class ImageCommandTests : IAsyncLifetime
     }
 
     [RequiresFact(Requires.Root)]
-    public async Task Fetch_downloads_over_http_into_the_nodes_store_and_a_pinned_digest_is_enforced()
+    public async Task Fetch_of_an_unsigned_archive_over_http_needs_insecure_options_image_and_a_pinned_digest_is_enforced()
     {
         using var server = new System.Net.HttpListener();
         var port = TestPorts.Reserve();
@@ -80,9 +80,12 @@ public sealed class ImageCommandTests : IAsyncLifetime
         });
         var url = $"http://127.0.0.1:{port}/busybox-docker.tar";
 
-        var pinned = await daemon.Cli("image", "fetch", url, "--digest", "sha256-" + new string('0', 64));
-        var fetched = await daemon.CliJson("image", "fetch", url);
+        var unsigned = await daemon.Cli("image", "fetch", url);
+        var pinned = await daemon.Cli("image", "fetch", url, "--insecure-options=image", "--digest", "sha256-" + new string('0', 64));
+        var fetched = await daemon.CliJson("image", "fetch", url, "--insecure-options=image");
 
+        Assert.Equal(1, unsigned.ExitCode);
+        Assert.Contains("only an ACI carries a signature FleetPods checks", unsigned.Stderr, StringComparison.Ordinal);
         Assert.Equal(1, pinned.ExitCode);
         Assert.Contains("not the pinned sha256-000", pinned.Stderr, StringComparison.Ordinal);
         Assert.Equal("busybox", fetched.GetProperty("name").GetString());

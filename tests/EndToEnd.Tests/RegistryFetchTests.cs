@@ -81,6 +81,49 @@ public sealed class RegistryFetchTests : IAsyncLifetime
         Assert.Contains(mirror.Log.Split('\n'), l => l.Contains("\"GET /v2/busybox/manifests/1.36 HTTP/1.1\" 200", StringComparison.Ordinal) && l.EndsWith("\"fleetpods\"", StringComparison.Ordinal));
     }
 
+    [RequiresFact(Requires.Root | Requires.Registry)]
+    public async Task At_a_terminal_each_layer_gets_its_own_progress_bar()
+    {
+        using var terminal = new TestTerminal(30, 120);
+        terminal.Start(RepositoryLayout.Cli, "--endpoint", daemon.Endpoint, "image", "fetch", $"docker://{mirror.Host}/busybox:1.36", "--insecure");
+        var exit = await terminal.WaitForExit(TimeSpan.FromSeconds(90));
+        var manifest = JsonDocument.Parse((await daemon.Cli("image", "cat-manifest", $"{mirror.Host}/busybox:1.36")).Stdout).RootElement;
+        var layers = manifest.GetProperty("layers").EnumerateArray().Select(l => l.GetProperty("digest").GetString()!["sha256:".Length..][..12]).ToList();
+
+        Assert.True(exit == 0, terminal.Output);
+        Assert.Equal(2, layers.Count);
+        Assert.All(layers, layer => Assert.Contains(layer, terminal.Output, StringComparison.Ordinal));
+        Assert.Contains("100%", terminal.Output, StringComparison.Ordinal);
+    }
+
+    [RequiresFact(Requires.Root | Requires.Registry)]
+    public async Task A_unit_naming_a_registry_tag_is_pinned_to_its_digest_at_submit_and_pulled_by_its_node_with_the_clusters_pull_secret()
+    {
+        var creds = Path.Combine(home, "admin-config.json");
+        WriteDockerConfig(creds, registry.Host, "alice", "s3cret");
+        var file = Path.Combine(home, "from-registry.pod");
+        await File.WriteAllTextAsync(file, $"[Pod]\nImage=docker://{registry.Host}/team/busybox:1.36\nExec=/bin/sh -c \"test -x /bin/busybox && exit 7\"\n");
+
+        var withoutSecret = await Cli("start", file);
+        var set = await Cli("secret", "set-registry", registry.Host, "--creds-file", creds, "--ca-file", registry.CaFile!);
+        var listed = await Cli("secret", "list", "--output", "json");
+        var started = await Cli("start", file);
+        var pod = await daemon.WaitForPhase("from-registry.pod", "exited", TimeSpan.FromSeconds(120));
+        var stored = (await daemon.CliJson("image", "list")).GetProperty("images").EnumerateArray().Single(i => i.GetProperty("name").GetString() == $"{registry.Host}/team/busybox");
+
+        Assert.Equal(1, withoutSecret.ExitCode);
+        Assert.Contains($"cannot pin docker://{registry.Host}/team/busybox:1.36 to a digest", withoutSecret.Stderr, StringComparison.Ordinal);
+        Assert.True(set.ExitCode == 0, set.ToString());
+        Assert.DoesNotContain("s3cret", listed.Stdout, StringComparison.Ordinal);
+        Assert.Equal("alice", JsonDocument.Parse(listed.Stdout).RootElement[0].GetProperty("username").GetString());
+        Assert.True(started.ExitCode == 0, started.ToString());
+        Assert.Equal(7, pod.GetProperty("exitCode").GetInt32());
+        var image = pod.GetProperty("image").GetString()!;
+        Assert.StartsWith($"docker://{registry.Host}/team/busybox:1.36@sha256:", image, StringComparison.Ordinal);
+        Assert.Equal(stored.GetProperty("digest").GetString(), "sha256-" + image[(image.LastIndexOf(':') + 1)..]);
+        Assert.DoesNotContain("s3cret", daemon.Log, StringComparison.Ordinal);
+    }
+
     private static void WriteDockerConfig(string path, string key, string user, string password)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);

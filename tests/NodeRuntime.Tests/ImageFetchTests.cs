@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using FleetPods.NodeRuntime.Images.Trust;
 
 namespace FleetPods.NodeRuntime.Tests;
 
@@ -47,7 +48,7 @@ public sealed class ImageFetchTests(BusyboxOciImages oci) : IClassFixture<Busybo
         });
         var seen = new ConcurrentBag<ImageDownloadProgress>();
 
-        var image = await Runtime.Images.FetchAsync(Url, progress: new Recorder(seen));
+        var image = await Runtime.Images.FetchAsync(Url, ImageVerification.Skipped, progress: new Recorder(seen));
 
         Assert.Equal(oci.ManifestDigest, image.Digest);
         Assert.Equal("busybox-oci", image.Name);
@@ -70,7 +71,7 @@ public sealed class ImageFetchTests(BusyboxOciImages oci) : IClassFixture<Busybo
             return true;
         });
 
-        var image = await Runtime.Images.FetchAsync(Url);
+        var image = await Runtime.Images.FetchAsync(Url, ImageVerification.Skipped);
 
         Assert.Equal(oci.ManifestDigest, image.Digest);
         Assert.Equal(3, requests.Count);
@@ -86,7 +87,7 @@ public sealed class ImageFetchTests(BusyboxOciImages oci) : IClassFixture<Busybo
             return true;
         });
 
-        var error = await Assert.ThrowsAsync<ImageImportException>(() => Runtime.Images.FetchAsync(Url));
+        var error = await Assert.ThrowsAsync<ImageImportException>(() => Runtime.Images.FetchAsync(Url, ImageVerification.Skipped));
 
         Assert.Contains($"{Url}: the server answered 404", error.Message, StringComparison.Ordinal);
         Assert.Single(requests);
@@ -99,7 +100,7 @@ public sealed class ImageFetchTests(BusyboxOciImages oci) : IClassFixture<Busybo
         Serve((_, _) => false);
 
         var error = await Assert.ThrowsAsync<ImageImportException>(() =>
-            Runtime.Images.FetchAsync(Url, new ImageImportOptions { ExpectedDigest = "sha256-" + new string('1', 64) }));
+            Runtime.Images.FetchAsync(Url, ImageVerification.Skipped, new ImageImportOptions { ExpectedDigest = "sha256-" + new string('1', 64) }));
 
         Assert.Contains("not the pinned sha256-111", error.Message, StringComparison.Ordinal);
         Assert.Empty(Runtime.Images.List());
@@ -108,7 +109,7 @@ public sealed class ImageFetchTests(BusyboxOciImages oci) : IClassFixture<Busybo
     [RequiresFact(Requires.Root)]
     public async Task A_file_url_is_imported_in_place()
     {
-        var image = await Runtime.Images.FetchAsync(new Uri(oci.DockerArchive));
+        var image = await Runtime.Images.FetchAsync(new Uri(oci.DockerArchive), ImageVerification.By([]));
 
         Assert.Equal("busybox", image.Name);
     }

@@ -27,6 +27,10 @@ public static class Prerequisites
         ? $"needs a registry and the tools that fill it: {missing} is not installed (deploy/install-deps.sh installs docker-registry, skopeo and umoci)"
         : null);
 
+    private static readonly Lazy<string?> Gpg = new(() => new[] { "/usr/bin/gpg", "/usr/bin/gpgconf" }.FirstOrDefault(p => !File.Exists(p)) is { } missing
+        ? $"needs GnuPG to make signing keys and sign images: {missing} is not installed (deploy/install-deps.sh installs gnupg)"
+        : null);
+
     /// <summary>True when $FLEETPODS_TESTS_REQUIRE_ALL is 1: no test may be skipped.</summary>
     public static bool RequireAll => Environment.GetEnvironmentVariable(RequireAllVariable) == "1";
 
@@ -34,7 +38,7 @@ public static class Prerequisites
     public static string? Missing(Requires needs)
     {
         var missing = new List<string>();
-        foreach (var (need, reason) in new[] { (Requires.Root, Root), (Requires.Postgres, Postgres), (Requires.Qemu, Qemu), (Requires.Registry, Registry) })
+        foreach (var (need, reason) in new[] { (Requires.Root, Root), (Requires.Postgres, Postgres), (Requires.Qemu, Qemu), (Requires.Registry, Registry), (Requires.Gpg, Gpg) })
         {
             if (needs.HasFlag(need) && reason.Value is { } why)
             {

@@ -15,4 +15,7 @@ public enum Requires
 
     /// <summary>Debian's docker-registry (the distribution registry), skopeo and umoci, for registry pulls.</summary>
     Registry = 8,
+
+    /// <summary>GnuPG (gpg, gpgconf), which makes the keys and signatures of the image trust tests.</summary>
+    Gpg = 16,
 }

@@ -33,6 +33,8 @@ root.Subcommands.Add(RmCommand.Create());
 root.Subcommands.Add(CatCommand.Create());
 root.Subcommands.Add(CatManifestCommand.Create());
 root.Subcommands.Add(ImageCommands.Create());
+root.Subcommands.Add(TrustCommands.Create());
+root.Subcommands.Add(SecretCommands.Create());
 root.Subcommands.Add(GarbageCollectCommand.Create());
 root.Subcommands.Add(RunCommand.Create(args));
 root.Subcommands.Add(CertCommand.Create());

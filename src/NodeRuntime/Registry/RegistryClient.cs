@@ -1,10 +1,8 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Security;
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
+using FleetPods.NodeRuntime.Images;
 
 namespace FleetPods.NodeRuntime.Registry;
 
@@ -40,7 +38,7 @@ internal sealed class RegistryClient : IDisposable
         this.credentials = credentials;
         this.insecure = insecure;
         What = what;
-        var roots = caCertificatesPem is null ? null : ReadCertificates(caCertificatesPem);
+        var roots = caCertificatesPem is null ? null : PrivateCertificateAuthorities.Read(caCertificatesPem);
         var handler = new SocketsHttpHandler
         {
             AllowAutoRedirect = false,
@@ -50,7 +48,7 @@ internal sealed class RegistryClient : IDisposable
         };
         if (roots is not null)
         {
-            handler.SslOptions.RemoteCertificateValidationCallback = TrustOnly(roots);
+            handler.SslOptions.RemoteCertificateValidationCallback = PrivateCertificateAuthorities.TrustOnly(roots);
         }
 
         http = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
@@ -251,35 +249,4 @@ internal sealed class RegistryClient : IDisposable
 
     private ImageImportException Refused() =>
         new($"{What} refused the credentials of '{credentials!.Username}' for {repository} (401 Unauthorized): check the user name and password");
-
-    private static X509Certificate2Collection ReadCertificates(string pem)
-    {
-        var roots = new X509Certificate2Collection();
-        try
-        {
-            roots.ImportFromPem(pem);
-        }
-        catch (CryptographicException ex)
-        {
-            throw new ImageImportException($"the CA certificates are not PEM: {ex.Message}", ex);
-        }
-
-        return roots.Count > 0 ? roots : throw new ImageImportException("the CA file holds no PEM certificate");
-    }
-
-    // The server's chain must end at one of the given CAs (and only those); its name must match, as always.
-    private static RemoteCertificateValidationCallback TrustOnly(X509Certificate2Collection roots) => (_, certificate, _, errors) =>
-    {
-        if (certificate is null || errors.HasFlag(SslPolicyErrors.RemoteCertificateNameMismatch) || errors.HasFlag(SslPolicyErrors.RemoteCertificateNotAvailable))
-        {
-            return false;
-        }
-
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.AddRange(roots);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        using var leaf = new X509Certificate2(certificate);
-        return chain.Build(leaf);
-    };
 }

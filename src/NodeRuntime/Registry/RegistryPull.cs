@@ -20,6 +20,22 @@ internal sealed class RegistryPull(RegistryClient client, RegistryReference refe
     private readonly BlobFetch fetch = new(client, reference.Repository, blobs, maxBytes, retries, stallTimeout);
 
     /// <summary>
+    /// The digest of the linux/amd64 manifest the reference names now (an index's entry for this platform): what a
+    /// unit records, so that every node of it pulls the same image however the tag moves later.
+    /// </summary>
+    public async Task<ContentDigest> ResolveAsync(CancellationToken cancellationToken)
+    {
+        var (bytes, mediaType, digest) = await GetManifest(reference.ManifestReference, reference.Digest, cancellationToken);
+        if (!ManifestSelection.IsIndex(mediaType))
+        {
+            return digest;
+        }
+
+        var entry = ManifestSelection.ForThisNode(ImageJson.Parse(bytes, $"{client.What}: {reference}: index"), $"{client.What}: {reference}");
+        return ContentDigest.Parse(ImageJson.String(entry, "digest") ?? "", $"{client.What}: {reference}: index entry");
+    }
+
+    /// <summary>
     /// Writes the OCI layout of the resolved manifest into <paramref name="layout"/> and returns the ref name it
     /// gave the manifest there: the tag, or the digest asked for when there is no tag.
     /// </summary>
@@ -74,7 +90,7 @@ internal sealed class RegistryPull(RegistryClient client, RegistryReference refe
         return refName;
     }
 
-    /// <summary>Downloads the layers into the blob store, <see cref="ParallelLayers"/> at a time, reporting their sum.</summary>
+    /// <summary>Downloads the layers into the blob store, <see cref="ParallelLayers"/> at a time, reporting their sum and each.</summary>
     public async Task FetchLayersAsync(IReadOnlyList<LayerSource> layers, IProgress<ImageDownloadProgress>? progress, CancellationToken cancellationToken)
     {
         long? total = layers.All(l => l.Size is not null) ? layers.Sum(l => l.Size!.Value) : null;
@@ -90,7 +106,12 @@ internal sealed class RegistryPull(RegistryClient client, RegistryReference refe
         var received = new long[layers.Count];
         var attempts = new int[layers.Count];
         var gate = new Lock();
-        progress?.Report(new ImageDownloadProgress(0, total, 1));
+        ImageDownloadProgress Now() => new(received.Sum(), total, Math.Max(attempts.DefaultIfEmpty(1).Max(), 1))
+        {
+            Layers = [.. layers.Select((l, i) => new LayerDownloadProgress(l.Blob.OciForm, received[i], l.Size, Math.Max(attempts[i], 1)))],
+        };
+
+        progress?.Report(Now());
         await Parallel.ForEachAsync(
             Enumerable.Range(0, layers.Count),
             new ParallelOptions { MaxDegreeOfParallelism = ParallelLayers, CancellationToken = cancellationToken },
@@ -100,7 +121,7 @@ internal sealed class RegistryPull(RegistryClient client, RegistryReference refe
                 {
                     received[i] = bytes;
                     attempts[i] = attempt;
-                    progress?.Report(new ImageDownloadProgress(received.Sum(), total, attempts.Max()));
+                    progress?.Report(Now());
                 }
             }, token));
     }

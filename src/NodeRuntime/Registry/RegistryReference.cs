@@ -27,6 +27,19 @@ internal sealed partial record RegistryReference(string Registry, string Reposit
 
     public static bool IsRegistryReference(string text) => Schemes.Any(s => text.StartsWith(s, StringComparison.Ordinal));
 
+    /// <summary>The reference, or null when <paramref name="text"/> is not one.</summary>
+    public static RegistryReference? TryParse(string text)
+    {
+        try
+        {
+            return Parse(text);
+        }
+        catch (ImageImportException)
+        {
+            return null;
+        }
+    }
+
     /// <exception cref="ImageImportException">Not a reference, with what is wrong in it.</exception>
     public static RegistryReference Parse(string text)
     {

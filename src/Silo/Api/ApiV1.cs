@@ -18,6 +18,8 @@ public static class ApiV1
         EnterApi.Map(api);
         MachinesApi.Map(api);
         ImagesApi.Map(api);
+        TrustApi.Map(api);
+        RegistrySecretsApi.Map(api);
         GcApi.Map(api);
         RunApi.Map(api);
         PodConsoleApi.Map(api);

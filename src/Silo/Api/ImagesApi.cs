@@ -112,7 +112,13 @@ public static class ImagesApi
             : body.Auth is { Username: { Length: > 0 } user, Password: { } password } ? new RegistryAuth(user, password)
             : throw new BadRequestException("\"auth\" needs \"username\" and \"password\"");
         var store = grains.GetGrain<IImageStoreGrain>(await ImageNodes.Chosen(grains, node));
-        var request = new ImageFetchRequest(url, Guid.NewGuid().ToString("N"), body.Digest, body.Ref, body.Name, auth, body.CaCertificates, body.Insecure ?? false);
+        var insecureImage = body.InsecureOptions switch
+        {
+            null or [] => false,
+            ["image"] => true,
+            _ => throw new BadRequestException($"\"insecureOptions\" may hold only \"image\" (skip the signature check), not {string.Join(", ", body.InsecureOptions.Select(o => $"\"{o}\""))}"),
+        };
+        var request = new ImageFetchRequest(url, Guid.NewGuid().ToString("N"), body.Digest, body.Ref, body.Name, auth, body.CaCertificates, body.Insecure ?? false, insecureImage);
         var stream = new NdjsonAnswer(context.Response);
         await stream.Start();
         var fetch = store.Fetch(request);
@@ -216,9 +222,11 @@ public sealed record ImageGarbage(IReadOnlyList<StoredImage> Removed, IReadOnlyL
 
 /// <summary>
 /// The body of <c>POST /v1/images/fetch</c>. For a <c>docker://</c> reference: the caller's credentials for that
-/// registry, the PEM of the CA its certificate must chain to, and whether plain HTTP is allowed.
+/// registry, the PEM of the CA its certificate must chain to, and whether plain HTTP is allowed. For an image
+/// fetched over the network, <c>insecureOptions: ["image"]</c> stores it without checking its signature.
 /// </summary>
-public sealed record FetchRequest(string? Url, string? Ref, string? Name, string? Digest, FetchAuth? Auth = null, string? CaCertificates = null, bool? Insecure = null);
+public sealed record FetchRequest(
+    string? Url, string? Ref, string? Name, string? Digest, FetchAuth? Auth = null, string? CaCertificates = null, bool? Insecure = null, string[]? InsecureOptions = null);
 
 /// <summary>A registry user name and password in a fetch's body; never printed (ToString hides the password).</summary>
 public sealed record FetchAuth(string? Username, string? Password)

@@ -26,7 +26,33 @@ public sealed class FakeLocalImageStore(string nodeName) : ILocalImageStore
         return Task.FromResult(image);
     }
 
-    public Task<ImageInfo> Fetch(ImageFetchRequest request, IProgress<ImageFetchProgress> progress) => throw new NotSupportedException();
+    /// <summary>The keys each fetch was handed to check its image against, by URL.</summary>
+    public ConcurrentDictionary<string, IReadOnlyList<TrustedKey>> FetchedWithKeys { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Every fetch asked of this node, in order.</summary>
+    public ConcurrentQueue<ImageFetchRequest> FetchRequests { get; } = new();
+
+    public Task<ImageInfo> Fetch(ImageFetchRequest request, IReadOnlyList<TrustedKey> trustedKeys, IProgress<ImageFetchProgress> progress)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        FetchedWithKeys[request.Url] = trustedKeys;
+        FetchRequests.Enqueue(request);
+        return Import(new ImageImportRequest(request.Url));
+    }
+
+    /// <summary>The digest each registry reference's tag names, as a registry would answer; with the secret each pin was asked with.</summary>
+    public ConcurrentDictionary<string, string> RegistryTags { get; } = new(StringComparer.Ordinal);
+
+    public ConcurrentQueue<(string Reference, RegistryPullSecret? Secret)> Pins { get; } = new();
+
+    public Task<string> Pin(string reference, RegistryPullSecret? secret)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        Pins.Enqueue((reference, secret));
+        return RegistryTags.TryGetValue(reference, out var digest)
+            ? Task.FromResult($"{reference}@{digest}")
+            : throw new FleetPodsException($"registry: {reference}: manifest unknown");
+    }
 
     public IReadOnlyList<StoredImage> List() => [];
 

@@ -94,6 +94,11 @@ public sealed class RegistryPullTests(RegistryImages images) : IClassFixture<Reg
 
         Assert.Contains(seen, p => p.Attempt == 2);
         Assert.Equal(seen.Max(p => p.TotalBytes), seen.Max(p => p.ReceivedBytes));
+
+        // Each layer on its own, as the CLI draws a bar for each: its digest, its own try, its bytes up to its size.
+        var layers = images.LayerDigests("1.36").ToList();
+        Assert.All(seen, p => Assert.Equal(layers, p.Layers.Select(l => l.Digest)));
+        Assert.Contains(seen, p => p.Layers.All(l => l.Attempt == 2 && l.ReceivedBytes == l.TotalBytes));
     }
 
     [RequiresFact(Requires.Root | Requires.Registry)]

@@ -19,13 +19,25 @@ internal static class ImageFetch
     {
         var url = new Argument<string>("url")
         {
-            Description = "http://, https:// or file:// URL of an image archive (file:// on that node), or docker://HOST[:PORT]/REPO[:TAG|@DIGEST] (oci:// alike) of a registry's image",
+            Description = "http://, https:// or file:// URL of an image archive (file:// on that node), docker://HOST[:PORT]/REPO[:TAG|@DIGEST] (oci:// alike) of a registry's image, or an AppC name to discover (example.com/app:1.0,os=linux)",
         };
         var (reference, name, digest) = ImageCommands.ImportOptions();
         var credsFile = new Option<string?>("--creds-file") { Description = "The docker config to take the registry's credentials from (default: $DOCKER_CONFIG/config.json, ~/.docker/config.json)" };
-        var caFile = new Option<string?>("--ca-file") { Description = "PEM CA certificate(s) the registry's certificate must chain to, instead of the system's" };
+        var caFile = new Option<string?>("--ca-file") { Description = "PEM CA certificate(s) the registry's or discovery server's certificate must chain to, instead of the system's" };
         var insecure = new Option<bool>("--insecure") { Description = "Pull from the registry over plain HTTP" };
-        var command = new Command("fetch", "Download an image into a node's store, with retries and resumption") { url, node, reference, name, digest, credsFile, caFile, insecure };
+        var insecureOptions = new Option<string[]>("--insecure-options")
+        {
+            Description = "'image': store an image fetched over the network without checking its signature (as rkt's)",
+            CustomParser = result => [.. result.Tokens.SelectMany(t => t.Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))],
+        };
+        insecureOptions.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string[]>() is { } values && values.FirstOrDefault(v => v != "image") is { } unknown)
+            {
+                result.AddError($"--insecure-options: '{unknown}' is not known; only 'image' is (plain HTTP to a registry is --insecure, a private CA --ca-file)");
+            }
+        });
+        var command = new Command("fetch", "Download an image into a node's store, with retries and resumption") { url, node, reference, name, digest, credsFile, caFile, insecure, insecureOptions };
         command.SetApiAction(async (context, cancellationToken) =>
         {
             var address = context.Parse.GetValue(url)!;
@@ -57,53 +69,79 @@ internal static class ImageFetch
                     json.WriteBoolean("insecure", true);
                 }
 
+                if (context.Parse.GetValue(insecureOptions) is { Length: > 0 } options)
+                {
+                    json.WriteStartArray("insecureOptions");
+                    foreach (var option in options.Distinct(StringComparer.Ordinal))
+                    {
+                        json.WriteStringValue(option);
+                    }
+
+                    json.WriteEndArray();
+                }
+
                 json.WriteEndObject();
             });
             var request = new HttpRequestMessage(HttpMethod.Post, $"v1/images/fetch{ApiClient.Query(("node", context.Parse.GetValue(node)))}") { Content = body };
             using var response = await context.Api.Send(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
             using var lines = new StreamReader(await response.Content.ReadAsStreamAsync(cancellationToken));
-            var progress = !Console.IsErrorRedirected && !context.Output.IsJson ? new ProgressLine(Path.GetFileName(new Uri(address, UriKind.RelativeOrAbsolute) is { IsAbsoluteUri: true } uri ? uri.AbsolutePath : address)) : null;
-            try
+            JsonElement image;
+            var onTerminal = !Console.IsErrorRedirected && !context.Output.IsJson;
+            if (onTerminal && registry)
             {
-                while (await lines.ReadLineAsync(cancellationToken) is { } line)
+                image = await LayerProgressBars.Show(report => ReadAnswer(lines, context.Api.Address, report, cancellationToken));
+            }
+            else
+            {
+                var progress = onTerminal ? new ProgressLine(Uri.TryCreate(address, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" or "file" ? Path.GetFileName(uri.AbsolutePath) : address) : null;
+                try
                 {
-                    if (line.Length == 0)
-                    {
-                        continue;
-                    }
-
-                    using var document = JsonDocument.Parse(line);
-                    var item = document.RootElement;
-                    if (item.Field("error") is { } error)
-                    {
-                        throw new CliException(error.GetString() ?? "the fetch failed");
-                    }
-
-                    if (item.Field("image") is { } image)
-                    {
-                        progress?.Finish();
-                        progress = null;
-                        context.Output.Say(CommandOutput.Node(image), $"{image.Text("digest")}\t{image.Text("name")}");
-                        return ExitCodes.Success;
-                    }
-
-                    if (item.Field("progress") is { } now)
-                    {
-                        progress?.Show(now.Number("receivedBytes"), now.Field("totalBytes")?.GetInt64(), (int)now.Number("attempt"));
-                    }
+                    image = await ReadAnswer(lines, context.Api.Address, now => progress?.Show(now.Number("receivedBytes"), now.Field("totalBytes")?.GetInt64(), (int)now.Number("attempt")), cancellationToken);
+                }
+                finally
+                {
+                    progress?.Finish();
                 }
             }
-            finally
-            {
-                progress?.Finish();
-            }
 
-            throw new CliException($"fleetpodsd at {context.Api.Address} ended the fetch without an image or an error");
+            context.Output.Say(CommandOutput.Node(image), $"{image.Text("digest")}\t{image.Text("name")}");
+            return ExitCodes.Success;
         });
         return command;
     }
 
-    private static string ReadCaFile(string path)
+    // The NDJSON answer: progress lines handed to `report`, then the image, or the error as a CliException.
+    private static async Task<JsonElement> ReadAnswer(StreamReader lines, string daemon, Action<JsonElement> report, CancellationToken cancellationToken)
+    {
+        while (await lines.ReadLineAsync(cancellationToken) is { } line)
+        {
+            if (line.Length == 0)
+            {
+                continue;
+            }
+
+            using var document = JsonDocument.Parse(line);
+            var item = document.RootElement;
+            if (item.Field("error") is { } error)
+            {
+                throw new CliException(error.GetString() ?? "the fetch failed");
+            }
+
+            if (item.Field("image") is { } image)
+            {
+                return image.Clone();
+            }
+
+            if (item.Field("progress") is { } now)
+            {
+                report(now);
+            }
+        }
+
+        throw new CliException($"fleetpodsd at {daemon} ended the fetch without an image or an error");
+    }
+
+    internal static string ReadCaFile(string path)
     {
         string pem;
         try

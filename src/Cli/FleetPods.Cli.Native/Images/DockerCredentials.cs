@@ -24,7 +24,10 @@ internal static class DockerCredentials
         return first.Contains('.', StringComparison.Ordinal) || first.Contains(':', StringComparison.Ordinal) || first == "localhost" ? first : "docker.io";
     }
 
-    /// <summary>The user name and password for <paramref name="registry"/>, or null when the config has none (or there is no config).</summary>
+    /// <summary>
+    /// The user name and password for <paramref name="registry"/>: from the credential helper the config names for it
+    /// (<c>credHelpers</c>, else <c>credsStore</c>), else its <c>auths</c> entry; null when there are none (or no config).
+    /// </summary>
     /// <exception cref="CliException">The named file is missing, or the config is not what docker writes.</exception>
     public static (string Username, string Password)? Find(string registry, string? credsFile)
     {
@@ -47,13 +50,28 @@ internal static class DockerCredentials
         try
         {
             using var document = JsonDocument.Parse(bytes);
-            var auths = document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("auths", out var a) && a.ValueKind == JsonValueKind.Object ? a : default;
+            var keys = registry == "docker.io" ? DockerHubKeys : [registry];
+            var root = document.RootElement;
+
+            // As docker: a helper named for the registry in credHelpers, else the credsStore, else the auths entry.
+            var serverUrl = registry == "docker.io" ? DockerHubKeys[0] : registry;
+            if (Field(root, "credHelpers") is { ValueKind: JsonValueKind.Object } helpers
+                && helpers.EnumerateObject().FirstOrDefault(h => keys.Contains(h.Name) || keys.Contains(HostOf(h.Name))) is { Value.ValueKind: JsonValueKind.String } named)
+            {
+                return DockerCredentialHelper.Get(named.Value.GetString()!, serverUrl, $"{path}: credHelpers.{named.Name}");
+            }
+
+            if (Field(root, "credsStore") is { ValueKind: JsonValueKind.String } store && store.GetString() is { Length: > 0 } storeName)
+            {
+                return DockerCredentialHelper.Get(storeName, serverUrl, $"{path}: credsStore");
+            }
+
+            var auths = Field(root, "auths") ?? default;
             if (auths.ValueKind != JsonValueKind.Object)
             {
                 return null;
             }
 
-            var keys = registry == "docker.io" ? DockerHubKeys : [registry];
             foreach (var entry in auths.EnumerateObject())
             {
                 if (keys.Contains(entry.Name) || keys.Contains(HostOf(entry.Name)))
@@ -69,6 +87,9 @@ internal static class DockerCredentials
             throw new CliException($"the docker config {path} is not JSON: {ex.Message.Split('\n')[0]}");
         }
     }
+
+    private static JsonElement? Field(JsonElement json, string name) =>
+        json.ValueKind == JsonValueKind.Object && json.TryGetProperty(name, out var value) ? value : null;
 
     // docker's ConvertToHostname: a key may be a URL (https://host:port/v1/) or a bare host[:port].
     private static string HostOf(string key)

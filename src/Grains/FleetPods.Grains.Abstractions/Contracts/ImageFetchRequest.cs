@@ -9,6 +9,10 @@ namespace FleetPods.Grains;
 /// <param name="Auth">A registry pull's credentials, for that registry only.</param>
 /// <param name="CaCertificates">PEM certificates the registry's must chain to, instead of the system's CAs.</param>
 /// <param name="Insecure">A registry pull over plain HTTP.</param>
+/// <param name="InsecureImage">
+/// Store an image fetched over the network without checking its signature (rkt's <c>--insecure-options=image</c>);
+/// otherwise it must be an ACI signed by a key the cluster trusts for its name (<see cref="ITrustGrain"/>).
+/// </param>
 [GenerateSerializer, Immutable]
 public sealed record ImageFetchRequest(
     [property: Id(0)] string Url,
@@ -18,4 +22,5 @@ public sealed record ImageFetchRequest(
     [property: Id(4)] string? Name = null,
     [property: Id(5)] RegistryAuth? Auth = null,
     [property: Id(6)] string? CaCertificates = null,
-    [property: Id(7)] bool Insecure = false);
+    [property: Id(7)] bool Insecure = false,
+    [property: Id(8)] bool InsecureImage = false);

@@ -8,7 +8,14 @@ public interface ILocalImageStore
 {
     Task<ImageInfo> Import(ImageImportRequest request);
 
-    Task<ImageInfo> Fetch(ImageFetchRequest request, IProgress<ImageFetchProgress> progress);
+    /// <summary>
+    /// Downloads or pulls an image. An image downloaded from an http or https URL is checked against
+    /// <paramref name="trustedKeys"/> unless the request says <see cref="ImageFetchRequest.InsecureImage"/>.
+    /// </summary>
+    Task<ImageInfo> Fetch(ImageFetchRequest request, IReadOnlyList<TrustedKey> trustedKeys, IProgress<ImageFetchProgress> progress);
+
+    /// <summary>A <c>docker://</c> reference pinned to the digest of the manifest its tag names now (<c>…:TAG@sha256:…</c>), asked with <paramref name="secret"/>.</summary>
+    Task<string> Pin(string reference, RegistryPullSecret? secret);
 
     IReadOnlyList<StoredImage> List();
 

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using FleetPods.Grains.Placement;
+using FleetPods.Grains.Registries;
 using FleetPods.Grains.Security;
 using FleetPods.Security;
 using Microsoft.Extensions.Logging;
@@ -33,10 +34,12 @@ public sealed class ImageStoreGrain(ILocalImageStore store, ILogger<ImageStoreGr
             throw new AccessDeniedException($"fetching a file:// URL needs the admin role (the daemon would read a path of the node's); you are {caller.Name} ({caller.Role.ToString().ToLowerInvariant()})", Role.Admin);
         }
 
+        // The node checks a signed image against the cluster's keys; it reads no key of its own.
+        var trusted = request.InsecureImage ? [] : await GrainFactory.GetGrain<ITrustGrain>(ITrustGrain.Cluster).List();
         fetches[request.FetchId] = new ImageFetchProgress(0, null, 1);
         try
         {
-            return await Recorded(await store.Fetch(request, new InlineProgress<ImageFetchProgress>(p => fetches[request.FetchId] = p)));
+            return await Recorded(await store.Fetch(request, trusted, new InlineProgress<ImageFetchProgress>(p => fetches[request.FetchId] = p)));
         }
         finally
         {
@@ -72,6 +75,17 @@ public sealed class ImageStoreGrain(ILocalImageStore store, ILogger<ImageStoreGr
     {
         if (store.Find(reference) is not null)
         {
+            return;
+        }
+
+        // A unit's docker:// image (pinned to a digest at submit) comes from its registry, with the cluster's pull secret for it.
+        if (RegistryHost.Of(reference) is { } host)
+        {
+            var secret = await GrainFactory.GetGrain<IPullSecretSource>(IPullSecretGrain.Cluster).Find(host);
+            logger.LogInformation("Pulling image {Image} from its registry{With}", reference, secret is null ? "" : " with the pull secret of " + host);
+            var request = new ImageFetchRequest(
+                reference, Guid.NewGuid().ToString("N"), Auth: secret is null ? null : new RegistryAuth(secret.Username, secret.Password), CaCertificates: secret?.CaCertificates, Insecure: secret?.Insecure ?? false);
+            await Recorded(await store.Fetch(request, [], new InlineProgress<ImageFetchProgress>(_ => { })));
             return;
         }
 

@@ -1,3 +1,4 @@
+using FleetPods.Grains.Registries;
 using FleetPods.Grains.Security;
 using FleetPods.Grains.Storage;
 using FleetPods.Grains.UnitFiles;
@@ -80,9 +81,16 @@ public sealed class UnitGrain(
 
         var unit = parsed.Unit!;
         var admission = PodAdmissionCheck.Admit(unit.Pod, policy, use => UnitKeyLines.Locate(fileName, text, unit.Pod, use));
+        var (pins, pinError) = await RegistryImagePins.Resolve(GrainFactory, fileName, unit);
+        if (pinError is not null)
+        {
+            return new SubmitResult(Name, [pinError]);
+        }
+
         var changed = Unit.Exists;
         await GrainFactory.GetGrain<IRegistryGrain>(RegistryKind.Units).Add(Name);
         Store(fileName, text, unit, name!.IsTemplate, admission);
+        Unit.PinnedImages = pins;
         if (changed)
         {
             Unit.Revision++;
@@ -466,8 +474,16 @@ public sealed class UnitGrain(
             admission = PodAdmissionCheck.Admit(parsed.Unit!.Pod, policy);
         }
 
+        // An instance pins its registry images when it is made, as a submitted file does.
+        var (pins, pinError) = await RegistryImagePins.Resolve(GrainFactory, name.TemplateName, parsed.Unit!);
+        if (pinError is not null)
+        {
+            throw new FleetPodsException($"{Name}: {pinError.Message}");
+        }
+
         await GrainFactory.GetGrain<IRegistryGrain>(RegistryKind.Units).Add(Name);
         Store(name.TemplateName, text, parsed.Unit!, isTemplate: false, admission);
+        Unit.PinnedImages = pins;
         await state.Save(this);
         logger.LogInformation("Unit {Unit} instantiated from {Template}", Name, name.TemplateName);
     }
@@ -485,7 +501,7 @@ public sealed class UnitGrain(
 
     private async Task CreatePod(string? requiredNode)
     {
-        var unit = Unit.Unit!;
+        var unit = RegistryImagePins.Apply(Unit.Unit!, Unit.PinnedImages);
         var podId = Guid.NewGuid().ToString();
         Unit.Pods.Add(new UnitPod(podId, Unit.Revision, requiredNode));
         await state.Save(this);

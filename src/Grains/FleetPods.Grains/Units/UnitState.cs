@@ -48,4 +48,8 @@ public sealed class UnitState
     /// <summary>Who submitted the file as it is (or, for an instance, its template): its pods carry it to their node. Null for units stored before the pod policy.</summary>
     [Id(12)]
     public PodAdmission? Admission { get; set; }
+
+    /// <summary>Each <c>docker://</c> image of the file named by tag, and the digest it was pinned to when the file was submitted.</summary>
+    [Id(13)]
+    public Dictionary<string, string> PinnedImages { get; set; } = [];
 }
