@@ -18,6 +18,9 @@ public sealed class FleetCluster : IAsyncDisposable
 {
     public static readonly ResourceRequest NodeCapacity = new(8L << 30, 4000);
 
+    /// <summary>How long an agent's node waits for a heartbeat here: short, so a test sees an agent go down quickly.</summary>
+    public static readonly TimeSpan AgentHeartbeatTimeout = TimeSpan.FromSeconds(2);
+
     private readonly ConcurrentDictionary<string, (byte[] Data, int Version)> store = new();
 
     private FleetCluster()
@@ -53,6 +56,7 @@ public sealed class FleetCluster : IAsyncDisposable
             silo.Services.AddKeyedSingleton<IGrainStorage>(GrainStorage.Name, (services, _) =>
                 new ProcessGrainStorage(fleet.store, services.GetRequiredService<Serializer>()));
             silo.AddFleetPodsGrains();
+            silo.Services.Configure<NodeLivenessOptions>(o => o.HeartbeatTimeout = AgentHeartbeatTimeout);
             silo.Services.AddSingleton<ILocalNode>(services => new FakeLocalNode(options.SiloName, services.GetRequiredService<IGrainFactory>(), services.GetRequiredService<TimeProvider>()));
             silo.Services.AddSingleton<ILocalImageStore>(_ => new FakeLocalImageStore(options.SiloName));
         });

@@ -400,8 +400,11 @@ public sealed class UnitGrain(
         return (status?.Pods ?? []).Where(p => !p.HasEnded && p.NodeName is not null).Select(p => p.NodeName!).ToHashSet(StringComparer.Ordinal);
     }
 
+    // A node that is a silo is alive while that silo is active. An agent's node (no silo of its name) is watched by its
+    // own node grain, which marks its pods lost when the agent stops beating.
     private bool IsNodeAlive(string node) =>
-        membership.CurrentSnapshot.Members.Values.Any(m => m.Name == node && m.Status == SiloStatus.Active);
+        membership.CurrentSnapshot.Members.Values.Where(m => m.Name == node).ToList() is not { Count: > 0 } silos
+        || silos.Exists(m => m.Status == SiloStatus.Active);
 
     // Orleans runs grain timers on the silo's TimeProvider (its TimeProviderNames.Grains clock, the default one
     // unless overridden): the clock `time` is, so a back-off's due time and the timer that waits for it agree.

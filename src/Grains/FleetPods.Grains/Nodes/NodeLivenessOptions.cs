@@ -1,0 +1,11 @@
+namespace FleetPods.Grains.Nodes;
+
+/// <summary>When an agent's node is declared down (Orleans options: <c>Configure&lt;NodeLivenessOptions&gt;</c>).</summary>
+public sealed class NodeLivenessOptions
+{
+    /// <summary>
+    /// How long a node grain waits for its agent's heartbeat (or, after activating, for its first attach) before it
+    /// declares the node down. fleetpodsd's agents beat every 2 s, so five beats in a row must be missed.
+    /// </summary>
+    public TimeSpan HeartbeatTimeout { get; set; } = TimeSpan.FromSeconds(10);
+}
