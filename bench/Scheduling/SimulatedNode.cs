@@ -1,0 +1,96 @@
+using FleetPods.Grains;
+
+namespace FleetPods.Bench.Scheduling;
+
+/// <summary>
+/// One machine that runs nothing: a benchmark's agent, never a daemon's. It accepts the pods its node grain sends and
+/// hands them to its fleet's one shared timer, which reports them preparing and then running; its pods are a
+/// dictionary. Small on purpose (the target is 100 kB per agent): no task, timer or channel of its own.
+/// </summary>
+internal sealed class SimulatedNode(string name, SimulatedFleet fleet) : INodeAgent
+{
+    private readonly Dictionary<string, PodPhase> pods = new(StringComparer.Ordinal);
+
+    public string Name => name;
+
+    /// <summary>The observer reference its node grain calls, made when the fleet attaches it.</summary>
+    public INodeAgent? Reference { get; set; }
+
+    public int PodCount
+    {
+        get
+        {
+            lock (pods)
+            {
+                return pods.Count;
+            }
+        }
+    }
+
+    /// <summary>What it tells its node grain when it attaches: every pod it holds.</summary>
+    public RuntimePod[] Held(DateTimeOffset now)
+    {
+        lock (pods)
+        {
+            return [.. pods.Select(p => new RuntimePod(p.Key, p.Value, p.Value == PodPhase.Exited ? 143 : null, null, now))];
+        }
+    }
+
+    /// <summary>Moves a pod on, if it is still here (it may have been removed meanwhile); false if it is not.</summary>
+    public bool Advance(string podId, PodPhase phase)
+    {
+        lock (pods)
+        {
+            if (!pods.ContainsKey(podId))
+            {
+                return false;
+            }
+
+            pods[podId] = phase;
+            return true;
+        }
+    }
+
+    public Task RunPod(string podId, PodSpec spec)
+    {
+        lock (pods)
+        {
+            pods[podId] = PodPhase.Pending;
+        }
+
+        fleet.Launch(this, podId);
+        return Task.CompletedTask;
+    }
+
+    public Task<PodStateReport> StopPod(string podId, TimeSpan grace)
+    {
+        Advance(podId, PodPhase.Exited);
+        return Task.FromResult(new PodStateReport(name, PodPhase.Exited, 143, null, DateTimeOffset.UtcNow));
+    }
+
+    public Task RemovePod(string podId, TimeSpan grace)
+    {
+        lock (pods)
+        {
+            pods.Remove(podId);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<PodLog> ReadPodLog(string podId, long offset, int maxBytes) => Task.FromResult(new PodLog(offset, [], offset, true));
+
+    public Task WritePodInput(string podId, string? session, byte[] data, bool endOfInput) => throw NoProcesses();
+
+    public Task ResizePodTerminal(string podId, string? session, TerminalSize size) => throw NoProcesses();
+
+    public Task<string> StartPodSession(string podId, PodEnterRequest request) => throw NoProcesses();
+
+    public Task<PodSessionOutput> ReadPodSessionOutput(string podId, string session, long offset, int maxBytes) => throw NoProcesses();
+
+    public Task EndPodSession(string podId, string session) => throw NoProcesses();
+
+    public Task<IReadOnlyList<string>> CollectPodGarbage(TimeSpan gracePeriod) => Task.FromResult<IReadOnlyList<string>>([]);
+
+    private FleetPodsException NoProcesses() => new($"node {name} is simulated: its pods run no processes");
+}
