@@ -33,8 +33,8 @@ internal static class SchedulingRun
     private static readonly ResiliencePipeline DropRetry = new ResiliencePipelineBuilder()
         .AddRetry(new RetryStrategyOptions
         {
-            MaxRetryAttempts = 10,
-            Delay = TimeSpan.FromSeconds(1),
+            MaxRetryAttempts = 30,
+            Delay = TimeSpan.FromSeconds(2),
             ShouldHandle = new PredicateBuilder().Handle<PostgresException>(ex => ex.SqlState is PostgresErrorCodes.InsufficientPrivilege or PostgresErrorCodes.ObjectInUse),
         })
         .Build();

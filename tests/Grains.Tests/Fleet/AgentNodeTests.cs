@@ -46,13 +46,19 @@ public sealed class AgentNodeTests
         var after = await Until(unit, pods => Running(pods).Count == 2 && pods.All(p => p.NodeName == "agent-b"), "both pods running on agent-b");
         Assert.DoesNotContain(after.Pods, p => p.Id == moved);
         var cluster = fleet.Client.GetGrain<IClusterGrain>(IClusterGrain.Key);
+        var live = fleet.Client.GetGrain<IRegistryGrain>(RegistryKind.Nodes);
+        var down = fleet.Client.GetGrain<IDownNodesGrain>(IDownNodesGrain.Key);
         Assert.Equal(NodeLiveness.Down, (await cluster.GetNodes()).Single(n => n.Name == "agent-a").Liveness);
+        Assert.DoesNotContain("agent-a", await live.List());
+        Assert.Equal(["agent-a"], await down.List());
         Assert.True(a.Pods.ContainsKey(moved), "a cut-off agent keeps running its pod");
 
         a.Resume();
         await Eventually.Until(() => Task.FromResult(a.Pods.ContainsKey(moved)), held => !held, "the moved pod stopped on agent-a once it attached again");
         Assert.Equal(2, a.Attachments);
         Assert.Equal(NodeLiveness.Up, (await cluster.GetNodes()).Single(n => n.Name == "agent-a").Liveness);
+        Assert.Contains("agent-a", await live.List());
+        Assert.Empty(await down.List());
         Assert.All((await unit.GetStatus())!.Pods, p => Assert.Equal("agent-b", p.NodeName));
     }
 }

@@ -23,6 +23,7 @@ public sealed class NodeGrain(
     // The machine: this silo's own runtime for a silo's node, else the agent attached (none while it is down).
     private INodeDriver? driver;
     private DateTimeOffset lastHeartbeat;
+    private bool declaredDown;
 
     private string Name => this.GetPrimaryKeyString();
 
@@ -78,7 +79,9 @@ public sealed class NodeGrain(
 
         driver = new AgentNodeDriver(Name, agent);
         lastHeartbeat = time.GetUtcNow();
+        declaredDown = false;
         await ((INodeGrain)this).Announce(announcement);
+        await GrainFactory.GetGrain<IDownNodesGrain>(IDownNodesGrain.Key).Remove(Name);
         await Reconcile(pods);
         logger.LogInformation("Node {Node} attached as an agent with {Pods} pods", Name, pods.Count);
     }
@@ -262,20 +265,29 @@ public sealed class NodeGrain(
         return false;
     }
 
-    // Without heartbeats for the timeout an agent's node is down: its pods are lost, so their units (and only theirs)
-    // hear of it and place them elsewhere. A pod grain that does not answer now is lost at the next check.
+    // Without heartbeats for the timeout an agent's node is down: it moves from the live nodes to the bounded list of
+    // down ones, and its pods are lost, so their units (and only theirs) hear of it and place them elsewhere. A pod
+    // grain that does not answer now is lost at the next check.
     private async Task CheckHeartbeat()
     {
         var silent = time.GetUtcNow() - lastHeartbeat;
-        if (silent < liveness.Value.HeartbeatTimeout || (driver is null && state.State.Reservations.Count == 0))
+        if (silent < liveness.Value.HeartbeatTimeout)
         {
             return;
         }
 
-        if (driver is not null)
+        if (!declaredDown && state.State.Announcement is not null)
         {
-            driver = null;
             logger.LogWarning("Node {Node} is down: no heartbeat from its agent for {Silent}; its {Pods} pods are lost", Name, silent, state.State.Reservations.Count);
+            await GrainFactory.GetGrain<IDownNodesGrain>(IDownNodesGrain.Key).Add(Name);
+            await GrainFactory.GetGrain<IRegistryGrain>(RegistryKind.Nodes).Remove(Name);
+        }
+
+        driver = null;
+        declaredDown = true;
+        if (state.State.Reservations.Count == 0)
+        {
+            return;
         }
 
         var reason = $"lost: node {Name} stopped answering";
