@@ -71,12 +71,15 @@ internal sealed class SimulatedFleet : IAsyncDisposable
     public static async Task<SimulatedFleet> Attach(IClusterClient client, int count, TimeSpan launchDelay, TimeSpan heartbeatPeriod, int parallelism)
     {
         var fleet = new SimulatedFleet(client, count, launchDelay, heartbeatPeriod);
+
+        // Beating from the start: attaching thousands takes longer than the server waits for a first beat.
+        fleet.loops = Task.WhenAll(fleet.SendDue(), fleet.Beat());
         await Parallel.ForEachAsync(fleet.nodes, new ParallelOptions { MaxDegreeOfParallelism = parallelism }, async (node, _) =>
         {
-            node.Reference = client.CreateObjectReference<INodeAgent>(node);
-            await fleet.AttachOne(node);
+            var reference = client.CreateObjectReference<INodeAgent>(node);
+            await fleet.AttachOne(node, reference);
+            node.Reference = reference;
         });
-        fleet.loops = Task.WhenAll(fleet.SendDue(), fleet.Beat());
         return fleet;
     }
 
@@ -100,10 +103,10 @@ internal sealed class SimulatedFleet : IAsyncDisposable
         inFlight.Dispose();
     }
 
-    private Task AttachOne(SimulatedNode node)
+    private Task AttachOne(SimulatedNode node, INodeAgent reference)
     {
         var announcement = new NodeAnnouncement(node.Name, new Dictionary<string, string>(), Capacity, [Stage1Flavor.Ns]);
-        return client.GetGrain<INodeGrain>(node.Name).Attach(node.Reference!, announcement, node.Held(DateTimeOffset.UtcNow));
+        return client.GetGrain<INodeGrain>(node.Name).Attach(reference, announcement, node.Held(DateTimeOffset.UtcNow));
     }
 
     private async Task SendDue()
@@ -177,7 +180,7 @@ internal sealed class SimulatedFleet : IAsyncDisposable
                 var from = nodes.Length * slice / BeatSlices;
                 var to = nodes.Length * (slice + 1) / BeatSlices;
                 slice = (slice + 1) % BeatSlices;
-                await Task.WhenAll(nodes[from..to].Select(BeatOne));
+                await Task.WhenAll(nodes[from..to].Where(n => n.Reference is not null).Select(BeatOne));
             }
         }
         catch (OperationCanceledException)
@@ -192,7 +195,7 @@ internal sealed class SimulatedFleet : IAsyncDisposable
         {
             if (!await client.GetGrain<INodeGrain>(node.Name).Heartbeat())
             {
-                await AttachOne(node);
+                await AttachOne(node, node.Reference!);
                 Interlocked.Increment(ref reattached);
             }
         }

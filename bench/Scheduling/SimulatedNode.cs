@@ -10,11 +10,16 @@ namespace FleetPods.Bench.Scheduling;
 internal sealed class SimulatedNode(string name, SimulatedFleet fleet) : INodeAgent
 {
     private readonly Dictionary<string, PodPhase> pods = new(StringComparer.Ordinal);
+    private INodeAgent? reference;
 
     public string Name => name;
 
-    /// <summary>The observer reference its node grain calls, made when the fleet attaches it.</summary>
-    public INodeAgent? Reference { get; set; }
+    /// <summary>The observer reference its node grain calls, set once the fleet has attached it (it beats from then on).</summary>
+    public INodeAgent? Reference
+    {
+        get => Volatile.Read(ref reference);
+        set => Volatile.Write(ref reference, value);
+    }
 
     public int PodCount
     {
