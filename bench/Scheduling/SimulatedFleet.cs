@@ -58,7 +58,7 @@ internal sealed class SimulatedFleet : IAsyncDisposable
     /// <summary>The Stopwatch timestamp of the last running report accepted.</summary>
     public long LastRunningAt => Interlocked.Read(ref lastRunningAt);
 
-    /// <summary>Reports and beats that failed (each report is tried again, up to five times).</summary>
+    /// <summary>Reports, beats and re-attachments that failed (each report is tried again, up to five times).</summary>
     public int FailedCalls => Volatile.Read(ref failedCalls);
 
     /// <summary>Agents that attached again after a refused beat.</summary>
@@ -169,6 +169,8 @@ internal sealed class SimulatedFleet : IAsyncDisposable
 
     private long DueAfterDelay() => Stopwatch.GetTimestamp() + (long)(launchDelay.TotalSeconds * Stopwatch.Frequency);
 
+    // A beat the server is slow to answer holds up neither the loop nor the other agents; the agent skips its beats
+    // until that one is answered, as a real agent would.
     private async Task Beat()
     {
         using var timer = new PeriodicTimer(heartbeatPeriod / BeatSlices);
@@ -180,7 +182,10 @@ internal sealed class SimulatedFleet : IAsyncDisposable
                 var from = nodes.Length * slice / BeatSlices;
                 var to = nodes.Length * (slice + 1) / BeatSlices;
                 slice = (slice + 1) % BeatSlices;
-                await Task.WhenAll(nodes[from..to].Where(n => n.Reference is not null).Select(BeatOne));
+                foreach (var node in nodes[from..to].Where(n => n.Reference is not null && n.TryStartBeat()))
+                {
+                    _ = BeatOne(node);
+                }
             }
         }
         catch (OperationCanceledException)
@@ -202,6 +207,10 @@ internal sealed class SimulatedFleet : IAsyncDisposable
         catch (Exception ex) when (ex is OrleansException or TimeoutException or FleetPodsException)
         {
             Interlocked.Increment(ref failedCalls);
+        }
+        finally
+        {
+            node.EndBeat();
         }
     }
 

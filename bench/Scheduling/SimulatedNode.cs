@@ -11,6 +11,7 @@ internal sealed class SimulatedNode(string name, SimulatedFleet fleet) : INodeAg
 {
     private readonly Dictionary<string, PodPhase> pods = new(StringComparer.Ordinal);
     private INodeAgent? reference;
+    private int beating;
 
     public string Name => name;
 
@@ -31,6 +32,11 @@ internal sealed class SimulatedNode(string name, SimulatedFleet fleet) : INodeAg
             }
         }
     }
+
+    /// <summary>Whether a beat may start now: false while its last one is unanswered.</summary>
+    public bool TryStartBeat() => Interlocked.Exchange(ref beating, 1) == 0;
+
+    public void EndBeat() => Volatile.Write(ref beating, 0);
 
     /// <summary>What it tells its node grain when it attaches: every pod it holds.</summary>
     public RuntimePod[] Held(DateTimeOffset now)
