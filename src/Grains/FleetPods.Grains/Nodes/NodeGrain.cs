@@ -39,7 +39,7 @@ public sealed class NodeGrain(
         }
         else if (membership.CurrentSnapshot.Members.Values.Any(m => m.Name == Name))
         {
-            // A silo's node lives on that silo; NodePlacementDirector sends it nowhere else while the silo is known.
+            // A silo's node lives on that silo; NodeGrainPlacementDirector sends it nowhere else while the silo is known.
             throw new FleetPodsException($"node grain '{Name}' was activated on the silo of node '{ServiceProvider.GetService<ILocalNode>()?.NodeName ?? "(none)"}'");
         }
         else
