@@ -1,6 +1,7 @@
 #!/bin/sh
 # Installs what building, trying and testing FleetPods need on Debian 12, as root.
-# The .NET 10 SDK is a prerequisite (Debian does not package it); everything else comes from Debian.
+# The .NET 10 SDK is a prerequisite (Debian does not package it); everything else comes from Debian (libjson-c-dev:
+# the static json-c that the pod supervisor and the kvm guest init read the pod manifest with).
 set -eu
 
 if [ "$(id -u)" != 0 ]; then
@@ -14,7 +15,7 @@ if ! command -v dotnet >/dev/null 2>&1; then
 fi
 
 missing=""
-for package in gcc libc6-dev busybox-static tar gzip bzip2 xz-utils util-linux procps umoci skopeo docker-registry iproute2 nftables postgresql; do
+for package in gcc libc6-dev libjson-c-dev busybox-static tar gzip bzip2 xz-utils util-linux procps umoci skopeo docker-registry iproute2 nftables postgresql; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing="$missing $package"
 done
 # Stage1 kvm: qemu, the guest kernel (its /lib/modules too) and GNU cpio, which packs the initramfs FleetPods builds.

@@ -91,6 +91,9 @@ internal sealed class SimulatedNode(string name, SimulatedFleet fleet) : INodeAg
 
     public Task<PodLog> ReadPodLog(string podId, long offset, int maxBytes) => Task.FromResult(new PodLog(offset, [], offset, true));
 
+    // A simulated pod is rendered nowhere, so it has no manifest.
+    public Task<string?> ReadPodManifest(string podId) => Task.FromResult<string?>(null);
+
     public Task WritePodInput(string podId, string? session, byte[] data, bool endOfInput) => throw NoProcesses();
 
     public Task ResizePodTerminal(string podId, string? session, TerminalSize size) => throw NoProcesses();

@@ -405,6 +405,21 @@ public sealed class PodRuntime : IAsyncDisposable
         return new PodLogChunk(buffer[..read], next, ended && next >= log.Length);
     }
 
+    /// <summary>The pod manifest this node wrote for the pod (<c>fleetpods cat-manifest</c>), or null before its launch wrote one.</summary>
+    /// <exception cref="PodLaunchException">The pod is not on this node.</exception>
+    public async Task<string?> ReadManifestAsync(string podId, CancellationToken cancellationToken = default)
+    {
+        var manifest = Tracked(podId).Directory.Manifest;
+        try
+        {
+            return await File.ReadAllTextAsync(manifest, cancellationToken);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>
     /// Kills the pod if it runs and deletes its directory. Nothing is
     /// mounted on the host for a pod (its mounts live in its own mount namespace and go with it), so none to undo.
@@ -614,7 +629,7 @@ public sealed class PodRuntime : IAsyncDisposable
         }
 
         var app = request.Apps.ElementAt(index);
-        var mounts = new List<(string, string, bool, bool)>();
+        var mounts = new List<PodPlanMount>();
         foreach (var mount in app.Mounts)
         {
             var volume = request.Volumes.First(v => v.Name == mount.Volume);
@@ -635,7 +650,7 @@ public sealed class PodRuntime : IAsyncDisposable
             }
 
             // An empty volume is the pod's root's already; a host directory is shifted when the pod has its own ids.
-            mounts.Add((source, mount.Target, volume.ReadOnly, uidBase is not null && volume.Kind == PodVolumeKind.Host));
+            mounts.Add(new PodPlanMount(volume.Name, source, mount.Target, volume.ReadOnly, uidBase is not null && volume.Kind == PodVolumeKind.Host));
         }
 
         return plan with { Mounts = mounts };

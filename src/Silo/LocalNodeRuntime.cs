@@ -77,6 +77,19 @@ public sealed class LocalNodeRuntime(DaemonOptions options, PodRuntime runtime, 
         }
     }
 
+    public async Task<string?> ReadPodManifest(string podId)
+    {
+        try
+        {
+            return await runtime.ReadManifestAsync(podId);
+        }
+        catch (PodLaunchException)
+        {
+            // Not a pod of this node (any more): it has no manifest here.
+            return null;
+        }
+    }
+
     public Task WritePodInput(string podId, string? session, ReadOnlyMemory<byte> data, bool endOfInput) =>
         Translated(() => runtime.WriteInputAsync(podId, session, data, endOfInput));
 

@@ -22,6 +22,7 @@ public static class PodLaunchRequests
             pod.Group)
         {
             Mounts = [.. pod.Mounts.Select(m => new PodMount(m.Volume, m.Target))],
+            SupplementaryGroups = pod.SupplementaryGroups,
         };
         return new PodLaunchRequest(podId, imageDigests[pod.Image], app)
         {
@@ -35,6 +36,7 @@ public static class PodLaunchRequests
             {
                 ImageDigest = imageDigests[a.Image],
                 Mounts = [.. a.Mounts.Select(m => new PodMount(m.Volume, m.Target))],
+                SupplementaryGroups = a.SupplementaryGroups,
             })],
             // The validated spec names the network its flavor gives (Stage1Traits), given or not.
             Network = pod.Network switch

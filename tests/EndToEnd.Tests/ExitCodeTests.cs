@@ -144,6 +144,7 @@ public sealed class ExitCodeTests(BusyboxDaemon fixture) : IClassFixture<Busybox
         }
 
         Assert.Equal(1, (await Daemon.Cli("cat", "no-such-unit")).ExitCode);
+        Assert.Equal(1, (await Daemon.Cli("cat-manifest", "no-such-pod")).ExitCode);
         Assert.Equal(1, (await Daemon.Cli("image", "rm", "example.com/no-such-image")).ExitCode);
     }
 

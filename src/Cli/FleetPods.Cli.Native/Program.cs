@@ -31,6 +31,7 @@ root.Subcommands.Add(StatusCommand.Create());
 root.Subcommands.Add(EnterCommand.Create());
 root.Subcommands.Add(RmCommand.Create());
 root.Subcommands.Add(CatCommand.Create());
+root.Subcommands.Add(CatManifestCommand.Create());
 root.Subcommands.Add(ImageCommands.Create());
 root.Subcommands.Add(GarbageCollectCommand.Create());
 root.Subcommands.Add(RunCommand.Create(args));

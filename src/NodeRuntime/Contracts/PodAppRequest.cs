@@ -14,4 +14,7 @@ public sealed record PodAppRequest(
 
     /// <summary>The pod's volumes this app sees, and where.</summary>
     public IReadOnlyList<PodMount> Mounts { get; init; } = [];
+
+    /// <summary>Group ids the app runs with beside its user's own groups (appc's supplementaryGIDs).</summary>
+    public IReadOnlyList<uint> SupplementaryGroups { get; init; } = [];
 }

@@ -9,7 +9,7 @@ internal sealed class FlyStage1(NamespaceLauncher launcher) : HostProcessStage1(
 
     public override PodNetworkMode DefaultNetwork => PodNetworkMode.Host;
 
-    protected override IReadOnlyList<string> SupervisorOptions => ["--stage1", "fly"];
+    protected override IReadOnlyList<string> EnterOptions => ["--stage1", "fly"];
 
     public override string? Refuse(PodLaunchRequest request, PodNetworkMode network) => request switch
     {

@@ -1,3 +1,4 @@
+using FleetPods.NodeRuntime.Manifest;
 using FleetPods.NodeRuntime.Pods;
 using Tmds.Linux;
 
@@ -5,7 +6,7 @@ namespace FleetPods.NodeRuntime.Flavors;
 
 /// <summary>
 /// The flavors whose apps are processes of the node under <c>fleetpods-shim</c> (ns and fly): launched, signalled and
-/// entered the same way, told apart by the options the supervisor takes for the flavor.
+/// entered the same way; the supervisor tells them apart by the manifest's stage1, and an enter by <see cref="EnterOptions"/>.
 /// </summary>
 internal abstract class HostProcessStage1(NamespaceLauncher launcher) : IStage1
 {
@@ -15,15 +16,15 @@ internal abstract class HostProcessStage1(NamespaceLauncher launcher) : IStage1
 
     public bool LimitsInNodeCgroups => true;
 
-    /// <summary>The supervisor's options for this flavor, when it launches a pod and when it enters one.</summary>
-    protected abstract IReadOnlyList<string> SupervisorOptions { get; }
+    /// <summary>The supervisor's options for this flavor when it enters a running app.</summary>
+    protected abstract IReadOnlyList<string> EnterOptions { get; }
 
     public abstract string? Refuse(PodLaunchRequest request, PodNetworkMode network);
 
     public Task<PodProcesses?> Launch(Stage1Launch launch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(launch);
-        return launcher.Launch(launch.Pod, launch.Plans, launch.Isolation, launch.Console, SupervisorOptions);
+        return launcher.Launch(launch.Pod, PodManifest.For(launch), cancellationToken);
     }
 
     public async Task<PodStateChange> Stop(PodDirectory pod, PodProcesses processes, TimeSpan grace, Task<PodStateChange> ended, CancellationToken cancellationToken)
@@ -50,7 +51,7 @@ internal abstract class HostProcessStage1(NamespaceLauncher launcher) : IStage1
         ArgumentNullException.ThrowIfNull(cgroups);
         var pid = !severalApps ? processes.App : processes.AppOfSeveral(app)
             ?? throw new PodLaunchException($"app {app} of pod {podId} is not running");
-        List<string> command = [launcher.ShimPath, "--enter", pid.ToString(System.Globalization.CultureInfo.InvariantCulture), .. SupervisorOptions];
+        List<string> command = [launcher.ShimPath, "--enter", pid.ToString(System.Globalization.CultureInfo.InvariantCulture), .. EnterOptions];
         foreach (var cgroup in cgroups)
         {
             command.AddRange(["--cgroup", cgroup]);

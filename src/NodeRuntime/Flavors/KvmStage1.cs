@@ -1,4 +1,5 @@
 using FleetPods.NodeRuntime.Kvm;
+using FleetPods.NodeRuntime.Manifest;
 using FleetPods.NodeRuntime.Pods;
 using Microsoft.Extensions.Logging;
 using Tmds.Linux;
@@ -32,7 +33,7 @@ internal sealed class KvmStage1(KvmLauncher kvm, ILogger logger) : IStage1
     public async Task<PodProcesses?> Launch(Stage1Launch launch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(launch);
-        var processes = await kvm.Launch(launch.Pod, launch.Plans, launch.Request, launch.Isolation.Cgroups, cancellationToken);
+        var processes = await kvm.Launch(launch.Pod, launch.Plans, launch.Request, PodManifest.For(launch), cancellationToken);
         var boot = Path.Combine(launch.Pod.Root, "boot");
         if (processes is not null && File.Exists(boot))
         {

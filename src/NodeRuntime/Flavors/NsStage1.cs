@@ -9,7 +9,7 @@ internal sealed class NsStage1(NamespaceLauncher launcher) : HostProcessStage1(l
 
     public override PodNetworkMode DefaultNetwork => PodNetworkMode.Default;
 
-    protected override IReadOnlyList<string> SupervisorOptions => [];
+    protected override IReadOnlyList<string> EnterOptions => [];
 
     public override string? Refuse(PodLaunchRequest request, PodNetworkMode network) => null;
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using FleetPods.NodeRuntime.Manifest;
 using FleetPods.NodeRuntime.Pods;
 using Microsoft.Extensions.Logging;
 
@@ -6,9 +7,9 @@ namespace FleetPods.NodeRuntime.Kvm;
 
 /// <summary>
 /// Stage1 <c>kvm</c>: the whole pod inside a qemu microVM. The node's kernel, initramfs and accelerator are settled
-/// once (built and probed at the first kvm pod, or by <see cref="PrepareAsync"/>); each pod then gets a qemu command
-/// line, a description for the guest's init, and the same supervisor as the other flavors in its kvm mode, which runs
-/// qemu as its only child (see Native/kvm.c).
+/// once (built and probed at the first kvm pod, or by <see cref="PrepareAsync"/>); each pod's manifest then gets a qemu
+/// command line and the directories the VM shares, and the same supervisor as the other flavors runs qemu as its only
+/// child (see Native/kvm.c) and hands the manifest to the guest's init.
 /// </summary>
 internal sealed class KvmLauncher(NodeRuntimeOptions options, string shimPath, string cacheDirectory, ILogger logger) : IDisposable
 {
@@ -73,50 +74,32 @@ internal sealed class KvmLauncher(NodeRuntimeOptions options, string shimPath, s
     }
 
     /// <summary>Starts the pod's VM; returns once every app runs in it, or the pod has recorded why one could not.</summary>
-    public async Task<PodProcesses?> Launch(PodDirectory pod, IReadOnlyList<PodLaunchPlan> plans, PodLaunchRequest request, IReadOnlyList<string> cgroups, CancellationToken cancellationToken)
+    /// <param name="manifest">The pod's manifest, to which its VM is added.</param>
+    public async Task<PodProcesses?> Launch(PodDirectory pod, IReadOnlyList<PodLaunchPlan> plans, PodLaunchRequest request, PodManifest manifest, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(pod);
         ArgumentNullException.ThrowIfNull(plans);
         ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(manifest);
         var vm = await PrepareAsync(cancellationToken);
-        List<string> arguments = ["--stage1", "kvm", "--pod-dir", pod.Root];
-        foreach (var cgroup in cgroups)
+
+        // Each app's root is shared where the supervisor lays its overlay (in a mount namespace of its own, which qemu
+        // shares: never on the host's), or its copied tree; each volume its node directory.
+        var shares = plans
+            .Select((plan, i) => new FleetPodsShare($"r{i}", plan.CopiedRootfs ?? pod.AppLayers(i, plan.Name).Rootfs, ReadOnly: false) { App = plan.Name })
+            .Concat(plans.SelectMany(p => p.Mounts)
+                .DistinctBy(m => m.Volume, StringComparer.Ordinal)
+                .Select((mount, i) => new FleetPodsShare($"v{i}", mount.Source, mount.ReadOnly) { Volume = mount.Volume }))
+            .ToArray();
+        if (shares.Length > MaxShares)
         {
-            arguments.AddRange(["--cgroup", cgroup]);
+            throw new PodLaunchException($"stage1 kvm shares at most {MaxShares} app roots and volumes with its VM; this pod has {shares.Length}");
         }
 
-        var roots = new List<GuestShare>();
-        for (var i = 0; i < plans.Count; i++)
-        {
-            var plan = plans[i];
-            var root = plan.CopiedRootfs ?? pod.AppLayers(i, plan.Name).Rootfs;
-            if (plan.CopiedRootfs is null && plan.Layers is { } layers)
-            {
-                // Mounted by the supervisor in a mount namespace of its own, which qemu shares: never on the host's.
-                arguments.AddRange(["--overlay", plan.LowerDirectory, layers.Upper, layers.Work, root]);
-            }
-
-            roots.Add(new GuestShare($"r{i}", root, ReadOnly: false));
-        }
-
-        var volumes = plans.SelectMany(p => p.Mounts)
-            .GroupBy(m => m.Source, StringComparer.Ordinal)
-            .Select((mounts, i) => new GuestShare($"v{i}", mounts.Key, mounts.All(m => m.ReadOnly)))
-            .ToList();
-        if (roots.Count + volumes.Count > MaxShares)
-        {
-            throw new PodLaunchException($"stage1 kvm shares at most {MaxShares} app roots and volumes with its VM; this pod has {roots.Count + volumes.Count}");
-        }
-
-        await File.WriteAllBytesAsync(Path.Combine(pod.Root, "guest"), GuestDescription.Of(plans, roots, volumes), cancellationToken);
         var qemu = QemuCommandLine.Machine(options.QemuPath, vm.Accelerator, vm.Kernel, vm.Initramfs, MemoryMiB(request), Cpus(request), $"{QemuCommandLine.Marker}={request.PodId}");
-        QemuCommandLine.AddPodDevices(qemu, roots.Concat(volumes));
-        foreach (var argument in qemu)
-        {
-            arguments.AddRange(["--vm", argument]);
-        }
-
-        return await PodSupervisor.StartAsync(shimPath, arguments, pod, StartTimeout);
+        QemuCommandLine.AddPodDevices(qemu, shares);
+        var withMachine = manifest with { Fleetpods = manifest.Fleetpods with { Kvm = new FleetPodsMachine([.. qemu], shares) } };
+        return await PodSupervisor.LaunchAsync(shimPath, pod, withMachine, StartTimeout, cancellationToken);
     }
 
     /// <summary>The VM's memory: the pod's Memory= (or a default) and the fixed overhead of its kernel and init.</summary>

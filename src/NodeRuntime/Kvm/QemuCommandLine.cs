@@ -51,7 +51,7 @@ internal static class QemuCommandLine
     });
 
     /// <summary>The pod's devices: its two virtio-serial ports and a 9p share per app root and volume.</summary>
-    public static void AddPodDevices(List<string> arguments, IEnumerable<GuestShare> shares)
+    public static void AddPodDevices(List<string> arguments, IEnumerable<Manifest.FleetPodsShare> shares)
     {
         ArgumentNullException.ThrowIfNull(arguments);
         ArgumentNullException.ThrowIfNull(shares);
@@ -66,7 +66,7 @@ internal static class QemuCommandLine
         {
             // passthrough: the guest sees the files' real owners and modes, so User= means what it means under stage1
             // ns, and what an app creates belongs on the host to the user it ran as. qemu runs as root, which it needs.
-            var fsdev = $"local,id={share.Tag},path={Escape(share.HostPath)},security_model=passthrough" + (share.ReadOnly ? ",readonly=on" : "");
+            var fsdev = $"local,id={share.Tag},path={Escape(share.Path)},security_model=passthrough" + (share.ReadOnly ? ",readonly=on" : "");
             arguments.AddRange(["-fsdev", fsdev, "-device", $"virtio-9p-device,fsdev={share.Tag},mount_tag={share.Tag}"]);
         }
     }

@@ -7,26 +7,21 @@
  * Why not in the daemon: creating PID and mount namespaces needs a single-threaded caller (unshare and
  * setns refuse a multi-threaded one), and fork in a multi-threaded runtime such as .NET's is unsafe.
  *
- * (fleetpods-shim --enter PID ... runs a command in a running app instead: see enter.c.)
+ * Usage: fleetpods-shim --pod-dir DIR
+ * runs the pod that DIR/manifest.json describes (manifest.c reads and checks it; the node wrote it). Also:
+ *   fleetpods-shim --enter PID ... runs a command in a running app instead: see enter.c;
+ *   fleetpods-shim --check-manifest FILE reads a manifest and says what is wrong with it, for tests and fuzzing;
+ *   a manifest for stage1 kvm runs the pod inside a qemu microVM instead: see kvm.c.
  *
- * (fleetpods-shim --stage1 kvm runs a pod inside a qemu microVM instead: see kvm.c.)
- *
- * Usage: fleetpods-shim --pod-dir DIR --hostname NAME [--stage1 ns|fly] [--stdin FIFO | --tty PATH]
- *            [--net host|none|veth [--ip PATH --veth NAME --bridge NAME --address CIDR --gateway IP]]
- *            [--cgroup DIR]... [--oom-events FILE] [--uid-base N]
- *            APP... where each APP is
- *            [--app NAME] (--lower DIRS --upper DIR --work DIR | --rootfs DIR) [--cwd DIR] [--user U] [--group G]
- *            [--env K=V]... [--mount rw|ro SOURCE TARGET]... (--arg ARG... | -- ARGV...)
- *
- * It detaches (setsid), clones the pod's first process into new PID, mount, UTS, IPC and (unless --net host)
+ * It detaches (setsid), clones the pod's first process into new PID, mount, UTS, IPC and (unless the host's)
  * network namespaces (fly: a mount namespace only), records "<shim pid> <pod pid>" in DIR/pid once cloned,
  * puts the pod in its cgroups and network, then lets it go on: it mounts the apps' roots and runs them. One
  * app is the pod's pid 1 itself; several apps get this program as their pid 1, which starts each in its own
  * root and ends the pod when all have ended. The supervisor waits and records the pod's exit code (or
  * 128+signal) in DIR/exit; a failure before an app's exec goes to DIR/failure, and so does "out of memory"
- * when the pod's memory cgroup killed a process, whose count of such kills goes to DIR/oom. A single app's stdin is empty, or the FIFO --stdin names; with --tty
- * its stdin, stdout and stderr are that terminal, its controlling terminal in a session of its own. Every record is written to a temporary name, fsynced and
- * renamed, so a reader never sees half a file.
+ * when the pod's memory cgroup killed a process, whose count of such kills goes to DIR/oom. A single app's stdin is empty, or the FIFO the manifest's console names;
+ * with a tty there, its stdin, stdout and stderr are that terminal, its controlling terminal in a session of its own.
+ * Every record is written to a temporary name, fsynced and renamed, so a reader never sees half a file.
  *
  * Whoever started the shim learns that the launch is decided without polling: the shim's original
  * stdout is held open (close-on-exec) by the pod's processes until their exec, and by the shim until
@@ -194,11 +189,8 @@ static void enter_pod_root(const char *root)
         fail("chdir /: %s", strerror(errno));
 }
 
-static volatile sig_atomic_t forwarded_signal;
-
 static void forward_signal(int signal)
 {
-    forwarded_signal = signal;
     kill(-1, signal);
 }
 
@@ -321,164 +313,53 @@ static void usage(const char *problem)
     exit(2);
 }
 
-static struct app *current_app(void)
+/* --enter's own options: the command a session runs in a running app (see enter.c), not a pod's description. */
+static void parse_enter(int argc, char **argv)
 {
-    if (pod.app_count == 0) {
-        pod.app_count = 1;
-        pod.apps[0].name = "app";
-    }
-    return &pod.apps[pod.app_count - 1];
-}
-
-static void parse(int argc, char **argv)
-{
-    int i;
-    for (i = 1; i < argc; i++) {
+    struct app *app = &pod.apps[0];
+    pod.app_count = 1;
+    app->name = "enter";
+    for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
         if (strcmp(arg, "--") == 0) {
-            struct app *app = current_app();
             app->argv = &argv[i + 1];
             app->argc = argc - i - 1;
-            return;
+            break;
         }
         if (i + 1 >= argc)
             usage("an option lacks its value");
         const char *value = argv[++i];
-        if (strcmp(arg, "--pod-dir") == 0) pod.pod_dir = value;
-        else if (strcmp(arg, "--enter") == 0) {
+        if (strcmp(arg, "--enter") == 0) {
             char *end;
             long target = strtol(value, &end, 10);
             if (*end || target <= 0 || target > 0x3fffffff)
                 usage("--enter takes a process id");
             pod.enter = (pid_t)target;
-        }
-        else if (strcmp(arg, "--hostname") == 0) pod.hostname = value;
-        else if (strcmp(arg, "--stdin") == 0) pod.stdin_path = value;
+        } else if (strcmp(arg, "--stdin") == 0) pod.stdin_path = value;
         else if (strcmp(arg, "--tty") == 0) pod.tty_path = value;
         else if (strcmp(arg, "--output") == 0) pod.output_path = value;
         else if (strcmp(arg, "--stage1") == 0) {
             if (strcmp(value, "ns") == 0) pod.stage1 = STAGE1_NS;
             else if (strcmp(value, "fly") == 0) pod.stage1 = STAGE1_FLY;
-            else if (strcmp(value, "kvm") == 0) pod.stage1 = STAGE1_KVM;
-            else usage("--stage1 is ns, fly or kvm");
-        } else if (strcmp(arg, "--net") == 0) {
-            if (strcmp(value, "host") == 0) pod.network = NET_HOST;
-            else if (strcmp(value, "none") == 0) pod.network = NET_NONE;
-            else if (strcmp(value, "veth") == 0) pod.network = NET_VETH;
-            else usage("--net is host, none or veth");
-        } else if (strcmp(arg, "--ip") == 0) pod.ip_tool = value;
-        else if (strcmp(arg, "--veth") == 0) pod.veth = value;
-        else if (strcmp(arg, "--bridge") == 0) pod.bridge = value;
-        else if (strcmp(arg, "--address") == 0) pod.address = value;
-        else if (strcmp(arg, "--gateway") == 0) pod.gateway = value;
-        else if (strcmp(arg, "--cgroup") == 0) {
+            else usage("--stage1 is ns or fly");
+        } else if (strcmp(arg, "--cgroup") == 0) {
             if (pod.cgroup_count >= MAX_CGROUPS)
                 usage("too many --cgroup");
             pod.cgroups[pod.cgroup_count++] = value;
-        } else if (strcmp(arg, "--oom-events") == 0) pod.oom_events = value;
-        else if (strcmp(arg, "--uid-base") == 0) {
-            char *end;
-            pod.uid_base = strtol(value, &end, 10);
-            if (*end || pod.uid_base <= 0 || pod.uid_base > 0x7fff0000L)
-                usage("--uid-base is a positive number");
-        } else if (strcmp(arg, "--overlay") == 0) {
-            if (i + 3 >= argc || pod.overlay_count >= MAX_APPS)
-                usage("--overlay takes LOWER UPPER WORK TARGET, at most once per app");
-            struct overlay *overlay = &pod.overlays[pod.overlay_count++];
-            overlay->lower = value;
-            overlay->upper = argv[++i];
-            overlay->work = argv[++i];
-            overlay->target = argv[++i];
-        } else if (strcmp(arg, "--vm") == 0) {
-            if (!pod.vm_argv && !(pod.vm_argv = calloc((size_t)argc + 1, sizeof(char *))))
-                usage("out of memory");
-            pod.vm_argv[pod.vm_argc++] = (char *)value;
-        } else if (strcmp(arg, "--app") == 0) {
-            if (pod.app_count >= MAX_APPS)
-                usage("too many --app");
-            if (pod.app_count > 0 || pod.apps[0].name)
-                pod.app_count++;
-            else
-                pod.app_count = 1;
-            pod.apps[pod.app_count - 1].name = value;
-            if (!*value || strchr(value, '/') || strcmp(value, ".") == 0 || strcmp(value, "..") == 0)
-                usage("--app names a directory: not empty, '.', '..' or with '/'");
-        } else {
-            struct app *app = current_app();
-            if (strcmp(arg, "--lower") == 0) app->lower = value;
-            else if (strcmp(arg, "--upper") == 0) app->upper = value;
-            else if (strcmp(arg, "--work") == 0) app->work = value;
-            else if (strcmp(arg, "--rootfs") == 0) app->rootfs = value;
-            else if (strcmp(arg, "--cwd") == 0) app->cwd = value;
-            else if (strcmp(arg, "--user") == 0) app->user = value;
-            else if (strcmp(arg, "--group") == 0) app->group = value;
-            else if (strcmp(arg, "--env") == 0) {
-                if (app->env_count >= MAX_ENV)
-                    usage("too many --env");
-                app->env[app->env_count++] = (char *)value;
-            } else if (strcmp(arg, "--arg") == 0) {
-                if (!app->argv) {
-                    app->argv = calloc((size_t)argc + 1, sizeof(char *));
-                    if (!app->argv)
-                        usage("out of memory");
-                }
-                app->argv[app->argc++] = (char *)value;
-            } else if (strcmp(arg, "--mount") == 0) {
-                if (i + 2 >= argc || app->mount_count >= MAX_MOUNTS)
-                    usage("--mount takes rw|ro|rw-idmap|ro-idmap SOURCE TARGET, at most 64 times per app");
-                struct volume_mount *mount = &app->mounts[app->mount_count++];
-                mount->read_only = strcmp(value, "ro") == 0 || strcmp(value, "ro-idmap") == 0;
-                mount->idmapped = strcmp(value, "rw-idmap") == 0 || strcmp(value, "ro-idmap") == 0;
-                if (!mount->read_only && !mount->idmapped && strcmp(value, "rw") != 0)
-                    usage("--mount takes rw|ro|rw-idmap|ro-idmap SOURCE TARGET");
-                mount->source = argv[++i];
-                mount->target = argv[++i];
-                if (mount->target[0] != '/')
-                    usage("a --mount target is an absolute path");
-            } else
-                usage("unknown option");
-        }
+        } else if (strcmp(arg, "--user") == 0) app->user = value;
+        else if (strcmp(arg, "--group") == 0) app->group = value;
+        else if (strcmp(arg, "--env") == 0) {
+            if (app->env_count >= MAX_ENV)
+                usage("too many --env");
+            app->env[app->env_count++] = (char *)value;
+        } else
+            usage("unknown option");
     }
-}
-
-static void check(void)
-{
-    if (pod.output_path && !pod.enter)
-        usage("--output is for --enter");
-    if (pod.enter) {
-        if (pod.app_count != 1 || !pod.apps[0].argv)
-            usage("--enter needs one app's argv (after --)");
-        if (pod.stdin_path && pod.tty_path)
-            usage("--stdin or --tty, not both");
-        pod.apps[0].env[pod.apps[0].env_count] = NULL;
-        return;
-    }
-    if (pod.stage1 == STAGE1_KVM) {
-        if (!pod.pod_dir || pod.vm_argc == 0 || pod.app_count > 0 || pod.stdin_path || pod.tty_path)
-            usage("stage1 kvm takes --pod-dir and --vm (its apps are in DIR/guest), and no console");
-        return;
-    }
-    if (!pod.pod_dir || !pod.hostname || pod.app_count == 0)
-        usage("--pod-dir, --hostname and an app are required");
-    if ((pod.stdin_path || pod.tty_path) && (pod.app_count > 1 || (pod.stdin_path && pod.tty_path)))
-        usage("--stdin or --tty (not both) is one app's console");
-    if (pod.stage1 == STAGE1_FLY && (pod.app_count > 1 || pod.network != NET_HOST || pod.uid_base > 0))
-        usage("stage1 fly runs one app in the host's network and users");
-    if (pod.network == NET_VETH && !(pod.ip_tool && pod.veth && pod.bridge && pod.address && pod.gateway))
-        usage("--net veth needs --ip, --veth, --bridge, --address and --gateway");
-    /* They become lines of an ip batch: one word each. */
-    const char *words[] = {pod.veth, pod.bridge, pod.address, pod.gateway};
-    for (size_t i = 0; pod.network == NET_VETH && i < sizeof words / sizeof words[0]; i++)
-        if (strpbrk(words[i], " \t\n\\\"'#") != NULL)
-            usage("--veth, --bridge, --address and --gateway are single words");
-    for (int i = 0; i < pod.app_count; i++) {
-        struct app *app = &pod.apps[i];
-        if (!app->rootfs && !(app->lower && app->upper && app->work))
-            usage("each app needs --rootfs, or --lower, --upper and --work");
-        if (!app->argv || app->argc == 0)
-            usage("each app needs an argv (--arg or after --)");
-        app->env[app->env_count] = NULL;
-    }
+    if (!pod.enter || !app->argv || app->argc == 0)
+        usage("--enter needs a process id and a command (after --)");
+    if (pod.stdin_path && pod.tty_path)
+        usage("--stdin or --tty, not both");
+    app->env[app->env_count] = NULL;
 }
 
 /*
@@ -532,16 +413,28 @@ int main(int argc, char **argv)
     pod.uid_base = -1;
     pod.userns_fd = -1;
     pod.console_fd = -1;
-    parse(argc, argv);
-    check();
-    if (pod.enter) {
-        pod.dir_fd = -1;
+    pod.dir_fd = -1;
+    if (argc >= 2 && strcmp(argv[1], "--enter") == 0) {
+        parse_enter(argc, argv);
         return enter_app(pod.enter, &pod.apps[0]);
     }
-
+    if (argc == 3 && strcmp(argv[1], "--check-manifest") == 0) {
+        /* The reader alone, for tests and fuzzing: a refusal is one line on stderr and exit code 125 (see fail). */
+        int dir = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+        size_t length;
+        char *text = load_manifest_file(dir, argv[2], &length);
+        read_manifest(text, length);
+        return 0;
+    }
+    if (argc != 3 || strcmp(argv[1], "--pod-dir") != 0)
+        usage("usage: fleetpods-shim --pod-dir DIR | --check-manifest FILE | --enter PID [OPTION]... -- COMMAND...");
+    pod.pod_dir = argv[2];
     pod.dir_fd = open(pod.pod_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (pod.dir_fd < 0)
         usage("--pod-dir is not a directory");
+    size_t length;
+    char *manifest = load_manifest_file(pod.dir_fd, MANIFEST_FILE, &length);
+    read_manifest(manifest, length);
 
     /* Detach from the daemon's session and terminal: the pod outlives it. Orphans of a fly app come to us to reap. */
     setsid();

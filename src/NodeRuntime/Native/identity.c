@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#define MAX_GROUPS 64
+#define MAX_GROUPS (MAX_SUPPLEMENTARY_GIDS + 64)
 #define MAX_DATABASE_BYTES (1 << 20)
 
 /*
@@ -85,8 +85,8 @@ static int is_member(char *members, const char *name)
 
 /*
  * Becomes the pod's user: uid and primary gid from passwd (a numeric user needs no entry), the group
- * given (by number or by name) replacing the primary one, and as supplementary groups the gid plus
- * every group that lists the user by name, as initgroups would.
+ * given (by number or by name) replacing the primary one, and as supplementary groups the app's own
+ * (supplementaryGIDs), the gid, and every group that lists the user by name, as initgroups would.
  */
 void drop_identity(const struct app *app)
 {
@@ -118,6 +118,8 @@ void drop_identity(const struct app *app)
     int group_found = !app->group || numeric_group;
     gid_t supplementary[MAX_GROUPS];
     int count = 0;
+    for (int i = 0; i < app->supplementary_gid_count; i++)
+        supplementary[count++] = app->supplementary_gids[i];
     char *group = read_database("/etc/group");
     for (char *cursor = group; (found = next_entry(&cursor, fields, 4)) >= 0;) {
         if (found < 3 || parse_id(fields[2], &id) != 0)

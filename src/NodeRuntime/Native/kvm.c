@@ -4,11 +4,11 @@
  * The same supervisor as stage1 ns and fly, so the daemon treats every pod alike: it records "<shim pid>
  * <qemu pid>" in DIR/pid, the pod's output in DIR/log, its end in DIR/exit or DIR/failure, and it outlives the
  * daemon. Its one child is qemu; no app process exists on the host. What it does:
- *   - mounts each app's overlay (--overlay LOWER UPPER WORK TARGET) in a mount namespace of its own, which qemu
- *     shares and which goes with them, so nothing is mounted in the host's namespace;
+ *   - mounts each app's overlay where the manifest shares its root with the VM, in a mount namespace of its own,
+ *     which qemu shares and which goes with them, so nothing is mounted in the host's namespace;
  *   - makes two socket pairs and gives qemu their guest ends as fds 3 (control) and 4 (output), which the qemu
- *     command line (--vm ARG..., made by the daemon) names as virtio-serial ports;
- *   - sends the guest's init the pod's description (the file DIR/guest, NUL-separated words) on the control port;
+ *     command line (the manifest's fleetpods.kvm.machine, made by the daemon) names as virtio-serial ports;
+ *   - sends the guest's init the pod manifest itself, ended by a NUL byte, on the control port;
  *   - writes the data of the output port's frames to DIR/log, and takes the control port's lines: "started"
  *     (the launch is decided: the launcher's pipe is closed), "failed REASON" (DIR/failure), "ended CODE";
  *   - records in DIR/boot how many milliseconds passed from qemu's start to "started", the VM's boot-to-app time;
@@ -54,16 +54,12 @@ static void mount_overlays(void)
     }
 }
 
-static void send_description(int control)
+static void send_manifest(int control)
 {
-    int fd = openat(pod.dir_fd, "guest", O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-    if (fd < 0)
-        fail("open the guest's description %s/guest: %s", pod.pod_dir, strerror(errno));
-    char buffer[65536];
-    ssize_t n;
-    while ((n = read(fd, buffer, sizeof buffer)) > 0)
-        write_all(control, buffer, (size_t)n);
-    close(fd);
+    size_t length;
+    char *manifest = load_manifest_file(pod.dir_fd, MANIFEST_FILE, &length);
+    write_all(control, manifest, length + 1);
+    free(manifest);
 }
 
 static long requested_grace(void)
@@ -243,7 +239,7 @@ int run_vm(void)
     snprintf(record, sizeof record, "%d %d\n", (int)getpid(), (int)vm);
     write_record("pid", record);
     /* Buffered in the socket until the guest opens its port: qemu reads a port's chardev only then. */
-    send_description(control[0]);
+    send_manifest(control[0]);
 
     int status = 0, vm_running = 1;
     while (vm_running) {

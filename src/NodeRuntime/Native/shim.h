@@ -9,21 +9,29 @@
 #define MAX_APPS 16
 #define MAX_MOUNTS 64
 #define MAX_CGROUPS 8
+#define MAX_SUPPLEMENTARY_GIDS 32
+#define MAX_SHARES (MAX_APPS * (MAX_MOUNTS + 1))
+#define MANIFEST_FILE "manifest.json"
+#define MAX_MANIFEST_BYTES (1 << 20)
 
 struct volume_mount {
-    const char *source, *target;
+    const char *volume, *source, *target; /* source: the volume's directory on the node */
     int read_only;
     int idmapped; /* a host directory shifted into the pod's user namespace */
+    int share; /* stage1 kvm: the share that carries it into the VM */
 };
 
 struct app {
-    const char *name, *lower, *upper, *work, *rootfs, *cwd, *user, *group;
+    const char *name, *lower, *upper, *work, *rootfs, *cwd, *user, *group; /* group NULL: the user's own */
     char *env[MAX_ENV + 1];
     int env_count;
     char **argv;
     int argc;
     struct volume_mount mounts[MAX_MOUNTS];
     int mount_count;
+    gid_t supplementary_gids[MAX_SUPPLEMENTARY_GIDS]; /* beside the groups its user is in */
+    int supplementary_gid_count;
+    int root_share; /* stage1 kvm: the share that carries its root into the VM */
 };
 
 enum stage1 { STAGE1_NS, STAGE1_FLY, STAGE1_KVM };
@@ -31,6 +39,11 @@ enum stage1 { STAGE1_NS, STAGE1_FLY, STAGE1_KVM };
 /* stage1 kvm: an app's overlay, mounted where qemu exports it to the guest. */
 struct overlay {
     const char *lower, *upper, *work, *target;
+};
+/* stage1 kvm: a directory of the node the VM mounts over 9p at /fleetpods/9p/TAG. */
+struct share {
+    const char *tag, *path;
+    int read_only;
 };
 enum network { NET_HOST, NET_NONE, NET_VETH };
 
@@ -54,6 +67,8 @@ struct pod {
     int overlay_count;
     char **vm_argv; /* stage1 kvm: qemu's command line */
     int vm_argc;
+    struct share shares[MAX_SHARES]; /* stage1 kvm */
+    int share_count;
     int error[2]; /* a failure, for the supervisor to record when the failing process may no longer write the pod's directory */
     const char *stdin_path; /* --stdin: a FIFO the daemon writes, the app's stdin */
     const char *tty_path; /* --tty: a terminal the daemon holds the master of, the app's stdin, stdout and stderr */
@@ -68,6 +83,10 @@ void write_record(const char *name, const char *text);
 __attribute__((noreturn, format(printf, 1, 2))) void fail(const char *format, ...);
 /* Runs iproute2's ip on the given lines (one command each) as one process, failing the pod if any fails. */
 void run_ip_batch(const char *commands);
+
+/* manifest.c: the pod manifest (DIR/manifest.json) into pod, every field checked; fails naming the one that is not right. */
+void read_manifest(const char *text, size_t length);
+char *load_manifest_file(int dir_fd, const char *name, size_t *length);
 
 /* mounts.c */
 void must_mount(const char *source, const char *target, const char *type, unsigned long flags, const char *data);

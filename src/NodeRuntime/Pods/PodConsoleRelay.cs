@@ -38,6 +38,9 @@ internal sealed class PodConsoleRelay : IDisposable
     /// <summary>What the supervisor is told to open for the app: <c>--tty PATH</c> or <c>--stdin PATH</c>.</summary>
     public IReadOnlyList<string> SupervisorArguments => terminal is not null ? ["--tty", terminal.SlavePath] : ["--stdin", fifo!];
 
+    /// <summary>The same for a pod's supervisor, in the pod manifest.</summary>
+    public Manifest.FleetPodsConsole ManifestConsole => terminal is not null ? new(null, terminal.SlavePath) : new(fifo, null);
+
     /// <summary>A console (a pod's first app's, or an enter session's), or null when it has none.</summary>
     /// <param name="log">Where a terminal's output is appended.</param>
     /// <param name="fifo">Where the FIFO of input without a terminal is made.</param>

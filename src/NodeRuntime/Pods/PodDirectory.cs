@@ -17,6 +17,9 @@ internal sealed record PodDirectory(string Root)
 
     public string Pid => Path.Combine(Root, "pid");
 
+    /// <summary>The pod manifest every stage1 reads (see Manifest/PodManifest.cs and Native/manifest.c).</summary>
+    public string Manifest => Path.Combine(Root, "manifest.json");
+
     public string Exit => Path.Combine(Root, "exit");
 
     public string Failure => Path.Combine(Root, "failure");

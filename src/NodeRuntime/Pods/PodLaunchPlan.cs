@@ -15,13 +15,17 @@ internal sealed record PodLaunchPlan(
     string? User,
     string? Group,
     string LowerDirectory,
-    string? CopiedRootfs)
+    string? CopiedRootfs,
+    ImageRecord Image)
 {
     /// <summary>The overlay's upper and work directories in the pod's tree (unless the rootfs is copied).</summary>
     public (string Upper, string Work)? Layers { get; init; }
 
-    /// <summary>The pod's volumes in this app's tree, resolved to their node directories; Shifted: mounted idmapped into the pod's user ids.</summary>
-    public IReadOnlyList<(string Source, string Target, bool ReadOnly, bool Shifted)> Mounts { get; init; } = [];
+    /// <summary>The pod's volumes in this app's tree, resolved to their node directories.</summary>
+    public IReadOnlyList<PodPlanMount> Mounts { get; init; } = [];
+
+    /// <summary>Group ids beside the user's own (appc's supplementaryGIDs); an image gives none.</summary>
+    public IReadOnlyList<uint> SupplementaryGroups { get; init; } = [];
 
     public const string DefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
     private const int MaxHostnameLength = 64; // HOST_NAME_MAX
@@ -76,6 +80,10 @@ internal sealed record PodLaunchPlan(
             app.User ?? image.App?.User,
             app.Group ?? image.App?.Group,
             imageRootfs,
-            null);
+            null,
+            image)
+        {
+            SupplementaryGroups = app.SupplementaryGroups,
+        };
     }
 }

@@ -3,19 +3,29 @@ using System.Diagnostics;
 namespace FleetPods.NodeRuntime.Pods;
 
 /// <summary>
-/// Starts a pod's supervisor, <c>fleetpods-shim</c>, for any stage1, and returns once the launch is decided. Arguments go
-/// as an argument list, never through a shell, since their values come from unit files.
+/// Starts a pod's supervisor, <c>fleetpods-shim</c>, for any stage1, and returns once the launch is decided. The pod
+/// manifest is the whole of what it is told: written once to the pod's directory, whole or not at all, before it starts.
 /// </summary>
 internal static class PodSupervisor
 {
     public static string DefaultShimPath => Path.Combine(AppContext.BaseDirectory, "fleetpods-shim");
+
+    /// <summary>Writes the pod's manifest and starts its supervisor on it (see <see cref="StartAsync"/>).</summary>
+    public static async Task<PodProcesses?> LaunchAsync(string shimPath, PodDirectory pod, Manifest.PodManifest manifest, TimeSpan startTimeout, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(pod);
+        ArgumentNullException.ThrowIfNull(manifest);
+        var text = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(manifest, Manifest.PodManifestJson.Default.PodManifest);
+        await DurableFile.WriteAsync(pod.Manifest, text, cancellationToken);
+        return await StartAsync(shimPath, ["--pod-dir", pod.Root], pod, startTimeout);
+    }
 
     /// <summary>
     /// Starts the supervisor and returns once the app has been exec'd (inside the VM, for kvm), or the pod has recorded
     /// why it could not start (see <see cref="PodDirectory.ReadEnd"/>). Null when the supervisor ended before starting
     /// the pod's first process. Not cancellable once the supervisor runs: abandoning it would leave a pod nobody tracks.
     /// </summary>
-    public static async Task<PodProcesses?> StartAsync(string shimPath, IEnumerable<string> arguments, PodDirectory pod, TimeSpan startTimeout)
+    private static async Task<PodProcesses?> StartAsync(string shimPath, IEnumerable<string> arguments, PodDirectory pod, TimeSpan startTimeout)
     {
         ArgumentNullException.ThrowIfNull(arguments);
         ArgumentNullException.ThrowIfNull(pod);

@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Routing;
 
 namespace FleetPods.Silo.Api;
 
-/// <summary>Pods, of units and of runs: list (a page at a time), status by id or unique prefix, waiting for the end, stop, remove.</summary>
+/// <summary>Pods, of units and of runs: list (a page at a time), status by id or unique prefix, the manifest, waiting for the end, stop, remove.</summary>
 public static class PodsApi
 {
     private static readonly TimeSpan WaitPoll = TimeSpan.FromMilliseconds(100);
@@ -19,6 +19,7 @@ public static class PodsApi
         api.MapGet("/v1/pods", List).Requires(Role.Reader, "listing pods");
         api.MapGet("/v1/pods/{id}", Get).Requires(Role.Reader, "showing a pod");
         api.MapGet("/v1/pods/{id}/wait", Wait).Requires(Role.Reader, "waiting for a pod");
+        api.MapGet("/v1/pods/{id}/manifest", Manifest).Requires(Role.Reader, "reading a pod's manifest").Produces(StatusCodes.Status200OK, contentType: "application/json");
         api.MapPost("/v1/pods/{id}/stop", Stop).Requires(Role.Operator, "stopping a pod");
         api.MapDelete("/v1/pods/{id}", Remove).Requires(Role.Operator, "removing a pod");
     }
@@ -74,6 +75,16 @@ public static class PodsApi
     {
         var podId = await PodReferences.Resolve(grains, id);
         return await Existing(grains, podId);
+    }
+
+    /// <summary>The pod manifest the pod's node wrote (<c>fleetpods cat-manifest</c>), as that node wrote it.</summary>
+    private static async Task<IResult> Manifest(string id, [FromServices] IGrainFactory grains)
+    {
+        var podId = await PodReferences.Resolve(grains, id);
+        await Existing(grains, podId);
+        var manifest = await grains.GetGrain<IPodGrain>(podId).ReadManifest()
+            ?? throw new NotFoundException($"pod {podId} has no manifest: no node has launched it, or its node has removed it");
+        return Results.Text(manifest, "application/json");
     }
 
     // The caller going away cancels the wait (RequestAborted).

@@ -38,6 +38,9 @@ public sealed class FakeLocalNode(string nodeName, IGrainFactory grains, TimePro
     public Task<PodLog> ReadPodLog(string podId, long offset, int maxBytes) =>
         Task.FromResult(new PodLog(offset, [], offset, true));
 
+    /// <summary>A fake launches nothing, so it writes no manifest.</summary>
+    public Task<string?> ReadPodManifest(string podId) => Task.FromResult<string?>(null);
+
     /// <summary>Every piece of input handed to a pod (or one of its sessions) here, in the order it came.</summary>
     public ConcurrentQueue<(string PodId, string? Session, string Data, bool End)> Input { get; } = new();
 

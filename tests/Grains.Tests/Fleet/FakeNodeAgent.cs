@@ -80,6 +80,8 @@ public sealed class FakeNodeAgent : INodeAgent, IAsyncDisposable
 
     public Task<PodLog> ReadPodLog(string podId, long offset, int maxBytes) => Task.FromResult(new PodLog(offset, [], offset, true));
 
+    public Task<string?> ReadPodManifest(string podId) => Task.FromResult<string?>(null);
+
     public Task WritePodInput(string podId, string? session, byte[] data, bool endOfInput) => Task.CompletedTask;
 
     public Task ResizePodTerminal(string podId, string? session, TerminalSize size) => Task.CompletedTask;

@@ -41,7 +41,7 @@ public sealed class AppSectionTests
     {
         var error = UnitText.SingleError(UnitText.Pod() + "[App two]\nImage=busybox\nMemory=1G\n", 6, "Memory", "unknown key 'Memory' in [App two]");
 
-        Assert.Contains("accepted: Image, Exec, Environment, WorkingDirectory, User, Group, Mount)", error.Message, StringComparison.Ordinal);
+        Assert.Contains("accepted: Image, Exec, Environment, WorkingDirectory, User, Group, SupplementaryGroups, Mount)", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

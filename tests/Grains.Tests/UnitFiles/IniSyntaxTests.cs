@@ -219,7 +219,7 @@ public sealed class IniSyntaxTests
 
     [Theory]
     [InlineData("[Unit]", "Name", "Description")]
-    [InlineData("[Pod]", "Command", "Image, Exec, Environment, WorkingDirectory, User, Group, Memory, CPU, Stage1, PrivateUsers, Overlay, Volume, Mount, Port, Restart, Network, Count, MaxUnavailable")]
+    [InlineData("[Pod]", "Command", "Image, Exec, Environment, WorkingDirectory, User, Group, SupplementaryGroups, Memory, CPU, Stage1, PrivateUsers, Overlay, Volume, Mount, Port, Restart, Network, Count, MaxUnavailable")]
     [InlineData("[X-Fleet]", "MachineName", "MachineID, MachineOf, MachineMetadata, Conflicts, Global, Replaces")]
     public void An_unknown_key_is_an_error_listing_the_keys_the_section_accepts(string section, string key, string accepted)
     {

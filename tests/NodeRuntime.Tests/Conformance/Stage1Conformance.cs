@@ -58,6 +58,20 @@ public abstract class Stage1Conformance(BusyboxAci aci)
     }
 
     [RequiresFact(Requires.Root)]
+    public async Task Supplementary_groups_join_the_groups_the_user_has()
+    {
+        await using var node = await StartNode();
+        var request = Request(node) with
+        {
+            App = new PodAppRequest("app", ["/bin/sh", "-c", "id -G | tr ' ' '\\n' | sort -n | tr '\\n' ' '"], [], null, "nobody", null) { SupplementaryGroups = [4242, 42] },
+        };
+
+        var (_, log) = await Run(node, request);
+
+        Assert.Equal("0 42 100 4242 ", log);
+    }
+
+    [RequiresFact(Requires.Root)]
     public async Task A_missing_program_fails_the_pod_with_a_reason_that_names_it()
     {
         await using var node = await StartNode();

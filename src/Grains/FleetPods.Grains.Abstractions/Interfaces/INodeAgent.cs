@@ -19,6 +19,9 @@ public interface INodeAgent : IGrainObserver
 
     Task<PodLog> ReadPodLog(string podId, long offset, int maxBytes);
 
+    /// <summary>The pod manifest the machine wrote for the pod (appc's JSON), or null when it has none.</summary>
+    Task<string?> ReadPodManifest(string podId);
+
     /// <summary>Hands input to a pod's app, or to an enter session's command; <paramref name="endOfInput"/> closes its stdin after.</summary>
     Task WritePodInput(string podId, string? session, byte[] data, bool endOfInput);
 

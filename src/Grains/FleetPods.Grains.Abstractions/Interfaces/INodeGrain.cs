@@ -53,6 +53,9 @@ public interface INodeGrain : IGrainWithStringKey
     /// <summary>Reads a pod's output on this machine.</summary>
     Task<PodLog> ReadPodLog(string podId, long offset, int maxBytes);
 
+    /// <summary>The pod manifest this machine wrote for a pod it launched (appc's JSON), or null when it has none.</summary>
+    Task<string?> ReadPodManifest(string podId);
+
     /// <summary>Hands input to the app of a pod on this machine, or to an enter session's command (<see cref="IPodGrain.WriteInput"/>); waits while it does not read, without holding up the node.</summary>
     [Orleans.Concurrency.AlwaysInterleave]
     Task WritePodInput(string podId, string? session, byte[] data, bool endOfInput);

@@ -36,6 +36,12 @@ public interface IPodGrain : IGrainWithStringKey
     Task<PodLog> ReadLog(long offset, int maxBytes);
 
     /// <summary>
+    /// The pod manifest its node wrote when it launched the pod (<c>fleetpods cat-manifest</c>): appc's pod manifest with
+    /// the node's rendering in its <c>fleetpods</c> extension; null before a node launched it, or once its tree is gone.
+    /// </summary>
+    Task<string?> ReadManifest();
+
+    /// <summary>
     /// Starts a command inside one of the pod's running apps on its node (<c>fleetpods enter</c>) and returns its
     /// session's id once the command has its console; its output is read with <see cref="ReadSessionOutput"/>.
     /// </summary>

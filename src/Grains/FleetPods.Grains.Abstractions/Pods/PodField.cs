@@ -53,4 +53,7 @@ public enum PodField
 
     /// <summary>The caller's console: <c>run -i</c>, <c>run -t</c>.</summary>
     Console,
+
+    /// <summary><c>SupplementaryGroups=</c>.</summary>
+    SupplementaryGroups,
 }

@@ -12,6 +12,9 @@ namespace FleetPods.Grains;
 /// </summary>
 public static class PodValidator
 {
+    /// <summary>The most <c>SupplementaryGroups=</c> an app may name; the supervisor adds the groups its user is in.</summary>
+    public const int MaxSupplementaryGroups = 32;
+
     /// <summary>Every problem of <paramref name="spec"/>, in the order its fields are written; empty when it may run.</summary>
     public static IReadOnlyList<PodProblem> Validate(PodSpec spec)
     {
@@ -19,7 +22,7 @@ public static class PodValidator
         var problems = new List<PodProblem>();
         var pod = spec.Pod;
         var volumes = CheckVolumes(pod.Volumes, problems);
-        CheckApp(null, pod.Image, pod.Exec, pod.Environment, pod.WorkingDirectory, pod.User, pod.Group, pod.Mounts, volumes, problems);
+        CheckApp(null, pod.Image, pod.Exec, pod.Environment, pod.WorkingDirectory, pod.User, pod.Group, pod.SupplementaryGroups, pod.Mounts, volumes, problems);
         CheckResources(pod, problems);
         CheckPorts(pod.Ports, problems);
         var names = new HashSet<string>(["app"], StringComparer.Ordinal);
@@ -34,7 +37,7 @@ public static class PodValidator
                 problems.Add(new(PodField.App, null, -1, $"two apps are named '{app.Name}'"));
             }
 
-            CheckApp(app.Name, app.Image, app.Exec, app.Environment, app.WorkingDirectory, app.User, app.Group, app.Mounts, volumes, problems);
+            CheckApp(app.Name, app.Image, app.Exec, app.Environment, app.WorkingDirectory, app.User, app.Group, app.SupplementaryGroups, app.Mounts, volumes, problems);
         }
 
         CheckStage1(pod, problems);
@@ -76,6 +79,7 @@ public static class PodValidator
         string? workingDirectory,
         string? user,
         string? group,
+        IReadOnlyList<uint> supplementaryGroups,
         IReadOnlyList<MountSpec> mounts,
         IReadOnlyCollection<string> volumes,
         List<PodProblem> problems)
@@ -124,6 +128,16 @@ public static class PodValidator
 
         CheckIdentity(PodField.User, "user", user, app, problems);
         CheckIdentity(PodField.Group, "group", group, app, problems);
+        var groupProblem = supplementaryGroups switch
+        {
+            { Count: > MaxSupplementaryGroups } => $"{supplementaryGroups.Count} supplementary groups, more than {MaxSupplementaryGroups}",
+            _ when supplementaryGroups.Contains(uint.MaxValue) => $"group id {uint.MaxValue} is out of range (0 to {uint.MaxValue - 1})",
+            _ => null,
+        };
+        if (groupProblem is not null)
+        {
+            problems.Add(new(PodField.SupplementaryGroups, app, -1, groupProblem));
+        }
 
         var targets = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < mounts.Count; i++)

@@ -33,7 +33,8 @@ public static class PodSecurity
             }
         }
 
-        if (pod.Stage1 == Stage1Flavor.Fly)
+        var traits = Stage1Traits.Of(pod.Stage1);
+        if (traits.Privileged)
         {
             uses.Add(new PrivilegedUse(PrivilegedSetting.Stage1Fly, "Stage1", null, "Stage1=fly"));
         }
@@ -47,7 +48,7 @@ public static class PodSecurity
             uses.Add(new PrivilegedUse(PrivilegedSetting.LowHostPort, "Port", port.Name, $"Port={port.Name}:{port.HostPort} (host port below {FirstUnprivilegedPort})"));
         }
 
-        if (pod.Stage1 == Stage1Flavor.Ns && !pod.PrivateUsers)
+        if (traits.SharesNodeIdsWithoutPrivateUsers && !pod.PrivateUsers)
         {
             uses.Add(new PrivilegedUse(PrivilegedSetting.SharedUserIds, "PrivateUsers", null, "PrivateUsers=no"));
         }

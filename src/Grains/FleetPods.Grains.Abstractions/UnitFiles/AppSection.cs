@@ -17,4 +17,9 @@ public sealed record AppSection(
     [property: Id(5)] string? WorkingDirectory,
     [property: Id(6)] string? User,
     [property: Id(7)] string? Group,
-    [property: Id(8)] IReadOnlyList<MountSpec> Mounts);
+    [property: Id(8)] IReadOnlyList<MountSpec> Mounts)
+{
+    /// <summary>The app's further groups (<c>SupplementaryGroups=</c>, numeric ids as appc's supplementaryGIDs), beside those its user has.</summary>
+    [Id(9)]
+    public IReadOnlyList<uint> SupplementaryGroups { get; init; } = [];
+}

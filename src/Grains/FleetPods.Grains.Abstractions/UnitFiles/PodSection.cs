@@ -47,4 +47,8 @@ public sealed record PodSection(
     /// <summary>The pod's network, from <c>Network=</c>, else its flavor's (<see cref="Stage1Traits.DefaultNetwork"/>: stage1 <c>fly</c> shares the host's, <c>kvm</c> has none).</summary>
     [Id(21)]
     public PodNetwork Network { get; init; }
+
+    /// <summary>The first app's further groups (<c>SupplementaryGroups=</c>, numeric ids as appc's supplementaryGIDs), beside those its user has.</summary>
+    [Id(22)]
+    public IReadOnlyList<uint> SupplementaryGroups { get; init; } = [];
 }

@@ -36,6 +36,7 @@ internal sealed class PodSectionBuilder
     private string? workingDirectory;
     private string? user;
     private string? group;
+    private uint[] supplementaryGroups = [];
     private long? memoryBytes;
     private int? cpuMillis;
     private Stage1Flavor stage1 = Stage1Flavor.Ns;
@@ -62,6 +63,7 @@ internal sealed class PodSectionBuilder
             ("WorkingDirectory", SetWorkingDirectory),
             ("User", a => user = Identity(a, PodField.User)),
             ("Group", a => group = Identity(a, PodField.Group)),
+            ("SupplementaryGroups", SetSupplementaryGroups),
         ];
         AppName = appName;
         keys = appName is not null
@@ -125,6 +127,7 @@ internal sealed class PodSectionBuilder
             MaxUnavailable = maxUnavailable,
             Network = network ?? traits.DefaultNetwork,
             Apps = apps.Select(a => a.BuildApp()).ToArray(),
+            SupplementaryGroups = supplementaryGroups,
         };
     }
 
@@ -165,7 +168,10 @@ internal sealed class PodSectionBuilder
             errors.Add(line, "Image", $"[App {AppName}] has no Image= (e.g. Image=example.com/busybox:1.0)");
         }
 
-        return new AppSection(line, AppName!, image ?? "", exec, environment.Select(e => e.Variable).ToArray(), workingDirectory, user, group, mounts.Select(m => m.Mount).ToArray());
+        return new AppSection(line, AppName!, image ?? "", exec, environment.Select(e => e.Variable).ToArray(), workingDirectory, user, group, mounts.Select(m => m.Mount).ToArray())
+        {
+            SupplementaryGroups = supplementaryGroups,
+        };
     }
 
     // Records where a field was last given and says that it was.
@@ -285,6 +291,31 @@ internal sealed class PodSectionBuilder
         {
             workingDirectory = at.Value;
         }
+    }
+
+    // Group ids, as appc's supplementaryGIDs: the pod's names are the pod's to resolve, which no node does before it runs.
+    private void SetSupplementaryGroups(Assignment at)
+    {
+        supplementaryGroups = [];
+        Given(PodField.SupplementaryGroups, at);
+        if (at.IsReset || check.Words(at) is not { } words)
+        {
+            return;
+        }
+
+        var ids = new List<uint>();
+        foreach (var word in words)
+        {
+            if (word.Length > 10 || !uint.TryParse(word, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+            {
+                check.Fail(at, $"'{ErrorText.Quote(word)}' is not a group id (a number; names are not resolved)");
+                return;
+            }
+
+            ids.Add(id);
+        }
+
+        supplementaryGroups = [.. ids];
     }
 
     private string? Identity(Assignment at, PodField field)

@@ -16,6 +16,12 @@ public sealed record Stage1Traits(
     string? SeveralAppsRefusal,
     string? ConsoleRefusal)
 {
+    /// <summary>Whether every pod of the flavor reaches the node (fly: chrooted, in the node's namespaces and ids), so only an admin may run one.</summary>
+    public bool Privileged { get; init; }
+
+    /// <summary>Whether a pod without <c>PrivateUsers=</c> runs its root as the node's root: where the flavor could give it ids of its own.</summary>
+    public bool SharesNodeIdsWithoutPrivateUsers => PrivateUsersRefusal is null;
+
     public static Stage1Traits Ns { get; } = new(
         Stage1Flavor.Ns,
         [PodNetwork.Default, PodNetwork.Host, PodNetwork.None],
@@ -41,7 +47,10 @@ public sealed record Stage1Traits(
         "stage1 fly shares the node's network: the pod has no address of its own to forward a port to",
         "stage1 fly runs in the node's user ids (it needs stage1 ns)",
         "stage1 fly runs one app (several apps need stage1 ns)",
-        ConsoleRefusal: null);
+        ConsoleRefusal: null)
+    {
+        Privileged = true,
+    };
 
     /// <summary>The network a pod gets when it names none.</summary>
     public PodNetwork DefaultNetwork => Networks[0];

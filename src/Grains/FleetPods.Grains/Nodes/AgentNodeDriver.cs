@@ -17,6 +17,8 @@ internal sealed class AgentNodeDriver(string node, INodeAgent agent) : INodeDriv
 
     public Task<PodLog> ReadPodLog(string podId, long offset, int maxBytes) => Reach(() => agent.ReadPodLog(podId, offset, maxBytes));
 
+    public Task<string?> ReadPodManifest(string podId) => Reach(() => agent.ReadPodManifest(podId));
+
     public Task WritePodInput(string podId, string? session, byte[] data, bool endOfInput) => Reach(() => agent.WritePodInput(podId, session, data, endOfInput));
 
     public Task ResizePodTerminal(string podId, string? session, TerminalSize size) => Reach(() => agent.ResizePodTerminal(podId, session, size));

@@ -20,6 +20,9 @@ public interface ILocalNode
 
     Task<PodLog> ReadPodLog(string podId, long offset, int maxBytes);
 
+    /// <summary>The pod manifest this machine wrote for the pod (appc's JSON), or null when it has none.</summary>
+    Task<string?> ReadPodManifest(string podId);
+
     /// <summary>Hands input to a pod's app, or to an enter session's command, in order, waiting while it does not read; <paramref name="endOfInput"/> closes its stdin after.</summary>
     Task WritePodInput(string podId, string? session, ReadOnlyMemory<byte> data, bool endOfInput);
 

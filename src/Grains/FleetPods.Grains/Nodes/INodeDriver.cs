@@ -17,6 +17,8 @@ internal interface INodeDriver
 
     Task<PodLog> ReadPodLog(string podId, long offset, int maxBytes);
 
+    Task<string?> ReadPodManifest(string podId);
+
     Task WritePodInput(string podId, string? session, byte[] data, bool endOfInput);
 
     Task ResizePodTerminal(string podId, string? session, TerminalSize size);

@@ -160,6 +160,8 @@ public sealed class NodeGrain(
     Task<PodLog> INodeGrain.ReadPodLog(string podId, long offset, int maxBytes) =>
         Machine.ReadPodLog(podId, offset, maxBytes);
 
+    Task<string?> INodeGrain.ReadPodManifest(string podId) => Machine.ReadPodManifest(podId);
+
     Task INodeGrain.WritePodInput(string podId, string? session, byte[] data, bool endOfInput) => Machine.WritePodInput(podId, session, data, endOfInput);
 
     Task INodeGrain.ResizePodTerminal(string podId, string? session, TerminalSize size) => Machine.ResizePodTerminal(podId, session, size);

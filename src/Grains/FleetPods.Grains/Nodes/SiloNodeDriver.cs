@@ -20,6 +20,8 @@ internal sealed class SiloNodeDriver(ILocalNode machine, IImageStoreGrain images
 
     public Task<PodLog> ReadPodLog(string podId, long offset, int maxBytes) => machine.ReadPodLog(podId, offset, maxBytes);
 
+    public Task<string?> ReadPodManifest(string podId) => machine.ReadPodManifest(podId);
+
     public Task WritePodInput(string podId, string? session, byte[] data, bool endOfInput) => machine.WritePodInput(podId, session, data, endOfInput);
 
     public Task ResizePodTerminal(string podId, string? session, TerminalSize size) => machine.ResizePodTerminal(podId, session, size);

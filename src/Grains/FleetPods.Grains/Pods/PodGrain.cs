@@ -157,6 +157,14 @@ public sealed class PodGrain(
         return log with { Complete = log.Complete && Pod.HasEnded };
     }
 
+    async Task<string?> IPodGrain.ReadManifest()
+    {
+        EnsureExists();
+        return Pod.NodeName is null || Pod.Phase == PodPhase.Pending
+            ? null
+            : await GrainFactory.GetGrain<INodeGrain>(Pod.NodeName).ReadPodManifest(Id);
+    }
+
     Task<string> IPodGrain.Enter(PodEnterRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);

@@ -3,11 +3,10 @@
  *
  * It mounts /proc, /sys and /dev, loads the kernel modules the initramfs carries (listed in load order in
  * /modules/order, since busybox-less insmod cannot resolve dependencies), finds the two virtio-serial ports
- * by name and reads the pod from the control port: the supervisor on the host (fleetpods-shim --stage1 kvm)
- * sends it as NUL-separated words, ended by an empty word:
- *     --hostname NAME [--share TAG ro|rw]... APP... where each APP is
- *     --app NAME --rootfs DIR [--cwd DIR] [--user U] [--group G] [--env K=V]... [--mount ro|rw SOURCE TARGET]... --arg ARG...
- * Every share is a 9p export of the host, mounted at /fleetpods/9p/TAG; --rootfs and --mount sources name those.
+ * by name and reads the pod from the control port: the supervisor on the host (fleetpods-shim, stage1 kvm) sends
+ * the pod manifest the node wrote, ended by a NUL byte, and manifest.c reads it as the shim does. The node's
+ * directories the manifest names reach the VM as 9p shares (its fleetpods.kvm.shares), mounted at
+ * /fleetpods/9p/TAG: each app's root and each volume is taken from there.
  * Each app's root is then made as stage1 ns makes it (pod-root.c: /proc, /dev, /sys, volumes, mount points
  * reached without following links) under /apps/NAME, and the app runs chrooted there as its user
  * (identity.c: the pod's own /etc/passwd and /etc/group).
@@ -41,14 +40,20 @@
 #include <time.h>
 #include <unistd.h>
 
-#define MAX_SHARES (MAX_APPS * (MAX_MOUNTS + 1))
-#define CONFIG_BYTES (1 << 20)
 #define OUT_PORT "fleetpods.out"
 #define CTL_PORT "fleetpods.ctl"
 
 struct pod pod;
 
 static int out_port = -1, ctl_port = -1;
+static char share_paths[MAX_SHARES][64];
+
+/* Where share INDEX is mounted: /fleetpods/9p/TAG (the reader checked TAG is an AC name). */
+static const char *share_path(int index)
+{
+    snprintf(share_paths[index], sizeof share_paths[index], "/fleetpods/9p/%s", pod.shares[index].tag);
+    return share_paths[index];
+}
 static int in_app; /* set in an app's process before its exec: its failures go to the error pipe */
 
 struct running {
@@ -186,77 +191,36 @@ static int open_port(const char *name)
     fail("virtio-serial port %s did not appear", name);
 }
 
-static char config[CONFIG_BYTES];
-static char *shares[MAX_SHARES];
-static int share_read_only[MAX_SHARES], share_count;
-
-/* The pod's description, as NUL-separated words up to an empty one; see the top of this file. */
-static void read_config(void)
+/* The pod manifest, sent by the supervisor on the control port and ended by a NUL byte; see the top of this file. */
+static void read_pod(void)
 {
+    char *text = malloc(MAX_MANIFEST_BYTES + 1);
+    if (!text)
+        fail("out of memory");
     size_t used = 0;
-    while (used < 2 || config[used - 1] != 0 || config[used - 2] != 0) {
-        if (used == sizeof config)
-            fail("the pod's description is larger than %d bytes", CONFIG_BYTES);
-        ssize_t n = read(ctl_port, config + used, sizeof config - used);
+    while (used == 0 || text[used - 1] != 0) {
+        if (used == MAX_MANIFEST_BYTES + 1)
+            fail("the pod manifest is larger than %d bytes", MAX_MANIFEST_BYTES);
+        ssize_t n = read(ctl_port, text + used, MAX_MANIFEST_BYTES + 1 - used);
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0)
-            fail("the host closed the control port before describing the pod");
+            fail("the host closed the control port before sending the pod manifest");
         used += (size_t)n;
     }
+    if (strlen(text) != used - 1)
+        fail("the host sent more than the pod manifest");
+    read_manifest(text, used - 1);
 
-    char *words[CONFIG_BYTES / 64];
-    int count = 0;
-    for (char *word = config; *word && count < (int)(sizeof words / sizeof words[0]); word += strlen(word) + 1)
-        words[count++] = word;
-    struct app *app = NULL;
-    for (int i = 0; i < count; i++) {
-        const char *option = words[i];
-        if (i + 1 >= count)
-            fail("the pod's description ends inside option %s", option);
-        char *value = words[++i];
-        if (strcmp(option, "--hostname") == 0)
-            pod.hostname = value;
-        else if (strcmp(option, "--share") == 0) {
-            if (share_count >= MAX_SHARES || i + 1 >= count)
-                fail("too many shares, or a share without ro|rw");
-            shares[share_count] = value;
-            share_read_only[share_count++] = strcmp(words[++i], "ro") == 0;
-        } else if (strcmp(option, "--app") == 0) {
-            if (pod.app_count >= MAX_APPS)
-                fail("more than %d apps", MAX_APPS);
-            app = &pod.apps[pod.app_count++];
-            app->name = value;
-        } else if (!app)
-            fail("option %s before any --app", option);
-        else if (strcmp(option, "--rootfs") == 0) app->rootfs = value;
-        else if (strcmp(option, "--cwd") == 0) app->cwd = value;
-        else if (strcmp(option, "--user") == 0) app->user = value;
-        else if (strcmp(option, "--group") == 0) app->group = value;
-        else if (strcmp(option, "--env") == 0) {
-            if (app->env_count >= MAX_ENV)
-                fail("too many environment variables");
-            app->env[app->env_count++] = value;
-        } else if (strcmp(option, "--arg") == 0) {
-            if (!app->argv && !(app->argv = calloc((size_t)count + 1, sizeof(char *))))
-                fail("out of memory");
-            app->argv[app->argc++] = value;
-        } else if (strcmp(option, "--mount") == 0) {
-            if (i + 2 >= count || app->mount_count >= MAX_MOUNTS)
-                fail("--mount takes rw|ro SOURCE TARGET, at most %d times per app", MAX_MOUNTS);
-            struct volume_mount *mount = &app->mounts[app->mount_count++];
-            mount->read_only = strcmp(value, "ro") == 0;
-            mount->source = words[++i];
-            mount->target = words[++i];
-        } else
-            fail("unknown option %s in the pod's description", option);
-    }
-    if (!pod.hostname || pod.app_count == 0)
-        fail("the pod's description names no hostname or no app");
+    /* The node's paths in the manifest are shares here: each app's root and volume is where its share is mounted. */
     for (int i = 0; i < pod.app_count; i++) {
-        if (!pod.apps[i].rootfs || pod.apps[i].argc == 0)
-            fail("app %s has no --rootfs or no --arg", pod.apps[i].name);
-        pod.apps[i].env[pod.apps[i].env_count] = NULL;
+        struct app *app = &pod.apps[i];
+        app->rootfs = share_path(app->root_share);
+        app->lower = app->upper = app->work = NULL;
+        for (int m = 0; m < app->mount_count; m++) {
+            app->mounts[m].source = share_path(app->mounts[m].share);
+            app->mounts[m].idmapped = 0;
+        }
     }
 }
 
@@ -264,12 +228,11 @@ static void mount_shares(void)
 {
     make_dir("/fleetpods", 0755);
     make_dir("/fleetpods/9p", 0755);
-    for (int i = 0; i < share_count; i++) {
-        char target[512];
-        snprintf(target, sizeof target, "/fleetpods/9p/%s", shares[i]);
+    for (int i = 0; i < pod.share_count; i++) {
+        const char *target = share_path(i);
         make_dir(target, 0755);
         /* access=client: the guest kernel checks permissions against the files' owners and modes, as a local filesystem. */
-        must_mount(shares[i], target, "9p", share_read_only[i] ? MS_RDONLY : 0,
+        must_mount(pod.shares[i].tag, target, "9p", pod.shares[i].read_only ? MS_RDONLY : 0,
                    "trans=virtio,version=9p2000.L,access=client,msize=262144,cache=none");
     }
 }
@@ -461,7 +424,6 @@ int main(void)
     pod.userns_fd = -1;
     pod.uid_base = -1;
     pod.ready_fd = -1;
-    pod.stage1 = STAGE1_NS;
     mount("devtmpfs", "/dev", "devtmpfs", MS_NOSUID, "mode=0755");
     mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
     mount("sysfs", "/sys", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
@@ -479,7 +441,7 @@ int main(void)
     load_modules(cmdline);
     ctl_port = open_port(CTL_PORT);
     out_port = open_port(OUT_PORT);
-    read_config();
+    read_pod();
     if (sethostname(pod.hostname, strlen(pod.hostname)) != 0)
         fail("sethostname: %s", strerror(errno));
     mount_shares();
