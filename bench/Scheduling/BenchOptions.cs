@@ -6,6 +6,7 @@ namespace FleetPods.Bench.Scheduling;
 /// <param name="Units">K: the pods are started as this many units of about M/K pods each.</param>
 /// <param name="LaunchDelay">How long a simulated agent takes from RunPod to reporting the pod running.</param>
 /// <param name="HeartbeatPeriod">How often each simulated agent beats; the server declares a node down after five missed.</param>
+/// <param name="KillAfter">When to kill the agent holding the most pods (its pods must run elsewhere), or null for none.</param>
 internal sealed record BenchOptions(
     int Nodes,
     int Pods,
@@ -13,10 +14,11 @@ internal sealed record BenchOptions(
     bool InMemory,
     TimeSpan LaunchDelay,
     TimeSpan HeartbeatPeriod,
-    TimeSpan Timeout)
+    TimeSpan Timeout,
+    TimeSpan? KillAfter)
 {
     public const string Usage =
-        "usage: scheduling-bench [--nodes N] [--pods M] [--units K] [--in-memory] [--launch-delay-ms D] [--heartbeat-s S] [--timeout-s T]";
+        "usage: scheduling-bench [--nodes N] [--pods M] [--units K] [--in-memory] [--launch-delay-ms D] [--heartbeat-s S] [--timeout-s T] [--kill-after-s S]";
 
     /// <summary>The server declares an agent's node down after this long without a beat.</summary>
     public TimeSpan HeartbeatTimeout => HeartbeatPeriod * 5;
@@ -30,6 +32,7 @@ internal sealed record BenchOptions(
         var delay = TimeSpan.FromMilliseconds(50);
         var heartbeat = TimeSpan.FromSeconds(2);
         var timeout = TimeSpan.FromMinutes(30);
+        TimeSpan? kill = null;
         for (var i = 0; i < args.Count; i++)
         {
             switch (args[i])
@@ -41,14 +44,15 @@ internal sealed record BenchOptions(
                 case "--launch-delay-ms": delay = TimeSpan.FromMilliseconds(Number(args, ref i, 0, 600_000)); break;
                 case "--heartbeat-s": heartbeat = TimeSpan.FromSeconds(Number(args, ref i, 1, 3600)); break;
                 case "--timeout-s": timeout = TimeSpan.FromSeconds(Number(args, ref i, 1, 7 * 86400)); break;
+                case "--kill-after-s": kill = TimeSpan.FromSeconds(Number(args, ref i, 0, 7 * 86400)); break;
                 default: throw new FormatException($"unknown argument '{args[i]}'");
             }
         }
 
         var k = units ?? Math.Max(1, pods / 100);
-        return k > pods
-            ? throw new FormatException($"--units {k} is more than --pods {pods}: every unit needs a pod")
-            : new BenchOptions(nodes, pods, k, inMemory, delay, heartbeat, timeout);
+        return k > pods ? throw new FormatException($"--units {k} is more than --pods {pods}: every unit needs a pod")
+            : kill is not null && nodes < 2 ? throw new FormatException("--kill-after-s needs --nodes 2 or more: the killed node's pods must run elsewhere")
+            : new BenchOptions(nodes, pods, k, inMemory, delay, heartbeat, timeout, kill);
     }
 
     private static string Value(IReadOnlyList<string> args, ref int i) =>

@@ -91,7 +91,7 @@ internal static class SchedulingRun
         var submitting = Parallel.ForEachAsync(units, new ParallelOptions { MaxDegreeOfParallelism = SubmitParallelism }, async (unit, _) =>
         {
             var grain = client.GetGrain<IUnitGrain>(unit.Name);
-            var submitted = await grain.Submit(unit.Name, UnitText(unit.Count));
+            var submitted = await grain.Submit(unit.Name, UnitText(unit.Count, restart: options.KillAfter is not null));
             if (!submitted.Succeeded)
             {
                 throw new InvalidOperationException($"{unit.Name} was refused: {string.Join("; ", submitted.Errors)}");
@@ -113,11 +113,16 @@ internal static class SchedulingRun
             }
         });
 
-        var done = await WaitForAllRunning(options, fleet, submitting, started);
+        var (done, killed) = await WaitForAllRunning(options, fleet, submitting, started);
         var elapsed = Stopwatch.GetElapsedTime(started, fleet.LastRunningAt);
         var peak = server.PeakBytes;
-        var (placed, latencies) = await Check(client, units, fleet);
-        var podsPerNode = fleet.Nodes.Select(n => n.PodCount).ToArray();
+        var (placed, latencies, onKilled) = await Check(client, units, fleet, killed?.Name);
+        var podsPerNode = fleet.Nodes.Where(n => n != killed).Select(n => n.PodCount).ToArray();
+        if (killed is not null)
+        {
+            Say($"{killed.Name}, killed with {killed.PodCount} pods ({killed.RunningAcknowledged} running), is listed with {onKilled} running pods now");
+        }
+
         Say($"{placed} of {options.Pods} pods placed and running, {fleet.Launched} launched on agents, {failedStarts} unit starts failed, {fleet.FailedCalls} failed agent calls, {fleet.Reattached} re-attachments; "
             + $"pods per node {podsPerNode.Min()}–{podsPerNode.Max()}; submit to all running {elapsed.TotalSeconds:0.0} s");
         if (cluster is not null)
@@ -125,31 +130,41 @@ internal static class SchedulingRun
             Say($"PostgreSQL connections the server holds now: {await Connections(cluster)} (its pool is bounded at {ServerPoolSize}; agents hold none)");
         }
 
-        var ok = done && placed == options.Pods;
+        var ok = done && placed == options.Pods && onKilled == 0;
         if (!ok)
         {
             Say($"FAILED: {options.Pods - placed} pods were not placed and running{(done ? "" : " before the run gave up")}");
         }
 
-        Console.WriteLine(Figures.Of(fleet.Running, elapsed, latencies, podsPerNode, peak));
+        Console.WriteLine(Figures.Of(fleet.Running - (killed?.RunningAcknowledged ?? 0), elapsed, latencies, podsPerNode, peak));
         return ok ? 0 : 1;
     }
 
-    private static async Task<bool> WaitForAllRunning(BenchOptions options, SimulatedFleet fleet, Task submitting, long started)
+    // Until every pod is reported running. A killed node's pods that had run are run again elsewhere, each reported
+    // running once more, so they are waited for twice.
+    private static async Task<(bool Done, SimulatedNode? Killed)> WaitForAllRunning(BenchOptions options, SimulatedFleet fleet, Task submitting, long started)
     {
         var deadline = Stopwatch.GetTimestamp() + (long)(options.Timeout.TotalSeconds * Stopwatch.Frequency);
         var nextProgress = ProgressPeriod;
-        while (fleet.Running < options.Pods)
+        SimulatedNode? killed = null;
+        while (fleet.Running < options.Pods + (killed?.RunningAcknowledged ?? 0) || (killed is null && options.KillAfter is not null))
         {
             if (submitting.IsFaulted)
             {
                 Say($"submitting failed: {submitting.Exception!.InnerException!.Message}");
-                return false;
+                return (false, killed);
             }
 
             if (Stopwatch.GetTimestamp() > deadline)
             {
-                return false;
+                return (false, killed);
+            }
+
+            if (killed is null && options.KillAfter is { } after && Stopwatch.GetElapsedTime(started) >= after)
+            {
+                killed = fleet.Nodes.MaxBy(n => n.PodCount)!;
+                killed.Kill();
+                Say($"killed {killed.Name} at {Stopwatch.GetElapsedTime(started).TotalSeconds:0.0} s, holding {killed.PodCount} pods ({killed.RunningAcknowledged} reported running)");
             }
 
             if (Stopwatch.GetElapsedTime(started) >= nextProgress)
@@ -162,30 +177,38 @@ internal static class SchedulingRun
         }
 
         await submitting;
-        return true;
+        return (true, killed);
     }
 
-    // Every unit's pods as the cluster lists them: how many run on a node, and each one's creation-to-launch time.
-    private static async Task<(int Placed, List<double> LatenciesMs)> Check(IClusterClient client, IEnumerable<(string Name, int Count)> units, SimulatedFleet fleet)
+    // Every unit's pods as the cluster lists them: how many run on a live node, how many still on the killed one, and each
+    // one's creation-to-launch time.
+    private static async Task<(int Placed, List<double> LatenciesMs, int OnKilled)> Check(
+        IClusterClient client, IEnumerable<(string Name, int Count)> units, SimulatedFleet fleet, string? killed)
     {
         var placed = 0;
+        var onKilled = 0;
         var latencies = new List<double>();
         await Parallel.ForEachAsync(units, new ParallelOptions { MaxDegreeOfParallelism = SubmitParallelism }, async (unit, _) =>
         {
             var status = await client.GetGrain<IUnitGrain>(unit.Name).GetStatus();
             var running = (status?.Pods ?? []).Where(p => p is { Phase: PodPhase.Running, NodeName: not null }).ToList();
             var times = running.Where(p => fleet.LaunchedAt.ContainsKey(p.Id)).Select(p => (fleet.LaunchedAt[p.Id] - p.CreatedAt).TotalMilliseconds).ToList();
+            var stale = running.Count(p => p.NodeName == killed);
             lock (latencies)
             {
-                placed += running.Count;
+                placed += running.Count - stale;
+                onKilled += stale;
                 latencies.AddRange(times);
             }
         });
-        return (placed, latencies);
+        return (placed, latencies, onKilled);
     }
 
-    private static string UnitText(int count) =>
-        $"[Pod]\nImage=example.com/busybox\nExec=/bin/sleep 1000\nMemory=64M\nCPU=100m\nCount={count.ToString(CultureInfo.InvariantCulture)}\n";
+    // With a node killed, pods launched onto it before it is declared down fail there; Restart=on-failure runs them
+    // again elsewhere (with the unit's back-off), as an operator who cares about a dead node's pods would ask.
+    private static string UnitText(int count, bool restart) =>
+        $"[Pod]\nImage=example.com/busybox\nExec=/bin/sleep 1000\nMemory=64M\nCPU=100m\nCount={count.ToString(CultureInfo.InvariantCulture)}\n"
+        + (restart ? "Restart=on-failure\n" : "");
 
     private static async Task<IHost> Connect(int gateway, TimeSpan responseTimeout)
     {

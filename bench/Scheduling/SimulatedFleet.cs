@@ -149,6 +149,7 @@ internal sealed class SimulatedFleet : IAsyncDisposable
             }
             else
             {
+                report.Node.AcknowledgeRunning();
                 Interlocked.Increment(ref runningReports);
                 Interlocked.Exchange(ref lastRunningAt, Stopwatch.GetTimestamp());
             }

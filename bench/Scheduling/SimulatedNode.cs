@@ -12,6 +12,8 @@ internal sealed class SimulatedNode(string name, SimulatedFleet fleet) : INodeAg
     private readonly Dictionary<string, PodPhase> pods = new(StringComparer.Ordinal);
     private INodeAgent? reference;
     private int beating;
+    private int runningAcknowledged;
+    private volatile bool dead;
 
     public string Name => name;
 
@@ -33,8 +35,18 @@ internal sealed class SimulatedNode(string name, SimulatedFleet fleet) : INodeAg
         }
     }
 
-    /// <summary>Whether a beat may start now: false while its last one is unanswered.</summary>
-    public bool TryStartBeat() => Interlocked.Exchange(ref beating, 1) == 0;
+    /// <summary>Killed: it beats and reports no more, and every call to it fails, as if its process had died.</summary>
+    public bool IsDead => dead;
+
+    /// <summary>Its pods whose running report the cluster accepted.</summary>
+    public int RunningAcknowledged => Volatile.Read(ref runningAcknowledged);
+
+    public void Kill() => dead = true;
+
+    public void AcknowledgeRunning() => Interlocked.Increment(ref runningAcknowledged);
+
+    /// <summary>Whether a beat may start now: false while its last one is unanswered, and for good once it is dead.</summary>
+    public bool TryStartBeat() => !dead && Interlocked.Exchange(ref beating, 1) == 0;
 
     public void EndBeat() => Volatile.Write(ref beating, 0);
 
@@ -52,7 +64,7 @@ internal sealed class SimulatedNode(string name, SimulatedFleet fleet) : INodeAg
     {
         lock (pods)
         {
-            if (!pods.ContainsKey(podId))
+            if (dead || !pods.ContainsKey(podId))
             {
                 return false;
             }
@@ -64,6 +76,7 @@ internal sealed class SimulatedNode(string name, SimulatedFleet fleet) : INodeAg
 
     public Task RunPod(string podId, PodSpec spec)
     {
+        ThrowIfDead();
         lock (pods)
         {
             pods[podId] = PodPhase.Pending;
@@ -75,12 +88,14 @@ internal sealed class SimulatedNode(string name, SimulatedFleet fleet) : INodeAg
 
     public Task<PodStateReport> StopPod(string podId, TimeSpan grace)
     {
+        ThrowIfDead();
         Advance(podId, PodPhase.Exited);
         return Task.FromResult(new PodStateReport(name, PodPhase.Exited, 143, null, DateTimeOffset.UtcNow));
     }
 
     public Task RemovePod(string podId, TimeSpan grace)
     {
+        ThrowIfDead();
         lock (pods)
         {
             pods.Remove(podId);
@@ -105,6 +120,15 @@ internal sealed class SimulatedNode(string name, SimulatedFleet fleet) : INodeAg
     public Task EndPodSession(string podId, string session) => throw NoProcesses();
 
     public Task<IReadOnlyList<string>> CollectPodGarbage(TimeSpan gracePeriod) => Task.FromResult<IReadOnlyList<string>>([]);
+
+    // A dead process answers nothing; failing at once stands in for the call timing out, without the wait.
+    private void ThrowIfDead()
+    {
+        if (dead)
+        {
+            throw new FleetPodsException($"node {name} is dead");
+        }
+    }
 
     private FleetPodsException NoProcesses() => new($"node {name} is simulated: its pods run no processes");
 }
