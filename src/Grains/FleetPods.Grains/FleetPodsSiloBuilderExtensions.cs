@@ -13,6 +13,8 @@ public static class FleetPodsSiloBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.AddPlacementDirector<NodePlacementStrategy, NodePlacementDirector>();
+        builder.Services.TryAddSingleton<NodePlacementDirector>();
+        builder.AddPlacementDirector<NodeGrainPlacementStrategy, NodeGrainPlacementDirector>();
         builder.Services.TryAddSingleton(TimeProvider.System);
 
         // No pod policy file: no exceptions (the daemon registers the one it read).

@@ -18,11 +18,16 @@ public sealed class PlacementTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task A_node_grain_for_a_machine_outside_the_cluster_cannot_activate()
+    public async Task A_node_that_is_no_silo_and_has_no_agent_attached_is_down_and_takes_no_pod()
     {
-        var error = await Assert.ThrowsAsync<NodeUnavailableException>(() => fixture.Client.GetGrain<INodeGrain>("nowhere").GetInfo());
+        var nowhere = fixture.Client.GetGrain<INodeGrain>("nowhere");
 
-        Assert.Contains("not in the cluster", error.Message, StringComparison.Ordinal);
+        Assert.Null(await nowhere.GetInfo());
+        Assert.Equal(NodeLiveness.Down, (await nowhere.GetStatus()).Liveness);
+        Assert.False(await nowhere.Heartbeat());
+        Assert.False(await nowhere.Reserve(new PlacementRequest("p-nowhere", null, new ResourceRequest(0, 0), PlacementRequest.NoRules, null)));
+        var error = await Assert.ThrowsAsync<NodeUnavailableException>(() => nowhere.StopPod("p-nowhere", TimeSpan.Zero));
+        Assert.Contains("its agent is not attached", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -11,8 +11,9 @@ public interface IClusterGrain : IGrainWithIntegerKey
     const long Key = 0;
 
     /// <summary>
-    /// Every node that ever announced itself, in ordinal order of name: up (with its current state), down, or
-    /// unreachable (up in membership but silent; with its stored state). Each node is given a few seconds at most.
+    /// Every node that announced itself, in ordinal order of name: up (with its current state), down, or
+    /// unreachable (up in membership but silent; with its stored state). A node that is a silo is listed for good; an
+    /// agent's node that went down only while <see cref="IDownNodesGrain"/> keeps it. Each node is given a few seconds at most.
     /// </summary>
     Task<IReadOnlyList<NodeStatus>> GetNodes();
 }

@@ -1,16 +1,36 @@
 namespace FleetPods.Grains;
 
 /// <summary>
-/// One machine, keyed by node name, activated on that machine's own silo. It is the single place that
-/// decides whether a reservation fits; the scheduler only proposes.
+/// One machine, keyed by node name. It is the single place that decides whether a reservation fits; the scheduler
+/// only proposes. A machine that is a silo has its node grain on that silo, driving the silo's own runtime; any other
+/// machine is an agent whose node grain lives on any server and drives it through the <see cref="INodeAgent"/> it
+/// attached, and which is down while the agent's heartbeats do not arrive.
 /// </summary>
 public interface INodeGrain : IGrainWithStringKey
 {
     /// <summary>Called by the node's own daemon at start: its address, metadata and capacity.</summary>
     Task Announce(NodeAnnouncement announcement);
 
-    /// <summary>The node as last announced, with its current reservations, or null if it never announced.</summary>
+    /// <summary>The node as last announced, with its current reservations; null if it never announced, or if it is an agent's node and no agent is attached.</summary>
     Task<NodeInfo?> GetInfo();
+
+    /// <summary>Whether the node is up (a silo's node always is while its grain answers; an agent's while attached and heartbeating), with what it holds.</summary>
+    Task<NodeStatus> GetStatus();
+
+    /// <summary>
+    /// Called by an agent (a machine that is not a silo) when it starts and whenever <see cref="Heartbeat"/> says it is
+    /// not attached: its announcement, the object this grain drives it through, and every pod its runtime knows, which
+    /// are reconciled as <see cref="ReconcilePods"/> does (pods moved away while it was gone are stopped on it).
+    /// Refused for a node that is a silo of the cluster.
+    /// </summary>
+    Task Attach(INodeAgent agent, NodeAnnouncement announcement, IReadOnlyList<RuntimePod> pods);
+
+    /// <summary>
+    /// An attached agent's sign of life, every few seconds; without one for the liveness timeout the node is down and
+    /// its pods are lost (their units place them elsewhere). False when this grain holds no agent (a server restarted,
+    /// or the node was declared down): the agent then attaches again.
+    /// </summary>
+    Task<bool> Heartbeat();
 
     /// <summary>Reserves resources for a pod if they fit and no <c>Conflicts=</c> rule forbids it, either way. Idempotent per pod.</summary>
     Task<bool> Reserve(PlacementRequest request);

@@ -15,10 +15,31 @@ public sealed class ClusterGrain(IClusterMembershipService membership, ILogger<C
 
     async Task<IReadOnlyList<NodeStatus>> IClusterGrain.GetNodes()
     {
-        var active = membership.CurrentSnapshot.Members.Values
-            .Where(m => m.Status == SiloStatus.Active).Select(m => m.Name).ToHashSet(StringComparer.Ordinal);
+        var members = membership.CurrentSnapshot.Members.Values;
+        var active = members.Where(m => m.Status == SiloStatus.Active).Select(m => m.Name).ToHashSet(StringComparer.Ordinal);
+        var silos = members.Select(m => m.Name).ToHashSet(StringComparer.Ordinal);
         var names = await GrainFactory.GetGrain<IRegistryGrain>(RegistryKind.Nodes).List().WaitAsync(NodeAnswerTimeout);
-        return await Task.WhenAll(names.Select(name => active.Contains(name) ? Ask(name) : Stored(name, NodeLiveness.Down)));
+        var live = names.ToHashSet(StringComparer.Ordinal);
+        var gone = (await GrainFactory.GetGrain<IDownNodesGrain>(IDownNodesGrain.Key).List().WaitAsync(NodeAnswerTimeout)).Where(n => !live.Contains(n));
+        var nodes = await Task.WhenAll(names.Select(name =>
+            active.Contains(name) ? Ask(name)
+            : silos.Contains(name) ? Stored(name, NodeLiveness.Down)
+            : AskAgentNode(name)).Concat(gone.Select(name => Stored(name, NodeLiveness.Down))));
+        return [.. nodes.OrderBy(n => n.Name, StringComparer.Ordinal)];
+    }
+
+    // No silo carries an agent's node: its grain, on some server, knows whether the agent is attached and beating.
+    private async Task<NodeStatus> AskAgentNode(string name)
+    {
+        try
+        {
+            return await GrainFactory.GetGrain<INodeGrain>(name).GetStatus().WaitAsync(NodeAnswerTimeout);
+        }
+        catch (Exception ex) when (ex is NodeUnavailableException or OrleansMessageRejectionException or ConnectionFailedException or TimeoutException)
+        {
+            logger.LogInformation("Agent node {Node} did not answer: {Reason}", name, ex.GetType().Name);
+            return await Stored(name, NodeLiveness.Unreachable);
+        }
     }
 
     private async Task<NodeStatus> Ask(string name)
@@ -34,7 +55,8 @@ public sealed class ClusterGrain(IClusterMembershipService membership, ILogger<C
         }
     }
 
-    // Its grain cannot be activated anywhere but on its own silo, so its state is read from storage directly.
+    // A silo's node grain cannot be activated anywhere but on its own silo, and a down agent's need not be (it would
+    // wait for an attach), so their state is read from storage directly.
     private async Task<NodeStatus> Stored(string name, NodeLiveness liveness)
     {
         var storage = ServiceProvider.GetRequiredKeyedService<IGrainStorage>(GrainStorage.Name);

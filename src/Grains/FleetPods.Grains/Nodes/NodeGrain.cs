@@ -2,14 +2,17 @@ using FleetPods.Grains.Storage;
 using FleetPods.Grains.Placement;
 using FleetPods.Grains.Scheduling;
 using FleetPods.Grains.Security;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace FleetPods.Grains.Nodes;
 
-[NodePlacement]
+[NodeGrainPlacement]
 public sealed class NodeGrain(
     [PersistentState(StoredNode.StateName, GrainStorage.Name)] IPersistentState<NodeState> state,
-    ILocalNode localNode,
+    IClusterMembershipService membership,
+    IOptions<NodeLivenessOptions> liveness,
     PodPolicy policy,
     TimeProvider time,
     ILogger<NodeGrain> logger) : Grain, INodeGrain
@@ -17,13 +20,34 @@ public sealed class NodeGrain(
     // A pod grain that does not answer in time (busy calling this node, or on a silo that just died) waits for the next round.
     private static readonly TimeSpan PodTimeout = TimeSpan.FromSeconds(3);
 
+    // The machine: this silo's own runtime for a silo's node, else the agent attached (none while it is down).
+    private INodeDriver? driver;
+    private DateTimeOffset lastHeartbeat;
+    private bool declaredDown;
+
     private string Name => this.GetPrimaryKeyString();
+
+    private INodeDriver Machine => driver ?? throw new NodeUnavailableException($"node {Name} is down: its agent is not attached");
+
+    private bool IsSiloNode => driver is { IsAgent: false };
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (localNode.NodeName != Name)
+        if (ServiceProvider.GetService<ILocalNode>() is { } local && local.NodeName == Name)
         {
-            throw new FleetPodsException($"node grain '{Name}' was activated on the silo of node '{localNode.NodeName}'");
+            driver = new SiloNodeDriver(local, GrainFactory.GetGrain<IImageStoreGrain>(Name));
+        }
+        else if (membership.CurrentSnapshot.Members.Values.Any(m => m.Name == Name))
+        {
+            // A silo's node lives on that silo; NodeGrainPlacementDirector sends it nowhere else while the silo is known.
+            throw new FleetPodsException($"node grain '{Name}' was activated on the silo of node '{ServiceProvider.GetService<ILocalNode>()?.NodeName ?? "(none)"}'");
+        }
+        else
+        {
+            // An agent's node: down unless its agent attaches (again, after a server restart) within the timeout.
+            lastHeartbeat = time.GetUtcNow();
+            var check = liveness.Value.HeartbeatTimeout / 2;
+            this.RegisterGrainTimer(_ => CheckHeartbeat(), new GrainTimerCreationOptions(check, check));
         }
 
         return base.OnActivateAsync(cancellationToken);
@@ -39,7 +63,39 @@ public sealed class NodeGrain(
             Name, announcement.Address, announcement.Capacity.CpuMillis, announcement.Capacity.MemoryBytes);
     }
 
-    Task<NodeInfo?> INodeGrain.GetInfo() => Task.FromResult(Describe());
+    Task<NodeInfo?> INodeGrain.GetInfo() => Task.FromResult(driver is null ? null : Describe());
+
+    Task<NodeStatus> INodeGrain.GetStatus() => Task.FromResult(new NodeStatus(Name, driver is null ? NodeLiveness.Down : NodeLiveness.Up, Describe()));
+
+    async Task INodeGrain.Attach(INodeAgent agent, NodeAnnouncement announcement, IReadOnlyList<RuntimePod> pods)
+    {
+        ArgumentNullException.ThrowIfNull(agent);
+        ArgumentNullException.ThrowIfNull(announcement);
+        ArgumentNullException.ThrowIfNull(pods);
+        if (IsSiloNode)
+        {
+            throw new FleetPodsException($"node {Name} is a silo of the cluster: an agent cannot attach as it");
+        }
+
+        driver = new AgentNodeDriver(Name, agent);
+        lastHeartbeat = time.GetUtcNow();
+        declaredDown = false;
+        await ((INodeGrain)this).Announce(announcement);
+        await GrainFactory.GetGrain<IDownNodesGrain>(IDownNodesGrain.Key).Remove(Name);
+        await Reconcile(pods);
+        logger.LogInformation("Node {Node} attached as an agent with {Pods} pods", Name, pods.Count);
+    }
+
+    Task<bool> INodeGrain.Heartbeat()
+    {
+        if (driver is not { IsAgent: true })
+        {
+            return Task.FromResult(false);
+        }
+
+        lastHeartbeat = time.GetUtcNow();
+        return Task.FromResult(true);
+    }
 
     // The one place a reservation is decided: the scheduler's view may be stale, this one is not.
     async Task<bool> INodeGrain.Reserve(PlacementRequest request)
@@ -50,7 +106,7 @@ public sealed class NodeGrain(
             return true;
         }
 
-        var info = Describe();
+        var info = driver is null ? null : Describe();
         var wanted = request.Resources;
         if (info is null || wanted.MemoryBytes > info.FreeMemoryBytes || wanted.CpuMillis > info.FreeCpuMillis
             || !Stage1Filter.Offers(info, request.Stage1) || ConflictsFilter.FindConflict(info.Pods, request) is not null)
@@ -85,44 +141,48 @@ public sealed class NodeGrain(
 
         // The node's last word, under its own policy file and its own file system, whoever asked.
         spec = PodAdmissionCheck.OnNode(spec, policy, Name);
-
-        // Every app's image, not only the [Pod] app's: an [App] image that only another node holds is pulled too. In
-        // parallel, since each is a transfer of its own from whichever node holds it, the store is safe under concurrent
-        // use (a layer two images share is extracted once), and the pod waits for the slowest image, not for their sum.
-        var images = GrainFactory.GetGrain<IImageStoreGrain>(Name);
-        await Task.WhenAll(spec.Pod.Apps.Select(a => a.Image).Prepend(spec.Pod.Image).Distinct(StringComparer.Ordinal).Select(images.EnsureImage));
-        await localNode.RunPod(podId, spec);
+        await Machine.RunPod(podId, spec);
     }
 
-    Task<PodStateReport> INodeGrain.StopPod(string podId, TimeSpan grace) => localNode.StopPod(podId, grace);
+    Task<PodStateReport> INodeGrain.StopPod(string podId, TimeSpan grace) => Machine.StopPod(podId, grace);
 
     async Task INodeGrain.RemovePod(string podId, TimeSpan grace)
     {
-        await localNode.RemovePod(podId, grace);
+        // A down agent's pods are stopped on it when it attaches again (the pod is gone by then); its reservation goes now.
+        if (driver is not null)
+        {
+            await driver.RemovePod(podId, grace);
+        }
+
         await ((INodeGrain)this).Release(podId);
     }
 
     Task<PodLog> INodeGrain.ReadPodLog(string podId, long offset, int maxBytes) =>
-        localNode.ReadPodLog(podId, offset, maxBytes);
+        Machine.ReadPodLog(podId, offset, maxBytes);
 
-    Task<string?> INodeGrain.ReadPodManifest(string podId) => localNode.ReadPodManifest(podId);
+    Task<string?> INodeGrain.ReadPodManifest(string podId) => Machine.ReadPodManifest(podId);
 
-    Task INodeGrain.WritePodInput(string podId, string? session, byte[] data, bool endOfInput) => localNode.WritePodInput(podId, session, data, endOfInput);
+    Task INodeGrain.WritePodInput(string podId, string? session, byte[] data, bool endOfInput) => Machine.WritePodInput(podId, session, data, endOfInput);
 
-    Task INodeGrain.ResizePodTerminal(string podId, string? session, TerminalSize size) => localNode.ResizePodTerminal(podId, session, size);
+    Task INodeGrain.ResizePodTerminal(string podId, string? session, TerminalSize size) => Machine.ResizePodTerminal(podId, session, size);
 
-    Task<string> INodeGrain.StartPodSession(string podId, PodEnterRequest request) => localNode.StartPodSession(podId, request);
+    Task<string> INodeGrain.StartPodSession(string podId, PodEnterRequest request) => Machine.StartPodSession(podId, request);
 
     Task<PodSessionOutput> INodeGrain.ReadPodSessionOutput(string podId, string session, long offset, int maxBytes) =>
-        localNode.ReadPodSessionOutput(podId, session, offset, maxBytes);
+        Machine.ReadPodSessionOutput(podId, session, offset, maxBytes);
 
-    Task INodeGrain.EndPodSession(string podId, string session) => localNode.EndPodSession(podId, session);
+    Task INodeGrain.EndPodSession(string podId, string session) => Machine.EndPodSession(podId, session);
 
-    Task<IReadOnlyList<string>> INodeGrain.CollectPodGarbage(TimeSpan gracePeriod) => localNode.CollectPodGarbage(gracePeriod);
+    Task<IReadOnlyList<string>> INodeGrain.CollectPodGarbage(TimeSpan gracePeriod) => Machine.CollectPodGarbage(gracePeriod);
 
-    async Task INodeGrain.ReconcilePods(IReadOnlyList<RuntimePod> pods)
+    Task INodeGrain.ReconcilePods(IReadOnlyList<RuntimePod> pods)
     {
         ArgumentNullException.ThrowIfNull(pods);
+        return Reconcile(pods);
+    }
+
+    private async Task Reconcile(IReadOnlyList<RuntimePod> pods)
+    {
         var held = pods.GroupBy(p => p.PodId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last(), StringComparer.Ordinal);
         var ids = state.State.Reservations.Keys.Concat(held.Keys).Distinct(StringComparer.Ordinal).ToList();
         var freed = 0;
@@ -170,7 +230,7 @@ public sealed class NodeGrain(
 
                 // An ended pod's tree keeps its log for its owner; one that is gone or lives elsewhere has no use for it.
                 var ours = status is { HasEnded: true, IsLost: false } && status.NodeName == Name;
-                await (ours ? localNode.StopPod(podId, TimeSpan.Zero) : localNode.RemovePod(podId, TimeSpan.Zero));
+                await (ours ? Machine.StopPod(podId, TimeSpan.Zero) : Machine.RemovePod(podId, TimeSpan.Zero));
             }
 
             return Free(podId);
@@ -205,6 +265,51 @@ public sealed class NodeGrain(
         }
 
         return false;
+    }
+
+    // Without heartbeats for the timeout an agent's node is down: it moves from the live nodes to the bounded list of
+    // down ones, and its pods are lost, so their units (and only theirs) hear of it and place them elsewhere. A pod
+    // grain that does not answer now is lost at the next check.
+    private async Task CheckHeartbeat()
+    {
+        var silent = time.GetUtcNow() - lastHeartbeat;
+        if (silent < liveness.Value.HeartbeatTimeout)
+        {
+            return;
+        }
+
+        if (!declaredDown && state.State.Announcement is not null)
+        {
+            logger.LogWarning("Node {Node} is down: no heartbeat from its agent for {Silent}; its {Pods} pods are lost", Name, silent, state.State.Reservations.Count);
+            await GrainFactory.GetGrain<IDownNodesGrain>(IDownNodesGrain.Key).Add(Name);
+            await GrainFactory.GetGrain<IRegistryGrain>(RegistryKind.Nodes).Remove(Name);
+        }
+
+        driver = null;
+        declaredDown = true;
+        if (state.State.Reservations.Count == 0)
+        {
+            return;
+        }
+
+        var reason = $"lost: node {Name} stopped answering";
+        var lost = await Task.WhenAll(state.State.Reservations.Keys.ToArray().Select(async podId =>
+        {
+            try
+            {
+                await GrainFactory.GetGrain<IPodGrain>(podId).MarkLost(reason).WaitAsync(PodTimeout);
+                return podId;
+            }
+            catch (Exception ex) when (ex is FleetPodsException or TimeoutException or SiloUnavailableException or OrleansException)
+            {
+                logger.LogInformation("Node {Node} could not mark pod {PodId} lost this round: {Reason}", Name, podId, ex.Message);
+                return null;
+            }
+        }));
+        if (lost.OfType<string>().Aggregate(false, (freed, podId) => Free(podId) | freed))
+        {
+            await state.Save(this);
+        }
     }
 
     private bool Free(string podId) => state.State.Reservations.Remove(podId) | state.State.Pods.Remove(podId);

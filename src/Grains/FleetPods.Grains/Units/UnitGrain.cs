@@ -313,7 +313,7 @@ public sealed class UnitGrain(
             logger.LogInformation("Pod {PodId} of {Unit} ended ({Phase}, exit code {ExitCode}); restarting on {Node} (Restart={Policy}, next back-off {Delay})",
                 pod.Id, Name, pod.Phase, pod.ExitCode, pod.NodeName, policy, delay);
             await RemovePod(entry, TimeSpan.Zero);
-            await CreatePod(pod.NodeName is { } node && IsNodeAlive(node) ? node : entry.RequiredNode);
+            await CreatePod(pod.NodeName is { } node && await IsNodeUp(node) ? node : entry.RequiredNode);
         }
 
         return waiting;
@@ -408,8 +408,17 @@ public sealed class UnitGrain(
         return (status?.Pods ?? []).Where(p => !p.HasEnded && p.NodeName is not null).Select(p => p.NodeName!).ToHashSet(StringComparer.Ordinal);
     }
 
+    // A node that is a silo is alive while that silo is active. An agent's node (no silo of its name) is watched by its
+    // own node grain, which marks its pods lost when the agent stops beating.
     private bool IsNodeAlive(string node) =>
-        membership.CurrentSnapshot.Members.Values.Any(m => m.Name == node && m.Status == SiloStatus.Active);
+        membership.CurrentSnapshot.Members.Values.Where(m => m.Name == node).ToList() is not { Count: > 0 } silos
+        || silos.Exists(m => m.Status == SiloStatus.Active);
+
+    // Where an ended pod restarts: on its node while that node is up. An agent's node is up while its grain holds its
+    // agent, so a restart does not wait for one that is down.
+    private async Task<bool> IsNodeUp(string node) =>
+        IsNodeAlive(node) && (membership.CurrentSnapshot.Members.Values.Any(m => m.Name == node)
+            || (await GrainFactory.GetGrain<INodeGrain>(node).GetStatus().WaitAsync(StatusTimeout)).Liveness == NodeLiveness.Up);
 
     // Orleans runs grain timers on the silo's TimeProvider (its TimeProviderNames.Grains clock, the default one
     // unless overridden): the clock `time` is, so a back-off's due time and the timer that waits for it agree.

@@ -1,0 +1,86 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace FleetPods.Bench.Scheduling;
+
+/// <summary>This run's server silo (<see cref="ServerSilo"/>) as a child process, and its peak memory.</summary>
+internal sealed class ServerProcess : IAsyncDisposable
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(2);
+    private readonly Process process;
+    private readonly Task draining;
+
+    private ServerProcess(Process process, Task draining)
+    {
+        this.process = process;
+        this.draining = draining;
+    }
+
+    /// <summary>The server's peak resident set so far (the kernel's VmHWM), in bytes.</summary>
+    public long PeakBytes => Status("VmHWM:");
+
+    /// <summary>The server's resident set now (VmRSS), in bytes.</summary>
+    public long CurrentBytes => Status("VmRSS:");
+
+    public static async Task<ServerProcess> Start(int siloPort, int gatewayPort, TimeSpan heartbeatTimeout, string? cluster)
+    {
+        var self = Environment.ProcessPath ?? throw new InvalidOperationException("the benchmark cannot tell its own executable to start the server");
+        var start = new ProcessStartInfo(self) { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
+
+        // Run as `dotnet scheduling-bench.dll`, the executable is dotnet and the program its first argument.
+        if (Path.GetFileNameWithoutExtension(self) == "dotnet")
+        {
+            start.ArgumentList.Add(typeof(ServerProcess).Assembly.Location);
+        }
+
+        foreach (var argument in ServerSilo.Arguments(siloPort, gatewayPort, heartbeatTimeout))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        if (cluster is not null)
+        {
+            start.Environment[ServerSilo.ClusterVariable] = cluster;
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start the server ({self})");
+        using var within = new CancellationTokenSource(StartTimeout);
+        try
+        {
+            while (await process.StandardOutput.ReadLineAsync(within.Token) is { } line)
+            {
+                if (line == "ready")
+                {
+                    return new ServerProcess(process, process.StandardOutput.ReadToEndAsync());
+                }
+            }
+
+            throw new InvalidOperationException($"the server exited before it was ready (exit code {(process.WaitForExit(5000) ? process.ExitCode : -1)}; its log is above)");
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or InvalidOperationException)
+        {
+            await new ServerProcess(process, Task.CompletedTask).DisposeAsync();
+            throw new InvalidOperationException(ex is OperationCanceledException ? $"the server was not ready within {StartTimeout.TotalSeconds:0} s" : ex.Message, ex);
+        }
+    }
+
+    // Killed, not stopped: its grains' state goes with the run's database, and a graceful stop would only try to move
+    // them to a silo that does not exist.
+    public async ValueTask DisposeAsync()
+    {
+        if (!process.HasExited)
+        {
+            process.Kill(entireProcessTree: true);
+        }
+
+        await process.WaitForExitAsync(CancellationToken.None);
+        await draining;
+        process.Dispose();
+    }
+
+    private long Status(string field)
+    {
+        var line = File.ReadLines($"/proc/{process.Id}/status").First(l => l.StartsWith(field, StringComparison.Ordinal));
+        return long.Parse(line[field.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024;
+    }
+}

@@ -1,0 +1,219 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using FleetPods.Grains;
+using FleetPods.Grains.UnitFiles;
+
+namespace FleetPods.Bench.Scheduling;
+
+/// <summary>
+/// Every simulated agent of a run, attached through one Orleans client. One timer reports every pod's progress (a pod
+/// is reported preparing at the next tick after its RunPod, running <c>launchDelay</c> after the cluster took that, so
+/// the two never arrive out of order), and one loop beats for
+/// every agent, a slice of them at a time so the beats spread over the period. An agent whose beat is refused (its
+/// node grain lost it, or declared it down) attaches again with the pods it holds.
+/// </summary>
+internal sealed class SimulatedFleet : IAsyncDisposable
+{
+    /// <summary>What each simulated machine offers: room for far more pods than a run gives it.</summary>
+    public static readonly ResourceRequest Capacity = new(256L << 30, 64_000);
+
+    private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(10);
+    private const int BeatSlices = 20;
+    private const int MaxReportsInFlight = 1024;
+    private const int MaxReportAttempts = 5;
+
+    private readonly IClusterClient client;
+    private readonly TimeSpan launchDelay;
+    private readonly TimeSpan heartbeatPeriod;
+    private readonly SimulatedNode[] nodes;
+
+    // Due in Stopwatch ticks. Each queue is in due order: what enters it is due a constant delay after it enters.
+    private readonly ConcurrentQueue<Report> preparing = new();
+    private readonly ConcurrentQueue<Report> running = new();
+    private readonly SemaphoreSlim inFlight = new(MaxReportsInFlight);
+    private readonly CancellationTokenSource stop = new();
+    private readonly ConcurrentDictionary<string, DateTimeOffset> launched = new(StringComparer.Ordinal);
+    private Task loops = Task.CompletedTask;
+    private int runningReports;
+    private long lastRunningAt;
+    private int failedCalls;
+    private int reattached;
+
+    private SimulatedFleet(IClusterClient client, int count, TimeSpan launchDelay, TimeSpan heartbeatPeriod)
+    {
+        this.client = client;
+        this.launchDelay = launchDelay;
+        this.heartbeatPeriod = heartbeatPeriod;
+        nodes = [.. Enumerable.Range(0, count).Select(i => new SimulatedNode($"sim-{i:D5}", this))];
+    }
+
+    public IReadOnlyList<SimulatedNode> Nodes => nodes;
+
+    /// <summary>Pods whose running report the cluster accepted.</summary>
+    public int Running => Volatile.Read(ref runningReports);
+
+    /// <summary>Pods a node grain asked an agent to run.</summary>
+    public int Launched => launched.Count;
+
+    /// <summary>The Stopwatch timestamp of the last running report accepted.</summary>
+    public long LastRunningAt => Interlocked.Read(ref lastRunningAt);
+
+    /// <summary>Reports, beats and re-attachments that failed (each report is tried again, up to five times).</summary>
+    public int FailedCalls => Volatile.Read(ref failedCalls);
+
+    /// <summary>Agents that attached again after a refused beat.</summary>
+    public int Reattached => Volatile.Read(ref reattached);
+
+    /// <summary>When each pod's RunPod reached its agent (after its node grain reserved it), by pod id.</summary>
+    public IReadOnlyDictionary<string, DateTimeOffset> LaunchedAt => launched;
+
+    /// <summary>Makes <paramref name="count"/> agents and attaches them, <paramref name="parallelism"/> at a time; then reports and beats.</summary>
+    public static async Task<SimulatedFleet> Attach(IClusterClient client, int count, TimeSpan launchDelay, TimeSpan heartbeatPeriod, int parallelism)
+    {
+        var fleet = new SimulatedFleet(client, count, launchDelay, heartbeatPeriod);
+
+        // Beating from the start: attaching thousands takes longer than the server waits for a first beat.
+        fleet.loops = Task.WhenAll(fleet.SendDue(), fleet.Beat());
+        await Parallel.ForEachAsync(fleet.nodes, new ParallelOptions { MaxDegreeOfParallelism = parallelism }, async (node, _) =>
+        {
+            var reference = client.CreateObjectReference<INodeAgent>(node);
+            await fleet.AttachOne(node, reference);
+            node.Reference = reference;
+        });
+        return fleet;
+    }
+
+    /// <summary>Called by a node's RunPod: the pod is reported preparing at the next tick, running after the launch delay.</summary>
+    public void Launch(SimulatedNode node, string podId)
+    {
+        launched[podId] = DateTimeOffset.UtcNow;
+        preparing.Enqueue(new Report(node, podId, PodPhase.Preparing, Stopwatch.GetTimestamp(), 1));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await stop.CancelAsync();
+        await loops;
+        foreach (var node in nodes.Where(n => n.Reference is not null))
+        {
+            client.DeleteObjectReference<INodeAgent>(node.Reference!);
+        }
+
+        stop.Dispose();
+        inFlight.Dispose();
+    }
+
+    private Task AttachOne(SimulatedNode node, INodeAgent reference)
+    {
+        var announcement = new NodeAnnouncement(node.Name, new Dictionary<string, string>(), Capacity, [Stage1Flavor.Ns]);
+        return client.GetGrain<INodeGrain>(node.Name).Attach(reference, announcement, node.Held(DateTimeOffset.UtcNow));
+    }
+
+    private async Task SendDue()
+    {
+        using var timer = new PeriodicTimer(Tick);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stop.Token))
+            {
+                var now = Stopwatch.GetTimestamp();
+                foreach (var queue in new[] { preparing, running })
+                {
+                    while (queue.TryPeek(out var due) && due.At <= now && queue.TryDequeue(out var report))
+                    {
+                        await inFlight.WaitAsync(stop.Token);
+                        _ = Send(queue, report);
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The run is over.
+        }
+    }
+
+    private async Task Send(ConcurrentQueue<Report> queue, Report report)
+    {
+        try
+        {
+            if (!report.Node.Advance(report.PodId, report.Phase))
+            {
+                return;
+            }
+
+            await client.GetGrain<IPodGrain>(report.PodId).ReportState(new PodStateReport(report.Node.Name, report.Phase, null, null, DateTimeOffset.UtcNow));
+            if (report.Phase == PodPhase.Preparing)
+            {
+                running.Enqueue(new Report(report.Node, report.PodId, PodPhase.Running, DueAfterDelay(), 1));
+            }
+            else
+            {
+                report.Node.AcknowledgeRunning();
+                Interlocked.Increment(ref runningReports);
+                Interlocked.Exchange(ref lastRunningAt, Stopwatch.GetTimestamp());
+            }
+        }
+        catch (Exception ex) when (ex is OrleansException or TimeoutException or FleetPodsException)
+        {
+            Interlocked.Increment(ref failedCalls);
+            if (report.Attempt < MaxReportAttempts)
+            {
+                queue.Enqueue(report with { At = queue == running ? DueAfterDelay() : Stopwatch.GetTimestamp(), Attempt = report.Attempt + 1 });
+            }
+        }
+        finally
+        {
+            inFlight.Release();
+        }
+    }
+
+    private long DueAfterDelay() => Stopwatch.GetTimestamp() + (long)(launchDelay.TotalSeconds * Stopwatch.Frequency);
+
+    // A beat the server is slow to answer holds up neither the loop nor the other agents; the agent skips its beats
+    // until that one is answered, as a real agent would.
+    private async Task Beat()
+    {
+        using var timer = new PeriodicTimer(heartbeatPeriod / BeatSlices);
+        var slice = 0;
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stop.Token))
+            {
+                var from = nodes.Length * slice / BeatSlices;
+                var to = nodes.Length * (slice + 1) / BeatSlices;
+                slice = (slice + 1) % BeatSlices;
+                foreach (var node in nodes[from..to].Where(n => n.Reference is not null && n.TryStartBeat()))
+                {
+                    _ = BeatOne(node);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The run is over.
+        }
+    }
+
+    private async Task BeatOne(SimulatedNode node)
+    {
+        try
+        {
+            if (!await client.GetGrain<INodeGrain>(node.Name).Heartbeat())
+            {
+                await AttachOne(node, node.Reference!);
+                Interlocked.Increment(ref reattached);
+            }
+        }
+        catch (Exception ex) when (ex is OrleansException or TimeoutException or FleetPodsException)
+        {
+            Interlocked.Increment(ref failedCalls);
+        }
+        finally
+        {
+            node.EndBeat();
+        }
+    }
+
+    private sealed record Report(SimulatedNode Node, string PodId, PodPhase Phase, long At, int Attempt);
+}

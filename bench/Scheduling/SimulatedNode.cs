@@ -1,0 +1,134 @@
+using FleetPods.Grains;
+
+namespace FleetPods.Bench.Scheduling;
+
+/// <summary>
+/// One machine that runs nothing: a benchmark's agent, never a daemon's. It accepts the pods its node grain sends and
+/// hands them to its fleet's one shared timer, which reports them preparing and then running; its pods are a
+/// dictionary. Small on purpose (the target is 100 kB per agent): no task, timer or channel of its own.
+/// </summary>
+internal sealed class SimulatedNode(string name, SimulatedFleet fleet) : INodeAgent
+{
+    private readonly Dictionary<string, PodPhase> pods = new(StringComparer.Ordinal);
+    private INodeAgent? reference;
+    private int beating;
+    private int runningAcknowledged;
+    private volatile bool dead;
+
+    public string Name => name;
+
+    /// <summary>The observer reference its node grain calls, set once the fleet has attached it (it beats from then on).</summary>
+    public INodeAgent? Reference
+    {
+        get => Volatile.Read(ref reference);
+        set => Volatile.Write(ref reference, value);
+    }
+
+    public int PodCount
+    {
+        get
+        {
+            lock (pods)
+            {
+                return pods.Count;
+            }
+        }
+    }
+
+    /// <summary>Killed: it beats and reports no more, and every call to it fails, as if its process had died.</summary>
+    public bool IsDead => dead;
+
+    /// <summary>Its pods whose running report the cluster accepted.</summary>
+    public int RunningAcknowledged => Volatile.Read(ref runningAcknowledged);
+
+    public void Kill() => dead = true;
+
+    public void AcknowledgeRunning() => Interlocked.Increment(ref runningAcknowledged);
+
+    /// <summary>Whether a beat may start now: false while its last one is unanswered, and for good once it is dead.</summary>
+    public bool TryStartBeat() => !dead && Interlocked.Exchange(ref beating, 1) == 0;
+
+    public void EndBeat() => Volatile.Write(ref beating, 0);
+
+    /// <summary>What it tells its node grain when it attaches: every pod it holds.</summary>
+    public RuntimePod[] Held(DateTimeOffset now)
+    {
+        lock (pods)
+        {
+            return [.. pods.Select(p => new RuntimePod(p.Key, p.Value, p.Value == PodPhase.Exited ? 143 : null, null, now))];
+        }
+    }
+
+    /// <summary>Moves a pod on, if it is still here (it may have been removed meanwhile); false if it is not.</summary>
+    public bool Advance(string podId, PodPhase phase)
+    {
+        lock (pods)
+        {
+            if (dead || !pods.ContainsKey(podId))
+            {
+                return false;
+            }
+
+            pods[podId] = phase;
+            return true;
+        }
+    }
+
+    public Task RunPod(string podId, PodSpec spec)
+    {
+        ThrowIfDead();
+        lock (pods)
+        {
+            pods[podId] = PodPhase.Pending;
+        }
+
+        fleet.Launch(this, podId);
+        return Task.CompletedTask;
+    }
+
+    public Task<PodStateReport> StopPod(string podId, TimeSpan grace)
+    {
+        ThrowIfDead();
+        Advance(podId, PodPhase.Exited);
+        return Task.FromResult(new PodStateReport(name, PodPhase.Exited, 143, null, DateTimeOffset.UtcNow));
+    }
+
+    public Task RemovePod(string podId, TimeSpan grace)
+    {
+        ThrowIfDead();
+        lock (pods)
+        {
+            pods.Remove(podId);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<PodLog> ReadPodLog(string podId, long offset, int maxBytes) => Task.FromResult(new PodLog(offset, [], offset, true));
+
+    // A simulated pod is rendered nowhere, so it has no manifest.
+    public Task<string?> ReadPodManifest(string podId) => Task.FromResult<string?>(null);
+
+    public Task WritePodInput(string podId, string? session, byte[] data, bool endOfInput) => throw NoProcesses();
+
+    public Task ResizePodTerminal(string podId, string? session, TerminalSize size) => throw NoProcesses();
+
+    public Task<string> StartPodSession(string podId, PodEnterRequest request) => throw NoProcesses();
+
+    public Task<PodSessionOutput> ReadPodSessionOutput(string podId, string session, long offset, int maxBytes) => throw NoProcesses();
+
+    public Task EndPodSession(string podId, string session) => throw NoProcesses();
+
+    public Task<IReadOnlyList<string>> CollectPodGarbage(TimeSpan gracePeriod) => Task.FromResult<IReadOnlyList<string>>([]);
+
+    // A dead process answers nothing; failing at once stands in for the call timing out, without the wait.
+    private void ThrowIfDead()
+    {
+        if (dead)
+        {
+            throw new FleetPodsException($"node {name} is dead");
+        }
+    }
+
+    private FleetPodsException NoProcesses() => new($"node {name} is simulated: its pods run no processes");
+}

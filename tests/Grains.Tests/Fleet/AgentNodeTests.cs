@@ -1,0 +1,64 @@
+using FleetPods.Grains.Tests.Cluster;
+using static FleetPods.Grains.Tests.Fleet.FleetCluster;
+
+namespace FleetPods.Grains.Tests.Fleet;
+
+/// <summary>
+/// Machines that are not silos: agents attached to node grains on the servers through an observer, alive by their
+/// heartbeats. The servers (the test cluster's silos) are nodes too, kept out of these units by their metadata.
+/// </summary>
+public sealed class AgentNodeTests
+{
+    private const string OnAgents = "MachineMetadata=role=agent";
+
+    [Fact]
+    public async Task Pods_placed_on_attached_agents_run_there_and_a_silos_node_takes_no_agent()
+    {
+        await using var fleet = await FleetCluster.Start("role=server");
+        await using var a = await FakeNodeAgent.Attach(fleet.Client, "agent-a", "role=agent");
+        await using var b = await FakeNodeAgent.Attach(fleet.Client, "agent-b", "role=agent");
+
+        var unit = await fleet.Start("web.pod", pod: "Count=4", fleet: OnAgents);
+        var status = await Until(unit, pods => Running(pods).Count == 4, "four pods running on the agents");
+
+        Assert.Equal(["agent-a", "agent-a", "agent-b", "agent-b"], status.Pods.Select(p => p.NodeName!).Order(StringComparer.Ordinal));
+        Assert.Equal(status.Pods.Where(p => p.NodeName == "agent-a").Select(p => p.Id).Order(), a.Pods.Keys.Order());
+        Assert.Equal(status.Pods.Where(p => p.NodeName == "agent-b").Select(p => p.Id).Order(), b.Pods.Keys.Order());
+        var nodes = await fleet.Client.GetGrain<IClusterGrain>(IClusterGrain.Key).GetNodes();
+        Assert.Equal([("agent-a", NodeLiveness.Up, 2), ("agent-b", NodeLiveness.Up, 2)],
+            nodes.Where(n => n.Name.StartsWith("agent-", StringComparison.Ordinal)).Select(n => (n.Name, n.Liveness, n.Info!.PodCount)));
+
+        var refused = await Assert.ThrowsAsync<FleetPodsException>(() => FakeNodeAgent.Attach(fleet.Client, fleet.Nodes[0], "role=agent"));
+        Assert.Contains("is a silo of the cluster", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_agent_that_stops_beating_is_down_its_pods_run_elsewhere_and_when_it_attaches_again_they_are_stopped_on_it()
+    {
+        await using var fleet = await FleetCluster.Start("role=server");
+        await using var a = await FakeNodeAgent.Attach(fleet.Client, "agent-a", "role=agent");
+        await using var b = await FakeNodeAgent.Attach(fleet.Client, "agent-b", "role=agent");
+        var unit = await fleet.Start("web.pod", pod: "Count=2", fleet: OnAgents);
+        var before = await Until(unit, pods => Running(pods).Count == 2, "two pods running");
+        var moved = before.Pods.Single(p => p.NodeName == "agent-a").Id;
+
+        await a.Silence();
+        var after = await Until(unit, pods => Running(pods).Count == 2 && pods.All(p => p.NodeName == "agent-b"), "both pods running on agent-b");
+        Assert.DoesNotContain(after.Pods, p => p.Id == moved);
+        var cluster = fleet.Client.GetGrain<IClusterGrain>(IClusterGrain.Key);
+        var live = fleet.Client.GetGrain<IRegistryGrain>(RegistryKind.Nodes);
+        var down = fleet.Client.GetGrain<IDownNodesGrain>(IDownNodesGrain.Key);
+        Assert.Equal(NodeLiveness.Down, (await cluster.GetNodes()).Single(n => n.Name == "agent-a").Liveness);
+        Assert.DoesNotContain("agent-a", await live.List());
+        Assert.Equal(["agent-a"], await down.List());
+        Assert.True(a.Pods.ContainsKey(moved), "a cut-off agent keeps running its pod");
+
+        a.Resume();
+        await Eventually.Until(() => Task.FromResult(a.Pods.ContainsKey(moved)), held => !held, "the moved pod stopped on agent-a once it attached again");
+        Assert.Equal(2, a.Attachments);
+        Assert.Equal(NodeLiveness.Up, (await cluster.GetNodes()).Single(n => n.Name == "agent-a").Liveness);
+        Assert.Contains("agent-a", await live.List());
+        Assert.Empty(await down.List());
+        Assert.All((await unit.GetStatus())!.Pods, p => Assert.Equal("agent-b", p.NodeName));
+    }
+}

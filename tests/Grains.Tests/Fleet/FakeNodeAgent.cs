@@ -1,0 +1,135 @@
+using System.Collections.Concurrent;
+using FleetPods.Grains.UnitFiles;
+
+namespace FleetPods.Grains.Tests.Fleet;
+
+/// <summary>
+/// A machine attached as an agent through the test cluster's client, as fleetpodsd's agent mode would: it attaches
+/// with the pods it holds, beats every <see cref="BeatPeriod"/>, attaches again when a beat says the grain lost it,
+/// and reports its pods' states with the client's own grain calls. <see cref="Silence"/> cuts it off.
+/// </summary>
+public sealed class FakeNodeAgent : INodeAgent, IAsyncDisposable
+{
+    public static readonly TimeSpan BeatPeriod = TimeSpan.FromMilliseconds(200);
+
+    private readonly IClusterClient client;
+    private readonly INodeAgent reference;
+    private readonly string metadata;
+    private CancellationTokenSource? beating;
+    private Task? loop;
+
+    private FakeNodeAgent(string name, string metadata, IClusterClient client)
+    {
+        Name = name;
+        this.metadata = metadata;
+        this.client = client;
+        reference = client.CreateObjectReference<INodeAgent>(this);
+    }
+
+    public string Name { get; }
+
+    /// <summary>The pods this machine runs, by id.</summary>
+    public ConcurrentDictionary<string, PodSpec> Pods { get; } = new();
+
+    /// <summary>How many times it attached.</summary>
+    public int Attachments { get; private set; }
+
+    public static async Task<FakeNodeAgent> Attach(IClusterClient client, string name, string metadata)
+    {
+        var agent = new FakeNodeAgent(name, metadata, client);
+        await agent.AttachNow();
+        agent.Resume();
+        return agent;
+    }
+
+    /// <summary>Stops beating, as a machine cut off from the servers (its pods keep running).</summary>
+    public async Task Silence()
+    {
+        beating?.Cancel();
+        await (loop ?? Task.CompletedTask);
+        beating?.Dispose();
+        beating = null;
+    }
+
+    /// <summary>Beats again; the first beat a grain does not recognise makes it attach again with its pods.</summary>
+    public void Resume()
+    {
+        beating = new CancellationTokenSource();
+        loop = Beat(beating.Token);
+    }
+
+    public Task RunPod(string podId, PodSpec spec)
+    {
+        Pods[podId] = spec;
+        _ = Task.Run(async () =>
+        {
+            await Report(podId, PodPhase.Preparing);
+            await Report(podId, PodPhase.Running);
+        });
+        return Task.CompletedTask;
+    }
+
+    public Task<PodStateReport> StopPod(string podId, TimeSpan grace) =>
+        Task.FromResult(new PodStateReport(Name, PodPhase.Exited, 143, null, DateTimeOffset.UtcNow));
+
+    public Task RemovePod(string podId, TimeSpan grace)
+    {
+        Pods.TryRemove(podId, out _);
+        return Task.CompletedTask;
+    }
+
+    public Task<PodLog> ReadPodLog(string podId, long offset, int maxBytes) => Task.FromResult(new PodLog(offset, [], offset, true));
+
+    public Task<string?> ReadPodManifest(string podId) => Task.FromResult<string?>(null);
+
+    public Task WritePodInput(string podId, string? session, byte[] data, bool endOfInput) => Task.CompletedTask;
+
+    public Task ResizePodTerminal(string podId, string? session, TerminalSize size) => Task.CompletedTask;
+
+    public Task<string> StartPodSession(string podId, PodEnterRequest request) => Task.FromResult("session");
+
+    public Task<PodSessionOutput> ReadPodSessionOutput(string podId, string session, long offset, int maxBytes) =>
+        Task.FromResult(new PodSessionOutput(offset, [], offset, 0));
+
+    public Task EndPodSession(string podId, string session) => Task.CompletedTask;
+
+    public Task<IReadOnlyList<string>> CollectPodGarbage(TimeSpan gracePeriod) => Task.FromResult<IReadOnlyList<string>>([]);
+
+    public async ValueTask DisposeAsync()
+    {
+        await Silence();
+        client.DeleteObjectReference<INodeAgent>(reference);
+    }
+
+    private async Task AttachNow()
+    {
+        var announcement = new NodeAnnouncement(Name, Metadata(metadata), FleetCluster.NodeCapacity, Enum.GetValues<Stage1Flavor>());
+        await client.GetGrain<INodeGrain>(Name).Attach(reference, announcement, [.. Pods.Keys.Select(id => new RuntimePod(id, PodPhase.Running, null, null, DateTimeOffset.UtcNow))]);
+        Attachments++;
+    }
+
+    private async Task Beat(CancellationToken stop)
+    {
+        using var timer = new PeriodicTimer(BeatPeriod);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stop))
+            {
+                if (!await client.GetGrain<INodeGrain>(Name).Heartbeat())
+                {
+                    await AttachNow();
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Silenced.
+        }
+    }
+
+    private Task Report(string podId, PodPhase phase) =>
+        client.GetGrain<IPodGrain>(podId).ReportState(new PodStateReport(Name, phase, null, null, DateTimeOffset.UtcNow));
+
+    private static Dictionary<string, string> Metadata(string text) =>
+        text.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(p => p.Split('=')).ToDictionary(p => p[0], p => p[1]);
+}
