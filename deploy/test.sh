@@ -19,6 +19,10 @@ if [ -s "$summary.rc" ]; then
     status=$(cat "$summary.rc")
 fi
 
+# The scheduler at scale, as a smoke test of placement (not of time): 10,000 pods on 1,000 simulated agents, every one
+# placed and reported running, on the PostgreSQL started above (bench/Scheduling/README.md).
+dotnet run -c Release --no-build --project bench/Scheduling -- --nodes 1000 --pods 10000 || status=$?
+
 # One count per test assembly: "    Skipped: 3" under "Total tests:" at normal verbosity, or
 # "Passed!  - Failed: 0, Passed: 457, Skipped: 0, Total: 457, ..." at minimal; per-test lines have no colon.
 skipped=$(sed -n 's/.*Skipped: *\([0-9][0-9]*\).*/\1/p' "$summary" | awk '{ n += $1 } END { print n + 0 }')
