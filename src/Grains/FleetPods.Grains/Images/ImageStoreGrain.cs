@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using FleetPods.Grains.Placement;
-using FleetPods.Grains.Registries;
+using FleetPods.Grains.ImageRegistries;
 using FleetPods.Grains.Security;
 using FleetPods.Security;
 using Microsoft.Extensions.Logging;

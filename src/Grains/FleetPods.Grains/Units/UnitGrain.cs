@@ -1,4 +1,4 @@
-using FleetPods.Grains.Registries;
+using FleetPods.Grains.ImageRegistries;
 using FleetPods.Grains.Security;
 using FleetPods.Grains.Storage;
 using FleetPods.Grains.UnitFiles;

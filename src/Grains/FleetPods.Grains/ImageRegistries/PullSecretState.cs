@@ -1,4 +1,4 @@
-namespace FleetPods.Grains.Registries;
+namespace FleetPods.Grains.ImageRegistries;
 
 [GenerateSerializer]
 public sealed class PullSecretState

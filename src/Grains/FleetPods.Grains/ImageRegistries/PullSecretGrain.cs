@@ -2,7 +2,7 @@ using FleetPods.Grains.Security;
 using FleetPods.Grains.Storage;
 using FleetPods.Security;
 
-namespace FleetPods.Grains.Registries;
+namespace FleetPods.Grains.ImageRegistries;
 
 /// <summary>
 /// The registry pull secrets, kept in the cluster's storage as the grain's state (protect the database as the

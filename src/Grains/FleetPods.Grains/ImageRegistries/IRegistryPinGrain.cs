@@ -1,4 +1,4 @@
-namespace FleetPods.Grains.Registries;
+namespace FleetPods.Grains.ImageRegistries;
 
 /// <summary>Pins a <c>docker://</c> image to the digest its tag names now, on the silo that asks (a stateless worker).</summary>
 internal interface IRegistryPinGrain : IGrainWithIntegerKey

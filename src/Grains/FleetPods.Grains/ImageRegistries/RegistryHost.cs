@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace FleetPods.Grains.Registries;
+namespace FleetPods.Grains.ImageRegistries;
 
 /// <summary>
 /// A registry's host as an image reference names it and a pull secret is keyed by: a DNS name or IPv4 address,

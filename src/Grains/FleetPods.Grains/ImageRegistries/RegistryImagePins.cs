@@ -1,6 +1,6 @@
 using FleetPods.Grains.UnitFiles;
 
-namespace FleetPods.Grains.Registries;
+namespace FleetPods.Grains.ImageRegistries;
 
 /// <summary>
 /// A unit's <c>docker://</c> images named by tag are pinned to a digest once, when the unit's file is submitted, and

@@ -1,4 +1,4 @@
-namespace FleetPods.Grains.Registries;
+namespace FleetPods.Grains.ImageRegistries;
 
 /// <summary>
 /// The side of the pull secret grain that hands out a password. It is an interface of the silo's own assembly, not

@@ -1,7 +1,7 @@
 using FleetPods.Grains.Images;
 using Orleans.Concurrency;
 
-namespace FleetPods.Grains.Registries;
+namespace FleetPods.Grains.ImageRegistries;
 
 [StatelessWorker]
 internal sealed class RegistryPinGrain(ILocalImageStore store) : Grain, IRegistryPinGrain
