@@ -73,7 +73,8 @@ public static class DaemonHost
                 KvmAccelerator = options.KvmAccelerator,
             },
             services.GetRequiredService<ILogger<PodRuntime>>()));
-        builder.Services.AddSingleton<ILocalNode, LocalNodeRuntime>();
+        builder.Services.AddSingleton<LocalNodeRuntime>();
+        builder.Services.AddSingleton(services => new LocalNode(options.NodeName, services.GetRequiredService<LocalNodeRuntime>()));
         builder.Services.AddSingleton<ILocalImageStore, LocalImageStore>();
         builder.Services.AddHostedService<NodeAgent>();
         builder.Services.AddFrontDoor();

@@ -6,10 +6,10 @@ using Microsoft.Extensions.Logging;
 namespace FleetPods.Silo;
 
 /// <summary>
-/// Binds the node grain's narrow <see cref="ILocalNode"/> boundary to this machine's NodeRuntime. The runtime's
+/// Binds the node grain's narrow <see cref="LocalNode"/> boundary to this machine's NodeRuntime. The runtime's
 /// own exceptions do not cross into the cluster: they become <see cref="FleetPodsException"/> with their message.
 /// </summary>
-public sealed class LocalNodeRuntime(DaemonOptions options, PodRuntime runtime, ILogger<LocalNodeRuntime> logger) : ILocalNode
+public sealed class LocalNodeRuntime(DaemonOptions options, PodRuntime runtime, ILogger<LocalNodeRuntime> logger) : INodeAgent
 {
     public string NodeName => options.NodeName;
 
@@ -90,7 +90,7 @@ public sealed class LocalNodeRuntime(DaemonOptions options, PodRuntime runtime, 
         }
     }
 
-    public Task WritePodInput(string podId, string? session, ReadOnlyMemory<byte> data, bool endOfInput) =>
+    public Task WritePodInput(string podId, string? session, byte[] data, bool endOfInput) =>
         Translated(() => runtime.WriteInputAsync(podId, session, data, endOfInput));
 
     public Task ResizePodTerminal(string podId, string? session, TerminalSize size)

@@ -18,7 +18,7 @@ public sealed class ClusterFixture : IAsyncLifetime
     public IReadOnlyList<string> NodeNames => [.. Cluster.Silos.Select(s => s.Name)];
 
     public FakeLocalNode Node(string name) =>
-        (FakeLocalNode)Cluster.Silos.Single(s => s.Name == name).ServiceProvider.GetRequiredService<ILocalNode>();
+        (FakeLocalNode)Cluster.Silos.Single(s => s.Name == name).ServiceProvider.GetRequiredService<LocalNode>().Machine;
 
     public FakeLocalImageStore Images(string name) =>
         (FakeLocalImageStore)Cluster.Silos.Single(s => s.Name == name).ServiceProvider.GetRequiredService<ILocalImageStore>();
@@ -30,7 +30,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         {
             silo.AddMemoryGrainStorage(GrainStorage.Name);
             silo.AddFleetPodsGrains();
-            silo.Services.AddSingleton<ILocalNode>(services => new FakeLocalNode(options.SiloName, services.GetRequiredService<IGrainFactory>(), services.GetRequiredService<TimeProvider>()));
+            silo.Services.AddSingleton(services => new LocalNode(options.SiloName, new FakeLocalNode(options.SiloName, services.GetRequiredService<IGrainFactory>(), services.GetRequiredService<TimeProvider>())));
             silo.Services.AddSingleton<ILocalImageStore>(_ => new FakeLocalImageStore(options.SiloName));
         });
         Cluster = builder.Build();

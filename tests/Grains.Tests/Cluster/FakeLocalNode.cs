@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using FleetPods.Grains.Nodes;
 
 namespace FleetPods.Grains.Tests.Cluster;
 
@@ -9,7 +8,7 @@ namespace FleetPods.Grains.Tests.Cluster;
 /// The real runtime is proven by the NodeRuntime and end-to-end suites. Its reports are stamped by the silo's
 /// clock, so a test on a fake clock sees pods start and end at the fake time.
 /// </summary>
-public sealed class FakeLocalNode(string nodeName, IGrainFactory grains, TimeProvider time) : ILocalNode
+public sealed class FakeLocalNode(string nodeName, IGrainFactory grains, TimeProvider time) : INodeAgent
 {
     public string NodeName => nodeName;
 
@@ -50,9 +49,9 @@ public sealed class FakeLocalNode(string nodeName, IGrainFactory grains, TimePro
     /// <summary>Every enter session started here, by id: a fake's sessions run nothing and end at once with exit code 0.</summary>
     public ConcurrentDictionary<string, (string PodId, PodEnterRequest Request)> Sessions { get; } = new();
 
-    public Task WritePodInput(string podId, string? session, ReadOnlyMemory<byte> data, bool endOfInput)
+    public Task WritePodInput(string podId, string? session, byte[] data, bool endOfInput)
     {
-        Input.Enqueue((podId, session, System.Text.Encoding.UTF8.GetString(data.Span), endOfInput));
+        Input.Enqueue((podId, session, System.Text.Encoding.UTF8.GetString(data), endOfInput));
         return Task.CompletedTask;
     }
 

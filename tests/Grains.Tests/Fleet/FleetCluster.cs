@@ -62,7 +62,7 @@ public sealed class FleetCluster : IAsyncDisposable
                 new ProcessGrainStorage(fleet.store, services.GetRequiredService<Serializer>()));
             silo.AddFleetPodsGrains();
             silo.Services.Configure<NodeLivenessOptions>(o => (o.HeartbeatTimeout, o.DownNodeRetention, o.MaxDownNodes) = (AgentHeartbeatTimeout, DownNodeRetention, MaxDownNodes));
-            silo.Services.AddSingleton<ILocalNode>(services => new FakeLocalNode(options.SiloName, services.GetRequiredService<IGrainFactory>(), services.GetRequiredService<TimeProvider>()));
+            silo.Services.AddSingleton(services => new LocalNode(options.SiloName, new FakeLocalNode(options.SiloName, services.GetRequiredService<IGrainFactory>(), services.GetRequiredService<TimeProvider>())));
             silo.Services.AddSingleton<ILocalImageStore>(_ => new FakeLocalImageStore(options.SiloName));
         });
         fleet.Cluster = builder.Build();
@@ -100,7 +100,7 @@ public sealed class FleetCluster : IAsyncDisposable
     public async Task Kill(string node) => await Cluster.KillSiloAsync(Cluster.Silos.Single(s => s.Name == node));
 
     public FakeLocalNode Machine(string node) =>
-        (FakeLocalNode)Cluster.Silos.Single(s => s.Name == node).ServiceProvider.GetRequiredService<ILocalNode>();
+        (FakeLocalNode)Cluster.Silos.Single(s => s.Name == node).ServiceProvider.GetRequiredService<LocalNode>().Machine;
 
     public IUnitGrain Unit(string name) => Client.GetGrain<IUnitGrain>(name);
 

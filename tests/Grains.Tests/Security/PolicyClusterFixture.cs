@@ -30,7 +30,7 @@ public sealed class PolicyClusterFixture : IAsyncLifetime
     public string DataLink => Path.Combine(root, "srv/data-link");
 
     public FakeLocalNode Node =>
-        (FakeLocalNode)Cluster.Silos[0].ServiceProvider.GetRequiredService<ILocalNode>();
+        (FakeLocalNode)Cluster.Silos[0].ServiceProvider.GetRequiredService<LocalNode>().Machine;
 
     public async Task InitializeAsync()
     {
@@ -48,7 +48,7 @@ public sealed class PolicyClusterFixture : IAsyncLifetime
             silo.AddMemoryGrainStorage(GrainStorage.Name);
             silo.AddFleetPodsGrains();
             silo.Services.AddSingleton(policy);
-            silo.Services.AddSingleton<ILocalNode>(services => new FakeLocalNode(options.SiloName, services.GetRequiredService<IGrainFactory>(), services.GetRequiredService<TimeProvider>()));
+            silo.Services.AddSingleton(services => new LocalNode(options.SiloName, new FakeLocalNode(options.SiloName, services.GetRequiredService<IGrainFactory>(), services.GetRequiredService<TimeProvider>())));
             silo.Services.AddSingleton<ILocalImageStore>(_ => new FakeLocalImageStore(options.SiloName));
         });
         Cluster = builder.Build();

@@ -1,7 +1,7 @@
 namespace FleetPods.Grains.Images;
 
 /// <summary>
-/// The boundary between a node's image store grain and the machine's store (as <see cref="Nodes.ILocalNode"/> is
+/// The boundary between a node's image store grain and the machine's store (as <see cref="Nodes.LocalNode"/> is
 /// for pods): the silo implements it over NodeRuntime. Errors a person should read are <see cref="FleetPodsException"/>.
 /// </summary>
 public interface ILocalImageStore

@@ -5,10 +5,8 @@ namespace FleetPods.Grains.Nodes;
 /// the call timed out) is a node that cannot be reached: callers that already treat a down node's
 /// <see cref="NodeUnavailableException"/> (a pod that fails to launch, a destroy that forgets the pod) do so for it too.
 /// </summary>
-internal sealed class AgentNodeDriver(string node, INodeAgent agent) : INodeDriver
+internal sealed class AgentNodeDriver(string node, INodeAgent agent) : INodeAgent
 {
-    public bool IsAgent => true;
-
     public Task RunPod(string podId, PodSpec spec) => Reach(() => agent.RunPod(podId, spec));
 
     public Task<PodStateReport> StopPod(string podId, TimeSpan grace) => Reach(() => agent.StopPod(podId, grace));

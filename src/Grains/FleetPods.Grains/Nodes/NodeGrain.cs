@@ -21,26 +21,26 @@ public sealed class NodeGrain(
     private static readonly TimeSpan PodTimeout = TimeSpan.FromSeconds(3);
 
     // The machine: this silo's own runtime for a silo's node, else the agent attached (none while it is down).
-    private INodeDriver? driver;
+    private INodeAgent? driver;
     private DateTimeOffset lastHeartbeat;
     private bool declaredDown;
 
     private string Name => this.GetPrimaryKeyString();
 
-    private INodeDriver Machine => driver ?? throw new NodeUnavailableException($"node {Name} is down: its agent is not attached");
+    private INodeAgent Machine => driver ?? throw new NodeUnavailableException($"node {Name} is down: its agent is not attached");
 
-    private bool IsSiloNode => driver is { IsAgent: false };
+    private bool IsSiloNode => driver is SiloNodeDriver;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (ServiceProvider.GetService<ILocalNode>() is { } local && local.NodeName == Name)
+        if (ServiceProvider.GetService<LocalNode>() is { } local && local.NodeName == Name)
         {
-            driver = new SiloNodeDriver(local, GrainFactory.GetGrain<IImageStoreGrain>(Name));
+            driver = new SiloNodeDriver(local.Machine, GrainFactory.GetGrain<IImageStoreGrain>(Name));
         }
         else if (membership.CurrentSnapshot.Members.Values.Any(m => m.Name == Name))
         {
             // A silo's node lives on that silo; NodeGrainPlacementDirector sends it nowhere else while the silo is known.
-            throw new FleetPodsException($"node grain '{Name}' was activated on the silo of node '{ServiceProvider.GetService<ILocalNode>()?.NodeName ?? "(none)"}'");
+            throw new FleetPodsException($"node grain '{Name}' was activated on the silo of node '{ServiceProvider.GetService<LocalNode>()?.NodeName ?? "(none)"}'");
         }
         else
         {
@@ -88,7 +88,7 @@ public sealed class NodeGrain(
 
     Task<bool> INodeGrain.Heartbeat()
     {
-        if (driver is not { IsAgent: true })
+        if (driver is not AgentNodeDriver)
         {
             return Task.FromResult(false);
         }
