@@ -16,12 +16,7 @@ done
 dotnet build bench/ImageStore -c Release --nologo -v quiet >/dev/null
 bench="dotnet bench/ImageStore/bin/Release/net10.0/image-store-bench.dll"
 
-cache=/var/tmp/fleetpods-bench-minbase
-if [ ! -d "$cache/rootfs/usr" ]; then
-    rm -rf "$cache"
-    mkdir -p "$cache"
-    debootstrap --variant=minbase bookworm "$cache/rootfs" http://deb.debian.org/debian >"$cache/debootstrap.log"
-fi
+. bench/minbase-rootfs.sh
 work=$(mktemp -d /var/tmp/fleetpods-bench-XXXXXX)
 trap 'rm -rf "$work"' EXIT
 umoci init --layout "$work/minbase"

@@ -21,12 +21,7 @@ if [ "${IMAGE:-minbase}" = busybox ]; then
     ./deploy/examples/make-busybox-oci.sh "$work/busybox" >/dev/null
     layout="$work/busybox/busybox-oci"; tag=1.36; repo=busybox
 else
-    cache=/var/tmp/fleetpods-bench-minbase
-    if [ ! -d "$cache/rootfs/usr" ]; then
-        rm -rf "$cache"
-        mkdir -p "$cache"
-        debootstrap --variant=minbase bookworm "$cache/rootfs" http://deb.debian.org/debian >"$cache/debootstrap.log"
-    fi
+    . bench/minbase-rootfs.sh
     layout="$work/minbase"; tag=bookworm; repo=minbase
     umoci init --layout "$layout"
     umoci new --image "$layout:$tag"

@@ -1,6 +1,6 @@
 #!/bin/sh
 # The signature check of a network fetch beside gpg's and beside the hash an import computes anyway, in the same run:
-# a Debian minbase rootfs (~200 MB, made by debootstrap and cached as image-store.sh does) as one ACI (tar.gz),
+# a Debian minbase rootfs (~200 MB, made by debootstrap once: bench/minbase-rootfs.sh) as one ACI (tar.gz),
 # signed with `gpg --armor --detach-sign` by a key made here; then, alternating, FleetPods' verifier (BouncyCastle,
 # in-process and warm: the image-store-bench's `verify`), `gpg --verify`, and `sha512sum` (what every ACI import hashes).
 # Usage (root): bench/signature-verify.sh [RUNS]   -> prints the figures and writes bench/out/signature-verify.json
@@ -13,12 +13,7 @@ done
 dotnet build bench/ImageStore -c Release --nologo -v quiet >/dev/null
 bench="dotnet bench/ImageStore/bin/Release/net10.0/image-store-bench.dll"
 
-cache=/var/tmp/fleetpods-bench-minbase
-if [ ! -d "$cache/rootfs/usr" ]; then
-    rm -rf "$cache"
-    mkdir -p "$cache"
-    debootstrap --variant=minbase bookworm "$cache/rootfs" http://deb.debian.org/debian >"$cache/debootstrap.log"
-fi
+. bench/minbase-rootfs.sh
 work=$(mktemp -d /var/tmp/fpsig-XXXXXX)
 export GNUPGHOME="$work/gnupg"
 mkdir -m 0700 "$GNUPGHOME"
