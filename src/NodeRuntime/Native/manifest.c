@@ -128,6 +128,15 @@ static size_t list_at(json_object *object, const char *path, const char *key, si
     return length;
 }
 
+/* Item i of a list, which must be an object; at names it. */
+static json_object *object_item(json_object *list, size_t i, const char *at)
+{
+    json_object *item = json_object_array_get_idx(list, i);
+    if (!json_object_is_type(item, json_type_object))
+        refuse(at, "not an object");
+    return item;
+}
+
 /* appc's AC Name: lowercase letters and digits, words joined by single '-'. It also names directories, so this matters. */
 static void require_ac_name(const char *name, const char *path)
 {
@@ -176,9 +185,7 @@ static void read_environment(struct app *app, json_object *runtime, const char *
     for (size_t i = 0; i < count; i++) {
         char at[FIELD];
         field(at, "%s.environment[%zu]", path, i);
-        json_object *entry = json_object_array_get_idx(list, i);
-        if (!json_object_is_type(entry, json_type_object))
-            refuse(at, "not an object");
+        json_object *entry = object_item(list, i, at);
         const char *name = string_at(entry, at, "name", 1);
         json_object *value = member(entry, at, "value", 1);
         char value_path[FIELD];
@@ -240,9 +247,7 @@ static void read_mounts(struct app *app, json_object *entry, const char *path, j
     for (size_t i = 0; i < count; i++) {
         char at[FIELD];
         field(at, "%s.mounts[%zu]", path, i);
-        json_object *mount = json_object_array_get_idx(list, i);
-        if (!json_object_is_type(mount, json_type_object))
-            refuse(at, "not an object");
+        json_object *mount = object_item(list, i, at);
         const char *volume = string_at(mount, at, "volume", 1);
         const char *target = string_at(mount, at, "path", 1);
         char target_path[FIELD];
@@ -290,9 +295,7 @@ static void read_volumes(json_object *root, json_object *extension, json_object 
     for (size_t i = 0; i < count; i++) {
         char at[FIELD], name_path[FIELD];
         field(at, "volumes[%zu]", i);
-        json_object *volume = json_object_array_get_idx(*volumes, i);
-        if (!json_object_is_type(volume, json_type_object))
-            refuse(at, "not an object");
+        json_object *volume = object_item(*volumes, i, at);
         field(name_path, "%s.name", at);
         require_ac_name(string_at(volume, at, "name", 1), name_path);
         const char *kind = string_at(volume, at, "kind", 1);
@@ -303,9 +306,7 @@ static void read_volumes(json_object *root, json_object *extension, json_object 
     for (size_t i = 0; i < count; i++) {
         char at[FIELD], path_path[FIELD];
         field(at, "fleetpods.volumes[%zu]", i);
-        json_object *volume = json_object_array_get_idx(*rendered, i);
-        if (!json_object_is_type(volume, json_type_object))
-            refuse(at, "not an object");
+        json_object *volume = object_item(*rendered, i, at);
         field(path_path, "%s.path", at);
         require_absolute(string_at(volume, at, "path", 1), path_path);
         if (!named(*volumes, string_at(volume, at, "name", 1)))
@@ -325,9 +326,7 @@ static void read_apps(json_object *root, json_object *extension)
     for (size_t i = 0; i < count; i++) {
         char at[FIELD], runtime_path[FIELD], rendered_path[FIELD];
         field(at, "apps[%zu]", i);
-        json_object *entry = json_object_array_get_idx(apps, i);
-        if (!json_object_is_type(entry, json_type_object))
-            refuse(at, "not an object");
+        json_object *entry = object_item(apps, i, at);
         struct app *app = &pod.apps[pod.app_count++];
         app->name = string_at(entry, at, "name", 1);
         char name_path[FIELD];
@@ -352,9 +351,7 @@ static void read_apps(json_object *root, json_object *extension)
         read_mounts(app, entry, at, volumes, rendered_volumes);
 
         field(rendered_path, "fleetpods.apps[%zu]", i);
-        json_object *rendered = json_object_array_get_idx(rendered_apps, i);
-        if (!json_object_is_type(rendered, json_type_object))
-            refuse(rendered_path, "not an object");
+        json_object *rendered = object_item(rendered_apps, i, rendered_path);
         const char *rendered_name = string_at(rendered, rendered_path, "name", 1);
         if (strcmp(rendered_name, app->name) != 0)
             refuse(rendered_path, "names app '%s' where apps[%zu] is '%s'", rendered_name, i, app->name);
@@ -436,9 +433,7 @@ static void read_machine(json_object *extension)
     for (size_t i = 0; i < share_count; i++) {
         char item[FIELD];
         field(item, "%s.shares[%zu]", at, i);
-        json_object *entry = json_object_array_get_idx(shares, i);
-        if (!json_object_is_type(entry, json_type_object))
-            refuse(item, "not an object");
+        json_object *entry = object_item(shares, i, item);
         struct share *share = &pod.shares[pod.share_count];
         share->tag = string_at(entry, item, "tag", 1);
         share->path = string_at(entry, item, "path", 1);
