@@ -62,6 +62,33 @@ public sealed class CatManifestTests : IClassFixture<BusyboxImage>, IAsyncLifeti
         Assert.Equal("bridge", extension.GetProperty("network").GetProperty("mode").GetString());
     }
 
+    // A person reads a manifest as themselves, through the socket, by their role: the reader group's member may, another not.
+    [RequiresFact(Requires.Root)]
+    public async Task A_reader_who_is_not_root_reads_the_manifest_and_a_user_without_a_role_is_refused()
+    {
+        var unit = Path.Combine(work, "read.pod");
+        File.WriteAllText(unit, $"[Pod]\nImage={BusyboxImage.Name}\nExec=/bin/sleep 1000\n");
+        Assert.Equal(0, (await daemon.Cli("start", unit)).ExitCode);
+        var pod = (await daemon.WaitForPhase("read.pod", "running", TimeSpan.FromSeconds(60))).GetProperty("id").GetString()!;
+        var user = $"fpcat{Random.Shared.Next(100000, 999999)}";
+        var added = await Processes.Run("useradd", ["--no-create-home", "--no-user-group", "--shell", "/usr/sbin/nologin", user], TimeSpan.FromSeconds(30));
+        Assert.True(added.ExitCode == 0, added.ToString());
+        try
+        {
+            var refused = await AsUser(user, "cat-manifest", pod);
+            Assert.Equal(0, (await Processes.Run("gpasswd", ["--add", user, "fleetpods-readers"], TimeSpan.FromSeconds(30))).ExitCode);
+            var read = await AsUser(user, "cat-manifest", pod);
+
+            Assert.Equal((1, $"fleetpods: showing a pod needs the reader role; you are {user} (no role)\n"), (refused.ExitCode, refused.Stderr));
+            Assert.True(read.ExitCode == 0, read.ToString());
+            Assert.Equal(pod, JsonDocument.Parse(read.Stdout).RootElement.GetProperty("fleetpods").GetProperty("podId").GetString());
+        }
+        finally
+        {
+            await Processes.Run("userdel", [user], TimeSpan.FromSeconds(30));
+        }
+    }
+
     [RequiresFact(Requires.Root)]
     public void The_state_database_and_the_pods_directory_are_roots_alone()
     {
@@ -79,5 +106,12 @@ public sealed class CatManifestTests : IClassFixture<BusyboxImage>, IAsyncLifeti
 
         Assert.Equal(1, result.ExitCode);
         Assert.Equal("fleetpods: no pod named 'no-such-pod'\n", result.Stderr);
+    }
+
+    private Task<CommandResult> AsUser(string user, params string[] arguments)
+    {
+        // Every fleetpodsd opens /run/fleetpods to everyone at its start; one of an older build on this machine closed it (0700).
+        File.SetUnixFileMode("/run/fleetpods", (UnixFileMode)0x1ED);
+        return Processes.Run("runuser", ["-u", user, "--", RepositoryLayout.Cli, "--endpoint", daemon.Endpoint, .. arguments], TimeSpan.FromSeconds(60));
     }
 }
