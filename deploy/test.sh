@@ -21,13 +21,21 @@ fi
 
 # The scheduler at scale, as a smoke test of placement (not of time): 10,000 pods on 1,000 simulated agents, every one
 # placed and reported running, on the PostgreSQL started above (bench/Scheduling/README.md).
-dotnet run -c Release --no-build --project bench/Scheduling -- --nodes 1000 --pods 10000 || status=$?
+smoke=0
+dotnet run -c Release --no-build --project bench/Scheduling -- --nodes 1000 --pods 10000 || smoke=$?
+[ "$smoke" -eq 0 ] || status=$smoke
 
 # One count per test assembly: "    Skipped: 3" under "Total tests:" at normal verbosity, or
 # "Passed!  - Failed: 0, Passed: 457, Skipped: 0, Total: 457, ..." at minimal; per-test lines have no colon.
 skipped=$(sed -n 's/.*Skipped: *\([0-9][0-9]*\).*/\1/p' "$summary" | awk '{ n += $1 } END { print n + 0 }')
 if [ "$skipped" -ne 0 ]; then
-    echo "deploy/test.sh: $skipped test(s) skipped; every test must run here (see the reasons above)" >&2
+    echo "deploy/test.sh: $skipped test(s) skipped; every test must run here (see the reasons above)"
     [ "$status" -ne 0 ] || status=1
 fi
+# CI keeps only the end of this output, so the end says what failed.
+echo "deploy/test.sh: test assemblies: $(grep -E '^Test Run (Successful|Failed|Aborted)' "$summary" | sort | uniq -c | tr -s ' ' | tr '\n' ';')"
+grep -E '^ +Failed [A-Za-z]' "$summary" | sed 's/^ */deploy\/test.sh: failed: /' || true
+grep -E 'The active test run was aborted|Test host process crashed' "$summary" | sed 's/^/deploy\/test.sh: /' || true
+[ "$smoke" -eq 0 ] || echo "deploy/test.sh: the scheduling smoke exited $smoke"
+echo "deploy/test.sh: exit $status"
 exit "$status"
