@@ -40,9 +40,10 @@ public sealed class OutsideNetwork : IDisposable
     /// </summary>
     public async Task<Task<string>> ReceiveOnce(int port)
     {
-        // stdin stays open: busybox nc stops reading the connection once its stdin ends.
+        // stdin stays open: busybox nc stops reading the connection once its stdin ends. Its -w bounds the wait for
+        // the connection, which a kvm pod opens only after its VM has booted (seconds under TCG on a busy machine).
         var start = new ProcessStartInfo("ip") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[] { "netns", "exec", name, "busybox", "nc", "-l", "-p", port.ToString(CultureInfo.InvariantCulture), "-w", "5" })
+        foreach (var argument in new[] { "netns", "exec", name, "busybox", "nc", "-l", "-p", port.ToString(CultureInfo.InvariantCulture), "-w", "90" })
         {
             start.ArgumentList.Add(argument);
         }
@@ -51,7 +52,7 @@ public sealed class OutsideNetwork : IDisposable
         var received = Task.Run(async () =>
         {
             using (listener)
-            using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20)))
+            using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(100)))
             using (timeout.Token.Register(() => listener.Kill(entireProcessTree: true)))
             {
                 var text = await listener.StandardOutput.ReadToEndAsync();

@@ -82,7 +82,7 @@ public abstract class Stage1NetworkConformance(BusyboxAci aci, OutsideNetwork ou
             node,
             "/bin/sh",
             "-c",
-            Identity + $"wget -q -T 5 -O - http://{serverLines[0]}:8080/; nc -w 1 10.213.0.1 {port} </dev/null 2>/dev/null && echo reached || echo unreachable");
+            Identity + $"wget -q -O - http://{serverLines[0]}:8080/; nc -w 1 10.213.0.1 {port} </dev/null 2>/dev/null && echo reached || echo unreachable");
 
         var (end, log) = await Run(node, client);
         await node.Runtime.StopPodAsync(server.PodId, TimeSpan.Zero);
