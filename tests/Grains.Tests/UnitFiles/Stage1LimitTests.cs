@@ -18,7 +18,7 @@ public sealed class Stage1LimitTests
     [Fact]
     public void The_flavor_given_after_the_setting_still_refuses_it()
     {
-        UnitText.SingleError(UnitText.Pod("Network=default", "Stage1=kvm"), UnitText.FirstExtraLine, "Network", "stage1 kvm");
+        UnitText.SingleError(UnitText.Pod("Network=host", "Stage1=kvm"), UnitText.FirstExtraLine, "Network", "stage1 kvm");
     }
 
     [Fact]
@@ -32,6 +32,7 @@ public sealed class Stage1LimitTests
     [Theory]
     [InlineData("Stage1=kvm")]
     [InlineData("Stage1=kvm", "Network=none")]
+    [InlineData("Stage1=kvm", "Network=default", "Port=http:8080:80/tcp")]
     [InlineData("Stage1=fly")]
     [InlineData("Stage1=fly", "Network=host")]
     [InlineData("Stage1=ns", "Network=default", "Port=http:8080:80/tcp", "PrivateUsers=yes")]
