@@ -185,9 +185,9 @@ public sealed class ExitCodeTests(BusyboxDaemon fixture) : IClassFixture<Busybox
     {
         var before = (await Daemon.CliJson("list-pods")).GetArrayLength();
 
-        var result = await Run("--stage1", "kvm", "--net", "default", BusyboxImage.Name, "--", "/bin/true");
+        var result = await Run("--stage1", "kvm", "--net", "host", BusyboxImage.Name, "--", "/bin/true");
 
-        Assert.Equal((1, "fleetpods: --net default: stage1 kvm gives the VM no network device yet (none only)\n"), (result.ExitCode, result.Stderr));
+        Assert.Equal((1, "fleetpods: --net host: stage1 kvm runs the pod on its own kernel, which cannot share the node's network (default or none only)\n"), (result.ExitCode, result.Stderr));
         Assert.Equal(before, (await Daemon.CliJson("list-pods")).GetArrayLength());
     }
 

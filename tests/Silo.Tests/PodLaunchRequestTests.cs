@@ -46,11 +46,11 @@ public sealed class PodLaunchRequestTests
     [InlineData("Stage1=ns", PodNetworkMode.Default)]
     [InlineData("Stage1=fly", PodNetworkMode.Host)]
     [InlineData("Stage1=fly\nNetwork=host", PodNetworkMode.Host)]
-    [InlineData("Stage1=kvm", PodNetworkMode.None)]
-    public void A_network_not_given_is_the_flavors_own_host_for_fly_and_none_for_kvm(string lines, PodNetworkMode expected)
+    [InlineData("Stage1=kvm", PodNetworkMode.Default)]
+    public void A_network_not_given_is_the_flavors_own_default_for_ns_and_kvm_host_for_fly(string lines, PodNetworkMode expected)
     {
-        // A port would be refused under fly and kvm (Stage1Traits); ns forwards it.
-        var port = lines == "Stage1=ns" ? "Port=http:8080:80/tcp" : "";
+        // A port would be refused under fly (Stage1Traits); ns and kvm forward it.
+        var port = lines is "Stage1=ns" or "Stage1=kvm" ? "Port=http:8080:80/tcp" : "";
         var unit = Parse($"[Pod]\nImage=example.com/web\nExec=/bin/web\n{lines}\n{port}\n");
 
         var request = PodLaunchRequests.From("pod-1", PodSpec.FromUnit(unit), Digests);

@@ -17,7 +17,7 @@ internal sealed class KvmStage1(KvmLauncher kvm, ILogger logger) : IStage1
 
     public Stage1Flavor Flavor => Stage1Flavor.Kvm;
 
-    public PodNetworkMode DefaultNetwork => PodNetworkMode.None;
+    public PodNetworkMode DefaultNetwork => PodNetworkMode.Default;
 
     // Memory= and CPU= size the VM: a quota on qemu would only slow the guest's own scheduling.
     public bool LimitsInNodeCgroups => false;
@@ -25,7 +25,7 @@ internal sealed class KvmStage1(KvmLauncher kvm, ILogger logger) : IStage1
     public string? Refuse(PodLaunchRequest request, PodNetworkMode network) => request switch
     {
         { PrivateUsers: true } => "stage1 kvm runs the pod on its own kernel, whose users are not the node's: PrivateUsers= needs stage1 ns",
-        _ when network != PodNetworkMode.None => "stage1 kvm gives the VM no network device yet: --net=none only",
+        _ when network == PodNetworkMode.Host => "stage1 kvm runs the pod on its own kernel, which cannot share the node's network: --net=default or none",
         _ when request.Input || request.Terminal is not null => "stage1 kvm does not relay input or a terminal into its VM yet: they need stage1 ns or fly",
         _ => null,
     };
@@ -33,7 +33,7 @@ internal sealed class KvmStage1(KvmLauncher kvm, ILogger logger) : IStage1
     public async Task<PodProcesses?> Launch(Stage1Launch launch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(launch);
-        var processes = await kvm.Launch(launch.Pod, launch.Plans, launch.Request, PodManifest.For(launch), cancellationToken);
+        var processes = await kvm.Launch(launch.Pod, launch.Plans, launch.Request, PodManifest.For(launch), launch.Isolation.Address, cancellationToken);
         var boot = Path.Combine(launch.Pod.Root, "boot");
         if (processes is not null && File.Exists(boot))
         {

@@ -6,12 +6,12 @@ namespace FleetPods.NodeRuntime.Kvm;
 /// <summary>
 /// The kernel modules the guest's init needs, from the guest kernel's own <c>/lib/modules/RELEASE</c>, in the order
 /// they load: each after its dependencies (from <c>modules.dep</c>). Debian builds virtio-mmio, the virtio-serial
-/// console and 9p as modules; a kernel that has one built in (<c>modules.builtin</c>) simply needs less.
+/// console, 9p and virtio-net as modules; a kernel that has one built in (<c>modules.builtin</c>) simply needs less.
 /// </summary>
 internal static class GuestModules
 {
-    /// <summary>virtio-mmio is the microvm's bus; virtio_console gives the serial ports; 9pnet_virtio and 9p the shares.</summary>
-    public static readonly IReadOnlyList<string> Needed = ["virtio_mmio", "virtio_console", "9pnet_virtio", "9p"];
+    /// <summary>virtio-mmio is the microvm's bus; virtio_console gives the serial ports; 9pnet_virtio and 9p the shares; virtio_net (with net_failover and failover) the network device.</summary>
+    public static readonly IReadOnlyList<string> Needed = ["virtio_mmio", "virtio_console", "9pnet_virtio", "9p", "virtio_net"];
 
     /// <summary>The modules to load, dependencies first: name (as the kernel calls it) and file.</summary>
     /// <exception cref="PodLaunchException">A needed module is neither built in nor in the modules directory.</exception>

@@ -22,7 +22,7 @@ internal sealed class KvmLauncher(NodeRuntimeOptions options, string shimPath, s
     // A booting VM under TCG takes seconds, more on a loaded machine, before its apps run.
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
 
-    // microvm offers 24 virtio-mmio slots; the serial device takes one.
+    // microvm offers 24 virtio-mmio slots; the serial device takes one (and the network device one more).
     private const int MaxShares = 23;
 
     private readonly SemaphoreSlim preparing = new(1, 1);
@@ -75,7 +75,8 @@ internal sealed class KvmLauncher(NodeRuntimeOptions options, string shimPath, s
 
     /// <summary>Starts the pod's VM; returns once every app runs in it, or the pod has recorded why one could not.</summary>
     /// <param name="manifest">The pod's manifest, to which its VM is added.</param>
-    public async Task<PodProcesses?> Launch(PodDirectory pod, IReadOnlyList<PodLaunchPlan> plans, PodLaunchRequest request, PodManifest manifest, CancellationToken cancellationToken)
+    /// <param name="address">The pod's address on the node's bridge, or null off the default network.</param>
+    public async Task<PodProcesses?> Launch(PodDirectory pod, IReadOnlyList<PodLaunchPlan> plans, PodLaunchRequest request, PodManifest manifest, PodAddress? address, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(pod);
         ArgumentNullException.ThrowIfNull(plans);
@@ -91,14 +92,23 @@ internal sealed class KvmLauncher(NodeRuntimeOptions options, string shimPath, s
                 .DistinctBy(m => m.Volume, StringComparer.Ordinal)
                 .Select((mount, i) => new FleetPodsShare($"v{i}", mount.Source, mount.ReadOnly) { Volume = mount.Volume }))
             .ToArray();
-        if (shares.Length > MaxShares)
+        var maxShares = MaxShares - (address is null ? 0 : 1);
+        if (shares.Length > maxShares)
         {
-            throw new PodLaunchException($"stage1 kvm shares at most {MaxShares} app roots and volumes with its VM; this pod has {shares.Length}");
+            throw new PodLaunchException($"stage1 kvm shares at most {maxShares} app roots and volumes with its VM{(address is null ? "" : " on the default network")}; this pod has {shares.Length}");
         }
 
         var qemu = QemuCommandLine.Machine(options.QemuPath, vm.Accelerator, vm.Kernel, vm.Initramfs, MemoryMiB(request), Cpus(request), $"{QemuCommandLine.Marker}={request.PodId}");
         QemuCommandLine.AddPodDevices(qemu, shares);
-        var withMachine = manifest with { Fleetpods = manifest.Fleetpods with { Kvm = new FleetPodsMachine([.. qemu], shares) } };
+        var network = manifest.Fleetpods.Network;
+        if (address is not null)
+        {
+            // The VM's end on the bridge is a tap the supervisor makes (Native/network.c), not a veth pair.
+            network = network with { IpTool = null, Veth = null, Tap = address.Tap, Mac = address.Mac };
+            QemuCommandLine.AddNetworkDevice(qemu, address.Mac);
+        }
+
+        var withMachine = manifest with { Fleetpods = manifest.Fleetpods with { Network = network, Kvm = new FleetPodsMachine([.. qemu], shares) } };
         return await PodSupervisor.LaunchAsync(shimPath, pod, withMachine, StartTimeout, cancellationToken);
     }
 

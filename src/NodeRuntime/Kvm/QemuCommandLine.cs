@@ -14,6 +14,9 @@ internal static class QemuCommandLine
     private const int ControlFd = 3;
     private const int OutputFd = 4;
 
+    /// <summary>The fd of the VM's tap device, which the supervisor makes on the node's bridge (see network.c).</summary>
+    private const int TapFd = 5;
+
     /// <summary>Marks the guest's kernel command line as ours; a pod adds its id to it.</summary>
     public const string Marker = "fleetpods.pod";
 
@@ -69,6 +72,13 @@ internal static class QemuCommandLine
             var fsdev = $"local,id={share.Tag},path={Escape(share.Path)},security_model=passthrough" + (share.ReadOnly ? ",readonly=on" : "");
             arguments.AddRange(["-fsdev", fsdev, "-device", $"virtio-9p-device,fsdev={share.Tag},mount_tag={share.Tag}"]);
         }
+    }
+
+    /// <summary>The pod's network device on the default network: virtio-net on the tap the supervisor hands qemu, with the pod's MAC.</summary>
+    public static void AddNetworkDevice(List<string> arguments, string mac)
+    {
+        ArgumentNullException.ThrowIfNull(arguments);
+        arguments.AddRange(["-netdev", $"tap,id=net0,fd={TapFd}", "-device", $"virtio-net-device,netdev=net0,mac={mac}"]);
     }
 
     private static string Escape(string value) => value.Replace(",", ",,", StringComparison.Ordinal);

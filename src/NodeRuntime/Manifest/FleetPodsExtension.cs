@@ -36,12 +36,20 @@ internal sealed record FleetPodsExtension(
     public FleetPodsMachine? Kvm { get; init; }
 }
 
-/// <param name="Mode"><c>bridge</c> (the pod's own namespace on the node's bridge), <c>host</c> or <c>none</c>; the rest is for <c>bridge</c> only.</param>
+/// <param name="Mode"><c>bridge</c> (the pod's own namespace, or stage1 kvm's VM, on the node's bridge), <c>host</c> or <c>none</c>; the rest is for <c>bridge</c> only.</param>
 internal sealed record FleetPodsNetwork(string Mode)
 {
+    /// <summary>The ip tool that makes the veth pair (not stage1 kvm).</summary>
     public string? IpTool { get; init; }
 
+    /// <summary>The host end of the pod's veth pair (not stage1 kvm).</summary>
     public string? Veth { get; init; }
+
+    /// <summary>Stage1 kvm: the VM's tap device on the bridge, which the supervisor makes and hands to qemu.</summary>
+    public string? Tap { get; init; }
+
+    /// <summary>Stage1 kvm: the MAC of the VM's network device.</summary>
+    public string? Mac { get; init; }
 
     public string? Bridge { get; init; }
 

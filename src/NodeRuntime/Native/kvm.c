@@ -8,6 +8,8 @@
  *     which qemu shares and which goes with them, so nothing is mounted in the host's namespace;
  *   - makes two socket pairs and gives qemu their guest ends as fds 3 (control) and 4 (output), which the qemu
  *     command line (the manifest's fleetpods.kvm.machine, made by the daemon) names as virtio-serial ports;
+ *   - on the bridge network, makes the VM's tap device on the node's bridge and gives it to qemu as fd 5, the
+ *     command line's virtio-net device (network.c);
  *   - sends the guest's init the pod manifest itself, ended by a NUL byte, on the control port;
  *   - writes the data of the output port's frames to DIR/log, and takes the control port's lines: "started"
  *     (the launch is decided: the launcher's pipe is closed), "failed REASON" (DIR/failure), "ended CODE";
@@ -36,6 +38,7 @@
 
 #define GUEST_CONTROL_FD 3
 #define GUEST_OUTPUT_FD 4
+#define GUEST_TAP_FD 5
 #define DEFAULT_GRACE_MS 10000
 
 static void mount_overlays(void)
@@ -76,7 +79,7 @@ static long requested_grace(void)
     return end == text || grace < 0 ? DEFAULT_GRACE_MS : grace;
 }
 
-static pid_t start_vm(int control, int output)
+static pid_t start_vm(int control, int output, int tap)
 {
     int console = openat(pod.dir_fd, "console", O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0640);
     if (console < 0)
@@ -97,10 +100,15 @@ static pid_t start_vm(int control, int output)
         }
         /* Above both targets first, so neither dup2 overwrites the other's source. */
         int high_control = fcntl(control, F_DUPFD, 10), high_output = fcntl(output, F_DUPFD, 10);
+        int high_tap = tap >= 0 ? fcntl(tap, F_DUPFD, 10) : -1;
         if (high_control < 0 || high_output < 0 || dup2(high_control, GUEST_CONTROL_FD) < 0 || dup2(high_output, GUEST_OUTPUT_FD) < 0)
             fail("hand qemu its ports: %s", strerror(errno));
+        if (tap >= 0 && (high_tap < 0 || dup2(high_tap, GUEST_TAP_FD) < 0))
+            fail("hand qemu its tap device: %s", strerror(errno));
         close(high_control);
         close(high_output);
+        if (high_tap >= 0)
+            close(high_tap);
         dup2(console, STDOUT_FILENO);
         dup2(console, STDERR_FILENO);
         sigset_t none;
@@ -232,9 +240,13 @@ int run_vm(void)
 
     static struct relay relay;
     relay.vm_started_at = monotonic_ms();
-    pid_t vm = start_vm(control[1], output[1]);
+    /* qemu holds the VM's tap alone (-netdev tap,fd=5), so the tap ends with qemu: see network.c. */
+    int tap = network_vm_tap();
+    pid_t vm = start_vm(control[1], output[1], tap);
     close(control[1]);
     close(output[1]);
+    if (tap >= 0)
+        close(tap);
     char record[64];
     snprintf(record, sizeof record, "%d %d\n", (int)getpid(), (int)vm);
     write_record("pid", record);

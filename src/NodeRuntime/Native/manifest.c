@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <json-c/json.h>
+#include <net/if.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -362,6 +363,21 @@ static void read_apps(json_object *root, json_object *extension)
     }
 }
 
+/* stage1 kvm on the bridge: the host's tap device (an interface name) and the guest's MAC (six hex pairs, unicast). */
+static void read_vm_link(json_object *network, const char *at)
+{
+    pod.tap = string_at(network, at, "tap", 1);
+    pod.mac = string_at(network, at, "mac", 1);
+    size_t length = strlen(pod.tap);
+    if (length == 0 || length >= IFNAMSIZ || strspn(pod.tap, "abcdefghijklmnopqrstuvwxyz0123456789") != length)
+        refuse(at, "tap '%s' is not an interface name (1-15 lowercase letters and digits)", pod.tap);
+    int well_formed = strlen(pod.mac) == 17;
+    for (int i = 0; well_formed && i < 17; i++)
+        well_formed = i % 3 == 2 ? pod.mac[i] == ':' : strchr("0123456789abcdef", pod.mac[i]) != NULL && pod.mac[i] != 0;
+    if (!well_formed || strchr("13579bdf", pod.mac[1]))
+        refuse(at, "mac '%s' is not a unicast MAC (six lowercase hex pairs joined by ':')", pod.mac);
+}
+
 static void read_network(json_object *extension)
 {
     char at[FIELD];
@@ -377,15 +393,20 @@ static void read_network(json_object *extension)
         refuse(at, "mode '%s' is not host, none or bridge", mode);
     if (pod.network != NET_VETH)
         return;
-    pod.ip_tool = string_at(network, at, "ipTool", 1);
-    pod.veth = string_at(network, at, "veth", 1);
     pod.bridge = string_at(network, at, "bridge", 1);
     pod.address = string_at(network, at, "address", 1);
     pod.gateway = string_at(network, at, "gateway", 1);
-    require_absolute(pod.ip_tool, at);
-    const char *words[] = {pod.veth, pod.bridge, pod.address, pod.gateway};
+    const char *words[] = {pod.bridge, pod.address, pod.gateway};
     for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
         require_word(words[i], at);
+    if (pod.stage1 == STAGE1_KVM)
+        read_vm_link(network, at);
+    else {
+        pod.ip_tool = string_at(network, at, "ipTool", 1);
+        pod.veth = string_at(network, at, "veth", 1);
+        require_absolute(pod.ip_tool, at);
+        require_word(pod.veth, at);
+    }
 }
 
 static void read_console(json_object *extension)

@@ -52,6 +52,7 @@ struct pod {
     enum stage1 stage1;
     enum network network;
     const char *ip_tool, *veth, *bridge, *address, *gateway; /* NET_VETH only */
+    const char *tap, *mac; /* NET_VETH of stage1 kvm (instead of ip_tool and veth): the VM's tap device on the bridge, its MAC */
     const char *cgroups[MAX_CGROUPS];
     int cgroup_count;
     const char *oom_events; /* memory.events (v2) or memory.oom_control (v1): its oom_kill counter */
@@ -117,5 +118,7 @@ int run_vm(void);
 /* network.c */
 void network_host_side(pid_t child);
 void network_pod_side(void);
+/* stage1 kvm, in the supervisor: the VM's tap device on the bridge, up, as an fd for qemu; -1 without a bridge. */
+int network_vm_tap(void);
 
 #endif

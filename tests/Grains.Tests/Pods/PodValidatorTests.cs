@@ -24,12 +24,21 @@ public sealed class PodValidatorTests
     }
 
     [Fact]
-    public void A_kvm_pod_asking_for_the_default_network_is_refused_not_run_without_one()
+    public void A_kvm_pod_asking_for_the_nodes_network_is_refused_in_one_line_naming_kvm()
     {
-        var problem = Assert.Single(PodValidator.Validate(Pod(p => p with { Network = PodNetwork.Default }, Stage1Flavor.Kvm)));
+        var problem = Assert.Single(PodValidator.Validate(Pod(p => p with { Network = PodNetwork.Host }, Stage1Flavor.Kvm)));
 
         Assert.Equal(PodField.Network, problem.Field);
-        Assert.Equal("stage1 kvm gives the VM no network device yet (none only)", problem.Message);
+        Assert.Equal("stage1 kvm runs the pod on its own kernel, which cannot share the node's network (default or none only)", problem.Message);
+    }
+
+    [Fact]
+    public void A_kvm_pod_gets_the_default_network_and_may_forward_ports()
+    {
+        var spec = Pod(p => p with { Network = PodNetwork.Default, Ports = [new PortSpec("http", 8080, 80, PortProtocol.Tcp)] }, Stage1Flavor.Kvm);
+
+        Assert.Empty(PodValidator.Validate(spec));
+        Assert.Equal(PodNetwork.Default, Stage1Traits.Kvm.DefaultNetwork);
     }
 
     [Fact]

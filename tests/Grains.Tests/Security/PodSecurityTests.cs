@@ -63,6 +63,7 @@ public sealed class PodSecurityTests
     [InlineData("Port=http:1024:80/tcp")]
     [InlineData("Stage1=kvm", "Network=none")]
     [InlineData("Stage1=kvm", "Network=none", "PrivateUsers=no")]
+    [InlineData("Stage1=kvm", "Port=http:8080:80/tcp")]
     [InlineData("PrivateUsers=yes", "Network=none")]
     public void Kvm_pods_high_ports_and_private_users_are_baseline(params string[] lines)
     {

@@ -4,9 +4,7 @@ namespace FleetPods.Grains.Tests.UnitFiles;
 public sealed class Stage1LimitTests
 {
     [Theory]
-    [InlineData("Stage1=kvm", "Network=default", "Network", "stage1 kvm gives the VM no network device yet (none only)")]
-    [InlineData("Stage1=kvm", "Network=host", "Network", "stage1 kvm")]
-    [InlineData("Stage1=kvm", "Port=http:8080:80/tcp", "Port", "stage1 kvm")]
+    [InlineData("Stage1=kvm", "Network=host", "Network", "stage1 kvm runs the pod on its own kernel, which cannot share the node's network (default or none only)")]
     [InlineData("Stage1=kvm", "PrivateUsers=yes", "PrivateUsers", "stage1 kvm")]
     [InlineData("Stage1=fly", "Network=default", "Network", "stage1 fly shares the node's network (host only)")]
     [InlineData("Stage1=fly", "Network=none", "Network", "stage1 fly")]
@@ -20,7 +18,7 @@ public sealed class Stage1LimitTests
     [Fact]
     public void The_flavor_given_after_the_setting_still_refuses_it()
     {
-        UnitText.SingleError(UnitText.Pod("Network=default", "Stage1=kvm"), UnitText.FirstExtraLine, "Network", "stage1 kvm");
+        UnitText.SingleError(UnitText.Pod("Network=host", "Stage1=kvm"), UnitText.FirstExtraLine, "Network", "stage1 kvm");
     }
 
     [Fact]
@@ -34,6 +32,7 @@ public sealed class Stage1LimitTests
     [Theory]
     [InlineData("Stage1=kvm")]
     [InlineData("Stage1=kvm", "Network=none")]
+    [InlineData("Stage1=kvm", "Network=default", "Port=http:8080:80/tcp")]
     [InlineData("Stage1=fly")]
     [InlineData("Stage1=fly", "Network=host")]
     [InlineData("Stage1=ns", "Network=default", "Port=http:8080:80/tcp", "PrivateUsers=yes")]

@@ -1,15 +1,14 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 
 namespace FleetPods.NodeRuntime.Tests.Conformance;
 
 /// <summary>
 /// The conformance tests of flavors that give a pod its own namespaces on the node's kernel (ns): process, host
-/// name, network, user ids, confinement, several apps. Fly, which is chroot only by design, does not derive from this,
-/// nor does kvm, whose pod has a kernel of its own (its own tests cover its processes, host name and several apps).
+/// name, user ids, confinement, several apps. Fly, which is chroot only by design, does not derive from this, nor does
+/// kvm, whose pod has a kernel of its own (its own tests cover its processes, host name and several apps); the network's
+/// tests, which kvm passes too, are in <see cref="Stage1NetworkConformance"/>.
 /// </summary>
-public abstract class NamespacedStage1Conformance(BusyboxAci aci, SetuidProbe probe, OutsideNetwork outside) : HostProcessStage1Conformance(aci)
+public abstract class NamespacedStage1Conformance(BusyboxAci aci, SetuidProbe probe) : HostProcessStage1Conformance(aci)
 {
     [RequiresFact(Requires.Root)]
     public async Task The_app_is_pid_1_with_the_pods_hostname_and_sees_no_host_process()
@@ -91,87 +90,6 @@ public abstract class NamespacedStage1Conformance(BusyboxAci aci, SetuidProbe pr
         var (_, log) = await Run(node, request);
 
         Assert.Equal("/bin/sh: can't create /proc/sys/kernel/hostname: Read-only file system\n0\n", log);
-    }
-
-    [RequiresFact(Requires.Root)]
-    public async Task With_net_none_the_pod_has_loopback_only_and_cannot_reach_the_hosts_127_0_0_1()
-    {
-        await using var node = await RuntimeHarness.Start(Aci);
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        var connections = 0;
-        var accepting = Task.Run(async () =>
-        {
-            while (true)
-            {
-                using var client = await listener.AcceptTcpClientAsync();
-                Interlocked.Increment(ref connections);
-            }
-        });
-        var connect = $"nc -w 2 127.0.0.1 {port} </dev/null 2>/dev/null && echo reached || echo unreachable";
-        var isolated = Request(node, "/bin/sh", "-c", "ip -o link | cut -d: -f2 | tr -d ' \\n'; echo; " + connect) with { Network = PodNetworkMode.None };
-        var shared = Request(node, "/bin/sh", "-c", connect) with { Network = PodNetworkMode.Host };
-
-        var (_, log) = await Run(node, isolated);
-        var reachedFromIsolated = Volatile.Read(ref connections);
-        var (_, control) = await Run(node, shared);
-
-        Assert.Equal("lo\nunreachable\n", log);
-        Assert.Equal(0, reachedFromIsolated);
-        Assert.Equal("reached\n", control);
-        Assert.False(accepting.IsFaulted);
-    }
-
-    [RequiresFact(Requires.Root)]
-    public async Task With_the_default_network_the_pod_has_an_address_on_the_nodes_bridge_and_reaches_the_outside_through_nat()
-    {
-        await using var node = await RuntimeHarness.Start(Aci);
-        var received = await outside.ReceiveOnce(7213);
-        var request = Request(node, "/bin/sh", "-c", $"ip -o -4 addr show eth0 | awk '{{print $4}}'; ip route | grep default; echo hello | nc -w 2 {OutsideNetwork.Address} 7213 && echo sent");
-
-        var (_, log) = await Run(node, request);
-
-        var lines = log.Split('\n');
-        Assert.Matches(@"^10\.213\.\d+\.\d+/16$", lines[0]);
-        Assert.StartsWith("default via 10.213.0.1 dev eth0", lines[1], StringComparison.Ordinal);
-        Assert.Equal("sent", lines[2]);
-        Assert.Equal("hello\n", await received.WaitAsync(Within));
-    }
-
-    [RequiresFact(Requires.Root)]
-    public async Task A_pod_cannot_open_connections_to_the_node_itself()
-    {
-        await using var node = await RuntimeHarness.Start(Aci);
-        using var listener = new TcpListener(IPAddress.Any, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        var request = Request(node, "/bin/sh", "-c", $"nc -w 1 10.213.0.1 {port} </dev/null 2>/dev/null && echo reached || echo unreachable");
-
-        var (_, log) = await Run(node, request);
-
-        Assert.Equal("unreachable\n", log);
-        Assert.False(listener.Pending(), "the pod's connection reached the node's listener");
-    }
-
-    [RequiresFact(Requires.Root)]
-    public async Task A_forwarded_port_answers_on_the_node_and_is_gone_with_the_pod()
-    {
-        await using var node = await RuntimeHarness.Start(Aci);
-        var hostPort = TestPorts.Reserve();
-        var request = Request(node, "/bin/sh", "-c", "mkdir -p /www && echo served by the pod > /www/index.html && exec httpd -f -p 8080 -h /www") with
-        {
-            Ports = [new PodPortForward("http", hostPort, 8080, PodPortProtocol.Tcp)],
-        };
-        await node.Runtime.StartPodAsync(request);
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-
-        var body = await Retry(() => http.GetStringAsync(new Uri($"http://127.0.0.1:{hostPort}/")));
-        await node.Runtime.StopPodAsync(request.PodId, TimeSpan.Zero);
-
-        Assert.Equal("served by the pod\n", body);
-        using var afterwards = new TcpClient();
-        await Assert.ThrowsAnyAsync<SocketException>(() => afterwards.ConnectAsync(IPAddress.Loopback, hostPort));
     }
 
     [RequiresFact(Requires.Root)]
@@ -278,20 +196,4 @@ public abstract class NamespacedStage1Conformance(BusyboxAci aci, SetuidProbe pr
 
     private static long HostUid(int pid) =>
         long.Parse(File.ReadLines($"/proc/{pid}/status").Single(l => l.StartsWith("Uid:", StringComparison.Ordinal)).Split('\t', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
-
-
-    private static async Task<T> Retry<T>(Func<Task<T>> attempt)
-    {
-        for (var i = 0; ; i++)
-        {
-            try
-            {
-                return await attempt();
-            }
-            catch (HttpRequestException) when (i < 50)
-            {
-                await Task.Delay(100);
-            }
-        }
-    }
 }

@@ -5,16 +5,11 @@ namespace FleetPods.NodeRuntime.Tests.Conformance;
 /// <see cref="FlyStage1Tests"/>, <see cref="KvmStage1Tests"/>), as containerd runs one suite against every snapshotter.
 /// What needs the apps to be processes of the node is in <see cref="HostProcessStage1Conformance"/>, which kvm does
 /// not derive from; what only flavors with their own namespaces do is in <see cref="NamespacedStage1Conformance"/>,
-/// which fly does not derive from: a flavor leaves out a test by not declaring it, so nothing is skipped and counted.
+/// which fly does not derive from; the network's are in <see cref="Stage1NetworkConformance"/>, which ns and kvm run:
+/// a flavor leaves out a test by not declaring it, so nothing is skipped and counted.
 /// </summary>
-public abstract class Stage1Conformance(BusyboxAci aci)
+public abstract class Stage1Conformance(BusyboxAci aci) : Stage1Suite(aci)
 {
-    protected static readonly TimeSpan Within = TimeSpan.FromSeconds(20);
-
-    protected abstract Stage1Flavor Flavor { get; }
-
-    protected BusyboxAci Aci => aci;
-
     [RequiresFact(Requires.Root)]
     public async Task The_pods_exit_code_is_the_apps_and_its_output_is_in_its_log()
     {
@@ -162,38 +157,5 @@ public abstract class Stage1Conformance(BusyboxAci aci)
         var error = await Assert.ThrowsAsync<PodLaunchException>(() => node.Runtime.StartPodAsync(request));
 
         Assert.StartsWith("mount point /bin/sh/x:", error.Message, StringComparison.Ordinal);
-    }
-
-    /// <summary>A runtime on a fresh data directory with the busybox image; a flavor may configure it further.</summary>
-    protected virtual Task<RuntimeHarness> StartNode() => RuntimeHarness.Start(aci);
-
-    protected PodLaunchRequest Request(RuntimeHarness node, params string[] exec) => node.Request(exec) with { Stage1 = Flavor };
-
-    protected static async Task<(PodStateChange End, string Log)> Run(RuntimeHarness node, PodLaunchRequest request)
-    {
-        ArgumentNullException.ThrowIfNull(node);
-        ArgumentNullException.ThrowIfNull(request);
-        try
-        {
-            await node.Runtime.StartPodAsync(request);
-        }
-        catch (PodLaunchException)
-        {
-            // A pod may end before its launch returns (an app killed for memory at once, on a busy machine); the
-            // runtime reports that end like any other, and the test judges the end.
-        }
-
-        var changes = await node.UntilEnded(request.PodId, Within);
-        return (changes[^1], await node.Log(request.PodId));
-    }
-
-    protected static async Task WaitForLog(RuntimeHarness node, string podId, string text)
-    {
-        ArgumentNullException.ThrowIfNull(node);
-        using var timeout = new CancellationTokenSource(Within);
-        while (!(await node.Log(podId)).Contains(text, StringComparison.Ordinal))
-        {
-            await Task.Delay(20, timeout.Token);
-        }
     }
 }

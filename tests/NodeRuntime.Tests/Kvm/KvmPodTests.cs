@@ -154,12 +154,12 @@ public sealed class KvmPodTests(BusyboxAci aci, KvmGuest guest)
 
     [RequiresTheory(Requires.Root)]
     [InlineData("private users", "stage1 kvm runs the pod on its own kernel, whose users are not the node's: PrivateUsers= needs stage1 ns")]
-    [InlineData("network", "stage1 kvm gives the VM no network device yet: --net=none only")]
+    [InlineData("host network", "stage1 kvm runs the pod on its own kernel, which cannot share the node's network: --net=default or none")]
     public async Task What_kvm_does_not_do_is_refused_with_a_reason(string feature, string reason)
     {
         await using var node = await guest.StartNode(aci);
         var request = Kvm(node, "/bin/true");
-        request = feature == "private users" ? request with { PrivateUsers = true } : request with { Network = PodNetworkMode.Default };
+        request = feature == "private users" ? request with { PrivateUsers = true } : request with { Network = PodNetworkMode.Host };
 
         var error = await Assert.ThrowsAsync<PodLaunchException>(() => node.Runtime.StartPodAsync(request));
 

@@ -88,6 +88,31 @@ public sealed class ManifestReaderTests : IDisposable
         Assert.Equal(malformed.SpecField, problem.Field);
     }
 
+    // A kvm VM on the bridge has a tap and a MAC where an ns pod has a veth: the reader holds each flavor to its own.
+    [Theory]
+    [InlineData("tap", null, "fleetpods.network: 'tap' is missing")]
+    [InlineData("tap", "fpt5; reboot", "fleetpods.network: tap 'fpt5; reboot' is not an interface name")]
+    [InlineData("tap", "fpt12345678901234", "fleetpods.network: tap 'fpt12345678901234' is not an interface name")]
+    [InlineData("mac", "03:46:50:00:00:05", "fleetpods.network: mac '03:46:50:00:00:05' is not a unicast MAC")]
+    [InlineData("mac", "02:46:50:00:00:5", "fleetpods.network: mac '02:46:50:00:00:5' is not a unicast MAC")]
+    [InlineData("mac", "02:46:50:00:00:05,x", "fleetpods.network: mac '02:46:50:00:00:05,x' is not a unicast MAC")]
+    public void A_kvm_pod_on_the_bridge_needs_a_tap_name_and_a_unicast_mac(string field, string? value, string expected)
+    {
+        var manifest = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(RepositoryRoot.Combine(Path.Combine("tests", "NodeRuntime.Tests", "Manifest", "Seeds", "kvm-two-apps.json"))))!;
+        var network = manifest["fleetpods"]!["network"]!.AsObject();
+        network.Remove(field);
+        if (value is not null)
+        {
+            network[field] = value;
+        }
+
+        var (code, errors) = Check(manifest.ToJsonString());
+
+        Assert.Equal(125, code);
+        Assert.StartsWith($"fleetpods-shim: pod manifest: {expected}", errors, StringComparison.Ordinal);
+        Assert.Equal(1, errors.Count(c => c == '\n'));
+    }
+
     [Theory]
     [InlineData("", "(document): not JSON")]
     [InlineData("[]", "(document): not a JSON object")]

@@ -44,7 +44,7 @@ public sealed record PodSection(
     [Id(20)]
     public IReadOnlyList<AppSection> Apps { get; init; } = [];
 
-    /// <summary>The pod's network, from <c>Network=</c>, else its flavor's (<see cref="Stage1Traits.DefaultNetwork"/>: stage1 <c>fly</c> shares the host's, <c>kvm</c> has none).</summary>
+    /// <summary>The pod's network, from <c>Network=</c>, else its flavor's (<see cref="Stage1Traits.DefaultNetwork"/>: stage1 <c>fly</c> shares the host's, <c>ns</c> and <c>kvm</c> get the default).</summary>
     [Id(21)]
     public PodNetwork Network { get; init; }
 

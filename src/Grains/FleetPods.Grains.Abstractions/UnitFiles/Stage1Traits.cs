@@ -33,9 +33,9 @@ public sealed record Stage1Traits(
 
     public static Stage1Traits Kvm { get; } = new(
         Stage1Flavor.Kvm,
-        [PodNetwork.None],
-        "stage1 kvm gives the VM no network device yet",
-        "stage1 kvm gives the VM no network device yet, so no port reaches it",
+        [PodNetwork.Default, PodNetwork.None],
+        "stage1 kvm runs the pod on its own kernel, which cannot share the node's network",
+        PortsRefusal: null,
         "stage1 kvm runs the pod on its own kernel, whose users are not the node's (it needs stage1 ns)",
         SeveralAppsRefusal: null,
         "stage1 kvm does not relay input or a terminal into its VM yet (stage1 ns or fly)");

@@ -9,7 +9,8 @@
  * /fleetpods/9p/TAG: each app's root and each volume is taken from there.
  * Each app's root is then made as stage1 ns makes it (pod-root.c: /proc, /dev, /sys, volumes, mount points
  * reached without following links) under /apps/NAME, and the app runs chrooted there as its user
- * (identity.c: the pod's own /etc/passwd and /etc/group).
+ * (identity.c: the pod's own /etc/passwd and /etc/group). Before the apps start, guest-network.c brings up
+ * loopback and, on the bridge network, eth0.
  *
  * Output: each app's stdout and stderr are pipes read here and sent on the output port in frames of
  *     u8 stream (1 stdout, 2 stderr), u8 length of the app's name, u16 length of the data (little endian), name, data
@@ -21,6 +22,7 @@
  * The kernel command line word fleetpods.probe makes it power off at once: the accelerator probe boots that.
  */
 #include "../shim.h"
+#include "guest-network.h"
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -444,6 +446,7 @@ int main(void)
     read_pod();
     if (sethostname(pod.hostname, strlen(pod.hostname)) != 0)
         fail("sethostname: %s", strerror(errno));
+    guest_network_up();
     mount_shares();
     make_dir("/apps", 0755);
     for (int i = 0; i < pod.app_count; i++) {
