@@ -110,6 +110,11 @@ void attach_console(void);
 
 /* enter.c */
 int enter_app(pid_t target, const struct app *app);
+/* With --output: the launcher's pipe held in ready_fd, stdout and stderr to the output, console_fd opened (see enter.c). */
+void open_session(void);
+
+/* enter-vm.c: --enter-vm, a command in a stage1 kvm pod's guest */
+int enter_vm(int argc, char **argv);
 
 /* kvm.c */
 int run_vm(void);
