@@ -276,6 +276,53 @@ public sealed class KvmPodTests(BusyboxAci aci, KvmGuest guest)
         Assert.Equal($"pod {request.PodId} is not running", late.Message);
     }
 
+    [RequiresFact(Requires.Root)]
+    public async Task A_connection_that_breaks_the_frames_is_dropped_while_the_pod_and_a_real_enter_go_on()
+    {
+        await using var node = await guest.StartNode(aci);
+        var request = Kvm(node, "/bin/sh", "-c", "echo ready; exec sleep 300");
+        await node.Runtime.StartPodAsync(request);
+        await WaitForLog(node, request.PodId, "ready");
+        var socketPath = node.PodFile(request.PodId, "enter");
+
+        // A header announcing 65535 bytes, beyond the 16 KiB bound; then a frame only the guest may send, as a first frame.
+        var oversized = await DroppedAfter(socketPath, [0, 0, 0, 0, 2, 0, 0xff, 0xff]);
+        var impostor = await DroppedAfter(socketPath, [7, 0, 0, 0, 19, 0, 4, 0, 0, 0, 0, 0]);
+        var session = await node.Runtime.StartSessionAsync(request.PodId, new EnterSessionRequest(
+            null, ["/bin/sh", "-c", "echo still served"], Input: false, Terminal: null, []));
+        var end = await SessionEnd(node, request.PodId, session);
+        var mode = File.GetUnixFileMode(socketPath);
+        await node.Runtime.StopPodAsync(request.PodId, TimeSpan.Zero);
+
+        Assert.True(oversized, "a header beyond the bound should end the connection");
+        Assert.True(impostor, "an exit sent by a client should end the connection");
+        Assert.Equal((0, "still served\n"), end);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, mode);
+        Assert.False(File.Exists(socketPath), "the socket should go with the VM");
+    }
+
+    /// <summary>Connects to a pod's enter socket, sends <paramref name="bytes"/>, and tells whether the supervisor then closes the connection.</summary>
+    private static async Task<bool> DroppedAfter(string socketPath, byte[] bytes)
+    {
+        using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+        await socket.ConnectAsync(new System.Net.Sockets.UnixDomainSocketEndPoint(socketPath));
+        await socket.SendAsync(bytes);
+        using var timeout = new CancellationTokenSource(Within);
+        var buffer = new byte[8 + 16384];
+        try
+        {
+            while (await socket.ReceiveAsync(buffer, timeout.Token) > 0)
+            {
+            }
+
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
     private static PodLaunchRequest Kvm(RuntimeHarness node, params string[] exec) => node.Request(exec) with { Stage1 = Stage1Flavor.Kvm };
 
     private static async Task<(PodStateChange End, string Log)> Run(RuntimeHarness node, PodLaunchRequest request)
