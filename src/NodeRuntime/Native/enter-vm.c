@@ -32,6 +32,7 @@
 #define CODE_POD_ENDED (128 + SIGKILL)
 
 static const char *pod_dir;
+static int cannot_send; /* the supervisor closed the connection: what it sent before is still read to the end */
 
 /* The pod's id: the last name of its directory. */
 static const char *pod_id(void)
@@ -93,17 +94,20 @@ static void parse(int argc, char **argv)
         usage("--stdin and --tty go with --output");
 }
 
+/* A send that fails is not the end: the supervisor closes the connection right after the session's exit, which may
+ * still be unread here (an acknowledgement crossed it). The end is read from the connection. */
 static void send_frame(int socket_fd, int kind, const void *payload, size_t length)
 {
     unsigned char frame[ENTER_MAX_FRAME];
     size_t size = enter_frame(frame, 0, kind, payload, length);
-    for (size_t at = 0; at < size;) {
+    for (size_t at = 0; at < size && !cannot_send;) {
         ssize_t n = send(socket_fd, frame + at, size - at, MSG_NOSIGNAL);
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0)
-            quit(CODE_POD_ENDED, "pod %s has ended, and this command with it", pod_id());
-        at += (size_t)n;
+            cannot_send = 1;
+        else
+            at += (size_t)n;
     }
 }
 
@@ -208,7 +212,7 @@ int enter_vm(int argc, char **argv)
         struct pollfd fds[] = {
             {.fd = socket_fd, .events = POLLIN},
             {.fd = signals, .events = POLLIN},
-            {.fd = input_open && window > 0 ? input : -1, .events = POLLIN},
+            {.fd = input_open && window > 0 && !cannot_send ? input : -1, .events = POLLIN},
         };
         if (poll(fds, 3, -1) < 0 && errno != EINTR)
             quit(CODE_POD_ENDED, "poll: %s", strerror(errno));

@@ -79,6 +79,10 @@ static void drop(struct client *client)
         /* The port's queue always keeps room for these: connections are read only while it has more than a frame's. */
         enqueue(port_queue, &port_queued, PORT_QUEUE, frame, enter_frame(frame, client->session, ENTER_CLOSE, NULL, 0));
     }
+    /* What the client sent and nobody will read is taken first (a bounded amount): closing over it resets the connection. */
+    unsigned char unread[4096];
+    for (int i = 0; i < 16 && recv(client->fd, unread, sizeof unread, MSG_DONTWAIT) > 0; i++)
+        ;
     close(client->fd);
     client->fd = -1;
 }
