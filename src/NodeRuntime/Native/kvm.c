@@ -99,18 +99,19 @@ static pid_t start_vm(int control, int output, int enter)
                 fail("join cgroup %s: %s", pod.cgroups[i], strerror(errno));
             close(fd);
         }
-        /* Above both targets first, so neither dup2 overwrites the other's source. */
+        /* Above every target first (the console too), so no dup2 overwrites another's source. */
         int high_control = fcntl(control, F_DUPFD, 10), high_output = fcntl(output, F_DUPFD, 10);
+        int high_enter = fcntl(enter, F_DUPFD, 10), high_console = fcntl(console, F_DUPFD, 10);
         if (high_control < 0 || high_output < 0 || dup2(high_control, GUEST_CONTROL_FD) < 0 || dup2(high_output, GUEST_OUTPUT_FD) < 0)
             fail("hand qemu its ports: %s", strerror(errno));
         close(high_control);
         close(high_output);
-        int high_enter = fcntl(enter, F_DUPFD, 10);
-        if (high_enter < 0 || dup2(high_enter, GUEST_ENTER_FD) < 0)
+        if (high_enter < 0 || high_console < 0 || dup2(high_enter, GUEST_ENTER_FD) < 0)
             fail("hand qemu its enter port: %s", strerror(errno));
         close(high_enter);
-        dup2(console, STDOUT_FILENO);
-        dup2(console, STDERR_FILENO);
+        dup2(high_console, STDOUT_FILENO);
+        dup2(high_console, STDERR_FILENO);
+        close(high_console);
         sigset_t none;
         sigemptyset(&none);
         sigprocmask(SIG_SETMASK, &none, NULL);
