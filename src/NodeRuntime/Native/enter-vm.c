@@ -52,12 +52,6 @@ static __attribute__((noreturn, format(printf, 2, 3))) void quit(int code, const
     exit(code);
 }
 
-static void usage(const char *problem)
-{
-    fprintf(stderr, "fleetpods-shim: %s\n", problem);
-    exit(2);
-}
-
 static void parse(int argc, char **argv)
 {
     struct app *app = &pod.apps[0];

@@ -308,7 +308,7 @@ static int pod_main(void *unused)
     return run_apps();
 }
 
-static void usage(const char *problem)
+void usage(const char *problem)
 {
     fprintf(stderr, "fleetpods-shim: %s\n", problem);
     exit(2);
