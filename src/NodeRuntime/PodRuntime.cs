@@ -238,7 +238,7 @@ public sealed class PodRuntime : IAsyncDisposable
             throw new PodLaunchException($"pod {podId} has no app '{name}' (its apps: {string.Join(", ", names)})");
         }
 
-        List<string> command = [.. flavors[request.Stage1].EnterCommand(podId, processes, name, names.Count > 1, tracked.Isolation?.Cgroups ?? [])];
+        List<string> command = [.. flavors[request.Stage1].EnterCommand(tracked.Directory, podId, processes, name, names.Count > 1, tracked.Isolation?.Cgroups ?? [])];
         command.AddRange(["--env", "PATH=" + PodLaunchPlan.DefaultPath, "--env", "AC_APP_NAME=" + name]);
         return command;
     }

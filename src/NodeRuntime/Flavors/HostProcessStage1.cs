@@ -45,7 +45,7 @@ internal abstract class HostProcessStage1(NamespaceLauncher launcher) : IStage1
         }
     }
 
-    public IReadOnlyList<string> EnterCommand(string podId, PodProcesses processes, string app, bool severalApps, IReadOnlyList<string> cgroups)
+    public IReadOnlyList<string> EnterCommand(PodDirectory pod, string podId, PodProcesses processes, string app, bool severalApps, IReadOnlyList<string> cgroups)
     {
         ArgumentNullException.ThrowIfNull(processes);
         ArgumentNullException.ThrowIfNull(cgroups);

@@ -30,5 +30,5 @@ internal interface IStage1
     /// <summary>The supervisor's command line that runs a command in <paramref name="app"/> of the running pod (append <c>--</c> and the command).</summary>
     /// <param name="severalApps">Whether the pod has more apps than one (then each is a child of the pod's own init).</param>
     /// <exception cref="PodLaunchException">The flavor's apps cannot be entered from the node, or the app does not run.</exception>
-    IReadOnlyList<string> EnterCommand(string podId, PodProcesses processes, string app, bool severalApps, IReadOnlyList<string> cgroups);
+    IReadOnlyList<string> EnterCommand(PodDirectory pod, string podId, PodProcesses processes, string app, bool severalApps, IReadOnlyList<string> cgroups);
 }

@@ -8,7 +8,8 @@ namespace FleetPods.NodeRuntime.Flavors;
 
 /// <summary>
 /// Stage1 <c>kvm</c>: the whole pod in a qemu microVM with its own kernel, under the same supervisor as the other
-/// flavors; its apps are not processes of the node, so they are stopped through the guest's init and cannot be entered.
+/// flavors; its apps are not processes of the node, so they are stopped through the guest's init, and entered through
+/// it: the command runs in the guest, and the node runs only a relay to it (<c>fleetpods-shim --enter-vm</c>).
 /// </summary>
 internal sealed class KvmStage1(KvmLauncher kvm, ILogger logger) : IStage1
 {
@@ -69,6 +70,14 @@ internal sealed class KvmStage1(KvmLauncher kvm, ILogger logger) : IStage1
         return await ended.WaitAsync(PodRuntime.KillWait, cancellationToken);
     }
 
-    public IReadOnlyList<string> EnterCommand(string podId, PodProcesses processes, string app, bool severalApps, IReadOnlyList<string> cgroups) =>
-        throw new PodLaunchException($"pod {podId} runs in a VM (stage1 kvm): its apps are not processes of this node to enter");
+    /// <summary>
+    /// A relay to the pod's supervisor, which multiplexes sessions onto the guest's enter port: the guest's init runs the
+    /// command in the app's root, as the app's user, with its environment (see Native/enter-vm.c). The node's cgroups
+    /// hold only qemu; the command is inside the VM's.
+    /// </summary>
+    public IReadOnlyList<string> EnterCommand(PodDirectory pod, string podId, PodProcesses processes, string app, bool severalApps, IReadOnlyList<string> cgroups)
+    {
+        ArgumentNullException.ThrowIfNull(pod);
+        return [kvm.ShimPath, "--enter-vm", pod.Root, "--app", app];
+    }
 }

@@ -6,4 +6,7 @@ internal static class GuestPorts
     public const string Control = "fleetpods.ctl";
 
     public const string Output = "fleetpods.out";
+
+    /// <summary>The <c>fleetpods enter</c> sessions, multiplexed (see Native/enter-frames.h).</summary>
+    public const string Enter = "fleetpods.enter";
 }

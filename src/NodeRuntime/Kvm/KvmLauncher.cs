@@ -29,6 +29,9 @@ internal sealed class KvmLauncher(NodeRuntimeOptions options, string shimPath, s
     private readonly AcceleratorProbe probe = new(cacheDirectory, options.QemuPath, options.KvmProbeTimeout, logger);
     private KvmMachine? machine;
 
+    /// <summary>The supervisor, which also relays <c>fleetpods enter</c> into a pod's guest (<c>--enter-vm</c>).</summary>
+    public string ShimPath => shimPath;
+
     /// <summary>The accelerator this node uses, as far as it is known without booting anything; null when a probe must decide.</summary>
     /// <exception cref="PodLaunchException">qemu or the kernel is missing.</exception>
     public KvmAccelerator? KnownAccelerator()

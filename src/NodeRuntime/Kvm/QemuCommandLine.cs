@@ -13,9 +13,10 @@ internal static class QemuCommandLine
     /// <summary>The fds the supervisor gives qemu for the guest's control and output ports (see kvm.c).</summary>
     private const int ControlFd = 3;
     private const int OutputFd = 4;
+    private const int EnterFd = 5;
 
     /// <summary>The fd of the VM's tap device, which the supervisor makes on the node's bridge (see network.c).</summary>
-    private const int TapFd = 5;
+    private const int TapFd = 6;
 
     /// <summary>Marks the guest's kernel command line as ours; a pod adds its id to it.</summary>
     public const string Marker = "fleetpods.pod";
@@ -53,7 +54,7 @@ internal static class QemuCommandLine
         return $"tsc_early_khz={(long)(megahertz * 1000)} ";
     });
 
-    /// <summary>The pod's devices: its two virtio-serial ports and a 9p share per app root and volume.</summary>
+    /// <summary>The pod's devices: its three virtio-serial ports and a 9p share per app root and volume.</summary>
     public static void AddPodDevices(List<string> arguments, IEnumerable<Manifest.FleetPodsShare> shares)
     {
         ArgumentNullException.ThrowIfNull(arguments);
@@ -64,6 +65,8 @@ internal static class QemuCommandLine
             "-device", $"virtserialport,chardev=control,name={GuestPorts.Control}",
             "-chardev", $"socket,id=output,fd={OutputFd}",
             "-device", $"virtserialport,chardev=output,name={GuestPorts.Output}",
+            "-chardev", $"socket,id=enter,fd={EnterFd}",
+            "-device", $"virtserialport,chardev=enter,name={GuestPorts.Enter}",
         ]);
         foreach (var share in shares)
         {

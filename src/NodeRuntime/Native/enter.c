@@ -51,7 +51,7 @@ static int differs(pid_t target, const char *name)
 }
 
 /* The daemon's session: output to FILE, the console opened here for the command, the launcher's pipe held. */
-static void open_session(void)
+void open_session(void)
 {
     if (!pod.output_path)
         return;

@@ -10,6 +10,7 @@
  * Usage: fleetpods-shim --pod-dir DIR
  * runs the pod that DIR/manifest.json describes (manifest.c reads and checks it; the node wrote it). Also:
  *   fleetpods-shim --enter PID ... runs a command in a running app instead: see enter.c;
+ *   fleetpods-shim --enter-vm DIR ... runs one in a stage1 kvm pod's guest: see enter-vm.c;
  *   fleetpods-shim --check-manifest FILE reads a manifest and says what is wrong with it, for tests and fuzzing;
  *   a manifest for stage1 kvm runs the pod inside a qemu microVM instead: see kvm.c.
  *
@@ -307,7 +308,7 @@ static int pod_main(void *unused)
     return run_apps();
 }
 
-static void usage(const char *problem)
+void usage(const char *problem)
 {
     fprintf(stderr, "fleetpods-shim: %s\n", problem);
     exit(2);
@@ -418,6 +419,8 @@ int main(int argc, char **argv)
         parse_enter(argc, argv);
         return enter_app(pod.enter, &pod.apps[0]);
     }
+    if (argc >= 2 && strcmp(argv[1], "--enter-vm") == 0)
+        return enter_vm(argc, argv);
     if (argc == 3 && strcmp(argv[1], "--check-manifest") == 0) {
         /* The reader alone, for tests and fuzzing: a refusal is one line on stderr and exit code 125 (see fail). */
         int dir = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -427,7 +430,7 @@ int main(int argc, char **argv)
         return 0;
     }
     if (argc != 3 || strcmp(argv[1], "--pod-dir") != 0)
-        usage("usage: fleetpods-shim --pod-dir DIR | --check-manifest FILE | --enter PID [OPTION]... -- COMMAND...");
+        usage("usage: fleetpods-shim --pod-dir DIR | --check-manifest FILE | --enter PID [OPTION]... -- COMMAND... | --enter-vm DIR --app NAME [OPTION]... -- COMMAND...");
     pod.pod_dir = argv[2];
     pod.dir_fd = open(pod.pod_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (pod.dir_fd < 0)

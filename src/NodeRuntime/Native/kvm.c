@@ -8,7 +8,9 @@
  *     which qemu shares and which goes with them, so nothing is mounted in the host's namespace;
  *   - makes two socket pairs and gives qemu their guest ends as fds 3 (control) and 4 (output), which the qemu
  *     command line (the manifest's fleetpods.kvm.machine, made by the daemon) names as virtio-serial ports;
- *   - on the bridge network, makes the VM's tap device on the node's bridge and gives it to qemu as fd 5, the
+ *   - and a third, fd 5, the port fleetpods.enter, onto which it multiplexes the `fleetpods enter` sessions that
+ *     connect to its socket DIR/enter (kvm-enter.c);
+ *   - on the bridge network, makes the VM's tap device on the node's bridge and gives it to qemu as fd 6, the
  *     command line's virtio-net device (network.c);
  *   - sends the guest's init the pod manifest itself, ended by a NUL byte, on the control port;
  *   - writes the data of the output port's frames to DIR/log, and takes the control port's lines: "started"
@@ -19,6 +21,7 @@
  * See Guest/guest-init.c for the other end.
  */
 #include "shim.h"
+#include "kvm-enter.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -38,7 +41,8 @@
 
 #define GUEST_CONTROL_FD 3
 #define GUEST_OUTPUT_FD 4
-#define GUEST_TAP_FD 5
+#define GUEST_ENTER_FD 5
+#define GUEST_TAP_FD 6
 #define DEFAULT_GRACE_MS 10000
 
 static void mount_overlays(void)
@@ -79,7 +83,7 @@ static long requested_grace(void)
     return end == text || grace < 0 ? DEFAULT_GRACE_MS : grace;
 }
 
-static pid_t start_vm(int control, int output, int tap)
+static pid_t start_vm(int control, int output, int enter, int tap)
 {
     int console = openat(pod.dir_fd, "console", O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0640);
     if (console < 0)
@@ -98,8 +102,9 @@ static pid_t start_vm(int control, int output, int tap)
                 fail("join cgroup %s: %s", pod.cgroups[i], strerror(errno));
             close(fd);
         }
-        /* Above both targets first, so neither dup2 overwrites the other's source. */
+        /* Above every target first (the console too), so no dup2 overwrites another's source. */
         int high_control = fcntl(control, F_DUPFD, 10), high_output = fcntl(output, F_DUPFD, 10);
+        int high_enter = fcntl(enter, F_DUPFD, 10), high_console = fcntl(console, F_DUPFD, 10);
         int high_tap = tap >= 0 ? fcntl(tap, F_DUPFD, 10) : -1;
         if (high_control < 0 || high_output < 0 || dup2(high_control, GUEST_CONTROL_FD) < 0 || dup2(high_output, GUEST_OUTPUT_FD) < 0)
             fail("hand qemu its ports: %s", strerror(errno));
@@ -109,8 +114,12 @@ static pid_t start_vm(int control, int output, int tap)
         close(high_output);
         if (high_tap >= 0)
             close(high_tap);
-        dup2(console, STDOUT_FILENO);
-        dup2(console, STDERR_FILENO);
+        if (high_enter < 0 || high_console < 0 || dup2(high_enter, GUEST_ENTER_FD) < 0)
+            fail("hand qemu its enter port: %s", strerror(errno));
+        close(high_enter);
+        dup2(high_console, STDOUT_FILENO);
+        dup2(high_console, STDERR_FILENO);
+        close(high_console);
         sigset_t none;
         sigemptyset(&none);
         sigprocmask(SIG_SETMASK, &none, NULL);
@@ -225,9 +234,12 @@ static int read_port(int fd, struct relay *relay, int is_control, int control)
 int run_vm(void)
 {
     mount_overlays();
-    int control[2], output[2];
+    int control[2], output[2], enter[2];
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, control) != 0 || socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, output) != 0)
         fail("socketpair: %s", strerror(errno));
+    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, enter) != 0)
+        fail("socketpair: %s", strerror(errno));
+    enter_relay_listen(enter[0]);
 
     sigset_t watched;
     sigemptyset(&watched);
@@ -240,11 +252,12 @@ int run_vm(void)
 
     static struct relay relay;
     relay.vm_started_at = monotonic_ms();
-    /* qemu holds the VM's tap alone (-netdev tap,fd=5), so the tap ends with qemu: see network.c. */
+    /* qemu holds the VM's tap alone (-netdev tap,fd=6), so the tap ends with qemu: see network.c. */
     int tap = network_vm_tap();
-    pid_t vm = start_vm(control[1], output[1], tap);
+    pid_t vm = start_vm(control[1], output[1], enter[1], tap);
     close(control[1]);
     close(output[1]);
+    close(enter[1]);
     if (tap >= 0)
         close(tap);
     char record[64];
@@ -255,9 +268,11 @@ int run_vm(void)
 
     int status = 0, vm_running = 1;
     while (vm_running) {
-        struct pollfd fds[] = {{.fd = signals, .events = POLLIN}, {.fd = control[0], .events = POLLIN}, {.fd = output[0], .events = POLLIN}};
-        if (poll(fds, 3, -1) < 0 && errno != EINTR)
+        struct pollfd fds[3 + ENTER_RELAY_POLL_FDS] = {{.fd = signals, .events = POLLIN}, {.fd = control[0], .events = POLLIN}, {.fd = output[0], .events = POLLIN}};
+        int sessions = enter_relay_poll(fds + 3);
+        if (poll(fds, (nfds_t)(3 + sessions), -1) < 0 && errno != EINTR)
             fail("poll: %s", strerror(errno));
+        enter_relay_serve(fds + 3);
         if (fds[2].revents && !read_port(output[0], &relay, 0, control[0]))
             fds[2].fd = -1;
         if (fds[1].revents && !read_port(control[0], &relay, 1, control[0]))
@@ -279,6 +294,7 @@ int run_vm(void)
                 vm_running = 0;
         }
     }
+    enter_relay_end();
     /* qemu is gone, and with it the guest ends of the ports: what they still hold is read to end-of-file. */
     while (read_port(output[0], &relay, 0, control[0]))
         ;

@@ -111,6 +111,14 @@ void attach_console(void);
 
 /* enter.c */
 int enter_app(pid_t target, const struct app *app);
+/* With --output: the launcher's pipe held in ready_fd, stdout and stderr to the output, console_fd opened (see enter.c). */
+void open_session(void);
+
+/* fleetpods-shim.c: a command line it cannot take, in one line; exit code 2 */
+__attribute__((noreturn)) void usage(const char *problem);
+
+/* enter-vm.c: --enter-vm, a command in a stage1 kvm pod's guest */
+int enter_vm(int argc, char **argv);
 
 /* kvm.c */
 int run_vm(void);

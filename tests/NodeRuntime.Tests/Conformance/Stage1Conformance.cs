@@ -4,11 +4,12 @@ namespace FleetPods.NodeRuntime.Tests.Conformance;
 /// The stage1 conformance suite: what every flavor does, run against each (<see cref="NsStage1Tests"/>,
 /// <see cref="FlyStage1Tests"/>, <see cref="KvmStage1Tests"/>), as containerd runs one suite against every snapshotter.
 /// What needs the apps to be processes of the node is in <see cref="HostProcessStage1Conformance"/>, which kvm does
-/// not derive from; what only flavors with their own namespaces do is in <see cref="NamespacedStage1Conformance"/>,
-/// which fly does not derive from; the network's are in <see cref="Stage1NetworkConformance"/>, which ns and kvm run:
-/// a flavor leaves out a test by not declaring it, so nothing is skipped and counted.
+/// not derive from (enter does not, and is here: Stage1Conformance.Enter.cs); what only flavors with their own
+/// namespaces do is in <see cref="NamespacedStage1Conformance"/>, which fly does not derive from; the network's are in
+/// <see cref="Stage1NetworkConformance"/>, which ns and kvm run: a flavor leaves out a test by not declaring it, so
+/// nothing is skipped and counted.
 /// </summary>
-public abstract class Stage1Conformance(BusyboxAci aci) : Stage1Suite(aci)
+public abstract partial class Stage1Conformance(BusyboxAci aci) : Stage1Suite(aci)
 {
     [RequiresFact(Requires.Root)]
     public async Task The_pods_exit_code_is_the_apps_and_its_output_is_in_its_log()

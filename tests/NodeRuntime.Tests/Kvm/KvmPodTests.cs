@@ -167,17 +167,160 @@ public sealed class KvmPodTests(BusyboxAci aci, KvmGuest guest)
     }
 
     [RequiresFact(Requires.Root)]
-    public async Task Enter_is_refused_since_the_apps_are_not_processes_of_the_node()
+    public async Task Enter_runs_in_the_guest_as_the_apps_user_groups_and_working_directory_with_its_environment()
+    {
+        await using var node = await guest.StartNode(aci);
+        var request = Kvm(node, "/bin/sh", "-c", "echo ready; exec sleep 300");
+        request = request with
+        {
+            App = request.App with
+            {
+                User = "1234",
+                Group = "2345",
+                SupplementaryGroups = [3456],
+                WorkingDirectory = "/tmp",
+                Environment = [KeyValuePair.Create("GREETING", "from the unit")],
+            },
+        };
+        await node.Runtime.StartPodAsync(request);
+        await WaitForLog(node, request.PodId, "ready");
+
+        var session = await node.Runtime.StartSessionAsync(request.PodId, new EnterSessionRequest(
+            null, ["/bin/sh", "-c", "id -u; id -g; id -G; pwd; echo \"$GREETING\" \"$AC_APP_NAME\"; uname -r; exit 3"], Input: false, Terminal: null, []));
+        var (code, output) = await SessionEnd(node, request.PodId, session);
+        await node.Runtime.StopPodAsync(request.PodId, TimeSpan.Zero);
+
+        var lines = output.Split('\n');
+        Assert.Equal((3, "1234", "2345", "/tmp", "from the unit app"), (code, lines[0], lines[1], lines[3], lines[4]));
+        Assert.Contains("3456", lines[2].Split(' '));
+        // The guest's kernel, not the node's: the command ran inside the VM.
+        Assert.NotEqual(File.ReadAllText("/proc/sys/kernel/osrelease").Trim(), lines[5]);
+    }
+
+    [RequiresFact(Requires.Root)]
+    public async Task Two_enters_at_once_get_their_own_output_while_one_nobody_reads_stalls_neither_them_nor_the_pods_log()
+    {
+        await using var node = await guest.StartNode(aci);
+        var request = Kvm(node, "/bin/sh", "-c", "echo ready; i=0; while :; do i=$((i+1)); echo \"tick $i\"; sleep 0.2; done");
+        await node.Runtime.StartPodAsync(request);
+        await WaitForLog(node, request.PodId, "ready");
+
+        // 2.4 MB of output to a pipe nobody reads yet: the guest stops reading it once the session's window is full.
+        using var unread = StartRelay(node.Runtime.EnterCommand(request.PodId, null), "/bin/sh", "-c", "yes entered | head -n 300000; exit 6");
+        var first = await node.Runtime.StartSessionAsync(request.PodId, new EnterSessionRequest(
+            null, ["/bin/sh", "-c", "read -r line; echo \"first got $line\""], Input: true, Terminal: null, []));
+        var second = await node.Runtime.StartSessionAsync(request.PodId, new EnterSessionRequest(
+            null, ["/bin/sh", "-c", "read -r line; echo \"second got $line\" >&2"], Input: true, Terminal: null, []));
+        await node.Runtime.WriteInputAsync(request.PodId, second, "two\n"u8.ToArray(), endOfInput: true);
+        await node.Runtime.WriteInputAsync(request.PodId, first, "one\n"u8.ToArray(), endOfInput: true);
+        var firstEnd = await SessionEnd(node, request.PodId, first);
+        var secondEnd = await SessionEnd(node, request.PodId, second);
+        var ticks = TickCount(await node.Log(request.PodId));
+        await WaitFor(async () => TickCount(await node.Log(request.PodId)) > ticks + 2, "the pod's log to go on");
+        var unreadOutput = await unread.StandardOutput.ReadToEndAsync();
+        using (var timeout = new CancellationTokenSource(Within))
+        {
+            await unread.WaitForExitAsync(timeout.Token);
+        }
+
+        await node.Runtime.StopPodAsync(request.PodId, TimeSpan.Zero);
+
+        Assert.Equal((0, "first got one\n"), firstEnd);
+        Assert.Equal((0, "second got two\n"), secondEnd);
+        Assert.Equal(6, unread.ExitCode);
+        Assert.Equal(300000, unreadOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).Count(l => l == "entered"));
+        Assert.Equal(300000 * "entered\n".Length, unreadOutput.Length);
+    }
+
+    [RequiresFact(Requires.Root)]
+    public async Task Enter_at_a_terminal_has_its_size_follows_a_resize_and_reads_what_is_typed()
     {
         await using var node = await guest.StartNode(aci);
         var request = Kvm(node, "/bin/sh", "-c", "echo ready; exec sleep 300");
         await node.Runtime.StartPodAsync(request);
         await WaitForLog(node, request.PodId, "ready");
 
-        var error = Assert.Throws<PodLaunchException>(() => node.Runtime.EnterCommand(request.PodId, null));
+        var session = await node.Runtime.StartSessionAsync(request.PodId, new EnterSessionRequest(
+            null, ["/bin/sh", "-c", "trap 'stty size; resized=1' WINCH; stty size; [ -t 0 ] && [ -t 1 ] && [ -t 2 ] && echo terminal; tty; echo ready; "
+                + "while [ -z \"$resized\" ]; do sleep 0.1; done; read -r line; echo \"got $line\"; exit 5"],
+            Input: true, new PodTerminalSize(25, 81), []));
+        await WaitForSessionOutput(node, request.PodId, session, "ready");
+        node.Runtime.ResizeTerminal(request.PodId, session, new PodTerminalSize(50, 132));
+        await WaitForSessionOutput(node, request.PodId, session, "50 132");
+        await node.Runtime.WriteInputAsync(request.PodId, session, "typed\r"u8.ToArray(), endOfInput: false);
+        var (code, output) = await SessionEnd(node, request.PodId, session);
         await node.Runtime.StopPodAsync(request.PodId, TimeSpan.Zero);
 
-        Assert.Equal($"pod {request.PodId} runs in a VM (stage1 kvm): its apps are not processes of this node to enter", error.Message);
+        Assert.Equal(5, code);
+        Assert.StartsWith("25 81\r\nterminal\r\n/dev/pts/", output, StringComparison.Ordinal);
+        Assert.Contains("50 132\r\n", output, StringComparison.Ordinal);
+        Assert.EndsWith("got typed\r\n", output, StringComparison.Ordinal);
+    }
+
+    [RequiresFact(Requires.Root)]
+    public async Task A_session_ends_with_the_pod_in_one_line_and_an_ended_pod_cannot_be_entered()
+    {
+        await using var node = await guest.StartNode(aci);
+        var request = Kvm(node, "/bin/sh", "-c", "echo ready; exec sleep 300");
+        await node.Runtime.StartPodAsync(request);
+        await WaitForLog(node, request.PodId, "ready");
+        var session = await node.Runtime.StartSessionAsync(request.PodId, new EnterSessionRequest(
+            null, ["/bin/sh", "-c", "echo started; exec sleep 300"], Input: false, Terminal: null, []));
+        await WaitForSessionOutput(node, request.PodId, session, "started");
+
+        await node.Runtime.StopPodAsync(request.PodId, TimeSpan.FromSeconds(5));
+        var (code, output) = await SessionEnd(node, request.PodId, session);
+        var late = Assert.Throws<PodLaunchException>(() => node.Runtime.EnterCommand(request.PodId, null));
+
+        Assert.Equal((137, $"started\nfleetpods-shim: pod {request.PodId} has ended, and this command with it\n"), (code, output));
+        Assert.Equal($"pod {request.PodId} is not running", late.Message);
+    }
+
+    [RequiresFact(Requires.Root)]
+    public async Task A_connection_that_breaks_the_frames_is_dropped_while_the_pod_and_a_real_enter_go_on()
+    {
+        await using var node = await guest.StartNode(aci);
+        var request = Kvm(node, "/bin/sh", "-c", "echo ready; exec sleep 300");
+        await node.Runtime.StartPodAsync(request);
+        await WaitForLog(node, request.PodId, "ready");
+        var socketPath = node.PodFile(request.PodId, "enter");
+
+        // A header announcing 65535 bytes, beyond the 16 KiB bound; then a frame only the guest may send, as a first frame.
+        var oversized = await DroppedAfter(socketPath, [0, 0, 0, 0, 2, 0, 0xff, 0xff]);
+        var impostor = await DroppedAfter(socketPath, [7, 0, 0, 0, 19, 0, 4, 0, 0, 0, 0, 0]);
+        var session = await node.Runtime.StartSessionAsync(request.PodId, new EnterSessionRequest(
+            null, ["/bin/sh", "-c", "echo still served"], Input: false, Terminal: null, []));
+        var end = await SessionEnd(node, request.PodId, session);
+        var mode = File.GetUnixFileMode(socketPath);
+        await node.Runtime.StopPodAsync(request.PodId, TimeSpan.Zero);
+
+        Assert.True(oversized, "a header beyond the bound should end the connection");
+        Assert.True(impostor, "an exit sent by a client should end the connection");
+        Assert.Equal((0, "still served\n"), end);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, mode);
+        Assert.False(File.Exists(socketPath), "the socket should go with the VM");
+    }
+
+    /// <summary>Connects to a pod's enter socket, sends <paramref name="bytes"/>, and tells whether the supervisor then closes the connection.</summary>
+    private static async Task<bool> DroppedAfter(string socketPath, byte[] bytes)
+    {
+        using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+        await socket.ConnectAsync(new System.Net.Sockets.UnixDomainSocketEndPoint(socketPath));
+        await socket.SendAsync(bytes);
+        using var timeout = new CancellationTokenSource(Within);
+        var buffer = new byte[8 + 16384];
+        try
+        {
+            while (await socket.ReceiveAsync(buffer, timeout.Token) > 0)
+            {
+            }
+
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
     }
 
     private static PodLaunchRequest Kvm(RuntimeHarness node, params string[] exec) => node.Request(exec) with { Stage1 = Stage1Flavor.Kvm };
@@ -196,6 +339,58 @@ public sealed class KvmPodTests(BusyboxAci aci, KvmGuest guest)
         {
             await Task.Delay(20, timeout.Token);
         }
+    }
+
+    private static async Task<(int Code, string Output)> SessionEnd(RuntimeHarness node, string podId, string session)
+    {
+        var output = new List<byte>();
+        long offset = 0;
+        using var timeout = new CancellationTokenSource(Within);
+        while (true)
+        {
+            var piece = await node.Runtime.ReadSessionOutputAsync(podId, session, offset, 64 * 1024, timeout.Token);
+            output.AddRange(piece.Data);
+            offset = piece.NextOffset;
+            if (piece.ExitCode is { } code)
+            {
+                return (code, System.Text.Encoding.UTF8.GetString([.. output]));
+            }
+
+            await Task.Delay(20, timeout.Token);
+        }
+    }
+
+    private static Task WaitForSessionOutput(RuntimeHarness node, string podId, string session, string text) =>
+        WaitFor(async () =>
+        {
+            var piece = await node.Runtime.ReadSessionOutputAsync(podId, session, 0, 1 << 20);
+            return System.Text.Encoding.UTF8.GetString(piece.Data).Contains(text, StringComparison.Ordinal);
+        }, $"'{text}' in the session's output");
+
+    private static async Task WaitFor(Func<Task<bool>> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + Within;
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"waited {Within.TotalSeconds} s for {what}");
+            await Task.Delay(20);
+        }
+    }
+
+    private static int TickCount(string log) => log.Split('\n').Count(l => l.StartsWith("tick ", StringComparison.Ordinal));
+
+    /// <summary>Starts an enter command line as a caller at the node would, its stdout a pipe this test reads when it likes.</summary>
+    private static System.Diagnostics.Process StartRelay(IReadOnlyList<string> enter, params string[] command)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo(enter[0]) { RedirectStandardOutput = true, RedirectStandardInput = true };
+        foreach (var argument in enter.Skip(1).Append("--").Concat(command))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        var process = System.Diagnostics.Process.Start(start)!;
+        process.StandardInput.Close();
+        return process;
     }
 
     private static int[] Children(int pid) =>

@@ -18,11 +18,13 @@
  * could not, "exited NAME CODE" per app, "ended CODE" (the first non-zero app code, as stage1 ns) before power-off.
  * Host to guest: "stop GRACE_MS": SIGTERM to every app, SIGKILL to what is left after the grace period.
  * Then everything is synced and the VM powers off (reboot(RB_POWER_OFF); qemu runs with -no-reboot).
+ * A third port, fleetpods.enter, carries the `fleetpods enter` sessions, served in the same loop (enter-sessions.c).
  *
  * The kernel command line word fleetpods.probe makes it power off at once: the accelerator probe boots that.
  */
 #include "../shim.h"
 #include "guest-network.h"
+#include "guest.h"
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -56,7 +58,7 @@ static const char *share_path(int index)
     snprintf(share_paths[index], sizeof share_paths[index], "/fleetpods/9p/%s", pod.shares[index].tag);
     return share_paths[index];
 }
-static int in_app; /* set in an app's process before its exec: its failures go to the error pipe */
+int in_app;
 
 struct running {
     pid_t pid;
@@ -157,10 +159,10 @@ static void load_modules(const char *cmdline)
     fclose(order);
 }
 
-/* The device of the virtio-serial port called NAME; ports appear as the virtio devices are probed. */
-static int open_port(const char *name)
+/* Ports appear as the virtio devices are probed. */
+int find_port(const char *name, int attempts)
 {
-    for (int attempt = 0; attempt < 500; attempt++) {
+    for (int attempt = 0; attempt < attempts; attempt++) {
         DIR *ports = opendir("/sys/class/virtio-ports");
         struct dirent *entry;
         while (ports && (entry = readdir(ports))) {
@@ -190,7 +192,16 @@ static int open_port(const char *name)
             closedir(ports);
         usleep(10000);
     }
-    fail("virtio-serial port %s did not appear", name);
+    return -1;
+}
+
+/* The device of the virtio-serial port called NAME. */
+static int open_port(const char *name)
+{
+    int port = find_port(name, 500);
+    if (port < 0)
+        fail("virtio-serial port %s did not appear", name);
+    return port;
 }
 
 /* The pod manifest, sent by the supervisor on the control port and ended by a NUL byte; see the top of this file. */
@@ -239,7 +250,7 @@ static void mount_shares(void)
     }
 }
 
-static void default_signals(void)
+void default_signals(void)
 {
     for (int signal = 1; signal < NSIG; signal++)
         if (signal != SIGKILL && signal != SIGSTOP)
@@ -355,7 +366,7 @@ static int supervise(int signals)
     int remaining = pod.app_count, code = 0;
     long kill_at = -1;
     while (remaining > 0) {
-        struct pollfd fds[2 + 2 * MAX_APPS];
+        struct pollfd fds[2 + 2 * MAX_APPS + ENTER_POLL_FDS];
         int count = 0;
         fds[count++] = (struct pollfd){.fd = signals, .events = POLLIN};
         fds[count++] = (struct pollfd){.fd = ctl_port, .events = POLLIN};
@@ -363,6 +374,8 @@ static int supervise(int signals)
             fds[count++] = (struct pollfd){.fd = running[i].out, .events = POLLIN};
             fds[count++] = (struct pollfd){.fd = running[i].err, .events = POLLIN};
         }
+        int sessions = enter_poll(fds + count);
+        count += sessions;
         int timeout = kill_at < 0 ? -1 : (int)(kill_at > now_ms() ? kill_at - now_ms() : 0);
         if (poll(fds, (nfds_t)count, timeout) < 0 && errno != EINTR)
             fail("poll: %s", strerror(errno));
@@ -376,6 +389,7 @@ static int supervise(int signals)
             if (fds[3 + 2 * i].revents)
                 forward(i, &running[i].err, 2);
         }
+        enter_serve(fds + count - sessions, sessions);
         if (fds[1].revents & POLLIN) {
             long grace = read_stop();
             if (grace >= 0) {
@@ -391,6 +405,8 @@ static int supervise(int signals)
             pid_t ended;
             /* pid 1 reaps every orphan; an app's own end is recorded. */
             while ((ended = waitpid(-1, &status, WNOHANG)) > 0) {
+                if (enter_reaped(ended, status))
+                    continue;
                 for (int i = 0; i < pod.app_count; i++) {
                     if (running[i].pid != ended || running[i].ended)
                         continue;
@@ -443,6 +459,7 @@ int main(void)
     load_modules(cmdline);
     ctl_port = open_port(CTL_PORT);
     out_port = open_port(OUT_PORT);
+    enter_open_port();
     read_pod();
     if (sethostname(pod.hostname, strlen(pod.hostname)) != 0)
         fail("sethostname: %s", strerror(errno));
