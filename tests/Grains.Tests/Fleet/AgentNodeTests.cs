@@ -46,7 +46,7 @@ public sealed class AgentNodeTests
         var after = await Until(unit, pods => Running(pods).Count == 2 && pods.All(p => p.NodeName == "agent-b"), "both pods running on agent-b");
         Assert.DoesNotContain(after.Pods, p => p.Id == moved);
         var cluster = fleet.Client.GetGrain<IClusterGrain>(IClusterGrain.Key);
-        var live = fleet.Client.GetGrain<IRegistryGrain>(RegistryKind.Nodes);
+        var live = new KeyRegistry(fleet.Client, RegistryKind.Nodes);
         var down = fleet.Client.GetGrain<IDownNodesGrain>(IDownNodesGrain.Key);
         Assert.Equal(NodeLiveness.Down, (await cluster.GetNodes()).Single(n => n.Name == "agent-a").Liveness);
         Assert.DoesNotContain("agent-a", await live.List());

@@ -96,7 +96,7 @@ public sealed class MembershipReconciler(
         {
             try
             {
-                foreach (var unit in await grains.GetGrain<IRegistryGrain>(RegistryKind.Units).List())
+                foreach (var unit in await new KeyRegistry(grains, RegistryKind.Units).List())
                 {
                     await grains.GetGrain<IUnitGrain>(unit).Reconcile();
                 }

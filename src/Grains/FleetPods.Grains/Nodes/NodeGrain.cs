@@ -58,7 +58,7 @@ public sealed class NodeGrain(
 
     async Task INodeGrain.Announce(NodeAnnouncement announcement)
     {
-        await GrainFactory.GetGrain<IRegistryGrain>(RegistryKind.Nodes).Add(Name);
+        await new KeyRegistry(GrainFactory, RegistryKind.Nodes).Add(Name);
         state.State.Announcement = announcement;
         state.State.AnnouncedAt = time.GetUtcNow();
         await state.Save(this);
@@ -289,7 +289,7 @@ public sealed class NodeGrain(
         {
             logger.LogWarning("Node {Node} is down: no heartbeat from its agent for {Silent}; its {Pods} pods are lost", Name, silent, state.State.Reservations.Count);
             await GrainFactory.GetGrain<IDownNodesGrain>(IDownNodesGrain.Key).Add(Name);
-            await GrainFactory.GetGrain<IRegistryGrain>(RegistryKind.Nodes).Remove(Name);
+            await new KeyRegistry(GrainFactory, RegistryKind.Nodes).Remove(Name);
         }
 
         driver = null;

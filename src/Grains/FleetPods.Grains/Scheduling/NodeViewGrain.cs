@@ -19,7 +19,7 @@ internal sealed class NodeViewGrain(ILogger<NodeViewGrain> logger) : Grain, INod
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         // Reports that arrive meanwhile wait for this turn and, being later, win over what is asked here.
-        var names = await GrainFactory.GetGrain<IRegistryGrain>(RegistryKind.Nodes).List();
+        var names = await new KeyRegistry(GrainFactory, RegistryKind.Nodes).List();
         var answers = await Task.WhenAll(names.Select(Ask));
         foreach (var info in answers.OfType<NodeInfo>())
         {

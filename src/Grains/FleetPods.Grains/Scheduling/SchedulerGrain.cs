@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace FleetPods.Grains.Scheduling;
 
@@ -11,12 +12,8 @@ namespace FleetPods.Grains.Scheduling;
 /// </summary>
 [Orleans.Concurrency.StatelessWorker(1)]
 [Orleans.Concurrency.Reentrant]
-public sealed class SchedulerGrain(ILogger<SchedulerGrain> logger) : Grain, ISchedulerGrain
+public sealed class SchedulerGrain(IOptions<NodeViewOptions> options, ILogger<SchedulerGrain> logger) : Grain, ISchedulerGrain
 {
-    // How old a copy a placement may use: node reports arrive within about this, and the scheduler's own reservations
-    // are in the copy at once.
-    private static readonly TimeSpan MaxAge = TimeSpan.FromMilliseconds(250);
-
     // Nomad stops after log2(n) fitting nodes; scoring is in memory here, so at least this many are scored, which
     // keeps replicas apart and the spread tight, and in a small cluster every node.
     private const int MinSample = 32;
@@ -41,7 +38,7 @@ public sealed class SchedulerGrain(ILogger<SchedulerGrain> logger) : Grain, ISch
         }
 
         var pipeline = PlacementPipeline.For(request, sameNodeAs);
-        await Nodes.Update(MaxAge);
+        await Nodes.Update(options.Value.MaxAge);
         var tried = new HashSet<string>(StringComparer.Ordinal);
         var plan = Sample(pipeline, request);
         if (await Reserve(plan, request, tried) is { } placed)

@@ -88,7 +88,7 @@ public sealed class UnitGrain(
         }
 
         var changed = Unit.Exists;
-        await GrainFactory.GetGrain<IRegistryGrain>(RegistryKind.Units).Add(Name);
+        await new KeyRegistry(GrainFactory, RegistryKind.Units).Add(Name);
         Store(fileName, text, unit, name!.IsTemplate, admission);
         Unit.PinnedImages = pins;
         if (changed)
@@ -181,7 +181,7 @@ public sealed class UnitGrain(
         PodAdmissionCheck.Require(Role.Operator, $"destroy {Name}");
         EnsureExists();
         await RemoveAllPods(grace);
-        await GrainFactory.GetGrain<IRegistryGrain>(RegistryKind.Units).Remove(Name);
+        await new KeyRegistry(GrainFactory, RegistryKind.Units).Remove(Name);
         await state.Erase(this);
         logger.LogInformation("Unit {Unit} destroyed", Name);
         DeactivateOnIdle();
@@ -490,7 +490,7 @@ public sealed class UnitGrain(
             throw new FleetPodsException($"{Name}: {pinError.Message}");
         }
 
-        await GrainFactory.GetGrain<IRegistryGrain>(RegistryKind.Units).Add(Name);
+        await new KeyRegistry(GrainFactory, RegistryKind.Units).Add(Name);
         Store(name.TemplateName, text, parsed.Unit!, isTemplate: false, admission);
         Unit.PinnedImages = pins;
         await state.Save(this);
