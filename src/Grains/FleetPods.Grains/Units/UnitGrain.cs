@@ -17,7 +17,7 @@ public sealed class UnitGrain(
     IClusterMembershipService membership,
     PodPolicy policy,
     TimeProvider time,
-    ILogger<UnitGrain> logger) : Grain, IUnitGrain
+    ILogger<UnitGrain> logger) : Grain, IUnitGrain, IQueuedReconcile
 {
     private static readonly TimeSpan RetryPeriod = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan MaxRestartDelay = TimeSpan.FromSeconds(30);
@@ -30,6 +30,7 @@ public sealed class UnitGrain(
 
     private IGrainTimer? retry;
     private DateTimeOffset retryAt;
+    private bool reconcileQueued;
 
     private string Name => this.GetPrimaryKeyString();
 
@@ -187,7 +188,24 @@ public sealed class UnitGrain(
         DeactivateOnIdle();
     }
 
-    Task IUnitGrain.Reconcile() => ReconcileOrRetry();
+    // Interleaved with the grain's other calls, so it only queues a reconcile, and one at most: the queued one reads
+    // every pod when it runs, which covers every report made before then.
+    Task IUnitGrain.Reconcile()
+    {
+        if (!reconcileQueued)
+        {
+            reconcileQueued = true;
+            this.AsReference<IQueuedReconcile>().Run().Ignore();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    Task IQueuedReconcile.Run()
+    {
+        reconcileQueued = false;
+        return ReconcileOrRetry();
+    }
 
     // Nobody waits on a one-way reconcile or a timer; a step that failed (a grain of a silo that just died,
     // not yet reactivated elsewhere) is tried again shortly instead of lost.
