@@ -12,9 +12,9 @@ dotnet build FleetPods.sln -c Release --nologo -v quiet
 summary=$(mktemp)
 trap 'rm -f "$summary" "$summary.rc"' EXIT
 status=0
-# tee keeps the normal output on the terminal; the exit status of dotnet test is carried through a file,
+# tee keeps the output (errors too, which the summary below reads) on the terminal; the exit status of dotnet test is carried through a file,
 # as POSIX sh has no pipefail.
-{ FLEETPODS_TESTS_REQUIRE_ALL=1 dotnet test FleetPods.sln -c Release --no-build --nologo --logger "console;verbosity=normal" || echo $? >"$summary.rc"; } | tee "$summary"
+{ FLEETPODS_TESTS_REQUIRE_ALL=1 dotnet test FleetPods.sln -c Release --no-build --nologo --logger "console;verbosity=normal" 2>&1 || echo $? >"$summary.rc"; } | tee "$summary"
 if [ -s "$summary.rc" ]; then
     status=$(cat "$summary.rc")
 fi

@@ -4,7 +4,7 @@ using System.Security.Cryptography.X509Certificates;
 
 namespace FleetPods.Tests;
 
-/// <summary>A CA made for one test, valid for a day, that signs server certificates for 127.0.0.1 and localhost.</summary>
+/// <summary>A CA made for one test, valid for two days, that signs server certificates for 127.0.0.1 and localhost valid for one.</summary>
 public sealed class TestCertificateAuthority : IDisposable
 {
     private readonly ECDsa key;
@@ -26,7 +26,8 @@ public sealed class TestCertificateAuthority : IDisposable
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
         var now = DateTimeOffset.UtcNow;
-        return new TestCertificateAuthority(key, request.CreateSelfSigned(now.AddHours(-1), now.AddDays(1)));
+        // Longer than what it signs: a certificate may not outlive its issuer, and the server's is made a moment later.
+        return new TestCertificateAuthority(key, request.CreateSelfSigned(now.AddHours(-1), now.AddDays(2)));
     }
 
     /// <summary>Writes a server certificate for 127.0.0.1 and localhost, and its key, as PEM files.</summary>
