@@ -68,8 +68,8 @@ public sealed class RegistryPagingTests(ClusterFixture fixture)
 
             Assert.Equal(ours, paged);
             Assert.Equal(ours, (await pods.List()).Where(id => id.StartsWith("paging-", StringComparison.Ordinal)));
-            var held = await Task.WhenAll(Enumerable.Range(0, KeyRegistry.PodShards).Select(i => fixture.Client.GetGrain<IRegistryGrain>($"pods/{i:D2}").List()));
-            Assert.True(held.Count(keys => keys.Any(k => k.StartsWith("paging-", StringComparison.Ordinal))) > KeyRegistry.PodShards / 2, "the ids are spread over the shards");
+            var held = await Task.WhenAll(Enumerable.Range(0, KeyRegistry.Shards).Select(i => fixture.Client.GetGrain<IRegistryGrain>($"pods/{i:D2}").List()));
+            Assert.True(held.Count(keys => keys.Any(k => k.StartsWith("paging-", StringComparison.Ordinal))) > KeyRegistry.Shards / 2, "the ids are spread over the shards");
         }
         finally
         {

@@ -3,17 +3,20 @@ using System.Globalization;
 namespace FleetPods.Grains;
 
 /// <summary>
-/// The keys of one kind (<see cref="RegistryKind"/>), kept in registry grains: pods in <see cref="PodShards"/> of them
-/// by a hash of the id, so no grain's stored set grows with every pod of the cluster and adds go to many grains at
-/// once; the other kinds, which grow with units, nodes and images, in one grain named by the kind. Listings merge
-/// the shards in ordinal order. Everything that adds, removes or lists keys goes through this type.
+/// The keys of one kind (<see cref="RegistryKind"/>), kept in registry grains: pods and nodes in <see cref="Shards"/>
+/// of them by a hash of the key (<c>pods/00</c> … <c>pods/63</c>), so no grain's stored set grows with every pod or
+/// machine of the cluster and adds go to many grains at once; units and images in one grain named by the kind.
+/// Listings merge the shards in ordinal order. Everything that adds, removes or lists keys goes through this type.
 /// </summary>
 public sealed class KeyRegistry(IGrainFactory grains, string kind)
 {
-    /// <summary>How many registry grains hold the pods.</summary>
-    public const int PodShards = 64;
+    /// <summary>How many registry grains hold a sharded kind's keys.</summary>
+    public const int Shards = 64;
 
-    private readonly int shards = kind == RegistryKind.Pods ? PodShards : 1;
+    private readonly int shards = IsSharded(kind) ? Shards : 1;
+
+    /// <summary>Whether <paramref name="kind"/>'s keys are spread over <see cref="Shards"/> grains rather than one named by the kind.</summary>
+    public static bool IsSharded(string kind) => kind is RegistryKind.Pods or RegistryKind.Nodes;
 
     /// <summary>Adds a key; adding one twice is harmless.</summary>
     public Task Add(string key) => ShardOf(key).Add(key);
