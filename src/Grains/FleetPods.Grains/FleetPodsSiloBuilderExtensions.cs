@@ -1,5 +1,6 @@
 using FleetPods.Grains.Cluster;
 using FleetPods.Grains.Placement;
+using FleetPods.Grains.Registry;
 using FleetPods.Grains.Security;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -8,7 +9,7 @@ namespace FleetPods.Grains;
 
 public static class FleetPodsSiloBuilderExtensions
 {
-    /// <summary>Registers what FleetPods grains need beyond storage: node placement, a clock, the pod policy and the membership watcher.</summary>
+    /// <summary>Registers what FleetPods grains need beyond storage: node placement, a clock, the pod policy, the membership watcher and the registries' upgrade.</summary>
     public static ISiloBuilder AddFleetPodsGrains(this ISiloBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -20,6 +21,7 @@ public static class FleetPodsSiloBuilderExtensions
         // No pod policy file: no exceptions (the daemon registers the one it read).
         builder.Services.TryAddSingleton(PodPolicy.None);
         builder.Services.AddHostedService<MembershipReconciler>();
+        builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, ShardedRegistryUpgrade>();
         return builder;
     }
 }

@@ -14,7 +14,7 @@ public static class ImageNodes
             return node;
         }
 
-        var nodes = await grains.GetGrain<IRegistryGrain>(RegistryKind.Nodes).List();
+        var nodes = await new KeyRegistry(grains, RegistryKind.Nodes).List();
         return nodes.Count switch
         {
             1 => nodes[0],

@@ -12,7 +12,7 @@ public static class PodReferences
     {
         ArgumentNullException.ThrowIfNull(grains);
         ArgumentNullException.ThrowIfNull(reference);
-        var ids = await grains.GetGrain<IRegistryGrain>(RegistryKind.Pods).List();
+        var ids = await new KeyRegistry(grains, RegistryKind.Pods).List();
         var matches = ids.Where(id => id.StartsWith(reference, StringComparison.OrdinalIgnoreCase)).Order(StringComparer.Ordinal).ToList();
         return matches.Count switch
         {

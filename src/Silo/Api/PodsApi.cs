@@ -37,7 +37,7 @@ public static class PodsApi
                 ?? throw new BadRequestException($"phase='{phase}' is not a phase ({string.Join(", ", Enum.GetNames<PodPhase>().Select(n => n.ToLowerInvariant()))})");
         var unitName = unit is null ? null : UnitNames.Of(unit);
         var page = PageQuery.Parse(limit, after);
-        var registry = grains.GetGrain<IRegistryGrain>(RegistryKind.Pods);
+        var registry = new KeyRegistry(grains, RegistryKind.Pods);
         var pods = new List<PodStatus>(page.Limit);
         var cursor = page.After;
         while (true)

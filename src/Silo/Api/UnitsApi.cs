@@ -46,7 +46,7 @@ public static class UnitsApi
         [FromQuery] string? limit, [FromQuery] string? after, HttpContext http, [FromServices] IGrainFactory grains, CancellationToken cancellationToken)
     {
         var page = PageQuery.Parse(limit, after);
-        var names = await ReadRetry.Run(() => grains.GetGrain<IRegistryGrain>(RegistryKind.Units).ListPage(page.After, page.Limit), cancellationToken);
+        var names = await ReadRetry.Run(() => new KeyRegistry(grains, RegistryKind.Units).ListPage(page.After, page.Limit), cancellationToken);
         if (names.Count == page.Limit)
         {
             PageQuery.LinkNext(http, names[^1]);
@@ -227,7 +227,7 @@ public static class UnitsApi
 
     private static async Task<List<UnitStatus>> Statuses(IGrainFactory grains)
     {
-        var names = await grains.GetGrain<IRegistryGrain>(RegistryKind.Units).List();
+        var names = await new KeyRegistry(grains, RegistryKind.Units).List();
         return [.. (await Task.WhenAll(names.Select(n => grains.GetGrain<IUnitGrain>(n).GetStatus()))).OfType<UnitStatus>()];
     }
 

@@ -39,4 +39,44 @@ public sealed class RegistryPagingTests(ClusterFixture fixture)
         Assert.Equal(["c", "e"], await registry.ListPage("b", 10));
         Assert.Equal(["e"], await registry.ListPage("c", 10));
     }
+
+    [Fact]
+    public async Task Pods_spread_over_shards_list_and_page_as_one_ordered_set()
+    {
+        var pods = new KeyRegistry(fixture.Client, RegistryKind.Pods);
+        var ids = Enumerable.Range(0, 150).Select(_ => $"paging-{Guid.NewGuid()}").ToList();
+        foreach (var id in ids)
+        {
+            await pods.Add(id);
+        }
+
+        try
+        {
+            var ours = ids.Order(StringComparer.Ordinal).ToList();
+            var paged = new List<string>();
+            for (string? after = "paging-"; ;)
+            {
+                var page = await pods.ListPage(after, 7);
+                paged.AddRange(page.TakeWhile(id => id.StartsWith("paging-", StringComparison.Ordinal)));
+                if (page.Count < 7 || !page[^1].StartsWith("paging-", StringComparison.Ordinal))
+                {
+                    break;
+                }
+
+                after = page[^1];
+            }
+
+            Assert.Equal(ours, paged);
+            Assert.Equal(ours, (await pods.List()).Where(id => id.StartsWith("paging-", StringComparison.Ordinal)));
+            var held = await Task.WhenAll(Enumerable.Range(0, KeyRegistry.Shards).Select(i => fixture.Client.GetGrain<IRegistryGrain>($"pods/{i:D2}").List()));
+            Assert.True(held.Count(keys => keys.Any(k => k.StartsWith("paging-", StringComparison.Ordinal))) > KeyRegistry.Shards / 2, "the ids are spread over the shards");
+        }
+        finally
+        {
+            foreach (var id in ids)
+            {
+                await pods.Remove(id);
+            }
+        }
+    }
 }

@@ -42,7 +42,7 @@ public sealed class UnitLifecycleTests(ClusterFixture fixture)
         var status = await fixture.Client.GetGrain<IUnitGrain>("listed.pod").GetStatus();
         Assert.Equal(UnitDesiredState.Inactive, status!.DesiredState);
         Assert.Equal("a test unit", status.Description);
-        Assert.Contains("listed.pod", await fixture.Client.GetGrain<IRegistryGrain>(RegistryKind.Units).List());
+        Assert.Contains("listed.pod", await new KeyRegistry(fixture.Client, RegistryKind.Units).List());
     }
 
     [Fact]
@@ -53,7 +53,7 @@ public sealed class UnitLifecycleTests(ClusterFixture fixture)
         var error = Assert.Single(result.Errors);
         Assert.Equal(("broken.pod", 4, "Memory"), (error.File, error.Line, error.Key));
         Assert.Null(await fixture.Client.GetGrain<IUnitGrain>("broken.pod").GetStatus());
-        Assert.DoesNotContain("broken.pod", await fixture.Client.GetGrain<IRegistryGrain>(RegistryKind.Units).List());
+        Assert.DoesNotContain("broken.pod", await new KeyRegistry(fixture.Client, RegistryKind.Units).List());
     }
 
     [Fact]
@@ -169,7 +169,7 @@ public sealed class UnitLifecycleTests(ClusterFixture fixture)
         Assert.Null(await fixture.Client.GetGrain<IPodGrain>(pod.Id).GetStatus());
         Assert.DoesNotContain(pod.Id, await node.ListPods());
         Assert.False(fixture.Node(pod.NodeName!).Launched.ContainsKey(pod.Id));
-        Assert.DoesNotContain("destroyed.pod", await fixture.Client.GetGrain<IRegistryGrain>(RegistryKind.Units).List());
+        Assert.DoesNotContain("destroyed.pod", await new KeyRegistry(fixture.Client, RegistryKind.Units).List());
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using FleetPods.Grains.Images;
 using FleetPods.Grains.Nodes;
+using FleetPods.Grains.Scheduling;
 using FleetPods.Grains.Tests.Cluster;
 using FleetPods.Grains.UnitFiles;
 using Microsoft.Extensions.DependencyInjection;
@@ -61,6 +62,8 @@ public sealed class FleetCluster : IAsyncDisposable
             silo.Services.AddKeyedSingleton<IGrainStorage>(GrainStorage.Name, (services, _) =>
                 new ProcessGrainStorage(fleet.store, services.GetRequiredService<Serializer>()));
             silo.AddFleetPodsGrains();
+            // Every placement sees the reservations made before it, on whichever silo, as the spread tests assert.
+            silo.Services.Configure<NodeViewOptions>(o => o.MaxAge = TimeSpan.Zero);
             silo.Services.Configure<NodeLivenessOptions>(o => (o.HeartbeatTimeout, o.DownNodeRetention, o.MaxDownNodes) = (AgentHeartbeatTimeout, DownNodeRetention, MaxDownNodes));
             silo.Services.AddSingleton(services => new LocalNode(options.SiloName, new FakeLocalNode(options.SiloName, services.GetRequiredService<IGrainFactory>(), services.GetRequiredService<TimeProvider>())));
             silo.Services.AddSingleton<ILocalImageStore>(_ => new FakeLocalImageStore(options.SiloName));

@@ -103,4 +103,29 @@ public sealed class PlacementPipelineTests
     [InlineData(268435456, "256 MiB")]
     [InlineData(5368709120, "5 GiB")]
     public void Byte_counts_read_in_binary_units(long bytes, string expected) => Assert.Equal(expected, ByteCount.Format(bytes));
+
+    [Fact]
+    public void A_sampled_walk_starts_where_it_is_told_wraps_around_and_stops_at_its_limit()
+    {
+        var request = Request();
+        (string, NodeInfo?)[] nodes = [("a", Node("a")), ("b", Node("b")), ("c", null), ("d", Node("d")), ("e", Node("e"))];
+
+        var plan = PlacementPipeline.For(request, null).Plan(nodes, request, start: 3, limit: 3);
+
+        // d, e, then a: the walk wraps, and b is never weighed.
+        Assert.Equal(["a", "d", "e"], plan.Candidates.Select(n => n.Name));
+        Assert.Empty(plan.Rejections);
+    }
+
+    [Fact]
+    public void A_sampled_walk_that_finds_no_fit_has_weighed_every_node_for_its_reason()
+    {
+        var request = Request(memory: 16L << 30);
+        (string, NodeInfo?)[] nodes = [("a", Node("a")), ("b", Node("b")), ("c", null)];
+
+        var plan = PlacementPipeline.For(request, null).Plan(nodes, request, start: 2, limit: 1);
+
+        Assert.Empty(plan.Candidates);
+        Assert.Equal("no node with 16 GiB free memory among 2 nodes (other nodes: 1 unreachable)", plan.ExplainNoFit());
+    }
 }

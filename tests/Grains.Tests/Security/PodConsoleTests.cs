@@ -113,7 +113,7 @@ public sealed class PodConsoleTests(PolicyClusterFixture fixture)
         Assert.Equal($"invalid pod: {reason}", refused.Message);
         Assert.Equal(PodField.Console, Assert.Single(refused.Problems).Field);
         Assert.Null(await pod.GetStatus());
-        Assert.DoesNotContain(id, await fixture.Client.GetGrain<IRegistryGrain>(RegistryKind.Pods).List());
+        Assert.DoesNotContain(id, await new KeyRegistry(fixture.Client, RegistryKind.Pods).List());
     }
 
     private async Task<string> Running(Caller caller, PodSection section, PodConsole? console)

@@ -49,7 +49,7 @@ public sealed class PodPolicyEnforcementTests(PolicyClusterFixture fixture)
         Assert.Equal((name, 7, key, message), (error.File, error.Line, error.Key, error.Message));
         Assert.Equal($"{name}:7: {key}=: {message}", refused.Message);
         Assert.Null(await unit.GetStatus());
-        Assert.DoesNotContain(name, await fixture.Client.GetGrain<IRegistryGrain>(RegistryKind.Units).List());
+        Assert.DoesNotContain(name, await new KeyRegistry(fixture.Client, RegistryKind.Units).List());
     }
 
     [Theory]
@@ -71,7 +71,7 @@ public sealed class PodPolicyEnforcementTests(PolicyClusterFixture fixture)
         Assert.Empty(refused.Errors);
         Assert.NotEmpty(key);
         Assert.Null(await fixture.Client.GetGrain<IPodGrain>(id).GetStatus());
-        Assert.DoesNotContain(id, await fixture.Client.GetGrain<IRegistryGrain>(RegistryKind.Pods).List());
+        Assert.DoesNotContain(id, await new KeyRegistry(fixture.Client, RegistryKind.Pods).List());
         Assert.False(fixture.Node.Launched.ContainsKey(id));
     }
 

@@ -1,6 +1,6 @@
 namespace FleetPods.Grains;
 
-/// <summary>Chooses nodes for pods. Keyed by 0: one scheduler per cluster.</summary>
+/// <summary>Chooses nodes for pods. Keyed by 0; a stateless worker, so each silo places with its own.</summary>
 public interface ISchedulerGrain : IGrainWithIntegerKey
 {
     /// <summary>Finds a node that meets the pod's rules and has room, and reserves it there; or says why none does.</summary>

@@ -18,7 +18,7 @@ public sealed class ClusterGrain(IClusterMembershipService membership, ILogger<C
         var members = membership.CurrentSnapshot.Members.Values;
         var active = members.Where(m => m.Status == SiloStatus.Active).Select(m => m.Name).ToHashSet(StringComparer.Ordinal);
         var silos = members.Select(m => m.Name).ToHashSet(StringComparer.Ordinal);
-        var names = await GrainFactory.GetGrain<IRegistryGrain>(RegistryKind.Nodes).List().WaitAsync(NodeAnswerTimeout);
+        var names = await new KeyRegistry(GrainFactory, RegistryKind.Nodes).List().WaitAsync(NodeAnswerTimeout);
         var live = names.ToHashSet(StringComparer.Ordinal);
         var gone = (await GrainFactory.GetGrain<IDownNodesGrain>(IDownNodesGrain.Key).List().WaitAsync(NodeAnswerTimeout)).Where(n => !live.Contains(n));
         var nodes = await Task.WhenAll(names.Select(name =>

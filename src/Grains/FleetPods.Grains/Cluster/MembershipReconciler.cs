@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Hosting;
+using FleetPods.Grains.Scheduling;
 using Microsoft.Extensions.Logging;
 
 namespace FleetPods.Grains.Cluster;
@@ -34,7 +35,8 @@ public sealed class MembershipReconciler(
                 previous = snapshot;
                 if (changes.Count > 0 && IsLeader(snapshot))
                 {
-                    logger.LogInformation("Cluster membership changed ({Changes}); reconciling every unit", string.Join(", ", changes));
+                    logger.LogInformation("Cluster membership changed ({Changes}); reconciling every unit", string.Join(", ", changes.Select(m => $"{m.Name} {m.Status.ToString().ToLowerInvariant()}")));
+                    await ForgetDead(changes, stoppingToken);
                     _ = ReconcileTwice(stoppingToken);
                 }
             }
@@ -45,11 +47,27 @@ public sealed class MembershipReconciler(
         }
     }
 
-    private static List<string> Changes(ClusterMembershipSnapshot? before, ClusterMembershipSnapshot after) =>
+    private static List<ClusterMember> Changes(ClusterMembershipSnapshot? before, ClusterMembershipSnapshot after) =>
         [.. after.Members.Values
             .Where(m => m.Status is SiloStatus.Dead or SiloStatus.Active
-                && (before is null || !before.Members.TryGetValue(m.SiloAddress, out var old) || old.Status != m.Status))
-            .Select(m => $"{m.Name} {m.Status.ToString().ToLowerInvariant()}")];
+                && (before is null || !before.Members.TryGetValue(m.SiloAddress, out var old) || old.Status != m.Status))];
+
+    // A dead silo's node grain cannot say it is down, so placement hears it from here (before the units re-place its pods).
+    private async Task ForgetDead(List<ClusterMember> changes, CancellationToken stoppingToken)
+    {
+        foreach (var dead in changes.Where(m => m.Status == SiloStatus.Dead))
+        {
+            try
+            {
+                await grains.GetGrain<INodeViewGrain>(0).Report(new NodeReport(dead.Name, null, NodeReport.Now)).WaitAsync(stoppingToken);
+            }
+            catch (Exception ex) when (ex is OrleansException or TimeoutException)
+            {
+                // The view's own silo may be the dead one: its next activation asks the live nodes afresh.
+                logger.LogInformation("The node view did not hear that node {Node} is down: {Reason}", dead.Name, ex.Message);
+            }
+        }
+    }
 
     private bool IsLeader(ClusterMembershipSnapshot snapshot) =>
         snapshot.Members.Values.Where(m => m.Status == SiloStatus.Active)
@@ -78,7 +96,7 @@ public sealed class MembershipReconciler(
         {
             try
             {
-                foreach (var unit in await grains.GetGrain<IRegistryGrain>(RegistryKind.Units).List())
+                foreach (var unit in await new KeyRegistry(grains, RegistryKind.Units).List())
                 {
                     await grains.GetGrain<IUnitGrain>(unit).Reconcile();
                 }

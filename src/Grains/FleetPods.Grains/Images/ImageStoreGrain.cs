@@ -89,7 +89,7 @@ public sealed class ImageStoreGrain(ILocalImageStore store, ILogger<ImageStoreGr
             return;
         }
 
-        var digests = await GrainFactory.GetGrain<IRegistryGrain>(RegistryKind.Images).List();
+        var digests = await new KeyRegistry(GrainFactory, RegistryKind.Images).List();
         var known = (await Task.WhenAll(digests.Select(d => GrainFactory.GetGrain<IImageGrain>(d).GetInfo()))).OfType<ImageInfo>();
         var source = known.Where(i => i.IsNamedBy(reference) && i.Nodes.Any(n => n != Node)).MaxBy(i => i.ImportedAt)
             ?? throw new FleetPodsException($"image '{reference}' is on no node of the cluster; import it with 'fleetpods image import' or 'fleetpods image fetch'");
@@ -119,7 +119,7 @@ public sealed class ImageStoreGrain(ILocalImageStore store, ILogger<ImageStoreGr
 
     private async Task<ImageInfo> Recorded(ImageInfo image)
     {
-        await GrainFactory.GetGrain<IRegistryGrain>(RegistryKind.Images).Add(image.Digest);
+        await new KeyRegistry(GrainFactory, RegistryKind.Images).Add(image.Digest);
         return await GrainFactory.GetGrain<IImageGrain>(image.Digest).RecordHolder(image, Node);
     }
 }

@@ -25,6 +25,9 @@ public sealed class NodeGrain(
     private DateTimeOffset lastHeartbeat;
     private bool declaredDown;
 
+    // Orders this activation's reports to the node view after any earlier activation's (see NodeReport.Sequence).
+    private long reportSequence = NodeReport.Now;
+
     private string Name => this.GetPrimaryKeyString();
 
     private INodeAgent Machine => driver ?? throw new NodeUnavailableException($"node {Name} is down: its agent is not attached");
@@ -55,10 +58,11 @@ public sealed class NodeGrain(
 
     async Task INodeGrain.Announce(NodeAnnouncement announcement)
     {
-        await GrainFactory.GetGrain<IRegistryGrain>(RegistryKind.Nodes).Add(Name);
+        await new KeyRegistry(GrainFactory, RegistryKind.Nodes).Add(Name);
         state.State.Announcement = announcement;
         state.State.AnnouncedAt = time.GetUtcNow();
         await state.Save(this);
+        await Report();
         logger.LogInformation("Node {Node} announced at {Address}: {CpuMillis}m CPU, {MemoryBytes} bytes memory",
             Name, announcement.Address, announcement.Capacity.CpuMillis, announcement.Capacity.MemoryBytes);
     }
@@ -117,6 +121,7 @@ public sealed class NodeGrain(
         state.State.Reservations[request.PodId] = wanted;
         state.State.Pods[request.PodId] = request.AsPlaced();
         await state.Save(this);
+        Report().Ignore();
         return true;
     }
 
@@ -125,6 +130,7 @@ public sealed class NodeGrain(
         if (state.State.Reservations.Remove(podId) | state.State.Pods.Remove(podId))
         {
             await state.Save(this);
+            Report().Ignore();
         }
     }
 
@@ -207,6 +213,7 @@ public sealed class NodeGrain(
         if (freed > 0)
         {
             await state.Save(this);
+            Report().Ignore();
         }
 
         // A unit hears of its pod's end by a one-way call, lost if the unit could not load its state just then; one
@@ -282,11 +289,12 @@ public sealed class NodeGrain(
         {
             logger.LogWarning("Node {Node} is down: no heartbeat from its agent for {Silent}; its {Pods} pods are lost", Name, silent, state.State.Reservations.Count);
             await GrainFactory.GetGrain<IDownNodesGrain>(IDownNodesGrain.Key).Add(Name);
-            await GrainFactory.GetGrain<IRegistryGrain>(RegistryKind.Nodes).Remove(Name);
+            await new KeyRegistry(GrainFactory, RegistryKind.Nodes).Remove(Name);
         }
 
         driver = null;
         declaredDown = true;
+        await Report();
         if (state.State.Reservations.Count == 0)
         {
             return;
@@ -311,6 +319,10 @@ public sealed class NodeGrain(
             await state.Save(this);
         }
     }
+
+    // What placement weighs, for the node view; a reservation's report is not waited for (see NodeReport.Sequence).
+    private Task Report() =>
+        GrainFactory.GetGrain<INodeViewGrain>(0).Report(new NodeReport(Name, driver is null ? null : Describe(), ++reportSequence));
 
     private bool Free(string podId) => state.State.Reservations.Remove(podId) | state.State.Pods.Remove(podId);
 

@@ -35,7 +35,7 @@ public sealed class PodGrain(
         // Whoever built the spec (a unit file, run's flags, a .NET caller), the cluster keeps only a pod that may run.
         PodValidator.Require(spec);
 
-        await GrainFactory.GetGrain<IRegistryGrain>(RegistryKind.Pods).Add(Id);
+        await new KeyRegistry(GrainFactory, RegistryKind.Pods).Add(Id);
         Pod.Exists = true;
         Pod.Spec = spec;
         Pod.Unit = unit;
@@ -139,7 +139,7 @@ public sealed class PodGrain(
             }
         }
 
-        await GrainFactory.GetGrain<IRegistryGrain>(RegistryKind.Pods).Remove(Id);
+        await new KeyRegistry(GrainFactory, RegistryKind.Pods).Remove(Id);
         logger.LogInformation("Pod {PodId} of {Unit} destroyed", Id, Pod.Spec?.UnitName ?? "(run)");
         await state.Erase(this);
         DeactivateOnIdle();

@@ -54,18 +54,25 @@ public sealed class PlacementPipeline(IReadOnlyList<INodeFilter> constraints, IR
         return fleet.MachineOf is { } of ? $"MachineOf={of}" : fleet.Replaces is { } replaced ? $"Replaces={replaced}" : null;
     }
 
-    /// <param name="nodes">Every node known, with null info for nodes that could not be asked.</param>
-    public PlacementPlan Plan(IReadOnlyList<(string Name, NodeInfo? Info)> nodes, PlacementRequest request)
+    /// <param name="nodes">Every node known, with null info for nodes that are down or could not be asked.</param>
+    /// <param name="start">Where in <paramref name="nodes"/> the walk begins; it wraps around.</param>
+    /// <param name="limit">
+    /// How many fitting nodes are enough, as Nomad's scheduler stops after a few (<c>log2(n)</c>): the walk ends there,
+    /// so the rejections then count only the nodes walked. A plan with no candidate has walked them all.
+    /// </param>
+    public PlacementPlan Plan(IReadOnlyList<(string Name, NodeInfo? Info)> nodes, PlacementRequest request, int start = 0, int limit = int.MaxValue)
     {
         ArgumentNullException.ThrowIfNull(nodes);
         ArgumentNullException.ThrowIfNull(request);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
         var rejections = new Dictionary<string, int>(StringComparer.Ordinal);
         var capacityRejections = new HashSet<string>(StringComparer.Ordinal);
         var shortages = new HashSet<ResourceShortage>();
         var feasible = new List<NodeInfo>();
         var matching = 0;
-        foreach (var (_, info) in nodes)
+        for (var walked = 0; walked < nodes.Count && feasible.Count < limit; walked++)
         {
+            var info = nodes[(start + walked) % nodes.Count].Info;
             var reason = info is null ? PlacementPlan.Unreachable : FirstRejection(constraints, info, request);
             if (reason is null)
             {

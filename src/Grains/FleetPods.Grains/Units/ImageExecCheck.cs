@@ -17,7 +17,7 @@ public static class ImageExecCheck
             return null;
         }
 
-        var digests = await grains.GetGrain<IRegistryGrain>(RegistryKind.Images).List();
+        var digests = await new KeyRegistry(grains, RegistryKind.Images).List();
         var images = await Task.WhenAll(digests.Select(d => grains.GetGrain<IImageGrain>(d).GetInfo()));
         var image = images.FirstOrDefault(i => i is not null && i.IsNamedBy(unit.Pod.Image));
         var problem = image switch

@@ -17,7 +17,7 @@ public sealed class UnitGrain(
     IClusterMembershipService membership,
     PodPolicy policy,
     TimeProvider time,
-    ILogger<UnitGrain> logger) : Grain, IUnitGrain
+    ILogger<UnitGrain> logger) : Grain, IUnitGrain, IQueuedReconcile
 {
     private static readonly TimeSpan RetryPeriod = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan MaxRestartDelay = TimeSpan.FromSeconds(30);
@@ -30,6 +30,7 @@ public sealed class UnitGrain(
 
     private IGrainTimer? retry;
     private DateTimeOffset retryAt;
+    private bool reconcileQueued;
 
     private string Name => this.GetPrimaryKeyString();
 
@@ -88,7 +89,7 @@ public sealed class UnitGrain(
         }
 
         var changed = Unit.Exists;
-        await GrainFactory.GetGrain<IRegistryGrain>(RegistryKind.Units).Add(Name);
+        await new KeyRegistry(GrainFactory, RegistryKind.Units).Add(Name);
         Store(fileName, text, unit, name!.IsTemplate, admission);
         Unit.PinnedImages = pins;
         if (changed)
@@ -181,13 +182,30 @@ public sealed class UnitGrain(
         PodAdmissionCheck.Require(Role.Operator, $"destroy {Name}");
         EnsureExists();
         await RemoveAllPods(grace);
-        await GrainFactory.GetGrain<IRegistryGrain>(RegistryKind.Units).Remove(Name);
+        await new KeyRegistry(GrainFactory, RegistryKind.Units).Remove(Name);
         await state.Erase(this);
         logger.LogInformation("Unit {Unit} destroyed", Name);
         DeactivateOnIdle();
     }
 
-    Task IUnitGrain.Reconcile() => ReconcileOrRetry();
+    // Interleaved with the grain's other calls, so it only queues a reconcile, and one at most: the queued one reads
+    // every pod when it runs, which covers every report made before then.
+    Task IUnitGrain.Reconcile()
+    {
+        if (!reconcileQueued)
+        {
+            reconcileQueued = true;
+            this.AsReference<IQueuedReconcile>().Run().Ignore();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    Task IQueuedReconcile.Run()
+    {
+        reconcileQueued = false;
+        return ReconcileOrRetry();
+    }
 
     // Nobody waits on a one-way reconcile or a timer; a step that failed (a grain of a silo that just died,
     // not yet reactivated elsewhere) is tried again shortly instead of lost.
@@ -490,7 +508,7 @@ public sealed class UnitGrain(
             throw new FleetPodsException($"{Name}: {pinError.Message}");
         }
 
-        await GrainFactory.GetGrain<IRegistryGrain>(RegistryKind.Units).Add(Name);
+        await new KeyRegistry(GrainFactory, RegistryKind.Units).Add(Name);
         Store(name.TemplateName, text, parsed.Unit!, isTemplate: false, admission);
         Unit.PinnedImages = pins;
         await state.Save(this);

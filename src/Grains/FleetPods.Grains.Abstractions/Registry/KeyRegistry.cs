@@ -1,0 +1,72 @@
+using System.Globalization;
+
+namespace FleetPods.Grains;
+
+/// <summary>
+/// The keys of one kind (<see cref="RegistryKind"/>), kept in registry grains: pods and nodes in <see cref="Shards"/>
+/// of them by a hash of the key (<c>pods/00</c> … <c>pods/63</c>), so no grain's stored set grows with every pod or
+/// machine of the cluster and adds go to many grains at once; units and images in one grain named by the kind.
+/// Listings merge the shards in ordinal order. Everything that adds, removes or lists keys goes through this type.
+/// </summary>
+public sealed class KeyRegistry(IGrainFactory grains, string kind)
+{
+    /// <summary>How many registry grains hold a sharded kind's keys.</summary>
+    public const int Shards = 64;
+
+    private readonly int shards = IsSharded(kind) ? Shards : 1;
+
+    /// <summary>Whether <paramref name="kind"/>'s keys are spread over <see cref="Shards"/> grains rather than one named by the kind.</summary>
+    public static bool IsSharded(string kind) => kind is RegistryKind.Pods or RegistryKind.Nodes;
+
+    /// <summary>Adds a key; adding one twice is harmless.</summary>
+    public Task Add(string key) => ShardOf(key).Add(key);
+
+    /// <summary>Removes a key; removing a missing one is harmless.</summary>
+    public Task Remove(string key) => ShardOf(key).Remove(key);
+
+    /// <summary>All keys, in ordinal order.</summary>
+    public async Task<IReadOnlyList<string>> List()
+    {
+        if (shards == 1)
+        {
+            return await Shard(0).List();
+        }
+
+        var lists = await Task.WhenAll(Enumerable.Range(0, shards).Select(i => Shard(i).List()));
+        return [.. lists.SelectMany(keys => keys).Order(StringComparer.Ordinal)];
+    }
+
+    /// <summary>At most <paramref name="limit"/> keys after <paramref name="after"/> (from the first when null), in ordinal order.</summary>
+    public async Task<IReadOnlyList<string>> ListPage(string? after, int limit)
+    {
+        if (shards == 1)
+        {
+            return await Shard(0).ListPage(after, limit);
+        }
+
+        // Each shard's first keys after the cursor; the page is the smallest of them all.
+        var pages = await Task.WhenAll(Enumerable.Range(0, shards).Select(i => Shard(i).ListPage(after, limit)));
+        return [.. pages.SelectMany(keys => keys).Order(StringComparer.Ordinal).Take(limit)];
+    }
+
+    private IRegistryGrain ShardOf(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return Shard(shards == 1 ? 0 : (int)(Fnv1a(key) % (uint)shards));
+    }
+
+    private IRegistryGrain Shard(int index) =>
+        grains.GetGrain<IRegistryGrain>(shards == 1 ? kind : string.Create(CultureInfo.InvariantCulture, $"{kind}/{index:D2}"));
+
+    // The same on every silo and client, which string.GetHashCode is not; FNV-1a written here as it is five lines.
+    private static uint Fnv1a(string key)
+    {
+        var hash = 2166136261u;
+        foreach (var c in key)
+        {
+            hash = (hash ^ c) * 16777619u;
+        }
+
+        return hash;
+    }
+}

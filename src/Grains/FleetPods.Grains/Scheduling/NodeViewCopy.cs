@@ -1,0 +1,111 @@
+using System.Diagnostics;
+
+namespace FleetPods.Grains.Scheduling;
+
+/// <summary>
+/// A scheduler's copy of the <see cref="INodeViewGrain"/>, which it places from. It is brought up to date when it is
+/// older than the scheduler allows, or when a placement needs a copy made after the placement began (a node that just
+/// joined is then seen), and the scheduler's own reservations are written into it as they are made, so its next
+/// placements see them before the nodes' reports come back. Used from one grain activation's turns only.
+/// </summary>
+internal sealed class NodeViewCopy(INodeViewGrain view)
+{
+    private readonly List<(string Name, NodeInfo? Info)> nodes = [];
+    private readonly Dictionary<string, int> index = new(StringComparer.Ordinal);
+    private NodeViewVersion version = NodeViewVersion.None;
+    private long updatedFrom = long.MinValue;
+    private Task? updating;
+    private long updatingFrom;
+
+    /// <summary>Every node known, up (with its info) or down (null).</summary>
+    public IReadOnlyList<(string Name, NodeInfo? Info)> Nodes => nodes;
+
+    /// <summary>Brings the copy up to date unless it was asked for within <paramref name="maxAge"/>.</summary>
+    public Task Update(TimeSpan maxAge) => UpdateAskedAfter(Stopwatch.GetTimestamp() - (long)(maxAge.TotalSeconds * Stopwatch.Frequency));
+
+    /// <summary>Brings the copy up to date with an answer asked for after <paramref name="timestamp"/> (a <see cref="Stopwatch"/> timestamp).</summary>
+    public async Task UpdateAskedAfter(long timestamp)
+    {
+        while (updatedFrom < timestamp)
+        {
+            if (updating is null)
+            {
+                updatingFrom = Stopwatch.GetTimestamp();
+                updating = Fetch(updatingFrom);
+            }
+
+            // Placements that need an update share the one under way, unless it was asked for too early for them.
+            var current = updating;
+            var from = updatingFrom;
+            try
+            {
+                await current;
+            }
+            finally
+            {
+                if (ReferenceEquals(updating, current))
+                {
+                    updating = null;
+                }
+            }
+
+            if (from >= timestamp)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Writes a reservation this scheduler made into the copy.</summary>
+    public void Reserved(NodeInfo node, PlacementRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        ArgumentNullException.ThrowIfNull(request);
+        var wanted = request.Resources;
+        Set(node.Name, node with
+        {
+            Reserved = new ResourceRequest(node.Reserved.MemoryBytes + wanted.MemoryBytes, node.Reserved.CpuMillis + wanted.CpuMillis),
+            PodCount = node.PodCount + 1,
+            Pods = [.. node.Pods, request.AsPlaced()],
+        });
+    }
+
+    /// <summary>Takes a node out of placement until its next report: its grain could not be asked.</summary>
+    public void Unreachable(string name) => Set(name, null);
+
+    private async Task Fetch(long from)
+    {
+        var changes = await view.Changes(version);
+        if (changes.Whole)
+        {
+            nodes.Clear();
+            index.Clear();
+        }
+
+        foreach (var info in changes.Up)
+        {
+            Set(info.Name, info);
+        }
+
+        foreach (var name in changes.Down)
+        {
+            Set(name, null);
+        }
+
+        version = changes.Version;
+        updatedFrom = Math.Max(updatedFrom, from);
+    }
+
+    private void Set(string name, NodeInfo? info)
+    {
+        if (index.TryGetValue(name, out var at))
+        {
+            nodes[at] = (name, info);
+        }
+        else
+        {
+            index[name] = nodes.Count;
+            nodes.Add((name, info));
+        }
+    }
+}

@@ -1,0 +1,101 @@
+using Microsoft.Extensions.Logging;
+
+namespace FleetPods.Grains.Scheduling;
+
+/// <inheritdoc cref="INodeViewGrain"/>
+internal sealed class NodeViewGrain(ILogger<NodeViewGrain> logger) : Grain, INodeViewGrain
+{
+    // Down nodes are kept so copies hear of them; beyond this many the oldest are dropped, and a copy older than the
+    // last one dropped gets the whole view instead of changes (as the down-node list is bounded, IDownNodesGrain).
+    private const int MaxDown = 1_000;
+    private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(5);
+
+    private readonly Dictionary<string, Entry> nodes = new(StringComparer.Ordinal);
+    private readonly Guid epoch = Guid.NewGuid();
+    private long version;
+    private long forgottenUpTo;
+    private int down;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        // Reports that arrive meanwhile wait for this turn and, being later, win over what is asked here.
+        var names = await new KeyRegistry(GrainFactory, RegistryKind.Nodes).List();
+        var answers = await Task.WhenAll(names.Select(Ask));
+        foreach (var info in answers.OfType<NodeInfo>())
+        {
+            Take(new NodeReport(info.Name, info, 0));
+        }
+
+        logger.LogInformation("Node view built from {Nodes} nodes' answers", nodes.Count);
+        await base.OnActivateAsync(cancellationToken);
+    }
+
+    Task INodeViewGrain.Report(NodeReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        Take(report);
+        return Task.CompletedTask;
+    }
+
+    Task<NodeViewChanges> INodeViewGrain.Changes(NodeViewVersion since)
+    {
+        var whole = since.Epoch != epoch || since.Version < forgottenUpTo;
+        var changed = whole ? nodes : nodes.Where(n => n.Value.Version > since.Version);
+        List<NodeInfo> up = [];
+        List<string> gone = [];
+        foreach (var (name, entry) in changed)
+        {
+            if (entry.Info is { } info)
+            {
+                up.Add(info);
+            }
+            else
+            {
+                gone.Add(name);
+            }
+        }
+
+        return Task.FromResult(new NodeViewChanges(new NodeViewVersion(epoch, version), whole, [.. up], [.. gone]));
+    }
+
+    private void Take(NodeReport report)
+    {
+        var known = nodes.TryGetValue(report.Name, out var entry);
+        if (known && entry.Sequence >= report.Sequence)
+        {
+            return;
+        }
+
+        if (!known && report.Info is null)
+        {
+            // Never seen up: no copy holds it, so there is nothing to take back.
+            return;
+        }
+
+        down += (report.Info is null ? 1 : 0) - (known && entry.Info is null ? 1 : 0);
+        nodes[report.Name] = new Entry(report.Info, report.Sequence, ++version);
+        if (down > MaxDown)
+        {
+            var oldest = nodes.Where(n => n.Value.Info is null).MinBy(n => n.Value.Version);
+            nodes.Remove(oldest.Key);
+            forgottenUpTo = Math.Max(forgottenUpTo, oldest.Value.Version);
+            down--;
+        }
+    }
+
+    private async Task<NodeInfo?> Ask(string name)
+    {
+        try
+        {
+            return await GrainFactory.GetGrain<INodeGrain>(name).GetInfo().WaitAsync(AskTimeout);
+        }
+        catch (Exception ex) when (ex is FleetPodsException or TimeoutException or SiloUnavailableException or OrleansException)
+        {
+            // Down or on a dead silo: it reports itself when it is back.
+            logger.LogDebug("Node {Node} left out of the node view: {Reason}", name, ex.Message);
+            return null;
+        }
+    }
+
+    private readonly record struct Entry(NodeInfo? Info, long Sequence, long Version);
+}

@@ -1,0 +1,87 @@
+using FleetPods.Grains.Scheduling;
+using FleetPods.Grains.Tests.Cluster;
+using static FleetPods.Grains.Tests.Scheduling.SchedulingData;
+
+namespace FleetPods.Grains.Tests.Scheduling;
+
+/// <summary>
+/// The node view placement reads instead of asking every node: reports taken in the order each node made them, and
+/// copies brought up to date with only what changed. Node names are the test's own: the cluster's nodes report too.
+/// </summary>
+[Collection(SharedCluster.Name)]
+public sealed class NodeViewTests(ClusterFixture fixture) : IAsyncLifetime
+{
+    private readonly List<string> names = [];
+
+    private INodeViewGrain View => fixture.Client.GetGrain<INodeViewGrain>(0);
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    // The cluster's other tests place pods: the made-up nodes go down, or the scheduler would weigh them.
+    public async Task DisposeAsync()
+    {
+        foreach (var name in names)
+        {
+            await View.Report(new NodeReport(name, null, long.MaxValue));
+        }
+    }
+
+    [Fact]
+    public async Task A_report_older_than_one_taken_is_dropped()
+    {
+        var name = Unique("late");
+        await View.Report(new NodeReport(name, Node(name, freeMemory: 1L << 30), 20));
+        await View.Report(new NodeReport(name, Node(name, freeMemory: 5L << 30), 10));
+
+        var whole = await View.Changes(NodeViewVersion.None);
+
+        Assert.True(whole.Whole);
+        Assert.Equal(1L << 30, whole.Up.Single(n => n.Name == name).FreeMemoryBytes);
+    }
+
+    [Fact]
+    public async Task A_copy_gets_only_what_changed_since_its_version_and_hears_of_a_node_going_down()
+    {
+        var (up, leaving) = (Unique("up"), Unique("leaving"));
+        await View.Report(new NodeReport(up, Node(up), 1));
+        await View.Report(new NodeReport(leaving, Node(leaving), 1));
+        var copy = (await View.Changes(NodeViewVersion.None)).Version;
+
+        await View.Report(new NodeReport(leaving, null, 2));
+        var changes = await View.Changes(copy);
+
+        Assert.False(changes.Whole);
+        Assert.DoesNotContain(changes.Up, n => n.Name == up);
+        Assert.Contains(leaving, changes.Down);
+        Assert.True(changes.Version.Version > copy.Version);
+        Assert.DoesNotContain(leaving, (await View.Changes(changes.Version)).Down);
+    }
+
+    [Fact]
+    public async Task A_copy_of_another_activation_gets_the_whole_view()
+    {
+        var name = Unique("known");
+        await View.Report(new NodeReport(name, Node(name), 1));
+
+        var changes = await View.Changes(new NodeViewVersion(Guid.NewGuid(), long.MaxValue));
+
+        Assert.True(changes.Whole);
+        Assert.Contains(changes.Up, n => n.Name == name);
+    }
+
+    [Fact]
+    public async Task A_node_never_seen_up_is_not_listed_down()
+    {
+        var name = Unique("never");
+        await View.Report(new NodeReport(name, null, 1));
+
+        Assert.DoesNotContain(name, (await View.Changes(NodeViewVersion.None)).Down);
+    }
+
+    private string Unique(string what)
+    {
+        var name = $"view-{what}-{Guid.NewGuid():N}"[..24];
+        names.Add(name);
+        return name;
+    }
+}
