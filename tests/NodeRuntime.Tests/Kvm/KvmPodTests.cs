@@ -5,7 +5,8 @@ namespace FleetPods.NodeRuntime.Tests.Kvm;
 
 /// <summary>
 /// What stage1 kvm is for: a pod on a kernel of its own, seen from the host as one qemu process. The node takes the
-/// kernel deploy/build-guest-kernel.sh built, as fleetpodsd does by default; one test boots Debian's, the fallback.
+/// kernel deploy/build-guest-kernel.sh built, as fleetpodsd does by default (<see cref="KvmDebianKernelTests"/> boots
+/// Debian's, the fallback).
 /// </summary>
 [Collection(KvmTestGroup.Name)]
 [Trait("Category", "kvm")]
@@ -37,24 +38,6 @@ public sealed class KvmPodTests(BusyboxAci aci, KvmGuest guest)
         var memoryKb = long.Parse(lines[2].Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
         Assert.InRange(memoryKb, 64 * 1024, (64 + KvmLauncher.BuiltKernelOverheadMiB) * 1024);
         Assert.Equal(Math.Min(2, Environment.ProcessorCount).ToString(CultureInfo.InvariantCulture), lines[3]);
-    }
-
-    [RequiresFact(Requires.Root)]
-    public async Task Without_a_built_kernel_the_node_boots_debians_with_its_modules()
-    {
-        using var noBuiltKernels = new TestDirectory();
-        await using var node = await guest.StartNode(aci, o => o with { BuiltKvmKernels = noBuiltKernels.Path });
-        var debian = GuestKernel.Find(null, noBuiltKernels.Path);
-        using var host = new TestDirectory();
-        var volume = new PodVolume("data", PodVolumeKind.Host, host.Path, ReadOnly: false);
-        var request = Kvm(node, "/bin/sh", "-c", "cat /proc/version; echo shared > /data/note") with { Volumes = [volume] };
-        request = request with { App = request.App with { Mounts = [new PodMount("data", "/data")] } };
-
-        var (end, log) = await Run(node, request);
-
-        Assert.Equal((PodPhase.Exited, 0), (end.Phase, end.ExitCode));
-        Assert.StartsWith($"Linux version {debian.Release} ", log, StringComparison.Ordinal);
-        Assert.Equal("shared\n", await File.ReadAllTextAsync(Path.Combine(host.Path, "note")));
     }
 
     [RequiresFact(Requires.Root)]
