@@ -1,5 +1,6 @@
 # Sourced by the benchmark scripts: builds Release and starts one fleetpodsd on a temporary data directory, with
 # the busybox ACI imported. Usage: bench_node=NAME bench_ports=OFFSET; . bench/bench-daemon.sh
+# ($bench_daemon_args, when set, is added to fleetpodsd's command line, e.g. --kvm-kernel PATH.)
 # Sets $work (the temporary directory), $out (bench/out) and $cli (the fleetpods command for that daemon, through
 # its API socket); on exit
 # the daemon and every pod under $work are killed, their empty cgroups removed and $work deleted.
@@ -24,7 +25,7 @@ cleanup() {
 trap cleanup EXIT
 
 dotnet src/Silo/bin/Release/net10.0/fleetpodsd.dll --data-dir "$work/data" --node-name "$bench_node" \
-    --silo-port "$silo" --gateway-port "$gateway" --api-port "$api" >"$work/daemon.log" 2>&1 &
+    --silo-port "$silo" --gateway-port "$gateway" --api-port "$api" ${bench_daemon_args:-} >"$work/daemon.log" 2>&1 &
 daemon_pid=$!
 for _ in $(seq 1 120); do grep -q " ready:" "$work/daemon.log" 2>/dev/null && break; sleep 0.5; done
 

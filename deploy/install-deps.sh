@@ -18,10 +18,11 @@ missing=""
 for package in gcc libc6-dev libjson-c-dev busybox-static tar gzip bzip2 xz-utils util-linux procps umoci skopeo docker-registry gnupg iproute2 nftables postgresql; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing="$missing $package"
 done
-# Stage1 kvm: qemu, the guest kernel (its /lib/modules too) and GNU cpio, which packs the initramfs FleetPods builds.
-# Without recommends: qemu's would bring a GUI, UEFI firmware and block drivers the microvm never uses.
+# Stage1 kvm: qemu, the guest kernel (its /lib/modules too) and GNU cpio, which packs the initramfs FleetPods builds;
+# linux-source-6.1 and what building it needs, for the guest kernel deploy/build-guest-kernel.sh builds (Debian's stays
+# the fallback). Without recommends: qemu's would bring a GUI, UEFI firmware and block drivers the microvm never uses.
 missing_kvm=""
-for package in qemu-system-x86 linux-image-amd64 cpio; do
+for package in qemu-system-x86 linux-image-amd64 cpio linux-source-6.1 make flex bison bc libelf-dev; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing_kvm="$missing_kvm $package"
 done
 if [ -n "$missing$missing_kvm" ]; then

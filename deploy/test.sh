@@ -5,6 +5,9 @@
 set -eu
 cd "$(dirname "$0")/.."
 ./deploy/install-deps.sh
+# The guest kernel of stage1 kvm, which the kvm tests boot: built once per linux-source version and config (several
+# minutes cold), then a no-op that prints its cached path.
+./deploy/build-guest-kernel.sh
 # The cluster tests run on a real PostgreSQL; each makes its own database under the fleetpods role.
 ./deploy/start-postgres.sh
 dotnet build FleetPods.sln -c Release --nologo -v quiet

@@ -43,7 +43,7 @@ public sealed record DaemonOptions(
     /// <summary>The cluster's pod policy as this daemon read it from <c>--pod-policy</c>: its grains and its node apply it.</summary>
     public PodPolicy PodPolicy { get; init; } = PodPolicy.None;
 
-    /// <summary>Stage1 kvm's guest kernel, or null for the newest /boot/vmlinuz-*.</summary>
+    /// <summary>Stage1 kvm's guest kernel, or null for the default (the newest built one, else the newest /boot/vmlinuz-*).</summary>
     public string? KvmKernel { get; init; }
 
     /// <summary>Stage1 kvm's accelerator; auto probes once whether KVM boots the guest, else TCG.</summary>

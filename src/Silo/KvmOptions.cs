@@ -14,7 +14,7 @@ public static class KvmOptions
         _ => throw new FormatException($"--kvm-accel '{text}' is not auto, kvm or tcg"),
     };
 
-    /// <summary>The kernel as an absolute path, or null for the default (the newest /boot/vmlinuz-*).</summary>
+    /// <summary>The kernel as an absolute path, or null for the default (the newest kernel deploy/build-guest-kernel.sh built, else the newest /boot/vmlinuz-*).</summary>
     /// <exception cref="FormatException">The path names no file.</exception>
     public static string? Kernel(string? path) =>
         path is null ? null

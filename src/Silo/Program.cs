@@ -52,7 +52,7 @@ var membershipMode = new Option<string>("--membership")
     DefaultValueFactory = _ => "fast",
 };
 membershipMode.AcceptOnlyFromAmong("fast", "orleans-default");
-var kvmKernel = new Option<string?>("--kvm-kernel") { Description = "Stage1 kvm's guest kernel (default: the newest /boot/vmlinuz-*)" };
+var kvmKernel = new Option<string?>("--kvm-kernel") { Description = "Stage1 kvm's guest kernel (default: the newest one deploy/build-guest-kernel.sh built, else the newest /boot/vmlinuz-*)" };
 var kvmAccel = new Option<string>("--kvm-accel")
 {
     Description = "Stage1 kvm's accelerator: auto (probe once whether KVM boots the guest, else TCG), kvm or tcg",

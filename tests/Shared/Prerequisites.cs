@@ -31,6 +31,13 @@ public static class Prerequisites
         ? $"needs GnuPG to make signing keys and sign images: {missing} is not installed (deploy/install-deps.sh installs gnupg)"
         : null);
 
+    private static readonly Lazy<string?> GuestKernel = new(() => Directory.Exists(BuiltGuestKernels) && Directory.GetDirectories(BuiltGuestKernels).Any(d => File.Exists(System.IO.Path.Combine(d, "vmlinux")))
+        ? null
+        : $"needs the guest kernel built for stage1 kvm: none in {BuiltGuestKernels} (run deploy/build-guest-kernel.sh; deploy/test.sh does)");
+
+    /// <summary>Where deploy/build-guest-kernel.sh keeps the kernels it built, and fleetpodsd looks for them.</summary>
+    public const string BuiltGuestKernels = "/var/cache/fleetpods/guest-kernel";
+
     /// <summary>True when $FLEETPODS_TESTS_REQUIRE_ALL is 1: no test may be skipped.</summary>
     public static bool RequireAll => Environment.GetEnvironmentVariable(RequireAllVariable) == "1";
 
@@ -38,7 +45,7 @@ public static class Prerequisites
     public static string? Missing(Requires needs)
     {
         var missing = new List<string>();
-        foreach (var (need, reason) in new[] { (Requires.Root, Root), (Requires.Postgres, Postgres), (Requires.Qemu, Qemu), (Requires.Registry, Registry), (Requires.Gpg, Gpg) })
+        foreach (var (need, reason) in new[] { (Requires.Root, Root), (Requires.Postgres, Postgres), (Requires.Qemu, Qemu), (Requires.Registry, Registry), (Requires.Gpg, Gpg), (Requires.GuestKernel, GuestKernel) })
         {
             if (needs.HasFlag(need) && reason.Value is { } why)
             {

@@ -18,4 +18,7 @@ public enum Requires
 
     /// <summary>GnuPG (gpg, gpgconf), which makes the keys and signatures of the image trust tests.</summary>
     Gpg = 16,
+
+    /// <summary>The guest kernel deploy/build-guest-kernel.sh builds for stage1 kvm, in its cache.</summary>
+    GuestKernel = 32,
 }

@@ -21,8 +21,14 @@ public sealed record NodeRuntimeOptions(string DataDirectory)
     /// <summary>The most processes (tasks) one pod may have, its cgroup's pids limit (default 4096).</summary>
     public int PodPidsLimit { get; init; } = 4096;
 
-    /// <summary>Stage1 <c>kvm</c>'s guest kernel; by default the newest <c>/boot/vmlinuz-*</c>.</summary>
+    /// <summary>
+    /// Stage1 <c>kvm</c>'s guest kernel; by default the newest one built in <see cref="BuiltKvmKernels"/>, else the
+    /// newest <c>/boot/vmlinuz-*</c>.
+    /// </summary>
     public string? KvmKernel { get; init; }
+
+    /// <summary>Where deploy/build-guest-kernel.sh keeps the guest kernels it built (default <c>/var/cache/fleetpods/guest-kernel</c>).</summary>
+    public string BuiltKvmKernels { get; init; } = Kvm.BuiltGuestKernels.DefaultDirectory;
 
     /// <summary>Stage1 <c>kvm</c>'s accelerator (default: probe once, KVM if it boots the guest, else TCG).</summary>
     public KvmAccelerator KvmAccelerator { get; init; } = KvmAccelerator.Auto;

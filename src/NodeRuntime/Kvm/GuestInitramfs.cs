@@ -5,7 +5,8 @@ namespace FleetPods.NodeRuntime.Kvm;
 
 /// <summary>
 /// The initramfs every stage1 <c>kvm</c> pod of a kernel boots: our init (<c>fleetpods-guest-init</c>, built with the
-/// shim) and the modules it loads, nothing else, so the kernel unpacks a few MB. Built once per kernel and init
+/// shim) and the modules it loads (none for a kernel with everything built in), nothing else, so the kernel unpacks a
+/// few MB. Built once per kernel and init
 /// under the node's data directory, by GNU cpio (newc), into a temporary file renamed into place, so concurrent
 /// pods and a daemon killed mid-build never see half an archive. Uncompressed: unpacking costs less than inflating.
 /// </summary>
@@ -24,7 +25,8 @@ internal static class GuestInitramfs
 
         // Keyed by the init's content too: a rebuilt init must not boot from an old archive.
         var initHash = Convert.ToHexStringLower(SHA256.HashData(await File.ReadAllBytesAsync(initPath, cancellationToken)))[..16];
-        var archive = Path.Combine(cacheDirectory, $"initramfs-{kernel.Release}-{initHash}.cpio");
+        var modules = kernel.Modular ? "" : "-builtin";
+        var archive = Path.Combine(cacheDirectory, $"initramfs-{kernel.Release}{modules}-{initHash}.cpio");
         if (File.Exists(archive))
         {
             return archive;
@@ -58,6 +60,12 @@ internal static class GuestInitramfs
         var init = Path.Combine(staging, "init");
         File.Copy(initPath, init);
         File.SetUnixFileMode(init, (UnixFileMode)0x1ed); // 0755
+
+        // Without modules there is no order file, and the init loads nothing.
+        if (!kernel.Modular)
+        {
+            return;
+        }
 
         var modules = GuestModules.Resolve(Path.Combine("/lib/modules", kernel.Release));
         foreach (var (name, file) in modules)

@@ -13,8 +13,17 @@ namespace FleetPods.NodeRuntime.Kvm;
 /// </summary>
 internal sealed class KvmLauncher(NodeRuntimeOptions options, string shimPath, string cacheDirectory, ILogger logger) : IDisposable
 {
-    /// <summary>What the VM has beyond its apps' Memory=: the guest kernel, its page cache and our init, as rkt allowed.</summary>
-    public const int OverheadMiB = 128;
+    /// <summary>
+    /// What the VM has beyond its apps' Memory= on Debian's kernel: the kernel, its modules, page cache and our init, as
+    /// rkt allowed.
+    /// </summary>
+    public const int ModularKernelOverheadMiB = 128;
+
+    /// <summary>
+    /// The same on the kernel built for the job: about 10 MiB of kernel and its memory map, the rest for the guest's
+    /// own allocations (page tables, sockets, 9p buffers) so the apps still get their Memory= (docs/stage1.md, "Memory").
+    /// </summary>
+    public const int BuiltKernelOverheadMiB = 32;
 
     /// <summary>The apps' share when the pod gives no Memory=.</summary>
     public const int DefaultAppMemoryMiB = 128;
@@ -42,7 +51,7 @@ internal sealed class KvmLauncher(NodeRuntimeOptions options, string shimPath, s
             return options.KvmAccelerator;
         }
 
-        return machine?.Accelerator ?? probe.Recorded(GuestKernel.Find(options.KvmKernel));
+        return machine?.Accelerator ?? probe.Recorded(GuestKernel.Find(options.KvmKernel, options.BuiltKvmKernels));
     }
 
     /// <summary>Finds the kernel, builds its initramfs if needed and settles the accelerator (probing once).</summary>
@@ -63,7 +72,8 @@ internal sealed class KvmLauncher(NodeRuntimeOptions options, string shimPath, s
             }
 
             RequireQemu();
-            var kernel = GuestKernel.Find(options.KvmKernel);
+            var kernel = GuestKernel.Find(options.KvmKernel, options.BuiltKvmKernels);
+            logger.LogInformation("Stage1 kvm: guest kernel {Path} ({Release}, {Format}, {Modules})", kernel.Path, kernel.Release, kernel.Format, kernel.Modular ? "modules from /lib/modules" : "no modules");
             var initramfs = await GuestInitramfs.EnsureAsync(cacheDirectory, kernel, GuestInitramfs.DefaultInitPath, cancellationToken);
             var accelerator = options.KvmAccelerator != KvmAccelerator.Auto
                 ? options.KvmAccelerator
@@ -101,7 +111,7 @@ internal sealed class KvmLauncher(NodeRuntimeOptions options, string shimPath, s
             throw new PodLaunchException($"stage1 kvm shares at most {maxShares} app roots and volumes with its VM{(address is null ? "" : " on the default network")}; this pod has {shares.Length}");
         }
 
-        var qemu = QemuCommandLine.Machine(options.QemuPath, vm.Accelerator, vm.Kernel, vm.Initramfs, MemoryMiB(request), Cpus(request), $"{QemuCommandLine.Marker}={request.PodId}");
+        var qemu = QemuCommandLine.Machine(options.QemuPath, vm.Accelerator, vm.Kernel, vm.Initramfs, MemoryMiB(request, vm.Kernel), Cpus(request), $"{QemuCommandLine.Marker}={request.PodId}");
         QemuCommandLine.AddPodDevices(qemu, shares);
         var network = manifest.Fleetpods.Network;
         if (address is not null)
@@ -116,11 +126,12 @@ internal sealed class KvmLauncher(NodeRuntimeOptions options, string shimPath, s
     }
 
     /// <summary>The VM's memory: the pod's Memory= (or a default) and the fixed overhead of its kernel and init.</summary>
-    public static int MemoryMiB(PodLaunchRequest request)
+    public static int MemoryMiB(PodLaunchRequest request, GuestKernel kernel)
     {
         ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(kernel);
         var apps = request.MemoryBytes is { } bytes ? (int)Math.Ceiling(bytes / (double)(1 << 20)) : DefaultAppMemoryMiB;
-        return apps + OverheadMiB;
+        return apps + (kernel.Modular ? ModularKernelOverheadMiB : BuiltKernelOverheadMiB);
     }
 
     /// <summary>CPU= as whole vCPUs, at least one; no more than the node has, which would only make the guest wait.</summary>

@@ -30,7 +30,7 @@ internal static class QemuCommandLine
             qemu,
             // microvm's defaults: without its PIT the guest kernel cannot calibrate its clock under TCG and hangs.
             "-M", "microvm",
-            "-accel", accelerator == KvmAccelerator.Kvm ? "kvm" : "tcg",
+            "-accel", Accelerator(accelerator),
             // KVM takes the host's CPU model as qemu's default allows; TCG emulates the richest model it can.
             "-cpu", accelerator == KvmAccelerator.Kvm ? "qemu64" : "max",
             "-m", memoryMiB.ToString(CultureInfo.InvariantCulture),
@@ -39,10 +39,22 @@ internal static class QemuCommandLine
             "-serial", "stdio",
             "-kernel", kernel.Path,
             "-initrd", initramfs,
-            "-append", "console=ttyS0 quiet panic=-1 " + (accelerator == KvmAccelerator.Kvm ? "" : TcgClockArgument.Value) + kernelArguments,
+            "-append", "console=ttyS0 quiet panic=-1 " + TrustCpuRandomArgument + (accelerator == KvmAccelerator.Kvm ? "" : TcgClockArgument.Value) + kernelArguments,
         ];
         return arguments;
     }
+
+    // The kernel built for the job does not seed its random generator from the CPU by default (tinyconfig), so the
+    // first getrandom() in the guest waited about 2.7 s under TCG for "crng init done"; qemu's CPUs have RDRAND.
+    private const string TrustCpuRandomArgument = "random.trust_cpu=on ";
+
+    // TCG's translation cache is 1 GiB by default, filled as the guest's code is translated and never given back: an
+    // idle pod's qemu held about 25 MiB of it after a boot. 32 MiB holds what a boot and an app translate; when full,
+    // qemu flushes it and translates again, which costs time only, never correctness (docs/stage1.md, "Memory").
+    private const int TcgTranslationCacheMiB = 32;
+
+    private static string Accelerator(KvmAccelerator accelerator) =>
+        accelerator == KvmAccelerator.Kvm ? "kvm" : $"tcg,tb-size={TcgTranslationCacheMiB.ToString(CultureInfo.InvariantCulture)}";
 
     // Under TCG the guest calibrates its TSC against the emulated PIT; on a busy host that fails now and then and the
     // kernel then hangs before its init (seen here in about one boot of six). Telling it the frequency skips the

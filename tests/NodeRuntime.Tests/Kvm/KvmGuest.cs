@@ -35,6 +35,7 @@ public sealed class KvmGuest : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    /// <summary>A node told the probed accelerator, as <c>--kvm-accel</c> would tell it.</summary>
-    public Task<RuntimeHarness> StartNode(BusyboxAci aci) => RuntimeHarness.Start(aci, o => o with { KvmAccelerator = Accelerator });
+    /// <summary>A node told the probed accelerator, as <c>--kvm-accel</c> would tell it, and any other options.</summary>
+    public Task<RuntimeHarness> StartNode(BusyboxAci aci, Func<NodeRuntimeOptions, NodeRuntimeOptions>? more = null) =>
+        RuntimeHarness.Start(aci, o => (more ?? (same => same))(o with { KvmAccelerator = Accelerator }));
 }
