@@ -49,9 +49,9 @@ internal static class QemuCommandLine
     private const string TrustCpuRandomArgument = "random.trust_cpu=on ";
 
     // TCG's translation cache is 1 GiB by default, filled as the guest's code is translated and never given back: an
-    // idle pod's qemu held about 25 MiB of it after a boot. 32 MiB holds what a boot and an app translate; when full,
+    // idle pod's qemu held about 25 MiB of it after a boot. 12 MiB holds most of what a boot translates; when full,
     // qemu flushes it and translates again, which costs time only, never correctness (docs/stage1.md, "Memory").
-    private const int TcgTranslationCacheMiB = 32;
+    private const int TcgTranslationCacheMiB = 12;
 
     private static string Accelerator(KvmAccelerator accelerator) =>
         accelerator == KvmAccelerator.Kvm ? "kvm" : $"tcg,tb-size={TcgTranslationCacheMiB.ToString(CultureInfo.InvariantCulture)}";
