@@ -67,6 +67,26 @@ public sealed class RuntimeHarness : IAsyncDisposable
         return seen;
     }
 
+    /// <summary>An enter session's whole output and its exit code, read until it has ended.</summary>
+    public async Task<(int Code, string Output)> SessionEnd(string podId, string session, TimeSpan within)
+    {
+        var output = new List<byte>();
+        long offset = 0;
+        using var timeout = new CancellationTokenSource(within);
+        while (true)
+        {
+            var piece = await Runtime.ReadSessionOutputAsync(podId, session, offset, 64 * 1024, timeout.Token);
+            output.AddRange(piece.Data);
+            offset = piece.NextOffset;
+            if (piece.ExitCode is { } code)
+            {
+                return (code, System.Text.Encoding.UTF8.GetString([.. output]));
+            }
+
+            await Task.Delay(20, timeout.Token);
+        }
+    }
+
     /// <summary>A file of the pod's directory, as the supervisor writes it.</summary>
     public string PodFile(string podId, string name) => Path.Combine(DataDirectory, "pods", podId, name);
 

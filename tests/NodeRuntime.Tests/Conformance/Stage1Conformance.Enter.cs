@@ -32,7 +32,7 @@ public abstract partial class Stage1Conformance
             null, ["/bin/sh", "-c", "read -r line; echo \"got $line\"; cat /tmp/marker; echo \"$GREETING\" >&2; [ -t 0 ] || echo pipes; exit 4"],
             Input: true, Terminal: null, [KeyValuePair.Create("GREETING", "hi")]));
         await node.Runtime.WriteInputAsync(request.PodId, session, "typed\n"u8.ToArray(), endOfInput: true);
-        var (code, output) = await SessionEnd(node, request.PodId, session);
+        var (code, output) = await node.SessionEnd(request.PodId, session, Within);
         await node.Runtime.StopPodAsync(request.PodId, TimeSpan.Zero);
 
         Assert.Equal((4, "got typed\ninside\nhi\npipes\n"), (code, output));
@@ -49,31 +49,12 @@ public abstract partial class Stage1Conformance
         var terminal = await node.Runtime.StartSessionAsync(request.PodId, new EnterSessionRequest(
             null, ["/bin/sh", "-c", "stty size; [ -t 0 ] && [ -t 1 ] && echo terminal; exit 2"], Input: false, new PodTerminalSize(25, 81), []));
         var missing = await node.Runtime.StartSessionAsync(request.PodId, new EnterSessionRequest(null, ["/no/such/program"], Input: false, Terminal: null, []));
-        var (code, output) = await SessionEnd(node, request.PodId, terminal);
-        var (missingCode, why) = await SessionEnd(node, request.PodId, missing);
+        var (code, output) = await node.SessionEnd(request.PodId, terminal, Within);
+        var (missingCode, why) = await node.SessionEnd(request.PodId, missing, Within);
         await node.Runtime.StopPodAsync(request.PodId, TimeSpan.Zero);
 
         Assert.Equal((2, "25 81\r\nterminal\r\n"), (code, output));
         Assert.Equal((125, "fleetpods-shim: exec /no/such/program: No such file or directory\n"), (missingCode, why));
-    }
-
-    private static async Task<(int Code, string Output)> SessionEnd(RuntimeHarness node, string podId, string session)
-    {
-        var output = new List<byte>();
-        long offset = 0;
-        using var timeout = new CancellationTokenSource(Within);
-        while (true)
-        {
-            var piece = await node.Runtime.ReadSessionOutputAsync(podId, session, offset, 64 * 1024, timeout.Token);
-            output.AddRange(piece.Data);
-            offset = piece.NextOffset;
-            if (piece.ExitCode is { } code)
-            {
-                return (code, System.Text.Encoding.UTF8.GetString([.. output]));
-            }
-
-            await Task.Delay(20, timeout.Token);
-        }
     }
 
     /// <summary>Runs an enter command line with <paramref name="command"/> after <c>--</c>; its exit code and stdout.</summary>

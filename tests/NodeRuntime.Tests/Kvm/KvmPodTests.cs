@@ -225,7 +225,7 @@ public sealed class KvmPodTests(BusyboxAci aci, KvmGuest guest)
 
         var session = await node.Runtime.StartSessionAsync(request.PodId, new EnterSessionRequest(
             null, ["/bin/sh", "-c", "id -u; id -g; id -G; pwd; echo \"$GREETING\" \"$AC_APP_NAME\"; uname -r; exit 3"], Input: false, Terminal: null, []));
-        var (code, output) = await SessionEnd(node, request.PodId, session);
+        var (code, output) = await node.SessionEnd(request.PodId, session, Within);
         await node.Runtime.StopPodAsync(request.PodId, TimeSpan.Zero);
 
         var lines = output.Split('\n');
@@ -251,8 +251,8 @@ public sealed class KvmPodTests(BusyboxAci aci, KvmGuest guest)
             null, ["/bin/sh", "-c", "read -r line; echo \"second got $line\" >&2"], Input: true, Terminal: null, []));
         await node.Runtime.WriteInputAsync(request.PodId, second, "two\n"u8.ToArray(), endOfInput: true);
         await node.Runtime.WriteInputAsync(request.PodId, first, "one\n"u8.ToArray(), endOfInput: true);
-        var firstEnd = await SessionEnd(node, request.PodId, first);
-        var secondEnd = await SessionEnd(node, request.PodId, second);
+        var firstEnd = await node.SessionEnd(request.PodId, first, Within);
+        var secondEnd = await node.SessionEnd(request.PodId, second, Within);
         var ticks = TickCount(await node.Log(request.PodId));
         await WaitFor(async () => TickCount(await node.Log(request.PodId)) > ticks + 2, "the pod's log to go on");
         var unreadOutput = await unread.StandardOutput.ReadToEndAsync();
@@ -286,7 +286,7 @@ public sealed class KvmPodTests(BusyboxAci aci, KvmGuest guest)
         node.Runtime.ResizeTerminal(request.PodId, session, new PodTerminalSize(50, 132));
         await WaitForSessionOutput(node, request.PodId, session, "50 132");
         await node.Runtime.WriteInputAsync(request.PodId, session, "typed\r"u8.ToArray(), endOfInput: false);
-        var (code, output) = await SessionEnd(node, request.PodId, session);
+        var (code, output) = await node.SessionEnd(request.PodId, session, Within);
         await node.Runtime.StopPodAsync(request.PodId, TimeSpan.Zero);
 
         Assert.Equal(5, code);
@@ -307,7 +307,7 @@ public sealed class KvmPodTests(BusyboxAci aci, KvmGuest guest)
         await WaitForSessionOutput(node, request.PodId, session, "started");
 
         await node.Runtime.StopPodAsync(request.PodId, TimeSpan.FromSeconds(5));
-        var (code, output) = await SessionEnd(node, request.PodId, session);
+        var (code, output) = await node.SessionEnd(request.PodId, session, Within);
         var late = Assert.Throws<PodLaunchException>(() => node.Runtime.EnterCommand(request.PodId, null));
 
         Assert.Equal((137, $"started\nfleetpods-shim: pod {request.PodId} has ended, and this command with it\n"), (code, output));
@@ -328,7 +328,7 @@ public sealed class KvmPodTests(BusyboxAci aci, KvmGuest guest)
         var impostor = await DroppedAfter(socketPath, [7, 0, 0, 0, 19, 0, 4, 0, 0, 0, 0, 0]);
         var session = await node.Runtime.StartSessionAsync(request.PodId, new EnterSessionRequest(
             null, ["/bin/sh", "-c", "echo still served"], Input: false, Terminal: null, []));
-        var end = await SessionEnd(node, request.PodId, session);
+        var end = await node.SessionEnd(request.PodId, session, Within);
         var mode = File.GetUnixFileMode(socketPath);
         await node.Runtime.StopPodAsync(request.PodId, TimeSpan.Zero);
 
@@ -375,25 +375,6 @@ public sealed class KvmPodTests(BusyboxAci aci, KvmGuest guest)
         using var timeout = new CancellationTokenSource(Within);
         while (!(await node.Log(podId)).Contains(text, StringComparison.Ordinal))
         {
-            await Task.Delay(20, timeout.Token);
-        }
-    }
-
-    private static async Task<(int Code, string Output)> SessionEnd(RuntimeHarness node, string podId, string session)
-    {
-        var output = new List<byte>();
-        long offset = 0;
-        using var timeout = new CancellationTokenSource(Within);
-        while (true)
-        {
-            var piece = await node.Runtime.ReadSessionOutputAsync(podId, session, offset, 64 * 1024, timeout.Token);
-            output.AddRange(piece.Data);
-            offset = piece.NextOffset;
-            if (piece.ExitCode is { } code)
-            {
-                return (code, System.Text.Encoding.UTF8.GetString([.. output]));
-            }
-
             await Task.Delay(20, timeout.Token);
         }
     }

@@ -174,13 +174,7 @@ static __attribute__((noreturn)) void run_command(const struct app *app, int tty
         fail("make the session's terminal its own: %s", strerror(errno));
     if (dup2(stdin_fd, 0) < 0 || dup2(stdout_fd, 1) < 0 || dup2(stderr_fd, 2) < 0)
         fail("standard streams: %s", strerror(errno));
-    char root[512];
-    snprintf(root, sizeof root, "/apps/%s", app->name);
-    if (chroot(root) != 0 || chdir("/") != 0)
-        fail("chroot %s: %s", root, strerror(errno));
-    drop_identity(app);
-    if (app->cwd && chdir(app->cwd) != 0)
-        fail("working directory %s: %s", app->cwd, strerror(errno));
+    become_app(app);
     environ = merged_environment(app, extra, extra_count);
     execvp(argv[0], argv);
     fail("exec %s: %s", argv[0], strerror(errno));

@@ -260,6 +260,17 @@ void default_signals(void)
     sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
+void become_app(const struct app *app)
+{
+    char root[512];
+    snprintf(root, sizeof root, "/apps/%s", app->name);
+    if (chroot(root) != 0 || chdir("/") != 0)
+        fail("chroot %s: %s", root, strerror(errno));
+    drop_identity(app);
+    if (app->cwd && chdir(app->cwd) != 0)
+        fail("working directory %s: %s", app->cwd, strerror(errno));
+}
+
 static void start_app(int index)
 {
     struct app *app = &pod.apps[index];
@@ -276,13 +287,7 @@ static void start_app(int index)
         int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
         if (null < 0 || dup2(null, 0) < 0 || dup2(out[1], 1) < 0 || dup2(err[1], 2) < 0)
             fail("standard streams: %s", strerror(errno));
-        char root[512];
-        snprintf(root, sizeof root, "/apps/%s", app->name);
-        if (chroot(root) != 0 || chdir("/") != 0)
-            fail("chroot %s: %s", root, strerror(errno));
-        drop_identity(app);
-        if (app->cwd && chdir(app->cwd) != 0)
-            fail("working directory %s: %s", app->cwd, strerror(errno));
+        become_app(app);
         environ = (char **)app->env;
         execvp(app->argv[0], app->argv);
         fail("exec %s: %s", app->argv[0], strerror(errno));

@@ -6,10 +6,15 @@
 #include <poll.h>
 #include <sys/types.h>
 
+struct app;
+
 extern int in_app; /* set in an app's or a session's process before its exec: its failures go to pod.error[1] */
 
 /* Every signal's default action and none blocked, as a process of the pod expects. */
 void default_signals(void);
+/* In an app's or a session's process before its exec: chrooted in the app's root /apps/NAME, with the app's user,
+ * groups and working directory, as every command of the app starts. */
+void become_app(const struct app *app);
 /* The device of the virtio-serial port called NAME, looked for ATTEMPTS times 10 ms; -1 when it does not appear. */
 int find_port(const char *name, int attempts);
 
