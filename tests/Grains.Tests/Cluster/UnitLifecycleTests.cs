@@ -1,3 +1,7 @@
+using FleetPods.Grains.Pods;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Storage;
+
 namespace FleetPods.Grains.Tests.Cluster;
 
 [Collection(SharedCluster.Name)]
@@ -112,6 +116,21 @@ public sealed class UnitLifecycleTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_pods_running_phase_is_stored_shortly_after_it_is_reported_and_its_end_at_once()
+    {
+        var unit = fixture.Client.GetGrain<IUnitGrain>("stored.pod");
+        await unit.Submit("stored.pod", UnitText());
+        var pod = (await unit.Start()).Pod!;
+        await Eventually.Until(() => unit.GetStatus(), s => s!.Pod!.Phase == PodPhase.Running, "the pod to run");
+
+        await Eventually.Until(() => StoredPod(pod.Id), s => s.Phase == PodPhase.Running, "the running phase to be stored");
+        await fixture.Node(pod.NodeName!).Exit(pod.Id, 0);
+        await Eventually.Until(() => unit.GetStatus(), s => s!.Pod!.HasEnded, "the pod to exit");
+
+        Assert.Equal(PodPhase.Exited, (await StoredPod(pod.Id)).Phase);
+    }
+
+    [Fact]
     public async Task A_report_after_the_end_does_not_revive_the_pod()
     {
         var unit = fixture.Client.GetGrain<IUnitGrain>("final.pod");
@@ -222,5 +241,14 @@ public sealed class UnitLifecycleTests(ClusterFixture fixture)
         Assert.Contains("/bin/false", await unit.GetText(), StringComparison.Ordinal);
         Assert.Single((await unit.GetStatus())!.Pods);
         await unit.Destroy(TimeSpan.FromSeconds(1));
+    }
+
+    // What a silo that activates the pod afresh (after a restart) would load.
+    private async Task<PodState> StoredPod(string podId)
+    {
+        var storage = fixture.Cluster.Silos[0].ServiceProvider.GetRequiredKeyedService<IGrainStorage>(GrainStorage.Name);
+        var state = new GrainState<PodState>(new PodState());
+        await storage.ReadStateAsync("pod", fixture.Client.GetGrain<IPodGrain>(podId).GetGrainId(), state);
+        return state.State ?? new PodState();
     }
 }

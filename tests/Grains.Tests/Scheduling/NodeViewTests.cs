@@ -70,6 +70,26 @@ public sealed class NodeViewTests(ClusterFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_copy_counts_every_reservation_asked_for_at_once_and_takes_back_a_refused_one()
+    {
+        var name = Unique("burst");
+        await View.Report(new NodeReport(name, Node(name), 1));
+        var copy = new NodeViewCopy(View);
+        await copy.UpdateAskedAfter(System.Diagnostics.Stopwatch.GetTimestamp());
+        var (first, second, refused) = (Request(memory: 64L << 20) with { PodId = "first" }, Request(memory: 64L << 20) with { PodId = "second" }, Request(memory: 64L << 20) with { PodId = "refused" });
+
+        copy.Reserved(name, first);
+        copy.Reserved(name, second);
+        copy.Reserved(name, refused);
+        copy.Refused(name, refused);
+
+        var node = copy.Nodes.Single(n => n.Name == name).Info!;
+        Assert.Equal(2, node.PodCount);
+        Assert.Equal(["first", "second"], node.Pods.Select(p => p.PodId));
+        Assert.Equal(first.Resources.MemoryBytes * 2, node.Reserved.MemoryBytes);
+    }
+
+    [Fact]
     public async Task A_node_never_seen_up_is_not_listed_down()
     {
         var name = Unique("never");

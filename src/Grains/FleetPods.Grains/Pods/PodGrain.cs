@@ -12,6 +12,13 @@ public sealed class PodGrain(
     TimeProvider time,
     ILogger<PodGrain> logger) : Grain, IPodGrain
 {
+    // A phase on the way (preparing, running) is written this long after it is reported, so the two a launch makes share
+    // one write. The pod's node knows the phase and tells it again when it reconciles its pods (at its start, every
+    // NodeAgent.ReconcilePeriod, and at an agent's attach), so a phase lost with a server is restored; an end is written at once.
+    private static readonly TimeSpan DeferredSaveDelay = TimeSpan.FromSeconds(1);
+
+    private IGrainTimer? deferredSave;
+
     private string Id => this.GetPrimaryKeyString();
 
     private PodState Pod => state.State;
@@ -43,8 +50,9 @@ public sealed class PodGrain(
         Pod.CreatedAt = time.GetUtcNow();
         Pod.StartRequested = start;
         Pod.RequiredNode = requiredNode;
-        await state.Save(this);
         LogState();
+
+        // Placed or not, PlaceAndRun saves the pod before anything else hears of it: one write for a new pod, not two.
         await PlaceAndRun();
         return Describe();
     }
@@ -56,7 +64,7 @@ public sealed class PodGrain(
         if (Pod.Phase == PodPhase.Pending && !Pod.StartRequested)
         {
             Pod.StartRequested = true;
-            await state.Save(this);
+            await Save();
             await PlaceAndRun();
         }
         else if (Pod.Phase == PodPhase.Pending && Pod.NodeName is null)
@@ -89,7 +97,7 @@ public sealed class PodGrain(
         Pod.Reason = reason;
         Pod.Lost = true;
         Pod.FinishedAt = time.GetUtcNow();
-        await state.Save(this);
+        await Save();
         LogState();
         NotifyUnit();
     }
@@ -141,6 +149,7 @@ public sealed class PodGrain(
 
         await new KeyRegistry(GrainFactory, RegistryKind.Pods).Remove(Id);
         logger.LogInformation("Pod {PodId} of {Unit} destroyed", Id, Pod.Spec?.UnitName ?? "(run)");
+        CancelDeferredSave();
         await state.Erase(this);
         DeactivateOnIdle();
     }
@@ -240,7 +249,7 @@ public sealed class PodGrain(
             if (!placement.Placed)
             {
                 Pod.Reason = placement.Reason;
-                await state.Save(this);
+                await Save();
                 logger.LogInformation("Pod {PodId} of {Unit} stays pending: {Reason}", Id, spec.UnitName ?? "(run)", placement.Reason);
                 return;
             }
@@ -252,7 +261,7 @@ public sealed class PodGrain(
                 Pod.Spec = spec = PodSpec.FromUnit(UnitSpecifiers.Expand(unit, new SpecifierContext(unit.Name, Pod.NodeName))) with { Admission = spec.Admission };
             }
 
-            await state.Save(this);
+            await Save();
             logger.LogInformation("Pod {PodId} of {Unit} placed on {Node}", Id, spec.UnitName ?? "(run)", Pod.NodeName);
 
             // A value may become invalid only once its specifiers are expanded (%m is the node's name).
@@ -303,9 +312,13 @@ public sealed class PodGrain(
         if (Pod.HasEnded)
         {
             Pod.FinishedAt = report.At;
+            await Save();
+        }
+        else
+        {
+            DeferSave();
         }
 
-        await state.Save(this);
         LogState();
         if (Pod.HasEnded)
         {
@@ -343,6 +356,31 @@ public sealed class PodGrain(
         {
             _ = GrainFactory.GetGrain<IUnitGrain>(unit).Reconcile();
         }
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (deferredSave is not null && Pod.Exists)
+        {
+            await Save();
+        }
+
+        await base.OnDeactivateAsync(reason, cancellationToken);
+    }
+
+    private Task Save()
+    {
+        CancelDeferredSave();
+        return state.Save(this);
+    }
+
+    private void DeferSave() => deferredSave ??= this.RegisterGrainTimer(
+        _ => Save(), new GrainTimerCreationOptions(DeferredSaveDelay, Timeout.InfiniteTimeSpan) { KeepAlive = true });
+
+    private void CancelDeferredSave()
+    {
+        deferredSave?.Dispose();
+        deferredSave = null;
     }
 
     private void LogState() =>

@@ -1,21 +1,33 @@
 using FleetPods.Grains.Storage;
+using Orleans.Concurrency;
 
 namespace FleetPods.Grains.Registry;
 
-public sealed class RegistryGrain(
-    [PersistentState("registry", GrainStorage.Name)] IPersistentState<RegistryState> state) : Grain, IRegistryGrain
+// Interleaved, so the adds and removes of many pods being made at once share writes (GroupCommit); each call changes
+// the set before it awaits, and a listing reads it without awaiting.
+[Reentrant]
+public sealed class RegistryGrain : Grain, IRegistryGrain
 {
+    private readonly IPersistentState<RegistryState> state;
+    private readonly GroupCommit commit;
+
     // The stored keys in ordinal order, kept beside the set so a page is a binary search rather than a sort of
     // every key; made again from the set after a failed write, which reloads it.
     private List<string>? ordered;
+
+    public RegistryGrain([PersistentState("registry", GrainStorage.Name)] IPersistentState<RegistryState> state)
+    {
+        this.state = state;
+        commit = new GroupCommit(() => state.Save(this), () => ordered = null);
+    }
 
     async Task IRegistryGrain.Add(string key)
     {
         if (state.State.Keys.Add(key))
         {
-            await Save();
             // The set did not hold the key, so the search misses and says where it goes.
             ordered?.Insert(~Position(key), key);
+            await commit.Save();
         }
     }
 
@@ -23,7 +35,6 @@ public sealed class RegistryGrain(
     {
         if (state.State.Keys.Remove(key))
         {
-            await Save();
             if (ordered is not null)
             {
                 var at = Position(key);
@@ -32,6 +43,8 @@ public sealed class RegistryGrain(
                     ordered.RemoveAt(at);
                 }
             }
+
+            await commit.Save();
         }
     }
 
@@ -51,17 +64,4 @@ public sealed class RegistryGrain(
     private List<string> Ordered() => ordered ??= [.. state.State.Keys.Order(StringComparer.Ordinal)];
 
     private int Position(string key) => Ordered().BinarySearch(key, StringComparer.Ordinal);
-
-    private async Task Save()
-    {
-        try
-        {
-            await state.Save(this);
-        }
-        catch
-        {
-            ordered = null;
-            throw;
-        }
-    }
 }

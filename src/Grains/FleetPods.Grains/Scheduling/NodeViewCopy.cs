@@ -56,18 +56,39 @@ internal sealed class NodeViewCopy(INodeViewGrain view)
         }
     }
 
-    /// <summary>Writes a reservation this scheduler made into the copy.</summary>
-    public void Reserved(NodeInfo node, PlacementRequest request)
+    /// <summary>
+    /// Writes a reservation this scheduler is asking for into the copy, before the node answers, so placements decided
+    /// meanwhile weigh it (else every placement in a burst sees the same least loaded node).
+    /// </summary>
+    public void Reserved(string name, PlacementRequest request)
     {
-        ArgumentNullException.ThrowIfNull(node);
         ArgumentNullException.ThrowIfNull(request);
-        var wanted = request.Resources;
-        Set(node.Name, node with
+        if (InfoOf(name) is { } node)
         {
-            Reserved = new ResourceRequest(node.Reserved.MemoryBytes + wanted.MemoryBytes, node.Reserved.CpuMillis + wanted.CpuMillis),
-            PodCount = node.PodCount + 1,
-            Pods = [.. node.Pods, request.AsPlaced()],
-        });
+            var wanted = request.Resources;
+            Set(name, node with
+            {
+                Reserved = new ResourceRequest(node.Reserved.MemoryBytes + wanted.MemoryBytes, node.Reserved.CpuMillis + wanted.CpuMillis),
+                PodCount = node.PodCount + 1,
+                Pods = [.. node.Pods, request.AsPlaced()],
+            });
+        }
+    }
+
+    /// <summary>Takes back a reservation <see cref="Reserved"/> wrote that its node refused.</summary>
+    public void Refused(string name, PlacementRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (InfoOf(name) is { } node && node.Pods.Any(p => p.PodId == request.PodId))
+        {
+            var wanted = request.Resources;
+            Set(name, node with
+            {
+                Reserved = new ResourceRequest(node.Reserved.MemoryBytes - wanted.MemoryBytes, node.Reserved.CpuMillis - wanted.CpuMillis),
+                PodCount = node.PodCount - 1,
+                Pods = [.. node.Pods.Where(p => p.PodId != request.PodId)],
+            });
+        }
     }
 
     /// <summary>Takes a node out of placement until its next report: its grain could not be asked.</summary>
@@ -95,6 +116,8 @@ internal sealed class NodeViewCopy(INodeViewGrain view)
         version = changes.Version;
         updatedFrom = Math.Max(updatedFrom, from);
     }
+
+    private NodeInfo? InfoOf(string name) => index.TryGetValue(name, out var at) ? nodes[at].Info : null;
 
     private void Set(string name, NodeInfo? info)
     {

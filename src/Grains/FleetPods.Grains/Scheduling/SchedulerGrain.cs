@@ -91,6 +91,7 @@ public sealed class SchedulerGrain(IOptions<NodeViewOptions> options, ILogger<Sc
             }
 
             bool reserved;
+            Nodes.Reserved(candidate.Name, request);
             try
             {
                 reserved = await GrainFactory.GetGrain<INodeGrain>(candidate.Name).Reserve(request);
@@ -102,9 +103,12 @@ public sealed class SchedulerGrain(IOptions<NodeViewOptions> options, ILogger<Sc
                 continue;
             }
 
-            if (reserved)
+            if (!reserved)
             {
-                Nodes.Reserved(candidate.Node, request);
+                Nodes.Refused(candidate.Name, request);
+            }
+            else
+            {
 
                 // Debug, since it is one line per pod: why this node, beside the one that came next.
                 if (logger.IsEnabled(LogLevel.Debug))

@@ -376,10 +376,7 @@ public sealed class UnitGrain(
                 await RemovePod(entry, ReplaceGrace);
             }
 
-            foreach (var node in nodes.Where(n => !Unit.Pods.Exists(p => p.RequiredNode == n)))
-            {
-                await CreatePod(node);
-            }
+            await CreatePods([.. nodes.Where(n => !Unit.Pods.Exists(p => p.RequiredNode == n))]);
 
             return false;
         }
@@ -389,9 +386,9 @@ public sealed class UnitGrain(
             await StopReplaced(replaced);
         }
 
-        while (Unit.Pods.Count < unit.Pod.Count)
+        if (Unit.Pods.Count < unit.Pod.Count)
         {
-            await CreatePod(null);
+            await CreatePods(new string?[unit.Pod.Count - Unit.Pods.Count]);
         }
 
         // Fewer asked than there are: pending pods go first, then the newest.
@@ -526,14 +523,24 @@ public sealed class UnitGrain(
         Unit.SubmittedAt = time.GetUtcNow();
     }
 
-    private async Task CreatePod(string? requiredNode)
+    private Task CreatePod(string? requiredNode) => CreatePods([requiredNode]);
+
+    // The unit records every new pod in one write before any is made, so a pod never exists that its unit does not
+    // list; the pods are then made and placed side by side, not one after another.
+    private async Task CreatePods(string?[] requiredNodes)
     {
+        if (requiredNodes.Length == 0)
+        {
+            return;
+        }
+
         var unit = RegistryImagePins.Apply(Unit.Unit!, Unit.PinnedImages);
-        var podId = Guid.NewGuid().ToString();
-        Unit.Pods.Add(new UnitPod(podId, Unit.Revision, requiredNode));
+        var entries = requiredNodes.Select(node => new UnitPod(Guid.NewGuid().ToString(), Unit.Revision, node)).ToArray();
+        Unit.Pods.AddRange(entries);
         await state.Save(this);
         var spec = PodSpec.FromUnit(unit) with { Admission = Unit.Admission ?? PodAdmission.BeforePolicy };
-        await GrainFactory.GetGrain<IPodGrain>(podId).Create(spec, unit, Unit.DesiredState == UnitDesiredState.Launched, requiredNode);
+        var start = Unit.DesiredState == UnitDesiredState.Launched;
+        await Task.WhenAll(entries.Select(e => GrainFactory.GetGrain<IPodGrain>(e.PodId).Create(spec, unit, start, e.RequiredNode)));
     }
 
     private async Task RemovePod(UnitPod entry, TimeSpan grace)
