@@ -32,6 +32,9 @@ public sealed class UnitGrain(
     private DateTimeOffset retryAt;
     private bool reconcileQueued;
 
+    // Counts changes to the unit's pod list, so a reconcile reads its pods' statuses again only after a step changed it.
+    private int podListChanges;
+
     private string Name => this.GetPrimaryKeyString();
 
     private UnitState Unit => state.State;
@@ -231,6 +234,17 @@ public sealed class UnitGrain(
 
         var waiting = false;
         var pods = await PodsWithStatus();
+        var readAt = podListChanges;
+        async Task<IReadOnlyList<(UnitPod Entry, PodStatus? Pod)>> Current()
+        {
+            if (readAt != podListChanges)
+            {
+                pods = await PodsWithStatus();
+                readAt = podListChanges;
+            }
+
+            return pods;
+        }
 
         // 1. Pods whose node left the cluster, or does not run them, are lost; pods whose MachineOf= target moved follow it.
         var targetNodes = await MachineOfNodes();
@@ -265,21 +279,19 @@ public sealed class UnitGrain(
         }
 
         // 2. Ended pods of a launched unit restart on their node as Restart= says, with back-off.
-        pods = await PodsWithStatus();
         if (Unit.DesiredState == UnitDesiredState.Launched)
         {
-            waiting |= await RestartEnded(pods);
+            waiting |= await RestartEnded(await Current());
         }
 
         // 3. A changed unit replaces its outdated pods, MaxUnavailable= (default 1) at a time.
-        pods = await PodsWithStatus();
-        waiting |= await RollOutdated(pods);
+        waiting |= await RollOutdated(await Current());
 
         // 4. As many pods as asked: Count=, or one per matching node for Global=true.
-        waiting |= await KeepCount();
+        waiting |= await KeepCount(Current);
 
         // 5. Pods still pending try again: capacity may have been freed, a MachineOf= target placed.
-        foreach (var (entry, pod) in await PodsWithStatus())
+        foreach (var (entry, pod) in await Current())
         {
             if (pod is { Phase: PodPhase.Pending, NodeName: null })
             {
@@ -364,7 +376,7 @@ public sealed class UnitGrain(
         return up.Count > budget;
     }
 
-    private async Task<bool> KeepCount()
+    private async Task<bool> KeepCount(Func<Task<IReadOnlyList<(UnitPod Entry, PodStatus? Pod)>>> current)
     {
         var unit = Unit.Unit!;
         if (unit.Fleet.Global)
@@ -393,9 +405,12 @@ public sealed class UnitGrain(
 
         // Fewer asked than there are: pending pods go first, then the newest.
         var extra = Unit.Pods.Count - unit.Pod.Count;
-        foreach (var (entry, _) in (await PodsWithStatus()).OrderBy(p => p.Pod?.NodeName is null ? 0 : 1).ThenByDescending(p => p.Pod?.CreatedAt).Take(Math.Max(0, extra)).ToList())
+        if (extra > 0)
         {
-            await RemovePod(entry, ReplaceGrace);
+            foreach (var (entry, _) in (await current()).OrderBy(p => p.Pod?.NodeName is null ? 0 : 1).ThenByDescending(p => p.Pod?.CreatedAt).Take(extra).ToList())
+            {
+                await RemovePod(entry, ReplaceGrace);
+            }
         }
 
         return false;
@@ -537,6 +552,7 @@ public sealed class UnitGrain(
         var unit = RegistryImagePins.Apply(Unit.Unit!, Unit.PinnedImages);
         var entries = requiredNodes.Select(node => new UnitPod(Guid.NewGuid().ToString(), Unit.Revision, node)).ToArray();
         Unit.Pods.AddRange(entries);
+        podListChanges++;
         await state.Save(this);
         var spec = PodSpec.FromUnit(unit) with { Admission = Unit.Admission ?? PodAdmission.BeforePolicy };
         var start = Unit.DesiredState == UnitDesiredState.Launched;
@@ -553,6 +569,7 @@ public sealed class UnitGrain(
     {
         if (Unit.Pods.Remove(entry))
         {
+            podListChanges++;
             await state.Save(this);
         }
     }
