@@ -78,6 +78,10 @@ public static class PostgresClusterDatabase
     public static ISiloBuilder AddFleetPodsPostgres(this ISiloBuilder silo, string connectionString)
     {
         ArgumentNullException.ThrowIfNull(silo);
+
+        // Orleans' statements keep no session state, while the DISCARD ALL Npgsql sends before reusing a pooled
+        // connection also drops the session's cached plans, so every state write planned Orleans' functions anew.
+        connectionString = new NpgsqlConnectionStringBuilder(connectionString) { NoResetOnClose = true }.ConnectionString;
         silo.UseAdoNetClustering(options =>
         {
             options.Invariant = Invariant;

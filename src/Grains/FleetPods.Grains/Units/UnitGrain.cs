@@ -24,6 +24,9 @@ public sealed class UnitGrain(
     private static readonly TimeSpan StableRun = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan ReplaceGrace = TimeSpan.FromSeconds(10);
 
+    // How many of its new pods a unit makes and places at once.
+    private const int CreateConcurrency = 8;
+
     // A pod grain on a silo that is cut off answers nothing until Orleans' 30 s response timeout, even after
     // the silo is declared dead; reconcile gives up sooner and tries again, by when it lives elsewhere.
     private static readonly TimeSpan StatusTimeout = TimeSpan.FromSeconds(3);
@@ -541,7 +544,8 @@ public sealed class UnitGrain(
     private Task CreatePod(string? requiredNode) => CreatePods([requiredNode]);
 
     // The unit records every new pod in one write before any is made, so a pod never exists that its unit does not
-    // list; the pods are then made and placed side by side, not one after another.
+    // list; the pods are then made and placed a few at a time side by side. Not all at once: a cluster asked to place
+    // thousands of pods at one instant answers everything late, heartbeats too, and then loses nodes that are fine.
     private async Task CreatePods(string?[] requiredNodes)
     {
         if (requiredNodes.Length == 0)
@@ -556,7 +560,10 @@ public sealed class UnitGrain(
         await state.Save(this);
         var spec = PodSpec.FromUnit(unit) with { Admission = Unit.Admission ?? PodAdmission.BeforePolicy };
         var start = Unit.DesiredState == UnitDesiredState.Launched;
-        await Task.WhenAll(entries.Select(e => GrainFactory.GetGrain<IPodGrain>(e.PodId).Create(spec, unit, start, e.RequiredNode)));
+        foreach (var batch in entries.Chunk(CreateConcurrency))
+        {
+            await Task.WhenAll(batch.Select(e => GrainFactory.GetGrain<IPodGrain>(e.PodId).Create(spec, unit, start, e.RequiredNode)));
+        }
     }
 
     private async Task RemovePod(UnitPod entry, TimeSpan grace)
