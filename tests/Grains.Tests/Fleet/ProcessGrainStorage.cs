@@ -25,10 +25,14 @@ public sealed class ProcessGrainStorage(ConcurrentDictionary<string, (byte[] Dat
         return Task.CompletedTask;
     }
 
-    public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         ArgumentNullException.ThrowIfNull(grainState);
         var key = Key(stateName, grainId);
+
+        // As Orleans' ADO.NET storage does (it opens a connection first), the state is serialized after an await, off
+        // the grain's turn: a grain whose calls interleave must not change what it handed over.
+        await Task.Delay(1).ConfigureAwait(false);
         var data = serializer.SerializeToArray(grainState.State);
         while (true)
         {
@@ -49,7 +53,6 @@ public sealed class ProcessGrainStorage(ConcurrentDictionary<string, (byte[] Dat
         }
 
         grainState.RecordExists = true;
-        return Task.CompletedTask;
     }
 
     public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)

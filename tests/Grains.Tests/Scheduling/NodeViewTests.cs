@@ -90,6 +90,25 @@ public sealed class NodeViewTests(ClusterFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_reservation_stays_counted_over_updates_until_the_nodes_own_report_carries_it()
+    {
+        var name = Unique("pending");
+        await View.Report(new NodeReport(name, Node(name), 1));
+        var copy = new NodeViewCopy(View);
+        await copy.UpdateAskedAfter(System.Diagnostics.Stopwatch.GetTimestamp());
+        var request = Request(memory: 64L << 20) with { PodId = "reserved-here" };
+        copy.Reserved(name, request);
+
+        await View.Report(new NodeReport(name, Node(name), 2));
+        await copy.UpdateAskedAfter(System.Diagnostics.Stopwatch.GetTimestamp());
+        Assert.Equal(["reserved-here"], copy.Nodes.Single(n => n.Name == name).Info!.Pods.Select(p => p.PodId));
+
+        await View.Report(new NodeReport(name, Node(name, pods: request.AsPlaced()), 3));
+        await copy.UpdateAskedAfter(System.Diagnostics.Stopwatch.GetTimestamp());
+        Assert.Equal(1, copy.Nodes.Single(n => n.Name == name).Info!.PodCount);
+    }
+
+    [Fact]
     public async Task A_node_never_seen_up_is_not_listed_down()
     {
         var name = Unique("never");

@@ -6,6 +6,9 @@ using Microsoft.Extensions.Logging;
 
 namespace FleetPods.Grains.Pods;
 
+// A unit's pods live on its silo, so they are placed by that silo's scheduler, whose copy of the node view counts the
+// reservations of the unit's other pods being placed at the same moment (replicas spread even in a burst).
+[Orleans.Placement.PreferLocalPlacement]
 public sealed class PodGrain(
     [PersistentState("pod", GrainStorage.Name)] IPersistentState<PodState> state,
     PodPolicy policy,

@@ -10,7 +10,14 @@ namespace FleetPods.Grains.Scheduling;
 /// </summary>
 internal sealed class NodeViewCopy(INodeViewGrain view)
 {
+    // A reservation made here is counted until its node's own report carries it, or for this long at most (a node
+    // whose report was lost is corrected by its next one).
+    private static readonly TimeSpan PendingLimit = TimeSpan.FromSeconds(10);
+
     private readonly List<(string Name, NodeInfo? Info)> nodes = [];
+
+    // Reservations this scheduler asked for that the view has not shown yet, by pod: written again over each update.
+    private readonly Dictionary<string, (string Node, PlacementRequest Request, long At)> pending = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> index = new(StringComparer.Ordinal);
     private NodeViewVersion version = NodeViewVersion.None;
     private long updatedFrom = long.MinValue;
@@ -58,27 +65,21 @@ internal sealed class NodeViewCopy(INodeViewGrain view)
 
     /// <summary>
     /// Writes a reservation this scheduler is asking for into the copy, before the node answers, so placements decided
-    /// meanwhile weigh it (else every placement in a burst sees the same least loaded node).
+    /// meanwhile weigh it (else every placement in a burst sees the same least loaded node). It stays counted over
+    /// updates until the node's own report carries it.
     /// </summary>
     public void Reserved(string name, PlacementRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (InfoOf(name) is { } node)
-        {
-            var wanted = request.Resources;
-            Set(name, node with
-            {
-                Reserved = new ResourceRequest(node.Reserved.MemoryBytes + wanted.MemoryBytes, node.Reserved.CpuMillis + wanted.CpuMillis),
-                PodCount = node.PodCount + 1,
-                Pods = [.. node.Pods, request.AsPlaced()],
-            });
-        }
+        pending[request.PodId] = (name, request, Stopwatch.GetTimestamp());
+        Count(name, request);
     }
 
     /// <summary>Takes back a reservation <see cref="Reserved"/> wrote that its node refused.</summary>
     public void Refused(string name, PlacementRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
+        pending.Remove(request.PodId);
         if (InfoOf(name) is { } node && node.Pods.Any(p => p.PodId == request.PodId))
         {
             var wanted = request.Resources;
@@ -115,6 +116,38 @@ internal sealed class NodeViewCopy(INodeViewGrain view)
 
         version = changes.Version;
         updatedFrom = Math.Max(updatedFrom, from);
+        CountPending();
+    }
+
+    // A report replaced what the copy had: the reservations it does not carry yet are written over it again.
+    private void CountPending()
+    {
+        var limit = Stopwatch.GetTimestamp() - (long)(PendingLimit.TotalSeconds * Stopwatch.Frequency);
+        foreach (var (podId, (name, request, at)) in pending.ToArray())
+        {
+            if (at < limit || InfoOf(name) is not { } node || node.Pods.Any(p => p.PodId == podId))
+            {
+                pending.Remove(podId);
+            }
+            else
+            {
+                Count(name, request);
+            }
+        }
+    }
+
+    private void Count(string name, PlacementRequest request)
+    {
+        if (InfoOf(name) is { } node && !node.Pods.Any(p => p.PodId == request.PodId))
+        {
+            var wanted = request.Resources;
+            Set(name, node with
+            {
+                Reserved = new ResourceRequest(node.Reserved.MemoryBytes + wanted.MemoryBytes, node.Reserved.CpuMillis + wanted.CpuMillis),
+                PodCount = node.PodCount + 1,
+                Pods = [.. node.Pods, request.AsPlaced()],
+            });
+        }
     }
 
     private NodeInfo? InfoOf(string name) => index.TryGetValue(name, out var at) ? nodes[at].Info : null;
