@@ -1,5 +1,6 @@
 using System.Formats.Tar;
 using FleetPods.Grains;
+using FleetPods.Grains.Images;
 using FleetPods.Security;
 using FleetPods.Silo.FrontDoor;
 using Microsoft.AspNetCore.Builder;
@@ -52,9 +53,15 @@ public static class ImagesApi
     /// </summary>
     private static async Task<ImageInfo> Import(
         [FromQuery] string? node, [FromQuery(Name = "ref")] string? reference, [FromQuery] string? name, [FromQuery] string? digest, [FromQuery] string? filename,
-        HttpContext context, [FromServices] IGrainFactory grains, [FromServices] DaemonOptions options, [FromServices] ImageUploads uploads)
+        HttpContext context, [FromServices] IGrainFactory grains, [FromServices] DaemonOptions options, [FromServices] ImageUploads uploads, [FromServices] ILocalImageStore? machine)
     {
-        var target = await ImageNodes.Chosen(grains, node);
+        // An agent's store has no grain (no silo carries it): the agent's own API imports into it, and into no other.
+        var target = options.Mode == DaemonMode.Agent ? node ?? options.NodeName : await ImageNodes.Chosen(grains, node);
+        if (options.Mode == DaemonMode.Agent && target != options.NodeName)
+        {
+            throw new BadRequestException($"node {options.NodeName} is an agent: it imports images into its own store only; import into node {target} through that node's API");
+        }
+
         var fileName = ImageUploads.ArchiveName(filename);
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
         {
@@ -75,6 +82,11 @@ public static class ImagesApi
             }
 
             var request = new ImageImportRequest(path, reference, name, digest);
+            if (options.Mode == DaemonMode.Agent)
+            {
+                return await machine!.Import(request);
+            }
+
             var local = grains.GetGrain<IImageStoreGrain>(options.NodeName);
             if (target == options.NodeName)
             {

@@ -65,7 +65,7 @@ public static class FrontDoorServer
                 listen.Protocols = HttpProtocols.Http1;
                 listen.Use(next => kestrel.ApplicationServices.GetRequiredService<PeerCredentialConnections>().Wrap(next));
             });
-            kestrel.Listen(options.ClusterConnectionString is null ? IPAddress.Loopback : IPAddress.Any, options.ApiPort, listen =>
+            kestrel.Listen(!options.IsClusterMode ? IPAddress.Loopback : IPAddress.Any, options.ApiPort, listen =>
             {
                 var credentials = kestrel.ApplicationServices.GetRequiredService<NodeCredentials>();
                 var connections = kestrel.ApplicationServices.GetRequiredService<CertificateConnections>();
