@@ -39,7 +39,8 @@ public static class DaemonHost
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ContentRootPath = options.DataDirectory });
         builder.Services.AddSerilog(log => log
             .MinimumLevel.Information()
-            .MinimumLevel.Override("Orleans", LogEventLevel.Warning)
+            // An agent's client warns, with a stack trace, at every attempt to reach a server that is down; NodeAgent says it once.
+            .MinimumLevel.Override("Orleans", options.Mode == DaemonMode.Agent ? LogEventLevel.Error : LogEventLevel.Warning)
             .MinimumLevel.Override("Orleans.Connections.Security", LogEventLevel.Error) // a refused handshake: ClusterTls logs one line, not a stack trace
             .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
             .MinimumLevel.Override("Polly", LogEventLevel.Warning)
@@ -114,6 +115,10 @@ public static class DaemonHost
         }
 
         services.AddSingleton<ILocalImageStore, LocalImageStore>();
+        if (options.Mode == DaemonMode.Agent)
+        {
+            services.AddSingleton<AgentImageStore>();
+        }
         services.AddHostedService<NodeAgent>();
     }
 }

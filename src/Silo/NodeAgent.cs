@@ -123,6 +123,7 @@ public sealed class NodeAgent(
         var attachedOnce = false;
         var attached = false;
         var reachable = true;
+        var refused = false;
         var sinceReconcile = System.Diagnostics.Stopwatch.StartNew();
         try
         {
@@ -135,6 +136,7 @@ public sealed class NodeAgent(
                         attached = false;
                         var pods = await Attach(node, self, stoppingToken);
                         attached = true;
+                        refused = false;
                         sinceReconcile.Restart();
                         if (attachedOnce)
                         {
@@ -156,6 +158,15 @@ public sealed class NodeAgent(
                     {
                         logger.LogInformation("Node {Node} reaches the servers again", options.NodeName);
                         reachable = true;
+                    }
+                }
+                catch (FleetPodsException ex) when (ex is not NodeUnavailableException)
+                {
+                    // The servers answered and refused the attach (this node's name is a silo's, say): said once until it changes.
+                    if (!refused)
+                    {
+                        logger.LogError("Node {Node} was refused by the servers: {Reason}", options.NodeName, ex.Message);
+                        refused = true;
                     }
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)

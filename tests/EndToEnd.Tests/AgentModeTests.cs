@@ -55,6 +55,13 @@ public sealed class AgentModeTests : IClassFixture<BusyboxImage>
             Assert.True(imported.ExitCode == 0, imported.ToString());
         }
 
+        // An agent's API reaches its own store; the server keeps none.
+        var held = await agentA.CliJson("image", "list", "--node", "agent-a");
+        Assert.Contains(held.GetProperty("images").EnumerateArray(), i => i.GetProperty("name").GetString() == BusyboxImage.Name && i.GetProperty("node").GetString() == "agent-a");
+        var refused = await server.Cli("image", "import", image.Path, "--node", "agent-a");
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Equal("fleetpods: server fp-server keeps no images; import through the API of the node that is to hold the image", refused.Stderr.Trim());
+
         // The machines are the agents, seen alike through the server's API and an agent's (its cluster client); the server is none.
         foreach (var daemon in new[] { server, agentA })
         {

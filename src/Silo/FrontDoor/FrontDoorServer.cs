@@ -39,6 +39,7 @@ public static class FrontDoorServer
         services.AddSingleton<PeerCredentialConnections>();
         services.AddSingleton<CertificateConnections>();
         services.AddSingleton<ImageUploads>();
+        services.AddSingleton<ImageStores>();
     }
 
     /// <summary>
