@@ -29,6 +29,12 @@ public sealed class NodeAgent(
     /// <summary>How often an agent tells its node grain it is alive (the grain's timeout is NodeLivenessOptions.HeartbeatTimeout).</summary>
     public static readonly TimeSpan HeartbeatPeriod = TimeSpan.FromSeconds(2);
 
+    // How long an agent waits for a beat's or an attach's answer. A call sent toward a server that just died may wait
+    // out Orleans' 30-s response timeout; the beats behind it must not, or the node grain that took over on another
+    // server (10 s without a beat) would declare this node down and its running pods lost.
+    private static readonly TimeSpan BeatTimeout = HeartbeatPeriod * 2;
+    private static readonly TimeSpan AttachTimeout = TimeSpan.FromSeconds(10);
+
     // The last change of each pod forwarded to the cluster: what the runtime knows of it, as far as the cluster was told.
     private readonly ConcurrentDictionary<string, PodStateChange> forwarded = new(StringComparer.Ordinal);
 
@@ -94,7 +100,7 @@ public sealed class NodeAgent(
     }
 
     // The pods the runtime recovered reach the cluster with the attach (the node grain reconciles them as a round
-    // does: moved away, lost meanwhile, ahead of their grains); then reports as on a silo, and beats.
+    // does: moved away, lost meanwhile, ahead of their grains); then reports and rounds as on a silo, and beats.
     private async Task RunAsAgent(CancellationToken stoppingToken)
     {
         var node = grains.GetGrain<INodeGrain>(options.NodeName);
@@ -107,7 +113,7 @@ public sealed class NodeAgent(
         var self = grains.CreateObjectReference<INodeAgent>(machine);
         try
         {
-            await Task.WhenAll(ForwardChanges(node, accelerator, stoppingToken), AttachAndBeat(node, self, stoppingToken));
+            await Task.WhenAll(ForwardChanges(node, accelerator, stoppingToken), AttachAndBeat(node, self, stoppingToken), ReconcileEvery(node, stoppingToken));
         }
         finally
         {
@@ -124,20 +130,18 @@ public sealed class NodeAgent(
         var attached = false;
         var reachable = true;
         var refused = false;
-        var sinceReconcile = System.Diagnostics.Stopwatch.StartNew();
         try
         {
             do
             {
                 try
                 {
-                    if (!attached || !await node.Heartbeat())
+                    if (!attached || !await node.Heartbeat().WaitAsync(BeatTimeout, stoppingToken))
                     {
                         attached = false;
                         var pods = await Attach(node, self, stoppingToken);
                         attached = true;
                         refused = false;
-                        sinceReconcile.Restart();
                         if (attachedOnce)
                         {
                             logger.LogInformation("Node {Node} attached again with {Pods} pods (its node grain no longer held it)", options.NodeName, pods);
@@ -148,12 +152,6 @@ public sealed class NodeAgent(
                             attachedOnce = true;
                         }
                     }
-                    else if (sinceReconcile.Elapsed >= ReconcilePeriod)
-                    {
-                        await ReconcileOnce(node, stoppingToken);
-                        sinceReconcile.Restart();
-                    }
-
                     if (!reachable)
                     {
                         logger.LogInformation("Node {Node} reaches the servers again", options.NodeName);
@@ -186,20 +184,15 @@ public sealed class NodeAgent(
         }
     }
 
+    // Not in turn with reports and rounds: one of those waiting on a server that just died must not hold the attach
+    // past the node grain's timeout. What it sends is never older than what the pods' grains heard, as a change is
+    // recorded in `forwarded` before it is reported.
     private async Task<int> Attach(INodeGrain node, INodeAgent self, CancellationToken stoppingToken)
     {
-        await turn.WaitAsync(stoppingToken);
-        try
-        {
-            ForgetRemoved();
-            RuntimePod[] pods = [.. forwarded.Values.Select(ToRuntimePod)];
-            await node.Attach(self, Announcement(KvmAccelerator()), pods);
-            return pods.Length;
-        }
-        finally
-        {
-            turn.Release();
-        }
+        ForgetRemoved();
+        RuntimePod[] pods = [.. forwarded.Values.Select(ToRuntimePod)];
+        await node.Attach(self, Announcement(KvmAccelerator()), pods).WaitAsync(AttachTimeout, stoppingToken);
+        return pods.Length;
     }
 
     private async Task ForwardChanges(INodeGrain node, string accelerator, CancellationToken stoppingToken)

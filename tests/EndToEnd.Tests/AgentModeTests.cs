@@ -113,6 +113,59 @@ public sealed class AgentModeTests : IClassFixture<BusyboxImage>
         Assert.DoesNotContain(moved, p => p.Id == placed.Single(q => q.Node == "agent-b").Id);
     }
 
+    [RequiresFact(Requires.Root)]
+    public async Task An_agent_rides_out_the_loss_of_either_of_two_servers_with_its_pod_running_and_placed_once()
+    {
+        var database = new PostgresTestDatabase();
+        await database.InitializeAsync();
+        try
+        {
+            await TwoServersAndAnAgent(database);
+        }
+        finally
+        {
+            await database.DisposeAsync();
+        }
+    }
+
+    private async Task TwoServersAndAnAgent(PostgresTestDatabase database)
+    {
+        var init = await Processes.Run("dotnet", [RepositoryLayout.Daemon, "--init-db", "--cluster", database.ConnectionString], TimeSpan.FromSeconds(60));
+        Assert.True(init.ExitCode == 0, init.ToString());
+        await using var first = new FleetPodsDaemon("fp-server-1", cluster: database.ConnectionString) { Server = true };
+        await using var second = new FleetPodsDaemon("fp-server-2", cluster: database.ConnectionString) { Server = true };
+        await Task.WhenAll(first.Start(), second.Start());
+        await using var agent = new FleetPodsDaemon("agent-a", "disk=ssd") { Servers = $"127.0.0.1:{first.GatewayPort},127.0.0.1:{second.GatewayPort}" };
+        await agent.Start();
+        string Logs() => string.Join("\n", new[] { first, second, agent }.Select(d => $"--- {d.NodeName}\n{d.Log}"));
+        var imported = await agent.Cli("image", "import", image.Path);
+        Assert.True(imported.ExitCode == 0, imported.ToString());
+        var units = Directory.CreateTempSubdirectory("fleetpods-agent-units-").FullName;
+        var file = Path.Combine(units, Unit);
+        await File.WriteAllTextAsync(file, "[Pod]\nImage=example.com/busybox\nExec=/bin/sleep 1000\nNetwork=none\nMemory=64M\nCount=1\n");
+        var started = await agent.Cli("start", file);
+        Directory.Delete(units, recursive: true);
+        Assert.True(started.ExitCode == 0, started.ToString());
+        var pod = Assert.Single(await RunningPods(agent, 1, _ => true, Logs));
+        var pid = AppPid(agent, pod.Id);
+
+        // Whichever server holds the agent's node grain, one of these two kills takes it: the survivor takes over
+        // (its gateway for the agent's calls, its grains from storage and from the agent's attach).
+        foreach (var (victim, survivor) in new[] { (first, second), (second, first) })
+        {
+            await victim.Kill();
+            await Until(async () => (await survivor.Cli("list-machines", "--output", "json")) is { ExitCode: 0 } listed
+                && JsonDocument.Parse(listed.Stdout).RootElement.EnumerateArray().Single().GetProperty("status").GetString() == "up",
+                $"agent-a listed up through {survivor.NodeName} alone", Logs);
+            var running = Assert.Single(await RunningPods(survivor, 1, _ => true, Logs));
+            Assert.True(running == pod, $"after {victim.NodeName} was killed, {running} runs instead of {pod}\n{Logs()}");
+            var listed = await agent.CliJson("list-pods");
+            Assert.Equal([pod.Id], listed.EnumerateArray().Where(p => p.GetProperty("unitName").GetString() == Unit).Select(p => p.GetProperty("id").GetString()));
+            Assert.True(Directory.Exists($"/proc/{pid}") && AppPid(agent, pod.Id) == pid, $"pod {pod.Id} is not the process it was\n{Logs()}");
+            await victim.Start();
+        }
+    }
+
     [Theory]
     [InlineData("--agent", "fleetpodsd: --agent needs --servers HOST:PORT[,HOST:PORT…]: the gateways of the cluster's servers")]
     [InlineData("--agent --servers 127.0.0.1:30000 --cluster Host=db", "fleetpodsd: --agent opens no database connection: leave out --cluster (and $FLEETPODS_CLUSTER, the config file's cluster); it reaches the cluster through --servers")]
