@@ -119,6 +119,7 @@ public static class DaemonHost
         {
             services.AddSingleton<AgentImageStore>();
         }
+
         services.AddHostedService<NodeAgent>();
     }
 }

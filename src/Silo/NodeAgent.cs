@@ -152,6 +152,7 @@ public sealed class NodeAgent(
                             attachedOnce = true;
                         }
                     }
+
                     if (!reachable)
                     {
                         logger.LogInformation("Node {Node} reaches the servers again", options.NodeName);
