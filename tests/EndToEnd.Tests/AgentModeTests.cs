@@ -93,6 +93,13 @@ public sealed class AgentModeTests : IClassFixture<BusyboxImage>
         await Until(() => Task.FromResult(agents.All(a => a.Log.Contains("cannot reach the servers", StringComparison.Ordinal))), "both agents to notice the server is gone", Logs);
         Assert.All(processes.Values, pid => Assert.True(Directory.Exists($"/proc/{pid}"), $"pod process {pid} died with the server"));
 
+        // Unattached, an agent still opens no connection to the database: it has no way to.
+        var postgres = $":{new NpgsqlConnectionStringBuilder(database.ConnectionString).Port}";
+        foreach (var agent in agents)
+        {
+            Assert.DoesNotContain(await TcpConnections(agent.ProcessId), c => c.Peer.EndsWith(postgres, StringComparison.Ordinal));
+        }
+
         // The server back: each agent attaches again with its pod, which is still listed running where it runs; nothing is placed twice.
         await server.Start();
         await Until(() => Task.FromResult(agents.All(a => a.Log.Contains("attached again with 1 pods", StringComparison.Ordinal))), "both agents to attach again", Logs);
@@ -207,15 +214,18 @@ public sealed class AgentModeTests : IClassFixture<BusyboxImage>
         }
     }
 
-    // The local ports of the process's TCP connections, as the kernel lists them (ss: State Recv-Q Send-Q Local Peer Process).
-    private static async Task<HashSet<int>> LocalTcpPorts(int pid)
+    private static async Task<HashSet<int>> LocalTcpPorts(int pid) =>
+        [.. (await TcpConnections(pid)).Select(c => int.Parse(c.Local[(c.Local.LastIndexOf(':') + 1)..], CultureInfo.InvariantCulture))];
+
+    // The process's TCP connections as the kernel lists them (ss: State Recv-Q Send-Q Local Peer Process).
+    private static async Task<List<(string Local, string Peer)>> TcpConnections(int pid)
     {
         var sockets = await Processes.Run("ss", ["-tnpH"], TimeSpan.FromSeconds(20));
         Assert.True(sockets.ExitCode == 0, sockets.ToString());
         return [.. sockets.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Where(line => line.Contains($"pid={pid},", StringComparison.Ordinal))
-            .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[3])
-            .Select(local => int.Parse(local[(local.LastIndexOf(':') + 1)..], CultureInfo.InvariantCulture))];
+            .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Select(columns => (columns[3], columns[4]))];
     }
 
     // The pod's "pid" record holds "<supervisor pid> <app pid>".
