@@ -14,6 +14,8 @@
 #   deploy/cluster.sh down                stop every node, its pods and namespaces
 #
 # $FLEETPODS_MEMBERSHIP (fast, the default, or orleans-default) is passed to every fleetpodsd as --membership.
+# $FLEETPODS_SERVERS=S at `up` makes nodes 1..S `fleetpodsd --server` and the others `--agent --servers` of them
+# (docs/daemon.md, "Servers and agents"); unset, every node is a silo and a machine (the default).
 # State lives under $FLEETPODS_CLUSTER_DIR (default /tmp/fleetpods-cluster); the database is fleetpods_local,
 # made anew by every `up`. The cluster's CA is $dir/ca (made by `fleetpods cert ca create`, with the admin
 # certificate the CLI presents); each node's certificate (`fleetpods cert create --role node`) is in its pki/.
@@ -33,7 +35,7 @@ cli=src/Cli/FleetPods.Cli.Native/bin/Release/net10.0/fleetpods
 connection="Host=/var/run/postgresql;Database=$database;Username=fleetpods;Password=fleetpods"
 
 usage() {
-    sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//' >&2
     exit 2
 }
 
@@ -52,22 +54,32 @@ node_certificate() {
     "$cli" cert create --role node --name "node$i" --ip "$(address "$i")" --dns localhost --dir "$dir/ca" --out "$dir/node$i/pki/node" >/dev/null
 }
 
+# How many of the nodes are servers (0: every node is a silo and a machine).
+servers() { cat "$dir/servers" 2>/dev/null || echo 0; }
+is_agent() { [ "$(servers)" -gt 0 ] && [ "$1" -gt "$(servers)" ]; }
+
 start_node() {
     i=$1
     node_certificate "$i"
     run=""
     [ -f "$dir/netns" ] && run="ip netns exec fp-node$i"
+    if is_agent "$i"; then
+        gateways=$(for s in $(seq 1 "$(servers)"); do printf '%s:%s,' "$(address "$s")" "$(gateway_port "$s")"; done)
+        set -- --agent --servers "${gateways%,}" --metadata "index=$i"
+    else
+        set -- --cluster "$connection" --silo-port "$(silo_port "$i")" --gateway-port "$(gateway_port "$i")" --membership "${FLEETPODS_MEMBERSHIP:-fast}"
+        if [ "$(servers)" -gt 0 ]; then set -- "$@" --server; else set -- "$@" --metadata "index=$i"; fi
+    fi
     # setsid: the daemon outlives this script; its pods outlive the daemon.
-    setsid $run dotnet "$daemon" --cluster "$connection" --data-dir "$dir/node$i" --node-name "node$i" \
-        --advertised-address "$(address "$i")" --silo-port "$(silo_port "$i")" --gateway-port "$(gateway_port "$i")" --api-port "$(api_port "$i")" \
-        --metadata "index=$i" --membership "${FLEETPODS_MEMBERSHIP:-fast}" >"$dir/node$i.log" 2>&1 </dev/null &
+    setsid $run dotnet "$daemon" --data-dir "$dir/node$i" --node-name "node$i" \
+        --advertised-address "$(address "$i")" --api-port "$(api_port "$i")" "$@" >"$dir/node$i.log" 2>&1 </dev/null &
     echo $! >"$dir/node$i.pid"
 }
 
 wait_ready() {
     i=$1
     for _ in $(seq 1 480); do
-        grep -q "Node node$i ready" "$dir/node$i.log" 2>/dev/null && return 0
+        grep -Eq "(Node|Server) node$i ready" "$dir/node$i.log" 2>/dev/null && return 0
         sleep 0.25
     done
     echo "cluster.sh: node$i did not become ready within 120 s; the end of $dir/node$i.log:" >&2
@@ -95,6 +107,7 @@ up)
     count=$1
     [ -f "$daemon" ] || { echo "cluster.sh: $daemon is not built (dotnet build FleetPods.sln -c Release)" >&2; exit 1; }
     [ -e "$dir/count" ] && { echo "cluster.sh: a cluster is up already ($dir); run down first" >&2; exit 1; }
+    case ${FLEETPODS_SERVERS:-0} in *[!0-9]* | "") echo "cluster.sh: \$FLEETPODS_SERVERS '$FLEETPODS_SERVERS' is not a number of servers" >&2; exit 2 ;; esac
     mkdir -p "$dir"
     "$cli" cert ca create --dir "$dir/ca" >/dev/null
     "$cli" cert create --role admin --name cluster-admin --dir "$dir/ca" --out admin >/dev/null
@@ -111,6 +124,7 @@ up)
         for i in $(seq 1 "$count"); do make_netns "$i"; done
     fi
     echo "$count" >"$dir/count"
+    echo "${FLEETPODS_SERVERS:-0}" >"$dir/servers"
     for i in $(seq 1 "$count"); do start_node "$i"; done
     for i in $(seq 1 "$count"); do wait_ready "$i"; done
     echo "cluster of $count nodes up; try: eval \"\$($0 env)\"; $cli $("$0" endpoints) list-machines"

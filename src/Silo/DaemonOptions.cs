@@ -31,6 +31,15 @@ public sealed record DaemonOptions(
     /// <summary>The PostgreSQL connection string of cluster mode, or null for the embedded single-machine default.</summary>
     public string? ClusterConnectionString { get; init; }
 
+    /// <summary>A node (a silo that runs pods, today's default), a server, or an agent of the servers.</summary>
+    public DaemonMode Mode { get; init; } = DaemonMode.Node;
+
+    /// <summary>The servers' gateways an agent attaches through (<c>--servers</c>); empty for the other modes.</summary>
+    public IReadOnlyList<IPEndPoint> Servers { get; init; } = [];
+
+    /// <summary>Whether this daemon is part of a cluster of machines (PostgreSQL behind it, directly or through the servers), not the embedded single-machine default.</summary>
+    public bool IsClusterMode => ClusterConnectionString is not null || Mode == DaemonMode.Agent;
+
     /// <summary>The address other silos and clients reach this one at (cluster mode only).</summary>
     public IPAddress AdvertisedAddress { get; init; } = IPAddress.Loopback;
 

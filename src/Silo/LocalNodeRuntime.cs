@@ -1,5 +1,6 @@
 using FleetPods.Grains;
 using FleetPods.Grains.Nodes;
+using FleetPods.Grains.Security;
 using FleetPods.NodeRuntime;
 using Microsoft.Extensions.Logging;
 
@@ -16,6 +17,14 @@ public sealed class LocalNodeRuntime(DaemonOptions options, PodRuntime runtime, 
     public async Task RunPod(string podId, PodSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
+
+        // A silo's node grain checked the pod in this process. An agent's node grain is on a server: the node's last
+        // word is said again here, under this machine's policy file, with host paths resolved on this machine.
+        if (options.Mode == DaemonMode.Agent)
+        {
+            spec = PodAdmissionCheck.OnNode(spec, options.PodPolicy, NodeName);
+        }
+
         var digests = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var name in spec.Pod.Apps.Select(a => a.Image).Prepend(spec.Pod.Image))
         {

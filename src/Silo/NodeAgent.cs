@@ -11,7 +11,8 @@ using Runtime = FleetPods.NodeRuntime;
 namespace FleetPods.Silo;
 
 /// <summary>
-/// Binds this machine's node grain to its NodeRuntime: announces the node when the silo is up, re-attaches
+/// Binds this machine's node grain to its NodeRuntime: announces the node when the silo is up (an agent attaches
+/// its machine to the node grain on a server instead, and beats every <see cref="HeartbeatPeriod"/>), re-attaches
 /// to pods that outlived a previous daemon, forwards every state change the runtime observes to the pod's grain,
 /// and every <see cref="ReconcilePeriod"/> (the first time right after start) tells the node grain every pod the
 /// runtime knows, so a pod the cluster lists in a phase this machine contradicts is corrected.
@@ -19,10 +20,20 @@ namespace FleetPods.Silo;
 public sealed class NodeAgent(
     DaemonOptions options,
     PodRuntime runtime,
+    LocalNodeRuntime machine,
     IGrainFactory grains,
     ILogger<NodeAgent> logger) : BackgroundService, IDisposable
 {
     public static readonly TimeSpan ReconcilePeriod = TimeSpan.FromSeconds(15);
+
+    /// <summary>How often an agent tells its node grain it is alive (the grain's timeout is NodeLivenessOptions.HeartbeatTimeout).</summary>
+    public static readonly TimeSpan HeartbeatPeriod = TimeSpan.FromSeconds(2);
+
+    // How long an agent waits for a beat's or an attach's answer. A call sent toward a server that just died may wait
+    // out Orleans' 30-s response timeout; the beats behind it must not, or the node grain that took over on another
+    // server (10 s without a beat) would declare this node down and its running pods lost.
+    private static readonly TimeSpan BeatTimeout = HeartbeatPeriod * 2;
+    private static readonly TimeSpan AttachTimeout = TimeSpan.FromSeconds(10);
 
     // The last change of each pod forwarded to the cluster: what the runtime knows of it, as far as the cluster was told.
     private readonly ConcurrentDictionary<string, PodStateChange> forwarded = new(StringComparer.Ordinal);
@@ -67,7 +78,10 @@ public sealed class NodeAgent(
         _ => Grains.PodPhase.Failed,
     };
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        options.Mode == DaemonMode.Agent ? RunAsAgent(stoppingToken) : RunOnSilo(stoppingToken);
+
+    private async Task RunOnSilo(CancellationToken stoppingToken)
     {
         var node = grains.GetGrain<INodeGrain>(options.NodeName);
         var accelerator = KvmAccelerator();
@@ -83,6 +97,103 @@ public sealed class NodeAgent(
         var stale = await RemovePodsMovedAway(node, recovered.Select(c => c.PodId));
         logger.LogInformation("Node {Node} ready: {Recovered} pods recovered, {Stale} stale pods stopped", options.NodeName, recovered.Count - stale, stale);
         await Task.WhenAll(ForwardChanges(node, accelerator, stoppingToken), ReconcileEvery(node, stoppingToken));
+    }
+
+    // The pods the runtime recovered reach the cluster with the attach (the node grain reconciles them as a round
+    // does: moved away, lost meanwhile, ahead of their grains); then reports and rounds as on a silo, and beats.
+    private async Task RunAsAgent(CancellationToken stoppingToken)
+    {
+        var node = grains.GetGrain<INodeGrain>(options.NodeName);
+        var accelerator = KvmAccelerator();
+        foreach (var change in await runtime.RecoverAsync(stoppingToken))
+        {
+            forwarded[change.PodId] = change;
+        }
+
+        var self = grains.CreateObjectReference<INodeAgent>(machine);
+        try
+        {
+            await Task.WhenAll(ForwardChanges(node, accelerator, stoppingToken), AttachAndBeat(node, self, stoppingToken), ReconcileEvery(node, stoppingToken));
+        }
+        finally
+        {
+            grains.DeleteObjectReference<INodeAgent>(self);
+        }
+    }
+
+    // A beat the node grain refuses means it does not hold this agent (a server restarted, or it declared the node
+    // down): attach again with every pod the runtime holds. While no server answers the pods keep running.
+    private async Task AttachAndBeat(INodeGrain node, INodeAgent self, CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(HeartbeatPeriod);
+        var attachedOnce = false;
+        var attached = false;
+        var reachable = true;
+        var refused = false;
+        try
+        {
+            do
+            {
+                try
+                {
+                    if (!attached || !await node.Heartbeat().WaitAsync(BeatTimeout, stoppingToken))
+                    {
+                        attached = false;
+                        var pods = await Attach(node, self, stoppingToken);
+                        attached = true;
+                        refused = false;
+                        if (attachedOnce)
+                        {
+                            logger.LogInformation("Node {Node} attached again with {Pods} pods (its node grain no longer held it)", options.NodeName, pods);
+                        }
+                        else
+                        {
+                            logger.LogInformation("Node {Node} ready: attached as an agent with {Pods} pods", options.NodeName, pods);
+                            attachedOnce = true;
+                        }
+                    }
+
+                    if (!reachable)
+                    {
+                        logger.LogInformation("Node {Node} reaches the servers again", options.NodeName);
+                        reachable = true;
+                    }
+                }
+                catch (FleetPodsException ex) when (ex is not NodeUnavailableException)
+                {
+                    // The servers answered and refused the attach (this node's name is a silo's, say): said once until it changes.
+                    if (!refused)
+                    {
+                        logger.LogError("Node {Node} was refused by the servers: {Reason}", options.NodeName, ex.Message);
+                        refused = true;
+                    }
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    if (reachable)
+                    {
+                        logger.LogWarning("Node {Node} cannot reach the servers ({Reason}); its pods keep running, and it attaches again when one answers", options.NodeName, ex.Message);
+                        reachable = false;
+                    }
+                }
+            }
+            while (await timer.WaitForNextTickAsync(stoppingToken));
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // The daemon is stopping.
+        }
+    }
+
+    // Not in turn with reports and rounds: one of those waiting on a server that just died must not hold the attach
+    // past the node grain's timeout. What it sends is never older than what the pods' grains heard, as a change is
+    // recorded in `forwarded` before it is reported.
+    private async Task<int> Attach(INodeGrain node, INodeAgent self, CancellationToken stoppingToken)
+    {
+        ForgetRemoved();
+        RuntimePod[] pods = [.. forwarded.Values.Select(ToRuntimePod)];
+        await node.Attach(self, Announcement(KvmAccelerator()), pods).WaitAsync(AttachTimeout, stoppingToken);
+        return pods.Length;
     }
 
     private async Task ForwardChanges(INodeGrain node, string accelerator, CancellationToken stoppingToken)
@@ -122,12 +233,8 @@ public sealed class NodeAgent(
         await turn.WaitAsync(stoppingToken);
         try
         {
-            foreach (var removed in forwarded.Keys.Where(id => !runtime.Knows(id)))
-            {
-                forwarded.TryRemove(removed, out _);
-            }
-
-            await node.ReconcilePods([.. forwarded.Values.Select(c => new RuntimePod(c.PodId, ToPhase(c.Phase), c.ExitCode, c.Reason, c.At) { OutOfMemory = c.OutOfMemory })]);
+            ForgetRemoved();
+            await node.ReconcilePods([.. forwarded.Values.Select(ToRuntimePod)]);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -140,17 +247,33 @@ public sealed class NodeAgent(
         }
     }
 
-    private async Task Announce(INodeGrain node, string kvmAccelerator)
+    private static RuntimePod ToRuntimePod(PodStateChange change) =>
+        new(change.PodId, ToPhase(change.Phase), change.ExitCode, change.Reason, change.At) { OutOfMemory = change.OutOfMemory };
+
+    private void ForgetRemoved()
+    {
+        foreach (var removed in forwarded.Keys.Where(id => !runtime.Knows(id)))
+        {
+            forwarded.TryRemove(removed, out _);
+        }
+    }
+
+    private Task Announce(INodeGrain node, string kvmAccelerator) => node.Announce(Announcement(kvmAccelerator));
+
+    // Where the node is reached: a silo at its gateway, an agent (which has none) at its HTTP API.
+    private NodeAnnouncement Announcement(string kvmAccelerator)
     {
         var capacity = runtime.ReadCapacity();
-        await node.Announce(new NodeAnnouncement(
-            $"{(options.ClusterConnectionString is null ? Dns.GetHostName() : options.AdvertisedAddress.ToString())}:{options.GatewayPort}",
+        var address = options.Mode == DaemonMode.Agent ? $"{options.AdvertisedAddress}:{options.ApiPort}"
+            : $"{(options.ClusterConnectionString is null ? Dns.GetHostName() : options.AdvertisedAddress.ToString())}:{options.GatewayPort}";
+        return new NodeAnnouncement(
+            address,
             options.Metadata,
             new ResourceRequest(capacity.MemoryBytes, capacity.CpuMillis),
             Stage1Option.Offered(options.Stage1Flavors, canRunKvm: kvmAccelerator.Length > 0))
         {
             KvmAccelerator = kvmAccelerator,
-        });
+        };
     }
 
     // Known without booting anything: a probe at start would cost every daemon seconds of CPU for pods it may never run.

@@ -78,12 +78,19 @@ var registryMirror = new Option<string[]>("--registry-mirror")
 {
     Description = "A mirror of a registry, tried before it: HOST=URL (e.g. docker.io=https://mirror.example.com); repeatable, tried in order",
 };
+var server = new Option<bool>("--server") { Description = "Be a server of a cluster (with --cluster): hold the cluster's grains and its database connections, run no pods" };
+var agent = new Option<bool>("--agent") { Description = "Be an agent (with --servers, without --cluster): run this machine's pods for the servers, through their gateways; no database connection" };
+var servers = new Option<string?>("--servers") { Description = "With --agent: the servers' gateways, as HOST:PORT[,HOST:PORT…]" };
 var initDb = new Option<bool>("--init-db") { Description = "Create or upgrade the cluster database's schema, then exit" };
 
-var root = new RootCommand("fleetpodsd: the FleetPods daemon; one per machine, it is an Orleans silo and this machine's node")
+var root = new RootCommand("fleetpodsd: the FleetPods daemon, one per machine: an Orleans silo that is this machine's node (the default), a server of a cluster (--server), or an agent of its servers (--agent --servers …)")
 {
-    dataDir, nodeName, metadata, siloPort, gatewayPort, apiPort, maxImageSize, cluster, config, advertisedAddress, membershipMode, kvmKernel, kvmAccel, stage1, dbPoolSize, podPolicy, pkiDir, registryMirror, initDb,
+    dataDir, nodeName, metadata, siloPort, gatewayPort, apiPort, maxImageSize, cluster, config, advertisedAddress, membershipMode, kvmKernel, kvmAccel, stage1, dbPoolSize, podPolicy, pkiDir, registryMirror, server, agent, servers, initDb,
 };
+
+// Options of a mode that the daemon's mode has no use for: given, they are a mistake to point out, not to ignore.
+Option[] siloOnly = [siloPort, gatewayPort, dbPoolSize, membershipMode];
+Option[] machineOnly = [metadata, stage1, kvmKernel, kvmAccel];
 root.SetAction(async (parse, cancellationToken) =>
 {
     string? connectionString;
@@ -92,6 +99,29 @@ root.SetAction(async (parse, cancellationToken) =>
     {
         connectionString = ClusterSettings.ConnectionString(parse.GetValue(cluster), parse.GetValue(config), Environment.GetEnvironmentVariable);
         address = ClusterSettings.AdvertisedAddress(parse.GetValue(advertisedAddress));
+    }
+    catch (FormatException ex)
+    {
+        await Console.Error.WriteLineAsync($"fleetpodsd: {ex.Message}");
+        return 2;
+    }
+
+    DaemonMode mode;
+    IReadOnlyList<IPEndPoint> serverGateways = [];
+    try
+    {
+        mode = DaemonModeOption.Choose(parse.GetValue(server), parse.GetValue(agent), parse.GetValue(servers), connectionString is not null);
+        var unused = (mode switch { DaemonMode.Agent => siloOnly, DaemonMode.Server => machineOnly, _ => [] })
+            .FirstOrDefault(option => parse.GetResult(option) is { Implicit: false });
+        if (unused is not null)
+        {
+            throw new FormatException($"{unused.Name} is not for {(mode == DaemonMode.Agent ? "--agent, which is no silo and opens no database" : "--server, which runs no pods")}");
+        }
+
+        if (mode == DaemonMode.Agent)
+        {
+            serverGateways = ServersOption.Parse(parse.GetValue(servers)!, Dns.GetHostAddresses);
+        }
     }
     catch (FormatException ex)
     {
@@ -177,6 +207,8 @@ root.SetAction(async (parse, cancellationToken) =>
     {
         ApiPort = parse.GetValue(apiPort),
         ClusterConnectionString = connectionString,
+        Mode = mode,
+        Servers = serverGateways,
         AdvertisedAddress = address,
         Membership = parse.GetValue(membershipMode) == "orleans-default" ? MembershipTuning.Default : MembershipTuning.Recommended,
         MaxImageSizeBytes = maxImageBytes,
@@ -213,7 +245,7 @@ root.SetAction(async (parse, cancellationToken) =>
 
     using (host)
     {
-        if (Stage1Option.Unrunnable(options.Stage1Flavors, host.Services.GetRequiredService<PodRuntime>()) is { } unrunnable)
+        if (host.Services.GetService<PodRuntime>() is { } runtime && Stage1Option.Unrunnable(options.Stage1Flavors, runtime) is { } unrunnable)
         {
             await Console.Error.WriteLineAsync($"fleetpodsd: {unrunnable}");
             return 2;

@@ -47,6 +47,15 @@ public sealed class FleetPodsDaemon : IAsyncDisposable
     /// </summary>
     public string? PkiDirectory { get; set; }
 
+    /// <summary><c>--server</c> (with <see cref="Cluster"/>): a silo of the cluster's grains that runs no pods.</summary>
+    public bool Server { get; init; }
+
+    /// <summary><c>--agent --servers</c> these gateways (no <see cref="Cluster"/>): an Orleans client of the servers that runs pods.</summary>
+    public string? Servers { get; init; }
+
+    /// <summary>The process's id while it runs (the dotnet process: the shell that started it exec'd it).</summary>
+    public int ProcessId => process!.Id;
+
     /// <summary>More fleetpodsd options, given after the ones every test daemon has (e.g. <c>--stage1 ns</c>).</summary>
     public IReadOnlyList<string> Options { get; init; } = [];
 
@@ -58,19 +67,22 @@ public sealed class FleetPodsDaemon : IAsyncDisposable
     {
         starts++;
         var pki = await TestPki.Shared;
-        PkiDirectory ??= Cluster is null ? pki.Directory.Path : await pki.NodeDirectory(NodeName, Path.Combine(DataDirectory, "pki"));
+        PkiDirectory ??= Cluster is null && Servers is null ? pki.Directory.Path : await pki.NodeDirectory(NodeName, Path.Combine(DataDirectory, "pki"));
         // The daemon's output goes to a file, not a pipe of ours, so nothing it leaves behind holds our pipes open.
         var start = new ProcessStartInfo("/bin/sh") { ArgumentList = { "-c", "exec \"$@\" >\"$0\" 2>&1", LogPath, "dotnet", RepositoryLayout.Daemon,
-            "--data-dir", DataDirectory, "--node-name", NodeName, "--silo-port", $"{SiloPort}", "--gateway-port", $"{GatewayPort}", "--api-port", $"{ApiPort}",
-            "--metadata", Metadata, "--pki-dir", PkiDirectory } };
-        foreach (var argument in (Cluster is null ? [] : new[] { "--cluster", Cluster, "--advertised-address", "127.0.0.1" }).Concat(Options))
+            "--data-dir", DataDirectory, "--node-name", NodeName, "--api-port", $"{ApiPort}", "--pki-dir", PkiDirectory } };
+        IEnumerable<string> mode = Servers is not null ? ["--agent", "--servers", Servers, "--advertised-address", "127.0.0.1"]
+            : [.. Server ? new[] { "--server" } : [], "--silo-port", $"{SiloPort}", "--gateway-port", $"{GatewayPort}"];
+        IEnumerable<string> machine = Server ? [] : ["--metadata", Metadata];
+        foreach (var argument in mode.Concat(machine).Concat(Cluster is null ? [] : new[] { "--cluster", Cluster, "--advertised-address", "127.0.0.1" }).Concat(Options))
         {
             start.ArgumentList.Add(argument);
         }
 
         process = Process.Start(start)!;
         var deadline = DateTime.UtcNow + StartTimeout;
-        while (!Log.Contains($"Node {NodeName} ready", StringComparison.Ordinal))
+        var ready = Server ? $"Server {NodeName} ready" : $"Node {NodeName} ready";
+        while (!Log.Contains(ready, StringComparison.Ordinal))
         {
             if (process.HasExited || DateTime.UtcNow > deadline)
             {

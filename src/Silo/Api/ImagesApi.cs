@@ -37,9 +37,9 @@ public static class ImagesApi
         api.MapGet("/v1/images/{image}/rootfs", Extract).Requires(Role.Operator, "extracting an image").Produces<byte[]>(contentType: "application/x-tar");
     }
 
-    private static async Task<ImageList> List([FromQuery] string? node, [FromServices] IGrainFactory grains, CancellationToken cancellationToken)
+    private static async Task<ImageList> List([FromQuery] string? node, [FromServices] IGrainFactory grains, [FromServices] ImageStores stores, CancellationToken cancellationToken)
     {
-        var answers = await EveryNode.Ask(grains, node, ListWithin, n => grains.GetGrain<IImageStoreGrain>(n).List(), cancellationToken);
+        var answers = await EveryNode.Ask(grains, node, ListWithin, n => stores.Of(n).List(), cancellationToken);
         return new ImageList(
             [.. answers.Answers.SelectMany(a => a.Answer).OrderBy(i => i.Name, StringComparer.Ordinal).ThenBy(i => i.Node, StringComparer.Ordinal)],
             answers.Skipped);
@@ -52,9 +52,20 @@ public static class ImagesApi
     /// </summary>
     private static async Task<ImageInfo> Import(
         [FromQuery] string? node, [FromQuery(Name = "ref")] string? reference, [FromQuery] string? name, [FromQuery] string? digest, [FromQuery] string? filename,
-        HttpContext context, [FromServices] IGrainFactory grains, [FromServices] DaemonOptions options, [FromServices] ImageUploads uploads)
+        HttpContext context, [FromServices] IGrainFactory grains, [FromServices] DaemonOptions options, [FromServices] ImageUploads uploads, [FromServices] ImageStores stores)
     {
-        var target = await ImageNodes.Chosen(grains, node);
+        if (options.Mode == DaemonMode.Server)
+        {
+            throw new BadRequestException($"server {options.NodeName} keeps no images; import through the API of the node that is to hold the image");
+        }
+
+        // An agent's store is reached through its own API alone (ImageStores), so it imports into its own store only.
+        var target = await stores.Chosen(node);
+        if (options.Mode == DaemonMode.Agent && target != options.NodeName)
+        {
+            throw new BadRequestException($"node {options.NodeName} is an agent: it imports images into its own store only; import into node {target} through that node's API");
+        }
+
         var fileName = ImageUploads.ArchiveName(filename);
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
         {
@@ -75,7 +86,7 @@ public static class ImagesApi
             }
 
             var request = new ImageImportRequest(path, reference, name, digest);
-            var local = grains.GetGrain<IImageStoreGrain>(options.NodeName);
+            var local = stores.Of(options.NodeName);
             if (target == options.NodeName)
             {
                 return await local.Import(request);
@@ -104,14 +115,14 @@ public static class ImagesApi
     }
 
     // The download runs on the node; its progress is polled and sent as it comes, then the image or the error.
-    private static async Task Fetch([FromQuery] string? node, HttpContext context, [FromServices] IGrainFactory grains)
+    private static async Task Fetch([FromQuery] string? node, HttpContext context, [FromServices] ImageStores stores)
     {
         var body = await JsonBody.Read<FetchRequest>(context.Request);
         var url = body.Url ?? throw new BadRequestException("the body needs \"url\": the image archive's http://, https:// or file:// URL, or a docker:// reference");
         var auth = body.Auth is null ? null
             : body.Auth is { Username: { Length: > 0 } user, Password: { } password } ? new RegistryAuth(user, password)
             : throw new BadRequestException("\"auth\" needs \"username\" and \"password\"");
-        var store = grains.GetGrain<IImageStoreGrain>(await ImageNodes.Chosen(grains, node));
+        var store = stores.Of(await stores.Chosen(node));
         var insecureImage = body.InsecureOptions switch
         {
             null or [] => false,
@@ -143,31 +154,31 @@ public static class ImagesApi
         }
     }
 
-    private static async Task<IResult> Remove(string image, [FromQuery] string? node, [FromServices] IGrainFactory grains)
+    private static async Task<IResult> Remove(string image, [FromQuery] string? node, [FromServices] ImageStores stores)
     {
-        var store = grains.GetGrain<IImageStoreGrain>(await ImageNodes.Chosen(grains, node));
+        var store = stores.Of(await stores.Chosen(node));
         await store.Remove(Uri.UnescapeDataString(image));
         return Results.NoContent();
     }
 
-    private static async Task<ImageGarbage> CollectGarbage([FromQuery] string? gracePeriod, [FromQuery] string? node, [FromServices] IGrainFactory grains, CancellationToken cancellationToken)
+    private static async Task<ImageGarbage> CollectGarbage([FromQuery] string? gracePeriod, [FromQuery] string? node, [FromServices] IGrainFactory grains, [FromServices] ImageStores stores, CancellationToken cancellationToken)
     {
         var grace = Durations.Parse("gracePeriod", gracePeriod, DefaultGracePeriod);
-        var answers = await EveryNode.Ask(grains, node, CollectWithin, n => grains.GetGrain<IImageStoreGrain>(n).CollectGarbage(grace), cancellationToken);
+        var answers = await EveryNode.Ask(grains, node, CollectWithin, n => stores.Of(n).CollectGarbage(grace), cancellationToken);
         return new ImageGarbage([.. answers.Answers.SelectMany(a => a.Answer)], answers.Skipped);
     }
 
-    private static async Task<IResult> Manifest(string image, [FromQuery] string? node, [FromServices] IGrainFactory grains)
+    private static async Task<IResult> Manifest(string image, [FromQuery] string? node, [FromServices] ImageStores stores)
     {
-        var store = grains.GetGrain<IImageStoreGrain>(await ImageNodes.Chosen(grains, node));
+        var store = stores.Of(await stores.Chosen(node));
         return Results.Bytes(await store.ReadManifest(Uri.UnescapeDataString(image)), "application/json");
     }
 
     /// <summary>The archive <c>image export</c> wrote, read from the node that holds it piece by piece, as nodes pull images from one another.</summary>
-    private static async Task Export(string image, [FromQuery] string? node, HttpContext context, [FromServices] IGrainFactory grains)
+    private static async Task Export(string image, [FromQuery] string? node, HttpContext context, [FromServices] ImageStores stores)
     {
         var reference = Uri.UnescapeDataString(image);
-        var store = grains.GetGrain<IImageStoreGrain>(await ImageNodes.Chosen(grains, node));
+        var store = stores.Of(await stores.Chosen(node));
         var digest = StoredImages.Find(await store.List(), reference)?.Digest ?? throw new NotFoundException($"no image '{reference}' in that node's store");
         var chunk = await store.ReadTransfer(digest, 0, TransferChunkBytes);
         context.Response.ContentType = "application/octet-stream";
@@ -192,8 +203,13 @@ public static class ImagesApi
     /// </summary>
     private static async Task Extract(
         string image, [FromQuery] string? node, [FromQuery] string? rootfsOnly, HttpContext context,
-        [FromServices] IGrainFactory grains, [FromServices] DaemonOptions options, [FromServices] ImageUploads uploads)
+        [FromServices] ImageStores stores, [FromServices] DaemonOptions options, [FromServices] ImageUploads uploads)
     {
+        if (options.Mode == DaemonMode.Server)
+        {
+            throw new BadRequestException($"server {options.NodeName} keeps no images; ask the fleetpodsd of a node that holds the image");
+        }
+
         if (node is not null && node != options.NodeName)
         {
             throw new BadRequestException($"node {options.NodeName} extracts only its own images; ask node {node}'s fleetpodsd");
@@ -203,7 +219,7 @@ public static class ImagesApi
         try
         {
             var tree = Path.Combine(directory, "image");
-            await grains.GetGrain<IImageStoreGrain>(options.NodeName).Extract(Uri.UnescapeDataString(image), tree, QueryFlags.Parse("rootfsOnly", rootfsOnly));
+            await stores.Of(options.NodeName).Extract(Uri.UnescapeDataString(image), tree, QueryFlags.Parse("rootfsOnly", rootfsOnly));
             context.Response.ContentType = "application/x-tar";
             await TarFile.CreateFromDirectoryAsync(tree, context.Response.Body, includeBaseDirectory: false, context.RequestAborted);
         }

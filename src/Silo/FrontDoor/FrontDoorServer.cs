@@ -39,6 +39,7 @@ public static class FrontDoorServer
         services.AddSingleton<PeerCredentialConnections>();
         services.AddSingleton<CertificateConnections>();
         services.AddSingleton<ImageUploads>();
+        services.AddSingleton<ImageStores>();
     }
 
     /// <summary>
@@ -65,7 +66,7 @@ public static class FrontDoorServer
                 listen.Protocols = HttpProtocols.Http1;
                 listen.Use(next => kestrel.ApplicationServices.GetRequiredService<PeerCredentialConnections>().Wrap(next));
             });
-            kestrel.Listen(options.ClusterConnectionString is null ? IPAddress.Loopback : IPAddress.Any, options.ApiPort, listen =>
+            kestrel.Listen(!options.IsClusterMode ? IPAddress.Loopback : IPAddress.Any, options.ApiPort, listen =>
             {
                 var credentials = kestrel.ApplicationServices.GetRequiredService<NodeCredentials>();
                 var connections = kestrel.ApplicationServices.GetRequiredService<CertificateConnections>();

@@ -11,7 +11,8 @@ namespace FleetPods.Silo.Security;
 /// <summary>
 /// TLS on every Orleans connection, both ends authenticated, with a policy per listener: the silo port admits node
 /// certificates only (a silo joins only with one), the gateway admin certificates only (the raw gateway is for .NET
-/// programs and admins; roles are enforced at the HTTP front door). A silo dialling another accepts only a node.
+/// programs and admins; roles are enforced at the HTTP front door), and a server's gateway node certificates too (its
+/// agents attach through it). A silo dialling another, and an agent dialling a server, accept only a node.
 /// </summary>
 internal static class ClusterTls
 {
@@ -19,23 +20,42 @@ internal static class ClusterTls
     private static readonly Action<ILogger, string, string, string, Exception?> LogRefused =
         LoggerMessage.Define<string, string, string>(LogLevel.Warning, new EventId(1, "TlsRefused"), "TLS: refused a connection to the {Listener}, which admits {Kind} certificates only: {Refusal}");
 
-    public static ISiloBuilder UseClusterTls(this ISiloBuilder silo, NodeCredentials credentials)
+    private static readonly CertificateKind[] Nodes = [CertificateKind.Node];
+
+    /// <param name="agentsAttach">A server's gateway: agents attach through it with their node certificates.</param>
+    public static ISiloBuilder UseClusterTls(this ISiloBuilder silo, NodeCredentials credentials, bool agentsAttach)
     {
         ArgumentNullException.ThrowIfNull(silo);
         ArgumentNullException.ThrowIfNull(credentials);
+        CertificateKind[] gateway = agentsAttach ? [CertificateKind.Admin, CertificateKind.Node] : [CertificateKind.Admin];
         silo.Services.AddSingleton(credentials);
         silo.Services.AddSingleton(credentials.Trust);
         silo.Services.AddOptions<SiloConnectionOptions>().Configure<ILoggerFactory>((connections, loggers) =>
         {
             var log = loggers.CreateLogger(typeof(ClusterTls).FullName!);
-            connections.ConfigureSiloInboundConnection(c => c.UseServerTls(Options(credentials, CertificateKind.Node, "silo port", log)));
-            connections.ConfigureGatewayInboundConnection(c => c.UseServerTls(Options(credentials, CertificateKind.Admin, "gateway", log)));
-            connections.ConfigureSiloOutboundConnection(c => c.UseClientTls(Options(credentials, CertificateKind.Node, "silo it dialled", log)));
+            connections.ConfigureSiloInboundConnection(c => c.UseServerTls(Options(credentials, Nodes, "silo port", log)));
+            connections.ConfigureGatewayInboundConnection(c => c.UseServerTls(Options(credentials, gateway, "gateway", log)));
+            connections.ConfigureSiloOutboundConnection(c => c.UseClientTls(Options(credentials, Nodes, "silo it dialled", log)));
         });
         return silo;
     }
 
-    private static TlsOptions Options(NodeCredentials credentials, CertificateKind admitted, string listener, ILogger log) => new()
+    /// <summary>An agent's connections to the servers' gateways: its node certificate, and only a node's accepted back.</summary>
+    public static IClientBuilder UseClusterTls(this IClientBuilder client, NodeCredentials credentials)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(credentials);
+        client.Services.AddSingleton(credentials);
+        client.Services.AddSingleton(credentials.Trust);
+        client.Services.AddOptions<ClientConnectionOptions>().Configure<ILoggerFactory>((connections, loggers) =>
+        {
+            var log = loggers.CreateLogger(typeof(ClusterTls).FullName!);
+            connections.ConfigureConnection(c => c.UseClientTls(Options(credentials, Nodes, "server it dialled", log)));
+        });
+        return client;
+    }
+
+    private static TlsOptions Options(NodeCredentials credentials, CertificateKind[] admitted, string listener, ILogger log) => new()
     {
         LocalCertificate = credentials.Certificate,
         RemoteCertificateMode = RemoteCertificateMode.RequireCertificate,
@@ -45,15 +65,15 @@ internal static class ClusterTls
         RemoteCertificateValidation = (certificate, _, _) => Admits(credentials.Trust, certificate, admitted, listener, log),
     };
 
-    private static bool Admits(ClusterTrust trust, X509Certificate2 certificate, CertificateKind admitted, string listener, ILogger log)
+    private static bool Admits(ClusterTrust trust, X509Certificate2 certificate, CertificateKind[] admitted, string listener, ILogger log)
     {
         var identity = trust.Identify(certificate, out var refusal);
-        if (identity?.Kind == admitted)
+        if (identity is not null && admitted.Contains(identity.Kind))
         {
             return true;
         }
 
-        LogRefused(log, listener, CertificateProfile.KindName(admitted), identity is null ? refusal : $"certificate '{CertificateProfile.PrintableSubject(certificate)}' is {identity}", null);
+        LogRefused(log, listener, string.Join(" and ", admitted.Select(CertificateProfile.KindName)), identity is null ? refusal : $"certificate '{CertificateProfile.PrintableSubject(certificate)}' is {identity}", null);
         return false;
     }
 }

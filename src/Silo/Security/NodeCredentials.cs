@@ -35,7 +35,7 @@ internal sealed class NodeCredentials : IDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         var pki = options.Pki;
-        if (options.ClusterConnectionString is null)
+        if (!options.IsClusterMode)
         {
             SingleMachinePki.Ensure(pki, options.NodeName, DateTimeOffset.UtcNow);
         }
@@ -61,7 +61,7 @@ internal sealed class NodeCredentials : IDisposable
 
         var identity = trust.Identify(certificate, out var refusal);
         // A certificate copied to the wrong machine would have this node answer for another: its grain, its pods.
-        var misnamed = options.ClusterConnectionString is not null && identity?.Name != options.NodeName;
+        var misnamed = options.IsClusterMode && identity?.Name != options.NodeName;
         if (identity?.Kind != CertificateKind.Node || misnamed)
         {
             var why = identity is null ? refusal

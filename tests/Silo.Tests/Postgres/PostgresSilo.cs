@@ -35,7 +35,7 @@ public sealed class PostgresSilo : IAsyncDisposable
             silo.Configure<SiloOptions>(o => o.SiloName = name);
             silo.Configure<ClusterMembershipOptions>(MembershipTuning.Recommended.Apply);
             silo.AddFleetPodsPostgres(connectionString);
-            silo.UseClusterTls(TestCredentials.Node);
+            silo.UseClusterTls(TestCredentials.Node, agentsAttach: false);
         });
         var host = builder.Build();
         await host.StartAsync();
