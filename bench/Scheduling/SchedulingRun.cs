@@ -24,6 +24,7 @@ internal static class SchedulingRun
     private const int CheckParallelism = 32;
     private const string ServerApplicationName = "fleetpods-bench-server";
     private static readonly TimeSpan ProgressPeriod = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan CallTimeout = TimeSpan.FromMinutes(3);
 
     // A run whose agents report nothing for this long asks the cluster itself whether every pod runs: after a server
     // was killed, an agent's re-attach brings a pod's record up to date without the running report the run counts.
@@ -70,7 +71,7 @@ internal static class SchedulingRun
         {
             await using var sampler = cluster is null ? null : await ConnectionSampler.Start(cluster);
             await using var servers = await ServerCluster.Start(options.Servers, options.HeartbeatTimeout, cluster);
-            using var clientHost = await Connect(servers.Gateways, options.Timeout);
+            using var clientHost = await Connect(servers.Gateways, options.Timeout < CallTimeout ? options.Timeout : CallTimeout);
             return await Measure(options, servers, clientHost.Services.GetRequiredService<IClusterClient>(), sampler);
         }
         finally
@@ -130,7 +131,8 @@ internal static class SchedulingRun
             client.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (ServerSilo.ClusterId, ServerSilo.ClusterId));
             client.UseStaticClustering([.. gateways]);
 
-            // A unit's start places its pods one after another; at thousands of nodes that outlasts Orleans' 30 s default.
+            // A unit's start places its pods one after another, which on a busy machine can outlast Orleans' 30 s default;
+            // a call that met a killed server and is never answered still fails within this.
             client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = responseTimeout);
         });
         var host = builder.Build();
@@ -147,7 +149,8 @@ internal static class SchedulingRun
     private sealed record PhaseResult((string Name, int Count)[] Units, Figures Figures, bool Ok);
 
     /// <summary>Every unit's pods as the cluster lists them.</summary>
-    private sealed record Listed(int Placed, int OnKilled, IReadOnlyList<double> LatenciesMs)
+    /// <param name="ArrivalLatenciesMs">On a schedule, each pod's time from its unit's scheduled arrival to its launch (its unit's pods are created one after another).</param>
+    private sealed record Listed(int Placed, int OnKilled, IReadOnlyList<double> LatenciesMs, IReadOnlyList<double> ArrivalLatenciesMs)
     {
         public bool AllRunning(IEnumerable<(string Name, int Count)> units) => Placed == units.Sum(u => u.Count) && OnKilled == 0;
     }
@@ -171,7 +174,7 @@ internal static class SchedulingRun
 
             var phaseStart = Stopwatch.GetTimestamp();
             var submitting = podsPerSecond is { } steady ? arrival.Scheduled(units, steady) : arrival.Batch(units);
-            var done = await WaitForAllRunning(submitting, units);
+            var done = await WaitForAllRunning(submitting, units, arrival);
             var elapsed = Stopwatch.GetElapsedTime(phaseStart, Math.Max(phaseStart, fleet.LastRunningAt));
             var listed = await Check(units, arrival);
             var podsPerNode = fleet.Nodes.Where(n => !n.IsDead).Select(n => n.PodCount).ToArray();
@@ -183,6 +186,12 @@ internal static class SchedulingRun
             Say($"{prefix}: {listed.Placed} of {options.Pods} pods placed and running, {listed.OnKilled} still listed on a killed agent, {fleet.Launched} launched on agents in all, "
                 + $"{arrival.FailedStarts} unit starts failed, {fleet.FailedCalls} failed agent calls, {fleet.Reattached} re-attachments; pods per live node {podsPerNode.Min()}–{podsPerNode.Max()}; "
                 + $"submit to all running {elapsed.TotalSeconds:0.0} s{(podsPerSecond is null ? "" : $"; the submitter was at most {arrival.MaxLateMs:0} ms behind its schedule")}");
+            if (listed.ArrivalLatenciesMs.Count > 0)
+            {
+                var fromArrival = Figures.Of(listed.Placed, elapsed, listed.ArrivalLatenciesMs, podsPerNode, 0);
+                Say($"{prefix}: from each unit's scheduled arrival to its pods' launch (a unit's pods are created one after another): p50_ms={fromArrival.P50Ms:0.0} p99_ms={fromArrival.P99Ms:0.0}");
+            }
+
             var ok = done && listed.AllRunning(units);
             if (!ok)
             {
@@ -196,8 +205,9 @@ internal static class SchedulingRun
 
         // Until every pod of every phase so far runs on a live agent. A killed agent's pods that had run are run again
         // elsewhere, each reported running once more, so they are waited for twice.
-        private async Task<bool> WaitForAllRunning(Task submitting, (string Name, int Count)[] units)
+        private async Task<bool> WaitForAllRunning(Task submitting, (string Name, int Count)[] units, UnitArrival arrival)
         {
+            var nextDiagnosis = Stalled;
             var deadline = Stopwatch.GetTimestamp() + (long)(options.Timeout.TotalSeconds * Stopwatch.Frequency);
             var phaseStart = Stopwatch.GetTimestamp();
             var nextProgress = ProgressPeriod;
@@ -224,7 +234,12 @@ internal static class SchedulingRun
 
                 if (fleet.Running != lastCount)
                 {
-                    (lastCount, lastMoved) = (fleet.Running, Stopwatch.GetTimestamp());
+                    (lastCount, lastMoved, nextDiagnosis) = (fleet.Running, Stopwatch.GetTimestamp(), Stalled);
+                }
+                else if (Stopwatch.GetElapsedTime(lastMoved) >= nextDiagnosis)
+                {
+                    await Diagnose(arrival, Stopwatch.GetElapsedTime(lastMoved));
+                    nextDiagnosis += Stalled * 3;
                 }
                 else if (submitting.IsCompleted && !chaos.Waiting && Stopwatch.GetElapsedTime(lastMoved) >= Stalled)
                 {
@@ -244,6 +259,31 @@ internal static class SchedulingRun
             return true;
         }
 
+        // Why nothing moves: the unit calls still unanswered, and what the units that lack running pods hold.
+        private async Task Diagnose(UnitArrival arrival, TimeSpan still)
+        {
+            var outstanding = arrival.Outstanding.ToList();
+            Say($"STALLED: no pod reported running for {still.TotalSeconds:0} s; {outstanding.Count} unit calls unanswered"
+                + string.Concat(outstanding.Take(3).Select(c => $"; {c.Unit} {c.Call} for {c.For.TotalSeconds:0} s")));
+            var shown = 0;
+            foreach (var name in arrival.Arrived.Where(n => outstanding.All(c => c.Unit != n)))
+            {
+                var status = await client.GetGrain<IUnitGrain>(name).GetStatus();
+                var pods = status?.Pods ?? [];
+                if (status is not null && pods.Count(p => p.Phase == PodPhase.Running) >= status.DesiredPods)
+                {
+                    continue;
+                }
+
+                var phases = string.Join(", ", pods.GroupBy(p => (p.Phase, Lost: p.IsLost, p.Reason)).Select(g => $"{g.Count()} {g.Key.Phase.ToString().ToLowerInvariant()}{(g.Key.Lost ? " lost" : "")}{(g.Key.Reason is { } r ? $" ({r})" : "")}"));
+                Say($"  {name}: {(status is null ? "no such unit" : $"desired {status.DesiredState}, {status.DesiredPods} pods asked, {pods.Count} held: {phases}")}");
+                if (++shown == 3)
+                {
+                    break;
+                }
+            }
+        }
+
         // Every unit's pods as the cluster lists them: how many run on a live agent, how many still on a killed one, and
         // each one's time from creation (or from its scheduled arrival, when the submitter was late) to its launch.
         private async Task<Listed> Check((string Name, int Count)[] units, UnitArrival? arrival)
@@ -252,6 +292,7 @@ internal static class SchedulingRun
             var placed = 0;
             var onKilled = 0;
             var latencies = new List<double>();
+            var fromArrival = new List<double>();
             await Parallel.ForEachAsync(units, new ParallelOptions { MaxDegreeOfParallelism = CheckParallelism }, async (unit, _) =>
             {
                 var status = await client.GetGrain<IUnitGrain>(unit.Name).GetStatus();
@@ -259,14 +300,18 @@ internal static class SchedulingRun
                 var late = arrival?.LateMs(unit.Name) ?? 0;
                 var times = running.Where(p => fleet.LaunchedAt.ContainsKey(p.Id)).Select(p => (fleet.LaunchedAt[p.Id] - p.CreatedAt).TotalMilliseconds + late).ToList();
                 var stale = running.Count(p => killed.Contains(p.NodeName!));
+                var arrivals = arrival?.DueAt(unit.Name) is { } due
+                    ? running.Where(p => fleet.LaunchedAt.ContainsKey(p.Id)).Select(p => (fleet.LaunchedAt[p.Id] - due).TotalMilliseconds).ToList()
+                    : [];
                 lock (latencies)
                 {
+                    fromArrival.AddRange(arrivals);
                     placed += running.Count - stale;
                     onKilled += stale;
                     latencies.AddRange(times);
                 }
             });
-            return new Listed(placed, onKilled, latencies);
+            return new Listed(placed, onKilled, latencies, fromArrival);
         }
     }
 }

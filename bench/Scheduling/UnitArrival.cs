@@ -34,6 +34,9 @@ internal sealed class UnitArrival(IClusterClient client, bool restartOnFailure, 
         .Build();
 
     private readonly ConcurrentDictionary<string, double> lateMs = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, DateTimeOffset> dueAt = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (string Call, long Since)> calling = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<string> arrived = new();
     private int failedStarts;
 
     /// <summary>Unit starts that failed (the unit then makes its pods when it next reconciles).</summary>
@@ -45,6 +48,16 @@ internal sealed class UnitArrival(IClusterClient client, bool restartOnFailure, 
     /// <summary>How long after its scheduled time the unit went out, in ms (0 for a batch).</summary>
     public double LateMs(string unit) => lateMs.GetValueOrDefault(unit);
 
+    /// <summary>The units sent so far, in the order they were.</summary>
+    public IEnumerable<string> Arrived => arrived;
+
+    /// <summary>The unit calls not yet answered, the oldest first: which unit, which call, for how long.</summary>
+    public IEnumerable<(string Unit, string Call, TimeSpan For)> Outstanding =>
+        calling.Select(c => (c.Key, c.Value.Call, Stopwatch.GetElapsedTime(c.Value.Since))).OrderByDescending(c => c.Item3);
+
+    /// <summary>When the unit was due to arrive on the schedule, or null for a batch.</summary>
+    public DateTimeOffset? DueAt(string unit) => dueAt.TryGetValue(unit, out var at) ? at : null;
+
     public Task Batch(IReadOnlyList<(string Name, int Count)> units) =>
         Parallel.ForEachAsync(units, new ParallelOptions { MaxDegreeOfParallelism = BatchParallelism }, async (unit, _) => await Start(unit));
 
@@ -53,12 +66,14 @@ internal sealed class UnitArrival(IClusterClient client, bool restartOnFailure, 
     {
         using var inFlight = new SemaphoreSlim(ScheduledInFlight);
         var origin = Stopwatch.GetTimestamp();
+        var originAt = DateTimeOffset.UtcNow;
         var running = new List<Task>(units.Count);
         var podsBefore = 0L;
         foreach (var unit in units)
         {
             var due = TimeSpan.FromSeconds(podsBefore / podsPerSecond);
             podsBefore += unit.Count;
+            dueAt[unit.Name] = originAt + due;
             if (due - Stopwatch.GetElapsedTime(origin) is { Ticks: > 0 } wait)
             {
                 await Task.Delay(wait);
@@ -92,6 +107,8 @@ internal sealed class UnitArrival(IClusterClient client, bool restartOnFailure, 
     private async Task Start((string Name, int Count) unit)
     {
         var grain = client.GetGrain<IUnitGrain>(unit.Name);
+        arrived.Enqueue(unit.Name);
+        calling[unit.Name] = ("Submit", Stopwatch.GetTimestamp());
 
         // With a node killed, pods launched onto it before it is declared down fail there; Restart=on-failure runs
         // them again elsewhere (with the unit's back-off), as an operator who cares about a dead node's pods would ask.
@@ -103,6 +120,7 @@ internal sealed class UnitArrival(IClusterClient client, bool restartOnFailure, 
 
         try
         {
+            calling[unit.Name] = ("Start", Stopwatch.GetTimestamp());
             await grain.Start();
         }
         catch (Exception ex) when (ex is OrleansException or TimeoutException or FleetPodsException)
@@ -114,6 +132,10 @@ internal sealed class UnitArrival(IClusterClient client, bool restartOnFailure, 
                 var line = ex.Message.Split('\n')[0];
                 say($"a unit's start failed (the first; more are counted): {line[..Math.Min(200, line.Length)]}");
             }
+        }
+        finally
+        {
+            calling.TryRemove(unit.Name, out _);
         }
     }
 }
