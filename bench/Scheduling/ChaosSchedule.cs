@@ -3,7 +3,7 @@ namespace FleetPods.Bench.Scheduling;
 /// <summary>
 /// What a run kills, and when, counted from the first submit: the agent holding the most pods at
 /// <c>--kill-after-s</c> (else at the first <c>--kill-every-s</c>) and again every <c>--kill-every-s</c> while pods
-/// are still to run, at most a tenth of the agents in all (a cluster that keeps losing machines faster than it
+/// are still being placed (then the run waits for the last kill's pods to run elsewhere), at most a tenth of the agents in all (a cluster that keeps losing machines faster than it
 /// re-places their pods never ends a run), and the last server silo at <c>--kill-server-after-s</c>.
 /// </summary>
 internal sealed class ChaosSchedule(BenchOptions options, SimulatedFleet fleet, ServerCluster servers)
@@ -22,10 +22,10 @@ internal sealed class ChaosSchedule(BenchOptions options, SimulatedFleet fleet, 
     public bool Waiting =>
         (killed.Count == 0 && (options.KillAfter ?? options.KillEvery) is not null) || (!serverKilled && options.KillServerAfter is not null);
 
-    /// <summary>Kills whatever is due by <paramref name="sinceStart"/>.</summary>
-    public async Task Tick(TimeSpan sinceStart, Action<string> say)
+    /// <summary>Kills whatever is due by <paramref name="sinceStart"/>; agents after the first only while <paramref name="placing"/>.</summary>
+    public async Task Tick(TimeSpan sinceStart, bool placing, Action<string> say)
     {
-        if (nextAgentKill is { } at && sinceStart >= at && killed.Count < Math.Max(1, fleet.Nodes.Count / 10)
+        if (nextAgentKill is { } at && sinceStart >= at && (placing || killed.Count == 0) && killed.Count < Math.Max(1, fleet.Nodes.Count / 10)
             && fleet.Nodes.Where(n => !n.IsDead).MaxBy(n => n.PodCount) is { } node)
         {
             node.Kill();

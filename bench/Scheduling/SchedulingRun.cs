@@ -69,7 +69,7 @@ internal static class SchedulingRun
 
         try
         {
-            await using var sampler = cluster is null ? null : await ConnectionSampler.Start(cluster);
+            await using var sampler = cluster is null ? null : await ConnectionSampler.Start(cluster, options.ConnectionBudget);
             await using var servers = await ServerCluster.Start(options.Servers, options.HeartbeatTimeout, cluster);
             using var clientHost = await Connect(servers.Gateways, options.Timeout < CallTimeout ? options.Timeout : CallTimeout);
             return await Measure(options, servers, clientHost.Services.GetRequiredService<IClusterClient>(), sampler);
@@ -108,9 +108,11 @@ internal static class SchedulingRun
             + $"{servers.PeakBytes >> 20} MiB in all");
         if (sampler is not null)
         {
-            var within = sampler.Max <= options.ConnectionBudget;
+            var within = !sampler.Exceeded;
             Say($"PostgreSQL connections to the run's database: at most {sampler.Max} in {sampler.Samples} samples every {ConnectionSampler.Period.TotalMilliseconds:0} ms "
-                + $"({sampler.Failed} failed); budget {options.Servers} servers × pool {options.DbPoolSize} = {options.ConnectionBudget}: {(within ? "within" : "EXCEEDED")}; agents hold none");
+                + $"({sampler.Failed} failed); budget {options.Servers} servers × pool {options.DbPoolSize} = {options.ConnectionBudget}: {(within ? "within" : "EXCEEDED, two samples in a row")}"
+                + $"{(sampler.Over > 0 ? $" ({sampler.Over} samples over it, the first held by: {sampler.FirstOver})" : "")}; agents hold none; "
+                + $"the whole PostgreSQL server (shared with other runs) at most {sampler.MaxServerWide} of its max_connections {sampler.MaxConnections}");
             ok &= within;
         }
 
@@ -158,6 +160,7 @@ internal static class SchedulingRun
     /// <summary>The run's state across its phases (a batch, then maybe a steady arrival, on the same cluster).</summary>
     private sealed class Run(BenchOptions options, ServerCluster servers, IClusterClient client, SimulatedFleet fleet, ChaosSchedule chaos, long started)
     {
+        private readonly List<(string Name, int Count)> all = [];
         private int submitted;
 
         public async Task<PhaseResult> Phase(string prefix, double? podsPerSecond)
@@ -203,16 +206,20 @@ internal static class SchedulingRun
 
         public Task<Listed> Check((string Name, int Count)[] units) => Check(units, null);
 
-        // Until every pod of every phase so far runs on a live agent. A killed agent's pods that had run are run again
-        // elsewhere, each reported running once more, so they are waited for twice.
+        // Until every pod of every phase so far runs on a live agent. The agents' running reports say when to look: a killed
+        // agent's pods that had run are run again elsewhere, each reported running once more, so they are waited for
+        // twice. With chaos that count is only a hint (a pod the cluster failed and replaced is reported twice too), so
+        // the cluster's own listing decides; so it does when the reports stall (an agent's re-attach brings a pod's record
+        // up to date without the report counted here).
         private async Task<bool> WaitForAllRunning(Task submitting, (string Name, int Count)[] units, UnitArrival arrival)
         {
-            var nextDiagnosis = Stalled;
+            all.AddRange(units);
             var deadline = Stopwatch.GetTimestamp() + (long)(options.Timeout.TotalSeconds * Stopwatch.Frequency);
             var phaseStart = Stopwatch.GetTimestamp();
             var nextProgress = ProgressPeriod;
-            var (lastCount, lastMoved) = (-1, Stopwatch.GetTimestamp());
-            while (fleet.Running - chaos.RunningOnKilled < submitted || chaos.Waiting || !submitting.IsCompleted)
+            var nextDiagnosis = Stalled;
+            var (lastCount, lastMoved, nextLook) = (-1, Stopwatch.GetTimestamp(), Stopwatch.GetTimestamp());
+            while (true)
             {
                 if (submitting.IsFaulted)
                 {
@@ -225,7 +232,7 @@ internal static class SchedulingRun
                     return false;
                 }
 
-                await chaos.Tick(Stopwatch.GetElapsedTime(started), Say);
+                await chaos.Tick(Stopwatch.GetElapsedTime(started), !submitting.IsCompleted || fleet.Running - chaos.RunningOnKilled < submitted, Say);
                 if (Stopwatch.GetElapsedTime(phaseStart) >= nextProgress)
                 {
                     await Console.Error.WriteLineAsync($"  {nextProgress.TotalSeconds:0} s: {fleet.Launched} launched, {fleet.Running} running, load average {LoadAverage()}");
@@ -241,15 +248,27 @@ internal static class SchedulingRun
                     await Diagnose(arrival, Stopwatch.GetElapsedTime(lastMoved));
                     nextDiagnosis += Stalled * 3;
                 }
-                else if (submitting.IsCompleted && !chaos.Waiting && Stopwatch.GetElapsedTime(lastMoved) >= Stalled)
+
+                var reported = fleet.Running - chaos.RunningOnKilled >= submitted;
+                var stalled = Stopwatch.GetElapsedTime(lastMoved) >= Stalled;
+                if (submitting.IsCompleted && !chaos.Waiting && (reported || stalled) && Stopwatch.GetTimestamp() >= nextLook)
                 {
-                    if ((await Check(units, null)).AllRunning(units))
+                    if (reported && !options.Chaos)
                     {
-                        Say($"every pod runs as the cluster lists them, though {submitted - (fleet.Running - chaos.RunningOnKilled)} running reports were not counted here (brought up to date by an agent's re-attach)");
                         break;
                     }
 
-                    lastMoved = Stopwatch.GetTimestamp();
+                    if ((await Check([.. all], null)).AllRunning(all))
+                    {
+                        if (!reported)
+                        {
+                            Say($"every pod runs as the cluster lists them, though {submitted - (fleet.Running - chaos.RunningOnKilled)} running reports were not counted here");
+                        }
+
+                        break;
+                    }
+
+                    nextLook = Stopwatch.GetTimestamp() + (long)(ProgressPeriod.TotalSeconds * Stopwatch.Frequency);
                 }
 
                 await Task.Delay(100);

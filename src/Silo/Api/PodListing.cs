@@ -10,7 +10,7 @@ namespace FleetPods.Silo.Api;
 /// </summary>
 public static class PodListing
 {
-    /// <param name="node">Only the pods this node holds now; a node that is not up (never joined, or down) holds none.</param>
+    /// <param name="node">Only the pods this node holds now; a node missing from the nodes registry (never joined, or an agent's node declared down) holds none.</param>
     /// <param name="unit">Only this unit's pods (its full name, <c>web.pod</c>).</param>
     public static async Task<PodPage> Read(IGrainFactory grains, string? node, string? unit, PodPhase? phase, PageQuery page, CancellationToken cancellationToken)
     {
