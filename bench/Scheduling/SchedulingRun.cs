@@ -219,6 +219,9 @@ internal static class SchedulingRun
             var nextProgress = ProgressPeriod;
             var nextDiagnosis = Stalled;
             var (lastCount, lastMoved, nextLook) = (-1, Stopwatch.GetTimestamp(), Stopwatch.GetTimestamp());
+
+            // Agents are killed while pods are being placed: until every unit went out and the reports add up or stall.
+            var placing = true;
             while (true)
             {
                 if (submitting.IsFaulted)
@@ -232,7 +235,10 @@ internal static class SchedulingRun
                     return false;
                 }
 
-                await chaos.Tick(Stopwatch.GetElapsedTime(started), !submitting.IsCompleted || fleet.Running - chaos.RunningOnKilled < submitted, Say);
+                var reported = fleet.Running - chaos.RunningOnKilled >= submitted;
+                var stalled = Stopwatch.GetElapsedTime(lastMoved) >= Stalled;
+                placing &= !(submitting.IsCompleted && (reported || stalled));
+                await chaos.Tick(Stopwatch.GetElapsedTime(started), placing, Say);
                 if (Stopwatch.GetElapsedTime(phaseStart) >= nextProgress)
                 {
                     await Console.Error.WriteLineAsync($"  {nextProgress.TotalSeconds:0} s: {fleet.Launched} launched, {fleet.Running} running, load average {LoadAverage()}");
@@ -249,8 +255,6 @@ internal static class SchedulingRun
                     nextDiagnosis += Stalled * 3;
                 }
 
-                var reported = fleet.Running - chaos.RunningOnKilled >= submitted;
-                var stalled = Stopwatch.GetElapsedTime(lastMoved) >= Stalled;
                 if (submitting.IsCompleted && !chaos.Waiting && (reported || stalled) && Stopwatch.GetTimestamp() >= nextLook)
                 {
                     if (reported && !options.Chaos)
