@@ -4,35 +4,58 @@ namespace FleetPods.Bench.Scheduling;
 
 /// <summary>What one benchmark run does, from its command line.</summary>
 /// <param name="Units">K: the pods are started as this many units of about M/K pods each.</param>
+/// <param name="Servers">S: server silos, one Orleans cluster on one PostgreSQL database.</param>
+/// <param name="DbPoolSize">P: each server's bounded Npgsql pool; the run fails if the database ever holds more than S × P connections.</param>
 /// <param name="LaunchDelay">How long a simulated agent takes from RunPod to reporting the pod running.</param>
 /// <param name="HeartbeatPeriod">How often each simulated agent beats; the server declares a node down after five missed.</param>
 /// <param name="KillAfter">When to kill the agent holding the most pods (its pods must run elsewhere), or null for none.</param>
+/// <param name="KillEvery">After the first kill (at <see cref="KillAfter"/>, else at this), kill the agent holding the most pods again every this long until every pod runs.</param>
+/// <param name="KillServerAfter">When to kill the last server silo (SIGKILL), or null for none.</param>
+/// <param name="ArrivalRate">Pods per second arriving on a fixed schedule (a unit at a time), or null for a batch submit.</param>
+/// <param name="Steady">A batch submit first, then a steady arrival of as many pods again at 80% of the batch's placements/s.</param>
 internal sealed record BenchOptions(
     int Nodes,
     int Pods,
     int Units,
+    int Servers,
+    int DbPoolSize,
     bool InMemory,
     TimeSpan LaunchDelay,
     TimeSpan HeartbeatPeriod,
     TimeSpan Timeout,
-    TimeSpan? KillAfter)
+    TimeSpan? KillAfter,
+    TimeSpan? KillEvery,
+    TimeSpan? KillServerAfter,
+    double? ArrivalRate,
+    bool Steady)
 {
     public const string Usage =
-        "usage: scheduling-bench [--nodes N] [--pods M] [--units K] [--in-memory] [--launch-delay-ms D] [--heartbeat-s S] [--timeout-s T] [--kill-after-s S]";
+        "usage: scheduling-bench [--nodes N] [--pods M] [--units K] [--servers S] [--db-pool-size P] [--in-memory] [--launch-delay-ms D] [--heartbeat-s S] [--timeout-s T]\n"
+        + "                        [--kill-after-s S] [--kill-every-s K] [--kill-server-after-s S] [--arrival-rate R | --steady]";
+
+    /// <summary>The steady arrival's share of the batch's placements per second (issue 14: "a steady 80% of the measured throughput").</summary>
+    public const double SteadyShare = 0.8;
 
     /// <summary>The server declares an agent's node down after this long without a beat.</summary>
     public TimeSpan HeartbeatTimeout => HeartbeatPeriod * 5;
 
-    /// <exception cref="FormatException">A flag is unknown, lacks its value, or has one out of range; the message names it.</exception>
+    /// <summary>Whether anything is killed during the run (units then ask Restart=on-failure, so pods lost with an agent run again).</summary>
+    public bool Chaos => KillAfter is not null || KillEvery is not null || KillServerAfter is not null;
+
+    /// <summary>PostgreSQL connections the run's database may hold at most: S × P (docs/scale.md's budget without the reserved and headroom slots).</summary>
+    public int ConnectionBudget => Servers * DbPoolSize;
+
+    /// <exception cref="FormatException">A flag is unknown, lacks its value, or has one out of range, or two flags do not go together; the message names them.</exception>
     public static BenchOptions Parse(IReadOnlyList<string> args)
     {
-        int nodes = 1000, pods = 10_000;
-        int? units = null;
+        int nodes = 1000, pods = 10_000, servers = 1, pool = 25;
+        int? units = null, rate = null;
         var inMemory = false;
+        var steady = false;
         var delay = TimeSpan.FromMilliseconds(50);
         var heartbeat = TimeSpan.FromSeconds(2);
         var timeout = TimeSpan.FromMinutes(30);
-        TimeSpan? kill = null;
+        TimeSpan? kill = null, every = null, killServer = null;
         for (var i = 0; i < args.Count; i++)
         {
             switch (args[i])
@@ -40,19 +63,28 @@ internal sealed record BenchOptions(
                 case "--nodes": nodes = Number(args, ref i, 1, 1_000_000); break;
                 case "--pods": pods = Number(args, ref i, 1, 10_000_000); break;
                 case "--units": units = Number(args, ref i, 1, 1_000_000); break;
+                case "--servers": servers = Number(args, ref i, 1, 9); break;
+                case "--db-pool-size": pool = Number(args, ref i, 1, 1000); break;
                 case "--in-memory": inMemory = true; break;
                 case "--launch-delay-ms": delay = TimeSpan.FromMilliseconds(Number(args, ref i, 0, 600_000)); break;
                 case "--heartbeat-s": heartbeat = TimeSpan.FromSeconds(Number(args, ref i, 1, 3600)); break;
                 case "--timeout-s": timeout = TimeSpan.FromSeconds(Number(args, ref i, 1, 7 * 86400)); break;
                 case "--kill-after-s": kill = TimeSpan.FromSeconds(Number(args, ref i, 0, 7 * 86400)); break;
+                case "--kill-every-s": every = TimeSpan.FromSeconds(Number(args, ref i, 1, 7 * 86400)); break;
+                case "--kill-server-after-s": killServer = TimeSpan.FromSeconds(Number(args, ref i, 0, 7 * 86400)); break;
+                case "--arrival-rate": rate = Number(args, ref i, 1, 1_000_000); break;
+                case "--steady": steady = true; break;
                 default: throw new FormatException($"unknown argument '{args[i]}'");
             }
         }
 
         var k = units ?? Math.Max(1, pods / 100);
         return k > pods ? throw new FormatException($"--units {k} is more than --pods {pods}: every unit needs a pod")
-            : kill is not null && nodes < 2 ? throw new FormatException("--kill-after-s needs --nodes 2 or more: the killed node's pods must run elsewhere")
-            : new BenchOptions(nodes, pods, k, inMemory, delay, heartbeat, timeout, kill);
+            : (kill ?? every) is not null && nodes < 2 ? throw new FormatException("--kill-after-s and --kill-every-s need --nodes 2 or more: a killed node's pods must run elsewhere")
+            : killServer is not null && servers < 2 ? throw new FormatException("--kill-server-after-s needs --servers 2 or more: the killed server's grains must reactivate on another")
+            : servers > 1 && inMemory ? throw new FormatException("--servers 2 or more needs PostgreSQL, not --in-memory: Orleans' memory storage dies with its silo")
+            : rate is not null && steady ? throw new FormatException("--arrival-rate and --steady do not go together: --steady takes its rate from the batch it runs first")
+            : new BenchOptions(nodes, pods, k, servers, pool, inMemory, delay, heartbeat, timeout, kill, every, killServer, rate, steady);
     }
 
     private static string Value(IReadOnlyList<string> args, ref int i) =>

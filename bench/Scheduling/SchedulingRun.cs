@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Net;
 using FleetPods.Grains;
 using FleetPods.Silo;
@@ -14,20 +13,22 @@ using Polly.Retry;
 namespace FleetPods.Bench.Scheduling;
 
 /// <summary>
-/// One run: a fresh PostgreSQL database (or none, in memory), the server silo, N simulated agents attached through
-/// this process's client, then M pods as K units started as <c>POST /v1/units/start</c> starts them (submit then
-/// start, 32 units at a time), until every pod is reported running.
+/// One run: a fresh PostgreSQL database (or none, in memory), S server silos, N simulated agents attached through this
+/// process's client, then M pods as K units, in a batch or arriving at a steady rate (or a batch, then a steady
+/// arrival at 80% of its placements/s), until every pod is reported running; agents and a server killed on the way
+/// if asked, and the database's connections sampled throughout.
 /// </summary>
 internal static class SchedulingRun
 {
-    // As the API's batch start (UnitsApi.BatchParallelism).
-    private const int SubmitParallelism = 32;
     private const int AttachParallelism = 64;
-
-    // One server's bounded pool, as the connection budget in docs/scale.md counts it; its connections carry the name.
-    private const int ServerPoolSize = 25;
+    private const int CheckParallelism = 32;
     private const string ServerApplicationName = "fleetpods-bench-server";
     private static readonly TimeSpan ProgressPeriod = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan CallTimeout = TimeSpan.FromMinutes(3);
+
+    // A run whose agents report nothing for this long asks the cluster itself whether every pod runs: after a server
+    // was killed, an agent's re-attach brings a pod's record up to date without the running report the run counts.
+    private static readonly TimeSpan Stalled = TimeSpan.FromSeconds(10);
 
     // Right after a run, autovacuum (a superuser's process, which DROP DATABASE … WITH (FORCE) may not end) can be in it.
     private static readonly ResiliencePipeline DropRetry = new ResiliencePipelineBuilder()
@@ -41,8 +42,9 @@ internal static class SchedulingRun
 
     public static async Task<int> Execute(BenchOptions options)
     {
-        Say($"{options.Nodes} simulated agents, {options.Pods} pods as {options.Units} units, storage {(options.InMemory ? "in memory" : "PostgreSQL")}, "
-            + $"{Environment.ProcessorCount} cores, launch delay {options.LaunchDelay.TotalMilliseconds:0} ms, heartbeat {options.HeartbeatPeriod.TotalSeconds:0} s");
+        Say($"{options.Nodes} simulated agents, {options.Pods} pods as {options.Units} units, {options.Servers} server silo(s), storage "
+            + $"{(options.InMemory ? "in memory" : $"PostgreSQL (pool of {options.DbPoolSize} per server)")}, {Environment.ProcessorCount} cores, "
+            + $"launch delay {options.LaunchDelay.TotalMilliseconds:0} ms, heartbeat {options.HeartbeatPeriod.TotalSeconds:0} s, load average {LoadAverage()}");
         string? database = null;
         string? cluster = null;
         if (!options.InMemory)
@@ -55,16 +57,22 @@ internal static class SchedulingRun
             database = $"fleetpods_bench_{Guid.NewGuid():N}"[..28];
             var connection = await TestPostgresServer.CreateDatabase(database);
             await PostgresClusterDatabase.InitializeAsync(connection);
-            cluster = new NpgsqlConnectionStringBuilder(PostgresClusterDatabase.WithPoolSize(connection, ServerPoolSize)) { ApplicationName = ServerApplicationName }.ConnectionString;
+
+            // The schema's connection would idle in this process's pool and count against the servers' budget.
+            await using (var initialized = new NpgsqlConnection(connection))
+            {
+                NpgsqlConnection.ClearPool(initialized);
+            }
+
+            cluster = new NpgsqlConnectionStringBuilder(PostgresClusterDatabase.WithPoolSize(connection, options.DbPoolSize)) { ApplicationName = ServerApplicationName }.ConnectionString;
         }
 
         try
         {
-            var gateway = TestPorts.Reserve();
-            await using var server = await ServerProcess.Start(TestPorts.Reserve(), gateway, options.HeartbeatTimeout, cluster);
-            using var clientHost = await Connect(gateway, options.Timeout);
-            var client = clientHost.Services.GetRequiredService<IClusterClient>();
-            return await Measure(options, server, client, cluster);
+            await using var sampler = cluster is null ? null : await ConnectionSampler.Start(cluster, options.ConnectionBudget);
+            await using var servers = await ServerCluster.Start(options.Servers, options.HeartbeatTimeout, cluster);
+            using var clientHost = await Connect(servers.Gateways, options.Timeout < CallTimeout ? options.Timeout : CallTimeout);
+            return await Measure(options, servers, clientHost.Services.GetRequiredService<IClusterClient>(), sampler);
         }
         finally
         {
@@ -75,150 +83,58 @@ internal static class SchedulingRun
         }
     }
 
-    private static async Task<int> Measure(BenchOptions options, ServerProcess server, IClusterClient client, string? cluster)
+    private static async Task<int> Measure(BenchOptions options, ServerCluster servers, IClusterClient client, ConnectionSampler? sampler)
     {
         var heapBefore = GC.GetTotalMemory(forceFullCollection: true);
         var attaching = Stopwatch.StartNew();
         await using var fleet = await SimulatedFleet.Attach(client, options.Nodes, options.LaunchDelay, options.HeartbeatPeriod, AttachParallelism);
         var heapPerAgent = (GC.GetTotalMemory(forceFullCollection: true) - heapBefore) / (double)options.Nodes;
-        Say($"attached {options.Nodes} agents in {attaching.Elapsed.TotalSeconds:0.0} s; {heapPerAgent / 1024:0.0} kB of this process's heap each; server at {server.CurrentBytes >> 20} MiB");
+        Say($"attached {options.Nodes} agents in {attaching.Elapsed.TotalSeconds:0.0} s; {heapPerAgent / 1024:0.0} kB of this process's heap each; "
+            + $"servers at {string.Join(" + ", servers.Servers.Select(s => $"{s.CurrentBytes >> 20}"))} MiB");
 
-        var units = Enumerable.Range(0, options.Units)
-            .Select(i => (Name: $"bench-{i:D6}.pod", Count: options.Pods / options.Units + (i < options.Pods % options.Units ? 1 : 0)))
-            .ToArray();
-        var started = Stopwatch.GetTimestamp();
-        var failedStarts = 0;
-        var submitting = Parallel.ForEachAsync(units, new ParallelOptions { MaxDegreeOfParallelism = SubmitParallelism }, async (unit, _) =>
+        var run = new Run(options, servers, client, fleet, new ChaosSchedule(options, fleet, servers), Stopwatch.GetTimestamp());
+        var first = await run.Phase("bench", options.ArrivalRate);
+        var last = first;
+        if (options.Steady && first.Ok)
         {
-            var grain = client.GetGrain<IUnitGrain>(unit.Name);
-            var submitted = await grain.Submit(unit.Name, UnitText(unit.Count, restart: options.KillAfter is not null));
-            if (!submitted.Succeeded)
-            {
-                throw new InvalidOperationException($"{unit.Name} was refused: {string.Join("; ", submitted.Errors)}");
-            }
-
-            try
-            {
-                await grain.Start();
-            }
-            catch (Exception ex) when (ex is OrleansException or TimeoutException or FleetPodsException)
-            {
-                // As the API's batch start answers that unit with an error: the unit is launched, and makes the pods
-                // it still lacks when it next reconciles (each pod's running report makes it). The run waits for them.
-                if (Interlocked.Increment(ref failedStarts) == 1)
-                {
-                    var line = ex.Message.Split('\n')[0];
-                    Say($"a unit's start failed (the first; more are counted): {line[..Math.Min(200, line.Length)]}");
-                }
-            }
-        });
-
-        var (done, killed) = await WaitForAllRunning(options, fleet, submitting, started);
-        var elapsed = Stopwatch.GetElapsedTime(started, fleet.LastRunningAt);
-        var peak = server.PeakBytes;
-        var (placed, latencies, onKilled) = await Check(client, units, fleet, killed?.Name);
-        var podsPerNode = fleet.Nodes.Where(n => n != killed).Select(n => n.PodCount).ToArray();
-        if (killed is not null)
-        {
-            Say($"{killed.Name}, killed with {killed.PodCount} pods ({killed.RunningAcknowledged} running), is listed with {onKilled} running pods now");
+            Say($"batch: {first.Figures}");
+            last = await run.Phase("steady", first.Figures.PlacementsPerSecond * BenchOptions.SteadyShare);
         }
 
-        Say($"{placed} of {options.Pods} pods placed and running, {fleet.Launched} launched on agents, {failedStarts} unit starts failed, {fleet.FailedCalls} failed agent calls, {fleet.Reattached} re-attachments; "
-            + $"pods per node {podsPerNode.Min()}–{podsPerNode.Max()}; submit to all running {elapsed.TotalSeconds:0.0} s");
-        if (cluster is not null)
+        // Every pod of every phase, once more: those of a batch must still run after the steady phase's kills.
+        var ok = first.Ok && last.Ok && (first == last || (await run.Check(first.Units)).AllRunning(first.Units));
+        Say(await ListingTiming.Measure(client, fleet.Nodes.Where(n => !n.IsDead).MaxBy(n => n.PodCount)!.Name, last.Units[0].Name));
+        Say($"servers' peak resident sets: {string.Join(", ", servers.Servers.Select(s => $"{s.Name} {s.PeakBytes >> 20} MiB{(s.Killed ? " (until killed)" : "")}"))}; "
+            + $"{servers.PeakBytes >> 20} MiB in all");
+        if (sampler is not null)
         {
-            Say($"PostgreSQL connections the server holds now: {await Connections(cluster)} (its pool is bounded at {ServerPoolSize}; agents hold none)");
+            var within = !sampler.Exceeded;
+            Say($"PostgreSQL connections to the run's database: at most {sampler.Max} in {sampler.Samples} samples every {ConnectionSampler.Period.TotalMilliseconds:0} ms "
+                + $"({sampler.Failed} failed); budget {options.Servers} servers × pool {options.DbPoolSize} = {options.ConnectionBudget}: {(within ? "within" : "EXCEEDED, two samples in a row")}"
+                + $"{(sampler.Over > 0 ? $" ({sampler.Over} samples over it, the first held by: {sampler.FirstOver})" : "")}; agents hold none; "
+                + $"the whole PostgreSQL server (shared with other runs) at most {sampler.MaxServerWide} of its max_connections {sampler.MaxConnections}");
+            ok &= within;
         }
 
-        var ok = done && placed == options.Pods && onKilled == 0;
         if (!ok)
         {
-            Say($"FAILED: {options.Pods - placed} pods were not placed and running{(done ? "" : " before the run gave up")}");
+            Say("FAILED: see the lines above");
         }
 
-        Console.WriteLine(Figures.Of(fleet.Running - (killed?.RunningAcknowledged ?? 0), elapsed, latencies, podsPerNode, peak));
+        Console.WriteLine(last.Figures);
         return ok ? 0 : 1;
     }
 
-    // Until every pod is reported running. A killed node's pods that had run are run again elsewhere, each reported
-    // running once more, so they are waited for twice.
-    private static async Task<(bool Done, SimulatedNode? Killed)> WaitForAllRunning(BenchOptions options, SimulatedFleet fleet, Task submitting, long started)
-    {
-        var deadline = Stopwatch.GetTimestamp() + (long)(options.Timeout.TotalSeconds * Stopwatch.Frequency);
-        var nextProgress = ProgressPeriod;
-        SimulatedNode? killed = null;
-        while (fleet.Running < options.Pods + (killed?.RunningAcknowledged ?? 0) || (killed is null && options.KillAfter is not null))
-        {
-            if (submitting.IsFaulted)
-            {
-                Say($"submitting failed: {submitting.Exception!.InnerException!.Message}");
-                return (false, killed);
-            }
-
-            if (Stopwatch.GetTimestamp() > deadline)
-            {
-                return (false, killed);
-            }
-
-            if (killed is null && options.KillAfter is { } after && Stopwatch.GetElapsedTime(started) >= after)
-            {
-                killed = fleet.Nodes.MaxBy(n => n.PodCount)!;
-                killed.Kill();
-                Say($"killed {killed.Name} at {Stopwatch.GetElapsedTime(started).TotalSeconds:0.0} s, holding {killed.PodCount} pods ({killed.RunningAcknowledged} reported running)");
-            }
-
-            if (Stopwatch.GetElapsedTime(started) >= nextProgress)
-            {
-                await Console.Error.WriteLineAsync($"  {nextProgress.TotalSeconds:0} s: {fleet.Launched} launched, {fleet.Running} running");
-                nextProgress += ProgressPeriod;
-            }
-
-            await Task.Delay(100);
-        }
-
-        await submitting;
-        return (true, killed);
-    }
-
-    // Every unit's pods as the cluster lists them: how many run on a live node, how many still on the killed one, and each
-    // one's creation-to-launch time.
-    private static async Task<(int Placed, List<double> LatenciesMs, int OnKilled)> Check(
-        IClusterClient client, IEnumerable<(string Name, int Count)> units, SimulatedFleet fleet, string? killed)
-    {
-        var placed = 0;
-        var onKilled = 0;
-        var latencies = new List<double>();
-        await Parallel.ForEachAsync(units, new ParallelOptions { MaxDegreeOfParallelism = SubmitParallelism }, async (unit, _) =>
-        {
-            var status = await client.GetGrain<IUnitGrain>(unit.Name).GetStatus();
-            var running = (status?.Pods ?? []).Where(p => p is { Phase: PodPhase.Running, NodeName: not null }).ToList();
-            var times = running.Where(p => fleet.LaunchedAt.ContainsKey(p.Id)).Select(p => (fleet.LaunchedAt[p.Id] - p.CreatedAt).TotalMilliseconds).ToList();
-            var stale = running.Count(p => p.NodeName == killed);
-            lock (latencies)
-            {
-                placed += running.Count - stale;
-                onKilled += stale;
-                latencies.AddRange(times);
-            }
-        });
-        return (placed, latencies, onKilled);
-    }
-
-    // With a node killed, pods launched onto it before it is declared down fail there; Restart=on-failure runs them
-    // again elsewhere (with the unit's back-off), as an operator who cares about a dead node's pods would ask.
-    private static string UnitText(int count, bool restart) =>
-        $"[Pod]\nImage=example.com/busybox\nExec=/bin/sleep 1000\nMemory=64M\nCPU=100m\nCount={count.ToString(CultureInfo.InvariantCulture)}\n"
-        + (restart ? "Restart=on-failure\n" : "");
-
-    private static async Task<IHost> Connect(int gateway, TimeSpan responseTimeout)
+    private static async Task<IHost> Connect(IReadOnlyList<IPEndPoint> gateways, TimeSpan responseTimeout)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.UseOrleansClient(client =>
         {
             client.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (ServerSilo.ClusterId, ServerSilo.ClusterId));
-            client.UseStaticClustering(new IPEndPoint(IPAddress.Loopback, gateway));
+            client.UseStaticClustering([.. gateways]);
 
-            // A unit's start places its pods one after another; at thousands of nodes that outlasts Orleans' 30 s default.
+            // A unit's start places its pods one after another, which on a busy machine can outlast Orleans' 30 s default;
+            // a call that met a killed server and is never answered still fails within this.
             client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = responseTimeout);
         });
         var host = builder.Build();
@@ -226,14 +142,199 @@ internal static class SchedulingRun
         return host;
     }
 
-    private static async Task<long> Connections(string cluster)
-    {
-        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(cluster) { Pooling = false, ApplicationName = "fleetpods-bench" }.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name = @name", connection);
-        command.Parameters.AddWithValue("name", ServerApplicationName);
-        return (long)(await command.ExecuteScalarAsync())!;
-    }
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
 
     private static void Say(string line) => Console.WriteLine(line);
+
+    /// <summary>A phase's outcome: its units, its figures, and whether every pod of it was placed and runs on a live node.</summary>
+    private sealed record PhaseResult((string Name, int Count)[] Units, Figures Figures, bool Ok);
+
+    /// <summary>Every unit's pods as the cluster lists them.</summary>
+    /// <param name="ArrivalLatenciesMs">On a schedule, each pod's time from its unit's scheduled arrival to its launch (its unit's pods are created one after another).</param>
+    private sealed record Listed(int Placed, int OnKilled, IReadOnlyList<double> LatenciesMs, IReadOnlyList<double> ArrivalLatenciesMs)
+    {
+        public bool AllRunning(IEnumerable<(string Name, int Count)> units) => Placed == units.Sum(u => u.Count) && OnKilled == 0;
+    }
+
+    /// <summary>The run's state across its phases (a batch, then maybe a steady arrival, on the same cluster).</summary>
+    private sealed class Run(BenchOptions options, ServerCluster servers, IClusterClient client, SimulatedFleet fleet, ChaosSchedule chaos, long started)
+    {
+        private readonly List<(string Name, int Count)> all = [];
+        private int submitted;
+
+        public async Task<PhaseResult> Phase(string prefix, double? podsPerSecond)
+        {
+            var units = Enumerable.Range(0, options.Units)
+                .Select(i => (Name: $"{prefix}-{i:D6}.pod", Count: options.Pods / options.Units + (i < options.Pods % options.Units ? 1 : 0)))
+                .ToArray();
+            submitted += options.Pods;
+            var arrival = new UnitArrival(client, options.Chaos, Say);
+            if (podsPerSecond is { } rate)
+            {
+                Say($"{prefix}: {options.Pods} pods arriving at a steady {rate:0.0} pods/s, a unit of {units[0].Count} every {units[0].Count / rate * 1000:0} ms");
+            }
+
+            var phaseStart = Stopwatch.GetTimestamp();
+            var submitting = podsPerSecond is { } steady ? arrival.Scheduled(units, steady) : arrival.Batch(units);
+            var done = await WaitForAllRunning(submitting, units, arrival);
+            var elapsed = Stopwatch.GetElapsedTime(phaseStart, Math.Max(phaseStart, fleet.LastRunningAt));
+            var listed = await Check(units, arrival);
+            var podsPerNode = fleet.Nodes.Where(n => !n.IsDead).Select(n => n.PodCount).ToArray();
+            if (chaos.Killed.Count > 0)
+            {
+                Say($"{chaos.Killed.Count} agents killed so far, holding {chaos.Killed.Sum(n => n.PodCount)} pods ({chaos.RunningOnKilled} reported running) when they died");
+            }
+
+            Say($"{prefix}: {listed.Placed} of {options.Pods} pods placed and running, {listed.OnKilled} still listed on a killed agent, {fleet.Launched} launched on agents in all, "
+                + $"{arrival.FailedStarts} unit starts failed, {fleet.FailedCalls} failed agent calls, {fleet.Reattached} re-attachments; pods per live node {podsPerNode.Min()}–{podsPerNode.Max()}; "
+                + $"submit to all running {elapsed.TotalSeconds:0.0} s{(podsPerSecond is null ? "" : $"; the submitter was at most {arrival.MaxLateMs:0} ms behind its schedule")}");
+            if (listed.ArrivalLatenciesMs.Count > 0)
+            {
+                var fromArrival = Figures.Of(listed.Placed, elapsed, listed.ArrivalLatenciesMs, podsPerNode, 0);
+                Say($"{prefix}: from each unit's scheduled arrival to its pods' launch (a unit's pods are created one after another): p50_ms={fromArrival.P50Ms:0.0} p99_ms={fromArrival.P99Ms:0.0}");
+            }
+
+            var ok = done && listed.AllRunning(units);
+            if (!ok)
+            {
+                Say($"{prefix} FAILED: {options.Pods - listed.Placed} pods were not placed and running{(done ? "" : " before the run gave up")}");
+            }
+
+            return new PhaseResult(units, Figures.Of(listed.Placed, elapsed, listed.LatenciesMs, podsPerNode, servers.PeakBytes), ok);
+        }
+
+        public Task<Listed> Check((string Name, int Count)[] units) => Check(units, null);
+
+        // Until every pod of every phase so far runs on a live agent. The agents' running reports say when to look: a killed
+        // agent's pods that had run are run again elsewhere, each reported running once more, so they are waited for
+        // twice. With chaos that count is only a hint (a pod the cluster failed and replaced is reported twice too), so
+        // the cluster's own listing decides; so it does when the reports stall (an agent's re-attach brings a pod's record
+        // up to date without the report counted here).
+        private async Task<bool> WaitForAllRunning(Task submitting, (string Name, int Count)[] units, UnitArrival arrival)
+        {
+            all.AddRange(units);
+            var deadline = Stopwatch.GetTimestamp() + (long)(options.Timeout.TotalSeconds * Stopwatch.Frequency);
+            var phaseStart = Stopwatch.GetTimestamp();
+            var nextProgress = ProgressPeriod;
+            var nextDiagnosis = Stalled;
+            var (lastCount, lastMoved, nextLook) = (-1, Stopwatch.GetTimestamp(), Stopwatch.GetTimestamp());
+
+            // Agents are killed while pods are being placed: until every unit went out and the reports add up or stall.
+            var placing = true;
+            while (true)
+            {
+                if (submitting.IsFaulted)
+                {
+                    Say($"submitting failed: {submitting.Exception!.InnerException!.Message}");
+                    return false;
+                }
+
+                if (Stopwatch.GetTimestamp() > deadline)
+                {
+                    return false;
+                }
+
+                var reported = fleet.Running - chaos.RunningOnKilled >= submitted;
+                var stalled = Stopwatch.GetElapsedTime(lastMoved) >= Stalled;
+                placing &= !(submitting.IsCompleted && (reported || stalled));
+                await chaos.Tick(Stopwatch.GetElapsedTime(started), placing, Say);
+                if (Stopwatch.GetElapsedTime(phaseStart) >= nextProgress)
+                {
+                    await Console.Error.WriteLineAsync($"  {nextProgress.TotalSeconds:0} s: {fleet.Launched} launched, {fleet.Running} running, load average {LoadAverage()}");
+                    nextProgress += ProgressPeriod;
+                }
+
+                if (fleet.Running != lastCount)
+                {
+                    (lastCount, lastMoved, nextDiagnosis) = (fleet.Running, Stopwatch.GetTimestamp(), Stalled);
+                }
+                else if (Stopwatch.GetElapsedTime(lastMoved) >= nextDiagnosis)
+                {
+                    await Diagnose(arrival, Stopwatch.GetElapsedTime(lastMoved));
+                    nextDiagnosis += Stalled * 3;
+                }
+
+                if (submitting.IsCompleted && !chaos.Waiting && (reported || stalled) && Stopwatch.GetTimestamp() >= nextLook)
+                {
+                    if (reported && !options.Chaos)
+                    {
+                        break;
+                    }
+
+                    if ((await Check([.. all], null)).AllRunning(all))
+                    {
+                        if (!reported)
+                        {
+                            Say($"every pod runs as the cluster lists them, though {submitted - (fleet.Running - chaos.RunningOnKilled)} running reports were not counted here");
+                        }
+
+                        break;
+                    }
+
+                    nextLook = Stopwatch.GetTimestamp() + (long)(ProgressPeriod.TotalSeconds * Stopwatch.Frequency);
+                }
+
+                await Task.Delay(100);
+            }
+
+            await submitting;
+            return true;
+        }
+
+        // Why nothing moves: the unit calls still unanswered, and what the units that lack running pods hold.
+        private async Task Diagnose(UnitArrival arrival, TimeSpan still)
+        {
+            var outstanding = arrival.Outstanding.ToList();
+            Say($"STALLED: no pod reported running for {still.TotalSeconds:0} s; {outstanding.Count} unit calls unanswered"
+                + string.Concat(outstanding.Take(3).Select(c => $"; {c.Unit} {c.Call} for {c.For.TotalSeconds:0} s")));
+            var shown = 0;
+            foreach (var name in arrival.Arrived.Where(n => outstanding.All(c => c.Unit != n)))
+            {
+                var status = await client.GetGrain<IUnitGrain>(name).GetStatus();
+                var pods = status?.Pods ?? [];
+                if (status is not null && pods.Count(p => p.Phase == PodPhase.Running) >= status.DesiredPods)
+                {
+                    continue;
+                }
+
+                var phases = string.Join(", ", pods.GroupBy(p => (p.Phase, Lost: p.IsLost, p.Reason)).Select(g => $"{g.Count()} {g.Key.Phase.ToString().ToLowerInvariant()}{(g.Key.Lost ? " lost" : "")}{(g.Key.Reason is { } r ? $" ({r})" : "")}"));
+                Say($"  {name}: {(status is null ? "no such unit" : $"desired {status.DesiredState}, {status.DesiredPods} pods asked, {pods.Count} held: {phases}")}");
+                if (++shown == 3)
+                {
+                    break;
+                }
+            }
+        }
+
+        // Every unit's pods as the cluster lists them: how many run on a live agent, how many still on a killed one, and
+        // each one's time from creation (or from its scheduled arrival, when the submitter was late) to its launch.
+        private async Task<Listed> Check((string Name, int Count)[] units, UnitArrival? arrival)
+        {
+            var killed = chaos.Killed.Select(n => n.Name).ToHashSet(StringComparer.Ordinal);
+            var placed = 0;
+            var onKilled = 0;
+            var latencies = new List<double>();
+            var fromArrival = new List<double>();
+            await Parallel.ForEachAsync(units, new ParallelOptions { MaxDegreeOfParallelism = CheckParallelism }, async (unit, _) =>
+            {
+                var status = await client.GetGrain<IUnitGrain>(unit.Name).GetStatus();
+                var running = (status?.Pods ?? []).Where(p => p is { Phase: PodPhase.Running, NodeName: not null }).ToList();
+                var late = arrival?.LateMs(unit.Name) ?? 0;
+                var times = running.Where(p => fleet.LaunchedAt.ContainsKey(p.Id)).Select(p => (fleet.LaunchedAt[p.Id] - p.CreatedAt).TotalMilliseconds + late).ToList();
+                var stale = running.Count(p => killed.Contains(p.NodeName!));
+                var arrivals = arrival?.DueAt(unit.Name) is { } due
+                    ? running.Where(p => fleet.LaunchedAt.ContainsKey(p.Id)).Select(p => (fleet.LaunchedAt[p.Id] - due).TotalMilliseconds).ToList()
+                    : [];
+                lock (latencies)
+                {
+                    fromArrival.AddRange(arrivals);
+                    placed += running.Count - stale;
+                    onKilled += stale;
+                    latencies.AddRange(times);
+                }
+            });
+            return new Listed(placed, onKilled, latencies, fromArrival);
+        }
+    }
 }

@@ -3,26 +3,33 @@ using System.Globalization;
 
 namespace FleetPods.Bench.Scheduling;
 
-/// <summary>This run's server silo (<see cref="ServerSilo"/>) as a child process, and its peak memory.</summary>
+/// <summary>One of this run's server silos (<see cref="ServerSilo"/>) as a child process, and its peak memory.</summary>
 internal sealed class ServerProcess : IAsyncDisposable
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(2);
     private readonly Process process;
     private readonly Task draining;
+    private long peak;
 
-    private ServerProcess(Process process, Task draining)
+    private ServerProcess(string name, Process process, Task draining)
     {
+        Name = name;
         this.process = process;
         this.draining = draining;
     }
 
-    /// <summary>The server's peak resident set so far (the kernel's VmHWM), in bytes.</summary>
-    public long PeakBytes => Status("VmHWM:");
+    public string Name { get; }
 
-    /// <summary>The server's resident set now (VmRSS), in bytes.</summary>
-    public long CurrentBytes => Status("VmRSS:");
+    /// <summary>Whether it was killed during the run (<see cref="Kill"/>).</summary>
+    public bool Killed { get; private set; }
 
-    public static async Task<ServerProcess> Start(int siloPort, int gatewayPort, TimeSpan heartbeatTimeout, string? cluster)
+    /// <summary>The server's peak resident set (the kernel's VmHWM), in bytes: so far, or until it was killed.</summary>
+    public long PeakBytes => Killed ? peak : peak = Status("VmHWM:");
+
+    /// <summary>The server's resident set now (VmRSS), in bytes; 0 once killed.</summary>
+    public long CurrentBytes => Killed ? 0 : Status("VmRSS:");
+
+    public static async Task<ServerProcess> Start(int index, int siloPort, int gatewayPort, TimeSpan heartbeatTimeout, string? cluster)
     {
         var self = Environment.ProcessPath ?? throw new InvalidOperationException("the benchmark cannot tell its own executable to start the server");
         var start = new ProcessStartInfo(self) { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
@@ -33,7 +40,7 @@ internal sealed class ServerProcess : IAsyncDisposable
             start.ArgumentList.Add(typeof(ServerProcess).Assembly.Location);
         }
 
-        foreach (var argument in ServerSilo.Arguments(siloPort, gatewayPort, heartbeatTimeout))
+        foreach (var argument in ServerSilo.Arguments(index, siloPort, gatewayPort, heartbeatTimeout))
         {
             start.ArgumentList.Add(argument);
         }
@@ -43,7 +50,7 @@ internal sealed class ServerProcess : IAsyncDisposable
             start.Environment[ServerSilo.ClusterVariable] = cluster;
         }
 
-        var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start the server ({self})");
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {ServerSilo.Name(index)} ({self})");
         using var within = new CancellationTokenSource(StartTimeout);
         try
         {
@@ -51,17 +58,26 @@ internal sealed class ServerProcess : IAsyncDisposable
             {
                 if (line == "ready")
                 {
-                    return new ServerProcess(process, process.StandardOutput.ReadToEndAsync());
+                    return new ServerProcess(ServerSilo.Name(index), process, process.StandardOutput.ReadToEndAsync());
                 }
             }
 
-            throw new InvalidOperationException($"the server exited before it was ready (exit code {(process.WaitForExit(5000) ? process.ExitCode : -1)}; its log is above)");
+            throw new InvalidOperationException($"{ServerSilo.Name(index)} exited before it was ready (exit code {(process.WaitForExit(5000) ? process.ExitCode : -1)}; its log is above)");
         }
         catch (Exception ex) when (ex is OperationCanceledException or InvalidOperationException)
         {
-            await new ServerProcess(process, Task.CompletedTask).DisposeAsync();
-            throw new InvalidOperationException(ex is OperationCanceledException ? $"the server was not ready within {StartTimeout.TotalSeconds:0} s" : ex.Message, ex);
+            await new ServerProcess(ServerSilo.Name(index), process, Task.CompletedTask).DisposeAsync();
+            throw new InvalidOperationException(ex is OperationCanceledException ? $"{ServerSilo.Name(index)} was not ready within {StartTimeout.TotalSeconds:0} s" : ex.Message, ex);
         }
+    }
+
+    /// <summary>SIGKILL, as a machine lost: its peak is read first, its grains must reactivate on the other servers.</summary>
+    public async Task Kill()
+    {
+        _ = PeakBytes;
+        Killed = true;
+        process.Kill(entireProcessTree: true);
+        await process.WaitForExitAsync(CancellationToken.None);
     }
 
     // Killed, not stopped: its grains' state goes with the run's database, and a graceful stop would only try to move

@@ -12,8 +12,9 @@ using Serilog.Events;
 namespace FleetPods.Bench.Scheduling;
 
 /// <summary>
-/// The server silo, run as this program's child (<c>serve</c>) so its memory is its own: every FleetPods grain, on
-/// PostgreSQL as fleetpodsd's cluster mode sets it up, or in memory; no node of its own. It says <c>ready</c> on
+/// One server silo, run as this program's child (<c>serve</c>) so its memory is its own: FleetPods' grains, on
+/// PostgreSQL as fleetpodsd's cluster mode sets it up (its clustering, so several servers form one cluster, with
+/// fleetpodsd's membership settings), or alone in memory; no node of its own. It says <c>ready</c> on
 /// stdout once up; its parent kills it at the end, and it exits by itself when its stdin closes (the parent ended,
 /// however it ended).
 /// </summary>
@@ -24,32 +25,37 @@ internal static class ServerSilo
     /// <summary>The cluster's connection string reaches the child here, not on its command line where ps shows it.</summary>
     public const string ClusterVariable = "FLEETPODS_BENCH_CLUSTER";
 
-    /// <summary>The command line of the child: <c>serve SILO-PORT GATEWAY-PORT HEARTBEAT-TIMEOUT-MS</c>.</summary>
-    public static IEnumerable<string> Arguments(int siloPort, int gatewayPort, TimeSpan heartbeatTimeout) =>
-        ["serve", .. new[] { siloPort, gatewayPort, (int)heartbeatTimeout.TotalMilliseconds }.Select(n => n.ToString(CultureInfo.InvariantCulture))];
+    /// <summary>The command line of the child: <c>serve INDEX SILO-PORT GATEWAY-PORT HEARTBEAT-TIMEOUT-MS</c>.</summary>
+    public static IEnumerable<string> Arguments(int index, int siloPort, int gatewayPort, TimeSpan heartbeatTimeout) =>
+        ["serve", .. new[] { index, siloPort, gatewayPort, (int)heartbeatTimeout.TotalMilliseconds }.Select(n => n.ToString(CultureInfo.InvariantCulture))];
+
+    /// <summary>The silo name of the server at <paramref name="index"/>.</summary>
+    public static string Name(int index) => string.Create(CultureInfo.InvariantCulture, $"server-{index}");
 
     public static async Task<int> Run(IReadOnlyList<string> args)
     {
-        if (args is not [_, var silo, var gateway, var timeout])
+        if (args is not [_, var index, var silo, var gateway, var timeout])
         {
-            await Console.Error.WriteLineAsync("scheduling-bench serve: needs SILO-PORT GATEWAY-PORT HEARTBEAT-TIMEOUT-MS (it is started by scheduling-bench itself)");
+            await Console.Error.WriteLineAsync("scheduling-bench serve: needs INDEX SILO-PORT GATEWAY-PORT HEARTBEAT-TIMEOUT-MS (it is started by scheduling-bench itself)");
             return 2;
         }
 
+        var name = Name(int.Parse(index, CultureInfo.InvariantCulture));
         var cluster = Environment.GetEnvironmentVariable(ClusterVariable) is { Length: > 0 } given ? given : null;
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Services.AddSerilog(log => log
             .MinimumLevel.Warning()
             .MinimumLevel.Override("Orleans", LogEventLevel.Error)
-            .WriteTo.Console(outputTemplate: "server {Timestamp:HH:mm:ss.fff} {Level:u3} {Message:lj}{NewLine}{Exception}", standardErrorFromLevel: LogEventLevel.Verbose));
+            .WriteTo.Console(outputTemplate: name + " {Timestamp:HH:mm:ss.fff} {Level:u3} {Message:lj}{NewLine}{Exception}", standardErrorFromLevel: LogEventLevel.Verbose));
         builder.UseOrleans(orleans =>
         {
             orleans.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (ClusterId, ClusterId));
-            orleans.Configure<SiloOptions>(o => o.SiloName = "server-0");
+            orleans.Configure<SiloOptions>(o => o.SiloName = name);
             if (cluster is not null)
             {
                 orleans.ConfigureEndpoints(IPAddress.Loopback, int.Parse(silo, CultureInfo.InvariantCulture), int.Parse(gateway, CultureInfo.InvariantCulture));
                 orleans.AddFleetPodsPostgres(cluster);
+                orleans.Configure<ClusterMembershipOptions>(MembershipTuning.Recommended.Apply);
             }
             else
             {

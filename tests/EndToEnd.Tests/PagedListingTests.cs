@@ -54,12 +54,59 @@ public sealed class PagedListingTests : IClassFixture<BusyboxImage>, IAsyncLifet
     }
 
     [RequiresFact(Requires.Root)]
+    public async Task A_nodes_pods_are_the_ones_it_holds_a_page_at_a_time_and_a_node_that_never_joined_holds_none()
+    {
+        foreach (var (name, count) in new[] { ("held-a.pod", 3), ("held-b.pod", 2) })
+        {
+            var path = Path.Combine(units, name);
+            await File.WriteAllTextAsync(path, $"[Pod]\nImage=example.com/busybox\nExec=/bin/sleep 1000\nCount={count}\n");
+            var started = await daemon.Cli("start", path);
+            Assert.True(started.ExitCode == 0, started.ToString());
+        }
+
+        var all = await WaitForPods(5, "running");
+        var nodePages = await Walk($"/v1/pods?node={daemon.NodeName}&limit=2");
+        var ofB = (await Walk($"/v1/pods?node={daemon.NodeName}&unit=held-b&phase=running&limit=1")).SelectMany(p => p.Items).ToList();
+        var (unknownStatus, unknownNext, unknownBody) = await Get("/v1/pods?node=never-joined");
+
+        Assert.Equal([2, 2, 1], nodePages.Select(p => p.Items.Count));
+        Assert.Equal(all.Select(p => p.Id).Order(StringComparer.Ordinal), nodePages.SelectMany(p => p.Items));
+        Assert.All(nodePages.Skip(1), p => Assert.Contains($"node={daemon.NodeName}", p.Path, StringComparison.Ordinal));
+        Assert.Equal(all.Where(p => p.Unit == "held-b.pod").Select(p => p.Id).Order(StringComparer.Ordinal), ofB);
+        Assert.Equal((200, (string?)null, "[]"), (unknownStatus, unknownNext, unknownBody));
+
+        // A stopped unit's pods have ended and hold nothing on the node any more.
+        var stopped = await daemon.Cli("stop", "held-b");
+        Assert.True(stopped.ExitCode == 0, stopped.ToString());
+        await WaitForPods(2, "exited");
+        var held = (await Walk($"/v1/pods?node={daemon.NodeName}")).SelectMany(p => p.Items);
+        Assert.Equal(all.Where(p => p.Unit == "held-a.pod").Select(p => p.Id).Order(StringComparer.Ordinal), held);
+    }
+
+    [RequiresFact(Requires.Root)]
     public async Task A_limit_out_of_range_is_refused_naming_it()
     {
         var (status, _, body) = await Get("/v1/pods?limit=5000");
 
         Assert.Equal(400, status);
         Assert.Equal("limit='5000' is not a whole number from 1 to 1000", JsonDocument.Parse(body).RootElement.GetProperty("error").GetString());
+    }
+
+    // Polls the whole listing until `count` pods are in `phase`; every pod as (id, unit).
+    private async Task<List<(string Id, string Unit)>> WaitForPods(int count, string phase)
+    {
+        var deadline = DateTime.UtcNow + Within;
+        while (true)
+        {
+            var pods = (await daemon.CliJson("list-pods")).EnumerateArray().ToList();
+            if (pods.Count(p => p.GetProperty("phase").GetString() == phase) == count)
+            {
+                return [.. pods.Select(p => (p.GetProperty("id").GetString()!, p.GetProperty("unitName").GetString()!))];
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"{count} pods were never {phase}: {string.Join(", ", pods)}\n{daemon.Log}");
+            await Task.Delay(200);
+        }
     }
 
     // Every page from the first, following each answer's Link rel="next" until an answer has none.

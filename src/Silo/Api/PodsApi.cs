@@ -26,49 +26,22 @@ public static class PodsApi
 
     /// <summary>
     /// One page of pods in id order (<see cref="PageQuery"/>); <c>node</c>, <c>unit</c> and <c>phase</c> keep only the
-    /// pods that match, and the page is filled from as many pods as that takes.
+    /// pods that match, and the page is filled from as many pods as that takes (<see cref="PodListing"/>).
     /// </summary>
-    private static async Task<List<PodStatus>> List(
+    private static async Task<IReadOnlyList<PodStatus>> List(
         [FromQuery] string? node, [FromQuery] string? unit, [FromQuery] string? phase, [FromQuery] string? limit, [FromQuery] string? after,
         HttpContext http, [FromServices] IGrainFactory grains, CancellationToken cancellationToken)
     {
         PodPhase? wanted = phase is null ? null
             : Enum.GetValues<PodPhase>().Cast<PodPhase?>().FirstOrDefault(p => p.ToString()!.Equals(phase, StringComparison.OrdinalIgnoreCase))
                 ?? throw new BadRequestException($"phase='{phase}' is not a phase ({string.Join(", ", Enum.GetNames<PodPhase>().Select(n => n.ToLowerInvariant()))})");
-        var unitName = unit is null ? null : UnitNames.Of(unit);
-        var page = PageQuery.Parse(limit, after);
-        var registry = new KeyRegistry(grains, RegistryKind.Pods);
-        var pods = new List<PodStatus>(page.Limit);
-        var cursor = page.After;
-        while (true)
+        var page = await PodListing.Read(grains, node, unit is null ? null : UnitNames.Of(unit), wanted, PageQuery.Parse(limit, after), cancellationToken);
+        if (page.Next is { } last)
         {
-            var ids = await ReadRetry.Run(() => registry.ListPage(cursor, page.Limit), cancellationToken);
-            var statuses = await ReadRetry.Run(() => Task.WhenAll(ids.Select(id => grains.GetGrain<IPodGrain>(id).GetStatus())), cancellationToken);
-            for (var i = 0; i < ids.Count; i++)
-            {
-                cursor = ids[i];
-                if (statuses[i] is { } pod && (node is null || pod.NodeName == node) && (unitName is null || pod.UnitName == unitName) && (wanted is null || pod.Phase == wanted))
-                {
-                    pods.Add(pod);
-                }
-
-                if (pods.Count == page.Limit)
-                {
-                    // Unless this was the very last key, more may match after it.
-                    if (i < ids.Count - 1 || ids.Count == page.Limit)
-                    {
-                        PageQuery.LinkNext(http, cursor);
-                    }
-
-                    return pods;
-                }
-            }
-
-            if (ids.Count < page.Limit)
-            {
-                return pods;
-            }
+            PageQuery.LinkNext(http, last);
         }
+
+        return page.Pods;
     }
 
     private static async Task<PodStatus> Get(string id, [FromServices] IGrainFactory grains)

@@ -79,4 +79,19 @@ public sealed class RegistryPagingTests(ClusterFixture fixture)
             }
         }
     }
+
+    [Fact]
+    public async Task A_sharded_key_is_found_while_it_is_registered_and_not_before_or_after()
+    {
+        var nodes = new KeyRegistry(fixture.Client, RegistryKind.Nodes);
+        var name = $"contains-{Guid.NewGuid()}";
+
+        var before = await nodes.Contains(name);
+        await nodes.Add(name);
+        var registered = await nodes.Contains(name);
+        var otherCase = await nodes.Contains(name.ToUpperInvariant());
+        await nodes.Remove(name);
+
+        Assert.Equal((false, true, false, false), (before, registered, otherCase, await nodes.Contains(name)));
+    }
 }

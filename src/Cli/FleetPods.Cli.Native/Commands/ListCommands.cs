@@ -32,7 +32,7 @@ internal static class ListCommands
         });
         yield return files;
 
-        var node = new Option<string?>("--node") { Description = "Only the pods placed on this node" };
+        var node = new Option<string?>("--node") { Description = "Only the pods this node holds (placed there and not ended)" };
         var unit = new Option<string?>("--unit") { Description = "Only the pods of this unit (web or web.pod)" };
         var phase = new Option<string?>("--phase") { Description = "Only the pods in this phase: pending, preparing, running, exited or failed" };
         phase.AcceptOnlyFromAmong("pending", "preparing", "running", "exited", "failed");

@@ -24,6 +24,9 @@ public sealed class KeyRegistry(IGrainFactory grains, string kind)
     /// <summary>Removes a key; removing a missing one is harmless.</summary>
     public Task Remove(string key) => ShardOf(key).Remove(key);
 
+    /// <summary>Whether the key is registered; reads only the grain that would hold it.</summary>
+    public async Task<bool> Contains(string key) => (await ShardOf(key).List()).Contains(key, StringComparer.Ordinal);
+
     /// <summary>All keys, in ordinal order.</summary>
     public async Task<IReadOnlyList<string>> List()
     {

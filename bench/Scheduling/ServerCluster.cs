@@ -1,0 +1,61 @@
+using System.Net;
+using FleetPods.Tests;
+
+namespace FleetPods.Bench.Scheduling;
+
+/// <summary>
+/// The run's S server silos, each a child process with its own silo and gateway port, forming one Orleans cluster on
+/// the run's PostgreSQL database (alone in memory for S = 1 with <c>--in-memory</c>). The benchmark's client is given
+/// every gateway.
+/// </summary>
+internal sealed class ServerCluster : IAsyncDisposable
+{
+    private readonly List<ServerProcess> servers;
+
+    private ServerCluster(List<ServerProcess> servers, IReadOnlyList<IPEndPoint> gateways)
+    {
+        this.servers = servers;
+        Gateways = gateways;
+    }
+
+    public IReadOnlyList<ServerProcess> Servers => servers;
+
+    public IReadOnlyList<IPEndPoint> Gateways { get; }
+
+    /// <summary>The servers' peak resident sets added up (a killed one's until it was killed), in bytes.</summary>
+    public long PeakBytes => servers.Sum(s => s.PeakBytes);
+
+    /// <summary>The first server starts alone (it makes the cluster), the others then join it side by side.</summary>
+    public static async Task<ServerCluster> Start(int count, TimeSpan heartbeatTimeout, string? cluster)
+    {
+        var ports = Enumerable.Range(0, count).Select(_ => (Silo: TestPorts.Reserve(), Gateway: TestPorts.Reserve())).ToArray();
+        var started = new List<ServerProcess> { await ServerProcess.Start(0, ports[0].Silo, ports[0].Gateway, heartbeatTimeout, cluster) };
+        var joining = Enumerable.Range(1, count - 1).Select(i => ServerProcess.Start(i, ports[i].Silo, ports[i].Gateway, heartbeatTimeout, cluster)).ToList();
+        try
+        {
+            await Task.WhenAll(joining);
+        }
+        catch
+        {
+            // Every server that did start is stopped before the first failure is reported.
+            foreach (var server in started.Concat(joining.Where(j => j.IsCompletedSuccessfully).Select(j => j.Result)))
+            {
+                await server.DisposeAsync();
+            }
+
+            throw;
+        }
+
+        started.AddRange(joining.Select(j => j.Result));
+
+        return new ServerCluster(started, [.. ports.Select(p => new IPEndPoint(IPAddress.Loopback, p.Gateway))]);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var server in servers)
+        {
+            await server.DisposeAsync();
+        }
+    }
+}
