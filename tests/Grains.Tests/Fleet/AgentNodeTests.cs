@@ -62,4 +62,24 @@ public sealed class AgentNodeTests
         Assert.Empty(await down.List());
         Assert.All((await unit.GetStatus())!.Pods, p => Assert.Equal("agent-b", p.NodeName));
     }
+
+    [Fact]
+    public async Task A_pod_restarting_on_its_node_goes_elsewhere_once_that_node_is_down()
+    {
+        await using var fleet = await FleetCluster.Start("role=server");
+        await using var a = await FakeNodeAgent.Attach(fleet.Client, "agent-a", "role=agent");
+        var unit = await fleet.Start("flaky.pod", pod: "Restart=always", fleet: OnAgents);
+        await Until(unit, pods => Running(pods).Count == 1, "the pod running on agent-a");
+
+        // Its launches fail from now on, so each restart on agent-a (pinned there while it is up) fails too.
+        a.FailsLaunches = true;
+        var first = (await unit.GetStatus())!.Pods.Single();
+        await fleet.Client.GetGrain<IPodGrain>(first.Id).ReportState(new PodStateReport("agent-a", PodPhase.Exited, 1, null, DateTimeOffset.UtcNow));
+        await Until(unit, pods => pods.Any(p => p.Id != first.Id && p.HasEnded), "a restart on agent-a that failed");
+        await using var b = await FakeNodeAgent.Attach(fleet.Client, "agent-b", "role=agent");
+        await a.Silence();
+
+        var moved = await Until(unit, pods => Running(pods).Count == 1, "the pod running again once agent-a is down");
+        Assert.Equal("agent-b", moved.Pods.Single(p => p.Phase == PodPhase.Running).NodeName);
+    }
 }

@@ -58,8 +58,16 @@ public sealed class FakeNodeAgent : INodeAgent, IAsyncDisposable
         loop = Beat(beating.Token);
     }
 
+    /// <summary>Whether it fails every launch, as a machine whose runtime is broken.</summary>
+    public bool FailsLaunches { get; set; }
+
     public Task RunPod(string podId, PodSpec spec)
     {
+        if (FailsLaunches)
+        {
+            throw new FleetPodsException($"{Name} cannot launch pod {podId}");
+        }
+
         Pods[podId] = spec;
         _ = Task.Run(async () =>
         {

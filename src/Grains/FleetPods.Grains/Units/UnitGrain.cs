@@ -269,6 +269,12 @@ public sealed class UnitGrain(
                 // Its node reported that it does not run it: replaced below like a pod of a node that left.
                 await RemovePod(entry, TimeSpan.Zero);
             }
+            else if (pod is { Phase: PodPhase.Pending, NodeName: null } && !Unit.Unit.Fleet.Global && entry.RequiredNode is { } pinned && !await IsNodeUp(pinned))
+            {
+                // A restart pinned it to its node, which went down before it ran there: it is made again, to go where it fits.
+                logger.LogInformation("Pod {PodId} of {Unit} was to restart on {Node}, which is down: placing it anew", pod.Id, Name, pinned);
+                await RemovePod(entry, TimeSpan.Zero);
+            }
             else if (!pod.HasEnded && pod.NodeName is { } at && targetNodes is not null && !targetNodes.Contains(at))
             {
                 logger.LogInformation("Pod {PodId} of {Unit} follows {Target} away from {Node}", pod.Id, Name, Unit.Unit.Fleet.MachineOf, at);
