@@ -15,9 +15,10 @@ public sealed class PodGrain(
     TimeProvider time,
     ILogger<PodGrain> logger) : Grain, IPodGrain
 {
-    // A phase on the way (preparing, running) is written this long after it is reported, so the two a launch makes share
-    // one write. The pod's node knows the phase and tells it again when it reconciles its pods (at its start, every
-    // NodeAgent.ReconcilePeriod, and at an agent's attach), so a phase lost with a server is restored; an end is written at once.
+    // `preparing` is written this long after it is reported, so a launch that runs by then costs one write, not two.
+    // `running` and an end are written at once: a node that restarts and does not run a pod it was given marks it lost
+    // only if the pod is stored as having started there. A `preparing` lost with a server is told again by the node
+    // when it reconciles its pods (at its start, every NodeAgent.ReconcilePeriod, and at an agent's attach).
     private static readonly TimeSpan DeferredSaveDelay = TimeSpan.FromSeconds(1);
 
     private IGrainTimer? deferredSave;
@@ -315,11 +316,15 @@ public sealed class PodGrain(
         if (Pod.HasEnded)
         {
             Pod.FinishedAt = report.At;
-            await Save();
+        }
+
+        if (Pod.Phase == PodPhase.Preparing)
+        {
+            DeferSave();
         }
         else
         {
-            DeferSave();
+            await Save();
         }
 
         LogState();
