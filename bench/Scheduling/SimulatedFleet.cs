@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using FleetPods.Grains;
 using FleetPods.Grains.UnitFiles;
+using FleetPods.Silo;
 
 namespace FleetPods.Bench.Scheduling;
 
@@ -199,9 +200,10 @@ internal sealed class SimulatedFleet : IAsyncDisposable
     {
         try
         {
-            if (!await client.GetGrain<INodeGrain>(node.Name).Heartbeat())
+            // Bounded as fleetpodsd's agent bounds them: a beat stuck toward a server that died must not silence the agent.
+            if (!await client.GetGrain<INodeGrain>(node.Name).Heartbeat().WaitAsync(NodeAgent.BeatTimeout))
             {
-                await AttachOne(node, node.Reference!);
+                await AttachOne(node, node.Reference!).WaitAsync(NodeAgent.AttachTimeout);
                 Interlocked.Increment(ref reattached);
             }
         }

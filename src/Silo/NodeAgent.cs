@@ -29,11 +29,15 @@ public sealed class NodeAgent(
     /// <summary>How often an agent tells its node grain it is alive (the grain's timeout is NodeLivenessOptions.HeartbeatTimeout).</summary>
     public static readonly TimeSpan HeartbeatPeriod = TimeSpan.FromSeconds(2);
 
-    // How long an agent waits for a beat's or an attach's answer. A call sent toward a server that just died may wait
-    // out Orleans' 30-s response timeout; the beats behind it must not, or the node grain that took over on another
-    // server (10 s without a beat) would declare this node down and its running pods lost.
-    private static readonly TimeSpan BeatTimeout = HeartbeatPeriod * 2;
-    private static readonly TimeSpan AttachTimeout = TimeSpan.FromSeconds(10);
+    /// <summary>
+    /// How long an agent waits for a beat's answer. A call sent toward a server that just died may wait out Orleans'
+    /// response timeout; the beats behind it must not, or the node grain that took over on another server (10 s without
+    /// a beat) would declare this node down and its running pods lost.
+    /// </summary>
+    public static readonly TimeSpan BeatTimeout = HeartbeatPeriod * 2;
+
+    /// <summary>How long an agent waits for an attach's answer, for the same reason as <see cref="BeatTimeout"/>.</summary>
+    public static readonly TimeSpan AttachTimeout = TimeSpan.FromSeconds(10);
 
     // The last change of each pod forwarded to the cluster: what the runtime knows of it, as far as the cluster was told.
     private readonly ConcurrentDictionary<string, PodStateChange> forwarded = new(StringComparer.Ordinal);

@@ -144,7 +144,7 @@ public sealed class PodGrain(
             {
                 await GrainFactory.GetGrain<INodeGrain>(node).RemovePod(Id, grace);
             }
-            catch (Exception ex) when (ex is FleetPodsException or SiloUnavailableException or TimeoutException)
+            catch (Exception ex) when (ex is FleetPodsException or OrleansException or TimeoutException)
             {
                 // A node that left the cluster cannot be asked; its pod is forgotten here all the same.
                 logger.LogWarning("Pod {PodId} forgotten without cleaning node {Node}: {Reason}", Id, node, ex.Message);
@@ -285,7 +285,7 @@ public sealed class PodGrain(
         {
             await GrainFactory.GetGrain<INodeGrain>(Pod.NodeName!).RunPod(Id, spec);
         }
-        catch (Exception ex) when (ex is FleetPodsException or SiloUnavailableException or TimeoutException)
+        catch (Exception ex) when (ex is FleetPodsException or OrleansException or TimeoutException)
         {
             await Apply(new PodStateReport(Pod.NodeName!, PodPhase.Failed, null, ex.Message, time.GetUtcNow()));
         }
@@ -350,7 +350,7 @@ public sealed class PodGrain(
         {
             await GrainFactory.GetGrain<INodeGrain>(node).Release(Id);
         }
-        catch (Exception ex) when (ex is FleetPodsException or SiloUnavailableException or TimeoutException)
+        catch (Exception ex) when (ex is FleetPodsException or OrleansException or TimeoutException)
         {
             // Its node left; the node frees what it still holds for ended pods when it reconciles its pods.
             logger.LogInformation("Pod {PodId} ended without releasing node {Node}: {Reason}", Id, node, ex.Message);
