@@ -1,8 +1,5 @@
-using System.Collections.Concurrent;
 using FleetPods.Grains;
 using FleetPods.Grains.Images;
-using FleetPods.Grains.Security;
-using FleetPods.Security;
 
 namespace FleetPods.Silo;
 
@@ -14,34 +11,13 @@ namespace FleetPods.Silo;
 /// </summary>
 internal sealed class AgentImageStore(DaemonOptions options, ILocalImageStore store, IGrainFactory grains) : IImageStoreGrain
 {
-    private const int TransferChunkBytes = 1 << 20;
-    private readonly ConcurrentDictionary<string, ImageFetchProgress> fetches = new(StringComparer.Ordinal);
+    private readonly NodeImageFetches fetches = new(store);
 
     public Task<ImageInfo> Import(ImageImportRequest request) => store.Import(request);
 
-    public async Task<ImageInfo> Fetch(ImageFetchRequest request)
-    {
-        ArgumentNullException.ThrowIfNull(request);
+    public Task<ImageInfo> Fetch(ImageFetchRequest request) => fetches.Fetch(request, grains);
 
-        // As the image store grain: a file:// URL is a path the root daemon would read on the caller's behalf.
-        if (Uri.TryCreate(request.Url, UriKind.Absolute, out var url) && url.IsFile && CallerContext.Current is { } caller && !caller.Holds(Role.Admin))
-        {
-            throw new AccessDeniedException($"fetching a file:// URL needs the admin role (the daemon would read a path of the node's); you are {caller.Name} ({caller.Role.ToString().ToLowerInvariant()})", Role.Admin);
-        }
-
-        var trusted = request.InsecureImage ? [] : await grains.GetGrain<ITrustGrain>(ITrustGrain.Cluster).List();
-        fetches[request.FetchId] = new ImageFetchProgress(0, null, 1);
-        try
-        {
-            return await store.Fetch(request, trusted, new InlineProgress<ImageFetchProgress>(p => fetches[request.FetchId] = p));
-        }
-        finally
-        {
-            fetches.TryRemove(request.FetchId, out _);
-        }
-    }
-
-    public Task<ImageFetchProgress?> GetFetchProgress(string fetchId) => Task.FromResult(fetches.GetValueOrDefault(fetchId));
+    public Task<ImageFetchProgress?> GetFetchProgress(string fetchId) => Task.FromResult(fetches.Progress(fetchId));
 
     public Task<IReadOnlyList<StoredImage>> List() => Task.FromResult(store.List());
 
@@ -60,5 +36,5 @@ internal sealed class AgentImageStore(DaemonOptions options, ILocalImageStore st
         ? Task.CompletedTask
         : throw new FleetPodsException($"image '{reference}' is not in the store of agent node {options.NodeName}; import or fetch it on that node");
 
-    public Task<ImageTransferChunk> ReadTransfer(string digest, long offset, int maxBytes) => store.ReadTransfer(digest, offset, Math.Min(maxBytes, TransferChunkBytes));
+    public Task<ImageTransferChunk> ReadTransfer(string digest, long offset, int maxBytes) => store.ReadTransfer(digest, offset, Math.Min(maxBytes, NodeImageFetches.TransferChunkBytes));
 }

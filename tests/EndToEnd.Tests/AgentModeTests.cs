@@ -37,8 +37,7 @@ public sealed class AgentModeTests : IClassFixture<BusyboxImage>
 
     private async Task ServerAndTwoAgents(PostgresTestDatabase database)
     {
-        var init = await Processes.Run("dotnet", [RepositoryLayout.Daemon, "--init-db", "--cluster", database.ConnectionString], TimeSpan.FromSeconds(60));
-        Assert.True(init.ExitCode == 0, init.ToString());
+        await FleetPodsDaemon.InitDatabase(database.ConnectionString);
         await using var server = new FleetPodsDaemon("fp-server", cluster: database.ConnectionString) { Server = true };
         await server.Start();
         var gateway = $"127.0.0.1:{server.GatewayPort}";
@@ -137,8 +136,7 @@ public sealed class AgentModeTests : IClassFixture<BusyboxImage>
 
     private async Task TwoServersAndAnAgent(PostgresTestDatabase database)
     {
-        var init = await Processes.Run("dotnet", [RepositoryLayout.Daemon, "--init-db", "--cluster", database.ConnectionString], TimeSpan.FromSeconds(60));
-        Assert.True(init.ExitCode == 0, init.ToString());
+        await FleetPodsDaemon.InitDatabase(database.ConnectionString);
         await using var first = new FleetPodsDaemon("fp-server-1", cluster: database.ConnectionString) { Server = true };
         await using var second = new FleetPodsDaemon("fp-server-2", cluster: database.ConnectionString) { Server = true };
         await Task.WhenAll(first.Start(), second.Start());

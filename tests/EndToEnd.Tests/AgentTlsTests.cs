@@ -1,5 +1,3 @@
-using System.Net.Security;
-using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using FleetPods.Security;
 
@@ -34,8 +32,7 @@ public sealed class AgentTlsTests
 
     private static async Task OneServer(PostgresTestDatabase database, string work)
     {
-        var init = await Processes.Run("dotnet", [RepositoryLayout.Daemon, "--init-db", "--cluster", database.ConnectionString], Within);
-        Assert.True(init.ExitCode == 0, init.ToString());
+        await FleetPodsDaemon.InitDatabase(database.ConnectionString);
         var pki = await TestPki.Shared;
         await using var server = new FleetPodsDaemon("tls-server", cluster: database.ConnectionString) { Server = true };
         await server.Start();
@@ -76,7 +73,7 @@ public sealed class AgentTlsTests
         await TestPki.Cert(pki.Directory.Path, "create", "--role", "operator", "--name", "agent-olivia");
         using (var olivia = X509Certificate2.CreateFromPemFile(pki.Directory.CertificateFile("agent-olivia"), pki.Directory.KeyFile("agent-olivia")))
         {
-            await AssertRefused(server.GatewayPort, olivia, pki.Directory);
+            await RefusedTlsClient.AssertRefused(server.GatewayPort, olivia, pki.Directory, Within);
         }
 
         await Until(() => server.Log.Contains("refused a connection to the gateway, which admits admin and node certificates only: certificate 'CN=agent-olivia, OU=operator' is agent-olivia (operator)", StringComparison.Ordinal),
@@ -86,32 +83,6 @@ public sealed class AgentTlsTests
     private static Task<CommandResult> AgentProcess(string name, string pki, string gateway, string work) =>
         Processes.Run("dotnet", [RepositoryLayout.Daemon, "--agent", "--servers", gateway, "--advertised-address", "127.0.0.1", "--node-name", name,
             "--data-dir", Path.Combine(work, $"data-{name}"), "--pki-dir", pki, "--api-port", $"{TestPorts.Reserve()}"], Within);
-
-    /// <summary>A TLS client presenting <paramref name="certificate"/> to <paramref name="port"/>: the server ends the connection.</summary>
-    private static async Task AssertRefused(int port, X509Certificate2 certificate, PkiDirectory authority)
-    {
-        using var trust = ClusterTrust.Load(authority);
-        using var socket = new TcpClient();
-        await socket.ConnectAsync("127.0.0.1", port);
-        await using var tls = new SslStream(socket.GetStream());
-        using var deadline = new CancellationTokenSource(Within);
-        try
-        {
-            await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
-            {
-                TargetHost = "localhost",
-                // Chosen by us, not by the library's filters: the server is the one that must refuse it.
-                LocalCertificateSelectionCallback = (_, _, _, _, _) => certificate,
-                RemoteCertificateValidationCallback = (_, server, _, _) => server is X509Certificate2 node && trust.Identify(node, out _)?.Kind == CertificateKind.Node,
-            }, deadline.Token);
-            // TLS 1.3: the server judges the client's certificate after the client's side of the handshake is done.
-            Assert.Equal(0, await tls.ReadAsync(new byte[1], deadline.Token));
-        }
-        catch (Exception ex) when (ex is IOException or System.Security.Authentication.AuthenticationException)
-        {
-            // Refused during the handshake.
-        }
-    }
 
     private static async Task Until(Func<bool> condition, string what)
     {

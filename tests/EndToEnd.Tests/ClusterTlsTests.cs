@@ -1,4 +1,3 @@
-using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using System.Net;
@@ -30,8 +29,7 @@ public sealed class ClusterTlsTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await database.InitializeAsync();
-        var init = await Processes.Run("dotnet", [RepositoryLayout.Daemon, "--init-db", "--cluster", database.ConnectionString], Within);
-        Assert.True(init.ExitCode == 0, init.ToString());
+        await FleetPodsDaemon.InitDatabase(database.ConnectionString);
         authority = new PkiDirectory(Path.Combine(work, "ca"));
         await TestPki.Cert(authority.Path, "ca", "create");
         await TestPki.Cert(authority.Path, "create", "--role", "admin", "--name", "root");
@@ -90,7 +88,7 @@ public sealed class ClusterTlsTests : IAsyncLifetime
         // An operator's certificate presented straight to a silo port: refused, and the log says why.
         using (var eve = Issue("eve", CertificateKind.Operator))
         {
-            await AssertRefused(daemons[0].SiloPort, eve);
+            await RefusedTlsClient.AssertRefused(daemons[0].SiloPort, eve, authority, Within);
         }
 
         await Until(() => Task.FromResult(daemons[0].Log.Contains("refused a connection to the silo port, which admits node certificates only: certificate 'CN=eve, OU=operator' is eve (operator)", StringComparison.Ordinal)),
@@ -137,7 +135,7 @@ public sealed class ClusterTlsTests : IAsyncLifetime
         // The client library may keep an expired certificate to itself; presented anyway, the gateway refuses it.
         using (var old = X509Certificate2.CreateFromPemFile(authority.CertificateFile("old"), authority.KeyFile("old")))
         {
-            await AssertRefused(daemons[0].GatewayPort, old);
+            await RefusedTlsClient.AssertRefused(daemons[0].GatewayPort, old, authority, Within);
         }
 
         await Until(() => Task.FromResult(daemons[0].Log.Contains("refused a connection to the gateway, which admits admin certificates only: certificate 'CN=old, OU=admin' expired at", StringComparison.Ordinal)),
@@ -213,32 +211,6 @@ public sealed class ClusterTlsTests : IAsyncLifetime
     {
         using var ca = authority.LoadAuthority();
         return ca.Issue(new CertificateIdentity(name, kind), [], [], DateTimeOffset.UtcNow, lifetime ?? TimeSpan.FromDays(1));
-    }
-
-    /// <summary>A TLS client presenting <paramref name="certificate"/> to <paramref name="port"/>: the server ends the connection.</summary>
-    private async Task AssertRefused(int port, X509Certificate2 certificate)
-    {
-        using var trust = ClusterTrust.Load(authority);
-        using var socket = new TcpClient();
-        await socket.ConnectAsync("127.0.0.1", port);
-        await using var tls = new SslStream(socket.GetStream());
-        using var deadline = new CancellationTokenSource(Within);
-        try
-        {
-            await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
-            {
-                TargetHost = "localhost",
-                // Chosen by us, not by the library's filters: the server is the one that must refuse it.
-                LocalCertificateSelectionCallback = (_, _, _, _, _) => certificate,
-                RemoteCertificateValidationCallback = (_, server, _, _) => server is X509Certificate2 node && trust.Identify(node, out _)?.Kind == CertificateKind.Node,
-            }, deadline.Token);
-            // TLS 1.3: the server judges the client's certificate after the client's side of the handshake is done.
-            Assert.Equal(0, await tls.ReadAsync(new byte[1], deadline.Token));
-        }
-        catch (Exception ex) when (ex is IOException or System.Security.Authentication.AuthenticationException)
-        {
-            // Refused during the handshake.
-        }
     }
 
     private async Task Until(Func<Task<bool>> condition, string what)

@@ -37,8 +37,7 @@ public sealed class DaemonCluster : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         try
         {
-            var init = await Processes.Run("dotnet", [RepositoryLayout.Daemon, "--init-db", "--cluster", connectionString], TimeSpan.FromSeconds(60));
-            Assert.True(init.ExitCode == 0, init.ToString());
+            await FleetPodsDaemon.InitDatabase(connectionString);
             cluster.Nodes = [.. nodeNames.Select(n => new FleetPodsDaemon(n, "disk=ssd", connectionString) { Options = options.GetValueOrDefault(n, []) })];
             await Task.WhenAll(cluster.Nodes.Select(n => n.Start()));
             foreach (var node in cluster.Nodes)

@@ -10,6 +10,13 @@ public sealed class FleetPodsDaemon : IAsyncDisposable
     private Process? process;
     private int starts;
 
+    /// <summary>Applies the cluster's schema to a fresh database, as an operator does once: <c>fleetpodsd --init-db</c>.</summary>
+    public static async Task InitDatabase(string connectionString)
+    {
+        var init = await Processes.Run("dotnet", [RepositoryLayout.Daemon, "--init-db", "--cluster", connectionString], StartTimeout);
+        Assert.True(init.ExitCode == 0, init.ToString());
+    }
+
     /// <param name="metadata">The node's --metadata.</param>
     /// <param name="cluster">A PostgreSQL connection string for cluster mode, or null for the embedded default.</param>
     public FleetPodsDaemon(string nodeName = "e2e-node", string metadata = "role=e2e", string? cluster = null)

@@ -1,8 +1,5 @@
-using System.Collections.Concurrent;
 using FleetPods.Grains.Placement;
 using FleetPods.Grains.ImageRegistries;
-using FleetPods.Grains.Security;
-using FleetPods.Security;
 using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
 
@@ -17,37 +14,15 @@ namespace FleetPods.Grains.Images;
 [Reentrant]
 public sealed class ImageStoreGrain(ILocalImageStore store, ILogger<ImageStoreGrain> logger) : Grain, IImageStoreGrain
 {
-    private const int TransferChunkBytes = 1 << 20;
-    private readonly ConcurrentDictionary<string, ImageFetchProgress> fetches = new(StringComparer.Ordinal);
+    private readonly NodeImageFetches fetches = new(store);
 
     private string Node => this.GetPrimaryKeyString();
 
     async Task<ImageInfo> IImageStoreGrain.Import(ImageImportRequest request) => await Recorded(await store.Import(request));
 
-    async Task<ImageInfo> IImageStoreGrain.Fetch(ImageFetchRequest request)
-    {
-        ArgumentNullException.ThrowIfNull(request);
+    async Task<ImageInfo> IImageStoreGrain.Fetch(ImageFetchRequest request) => await Recorded(await fetches.Fetch(request, GrainFactory));
 
-        // A file:// URL is a path the root daemon would read on the caller's behalf (any file of the node's).
-        if (Uri.TryCreate(request.Url, UriKind.Absolute, out var url) && url.IsFile && CallerContext.Current is { } caller && !caller.Holds(Role.Admin))
-        {
-            throw new AccessDeniedException($"fetching a file:// URL needs the admin role (the daemon would read a path of the node's); you are {caller.Name} ({caller.Role.ToString().ToLowerInvariant()})", Role.Admin);
-        }
-
-        // The node checks a signed image against the cluster's keys; it reads no key of its own.
-        var trusted = request.InsecureImage ? [] : await GrainFactory.GetGrain<ITrustGrain>(ITrustGrain.Cluster).List();
-        fetches[request.FetchId] = new ImageFetchProgress(0, null, 1);
-        try
-        {
-            return await Recorded(await store.Fetch(request, trusted, new InlineProgress<ImageFetchProgress>(p => fetches[request.FetchId] = p)));
-        }
-        finally
-        {
-            fetches.TryRemove(request.FetchId, out _);
-        }
-    }
-
-    Task<ImageFetchProgress?> IImageStoreGrain.GetFetchProgress(string fetchId) => Task.FromResult(fetches.GetValueOrDefault(fetchId));
+    Task<ImageFetchProgress?> IImageStoreGrain.GetFetchProgress(string fetchId) => Task.FromResult(fetches.Progress(fetchId));
 
     Task<IReadOnlyList<StoredImage>> IImageStoreGrain.List() => Task.FromResult(store.List());
 
@@ -101,7 +76,7 @@ public sealed class ImageStoreGrain(ILocalImageStore store, ILogger<ImageStoreGr
             var peer = GrainFactory.GetGrain<IImageStoreGrain>(holder);
             try
             {
-                await Recorded(await store.ImportTransfer(source.Digest, offset => peer.ReadTransfer(source.Digest, offset, TransferChunkBytes)));
+                await Recorded(await store.ImportTransfer(source.Digest, offset => peer.ReadTransfer(source.Digest, offset, NodeImageFetches.TransferChunkBytes)));
                 return;
             }
             catch (Exception ex) when (ex is FleetPodsException or OrleansException or TimeoutException)
@@ -115,7 +90,7 @@ public sealed class ImageStoreGrain(ILocalImageStore store, ILogger<ImageStoreGr
     }
 
     Task<ImageTransferChunk> IImageStoreGrain.ReadTransfer(string digest, long offset, int maxBytes) =>
-        store.ReadTransfer(digest, offset, Math.Min(maxBytes, TransferChunkBytes));
+        store.ReadTransfer(digest, offset, Math.Min(maxBytes, NodeImageFetches.TransferChunkBytes));
 
     private async Task<ImageInfo> Recorded(ImageInfo image)
     {
