@@ -37,7 +37,10 @@ if [ "$skipped" -ne 0 ]; then
 fi
 # CI keeps only the end of this output, so the end says what failed.
 echo "deploy/test.sh: test assemblies: $(grep -E '^Test Run (Successful|Failed|Aborted)' "$summary" | sort | uniq -c | tr -s ' ' | tr '\n' ';')"
-grep -E '^ +Failed [A-Za-z]' "$summary" | sed 's/^ */deploy\/test.sh: failed: /' || true
+# Each failed test with the first lines of its error message (not its stack trace).
+awk '/^ +Failed [A-Za-z]/ { sub(/^ */, ""); print "deploy/test.sh: failed: " $0; message = 1; lines = 0; next }
+     message && /^ +(Stack Trace:|Passed |Skipped )/ { message = 0 }
+     message && !/^ +Error Message:/ && lines < 4 { sub(/^ */, ""); print "deploy/test.sh:     " substr($0, 1, 300); lines++ }' "$summary" || true
 grep -E 'The active test run was aborted|Test host process crashed' "$summary" | sed 's/^/deploy\/test.sh: /' || true
 [ "$smoke" -eq 0 ] || echo "deploy/test.sh: the scheduling smoke exited $smoke"
 echo "deploy/test.sh: exit $status"
