@@ -1,7 +1,5 @@
-using Microsoft.Extensions.Options;
 using Npgsql;
-using Orleans.Configuration;
-using Orleans.Storage;
+using FleetPods.Silo.Storage;
 
 namespace FleetPods.Silo;
 
@@ -74,7 +72,7 @@ public static class PostgresClusterDatabase
         }
     }
 
-    /// <summary>Orleans ADO.NET clustering, grain storage (with Orleans' own serializer, as on SQLite) and reminders, all on one database.</summary>
+    /// <summary>Orleans ADO.NET clustering and reminders, and FleetPods' batched grain storage, all on one database and one connection pool.</summary>
     public static ISiloBuilder AddFleetPodsPostgres(this ISiloBuilder silo, string connectionString)
     {
         ArgumentNullException.ThrowIfNull(silo);
@@ -92,13 +90,7 @@ public static class PostgresClusterDatabase
             options.Invariant = Invariant;
             options.ConnectionString = connectionString;
         });
-        return silo.AddAdoNetGrainStorage(Grains.GrainStorage.Name, (OptionsBuilder<AdoNetGrainStorageOptions> storage) =>
-            storage.Configure<Orleans.Serialization.Serializer>((options, serializer) =>
-            {
-                options.Invariant = Invariant;
-                options.ConnectionString = connectionString;
-                options.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
-            }));
+        return silo.AddFleetPodsGrainStorage(serviceId => new PostgresGrainStateTable(connectionString, serviceId));
     }
 
     private static async Task<int> AppliedVersion(NpgsqlConnection connection, CancellationToken cancellationToken)

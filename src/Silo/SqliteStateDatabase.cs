@@ -1,19 +1,14 @@
 using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Options;
-using Orleans.Configuration;
-using Orleans.Storage;
+using FleetPods.Silo.Storage;
 
 namespace FleetPods.Silo;
 
 /// <summary>
-/// The embedded default's grain state: one SQLite file under the data directory, served to Orleans'
-/// ADO.NET grain storage through the invariant it maps to Microsoft.Data.Sqlite. Our own schema and
-/// queries (deploy/sql/sqlite) are applied on every start; each script is idempotent.
+/// The embedded default's grain state: one SQLite file under the data directory, in the OrleansStorage table of our
+/// own schema (deploy/sql/sqlite), applied on every start; each script is idempotent.
 /// </summary>
 public static class SqliteStateDatabase
 {
-    public const string Invariant = "System.Data.SQLite";
-
     public static string ConnectionString(string path) => new SqliteConnectionStringBuilder
     {
         DataSource = path,
@@ -22,19 +17,9 @@ public static class SqliteStateDatabase
         DefaultTimeout = 30,
     }.ToString();
 
-    /// <summary>
-    /// Registers the grain storage every FleetPods grain uses, on this file. Grain state is written with
-    /// Orleans' own version-tolerant serializer (the contracts are [GenerateSerializer] types), not the
-    /// provider's JSON default, which records .NET type names that a later build may not have.
-    /// </summary>
+    /// <summary>Registers the grain storage every FleetPods grain uses, on this file, a batch of writes per transaction.</summary>
     public static ISiloBuilder AddFleetPodsSqliteStorage(this ISiloBuilder silo, string path) =>
-        silo.AddAdoNetGrainStorage(Grains.GrainStorage.Name, (OptionsBuilder<AdoNetGrainStorageOptions> storage) =>
-            storage.Configure<Orleans.Serialization.Serializer>((options, serializer) =>
-            {
-                options.Invariant = Invariant;
-                options.ConnectionString = ConnectionString(path);
-                options.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
-            }));
+        silo.AddFleetPodsGrainStorage(serviceId => new SqliteGrainStateTable(ConnectionString(path), serviceId));
 
     public static void EnsureCreated(string path)
     {
