@@ -11,8 +11,8 @@ public sealed class RegistryGrain : Grain, IRegistryGrain
     private readonly IPersistentState<RegistryState> state;
     private readonly GroupCommit commit;
 
-    // The keys calls change. Each write stores them packed into one string made on the grain's turn, so the next calls
-    // can change the keys while the write is in flight.
+    // The keys calls change. The stored state is a copy made for each write: the storage provider serializes it off
+    // the grain's turn, while the next calls already change the keys.
     private HashSet<string> keys = new(StringComparer.Ordinal);
 
     // The keys in ordinal order, kept beside the set so a page is a binary search rather than a sort of every key;
@@ -33,12 +33,6 @@ public sealed class RegistryGrain : Grain, IRegistryGrain
 
     async Task IRegistryGrain.Add(string key)
     {
-        // A line break would split the key in two when stored (RegistryState.Packed); no name FleetPods accepts has one.
-        if (key.Contains('\n', StringComparison.Ordinal))
-        {
-            throw new ArgumentException($"registry key '{key.ReplaceLineEndings(" ")}' holds a line break", nameof(key));
-        }
-
         if (keys.Add(key))
         {
             // The set did not hold the key, so the search misses and says where it goes.
@@ -79,13 +73,13 @@ public sealed class RegistryGrain : Grain, IRegistryGrain
 
     private Task Write()
     {
-        state.State = new RegistryState { Packed = string.Join('\n', Ordered()) };
+        state.State = new RegistryState { Keys = new HashSet<string>(keys, StringComparer.Ordinal) };
         return state.Save(this);
     }
 
     private void Reloaded()
     {
-        keys = new HashSet<string>(state.State.Read(), StringComparer.Ordinal);
+        keys = new HashSet<string>(state.State.Keys, StringComparer.Ordinal);
         ordered = null;
     }
 
