@@ -1,8 +1,8 @@
+using System.Security.Cryptography;
+using System.Text;
 using FleetPods.Grains.Storage;
 using FleetPods.Grains.Placement;
 using FleetPods.Grains.Scheduling;
-using System.Security.Cryptography;
-using System.Text;
 using FleetPods.Grains.Security;
 using FleetPods.Security;
 using Microsoft.Extensions.DependencyInjection;
