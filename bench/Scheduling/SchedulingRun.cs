@@ -70,9 +70,10 @@ internal static class SchedulingRun
         try
         {
             await using var sampler = cluster is null ? null : await ConnectionSampler.Start(cluster, options.ConnectionBudget);
-            await using var servers = await ServerCluster.Start(options.Servers, options.HeartbeatTimeout, cluster);
+            using var pki = new RunPki();
+            await using var servers = await ServerCluster.Start(options.Servers, options.HeartbeatTimeout, cluster, pki.CaCertificate);
             using var clientHost = await Connect(servers.Gateways, options.Timeout < CallTimeout ? options.Timeout : CallTimeout);
-            return await Measure(options, servers, clientHost.Services.GetRequiredService<IClusterClient>(), sampler);
+            return await Measure(options, servers, clientHost.Services.GetRequiredService<IClusterClient>(), sampler, pki);
         }
         finally
         {
@@ -83,14 +84,15 @@ internal static class SchedulingRun
         }
     }
 
-    private static async Task<int> Measure(BenchOptions options, ServerCluster servers, IClusterClient client, ConnectionSampler? sampler)
+    private static async Task<int> Measure(BenchOptions options, ServerCluster servers, IClusterClient client, ConnectionSampler? sampler, RunPki pki)
     {
         var heapBefore = GC.GetTotalMemory(forceFullCollection: true);
+        await using var fleet = SimulatedFleet.Create(client, options.Nodes, pki, options.LaunchDelay, options.HeartbeatPeriod);
         var attaching = Stopwatch.StartNew();
-        await using var fleet = await SimulatedFleet.Attach(client, options.Nodes, options.LaunchDelay, options.HeartbeatPeriod, AttachParallelism);
+        await fleet.AttachAll(AttachParallelism);
         var heapPerAgent = (GC.GetTotalMemory(forceFullCollection: true) - heapBefore) / (double)options.Nodes;
-        Say($"attached {options.Nodes} agents in {attaching.Elapsed.TotalSeconds:0.0} s; {heapPerAgent / 1024:0.0} kB of this process's heap each; "
-            + $"servers at {string.Join(" + ", servers.Servers.Select(s => $"{s.CurrentBytes >> 20}"))} MiB");
+        Say($"issued {options.Nodes} node certificates in {pki.Issuing.TotalSeconds:0.0} s; attached {options.Nodes} agents, each proving its node, in {attaching.Elapsed.TotalSeconds:0.0} s; "
+            + $"{heapPerAgent / 1024:0.0} kB of this process's heap each; servers at {string.Join(" + ", servers.Servers.Select(s => $"{s.CurrentBytes >> 20}"))} MiB");
 
         var run = new Run(options, servers, client, fleet, new ChaosSchedule(options, fleet, servers), Stopwatch.GetTimestamp());
         var first = await run.Phase("bench", options.ArrivalRate);

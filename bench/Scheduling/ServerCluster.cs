@@ -26,11 +26,12 @@ internal sealed class ServerCluster : IAsyncDisposable
     public long PeakBytes => servers.Sum(s => s.PeakBytes);
 
     /// <summary>The first server starts alone (it makes the cluster), the others then join it side by side.</summary>
-    public static async Task<ServerCluster> Start(int count, TimeSpan heartbeatTimeout, string? cluster)
+    /// <param name="caCertificate">The run's CA certificate file, whose node certificates the servers let attach.</param>
+    public static async Task<ServerCluster> Start(int count, TimeSpan heartbeatTimeout, string? cluster, string caCertificate)
     {
         var ports = Enumerable.Range(0, count).Select(_ => (Silo: TestPorts.Reserve(), Gateway: TestPorts.Reserve())).ToArray();
-        var started = new List<ServerProcess> { await ServerProcess.Start(0, ports[0].Silo, ports[0].Gateway, heartbeatTimeout, cluster) };
-        var joining = Enumerable.Range(1, count - 1).Select(i => ServerProcess.Start(i, ports[i].Silo, ports[i].Gateway, heartbeatTimeout, cluster)).ToList();
+        var started = new List<ServerProcess> { await ServerProcess.Start(0, ports[0].Silo, ports[0].Gateway, heartbeatTimeout, cluster, caCertificate) };
+        var joining = Enumerable.Range(1, count - 1).Select(i => ServerProcess.Start(i, ports[i].Silo, ports[i].Gateway, heartbeatTimeout, cluster, caCertificate)).ToList();
         try
         {
             await Task.WhenAll(joining);

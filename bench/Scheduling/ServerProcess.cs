@@ -29,7 +29,7 @@ internal sealed class ServerProcess : IAsyncDisposable
     /// <summary>The server's resident set now (VmRSS), in bytes; 0 once killed.</summary>
     public long CurrentBytes => Killed ? 0 : Status("VmRSS:");
 
-    public static async Task<ServerProcess> Start(int index, int siloPort, int gatewayPort, TimeSpan heartbeatTimeout, string? cluster)
+    public static async Task<ServerProcess> Start(int index, int siloPort, int gatewayPort, TimeSpan heartbeatTimeout, string? cluster, string caCertificate)
     {
         var self = Environment.ProcessPath ?? throw new InvalidOperationException("the benchmark cannot tell its own executable to start the server");
         var start = new ProcessStartInfo(self) { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
@@ -49,6 +49,8 @@ internal sealed class ServerProcess : IAsyncDisposable
         {
             start.Environment[ServerSilo.ClusterVariable] = cluster;
         }
+
+        start.Environment[ServerSilo.CaVariable] = caCertificate;
 
         var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {ServerSilo.Name(index)} ({self})");
         using var within = new CancellationTokenSource(StartTimeout);

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using FleetPods.Grains;
 using FleetPods.Grains.Nodes;
+using FleetPods.Security;
 using FleetPods.Silo;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -25,6 +26,9 @@ internal static class ServerSilo
     /// <summary>The cluster's connection string reaches the child here, not on its command line where ps shows it.</summary>
     public const string ClusterVariable = "FLEETPODS_BENCH_CLUSTER";
 
+    /// <summary>The run's CA certificate file: the server checks each agent's attach with its trust, as fleetpodsd's TLS setup does.</summary>
+    public const string CaVariable = "FLEETPODS_BENCH_CA";
+
     /// <summary>The command line of the child: <c>serve INDEX SILO-PORT GATEWAY-PORT HEARTBEAT-TIMEOUT-MS</c>.</summary>
     public static IEnumerable<string> Arguments(int index, int siloPort, int gatewayPort, TimeSpan heartbeatTimeout) =>
         ["serve", .. new[] { index, siloPort, gatewayPort, (int)heartbeatTimeout.TotalMilliseconds }.Select(n => n.ToString(CultureInfo.InvariantCulture))];
@@ -42,6 +46,13 @@ internal static class ServerSilo
 
         var name = Name(int.Parse(index, CultureInfo.InvariantCulture));
         var cluster = Environment.GetEnvironmentVariable(ClusterVariable) is { Length: > 0 } given ? given : null;
+        if (Environment.GetEnvironmentVariable(CaVariable) is not { Length: > 0 } ca)
+        {
+            await Console.Error.WriteLineAsync($"scheduling-bench serve: needs ${CaVariable}, the run's CA certificate file (it is started by scheduling-bench itself)");
+            return 2;
+        }
+
+        using var trust = ClusterTrust.Load(ca, revocationListFile: null);
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Services.AddSerilog(log => log
             .MinimumLevel.Warning()
@@ -64,6 +75,7 @@ internal static class ServerSilo
             }
 
             orleans.AddFleetPodsGrains();
+            orleans.Services.AddSingleton(trust);
             orleans.Services.Configure<NodeLivenessOptions>(o => o.HeartbeatTimeout = TimeSpan.FromMilliseconds(int.Parse(timeout, CultureInfo.InvariantCulture)));
         });
 

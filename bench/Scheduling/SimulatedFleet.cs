@@ -40,12 +40,12 @@ internal sealed class SimulatedFleet : IAsyncDisposable
     private int failedCalls;
     private int reattached;
 
-    private SimulatedFleet(IClusterClient client, int count, TimeSpan launchDelay, TimeSpan heartbeatPeriod)
+    private SimulatedFleet(IClusterClient client, int count, RunPki pki, TimeSpan launchDelay, TimeSpan heartbeatPeriod)
     {
         this.client = client;
         this.launchDelay = launchDelay;
         this.heartbeatPeriod = heartbeatPeriod;
-        nodes = [.. Enumerable.Range(0, count).Select(i => new SimulatedNode($"sim-{i:D5}", this))];
+        nodes = [.. Enumerable.Range(0, count).Select(i => $"sim-{i:D5}").Select(name => new SimulatedNode(name, pki.Issue(name), this))];
     }
 
     public IReadOnlyList<SimulatedNode> Nodes => nodes;
@@ -68,20 +68,21 @@ internal sealed class SimulatedFleet : IAsyncDisposable
     /// <summary>When each pod's RunPod reached its agent (after its node grain reserved it), by pod id.</summary>
     public IReadOnlyDictionary<string, DateTimeOffset> LaunchedAt => launched;
 
-    /// <summary>Makes <paramref name="count"/> agents and attaches them, <paramref name="parallelism"/> at a time; then reports and beats.</summary>
-    public static async Task<SimulatedFleet> Attach(IClusterClient client, int count, TimeSpan launchDelay, TimeSpan heartbeatPeriod, int parallelism)
-    {
-        var fleet = new SimulatedFleet(client, count, launchDelay, heartbeatPeriod);
+    /// <summary>Makes <paramref name="count"/> agents, each with a node certificate of <paramref name="pki"/>.</summary>
+    public static SimulatedFleet Create(IClusterClient client, int count, RunPki pki, TimeSpan launchDelay, TimeSpan heartbeatPeriod) =>
+        new(client, count, pki, launchDelay, heartbeatPeriod);
 
+    /// <summary>Attaches every agent, <paramref name="parallelism"/> at a time, each proving it is its node; then reports and beats.</summary>
+    public async Task AttachAll(int parallelism)
+    {
         // Beating from the start: attaching thousands takes longer than the server waits for a first beat.
-        fleet.loops = Task.WhenAll(fleet.SendDue(), fleet.Beat());
-        await Parallel.ForEachAsync(fleet.nodes, new ParallelOptions { MaxDegreeOfParallelism = parallelism }, async (node, _) =>
+        loops = Task.WhenAll(SendDue(), Beat());
+        await Parallel.ForEachAsync(nodes, new ParallelOptions { MaxDegreeOfParallelism = parallelism }, async (node, _) =>
         {
             var reference = client.CreateObjectReference<INodeAgent>(node);
-            await fleet.AttachOne(node, reference);
+            await AttachOne(node, reference);
             node.Reference = reference;
         });
-        return fleet;
     }
 
     /// <summary>Called by a node's RunPod: the pod is reported preparing at the next tick, running after the launch delay.</summary>
@@ -104,10 +105,13 @@ internal sealed class SimulatedFleet : IAsyncDisposable
         inFlight.Dispose();
     }
 
-    private Task AttachOne(SimulatedNode node, INodeAgent reference)
+    // As fleetpodsd's agent attaches: a challenge of its node grain, signed with its node's key.
+    private async Task AttachOne(SimulatedNode node, INodeAgent reference)
     {
+        var grain = client.GetGrain<INodeGrain>(node.Name);
         var announcement = new NodeAnnouncement(node.Name, new Dictionary<string, string>(), Capacity, [Stage1Flavor.Ns]);
-        return client.GetGrain<INodeGrain>(node.Name).Attach(reference, announcement, node.Held(DateTimeOffset.UtcNow));
+        var proof = node.Credential.Prove(node.Name, await grain.Challenge());
+        node.Session = await grain.Attach(reference, announcement, node.Held(DateTimeOffset.UtcNow), proof);
     }
 
     private async Task SendDue()
@@ -201,7 +205,7 @@ internal sealed class SimulatedFleet : IAsyncDisposable
         try
         {
             // Bounded as fleetpodsd's agent bounds them: a beat stuck toward a server that died must not silence the agent.
-            if (!await client.GetGrain<INodeGrain>(node.Name).Heartbeat().WaitAsync(NodeAgent.BeatTimeout))
+            if (node.Session is not { } session || !await client.GetGrain<INodeGrain>(node.Name).Heartbeat(session).WaitAsync(NodeAgent.BeatTimeout))
             {
                 await AttachOne(node, node.Reference!).WaitAsync(NodeAgent.AttachTimeout);
                 Interlocked.Increment(ref reattached);

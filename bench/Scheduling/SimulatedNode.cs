@@ -7,15 +7,26 @@ namespace FleetPods.Bench.Scheduling;
 /// hands them to its fleet's one shared timer, which reports them preparing and then running; its pods are a
 /// dictionary. Small on purpose (the target is 100 kB per agent): no task, timer or channel of its own.
 /// </summary>
-internal sealed class SimulatedNode(string name, SimulatedFleet fleet) : INodeAgent
+internal sealed class SimulatedNode(string name, NodeCredential credential, SimulatedFleet fleet) : INodeAgent
 {
     private readonly Dictionary<string, PodPhase> pods = new(StringComparer.Ordinal);
     private INodeAgent? reference;
+    private string? session;
     private int beating;
     private int runningAcknowledged;
     private volatile bool dead;
 
     public string Name => name;
+
+    /// <summary>Its node certificate and key, which prove to its node grain that it is this node.</summary>
+    public NodeCredential Credential => credential;
+
+    /// <summary>The session its last attach returned, which its beats carry; null until it attached.</summary>
+    public string? Session
+    {
+        get => Volatile.Read(ref session);
+        set => Volatile.Write(ref session, value);
+    }
 
     /// <summary>The observer reference its node grain calls, set once the fleet has attached it (it beats from then on).</summary>
     public INodeAgent? Reference

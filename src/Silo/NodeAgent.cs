@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using FleetPods.Grains;
 using FleetPods.NodeRuntime;
+using FleetPods.Silo.Security;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Polly;
@@ -21,6 +22,7 @@ public sealed class NodeAgent(
     DaemonOptions options,
     PodRuntime runtime,
     LocalNodeRuntime machine,
+    NodeCredentials credentials,
     IGrainFactory grains,
     ILogger<NodeAgent> logger) : BackgroundService, IDisposable
 {
@@ -36,8 +38,14 @@ public sealed class NodeAgent(
     /// </summary>
     public static readonly TimeSpan BeatTimeout = HeartbeatPeriod * 2;
 
-    /// <summary>How long an agent waits for an attach's answer, for the same reason as <see cref="BeatTimeout"/>.</summary>
+    /// <summary>How long an agent waits for an attach's answer (its challenge and the attach), for the same reason as <see cref="BeatTimeout"/>.</summary>
     public static readonly TimeSpan AttachTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// The longest an agent waits between attaches the servers refused: the wait doubles from <see cref="HeartbeatPeriod"/>
+    /// with each refusal in a row, so an agent holding the wrong certificate does not keep a server checking it.
+    /// </summary>
+    public static readonly TimeSpan MaxRefusedWait = TimeSpan.FromMinutes(1);
 
     // The last change of each pod forwarded to the cluster: what the runtime knows of it, as far as the cluster was told.
     private readonly ConcurrentDictionary<string, PodStateChange> forwarded = new(StringComparer.Ordinal);
@@ -125,27 +133,33 @@ public sealed class NodeAgent(
         }
     }
 
-    // A beat the node grain refuses means it does not hold this agent (a server restarted, or it declared the node
-    // down): attach again with every pod the runtime holds. While no server answers the pods keep running.
+    // A beat the node grain refuses means it does not hold this agent (a server restarted, it declared the node down,
+    // or another attach replaced this one's session): attach again with every pod the runtime holds. While no server
+    // answers the pods keep running. An attach the servers refuse is said each time, and tried again ever later.
     private async Task AttachAndBeat(INodeGrain node, INodeAgent self, CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(HeartbeatPeriod);
         var attachedOnce = false;
-        var attached = false;
+        string? session = null;
         var reachable = true;
-        var refused = false;
+        var refusedWait = TimeSpan.Zero;
+        var nextAttempt = DateTimeOffset.MinValue;
         try
         {
             do
             {
                 try
                 {
-                    if (!attached || !await node.Heartbeat().WaitAsync(BeatTimeout, stoppingToken))
+                    if (session is null || !await node.Heartbeat(session).WaitAsync(BeatTimeout, stoppingToken))
                     {
-                        attached = false;
-                        var pods = await Attach(node, self, stoppingToken);
-                        attached = true;
-                        refused = false;
+                        session = null;
+                        if (DateTimeOffset.UtcNow < nextAttempt)
+                        {
+                            continue;
+                        }
+
+                        (session, var pods) = await Attach(node, self, stoppingToken);
+                        refusedWait = TimeSpan.Zero;
                         if (attachedOnce)
                         {
                             logger.LogInformation("Node {Node} attached again with {Pods} pods (its node grain no longer held it)", options.NodeName, pods);
@@ -165,12 +179,10 @@ public sealed class NodeAgent(
                 }
                 catch (FleetPodsException ex) when (ex is not NodeUnavailableException)
                 {
-                    // The servers answered and refused the attach (this node's name is a silo's, say): said once until it changes.
-                    if (!refused)
-                    {
-                        logger.LogError("Node {Node} was refused by the servers: {Reason}", options.NodeName, ex.Message);
-                        refused = true;
-                    }
+                    // The servers answered and refused the attach (this node's name is a silo's, its certificate revoked, say).
+                    refusedWait = refusedWait == TimeSpan.Zero ? HeartbeatPeriod : refusedWait * 2 > MaxRefusedWait ? MaxRefusedWait : refusedWait * 2;
+                    nextAttempt = DateTimeOffset.UtcNow + refusedWait;
+                    logger.LogError("Node {Node} was refused by the servers: {Reason}; trying again in {Wait}", options.NodeName, ex.Message, refusedWait);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
@@ -191,13 +203,20 @@ public sealed class NodeAgent(
 
     // Not in turn with reports and rounds: one of those waiting on a server that just died must not hold the attach
     // past the node grain's timeout. What it sends is never older than what the pods' grains heard, as a change is
-    // recorded in `forwarded` before it is reported.
-    private async Task<int> Attach(INodeGrain node, INodeAgent self, CancellationToken stoppingToken)
+    // recorded in `forwarded` before it is reported. The node grain's challenge, signed with this node's key, proves
+    // to it that this is the node its name says (the TLS connection proved only some node of the cluster).
+    private async Task<(string Session, int Pods)> Attach(INodeGrain node, INodeAgent self, CancellationToken stoppingToken)
     {
         ForgetRemoved();
         RuntimePod[] pods = [.. forwarded.Values.Select(ToRuntimePod)];
-        await node.Attach(self, Announcement(KvmAccelerator()), pods).WaitAsync(AttachTimeout, stoppingToken);
-        return pods.Length;
+        var session = await AttachWithProof(node, self, pods).WaitAsync(AttachTimeout, stoppingToken);
+        return (session, pods.Length);
+    }
+
+    private async Task<string> AttachWithProof(INodeGrain node, INodeAgent self, RuntimePod[] pods)
+    {
+        var challenge = await node.Challenge();
+        return await node.Attach(self, Announcement(KvmAccelerator()), pods, AttachProof.Sign(options.NodeName, challenge, credentials.Certificate));
     }
 
     private async Task ForwardChanges(INodeGrain node, string accelerator, CancellationToken stoppingToken)

@@ -7,7 +7,7 @@ namespace FleetPods.Silo.Security;
 /// What this daemon proves and checks identities with, from its PKI directory: its node certificate (with the key),
 /// presented to other silos, gateway clients and HTTPS clients, and the cluster's trust, which judges theirs.
 /// </summary>
-internal sealed class NodeCredentials : IDisposable
+public sealed class NodeCredentials : IDisposable
 {
     private NodeCredentials(PkiDirectory directory, ClusterTrust trust, X509Certificate2 certificate)
     {

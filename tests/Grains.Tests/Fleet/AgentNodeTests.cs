@@ -28,7 +28,7 @@ public sealed class AgentNodeTests
         Assert.Equal([("agent-a", NodeLiveness.Up, 2), ("agent-b", NodeLiveness.Up, 2)],
             nodes.Where(n => n.Name.StartsWith("agent-", StringComparison.Ordinal)).Select(n => (n.Name, n.Liveness, n.Info!.PodCount)));
 
-        var refused = await Assert.ThrowsAsync<FleetPodsException>(() => FakeNodeAgent.Attach(fleet.Client, fleet.Nodes[0], "role=agent"));
+        var refused = await Assert.ThrowsAsync<AttachRefusedException>(() => FakeNodeAgent.Attach(fleet.Client, fleet.Nodes[0], "role=agent"));
         Assert.Contains("is a silo of the cluster", refused.Message, StringComparison.Ordinal);
     }
 

@@ -1,12 +1,15 @@
 using System.Collections.Concurrent;
+using System.Security.Cryptography.X509Certificates;
 using FleetPods.Grains.UnitFiles;
 
 namespace FleetPods.Grains.Tests.Fleet;
 
 /// <summary>
 /// A machine attached as an agent through the test cluster's client, as fleetpodsd's agent mode would: it attaches
-/// with the pods it holds, beats every <see cref="BeatPeriod"/>, attaches again when a beat says the grain lost it,
-/// and reports its pods' states with the client's own grain calls. <see cref="Silence"/> cuts it off.
+/// with the pods it holds, proving it is its node with a node certificate (its own from <see cref="TestClusterPki"/>,
+/// or the one it is given), beats every <see cref="BeatPeriod"/> with the session its attach returned, attaches again
+/// when a beat says the grain lost it, and reports its pods' states with the client's own grain calls.
+/// <see cref="Silence"/> cuts it off.
 /// </summary>
 public sealed class FakeNodeAgent : INodeAgent, IAsyncDisposable
 {
@@ -15,18 +18,27 @@ public sealed class FakeNodeAgent : INodeAgent, IAsyncDisposable
     private readonly IClusterClient client;
     private readonly INodeAgent reference;
     private readonly string metadata;
+    private readonly X509Certificate2 certificate;
     private CancellationTokenSource? beating;
     private Task? loop;
+    private string? session;
 
-    private FakeNodeAgent(string name, string metadata, IClusterClient client)
+    private FakeNodeAgent(string name, string metadata, IClusterClient client, X509Certificate2 certificate)
     {
         Name = name;
         this.metadata = metadata;
         this.client = client;
+        this.certificate = certificate;
         reference = client.CreateObjectReference<INodeAgent>(this);
     }
 
     public string Name { get; }
+
+    /// <summary>The object its node grain drives it through.</summary>
+    public INodeAgent Reference => reference;
+
+    /// <summary>What it announces when it attaches.</summary>
+    public NodeAnnouncement Announcement => new(Name, Metadata(metadata), FleetCluster.NodeCapacity, Enum.GetValues<Stage1Flavor>());
 
     /// <summary>The pods this machine runs, by id.</summary>
     public ConcurrentDictionary<string, PodSpec> Pods { get; } = new();
@@ -34,13 +46,28 @@ public sealed class FakeNodeAgent : INodeAgent, IAsyncDisposable
     /// <summary>How many times it attached.</summary>
     public int Attachments { get; private set; }
 
-    public static async Task<FakeNodeAgent> Attach(IClusterClient client, string name, string metadata)
+    /// <summary>An agent attached as <paramref name="name"/>, proving it with <paramref name="certificate"/> (by default its own).</summary>
+    /// <exception cref="AttachRefusedException">The node grain refused the attach.</exception>
+    public static async Task<FakeNodeAgent> Attach(IClusterClient client, string name, string metadata, X509Certificate2? certificate = null)
     {
-        var agent = new FakeNodeAgent(name, metadata, client);
-        await agent.AttachNow();
+        var agent = Unattached(client, name, metadata, certificate);
+        try
+        {
+            await agent.AttachNow();
+        }
+        catch
+        {
+            await agent.DisposeAsync();
+            throw;
+        }
+
         agent.Resume();
         return agent;
     }
+
+    /// <summary>An agent that has not attached yet (a test attaches it by hand with <see cref="Reference"/>).</summary>
+    public static FakeNodeAgent Unattached(IClusterClient client, string name, string metadata = "role=agent", X509Certificate2? certificate = null) =>
+        new(name, metadata, client, certificate ?? TestClusterPki.Shared.Node(name));
 
     /// <summary>Stops beating, as a machine cut off from the servers (its pods keep running).</summary>
     public async Task Silence()
@@ -111,8 +138,9 @@ public sealed class FakeNodeAgent : INodeAgent, IAsyncDisposable
 
     private async Task AttachNow()
     {
-        var announcement = new NodeAnnouncement(Name, Metadata(metadata), FleetCluster.NodeCapacity, Enum.GetValues<Stage1Flavor>());
-        await client.GetGrain<INodeGrain>(Name).Attach(reference, announcement, [.. Pods.Keys.Select(id => new RuntimePod(id, PodPhase.Running, null, null, DateTimeOffset.UtcNow))]);
+        var node = client.GetGrain<INodeGrain>(Name);
+        var proof = AttachProof.Sign(Name, await node.Challenge(), certificate);
+        session = await node.Attach(reference, Announcement, [.. Pods.Keys.Select(id => new RuntimePod(id, PodPhase.Running, null, null, DateTimeOffset.UtcNow))], proof);
         Attachments++;
     }
 
@@ -123,7 +151,7 @@ public sealed class FakeNodeAgent : INodeAgent, IAsyncDisposable
         {
             while (await timer.WaitForNextTickAsync(stop))
             {
-                if (!await client.GetGrain<INodeGrain>(Name).Heartbeat())
+                if (session is null || !await client.GetGrain<INodeGrain>(Name).Heartbeat(session))
                 {
                     await AttachNow();
                 }

@@ -62,6 +62,8 @@ public sealed class FleetCluster : IAsyncDisposable
             silo.Services.AddKeyedSingleton<IGrainStorage>(GrainStorage.Name, (services, _) =>
                 new ProcessGrainStorage(fleet.store, services.GetRequiredService<Serializer>()));
             silo.AddFleetPodsGrains();
+            // A server checks an agent's attach with the cluster's trust, as fleetpodsd's TLS setup registers it.
+            silo.Services.AddSingleton(TestClusterPki.Shared.Trust);
             // Every placement sees the reservations made before it, on whichever silo, as the spread tests assert.
             silo.Services.Configure<NodeViewOptions>(o => o.MaxAge = TimeSpan.Zero);
             silo.Services.Configure<NodeLivenessOptions>(o => (o.HeartbeatTimeout, o.DownNodeRetention, o.MaxDownNodes) = (AgentHeartbeatTimeout, DownNodeRetention, MaxDownNodes));

@@ -18,19 +18,29 @@ public interface INodeGrain : IGrainWithStringKey
     Task<NodeStatus> GetStatus();
 
     /// <summary>
+    /// A fresh challenge for an agent's <see cref="Attach"/>: 32 random bytes, good for one attach within 30 s. Only
+    /// the last few handed out are outstanding (an older one is dropped), so asking for many cannot fill the grain.
+    /// </summary>
+    Task<byte[]> Challenge();
+
+    /// <summary>
     /// Called by an agent (a machine that is not a silo) when it starts and whenever <see cref="Heartbeat"/> says it is
     /// not attached: its announcement, the object this grain drives it through, and every pod its runtime knows, which
     /// are reconciled as <see cref="ReconcilePods"/> does (pods moved away while it was gone are stopped on it).
-    /// Refused for a node that is a silo of the cluster.
+    /// <paramref name="proof"/> shows it is this node: the node certificate of this grain's name, of the cluster CA,
+    /// neither expired nor revoked, and its signature over a challenge from <see cref="Challenge"/> (used up by this call).
+    /// Returns the session <see cref="Heartbeat"/> takes; it replaces any earlier agent's.
     /// </summary>
-    Task Attach(INodeAgent agent, NodeAnnouncement announcement, IReadOnlyList<RuntimePod> pods);
+    /// <exception cref="AttachRefusedException">The proof does not show it, or the node is a silo of the cluster.</exception>
+    Task<string> Attach(INodeAgent agent, NodeAnnouncement announcement, IReadOnlyList<RuntimePod> pods, AttachProof proof);
 
     /// <summary>
-    /// An attached agent's sign of life, every few seconds; without one for the liveness timeout the node is down and
-    /// its pods are lost (their units place them elsewhere). False when this grain holds no agent (a server restarted,
-    /// or the node was declared down): the agent then attaches again.
+    /// An attached agent's sign of life, every few seconds, with the session its <see cref="Attach"/> returned; without
+    /// one for the liveness timeout the node is down and its pods are lost (their units place them elsewhere). False for
+    /// any session but the current one, and when this grain holds no agent (a server restarted, or the node was declared
+    /// down): the agent then attaches again.
     /// </summary>
-    Task<bool> Heartbeat();
+    Task<bool> Heartbeat(string session);
 
     /// <summary>Reserves resources for a pod if they fit and no <c>Conflicts=</c> rule forbids it, either way. Idempotent per pod.</summary>
     Task<bool> Reserve(PlacementRequest request);

@@ -1,7 +1,10 @@
+using System.Security.Cryptography;
+using System.Text;
 using FleetPods.Grains.Storage;
 using FleetPods.Grains.Placement;
 using FleetPods.Grains.Scheduling;
 using FleetPods.Grains.Security;
+using FleetPods.Security;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -20,8 +23,13 @@ public sealed class NodeGrain(
     // A pod grain that does not answer in time (busy calling this node, or on a silo that just died) waits for the next round.
     private static readonly TimeSpan PodTimeout = TimeSpan.FromSeconds(3);
 
+    private readonly AttachChallenges challenges = new(time);
+
     // The machine: this silo's own runtime for a silo's node, else the agent attached (none while it is down).
     private INodeAgent? driver;
+
+    // The session of the agent that proved itself last: only its beats keep the node up.
+    private string? agentSession;
     private DateTimeOffset lastHeartbeat;
     private bool declaredDown;
 
@@ -71,28 +79,44 @@ public sealed class NodeGrain(
 
     Task<NodeStatus> INodeGrain.GetStatus() => Task.FromResult(new NodeStatus(Name, driver is null ? NodeLiveness.Down : NodeLiveness.Up, Describe()));
 
-    async Task INodeGrain.Attach(INodeAgent agent, NodeAnnouncement announcement, IReadOnlyList<RuntimePod> pods)
+    Task<byte[]> INodeGrain.Challenge() => Task.FromResult(challenges.Issue());
+
+    async Task<string> INodeGrain.Attach(INodeAgent agent, NodeAnnouncement announcement, IReadOnlyList<RuntimePod> pods, AttachProof proof)
     {
         ArgumentNullException.ThrowIfNull(agent);
         ArgumentNullException.ThrowIfNull(announcement);
         ArgumentNullException.ThrowIfNull(pods);
+        ArgumentNullException.ThrowIfNull(proof);
         if (IsSiloNode)
         {
-            throw new FleetPodsException($"node {Name} is a silo of the cluster: an agent cannot attach as it");
+            throw new AttachRefusedException($"node {Name} is a silo of the cluster: an agent cannot attach as it");
+        }
+
+        // Taken first: a challenge a refused attach named is used up too, so no proof is tried twice against it.
+        var why = !challenges.Take(proof.Challenge) ? $"its challenge is stale or unknown (each is good for one attach within {AttachChallenges.Lifetime.TotalSeconds:0} s)"
+            : ServiceProvider.GetService<ClusterTrust>() is not { } trust ? "this server has no cluster CA to check its certificate with"
+            : AttachProofCheck.Refusal(proof, Name, trust);
+        if (why is not null)
+        {
+            logger.LogWarning("Refused an agent's attach as node {Node}: {Reason}", Name, why);
+            throw new AttachRefusedException($"attach as node {Name} refused: {why}");
         }
 
         driver = new AgentNodeDriver(Name, agent);
+        var token = Convert.ToHexString(RandomNumberGenerator.GetBytes(32));
+        agentSession = token;
         lastHeartbeat = time.GetUtcNow();
         declaredDown = false;
         await ((INodeGrain)this).Announce(announcement);
         await GrainFactory.GetGrain<IDownNodesGrain>(IDownNodesGrain.Key).Remove(Name);
         await Reconcile(pods);
         logger.LogInformation("Node {Node} attached as an agent with {Pods} pods", Name, pods.Count);
+        return token;
     }
 
-    Task<bool> INodeGrain.Heartbeat()
+    Task<bool> INodeGrain.Heartbeat(string session)
     {
-        if (driver is not AgentNodeDriver)
+        if (driver is not AgentNodeDriver || agentSession is not { } current || !IsCurrent(current, session))
         {
             return Task.FromResult(false);
         }
@@ -293,6 +317,7 @@ public sealed class NodeGrain(
         }
 
         driver = null;
+        agentSession = null;
         declaredDown = true;
         await Report();
         if (state.State.Reservations.Count == 0)
@@ -340,4 +365,8 @@ public sealed class NodeGrain(
     }
 
     private NodeInfo? Describe() => StoredNode.Describe(Name, state.State);
+
+    // In constant time: how much of a session a guess matched must not show in how long the answer took.
+    private static bool IsCurrent(string current, string? presented) =>
+        presented?.Length == current.Length && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(current), Encoding.UTF8.GetBytes(presented));
 }
