@@ -264,7 +264,7 @@ internal static class SchedulingRun
                         break;
                     }
 
-                    if ((await Check([.. all], null)).AllRunning(all))
+                    if (await CheckThroughServerLoss([.. all]) is { } listed && listed.AllRunning(all))
                     {
                         if (!reported)
                         {
@@ -293,7 +293,18 @@ internal static class SchedulingRun
             var shown = 0;
             foreach (var name in arrival.Arrived.Where(n => outstanding.All(c => c.Unit != n)))
             {
-                var status = await client.GetGrain<IUnitGrain>(name).GetStatus();
+                UnitStatus? status;
+                try
+                {
+                    status = await client.GetGrain<IUnitGrain>(name).GetStatus();
+                }
+                catch (Exception ex) when (ex is OrleansException or TimeoutException)
+                {
+                    // A chaos run may be killing the server that holds the unit right now: the diagnosis is not the run.
+                    Say($"  {name}: its status could not be read ({ex.GetType().Name}: {ex.Message.Split('\n')[0]})");
+                    break;
+                }
+
                 var pods = status?.Pods ?? [];
                 if (status is not null && pods.Count(p => p.Phase == PodPhase.Running) >= status.DesiredPods)
                 {
@@ -306,6 +317,20 @@ internal static class SchedulingRun
                 {
                     break;
                 }
+            }
+        }
+
+        // A listing while a chaos run kills a server may meet the dead one before its grains move: null, to look again.
+        private async Task<Listed?> CheckThroughServerLoss((string Name, int Count)[] units)
+        {
+            try
+            {
+                return await Check(units, null);
+            }
+            catch (Exception ex) when (ex is OrleansException or TimeoutException)
+            {
+                Say($"listing the units failed ({ex.GetType().Name}), looking again: {ex.Message.Split('\n')[0]}");
+                return null;
             }
         }
 
