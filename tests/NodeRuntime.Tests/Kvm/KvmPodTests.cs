@@ -105,8 +105,8 @@ public sealed class KvmPodTests(BusyboxAci aci, KvmGuest guest)
         var shimChildren = Children(shim);
         var qemuChildren = Children(qemu);
         var qemuProgram = new FileInfo($"/proc/{qemu}/exe").LinkTarget;
-        var sleepers = Directory.GetDirectories("/proc").Select(Path.GetFileName)
-            .Where(pid => int.TryParse(pid, out _) && ReadCommandLine(pid!).StartsWith("sleep\0300", StringComparison.Ordinal));
+        // Within the pod's own tree on the host: other tests on this host run `sleep 300` in ns pods of their own.
+        var sleepers = Descendants(shim).Where(pid => ReadCommandLine(pid.ToString(CultureInfo.InvariantCulture)).StartsWith("sleep\0300", StringComparison.Ordinal)).ToList();
         var end = await node.Runtime.StopPodAsync(request.PodId, TimeSpan.Zero);
 
         Assert.Equal([qemu], shimChildren);
@@ -415,6 +415,8 @@ public sealed class KvmPodTests(BusyboxAci aci, KvmGuest guest)
     private static long ResidentMiB(int pid) =>
         long.Parse(File.ReadLines($"/proc/{pid}/status").Single(l => l.StartsWith("VmRSS:", StringComparison.Ordinal))
             .Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
+
+    private static IEnumerable<int> Descendants(int pid) => Children(pid).SelectMany(child => Descendants(child).Prepend(child));
 
     private static int[] Children(int pid) =>
         [.. File.ReadAllText($"/proc/{pid}/task/{pid}/children").Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(p => int.Parse(p, CultureInfo.InvariantCulture))];
