@@ -123,10 +123,13 @@ public sealed class UnitLifecycleTests(ClusterFixture fixture)
         var pod = (await unit.Start()).Pod!;
         await Eventually.Until(() => unit.GetStatus(), s => s!.Pod!.Phase == PodPhase.Running, "the pod to run");
 
+        // A status answers even during the turn that took the report; a call that is no such answer waits for that turn.
+        await fixture.Client.GetGrain<IPodGrain>(pod.Id).RetryPlacement();
         Assert.Equal(PodPhase.Running, (await StoredPod(pod.Id)).Phase);
         await fixture.Node(pod.NodeName!).Exit(pod.Id, 0);
         await Eventually.Until(() => unit.GetStatus(), s => s!.Pod!.HasEnded, "the pod to exit");
 
+        await fixture.Client.GetGrain<IPodGrain>(pod.Id).RetryPlacement();
         Assert.Equal(PodPhase.Exited, (await StoredPod(pod.Id)).Phase);
     }
 
