@@ -230,6 +230,22 @@ public sealed class UnitLifecycleTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_units_ended_pod_removed_by_hand_is_replaced_without_another_command()
+    {
+        var unit = fixture.Client.GetGrain<IUnitGrain>("removed-by-hand.pod");
+        await unit.Submit("removed-by-hand.pod", UnitText(extra: "Restart=no"));
+        var first = (await unit.Start()).Pod!;
+        await Eventually.Until(unit.GetStatus, s => s!.Pod!.Phase == PodPhase.Running, "the first pod running");
+        await fixture.Node(first.NodeName!).Exit(first.Id, 0);
+        await Eventually.Until(unit.GetStatus, s => s!.Pod!.HasEnded, "the first pod to exit");
+
+        await fixture.Client.GetGrain<IPodGrain>(first.Id).Destroy(TimeSpan.Zero);
+
+        await Eventually.Until(unit.GetStatus, s => s!.Pods is [{ Phase: PodPhase.Running } pod] && pod.Id != first.Id, "a new pod running in its place");
+        await unit.Destroy(Grace);
+    }
+
+    [Fact]
     public async Task Resubmitting_different_contents_of_a_launched_unit_replaces_its_pod()
     {
         var unit = fixture.Client.GetGrain<IUnitGrain>("changed.pod");

@@ -1,6 +1,7 @@
 using FleetPods.Grains.Security;
 using FleetPods.Grains.Storage;
 using FleetPods.Grains.UnitFiles;
+using FleetPods.Grains.Units;
 using FleetPods.Security;
 using Microsoft.Extensions.Logging;
 
@@ -154,7 +155,16 @@ public sealed class PodGrain(
         await new KeyRegistry(GrainFactory, RegistryKind.Pods).Remove(Id);
         logger.LogInformation("Pod {PodId} of {Unit} destroyed", Id, Pod.Spec?.UnitName ?? "(run)");
         CancelDeferredSave();
+        var unit = Pod.Spec?.UnitName;
         await state.Erase(this);
+
+        // Its unit may not be the one removing it (rm of an ended pod), and must not count it from what it heard; told
+        // once it is gone, so a unit that asks it hears that it is.
+        if (unit is not null)
+        {
+            _ = GrainFactory.GetGrain<IUnitPodChanges>(unit).PodChanged(Id, null);
+        }
+
         DeactivateOnIdle();
     }
 
@@ -362,7 +372,7 @@ public sealed class PodGrain(
     {
         if (Pod.Spec?.UnitName is { } unit)
         {
-            _ = GrainFactory.GetGrain<IUnitGrain>(unit).Reconcile();
+            _ = GrainFactory.GetGrain<IUnitPodChanges>(unit).PodChanged(Id, Describe());
         }
     }
 

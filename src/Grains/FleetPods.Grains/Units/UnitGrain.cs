@@ -17,7 +17,7 @@ public sealed class UnitGrain(
     IClusterMembershipService membership,
     PodPolicy policy,
     TimeProvider time,
-    ILogger<UnitGrain> logger) : Grain, IUnitGrain, IQueuedReconcile
+    ILogger<UnitGrain> logger) : Grain, IUnitGrain, IQueuedReconcile, IUnitPodChanges
 {
     private static readonly TimeSpan RetryPeriod = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan MaxRestartDelay = TimeSpan.FromSeconds(30);
@@ -34,6 +34,11 @@ public sealed class UnitGrain(
     private IGrainTimer? retry;
     private DateTimeOffset retryAt;
     private bool reconcileQueued;
+
+    // Whether the queued reconcile must ask every pod (as a command's does) rather than take what its pods told it.
+    private bool askPodsQueued;
+
+    private readonly KnownPodStatuses known = new();
 
     // Counts changes to the unit's pod list, so a reconcile reads its pods' statuses again only after a step changed it.
     private int podListChanges;
@@ -109,13 +114,13 @@ public sealed class UnitGrain(
         // A changed unit that is loaded or launched is rolled out to its pods one at a time.
         if (changed && Unit.DesiredState != UnitDesiredState.Inactive)
         {
-            await ReconcileNow();
+            await ReconcileNow(askAll: true);
         }
 
         return new SubmitResult(Name, []);
     }
 
-    async Task<UnitStatus?> IUnitGrain.GetStatus() => Unit.Exists ? await Describe() : null;
+    async Task<UnitStatus?> IUnitGrain.GetStatus() => Unit.Exists ? await Describe(askAll: true) : null;
 
     Task<string?> IUnitGrain.GetText() => Task.FromResult(Unit.Exists ? Unit.Text : null);
 
@@ -132,8 +137,8 @@ public sealed class UnitGrain(
             await SetDesired(UnitDesiredState.Loaded);
         }
 
-        await ReconcileNow();
-        return await Describe();
+        await ReconcileNow(askAll: true);
+        return await Describe(askAll: false);
     }
 
     async Task<UnitStatus> IUnitGrain.Start()
@@ -145,7 +150,7 @@ public sealed class UnitGrain(
         Unit.NextRestartAt = null;
 
         // A start replaces pods that ended (as a restart does) and runs pods that were only loaded.
-        foreach (var (entry, pod) in await PodsWithStatus())
+        foreach (var (entry, pod) in await PodsWithStatus(askAll: true))
         {
             if (pod is null || pod.HasEnded)
             {
@@ -153,12 +158,12 @@ public sealed class UnitGrain(
             }
             else if (pod.Phase == PodPhase.Pending)
             {
-                await GrainFactory.GetGrain<IPodGrain>(entry.PodId).Start();
+                known.Take(entry.PodId, await GrainFactory.GetGrain<IPodGrain>(entry.PodId).Start());
             }
         }
 
-        await ReconcileNow();
-        return await Describe();
+        await ReconcileNow(askAll: true);
+        return await Describe(askAll: false);
     }
 
     async Task<UnitStatus> IUnitGrain.Stop(TimeSpan grace)
@@ -171,7 +176,7 @@ public sealed class UnitGrain(
         }
 
         await Task.WhenAll(Unit.Pods.Select(p => GrainFactory.GetGrain<IPodGrain>(p.PodId).Stop(grace)));
-        return await Describe();
+        return await Describe(askAll: true);
     }
 
     async Task<UnitStatus> IUnitGrain.Unload(TimeSpan grace)
@@ -180,7 +185,7 @@ public sealed class UnitGrain(
         EnsureExists();
         await SetDesired(UnitDesiredState.Inactive);
         await RemoveAllPods(grace);
-        return await Describe();
+        return await Describe(askAll: true);
     }
 
     async Task IUnitGrain.Destroy(TimeSpan grace)
@@ -194,9 +199,34 @@ public sealed class UnitGrain(
         DeactivateOnIdle();
     }
 
-    // Interleaved with the grain's other calls, so it only queues a reconcile, and one at most: the queued one reads
+    // Interleaved with the grain's other calls, so it only queues a reconcile, and one at most: the queued one asks
     // every pod when it runs, which covers every report made before then.
     Task IUnitGrain.Reconcile()
+    {
+        askPodsQueued = true;
+        return QueueReconcile();
+    }
+
+    // A report taken here may overtake the answer of a call to the same pod still on its way (KnownPodStatuses).
+    Task IUnitPodChanges.PodChanged(string podId, PodStatus? status)
+    {
+        if (Unit.Pods.Exists(p => p.PodId == podId))
+        {
+            known.Take(podId, status);
+        }
+
+        return QueueReconcile();
+    }
+
+    Task IQueuedReconcile.Run()
+    {
+        reconcileQueued = false;
+        var askAll = askPodsQueued;
+        askPodsQueued = false;
+        return ReconcileOrRetry(askAll);
+    }
+
+    private Task QueueReconcile()
     {
         if (!reconcileQueued)
         {
@@ -207,19 +237,13 @@ public sealed class UnitGrain(
         return Task.CompletedTask;
     }
 
-    Task IQueuedReconcile.Run()
-    {
-        reconcileQueued = false;
-        return ReconcileOrRetry();
-    }
-
     // Nobody waits on a one-way reconcile or a timer; a step that failed (a grain of a silo that just died,
     // not yet reactivated elsewhere) is tried again shortly instead of lost.
-    private async Task ReconcileOrRetry()
+    private async Task ReconcileOrRetry(bool askAll)
     {
         try
         {
-            await ReconcileNow();
+            await ReconcileNow(askAll);
         }
         catch (Exception ex) when (ex is FleetPodsException or SiloUnavailableException or TimeoutException or OrleansException)
         {
@@ -228,7 +252,9 @@ public sealed class UnitGrain(
         }
     }
 
-    private async Task ReconcileNow()
+    // A command, a timer and a node's reminder ask every pod (askAll); a pod's report takes what the pods told.
+    // Either way, the steps below see the answers of the calls they made to pods (KnownPodStatuses).
+    private async Task ReconcileNow(bool askAll)
     {
         if (!Unit.Exists || Unit.IsTemplate || Unit.Unit is null)
         {
@@ -236,13 +262,13 @@ public sealed class UnitGrain(
         }
 
         var waiting = false;
-        var pods = await PodsWithStatus();
+        var pods = await PodsWithStatus(askAll);
         var readAt = podListChanges;
         async Task<IReadOnlyList<(UnitPod Entry, PodStatus? Pod)>> Current()
         {
             if (readAt != podListChanges)
             {
-                pods = await PodsWithStatus();
+                pods = await PodsWithStatus(askAll: false);
                 readAt = podListChanges;
             }
 
@@ -304,8 +330,8 @@ public sealed class UnitGrain(
         {
             if (pod is { Phase: PodPhase.Pending, NodeName: null })
             {
-                var after = await GrainFactory.GetGrain<IPodGrain>(entry.PodId).RetryPlacement();
-                waiting |= after.NodeName is null;
+                var after = known.Take(entry.PodId, await GrainFactory.GetGrain<IPodGrain>(entry.PodId).RetryPlacement());
+                waiting |= after?.NodeName is null;
             }
         }
 
@@ -477,11 +503,12 @@ public sealed class UnitGrain(
         DelayDeactivation(TimeSpan.FromMinutes(5));
     }
 
+    // Asks every pod: a unit that waits also learns of a report it missed.
     private Task OnRetryDue()
     {
         retry?.Dispose();
         retry = null;
-        return ReconcileOrRetry();
+        return ReconcileOrRetry(askAll: true);
     }
 
     private async Task EnsureRunnable()
@@ -568,7 +595,7 @@ public sealed class UnitGrain(
         var start = Unit.DesiredState == UnitDesiredState.Launched;
         foreach (var batch in entries.Chunk(CreateConcurrency))
         {
-            await Task.WhenAll(batch.Select(e => GrainFactory.GetGrain<IPodGrain>(e.PodId).Create(spec, unit, start, e.RequiredNode)));
+            await Task.WhenAll(batch.Select(async e => known.Take(e.PodId, await GrainFactory.GetGrain<IPodGrain>(e.PodId).Create(spec, unit, start, e.RequiredNode))));
         }
     }
 
@@ -580,6 +607,7 @@ public sealed class UnitGrain(
 
     private async Task Forget(UnitPod entry)
     {
+        known.Forget(entry.PodId);
         if (Unit.Pods.Remove(entry))
         {
             podListChanges++;
@@ -595,8 +623,12 @@ public sealed class UnitGrain(
         }
     }
 
-    private async Task<IReadOnlyList<(UnitPod Entry, PodStatus? Pod)>> PodsWithStatus() =>
-        await Task.WhenAll(Unit.Pods.ToList().Select(async entry => (entry, await GrainFactory.GetGrain<IPodGrain>(entry.PodId).GetStatus().WaitAsync(StatusTimeout))));
+    // askAll false asks only the pods the unit has heard nothing of (after its activation, say).
+    private async Task<IReadOnlyList<(UnitPod Entry, PodStatus? Pod)>> PodsWithStatus(bool askAll) =>
+        await Task.WhenAll(Unit.Pods.ToList().Select(async entry =>
+            !askAll && known.TryGet(entry.PodId, out var status)
+                ? (entry, status)
+                : (entry, known.Take(entry.PodId, await GrainFactory.GetGrain<IPodGrain>(entry.PodId).GetStatus().WaitAsync(StatusTimeout)))));
 
     private async Task SetDesired(UnitDesiredState desired)
     {
@@ -616,9 +648,11 @@ public sealed class UnitGrain(
         }
     }
 
-    private async Task<UnitStatus> Describe()
+    // Load and start describe their unit with askAll false: the reconcile they just ran asked every pod, and heard
+    // from each since, so its answer is no older than the call.
+    private async Task<UnitStatus> Describe(bool askAll)
     {
-        var pods = (await PodsWithStatus()).Select(p => p.Pod).OfType<PodStatus>().ToList();
+        var pods = (await PodsWithStatus(askAll)).Select(p => p.Pod).OfType<PodStatus>().ToList();
         var first = pods.Where(p => !p.HasEnded).Concat(pods).FirstOrDefault();
         return new(Name, Description(first?.NodeName), Unit.IsTemplate, Unit.DesiredState, first, Unit.SubmittedAt) { Pods = pods, DesiredPods = DesiredPods() };
     }
