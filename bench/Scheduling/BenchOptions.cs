@@ -13,6 +13,7 @@ namespace FleetPods.Bench.Scheduling;
 /// <param name="KillServerAfter">When to kill the last server silo (SIGKILL), or null for none.</param>
 /// <param name="ArrivalRate">Pods per second arriving on a fixed schedule (a unit at a time), or null for a batch submit.</param>
 /// <param name="Steady">A batch submit first, then a steady arrival of as many pods again at 80% of the batch's placements/s.</param>
+/// <param name="CountCalls">Count every grain call the servers take (<see cref="GrainCallCount"/>) and print them per placed pod.</param>
 internal sealed record BenchOptions(
     int Nodes,
     int Pods,
@@ -27,11 +28,12 @@ internal sealed record BenchOptions(
     TimeSpan? KillEvery,
     TimeSpan? KillServerAfter,
     double? ArrivalRate,
-    bool Steady)
+    bool Steady,
+    bool CountCalls)
 {
     public const string Usage =
         "usage: scheduling-bench [--nodes N] [--pods M] [--units K] [--servers S] [--db-pool-size P] [--in-memory] [--launch-delay-ms D] [--heartbeat-s S] [--timeout-s T]\n"
-        + "                        [--kill-after-s S] [--kill-every-s K] [--kill-server-after-s S] [--arrival-rate R | --steady]";
+        + "                        [--kill-after-s S] [--kill-every-s K] [--kill-server-after-s S] [--arrival-rate R | --steady] [--count-calls]";
 
     /// <summary>The steady arrival's share of the batch's placements per second (issue 14: "a steady 80% of the measured throughput").</summary>
     public const double SteadyShare = 0.8;
@@ -52,6 +54,7 @@ internal sealed record BenchOptions(
         int? units = null, rate = null;
         var inMemory = false;
         var steady = false;
+        var countCalls = false;
         var delay = TimeSpan.FromMilliseconds(50);
         var heartbeat = TimeSpan.FromSeconds(2);
         var timeout = TimeSpan.FromMinutes(30);
@@ -74,6 +77,7 @@ internal sealed record BenchOptions(
                 case "--kill-server-after-s": killServer = TimeSpan.FromSeconds(Number(args, ref i, 0, 7 * 86400)); break;
                 case "--arrival-rate": rate = Number(args, ref i, 1, 1_000_000); break;
                 case "--steady": steady = true; break;
+                case "--count-calls": countCalls = true; break;
                 default: throw new FormatException($"unknown argument '{args[i]}'");
             }
         }
@@ -84,7 +88,7 @@ internal sealed record BenchOptions(
             : killServer is not null && servers < 2 ? throw new FormatException("--kill-server-after-s needs --servers 2 or more: the killed server's grains must reactivate on another")
             : servers > 1 && inMemory ? throw new FormatException("--servers 2 or more needs PostgreSQL, not --in-memory: Orleans' memory storage dies with its silo")
             : rate is not null && steady ? throw new FormatException("--arrival-rate and --steady do not go together: --steady takes its rate from the batch it runs first")
-            : new BenchOptions(nodes, pods, k, servers, pool, inMemory, delay, heartbeat, timeout, kill, every, killServer, rate, steady);
+            : new BenchOptions(nodes, pods, k, servers, pool, inMemory, delay, heartbeat, timeout, kill, every, killServer, rate, steady, countCalls);
     }
 
     private static string Value(IReadOnlyList<string> args, ref int i) =>

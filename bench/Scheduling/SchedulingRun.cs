@@ -71,7 +71,7 @@ internal static class SchedulingRun
         {
             await using var sampler = cluster is null ? null : await ConnectionSampler.Start(cluster, options.ConnectionBudget);
             using var pki = new RunPki();
-            await using var servers = await ServerCluster.Start(options.Servers, options.HeartbeatTimeout, cluster, pki.CaCertificate);
+            await using var servers = await ServerCluster.Start(options.Servers, options.HeartbeatTimeout, cluster, pki.CaCertificate, options.CountCalls);
             using var clientHost = await Connect(servers.Gateways, options.Timeout < CallTimeout ? options.Timeout : CallTimeout);
             return await Measure(options, servers, clientHost.Services.GetRequiredService<IClusterClient>(), sampler, pki);
         }
@@ -118,6 +118,12 @@ internal static class SchedulingRun
             ok &= within;
         }
 
+        if (options.CountCalls)
+        {
+            var placed = first.Units.Concat(last == first ? [] : last.Units).Sum(u => u.Count);
+            Say(CallsPerPod(await servers.StopForCalls(), placed, servers.Servers.Any(s => s.Killed)));
+        }
+
         if (!ok)
         {
             Say("FAILED: see the lines above");
@@ -125,6 +131,15 @@ internal static class SchedulingRun
 
         Console.WriteLine(last.Figures);
         return ok ? 0 : 1;
+    }
+
+    // From the agents' attach to the end, so the attach's calls are in it (one challenge, attach and down-list removal
+    // per agent); methods under 0.01 a pod are left out of the list, not of the total.
+    private static string CallsPerPod(IReadOnlyDictionary<string, long> calls, int placed, bool killedServer)
+    {
+        var perPod = calls.OrderByDescending(c => c.Value).Select(c => (c.Key, PerPod: c.Value / (double)placed)).ToList();
+        return $"grain calls per placed pod, taken by the servers or made to agents{(killedServer ? " (a killed server's not counted)" : "")}: {perPod.Sum(c => c.PerPod):0.00} in all; "
+            + string.Join(", ", perPod.Where(c => c.PerPod >= 0.01).Select(c => $"{c.Key} {c.PerPod:0.00}"));
     }
 
     private static async Task<IHost> Connect(IReadOnlyList<IPEndPoint> gateways, TimeSpan responseTimeout)

@@ -27,11 +27,11 @@ internal sealed class ServerCluster : IAsyncDisposable
 
     /// <summary>The first server starts alone (it makes the cluster), the others then join it side by side.</summary>
     /// <param name="caCertificate">The run's CA certificate file, whose node certificates the servers let attach.</param>
-    public static async Task<ServerCluster> Start(int count, TimeSpan heartbeatTimeout, string? cluster, string caCertificate)
+    public static async Task<ServerCluster> Start(int count, TimeSpan heartbeatTimeout, string? cluster, string caCertificate, bool countCalls)
     {
         var ports = Enumerable.Range(0, count).Select(_ => (Silo: TestPorts.Reserve(), Gateway: TestPorts.Reserve())).ToArray();
-        var started = new List<ServerProcess> { await ServerProcess.Start(0, ports[0].Silo, ports[0].Gateway, heartbeatTimeout, cluster, caCertificate) };
-        var joining = Enumerable.Range(1, count - 1).Select(i => ServerProcess.Start(i, ports[i].Silo, ports[i].Gateway, heartbeatTimeout, cluster, caCertificate)).ToList();
+        var started = new List<ServerProcess> { await ServerProcess.Start(0, ports[0].Silo, ports[0].Gateway, heartbeatTimeout, cluster, caCertificate, countCalls) };
+        var joining = Enumerable.Range(1, count - 1).Select(i => ServerProcess.Start(i, ports[i].Silo, ports[i].Gateway, heartbeatTimeout, cluster, caCertificate, countCalls)).ToList();
         try
         {
             await Task.WhenAll(joining);
@@ -50,6 +50,13 @@ internal sealed class ServerCluster : IAsyncDisposable
         started.AddRange(joining.Select(j => j.Result));
 
         return new ServerCluster(started, [.. ports.Select(p => new IPEndPoint(IPAddress.Loopback, p.Gateway))]);
+    }
+
+    /// <summary>Every live server's grain calls by method, added up; each server exits as it is asked (<see cref="ServerProcess.StopForCalls"/>).</summary>
+    public async Task<IReadOnlyDictionary<string, long>> StopForCalls()
+    {
+        var counts = await Task.WhenAll(servers.Select(s => s.StopForCalls(TimeSpan.FromSeconds(30))));
+        return counts.SelectMany(c => c).GroupBy(c => c.Method, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Sum(c => c.Count), StringComparer.Ordinal);
     }
 
     public async ValueTask DisposeAsync()

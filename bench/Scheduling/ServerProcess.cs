@@ -8,10 +8,10 @@ internal sealed class ServerProcess : IAsyncDisposable
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(2);
     private readonly Process process;
-    private readonly Task draining;
+    private readonly Task<string> draining;
     private long peak;
 
-    private ServerProcess(string name, Process process, Task draining)
+    private ServerProcess(string name, Process process, Task<string> draining)
     {
         Name = name;
         this.process = process;
@@ -29,7 +29,7 @@ internal sealed class ServerProcess : IAsyncDisposable
     /// <summary>The server's resident set now (VmRSS), in bytes; 0 once killed.</summary>
     public long CurrentBytes => Killed ? 0 : Status("VmRSS:");
 
-    public static async Task<ServerProcess> Start(int index, int siloPort, int gatewayPort, TimeSpan heartbeatTimeout, string? cluster, string caCertificate)
+    public static async Task<ServerProcess> Start(int index, int siloPort, int gatewayPort, TimeSpan heartbeatTimeout, string? cluster, string caCertificate, bool countCalls)
     {
         var self = Environment.ProcessPath ?? throw new InvalidOperationException("the benchmark cannot tell its own executable to start the server");
         var start = new ProcessStartInfo(self) { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
@@ -51,6 +51,10 @@ internal sealed class ServerProcess : IAsyncDisposable
         }
 
         start.Environment[ServerSilo.CaVariable] = caCertificate;
+        if (countCalls)
+        {
+            start.Environment[GrainCallCount.Variable] = "1";
+        }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {ServerSilo.Name(index)} ({self})");
         using var within = new CancellationTokenSource(StartTimeout);
@@ -68,7 +72,7 @@ internal sealed class ServerProcess : IAsyncDisposable
         }
         catch (Exception ex) when (ex is OperationCanceledException or InvalidOperationException)
         {
-            await new ServerProcess(ServerSilo.Name(index), process, Task.CompletedTask).DisposeAsync();
+            await new ServerProcess(ServerSilo.Name(index), process, Task.FromResult("")).DisposeAsync();
             throw new InvalidOperationException(ex is OperationCanceledException ? $"{ServerSilo.Name(index)} was not ready within {StartTimeout.TotalSeconds:0} s" : ex.Message, ex);
         }
     }
@@ -80,6 +84,31 @@ internal sealed class ServerProcess : IAsyncDisposable
         Killed = true;
         process.Kill(entireProcessTree: true);
         await process.WaitForExitAsync(CancellationToken.None);
+    }
+
+    /// <summary>
+    /// Closes the server's stdin, so it prints its <see cref="GrainCallCount"/> and exits, and returns its grain calls
+    /// by method; none for a server that was killed, or that did not exit within <paramref name="timeout"/>.
+    /// </summary>
+    public async Task<IReadOnlyList<(string Method, long Count)>> StopForCalls(TimeSpan timeout)
+    {
+        if (Killed || process.HasExited)
+        {
+            return [];
+        }
+
+        process.StandardInput.Close();
+        using var within = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(within.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            return [];
+        }
+
+        return [.. GrainCallCount.Parse((await draining).Split('\n'))];
     }
 
     // Killed, not stopped: its grains' state goes with the run's database, and a graceful stop would only try to move

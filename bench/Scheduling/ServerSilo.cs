@@ -16,8 +16,8 @@ namespace FleetPods.Bench.Scheduling;
 /// One server silo, run as this program's child (<c>serve</c>) so its memory is its own: FleetPods' grains, on
 /// PostgreSQL as fleetpodsd's cluster mode sets it up (its clustering, so several servers form one cluster, with
 /// fleetpodsd's membership settings), or alone in memory; no node of its own. It says <c>ready</c> on
-/// stdout once up; its parent kills it at the end, and it exits by itself when its stdin closes (the parent ended,
-/// however it ended).
+/// stdout once up, and exits when its stdin closes (the parent ended, however it ended, or asked for its
+/// <see cref="GrainCallCount"/>, which it prints first).
 /// </summary>
 internal static class ServerSilo
 {
@@ -53,6 +53,7 @@ internal static class ServerSilo
         }
 
         using var trust = ClusterTrust.Load(ca, revocationListFile: null);
+        var calls = Environment.GetEnvironmentVariable(GrainCallCount.Variable) == "1" ? new GrainCallCount() : null;
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Services.AddSerilog(log => log
             .MinimumLevel.Warning()
@@ -75,6 +76,11 @@ internal static class ServerSilo
             }
 
             orleans.AddFleetPodsGrains();
+            if (calls is not null)
+            {
+                orleans.AddIncomingGrainCallFilter((IIncomingGrainCallFilter)calls);
+                orleans.AddOutgoingGrainCallFilter((IOutgoingGrainCallFilter)calls);
+            }
             orleans.Services.AddSingleton(trust);
             orleans.Services.Configure<NodeLivenessOptions>(o => o.HeartbeatTimeout = TimeSpan.FromMilliseconds(int.Parse(timeout, CultureInfo.InvariantCulture)));
         });
@@ -83,6 +89,12 @@ internal static class ServerSilo
         await host.StartAsync();
         Console.WriteLine("ready");
         await Console.In.ReadToEndAsync();
+        foreach (var line in calls?.Lines() ?? [])
+        {
+            Console.WriteLine(line);
+        }
+
+        await Console.Out.FlushAsync();
 
         // No graceful stop (the host's would run on process exit): its grains' state goes with the run's database.
         Environment.Exit(0);
