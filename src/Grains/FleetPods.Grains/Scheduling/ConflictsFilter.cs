@@ -20,6 +20,8 @@ public sealed class ConflictsFilter : INodeFilter
     {
         ArgumentNullException.ThrowIfNull(pods);
         ArgumentNullException.ThrowIfNull(request);
+        // Asked for every pod of every node a placement samples, so no lambda: one capturing the pod's unit allocated
+        // once per pod, a third of this filter's time.
         foreach (var pod in pods)
         {
             if (pod.PodId == request.PodId || pod.UnitName is not { } other)
@@ -27,13 +29,25 @@ public sealed class ConflictsFilter : INodeFilter
                 continue;
             }
 
-            if (request.Fleet.Conflicts.Any(glob => UnitGlob.Matches(glob, other))
-                || (request.UnitName is { } self && pod.Conflicts.Any(glob => UnitGlob.Matches(glob, self))))
+            if (AnyMatches(request.Fleet.Conflicts, other) || (request.UnitName is { } self && AnyMatches(pod.Conflicts, self)))
             {
                 return other;
             }
         }
 
         return null;
+    }
+
+    private static bool AnyMatches(IReadOnlyList<string> globs, string unit)
+    {
+        for (var i = 0; i < globs.Count; i++)
+        {
+            if (UnitGlob.Matches(globs[i], unit))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }
