@@ -103,9 +103,10 @@ public sealed class PlacementPipeline(IReadOnlyList<INodeFilter> constraints, IR
 
     private static string? FirstRejection(IReadOnlyList<INodeFilter> filters, NodeInfo node, PlacementRequest request)
     {
-        foreach (var filter in filters)
+        // Asked for every node a placement walks: indexed, as an enumerator of the interface would be allocated each time.
+        for (var i = 0; i < filters.Count; i++)
         {
-            if (filter.Reject(node, request) is { } reason)
+            if (filters[i].Reject(node, request) is { } reason)
             {
                 return reason;
             }
