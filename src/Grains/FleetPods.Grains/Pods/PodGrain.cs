@@ -298,7 +298,11 @@ public sealed class PodGrain(
         catch (Exception ex) when (ex is FleetPodsException or OrleansException or TimeoutException)
         {
             await Apply(new PodStateReport(Pod.NodeName!, PodPhase.Failed, null, ex.Message, time.GetUtcNow()));
+            return;
         }
+
+        // The node took the pod, so it prepares it: said here, its agent need not report it (one call less a pod).
+        await Apply(new PodStateReport(Pod.NodeName!, PodPhase.Preparing, null, null, time.GetUtcNow()));
     }
 
     private async Task Apply(PodStateReport report)
