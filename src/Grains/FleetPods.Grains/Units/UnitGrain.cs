@@ -475,9 +475,25 @@ public sealed class UnitGrain(
 
     // A node that is a silo is alive while that silo is active. An agent's node (no silo of its name) is watched by its
     // own node grain, which marks its pods lost when the agent stops beating.
-    private bool IsNodeAlive(string node) =>
-        membership.CurrentSnapshot.Members.Values.Where(m => m.Name == node).ToList() is not { Count: > 0 } silos
-        || silos.Exists(m => m.Status == SiloStatus.Active);
+    // Asked for every pod in every round: the dictionary's own enumerator allocates nothing, its Values and a lambda would.
+    private bool IsNodeAlive(string node)
+    {
+        var isSilo = false;
+        foreach (var (_, silo) in membership.CurrentSnapshot.Members)
+        {
+            if (silo.Name == node)
+            {
+                if (silo.Status == SiloStatus.Active)
+                {
+                    return true;
+                }
+
+                isSilo = true;
+            }
+        }
+
+        return !isSilo;
+    }
 
     // Where an ended pod restarts: on its node while that node is up. An agent's node is up while its grain holds its
     // agent, so a restart does not wait for one that is down.
