@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Globalization;
 using Orleans.Serialization.Serializers;
 using Orleans.Storage;
@@ -47,7 +48,7 @@ internal sealed class BatchedGrainStorage : IGrainStorage
     public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         // Serialized now, on the grain's turn: the grain may change its state again before the batch goes.
-        var payload = serializer.Serialize(grainState.State).ToArray();
+        var payload = Bytes(serializer.Serialize(grainState.State));
         var version = await changes.Call(new GrainStateChange(GrainStateKey.For(stateName, grainId), Version(grainState.ETag), payload))
             ?? throw Conflict("WriteState", stateName, grainId, grainState.ETag);
         grainState.ETag = version.ToString(CultureInfo.InvariantCulture);
@@ -76,6 +77,10 @@ internal sealed class BatchedGrainStorage : IGrainStorage
         grainState.RecordExists = false;
         grainState.State = New<T>();
     }
+
+    // The serializer's own array when the data is all of one (Orleans' is), rather than a copy of every state written.
+    private static byte[] Bytes(BinaryData data) =>
+        MemoryMarshal.TryGetArray(data.ToMemory(), out var whole) && whole.Offset == 0 && whole.Count == whole.Array!.Length ? whole.Array : data.ToArray();
 
     private static int? Version(string? etag) =>
         string.IsNullOrWhiteSpace(etag) ? null : int.Parse(etag, NumberStyles.None, CultureInfo.InvariantCulture);
