@@ -68,9 +68,10 @@ public sealed class NodeGrain(
         else
         {
             // An agent's node: down unless its agent attaches (again, after a server restart) before it would have
-            // beaten at the longest period this server tells, plus the grace.
+            // beaten at the longest period it may have been told, or this server would tell, plus the grace.
             deadlineTimer = this.RegisterGrainTimer(_ => OnDeadline(), new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan));
-            Expect(pacing.Longest(liveAgents.Count));
+            var longest = pacing.Longest(liveAgents.Count);
+            Expect(state.State.LongestBeatPeriod > longest ? state.State.LongestBeatPeriod : longest);
         }
 
         return base.OnActivateAsync(cancellationToken);
@@ -130,19 +131,21 @@ public sealed class NodeGrain(
             counted = true;
         }
 
+        // Saved with the announcement, so the period told below is seldom more than was stored.
+        RaiseLongestBeatPeriod();
         await ((INodeGrain)this).Announce(announcement);
         await GrainFactory.GetGrain<IDownNodesGrain>(IDownNodesGrain.Key).Remove(Name);
         await Reconcile(pods);
         logger.LogInformation("Node {Node} attached as an agent with {Pods} pods", Name, pods.Count);
 
         // Counted from the answer: an attach that reconciled many pods took time the agent did not have to beat in.
-        return new AgentSession(token, Expect(NextPeriod()));
+        return new AgentSession(token, await Pace());
     }
 
-    Task<HeartbeatAnswer> INodeGrain.Heartbeat(string session) =>
-        Task.FromResult(driver is not AgentNodeDriver || agentSession is not { } current || !IsCurrent(current, session)
+    async Task<HeartbeatAnswer> INodeGrain.Heartbeat(string session) =>
+        driver is not AgentNodeDriver || agentSession is not { } current || !IsCurrent(current, session)
             ? HeartbeatAnswer.Refused
-            : new HeartbeatAnswer(true, Expect(NextPeriod())));
+            : new HeartbeatAnswer(true, await Pace());
 
     // The one place a reservation is decided: the scheduler's view may be stale, this one is not.
     async Task<bool> INodeGrain.Reserve(PlacementRequest request)
@@ -317,7 +320,38 @@ public sealed class NodeGrain(
         return false;
     }
 
-    private TimeSpan NextPeriod() => pacing.Period(liveAgents.Count, Random.Shared.NextDouble());
+    // The period to tell the agent, never more than the stored LongestBeatPeriod: past it, that is raised first. With
+    // twice the headroom it is written again only once this server's agents doubled; a write that fails (the database
+    // down) tells the stored period instead, so beats keep a node up whatever the database does.
+    private async Task<TimeSpan> Pace()
+    {
+        var period = pacing.Period(liveAgents.Count, Random.Shared.NextDouble());
+        if (period > state.State.LongestBeatPeriod)
+        {
+            RaiseLongestBeatPeriod();
+            try
+            {
+                await state.Save(this);
+            }
+            catch (FleetPodsException ex)
+            {
+                logger.LogWarning("Node {Node} tells its agent to beat every {Period} as before: the longer period its server's agents call for could not be stored ({Reason})",
+                    Name, state.State.LongestBeatPeriod, ex.Message);
+                period = state.State.LongestBeatPeriod > pacing.MinPeriod ? state.State.LongestBeatPeriod : pacing.MinPeriod;
+            }
+        }
+
+        return Expect(period);
+    }
+
+    private void RaiseLongestBeatPeriod()
+    {
+        var headroom = pacing.Longest(liveAgents.Count) * 2;
+        if (headroom > state.State.LongestBeatPeriod)
+        {
+            state.State.LongestBeatPeriod = headroom;
+        }
+    }
 
     // The agent was told to beat within `told`: the node is down if nothing came by then and the grace. Returns `told`.
     private TimeSpan Expect(TimeSpan told)
