@@ -1,5 +1,6 @@
 using System.Globalization;
 using FleetPods.Grains.Nodes;
+using FleetPods.Silo;
 
 namespace FleetPods.Bench.Scheduling;
 
@@ -67,7 +68,8 @@ internal sealed record BenchOptions(
                 case "--db-pool-size": pool = Number(args, ref i, 1, 1000); break;
                 case "--in-memory": inMemory = true; break;
                 case "--launch-delay-ms": delay = TimeSpan.FromMilliseconds(Number(args, ref i, 0, 600_000)); break;
-                case "--heartbeat-s": heartbeat = TimeSpan.FromSeconds(Number(args, ref i, 1, 3600)); break;
+                // Not below an agent's own least wait between beats (NodeAgent.RetryPeriod), which the simulated ones keep too.
+                case "--heartbeat-s": heartbeat = TimeSpan.FromSeconds(Number(args, ref i, (int)NodeAgent.RetryPeriod.TotalSeconds, 3600)); break;
                 case "--max-heartbeats-per-s": beats = Number(args, ref i, 1, 1_000_000); break;
                 case "--timeout-s": timeout = TimeSpan.FromSeconds(Number(args, ref i, 1, 7 * 86400)); break;
                 case "--kill-after-s": kill = TimeSpan.FromSeconds(Number(args, ref i, 0, 7 * 86400)); break;

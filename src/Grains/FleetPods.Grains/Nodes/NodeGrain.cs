@@ -335,9 +335,9 @@ public sealed class NodeGrain(
             }
             catch (FleetPodsException ex)
             {
-                logger.LogWarning("Node {Node} tells its agent to beat every {Period} as before: the longer period its server's agents call for could not be stored ({Reason})",
-                    Name, state.State.LongestBeatPeriod, ex.Message);
                 period = state.State.LongestBeatPeriod > pacing.MinPeriod ? state.State.LongestBeatPeriod : pacing.MinPeriod;
+                logger.LogWarning("Node {Node} tells its agent to beat every {Period}: the longer period its server's agents call for could not be stored ({Reason})",
+                    Name, period, ex.Message);
             }
         }
 
