@@ -44,7 +44,7 @@ internal static class SchedulingRun
     {
         Say($"{options.Nodes} simulated agents, {options.Pods} pods as {options.Units} units, {options.Servers} server silo(s), storage "
             + $"{(options.InMemory ? "in memory" : $"PostgreSQL (pool of {options.DbPoolSize} per server)")}, {Environment.ProcessorCount} cores, "
-            + $"launch delay {options.LaunchDelay.TotalMilliseconds:0} ms, heartbeat {options.HeartbeatPeriod.TotalSeconds:0} s, load average {LoadAverage()}");
+            + $"launch delay {options.LaunchDelay.TotalMilliseconds:0} ms, heartbeats every {options.MinHeartbeatPeriod.TotalSeconds:0} s or more (at most {options.MaxHeartbeatsPerSecond}/s per server), load average {LoadAverage()}");
         string? database = null;
         string? cluster = null;
         if (!options.InMemory)
@@ -71,7 +71,7 @@ internal static class SchedulingRun
         {
             await using var sampler = cluster is null ? null : await ConnectionSampler.Start(cluster, options.ConnectionBudget);
             using var pki = new RunPki();
-            await using var servers = await ServerCluster.Start(options.Servers, options.HeartbeatTimeout, cluster, pki.CaCertificate, options.CountCalls);
+            await using var servers = await ServerCluster.Start(options.Servers, options.MinHeartbeatPeriod, options.MaxHeartbeatsPerSecond, cluster, pki.CaCertificate, options.CountCalls);
             using var clientHost = await Connect(servers.Gateways, options.Timeout < CallTimeout ? options.Timeout : CallTimeout);
             return await Measure(options, servers, clientHost.Services.GetRequiredService<IClusterClient>(), sampler, pki);
         }
@@ -87,7 +87,7 @@ internal static class SchedulingRun
     private static async Task<int> Measure(BenchOptions options, ServerCluster servers, IClusterClient client, ConnectionSampler? sampler, RunPki pki)
     {
         var heapBefore = GC.GetTotalMemory(forceFullCollection: true);
-        await using var fleet = SimulatedFleet.Create(client, options.Nodes, pki, options.LaunchDelay, options.HeartbeatPeriod);
+        await using var fleet = SimulatedFleet.Create(client, options.Nodes, pki, options.LaunchDelay);
         var attaching = Stopwatch.StartNew();
         await fleet.AttachAll(AttachParallelism);
         var heapPerAgent = (GC.GetTotalMemory(forceFullCollection: true) - heapBefore) / (double)options.Nodes;

@@ -27,11 +27,13 @@ internal sealed class ServerCluster : IAsyncDisposable
 
     /// <summary>The first server starts alone (it makes the cluster), the others then join it side by side.</summary>
     /// <param name="caCertificate">The run's CA certificate file, whose node certificates the servers let attach.</param>
-    public static async Task<ServerCluster> Start(int count, TimeSpan heartbeatTimeout, string? cluster, string caCertificate, bool countCalls)
+    /// <param name="minHeartbeatPeriod">The servers' shortest period between an agent's beats (NodeLivenessOptions.MinHeartbeatPeriod).</param>
+    /// <param name="maxHeartbeatsPerSecond">The most beats a second each server paces its agents to (NodeLivenessOptions.MaxHeartbeatsPerSecond).</param>
+    public static async Task<ServerCluster> Start(int count, TimeSpan minHeartbeatPeriod, int maxHeartbeatsPerSecond, string? cluster, string caCertificate, bool countCalls)
     {
         var ports = Enumerable.Range(0, count).Select(_ => (Silo: TestPorts.Reserve(), Gateway: TestPorts.Reserve())).ToArray();
-        var started = new List<ServerProcess> { await ServerProcess.Start(0, ports[0].Silo, ports[0].Gateway, heartbeatTimeout, cluster, caCertificate, countCalls) };
-        var joining = Enumerable.Range(1, count - 1).Select(i => ServerProcess.Start(i, ports[i].Silo, ports[i].Gateway, heartbeatTimeout, cluster, caCertificate, countCalls)).ToList();
+        var started = new List<ServerProcess> { await ServerProcess.Start(0, ports[0].Silo, ports[0].Gateway, minHeartbeatPeriod, maxHeartbeatsPerSecond, cluster, caCertificate, countCalls) };
+        var joining = Enumerable.Range(1, count - 1).Select(i => ServerProcess.Start(i, ports[i].Silo, ports[i].Gateway, minHeartbeatPeriod, maxHeartbeatsPerSecond, cluster, caCertificate, countCalls)).ToList();
         try
         {
             await Task.WhenAll(joining);

@@ -29,7 +29,7 @@ internal sealed class ServerProcess : IAsyncDisposable
     /// <summary>The server's resident set now (VmRSS), in bytes; 0 once killed.</summary>
     public long CurrentBytes => Killed ? 0 : Status("VmRSS:");
 
-    public static async Task<ServerProcess> Start(int index, int siloPort, int gatewayPort, TimeSpan heartbeatTimeout, string? cluster, string caCertificate, bool countCalls)
+    public static async Task<ServerProcess> Start(int index, int siloPort, int gatewayPort, TimeSpan minHeartbeatPeriod, int maxHeartbeatsPerSecond, string? cluster, string caCertificate, bool countCalls)
     {
         var self = Environment.ProcessPath ?? throw new InvalidOperationException("the benchmark cannot tell its own executable to start the server");
         var start = new ProcessStartInfo(self) { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
@@ -40,7 +40,7 @@ internal sealed class ServerProcess : IAsyncDisposable
             start.ArgumentList.Add(typeof(ServerProcess).Assembly.Location);
         }
 
-        foreach (var argument in ServerSilo.Arguments(index, siloPort, gatewayPort, heartbeatTimeout))
+        foreach (var argument in ServerSilo.Arguments(index, siloPort, gatewayPort, minHeartbeatPeriod, maxHeartbeatsPerSecond))
         {
             start.ArgumentList.Add(argument);
         }

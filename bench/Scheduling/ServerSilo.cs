@@ -29,18 +29,18 @@ internal static class ServerSilo
     /// <summary>The run's CA certificate file: the server checks each agent's attach with its trust, as fleetpodsd's TLS setup does.</summary>
     public const string CaVariable = "FLEETPODS_BENCH_CA";
 
-    /// <summary>The command line of the child: <c>serve INDEX SILO-PORT GATEWAY-PORT HEARTBEAT-TIMEOUT-MS</c>.</summary>
-    public static IEnumerable<string> Arguments(int index, int siloPort, int gatewayPort, TimeSpan heartbeatTimeout) =>
-        ["serve", .. new[] { index, siloPort, gatewayPort, (int)heartbeatTimeout.TotalMilliseconds }.Select(n => n.ToString(CultureInfo.InvariantCulture))];
+    /// <summary>The command line of the child: <c>serve INDEX SILO-PORT GATEWAY-PORT MIN-HEARTBEAT-MS MAX-HEARTBEATS-PER-S</c>.</summary>
+    public static IEnumerable<string> Arguments(int index, int siloPort, int gatewayPort, TimeSpan minHeartbeatPeriod, int maxHeartbeatsPerSecond) =>
+        ["serve", .. new[] { index, siloPort, gatewayPort, (int)minHeartbeatPeriod.TotalMilliseconds, maxHeartbeatsPerSecond }.Select(n => n.ToString(CultureInfo.InvariantCulture))];
 
     /// <summary>The silo name of the server at <paramref name="index"/>.</summary>
     public static string Name(int index) => string.Create(CultureInfo.InvariantCulture, $"server-{index}");
 
     public static async Task<int> Run(IReadOnlyList<string> args)
     {
-        if (args is not [_, var index, var silo, var gateway, var timeout])
+        if (args is not [_, var index, var silo, var gateway, var minHeartbeat, var maxHeartbeats])
         {
-            await Console.Error.WriteLineAsync("scheduling-bench serve: needs INDEX SILO-PORT GATEWAY-PORT HEARTBEAT-TIMEOUT-MS (it is started by scheduling-bench itself)");
+            await Console.Error.WriteLineAsync("scheduling-bench serve: needs INDEX SILO-PORT GATEWAY-PORT MIN-HEARTBEAT-MS MAX-HEARTBEATS-PER-S (it is started by scheduling-bench itself)");
             return 2;
         }
 
@@ -82,7 +82,8 @@ internal static class ServerSilo
                 orleans.AddOutgoingGrainCallFilter((IOutgoingGrainCallFilter)calls);
             }
             orleans.Services.AddSingleton(trust);
-            orleans.Services.Configure<NodeLivenessOptions>(o => o.HeartbeatTimeout = TimeSpan.FromMilliseconds(int.Parse(timeout, CultureInfo.InvariantCulture)));
+            orleans.Services.Configure<NodeLivenessOptions>(o => (o.MinHeartbeatPeriod, o.MaxHeartbeatsPerSecond) =
+                (TimeSpan.FromMilliseconds(int.Parse(minHeartbeat, CultureInfo.InvariantCulture)), int.Parse(maxHeartbeats, CultureInfo.InvariantCulture)));
         });
 
         var host = builder.Build();

@@ -10,8 +10,9 @@ namespace FleetPods.Bench.Scheduling;
 /// Every simulated agent of a run, attached through one Orleans client. One timer reports every pod's progress (a pod
 /// is reported preparing at the next tick after its RunPod, running <c>launchDelay</c> after the cluster took that, so
 /// the two never arrive out of order), and one loop beats for
-/// every agent, a slice of them at a time so the beats spread over the period. An agent whose beat is refused (its
-/// node grain lost it, or declared it down) attaches again with the pods it holds.
+/// every agent, each when its server's last answer said (an attach's or a beat's), or a retry period after a beat that
+/// failed. An agent whose beat is refused (its node grain lost it, or declared it down) attaches again with the pods it
+/// holds.
 /// </summary>
 internal sealed class SimulatedFleet : IAsyncDisposable
 {
@@ -19,13 +20,14 @@ internal sealed class SimulatedFleet : IAsyncDisposable
     public static readonly ResourceRequest Capacity = new(256L << 30, 64_000);
 
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(10);
-    private const int BeatSlices = 20;
+
+    // How often the beat loop looks for agents whose beat is due: a beat is late by at most this, far within the grace.
+    private static readonly TimeSpan BeatTick = TimeSpan.FromMilliseconds(100);
     private const int MaxReportsInFlight = 1024;
     private const int MaxReportAttempts = 5;
 
     private readonly IClusterClient client;
     private readonly TimeSpan launchDelay;
-    private readonly TimeSpan heartbeatPeriod;
     private readonly SimulatedNode[] nodes;
 
     // Due in Stopwatch ticks. Each queue is in due order: what enters it is due a constant delay after it enters.
@@ -40,11 +42,10 @@ internal sealed class SimulatedFleet : IAsyncDisposable
     private int failedCalls;
     private int reattached;
 
-    private SimulatedFleet(IClusterClient client, int count, RunPki pki, TimeSpan launchDelay, TimeSpan heartbeatPeriod)
+    private SimulatedFleet(IClusterClient client, int count, RunPki pki, TimeSpan launchDelay)
     {
         this.client = client;
         this.launchDelay = launchDelay;
-        this.heartbeatPeriod = heartbeatPeriod;
         nodes = [.. Enumerable.Range(0, count).Select(i => $"sim-{i:D5}").Select(name => new SimulatedNode(name, pki.Issue(name), this))];
     }
 
@@ -69,8 +70,8 @@ internal sealed class SimulatedFleet : IAsyncDisposable
     public IReadOnlyDictionary<string, DateTimeOffset> LaunchedAt => launched;
 
     /// <summary>Makes <paramref name="count"/> agents, each with a node certificate of <paramref name="pki"/>.</summary>
-    public static SimulatedFleet Create(IClusterClient client, int count, RunPki pki, TimeSpan launchDelay, TimeSpan heartbeatPeriod) =>
-        new(client, count, pki, launchDelay, heartbeatPeriod);
+    public static SimulatedFleet Create(IClusterClient client, int count, RunPki pki, TimeSpan launchDelay) =>
+        new(client, count, pki, launchDelay);
 
     /// <summary>Attaches every agent, <paramref name="parallelism"/> at a time, each proving it is its node; then reports and beats.</summary>
     public async Task AttachAll(int parallelism)
@@ -111,7 +112,9 @@ internal sealed class SimulatedFleet : IAsyncDisposable
         var grain = client.GetGrain<INodeGrain>(node.Name);
         var announcement = new NodeAnnouncement(node.Name, new Dictionary<string, string>(), Capacity, [Stage1Flavor.Ns]);
         var proof = node.Credential.Prove(node.Name, await grain.Challenge());
-        node.Session = await grain.Attach(reference, announcement, node.Held(DateTimeOffset.UtcNow), proof);
+        var session = await grain.Attach(reference, announcement, node.Held(DateTimeOffset.UtcNow), proof);
+        node.Session = session.Token;
+        node.BeatAfter(NodeAgent.Paced(session.NextBeat));
     }
 
     private async Task SendDue()
@@ -179,16 +182,13 @@ internal sealed class SimulatedFleet : IAsyncDisposable
     // until that one is answered, as a real agent would.
     private async Task Beat()
     {
-        using var timer = new PeriodicTimer(heartbeatPeriod / BeatSlices);
-        var slice = 0;
+        using var timer = new PeriodicTimer(BeatTick);
         try
         {
             while (await timer.WaitForNextTickAsync(stop.Token))
             {
-                var from = nodes.Length * slice / BeatSlices;
-                var to = nodes.Length * (slice + 1) / BeatSlices;
-                slice = (slice + 1) % BeatSlices;
-                foreach (var node in nodes[from..to].Where(n => n.Reference is not null && n.TryStartBeat()))
+                var now = Stopwatch.GetTimestamp();
+                foreach (var node in nodes.Where(n => n.Reference is not null && n.IsBeatDue(now) && n.TryStartBeat()))
                 {
                     _ = BeatOne(node);
                 }
@@ -205,7 +205,13 @@ internal sealed class SimulatedFleet : IAsyncDisposable
         try
         {
             // Bounded as fleetpodsd's agent bounds them: a beat stuck toward a server that died must not silence the agent.
-            if (node.Session is not { } session || !await client.GetGrain<INodeGrain>(node.Name).Heartbeat(session).WaitAsync(NodeAgent.BeatTimeout))
+            // Until an answer says otherwise, the next try is a retry period away.
+            node.BeatAfter(NodeAgent.RetryPeriod);
+            if (node.Session is { } session && await client.GetGrain<INodeGrain>(node.Name).Heartbeat(session).WaitAsync(NodeAgent.BeatTimeout) is { Accepted: true } answer)
+            {
+                node.BeatAfter(NodeAgent.Paced(answer.NextBeat));
+            }
+            else
             {
                 await AttachOne(node, node.Reference!).WaitAsync(NodeAgent.AttachTimeout);
                 Interlocked.Increment(ref reattached);

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using FleetPods.Grains;
 
 namespace FleetPods.Bench.Scheduling;
@@ -13,6 +14,7 @@ internal sealed class SimulatedNode(string name, NodeCredential credential, Simu
     private INodeAgent? reference;
     private string? session;
     private int beating;
+    private long beatDue;
     private int runningAcknowledged;
     private volatile bool dead;
 
@@ -60,6 +62,13 @@ internal sealed class SimulatedNode(string name, NodeCredential credential, Simu
     public bool TryStartBeat() => !dead && Interlocked.Exchange(ref beating, 1) == 0;
 
     public void EndBeat() => Volatile.Write(ref beating, 0);
+
+    /// <summary>Whether its next beat is due at <paramref name="now"/> (a Stopwatch timestamp).</summary>
+    public bool IsBeatDue(long now) => now >= Interlocked.Read(ref beatDue);
+
+    /// <summary>Its next beat is due <paramref name="wait"/> from now, as its server's last answer said.</summary>
+    public void BeatAfter(TimeSpan wait) =>
+        Interlocked.Exchange(ref beatDue, Stopwatch.GetTimestamp() + (long)(wait.TotalSeconds * Stopwatch.Frequency));
 
     /// <summary>What it tells its node grain when it attaches: every pod it holds.</summary>
     public RuntimePod[] Held(DateTimeOffset now)

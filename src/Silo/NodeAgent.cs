@@ -13,7 +13,7 @@ namespace FleetPods.Silo;
 
 /// <summary>
 /// Binds this machine's node grain to its NodeRuntime: announces the node when the silo is up (an agent attaches
-/// its machine to the node grain on a server instead, and beats every <see cref="HeartbeatPeriod"/>), re-attaches
+/// its machine to the node grain on a server instead, and beats when the server's last answer said), re-attaches
 /// to pods that outlived a previous daemon, forwards every state change the runtime observes to the pod's grain,
 /// and every <see cref="ReconcilePeriod"/> (the first time right after start) tells the node grain every pod the
 /// runtime knows, so a pod the cluster lists in a phase this machine contradicts is corrected.
@@ -28,21 +28,28 @@ public sealed class NodeAgent(
 {
     public static readonly TimeSpan ReconcilePeriod = TimeSpan.FromSeconds(15);
 
-    /// <summary>How often an agent tells its node grain it is alive (the grain's timeout is NodeLivenessOptions.HeartbeatTimeout).</summary>
-    public static readonly TimeSpan HeartbeatPeriod = TimeSpan.FromSeconds(2);
+    /// <summary>
+    /// How long an agent waits to beat or attach again when no server answered (and the least it waits between beats,
+    /// whatever a server says): a server's shortest period by default (NodeLivenessOptions.MinHeartbeatPeriod).
+    /// </summary>
+    public static readonly TimeSpan RetryPeriod = TimeSpan.FromSeconds(2);
+
+    /// <summary>The longest an agent waits between beats, whatever a server says; past it the node would be down long after it died.</summary>
+    public static readonly TimeSpan MaxHeartbeatPeriod = TimeSpan.FromMinutes(5);
 
     /// <summary>
     /// How long an agent waits for a beat's answer. A call sent toward a server that just died may wait out Orleans'
-    /// response timeout; the beats behind it must not, or the node grain that took over on another server (10 s without
-    /// a beat) would declare this node down and its running pods lost.
+    /// response timeout; the beats behind it must not, or the node grain that took over on another server would declare
+    /// this node down and its running pods lost. A lost beat costs this and <see cref="RetryPeriod"/> before the next
+    /// one, which the server's grace (NodeLivenessOptions.HeartbeatGrace, 8 s) covers.
     /// </summary>
-    public static readonly TimeSpan BeatTimeout = HeartbeatPeriod * 2;
+    public static readonly TimeSpan BeatTimeout = TimeSpan.FromSeconds(4);
 
     /// <summary>How long an agent waits for an attach's answer (its challenge and the attach), for the same reason as <see cref="BeatTimeout"/>.</summary>
     public static readonly TimeSpan AttachTimeout = TimeSpan.FromSeconds(10);
 
     /// <summary>
-    /// The longest an agent waits between attaches the servers refused: the wait doubles from <see cref="HeartbeatPeriod"/>
+    /// The longest an agent waits between attaches the servers refused: the wait doubles from <see cref="RetryPeriod"/>
     /// with each refusal in a row, so an agent holding the wrong certificate does not keep a server checking it.
     /// </summary>
     public static readonly TimeSpan MaxRefusedWait = TimeSpan.FromMinutes(1);
@@ -133,24 +140,32 @@ public sealed class NodeAgent(
         }
     }
 
-    // A beat the node grain refuses means it does not hold this agent (a server restarted, it declared the node down,
-    // or another attach replaced this one's session): attach again with every pod the runtime holds. While no server
-    // answers the pods keep running. An attach the servers refuse is said each time, and tried again ever later.
+    // Each beat waits as long as the server's last answer said (it paces its agents by their number). A beat the node
+    // grain refuses means it does not hold this agent (a server restarted, it declared the node down, or another attach
+    // replaced this one's session): attach again with every pod the runtime holds. While no server answers the pods
+    // keep running, and the agent tries every RetryPeriod. An attach the servers refuse is said each time, and tried
+    // again ever later.
     private async Task AttachAndBeat(INodeGrain node, INodeAgent self, CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(HeartbeatPeriod);
         var attachedOnce = false;
         string? session = null;
         var reachable = true;
         var refusedWait = TimeSpan.Zero;
         var nextAttempt = DateTimeOffset.MinValue;
+        var wait = TimeSpan.Zero;
         try
         {
-            do
+            while (true)
             {
+                await Task.Delay(wait, stoppingToken);
+                wait = RetryPeriod;
                 try
                 {
-                    if (session is null || !await node.Heartbeat(session).WaitAsync(BeatTimeout, stoppingToken))
+                    if (session is not null && await node.Heartbeat(session).WaitAsync(BeatTimeout, stoppingToken) is { Accepted: true } answer)
+                    {
+                        wait = Paced(answer.NextBeat);
+                    }
+                    else
                     {
                         session = null;
                         if (DateTimeOffset.UtcNow < nextAttempt)
@@ -158,7 +173,8 @@ public sealed class NodeAgent(
                             continue;
                         }
 
-                        (session, var pods) = await Attach(node, self, stoppingToken);
+                        (session, var pods, var first) = await Attach(node, self, stoppingToken);
+                        wait = Paced(first);
                         refusedWait = TimeSpan.Zero;
                         if (attachedOnce)
                         {
@@ -180,7 +196,7 @@ public sealed class NodeAgent(
                 catch (FleetPodsException ex) when (ex is not NodeUnavailableException)
                 {
                     // The servers answered and refused the attach (this node's name is a silo's, its certificate revoked, say).
-                    refusedWait = refusedWait == TimeSpan.Zero ? HeartbeatPeriod : refusedWait * 2 > MaxRefusedWait ? MaxRefusedWait : refusedWait * 2;
+                    refusedWait = refusedWait == TimeSpan.Zero ? RetryPeriod : refusedWait * 2 > MaxRefusedWait ? MaxRefusedWait : refusedWait * 2;
                     nextAttempt = DateTimeOffset.UtcNow + refusedWait;
                     logger.LogError("Node {Node} was refused by the servers: {Reason}; trying again in {Wait}", options.NodeName, ex.Message, refusedWait);
                 }
@@ -193,7 +209,6 @@ public sealed class NodeAgent(
                     }
                 }
             }
-            while (await timer.WaitForNextTickAsync(stoppingToken));
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -201,19 +216,27 @@ public sealed class NodeAgent(
         }
     }
 
+    /// <summary>
+    /// The wait before the next beat a server's answer said, within <see cref="RetryPeriod"/> and
+    /// <see cref="MaxHeartbeatPeriod"/>: a period out of them (a server misconfigured, or of another version) would make
+    /// the agent beat in a tight loop, or so seldom that its node is down long before anyone notices.
+    /// </summary>
+    public static TimeSpan Paced(TimeSpan told) =>
+        told < RetryPeriod ? RetryPeriod : told > MaxHeartbeatPeriod ? MaxHeartbeatPeriod : told;
+
     // Not in turn with reports and rounds: one of those waiting on a server that just died must not hold the attach
     // past the node grain's timeout. What it sends is never older than what the pods' grains heard, as a change is
     // recorded in `forwarded` before it is reported. The node grain's challenge, signed with this node's key, proves
     // to it that this is the node its name says (the TLS connection proved only some node of the cluster).
-    private async Task<(string Session, int Pods)> Attach(INodeGrain node, INodeAgent self, CancellationToken stoppingToken)
+    private async Task<(string Session, int Pods, TimeSpan FirstBeat)> Attach(INodeGrain node, INodeAgent self, CancellationToken stoppingToken)
     {
         ForgetRemoved();
         RuntimePod[] pods = [.. forwarded.Values.Select(ToRuntimePod)];
         var session = await AttachWithProof(node, self, pods).WaitAsync(AttachTimeout, stoppingToken);
-        return (session, pods.Length);
+        return (session.Token, pods.Length, session.NextBeat);
     }
 
-    private async Task<string> AttachWithProof(INodeGrain node, INodeAgent self, RuntimePod[] pods)
+    private async Task<AgentSession> AttachWithProof(INodeGrain node, INodeAgent self, RuntimePod[] pods)
     {
         var challenge = await node.Challenge();
         return await node.Attach(self, Announcement(KvmAccelerator()), pods, AttachProof.Sign(options.NodeName, challenge, credentials.Certificate));

@@ -50,8 +50,8 @@ public sealed class AgentImpersonationTests(BusyboxImage image) : IClassFixture<
             "the server to log the refusal", Logs);
 
         // Nor can it keep a node up by beating without the session of the agent that proved itself.
-        Assert.False(await impostor.Client.GetGrain<INodeGrain>("agent-a").Heartbeat(new string('0', 64)));
-        Assert.False(await impostor.Client.GetGrain<INodeGrain>("agent-b").Heartbeat(new string('0', 64)));
+        Assert.False((await impostor.Client.GetGrain<INodeGrain>("agent-a").Heartbeat(new string('0', 64))).Accepted);
+        Assert.False((await impostor.Client.GetGrain<INodeGrain>("agent-b").Heartbeat(new string('0', 64))).Accepted);
         Assert.Equal(["agent-b:up"], await Machines(server));
 
         // agent-a's own daemon attaches, and a unit of two runs one real pod on each real agent; the impostor gets none.

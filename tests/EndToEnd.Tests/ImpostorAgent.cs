@@ -51,7 +51,7 @@ internal sealed class ImpostorAgent : INodeAgent, IAsyncDisposable
     }
 
     /// <summary>Attaches as <paramref name="node"/> with a fresh challenge of its grain, signed with the key it holds.</summary>
-    public async Task<string> AttachAs(string node)
+    public async Task<AgentSession> AttachAs(string node)
     {
         var grain = Client.GetGrain<INodeGrain>(node);
         var proof = AttachProof.Sign(node, await grain.Challenge(), Certificate);

@@ -20,6 +20,6 @@ public sealed class AttachChallengeClockTests(FakeClockFleetFixture fixture) : I
         var young = await node.Challenge();
         fixture.Clock.Advance(TimeSpan.FromSeconds(29));
         var session = await node.Attach(agent.Reference, agent.Announcement, [], AttachProof.Sign("clocked-a", young, certificate));
-        Assert.True(await node.Heartbeat(session));
+        Assert.True((await node.Heartbeat(session.Token)).Accepted);
     }
 }

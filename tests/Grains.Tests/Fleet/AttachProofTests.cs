@@ -115,7 +115,7 @@ public sealed class AttachProofTests(AgentServerFixture server) : IClassFixture<
         Assert.Contains("what it presented is not a certificate", broken.Message, StringComparison.Ordinal);
 
         Assert.Equal(NodeLiveness.Down, (await Client.GetGrain<INodeGrain>("signer-a").GetStatus()).Liveness);
-        Assert.NotEmpty(await Attach(agent, SignedProof(await Challenge("signer-a"), "signer-a", own)));
+        Assert.NotEmpty((await Attach(agent, SignedProof(await Challenge("signer-a"), "signer-a", own))).Token);
     }
 
     [Fact]
@@ -123,7 +123,7 @@ public sealed class AttachProofTests(AgentServerFixture server) : IClassFixture<
     {
         await using var agent = FakeNodeAgent.Unattached(Client, "replay-a");
         var proof = SignedProof(await Challenge("replay-a"), "replay-a", Pki.Node("replay-a"));
-        Assert.NotEmpty(await Attach(agent, proof));
+        Assert.NotEmpty((await Attach(agent, proof)).Token);
 
         var replayed = await Assert.ThrowsAsync<AttachRefusedException>(() => Attach(agent, proof));
         Assert.Equal("attach as node replay-a refused: its challenge is stale or unknown (each is good for one attach within 30 s)", replayed.Message);
@@ -144,7 +144,7 @@ public sealed class AttachProofTests(AgentServerFixture server) : IClassFixture<
         }
 
         await Assert.ThrowsAsync<AttachRefusedException>(() => Attach(agent, SignedProof(first, "replay-a", Pki.Node("replay-a"))));
-        Assert.NotEmpty(await Attach(agent, SignedProof(last, "replay-a", Pki.Node("replay-a"))));
+        Assert.NotEmpty((await Attach(agent, SignedProof(last, "replay-a", Pki.Node("replay-a")))).Token);
     }
 
     [Fact]
@@ -152,25 +152,25 @@ public sealed class AttachProofTests(AgentServerFixture server) : IClassFixture<
     {
         await using var agent = FakeNodeAgent.Unattached(Client, "session-a");
         var node = Client.GetGrain<INodeGrain>("session-a");
-        var first = await Attach(agent, SignedProof(await Challenge("session-a"), "session-a", Pki.Node("session-a")));
-        Assert.True(await node.Heartbeat(first));
+        var first = (await Attach(agent, SignedProof(await Challenge("session-a"), "session-a", Pki.Node("session-a")))).Token;
+        Assert.True((await node.Heartbeat(first)).Accepted);
 
-        var second = await Attach(agent, SignedProof(await Challenge("session-a"), "session-a", Pki.Node("session-a")));
+        var second = (await Attach(agent, SignedProof(await Challenge("session-a"), "session-a", Pki.Node("session-a")))).Token;
         Assert.NotEqual(first, second);
-        Assert.False(await node.Heartbeat(first));
-        Assert.False(await node.Heartbeat(""));
-        Assert.False(await node.Heartbeat(second.ToLowerInvariant()));
+        Assert.Equal(HeartbeatAnswer.Refused, await node.Heartbeat(first));
+        Assert.Equal(HeartbeatAnswer.Refused, await node.Heartbeat(""));
+        Assert.Equal(HeartbeatAnswer.Refused, await node.Heartbeat(second.ToLowerInvariant()));
 
         // Beats with the replaced session do not keep it up: it goes down as if nothing beat.
         await Eventually.Until(async () => (await node.Heartbeat(first), (await node.GetStatus()).Liveness), s => s.Liveness == NodeLiveness.Down,
-            $"session-a down within {AgentHeartbeatTimeout} of beats with a stale session");
-        Assert.False(await node.Heartbeat(second));
+            $"session-a down within {AgentMinHeartbeatPeriod * 1.25 + AgentHeartbeatGrace} of beats with a stale session");
+        Assert.Equal(HeartbeatAnswer.Refused, await node.Heartbeat(second));
     }
 
     private Task<byte[]> Challenge(string node) => Client.GetGrain<INodeGrain>(node).Challenge();
 
     private static AttachProof SignedProof(byte[] challenge, string node, X509Certificate2 certificate) => AttachProof.Sign(node, challenge, certificate);
 
-    private Task<string> Attach(FakeNodeAgent agent, AttachProof proof) =>
+    private Task<AgentSession> Attach(FakeNodeAgent agent, AttachProof proof) =>
         Client.GetGrain<INodeGrain>(agent.Name).Attach(agent.Reference, agent.Announcement, [], proof);
 }

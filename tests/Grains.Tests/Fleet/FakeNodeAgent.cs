@@ -7,21 +7,20 @@ namespace FleetPods.Grains.Tests.Fleet;
 /// <summary>
 /// A machine attached as an agent through the test cluster's client, as fleetpodsd's agent mode would: it attaches
 /// with the pods it holds, proving it is its node with a node certificate (its own from <see cref="TestClusterPki"/>,
-/// or the one it is given), beats every <see cref="BeatPeriod"/> with the session its attach returned, attaches again
-/// when a beat says the grain lost it, and reports its pods' states with the client's own grain calls.
+/// or the one it is given), beats with the session its attach returned when the server's last answer says, attaches
+/// again when a beat says the grain lost it, and reports its pods' states with the client's own grain calls.
 /// <see cref="Silence"/> cuts it off.
 /// </summary>
 public sealed class FakeNodeAgent : INodeAgent, IAsyncDisposable
 {
-    public static readonly TimeSpan BeatPeriod = TimeSpan.FromMilliseconds(200);
-
     private readonly IClusterClient client;
     private readonly INodeAgent reference;
     private readonly string metadata;
     private readonly X509Certificate2 certificate;
     private CancellationTokenSource? beating;
     private Task? loop;
-    private string? session;
+    private AgentSession? session;
+    private TimeSpan nextBeat;
 
     private FakeNodeAgent(string name, string metadata, IClusterClient client, X509Certificate2 certificate)
     {
@@ -45,6 +44,9 @@ public sealed class FakeNodeAgent : INodeAgent, IAsyncDisposable
 
     /// <summary>How many times it attached.</summary>
     public int Attachments { get; private set; }
+
+    /// <summary>The period its last attach or accepted beat was told to wait before the next beat.</summary>
+    public TimeSpan NextBeat => nextBeat;
 
     /// <summary>An agent attached as <paramref name="name"/>, proving it with <paramref name="certificate"/> (by default its own).</summary>
     /// <exception cref="AttachRefusedException">The node grain refused the attach.</exception>
@@ -141,17 +143,23 @@ public sealed class FakeNodeAgent : INodeAgent, IAsyncDisposable
         var node = client.GetGrain<INodeGrain>(Name);
         var proof = AttachProof.Sign(Name, await node.Challenge(), certificate);
         session = await node.Attach(reference, Announcement, [.. Pods.Keys.Select(id => new RuntimePod(id, PodPhase.Running, null, null, DateTimeOffset.UtcNow))], proof);
+        nextBeat = session.NextBeat;
         Attachments++;
     }
 
+    // Each beat when the last answer said, as fleetpodsd's agent beats.
     private async Task Beat(CancellationToken stop)
     {
-        using var timer = new PeriodicTimer(BeatPeriod);
         try
         {
-            while (await timer.WaitForNextTickAsync(stop))
+            while (true)
             {
-                if (session is null || !await client.GetGrain<INodeGrain>(Name).Heartbeat(session))
+                await Task.Delay(nextBeat, stop);
+                if (session is not null && await client.GetGrain<INodeGrain>(Name).Heartbeat(session.Token) is { Accepted: true } answer)
+                {
+                    nextBeat = answer.NextBeat;
+                }
+                else
                 {
                     await AttachNow();
                 }

@@ -19,8 +19,14 @@ public sealed class FleetCluster : IAsyncDisposable
 {
     public static readonly ResourceRequest NodeCapacity = new(8L << 30, 4000);
 
-    /// <summary>How long an agent's node waits for a heartbeat here: short, so a test sees an agent go down quickly.</summary>
-    public static readonly TimeSpan AgentHeartbeatTimeout = TimeSpan.FromSeconds(2);
+    /// <summary>The shortest period between an agent's beats here: short, so a test sees an agent go down quickly.</summary>
+    public static readonly TimeSpan AgentMinHeartbeatPeriod = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>How long past the period it was told an agent's node waits for a beat here.</summary>
+    public static readonly TimeSpan AgentHeartbeatGrace = TimeSpan.FromMilliseconds(1500);
+
+    /// <summary>The most beats a second a server takes here: past 10 agents on a silo their period grows.</summary>
+    public const int AgentMaxHeartbeatsPerSecond = 20;
 
     /// <summary>How long, and how many, down agents' nodes are listed here.</summary>
     public static readonly TimeSpan DownNodeRetention = TimeSpan.FromHours(1);
@@ -66,7 +72,8 @@ public sealed class FleetCluster : IAsyncDisposable
             silo.Services.AddSingleton(TestClusterPki.Shared.Trust);
             // Every placement sees the reservations made before it, on whichever silo, as the spread tests assert.
             silo.Services.Configure<NodeViewOptions>(o => o.MaxAge = TimeSpan.Zero);
-            silo.Services.Configure<NodeLivenessOptions>(o => (o.HeartbeatTimeout, o.DownNodeRetention, o.MaxDownNodes) = (AgentHeartbeatTimeout, DownNodeRetention, MaxDownNodes));
+            silo.Services.Configure<NodeLivenessOptions>(o => (o.MinHeartbeatPeriod, o.HeartbeatGrace, o.MaxHeartbeatsPerSecond, o.DownNodeRetention, o.MaxDownNodes) =
+                (AgentMinHeartbeatPeriod, AgentHeartbeatGrace, AgentMaxHeartbeatsPerSecond, DownNodeRetention, MaxDownNodes));
             silo.Services.AddSingleton(services => new LocalNode(options.SiloName, new FakeLocalNode(options.SiloName, services.GetRequiredService<IGrainFactory>(), services.GetRequiredService<TimeProvider>())));
             silo.Services.AddSingleton<ILocalImageStore>(_ => new FakeLocalImageStore(options.SiloName));
         });

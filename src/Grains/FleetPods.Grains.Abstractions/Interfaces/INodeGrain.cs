@@ -29,18 +29,19 @@ public interface INodeGrain : IGrainWithStringKey
     /// are reconciled as <see cref="ReconcilePods"/> does (pods moved away while it was gone are stopped on it).
     /// <paramref name="proof"/> shows it is this node: the node certificate of this grain's name, of the cluster CA,
     /// neither expired nor revoked, and its signature over a challenge from <see cref="Challenge"/> (used up by this call).
-    /// Returns the session <see cref="Heartbeat"/> takes; it replaces any earlier agent's.
+    /// Returns the session <see cref="Heartbeat"/> takes (it replaces any earlier agent's) and when to beat first.
     /// </summary>
     /// <exception cref="AttachRefusedException">The proof does not show it, or the node is a silo of the cluster.</exception>
-    Task<string> Attach(INodeAgent agent, NodeAnnouncement announcement, IReadOnlyList<RuntimePod> pods, AttachProof proof);
+    Task<AgentSession> Attach(INodeAgent agent, NodeAnnouncement announcement, IReadOnlyList<RuntimePod> pods, AttachProof proof);
 
     /// <summary>
-    /// An attached agent's sign of life, every few seconds, with the session its <see cref="Attach"/> returned; without
-    /// one for the liveness timeout the node is down and its pods are lost (their units place them elsewhere). False for
-    /// any session but the current one, and when this grain holds no agent (a server restarted, or the node was declared
-    /// down): the agent then attaches again.
+    /// An attached agent's sign of life, with the session token its <see cref="Attach"/> returned, sent when the last
+    /// answer said (the server paces its agents by their number). Without one for the period it was told plus a grace
+    /// the node is down and its pods are lost (their units place them elsewhere). Not accepted for any session but the
+    /// current one, nor when this grain holds no agent (a server restarted, or the node was declared down): the agent
+    /// then attaches again.
     /// </summary>
-    Task<bool> Heartbeat(string session);
+    Task<HeartbeatAnswer> Heartbeat(string session);
 
     /// <summary>Reserves resources for a pod if they fit and no <c>Conflicts=</c> rule forbids it, either way. Idempotent per pod.</summary>
     Task<bool> Reserve(PlacementRequest request);

@@ -7,7 +7,6 @@ using FleetPods.Grains.Security;
 using FleetPods.Security;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace FleetPods.Grains.Nodes;
 
@@ -15,7 +14,6 @@ namespace FleetPods.Grains.Nodes;
 public sealed class NodeGrain(
     [PersistentState(StoredNode.StateName, GrainStorage.Name)] IPersistentState<NodeState> state,
     IClusterMembershipService membership,
-    IOptions<NodeLivenessOptions> liveness,
     PodPolicy policy,
     TimeProvider time,
     ILogger<NodeGrain> logger) : Grain, INodeGrain
@@ -30,8 +28,20 @@ public sealed class NodeGrain(
 
     // The session of the agent that proved itself last: only its beats keep the node up.
     private string? agentSession;
-    private DateTimeOffset lastHeartbeat;
     private bool declaredDown;
+
+    // Whether this grain's agent counts among this server's live agents (it does from its attach to its node's end).
+    private bool counted;
+
+    // When the node is down without another beat, and the one timer that looks then: a beat only moves the deadline,
+    // and the timer, firing at the old one, sleeps again until the new one, so beats cost no timer ticks.
+    private DateTimeOffset deadline;
+    private IGrainTimer? deadlineTimer;
+    private DateTimeOffset? armedFor;
+
+    // This server's: set as the grain activates.
+    private HeartbeatPacing pacing = null!;
+    private LiveAgents liveAgents = null!;
 
     // Orders this activation's reports to the node view after any earlier activation's (see NodeReport.Sequence).
     private long reportSequence = NodeReport.Now;
@@ -44,6 +54,8 @@ public sealed class NodeGrain(
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        pacing = ServiceProvider.GetRequiredService<HeartbeatPacing>();
+        liveAgents = ServiceProvider.GetRequiredService<LiveAgents>();
         if (ServiceProvider.GetService<LocalNode>() is { } local && local.NodeName == Name)
         {
             driver = new SiloNodeDriver(local.Machine, GrainFactory.GetGrain<IImageStoreGrain>(Name));
@@ -55,13 +67,20 @@ public sealed class NodeGrain(
         }
         else
         {
-            // An agent's node: down unless its agent attaches (again, after a server restart) within the timeout.
-            lastHeartbeat = time.GetUtcNow();
-            var check = liveness.Value.HeartbeatTimeout / 2;
-            this.RegisterGrainTimer(_ => CheckHeartbeat(), new GrainTimerCreationOptions(check, check));
+            // An agent's node: down unless its agent attaches (again, after a server restart) before it would have
+            // beaten at the longest period it may have been told, or this server would tell, plus the grace.
+            deadlineTimer = this.RegisterGrainTimer(_ => OnDeadline(), new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan));
+            var longest = pacing.Longest(liveAgents.Count);
+            Expect(state.State.LongestBeatPeriod > longest ? state.State.LongestBeatPeriod : longest);
         }
 
         return base.OnActivateAsync(cancellationToken);
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        Uncount();
+        return base.OnDeactivateAsync(reason, cancellationToken);
     }
 
     async Task INodeGrain.Announce(NodeAnnouncement announcement)
@@ -81,7 +100,7 @@ public sealed class NodeGrain(
 
     Task<byte[]> INodeGrain.Challenge() => Task.FromResult(challenges.Issue());
 
-    async Task<string> INodeGrain.Attach(INodeAgent agent, NodeAnnouncement announcement, IReadOnlyList<RuntimePod> pods, AttachProof proof)
+    async Task<AgentSession> INodeGrain.Attach(INodeAgent agent, NodeAnnouncement announcement, IReadOnlyList<RuntimePod> pods, AttachProof proof)
     {
         ArgumentNullException.ThrowIfNull(agent);
         ArgumentNullException.ThrowIfNull(announcement);
@@ -105,25 +124,28 @@ public sealed class NodeGrain(
         driver = new AgentNodeDriver(Name, agent);
         var token = Convert.ToHexString(RandomNumberGenerator.GetBytes(32));
         agentSession = token;
-        lastHeartbeat = time.GetUtcNow();
         declaredDown = false;
+        if (!counted)
+        {
+            liveAgents.Add();
+            counted = true;
+        }
+
+        // Saved with the announcement, so the period told below is seldom more than was stored.
+        RaiseLongestBeatPeriod();
         await ((INodeGrain)this).Announce(announcement);
         await GrainFactory.GetGrain<IDownNodesGrain>(IDownNodesGrain.Key).Remove(Name);
         await Reconcile(pods);
         logger.LogInformation("Node {Node} attached as an agent with {Pods} pods", Name, pods.Count);
-        return token;
+
+        // Counted from the answer: an attach that reconciled many pods took time the agent did not have to beat in.
+        return new AgentSession(token, await Pace());
     }
 
-    Task<bool> INodeGrain.Heartbeat(string session)
-    {
-        if (driver is not AgentNodeDriver || agentSession is not { } current || !IsCurrent(current, session))
-        {
-            return Task.FromResult(false);
-        }
-
-        lastHeartbeat = time.GetUtcNow();
-        return Task.FromResult(true);
-    }
+    async Task<HeartbeatAnswer> INodeGrain.Heartbeat(string session) =>
+        driver is not AgentNodeDriver || agentSession is not { } current || !IsCurrent(current, session)
+            ? HeartbeatAnswer.Refused
+            : new HeartbeatAnswer(true, await Pace());
 
     // The one place a reservation is decided: the scheduler's view may be stale, this one is not.
     async Task<bool> INodeGrain.Reserve(PlacementRequest request)
@@ -298,20 +320,87 @@ public sealed class NodeGrain(
         return false;
     }
 
-    // Without heartbeats for the timeout an agent's node is down: it moves from the live nodes to the bounded list of
-    // down ones, and its pods are lost, so their units (and only theirs) hear of it and place them elsewhere. A pod
-    // grain that does not answer now is lost at the next check.
-    private async Task CheckHeartbeat()
+    // The period to tell the agent, never more than the stored LongestBeatPeriod: past it, that is raised first. With
+    // twice the headroom it is written again only once this server's agents doubled; a write that fails (the database
+    // down) tells the stored period instead, so beats keep a node up whatever the database does.
+    private async Task<TimeSpan> Pace()
     {
-        var silent = time.GetUtcNow() - lastHeartbeat;
-        if (silent < liveness.Value.HeartbeatTimeout)
+        var period = pacing.Period(liveAgents.Count, Random.Shared.NextDouble());
+        if (period > state.State.LongestBeatPeriod)
         {
-            return;
+            RaiseLongestBeatPeriod();
+            try
+            {
+                await state.Save(this);
+            }
+            catch (FleetPodsException ex)
+            {
+                period = state.State.LongestBeatPeriod > pacing.MinPeriod ? state.State.LongestBeatPeriod : pacing.MinPeriod;
+                logger.LogWarning("Node {Node} tells its agent to beat every {Period}: the longer period its server's agents call for could not be stored ({Reason})",
+                    Name, period, ex.Message);
+            }
         }
 
+        return Expect(period);
+    }
+
+    private void RaiseLongestBeatPeriod()
+    {
+        var headroom = pacing.Longest(liveAgents.Count) * 2;
+        if (headroom > state.State.LongestBeatPeriod)
+        {
+            state.State.LongestBeatPeriod = headroom;
+        }
+    }
+
+    // The agent was told to beat within `told`: the node is down if nothing came by then and the grace. Returns `told`.
+    private TimeSpan Expect(TimeSpan told)
+    {
+        deadline = time.GetUtcNow() + pacing.Deadline(told);
+        if (armedFor is not { } armed || deadline < armed)
+        {
+            ArmAt(deadline);
+        }
+
+        return told;
+    }
+
+    private void ArmAt(DateTimeOffset at)
+    {
+        armedFor = at;
+        deadlineTimer?.Change(at - time.GetUtcNow() is var due && due > TimeSpan.Zero ? due : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+    }
+
+    private void Uncount()
+    {
+        if (counted)
+        {
+            liveAgents.Remove();
+            counted = false;
+        }
+    }
+
+    // The timer fires at the deadline it was armed for; a beat since then moved the deadline on, and it sleeps until it.
+    private Task OnDeadline()
+    {
+        armedFor = null;
+        if (time.GetUtcNow() < deadline)
+        {
+            ArmAt(deadline);
+            return Task.CompletedTask;
+        }
+
+        return DeclareDown();
+    }
+
+    // Without a beat by its deadline an agent's node is down: it moves from the live nodes to the bounded list of
+    // down ones, and its pods are lost, so their units (and only theirs) hear of it and place them elsewhere. A pod
+    // grain that does not answer now is lost at the next look, a minimum period later.
+    private async Task DeclareDown()
+    {
         if (!declaredDown && state.State.Announcement is not null)
         {
-            logger.LogWarning("Node {Node} is down: no heartbeat from its agent for {Silent}; its {Pods} pods are lost", Name, silent, state.State.Reservations.Count);
+            logger.LogWarning("Node {Node} is down: no heartbeat from its agent by its deadline; its {Pods} pods are lost", Name, state.State.Reservations.Count);
             await GrainFactory.GetGrain<IDownNodesGrain>(IDownNodesGrain.Key).Add(Name);
             await new KeyRegistry(GrainFactory, RegistryKind.Nodes).Remove(Name);
         }
@@ -319,6 +408,7 @@ public sealed class NodeGrain(
         driver = null;
         agentSession = null;
         declaredDown = true;
+        Uncount();
         await Report();
         if (state.State.Reservations.Count == 0)
         {
@@ -342,6 +432,12 @@ public sealed class NodeGrain(
         if (lost.OfType<string>().Aggregate(false, (freed, podId) => Free(podId) | freed))
         {
             await state.Save(this);
+        }
+
+        if (state.State.Reservations.Count > 0)
+        {
+            deadline = time.GetUtcNow() + pacing.MinPeriod;
+            ArmAt(deadline);
         }
     }
 

@@ -15,4 +15,12 @@ public sealed class NodeState
     /// <summary>The reserved pods' units and Conflicts= globs, by pod id (the same keys as <see cref="Reservations"/>).</summary>
     [Id(3)]
     public Dictionary<string, PlacedPod> Pods { get; set; } = [];
+
+    /// <summary>
+    /// At least the longest period between beats its agent may have been told. A grain that activates without its agent
+    /// (after a server restart, its agent told to beat seldom by a server that held many) waits that long, and the
+    /// grace, before it declares the node down.
+    /// </summary>
+    [Id(4)]
+    public TimeSpan LongestBeatPeriod { get; set; }
 }
