@@ -36,6 +36,9 @@ public sealed class NodeGrain(
     // Orders this activation's reports to the node view after any earlier activation's (see NodeReport.Sequence).
     private long reportSequence = NodeReport.Now;
 
+    // The silo's sender (internal, so not among this public grain's constructor's parameters).
+    private NodeReportSender? reports;
+
     private string Name => this.GetPrimaryKeyString();
 
     private INodeAgent Machine => driver ?? throw new NodeUnavailableException($"node {Name} is down: its agent is not attached");
@@ -345,9 +348,9 @@ public sealed class NodeGrain(
         }
     }
 
-    // What placement weighs, for the node view; a reservation's report is not waited for (see NodeReport.Sequence).
-    private Task Report() =>
-        GrainFactory.GetGrain<INodeViewGrain>(0).Report(new NodeReport(Name, driver is null ? null : Describe(), ++reportSequence));
+    // What placement weighs, for the node view, sent with the other nodes' of this silo; a reservation's report is not
+    // waited for (see NodeReport.Sequence), an announcement's and a down node's are (placement must see them first).
+    private Task Report() => (reports ??= ServiceProvider.GetRequiredService<NodeReportSender>()).Send(new NodeReport(Name, driver is null ? null : Describe(), ++reportSequence));
 
     private bool Free(string podId) => state.State.Reservations.Remove(podId) | state.State.Pods.Remove(podId);
 
