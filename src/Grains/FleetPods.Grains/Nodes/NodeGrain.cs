@@ -214,6 +214,28 @@ public sealed class NodeGrain(
         return Reconcile(pods);
     }
 
+    // Interleaved: a pod's grain that takes its end releases the pod here, which must not wait for this call to end.
+    // Only the session and the reservations are read, before the first await.
+    async Task<bool> INodeGrain.ReportPods(string session, RuntimePod[] pods)
+    {
+        ArgumentNullException.ThrowIfNull(pods);
+        if (driver is not AgentNodeDriver || agentSession is not { } current || !IsCurrent(current, session))
+        {
+            return false;
+        }
+
+        if (pods.Length > INodeGrain.MaxPodReports)
+        {
+            throw new FleetPodsException($"node {Name} takes at most {INodeGrain.MaxPodReports} pod reports a call, not {pods.Length}");
+        }
+
+        var ours = pods.Where(p => p?.PodId is { } id && state.State.Reservations.ContainsKey(id))
+            .GroupBy(p => p.PodId, StringComparer.Ordinal).Select(g => g.Last()).ToList();
+        await Task.WhenAll(ours.Select(p => GrainFactory.GetGrain<IPodGrain>(p.PodId)
+            .ReportState(new PodStateReport(Name, p.Phase, p.ExitCode, p.Reason, p.At) { OutOfMemory = p.OutOfMemory })));
+        return true;
+    }
+
     private async Task Reconcile(IReadOnlyList<RuntimePod> pods)
     {
         var held = pods.GroupBy(p => p.PodId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last(), StringComparer.Ordinal);
