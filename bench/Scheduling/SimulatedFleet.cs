@@ -9,10 +9,11 @@ namespace FleetPods.Bench.Scheduling;
 /// <summary>
 /// Every simulated agent of a run, attached through one Orleans client. One timer reports every pod's progress (a pod
 /// is reported preparing at the next tick after its RunPod, running <c>launchDelay</c> after the cluster took that, so
-/// the two never arrive out of order), and one loop beats for
-/// every agent, each when its server's last answer said (an attach's or a beat's), or a retry period after a beat that
-/// failed. An agent whose beat is refused (its node grain lost it, or declared it down) attaches again with the pods it
-/// holds.
+/// the two never arrive out of order), each agent's reports due at a tick in one call to its node grain with its
+/// session (<see cref="INodeGrain.ReportPods"/>, as fleetpodsd's agent sends what queued meanwhile), and one loop beats
+/// for every agent, each when its server's last answer said (an attach's or a beat's), or a retry period after a beat
+/// that failed. An agent whose beat is refused (its node grain lost it, or declared it down) attaches again with the
+/// pods it holds.
 /// </summary>
 internal sealed class SimulatedFleet : IAsyncDisposable
 {
@@ -60,7 +61,7 @@ internal sealed class SimulatedFleet : IAsyncDisposable
     /// <summary>The Stopwatch timestamp of the last running report accepted.</summary>
     public long LastRunningAt => Interlocked.Read(ref lastRunningAt);
 
-    /// <summary>Reports, beats and re-attachments that failed (each report is tried again, up to five times).</summary>
+    /// <summary>Report calls (failed or refused), beats and re-attachments that failed (each report is tried again, up to five times).</summary>
     public int FailedCalls => Volatile.Read(ref failedCalls);
 
     /// <summary>Agents that attached again after a refused beat.</summary>
@@ -125,13 +126,19 @@ internal sealed class SimulatedFleet : IAsyncDisposable
             while (await timer.WaitForNextTickAsync(stop.Token))
             {
                 var now = Stopwatch.GetTimestamp();
+                List<Report> due = [];
                 foreach (var queue in new[] { preparing, running })
                 {
-                    while (queue.TryPeek(out var due) && due.At <= now && queue.TryDequeue(out var report))
+                    while (queue.TryPeek(out var next) && next.At <= now && queue.TryDequeue(out var report))
                     {
-                        await inFlight.WaitAsync(stop.Token);
-                        _ = Send(queue, report);
+                        due.Add(report);
                     }
+                }
+
+                foreach (var batch in due.GroupBy(r => r.Node).SelectMany(reports => reports.Chunk(INodeGrain.MaxPodReports)))
+                {
+                    await inFlight.WaitAsync(stop.Token);
+                    _ = Send(batch);
                 }
             }
         }
@@ -141,38 +148,59 @@ internal sealed class SimulatedFleet : IAsyncDisposable
         }
     }
 
-    private async Task Send(ConcurrentQueue<Report> queue, Report report)
+    // One agent's reports. A call that fails or is refused (the agent's session is stale until its next beat attaches
+    // it again) is tried again after the launch delay, up to five times.
+    private async Task Send(Report[] batch)
     {
+        var node = batch[0].Node;
+        Report[] live = [];
         try
         {
-            if (!report.Node.Advance(report.PodId, report.Phase))
+            live = [.. batch.Where(r => node.Advance(r.PodId, r.Phase))];
+            if (live.Length == 0)
             {
                 return;
             }
 
-            await client.GetGrain<IPodGrain>(report.PodId).ReportState(new PodStateReport(report.Node.Name, report.Phase, null, null, DateTimeOffset.UtcNow));
-            if (report.Phase == PodPhase.Preparing)
+            var now = DateTimeOffset.UtcNow;
+            if (node.Session is not { } session
+                || !await client.GetGrain<INodeGrain>(node.Name).ReportPods(session, [.. live.Select(r => new RuntimePod(r.PodId, r.Phase, null, null, now))]))
             {
-                running.Enqueue(new Report(report.Node, report.PodId, PodPhase.Running, DueAfterDelay(), 1));
+                Retry(live);
+                return;
             }
-            else
+
+            foreach (var report in live)
             {
-                report.Node.AcknowledgeRunning();
-                Interlocked.Increment(ref runningReports);
-                Interlocked.Exchange(ref lastRunningAt, Stopwatch.GetTimestamp());
+                if (report.Phase == PodPhase.Preparing)
+                {
+                    running.Enqueue(new Report(node, report.PodId, PodPhase.Running, DueAfterDelay(), 1));
+                }
+                else
+                {
+                    node.AcknowledgeRunning();
+                    Interlocked.Increment(ref runningReports);
+                    Interlocked.Exchange(ref lastRunningAt, Stopwatch.GetTimestamp());
+                }
             }
         }
         catch (Exception ex) when (ex is OrleansException or TimeoutException or FleetPodsException)
         {
-            Interlocked.Increment(ref failedCalls);
-            if (report.Attempt < MaxReportAttempts)
-            {
-                queue.Enqueue(report with { At = queue == running ? DueAfterDelay() : Stopwatch.GetTimestamp(), Attempt = report.Attempt + 1 });
-            }
+            Retry(live);
         }
         finally
         {
             inFlight.Release();
+        }
+    }
+
+    // Into the queue that is due after the launch delay, whatever their phase: it stays in due order.
+    private void Retry(Report[] reports)
+    {
+        Interlocked.Increment(ref failedCalls);
+        foreach (var report in reports.Where(r => r.Attempt < MaxReportAttempts))
+        {
+            running.Enqueue(report with { At = DueAfterDelay(), Attempt = report.Attempt + 1 });
         }
     }
 

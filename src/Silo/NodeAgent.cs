@@ -14,8 +14,9 @@ namespace FleetPods.Silo;
 /// <summary>
 /// Binds this machine's node grain to its NodeRuntime: announces the node when the silo is up (an agent attaches
 /// its machine to the node grain on a server instead, and beats when the server's last answer said), re-attaches
-/// to pods that outlived a previous daemon, forwards every state change the runtime observes to the pod's grain,
-/// and every <see cref="ReconcilePeriod"/> (the first time right after start) tells the node grain every pod the
+/// to pods that outlived a previous daemon, forwards every state change the runtime observes to the pod's grain (an
+/// agent's through its node grain, those that arrived while the last were under way in one call), and every
+/// <see cref="ReconcilePeriod"/> (the first time right after start) tells the node grain every pod the
 /// runtime knows, so a pod the cluster lists in a phase this machine contradicts is corrected.
 /// </summary>
 public sealed class NodeAgent(
@@ -60,6 +61,9 @@ public sealed class NodeAgent(
     // Reports and reconcile rounds take turns. A round then sees every phase the cluster has been told, and never takes
     // a pod the cluster has just heard is preparing for one the runtime does not know.
     private readonly SemaphoreSlim turn = new(1, 1);
+
+    // An agent's session from its last attach, which its pod reports carry (its node grain takes no others).
+    private volatile string? attachedSession;
 
     // A report may meet a cluster that is still settling (a grain activating, a silo just started): retry it
     // with back-off rather than lose a pod's exit. Reports and rounds take turns, so a report must give up in
@@ -233,6 +237,7 @@ public sealed class NodeAgent(
         ForgetRemoved();
         RuntimePod[] pods = [.. forwarded.Values.Select(ToRuntimePod)];
         var session = await AttachWithProof(node, self, pods).WaitAsync(AttachTimeout, stoppingToken);
+        attachedSession = session.Token;
         return (session.Token, pods.Length, session.NextBeat);
     }
 
@@ -246,10 +251,24 @@ public sealed class NodeAgent(
     {
         await foreach (var change in runtime.StateChanges.ReadAllAsync(stoppingToken))
         {
-            await Report(change);
+            List<PodStateChange> changes = [change];
+            if (options.Mode == DaemonMode.Agent)
+            {
+                // What arrived while the last reports were under way goes in one call (group commit, bounded).
+                while (changes.Count < INodeGrain.MaxPodReports && runtime.StateChanges.TryRead(out var next))
+                {
+                    changes.Add(next);
+                }
+
+                await Report(node, changes);
+            }
+            else
+            {
+                await Report(change);
+            }
 
             // The first kvm pod probes the accelerator; list-machines then shows what it found.
-            if (change.Phase != Runtime.PodPhase.Preparing && accelerator == "auto" && KvmAccelerator() is not "auto" and var probed)
+            if (changes.Any(c => c.Phase != Runtime.PodPhase.Preparing) && accelerator == "auto" && KvmAccelerator() is not "auto" and var probed)
             {
                 accelerator = probed;
                 await Announce(node, accelerator);
@@ -378,6 +397,39 @@ public sealed class NodeAgent(
         }
 
         return removed;
+    }
+
+    // An agent's reports, through its node grain with the session that proved the node; one pod's latest counts. A
+    // refused one (its grain holds another session, or none) is not tried again: it is in `forwarded` already, so the
+    // next attach carries it, or, if that attach was made just before, the next round.
+    private async Task Report(INodeGrain node, List<PodStateChange> changes)
+    {
+        await turn.WaitAsync();
+        try
+        {
+            foreach (var change in changes)
+            {
+                forwarded[change.PodId] = change;
+            }
+
+            RuntimePod[] pods = [.. changes.GroupBy(c => c.PodId, StringComparer.Ordinal).Select(g => ToRuntimePod(g.Last()))];
+            var taken = false;
+            await ReportRetry.ExecuteAsync(async attempt =>
+                taken = attachedSession is { } session && await node.ReportPods(session, pods).WaitAsync(attempt));
+            if (!taken)
+            {
+                logger.LogInformation("Node {Node}'s grain did not take {Pods} pod reports: it no longer holds this agent's attach; the next attach carries them", options.NodeName, pods.Length);
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The next reconcile round tells the pods' grains what the reports could not.
+            logger.LogError("Could not report {Pods} pods' states to node {Node}'s grain: {Reason}", changes.Count, options.NodeName, ex.Message);
+        }
+        finally
+        {
+            turn.Release();
+        }
     }
 
     private async Task Report(PodStateChange change)

@@ -81,6 +81,10 @@ public sealed class AgentModeTests : IClassFixture<BusyboxImage>
         Assert.True(started.ExitCode == 0, started.ToString());
         var placed = await RunningPods(server, 2, _ => true, Logs);
         Assert.Equal(["agent-a", "agent-b"], placed.Select(p => p.Node).Order());
+
+        // Their states reached the pods by the agents' reports through their node grains, none refused or failed
+        // (a reconcile round would have set them running too, later).
+        Assert.All(agents, a => Assert.False(a.Log.Contains("did not take", StringComparison.Ordinal) || a.Log.Contains("Could not report", StringComparison.Ordinal), a.Log));
         var processes = placed.ToDictionary(p => p.Id, p => AppPid(agents.Single(a => a.NodeName == p.Node), p.Id));
         Assert.All(processes.Values, pid => Assert.True(Directory.Exists($"/proc/{pid}"), $"pod process {pid} is not alive"));
         var status = await agentB.Cli("status", placed[0].Id);

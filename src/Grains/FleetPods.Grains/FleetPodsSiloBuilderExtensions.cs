@@ -2,16 +2,18 @@ using FleetPods.Grains.Cluster;
 using FleetPods.Grains.Nodes;
 using FleetPods.Grains.Placement;
 using FleetPods.Grains.Registry;
+using FleetPods.Grains.Scheduling;
 using FleetPods.Grains.Security;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace FleetPods.Grains;
 
 public static class FleetPodsSiloBuilderExtensions
 {
-    /// <summary>Registers what FleetPods grains need beyond storage: node placement, a clock, heartbeat pacing, the pod policy, the membership watcher and the registries' upgrade.</summary>
+    /// <summary>Registers what FleetPods grains need beyond storage: node placement, a clock, heartbeat pacing, the pod policy, the node reports' sender, the membership watcher and the registries' upgrade.</summary>
     public static ISiloBuilder AddFleetPodsGrains(this ISiloBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -21,6 +23,10 @@ public static class FleetPodsSiloBuilderExtensions
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton<LiveAgents>();
         builder.Services.TryAddSingleton(services => new HeartbeatPacing(services.GetRequiredService<IOptions<NodeLivenessOptions>>().Value));
+
+        // One sender per silo, so its node grains' reports reach the node view together.
+        builder.Services.TryAddSingleton(services => new NodeReportSender(
+            services.GetRequiredService<IGrainFactory>().GetGrain<INodeViewGrain>(0), services.GetRequiredService<ILogger<NodeReportSender>>()));
 
         // No pod policy file: no exceptions (the daemon registers the one it read).
         builder.Services.TryAddSingleton(PodPolicy.None);

@@ -8,7 +8,7 @@ namespace FleetPods.Grains.Tests.Fleet;
 /// A machine attached as an agent through the test cluster's client, as fleetpodsd's agent mode would: it attaches
 /// with the pods it holds, proving it is its node with a node certificate (its own from <see cref="TestClusterPki"/>,
 /// or the one it is given), beats with the session its attach returned when the server's last answer says, attaches
-/// again when a beat says the grain lost it, and reports its pods' states with the client's own grain calls.
+/// again when a beat says the grain lost it, and reports its pods' states to its node grain with that session.
 /// <see cref="Silence"/> cuts it off.
 /// </summary>
 public sealed class FakeNodeAgent : INodeAgent, IAsyncDisposable
@@ -41,6 +41,9 @@ public sealed class FakeNodeAgent : INodeAgent, IAsyncDisposable
 
     /// <summary>The pods this machine runs, by id.</summary>
     public ConcurrentDictionary<string, PodSpec> Pods { get; } = new();
+
+    /// <summary>The session its last attach returned.</summary>
+    public string? Session => session?.Token;
 
     /// <summary>How many times it attached.</summary>
     public int Attachments { get; private set; }
@@ -171,8 +174,9 @@ public sealed class FakeNodeAgent : INodeAgent, IAsyncDisposable
         }
     }
 
-    private Task Report(string podId, PodPhase phase) =>
-        client.GetGrain<IPodGrain>(podId).ReportState(new PodStateReport(Name, phase, null, null, DateTimeOffset.UtcNow));
+    // A report its node grain refuses (a stale session) is carried by its next attach, as fleetpodsd's agent does.
+    private Task<bool> Report(string podId, PodPhase phase) =>
+        client.GetGrain<INodeGrain>(Name).ReportPods(session!.Token, [new RuntimePod(podId, phase, null, null, DateTimeOffset.UtcNow)]);
 
     private static Dictionary<string, string> Metadata(string text) =>
         text.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(p => p.Split('=')).ToDictionary(p => p[0], p => p[1]);

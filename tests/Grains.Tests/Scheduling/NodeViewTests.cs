@@ -20,18 +20,15 @@ public sealed class NodeViewTests(ClusterFixture fixture) : IAsyncLifetime
     // The cluster's other tests place pods: the made-up nodes go down, or the scheduler would weigh them.
     public async Task DisposeAsync()
     {
-        foreach (var name in names)
-        {
-            await View.Report(new NodeReport(name, null, long.MaxValue));
-        }
+        await View.Report([.. names.Select(name => new NodeReport(name, null, long.MaxValue))]);
     }
 
     [Fact]
     public async Task A_report_older_than_one_taken_is_dropped()
     {
         var name = Unique("late");
-        await View.Report(new NodeReport(name, Node(name, freeMemory: 1L << 30), 20));
-        await View.Report(new NodeReport(name, Node(name, freeMemory: 5L << 30), 10));
+        await View.Report([new NodeReport(name, Node(name, freeMemory: 1L << 30), 20)]);
+        await View.Report([new NodeReport(name, Node(name, freeMemory: 5L << 30), 10)]);
 
         var whole = await View.Changes(NodeViewVersion.None);
 
@@ -40,14 +37,29 @@ public sealed class NodeViewTests(ClusterFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Reports_of_many_nodes_sent_at_once_through_a_silos_sender_leave_each_nodes_latest_in_the_view()
+    {
+        string[] many = [.. Enumerable.Range(0, 300).Select(_ => Unique("many"))];
+        using var sender = new NodeReportSender(View, Microsoft.Extensions.Logging.Abstractions.NullLogger<NodeReportSender>.Instance);
+
+        // Each node's later report is made first here, as two reports sent without waiting may arrive.
+        await Task.WhenAll(many.SelectMany(name => new[] { Sent(name, 2), Sent(name, 1) }));
+
+        var whole = await View.Changes(NodeViewVersion.None);
+        Assert.All(many, name => Assert.Equal(2L << 30, whole.Up.Single(n => n.Name == name).FreeMemoryBytes));
+
+        Task Sent(string name, long sequence) => sender.Send(new NodeReport(name, Node(name, freeMemory: sequence << 30), sequence));
+    }
+
+    [Fact]
     public async Task A_copy_gets_only_what_changed_since_its_version_and_hears_of_a_node_going_down()
     {
         var (up, leaving) = (Unique("up"), Unique("leaving"));
-        await View.Report(new NodeReport(up, Node(up), 1));
-        await View.Report(new NodeReport(leaving, Node(leaving), 1));
+        await View.Report([new NodeReport(up, Node(up), 1)]);
+        await View.Report([new NodeReport(leaving, Node(leaving), 1)]);
         var copy = (await View.Changes(NodeViewVersion.None)).Version;
 
-        await View.Report(new NodeReport(leaving, null, 2));
+        await View.Report([new NodeReport(leaving, null, 2)]);
         var changes = await View.Changes(copy);
 
         Assert.False(changes.Whole);
@@ -61,7 +73,7 @@ public sealed class NodeViewTests(ClusterFixture fixture) : IAsyncLifetime
     public async Task A_copy_of_another_activation_gets_the_whole_view()
     {
         var name = Unique("known");
-        await View.Report(new NodeReport(name, Node(name), 1));
+        await View.Report([new NodeReport(name, Node(name), 1)]);
 
         var changes = await View.Changes(new NodeViewVersion(Guid.NewGuid(), long.MaxValue));
 
@@ -73,7 +85,7 @@ public sealed class NodeViewTests(ClusterFixture fixture) : IAsyncLifetime
     public async Task A_copy_counts_every_reservation_asked_for_at_once_and_takes_back_a_refused_one()
     {
         var name = Unique("burst");
-        await View.Report(new NodeReport(name, Node(name), 1));
+        await View.Report([new NodeReport(name, Node(name), 1)]);
         var copy = new NodeViewCopy(View);
         await copy.UpdateAskedAfter(System.Diagnostics.Stopwatch.GetTimestamp());
         var (first, second, refused) = (Request(memory: 64L << 20) with { PodId = "first" }, Request(memory: 64L << 20) with { PodId = "second" }, Request(memory: 64L << 20) with { PodId = "refused" });
@@ -93,17 +105,17 @@ public sealed class NodeViewTests(ClusterFixture fixture) : IAsyncLifetime
     public async Task A_reservation_stays_counted_over_updates_until_the_nodes_own_report_carries_it()
     {
         var name = Unique("pending");
-        await View.Report(new NodeReport(name, Node(name), 1));
+        await View.Report([new NodeReport(name, Node(name), 1)]);
         var copy = new NodeViewCopy(View);
         await copy.UpdateAskedAfter(System.Diagnostics.Stopwatch.GetTimestamp());
         var request = Request(memory: 64L << 20) with { PodId = "reserved-here" };
         copy.Reserved(name, request);
 
-        await View.Report(new NodeReport(name, Node(name), 2));
+        await View.Report([new NodeReport(name, Node(name), 2)]);
         await copy.UpdateAskedAfter(System.Diagnostics.Stopwatch.GetTimestamp());
         Assert.Equal(["reserved-here"], copy.Nodes.Single(n => n.Name == name).Info!.Pods.Select(p => p.PodId));
 
-        await View.Report(new NodeReport(name, Node(name, pods: request.AsPlaced()), 3));
+        await View.Report([new NodeReport(name, Node(name, pods: request.AsPlaced()), 3)]);
         await copy.UpdateAskedAfter(System.Diagnostics.Stopwatch.GetTimestamp());
         Assert.Equal(1, copy.Nodes.Single(n => n.Name == name).Info!.PodCount);
     }
@@ -112,7 +124,7 @@ public sealed class NodeViewTests(ClusterFixture fixture) : IAsyncLifetime
     public async Task A_node_never_seen_up_is_not_listed_down()
     {
         var name = Unique("never");
-        await View.Report(new NodeReport(name, null, 1));
+        await View.Report([new NodeReport(name, null, 1)]);
 
         Assert.DoesNotContain(name, (await View.Changes(NodeViewVersion.None)).Down);
     }

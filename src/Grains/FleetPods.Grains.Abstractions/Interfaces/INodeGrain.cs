@@ -8,6 +8,9 @@ namespace FleetPods.Grains;
 /// </summary>
 public interface INodeGrain : IGrainWithStringKey
 {
+    /// <summary>The most pod reports one <see cref="ReportPods"/> takes.</summary>
+    const int MaxPodReports = 256;
+
     /// <summary>Called by the node's own daemon at start: its address, metadata and capacity.</summary>
     Task Announce(NodeAnnouncement announcement);
 
@@ -95,6 +98,18 @@ public interface INodeGrain : IGrainWithStringKey
     /// placed elsewhere or gone is stopped here; and reservations of pods that ended, moved or are gone are freed.
     /// </summary>
     Task ReconcilePods(IReadOnlyList<RuntimePod> pods);
+
+    /// <summary>
+    /// An attached agent's reports of its pods' states, many in one call, with the session its <see cref="Attach"/>
+    /// returned: each is handed to its pod's grain as <see cref="IPodGrain.ReportState"/> from this node. False, and
+    /// nothing handed on, for any session but the current one (as <see cref="Heartbeat"/>): the agent's next attach
+    /// carries its pods instead. A report of a pod this node holds no reservation for is dropped, so an agent speaks
+    /// only for its own node's pods. At most <see cref="MaxPodReports"/> reports, the last of a pod counting; returns
+    /// once every pod's grain took its report.
+    /// </summary>
+    /// <exception cref="FleetPodsException">More than <see cref="MaxPodReports"/> reports.</exception>
+    [Orleans.Concurrency.AlwaysInterleave]
+    Task<bool> ReportPods(string session, RuntimePod[] pods);
 
     /// <summary>rkt's gc: removes the trees of pods on this machine that ended longer than <paramref name="gracePeriod"/> ago; returns their ids.</summary>
     Task<IReadOnlyList<string>> CollectPodGarbage(TimeSpan gracePeriod);

@@ -55,17 +55,20 @@ public sealed class MembershipReconciler(
     // A dead silo's node grain cannot say it is down, so placement hears it from here (before the units re-place its pods).
     private async Task ForgetDead(List<ClusterMember> changes, CancellationToken stoppingToken)
     {
-        foreach (var dead in changes.Where(m => m.Status == SiloStatus.Dead))
+        NodeReport[] dead = [.. changes.Where(m => m.Status == SiloStatus.Dead).Select(m => new NodeReport(m.Name, null, NodeReport.Now))];
+        if (dead.Length == 0)
         {
-            try
-            {
-                await grains.GetGrain<INodeViewGrain>(0).Report(new NodeReport(dead.Name, null, NodeReport.Now)).WaitAsync(stoppingToken);
-            }
-            catch (Exception ex) when (ex is OrleansException or TimeoutException)
-            {
-                // The view's own silo may be the dead one: its next activation asks the live nodes afresh.
-                logger.LogInformation("The node view did not hear that node {Node} is down: {Reason}", dead.Name, ex.Message);
-            }
+            return;
+        }
+
+        try
+        {
+            await grains.GetGrain<INodeViewGrain>(0).Report(dead).WaitAsync(stoppingToken);
+        }
+        catch (Exception ex) when (ex is OrleansException or TimeoutException)
+        {
+            // The view's own silo may be the dead one: its next activation asks the live nodes afresh.
+            logger.LogInformation("The node view did not hear that nodes {Nodes} are down: {Reason}", string.Join(", ", dead.Select(d => d.Name)), ex.Message);
         }
     }
 

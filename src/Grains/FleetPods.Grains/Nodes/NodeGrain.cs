@@ -46,6 +46,9 @@ public sealed class NodeGrain(
     // Orders this activation's reports to the node view after any earlier activation's (see NodeReport.Sequence).
     private long reportSequence = NodeReport.Now;
 
+    // The silo's sender (internal, so not among this public grain's constructor's parameters).
+    private NodeReportSender? reports;
+
     private string Name => this.GetPrimaryKeyString();
 
     private INodeAgent Machine => driver ?? throw new NodeUnavailableException($"node {Name} is down: its agent is not attached");
@@ -231,6 +234,28 @@ public sealed class NodeGrain(
     {
         ArgumentNullException.ThrowIfNull(pods);
         return Reconcile(pods);
+    }
+
+    // Interleaved: a pod's grain that takes its end releases the pod here, which must not wait for this call to end.
+    // Only the session and the reservations are read, before the first await.
+    async Task<bool> INodeGrain.ReportPods(string session, RuntimePod[] pods)
+    {
+        ArgumentNullException.ThrowIfNull(pods);
+        if (driver is not AgentNodeDriver || agentSession is not { } current || !IsCurrent(current, session))
+        {
+            return false;
+        }
+
+        if (pods.Length > INodeGrain.MaxPodReports)
+        {
+            throw new FleetPodsException($"node {Name} takes at most {INodeGrain.MaxPodReports} pod reports a call, not {pods.Length}");
+        }
+
+        var ours = pods.Where(p => p?.PodId is { } id && state.State.Reservations.ContainsKey(id))
+            .GroupBy(p => p.PodId, StringComparer.Ordinal).Select(g => g.Last()).ToList();
+        await Task.WhenAll(ours.Select(p => GrainFactory.GetGrain<IPodGrain>(p.PodId)
+            .ReportState(new PodStateReport(Name, p.Phase, p.ExitCode, p.Reason, p.At) { OutOfMemory = p.OutOfMemory })));
+        return true;
     }
 
     private async Task Reconcile(IReadOnlyList<RuntimePod> pods)
@@ -441,9 +466,9 @@ public sealed class NodeGrain(
         }
     }
 
-    // What placement weighs, for the node view; a reservation's report is not waited for (see NodeReport.Sequence).
-    private Task Report() =>
-        GrainFactory.GetGrain<INodeViewGrain>(0).Report(new NodeReport(Name, driver is null ? null : Describe(), ++reportSequence));
+    // What placement weighs, for the node view, sent with the other nodes' of this silo; a reservation's report is not
+    // waited for (see NodeReport.Sequence), an announcement's and a down node's are (placement must see them first).
+    private Task Report() => (reports ??= ServiceProvider.GetRequiredService<NodeReportSender>()).Send(new NodeReport(Name, driver is null ? null : Describe(), ++reportSequence));
 
     private bool Free(string podId) => state.State.Reservations.Remove(podId) | state.State.Pods.Remove(podId);
 

@@ -8,8 +8,11 @@ namespace FleetPods.Grains.Scheduling;
 /// </summary>
 internal interface INodeViewGrain : IGrainWithIntegerKey
 {
-    /// <summary>Takes a node's report unless one it sent later was already taken.</summary>
-    Task Report(NodeReport report);
+    /// <summary>
+    /// Takes nodes' reports, each unless one its node sent later was already taken (so a report sent again is harmless).
+    /// A silo's node grains send theirs together (<see cref="NodeReportSender"/>).
+    /// </summary>
+    Task Report(NodeReport[] reports);
 
     /// <summary>What changed since <paramref name="since"/>: every node when it is of another activation or too old.</summary>
     Task<NodeViewChanges> Changes(NodeViewVersion since);

@@ -30,10 +30,14 @@ internal sealed class NodeViewGrain(ILogger<NodeViewGrain> logger) : Grain, INod
         await base.OnActivateAsync(cancellationToken);
     }
 
-    Task INodeViewGrain.Report(NodeReport report)
+    Task INodeViewGrain.Report(NodeReport[] reports)
     {
-        ArgumentNullException.ThrowIfNull(report);
-        Take(report);
+        ArgumentNullException.ThrowIfNull(reports);
+        foreach (var report in reports)
+        {
+            Take(report);
+        }
+
         return Task.CompletedTask;
     }
 
