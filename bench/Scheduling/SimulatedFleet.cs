@@ -8,8 +8,8 @@ namespace FleetPods.Bench.Scheduling;
 
 /// <summary>
 /// Every simulated agent of a run, attached through one Orleans client. One timer reports every pod's progress (a pod
-/// is reported preparing at the next tick after its RunPod, running <c>launchDelay</c> after the cluster took that, so
-/// the two never arrive out of order), each agent's reports due at a tick in one call to its node grain with its
+/// is preparing from its RunPod on, which its grain takes from RunPod's answer as fleetpodsd's agent leaves it
+/// unreported, and is reported running <c>launchDelay</c> after), each agent's reports due at a tick in one call to its node grain with its
 /// session (<see cref="INodeGrain.ReportPods"/>, as fleetpodsd's agent sends what queued meanwhile), and one loop beats
 /// for every agent, each when its server's last answer said (an attach's or a beat's), or a retry period after a beat
 /// that failed. An agent whose beat is refused (its node grain lost it, or declared it down) attaches again with the
@@ -32,7 +32,6 @@ internal sealed class SimulatedFleet : IAsyncDisposable
     private readonly SimulatedNode[] nodes;
 
     // Due in Stopwatch ticks. Each queue is in due order: what enters it is due a constant delay after it enters.
-    private readonly ConcurrentQueue<Report> preparing = new();
     private readonly ConcurrentQueue<Report> running = new();
     private readonly SemaphoreSlim inFlight = new(MaxReportsInFlight);
     private readonly CancellationTokenSource stop = new();
@@ -87,11 +86,11 @@ internal sealed class SimulatedFleet : IAsyncDisposable
         });
     }
 
-    /// <summary>Called by a node's RunPod: the pod is reported preparing at the next tick, running after the launch delay.</summary>
+    /// <summary>Called by a node's RunPod, the pod preparing: it is reported running after the launch delay.</summary>
     public void Launch(SimulatedNode node, string podId)
     {
         launched[podId] = DateTimeOffset.UtcNow;
-        preparing.Enqueue(new Report(node, podId, PodPhase.Preparing, Stopwatch.GetTimestamp(), 1));
+        running.Enqueue(new Report(node, podId, PodPhase.Running, DueAfterDelay(), 1));
     }
 
     public async ValueTask DisposeAsync()
@@ -127,12 +126,9 @@ internal sealed class SimulatedFleet : IAsyncDisposable
             {
                 var now = Stopwatch.GetTimestamp();
                 List<Report> due = [];
-                foreach (var queue in new[] { preparing, running })
+                while (running.TryPeek(out var next) && next.At <= now && running.TryDequeue(out var report))
                 {
-                    while (queue.TryPeek(out var next) && next.At <= now && queue.TryDequeue(out var report))
-                    {
-                        due.Add(report);
-                    }
+                    due.Add(report);
                 }
 
                 foreach (var batch in due.GroupBy(r => r.Node).SelectMany(reports => reports.Chunk(INodeGrain.MaxPodReports)))
@@ -170,19 +166,9 @@ internal sealed class SimulatedFleet : IAsyncDisposable
                 return;
             }
 
-            foreach (var report in live)
-            {
-                if (report.Phase == PodPhase.Preparing)
-                {
-                    running.Enqueue(new Report(node, report.PodId, PodPhase.Running, DueAfterDelay(), 1));
-                }
-                else
-                {
-                    node.AcknowledgeRunning();
-                    Interlocked.Increment(ref runningReports);
-                    Interlocked.Exchange(ref lastRunningAt, Stopwatch.GetTimestamp());
-                }
-            }
+            node.AcknowledgeRunning(live.Length);
+            Interlocked.Add(ref runningReports, live.Length);
+            Interlocked.Exchange(ref lastRunningAt, Stopwatch.GetTimestamp());
         }
         catch (Exception ex) when (ex is OrleansException or TimeoutException or FleetPodsException)
         {

@@ -56,7 +56,7 @@ internal sealed class SimulatedNode(string name, NodeCredential credential, Simu
 
     public void Kill() => dead = true;
 
-    public void AcknowledgeRunning() => Interlocked.Increment(ref runningAcknowledged);
+    public void AcknowledgeRunning(int pods) => Interlocked.Add(ref runningAcknowledged, pods);
 
     /// <summary>Whether a beat may start now: false while its last one is unanswered, and for good once it is dead.</summary>
     public bool TryStartBeat() => !dead && Interlocked.Exchange(ref beating, 1) == 0;
@@ -99,7 +99,7 @@ internal sealed class SimulatedNode(string name, NodeCredential credential, Simu
         ThrowIfDead();
         lock (pods)
         {
-            pods[podId] = PodPhase.Pending;
+            pods[podId] = PodPhase.Preparing;
         }
 
         fleet.Launch(this, podId);

@@ -259,12 +259,26 @@ public sealed class NodeAgent(
                 {
                     changes.Add(next);
                 }
+            }
 
-                await Report(node, changes);
+            // A pod's `preparing` is the runtime's answer to the RunPod that started it, and the pod's grain took it
+            // from that answer: kept for the rounds and the attaches, not reported (one call less a pod).
+            foreach (var preparing in changes.Where(c => c.Phase == Runtime.PodPhase.Preparing))
+            {
+                forwarded[preparing.PodId] = preparing;
+            }
+
+            var told = changes.Where(c => c.Phase != Runtime.PodPhase.Preparing).ToList();
+            if (told.Count > 0 && options.Mode == DaemonMode.Agent)
+            {
+                await Report(node, told);
             }
             else
             {
-                await Report(change);
+                foreach (var one in told)
+                {
+                    await Report(one);
+                }
             }
 
             // The first kvm pod probes the accelerator; list-machines then shows what it found.

@@ -45,6 +45,9 @@ public sealed class FakeNodeAgent : INodeAgent, IAsyncDisposable
     /// <summary>The session its last attach returned.</summary>
     public string? Session => session?.Token;
 
+    /// <summary>Takes the session of an attach a test made for it by hand: its reports go with it.</summary>
+    public void Attached(AgentSession byHand) => session = byHand;
+
     /// <summary>How many times it attached.</summary>
     public int Attachments { get; private set; }
 
@@ -101,11 +104,8 @@ public sealed class FakeNodeAgent : INodeAgent, IAsyncDisposable
         }
 
         Pods[podId] = spec;
-        _ = Task.Run(async () =>
-        {
-            await Report(podId, PodPhase.Preparing);
-            await Report(podId, PodPhase.Running);
-        });
+        // Preparing from this answer on, as the pod's grain takes it: only running is reported, as fleetpodsd's agent does.
+        _ = Task.Run(() => Report(podId, PodPhase.Running));
         return Task.CompletedTask;
     }
 

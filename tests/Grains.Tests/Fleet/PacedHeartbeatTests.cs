@@ -103,6 +103,8 @@ public sealed class PacedHeartbeatTests
     {
         var node = client.GetGrain<INodeGrain>(agent.Name);
         var proof = AttachProof.Sign(agent.Name, await node.Challenge(), TestClusterPki.Shared.Node(agent.Name));
-        return await node.Attach(agent.Reference, agent.Announcement, [.. agent.Pods.Keys.Select(id => new RuntimePod(id, PodPhase.Running, null, null, DateTimeOffset.UtcNow))], proof);
+        var session = await node.Attach(agent.Reference, agent.Announcement, [.. agent.Pods.Keys.Select(id => new RuntimePod(id, PodPhase.Running, null, null, DateTimeOffset.UtcNow))], proof);
+        agent.Attached(session);
+        return session;
     }
 }
