@@ -179,7 +179,17 @@ public sealed class NodeGrain(
         if (state.State.Reservations.Remove(podId) | state.State.Pods.Remove(podId))
         {
             await state.Save(this);
-            Report().Ignore();
+
+            // Waited for, so the room is free for placement once a pod's end or removal returns (a destroy and then a
+            // start sees it). A report the view did not take is sent again by the sender, which the caller need not wait for.
+            try
+            {
+                await Report();
+            }
+            catch (Exception ex) when (ex is OrleansException or TimeoutException or OperationCanceledException)
+            {
+                logger.LogDebug("Node {Node}'s release of pod {PodId} reaches the node view later: {Reason}", Name, podId, ex.Message);
+            }
         }
     }
 
