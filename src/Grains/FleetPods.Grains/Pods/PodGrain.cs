@@ -273,6 +273,10 @@ public sealed class PodGrain(
             if (Pod.Unit is { } unit)
             {
                 Pod.Spec = spec = PodSpec.FromUnit(UnitSpecifiers.Expand(unit, new SpecifierContext(unit.Name, Pod.NodeName))) with { Admission = spec.Admission };
+
+                // Placed for good, so the unit file has served (its rules and specifiers are in the spec now): not kept,
+                // which halves what each write of the pod stores and what each of thousands of pods holds.
+                Pod.Unit = null;
             }
 
             await Save();

@@ -11,6 +11,7 @@ public sealed class PodState
     [Id(1)]
     public PodSpec? Spec { get; set; }
 
+    /// <summary>A unit's pod's unit file, specifiers not yet expanded, until the pod is placed (then null).</summary>
     [Id(2)]
     public UnitFile? Unit { get; set; }
 
