@@ -33,6 +33,21 @@ public sealed class AgentNodeTests
     }
 
     [Fact]
+    public async Task A_pod_its_agent_took_is_preparing_though_the_agent_reports_nothing_until_it_runs()
+    {
+        await using var fleet = await FleetCluster.Start("role=server");
+        await using var agent = await FakeNodeAgent.Attach(fleet.Client, "agent-a", "role=agent");
+        agent.StartsPods = false;
+
+        var unit = await fleet.Start("slow.pod", fleet: OnAgents);
+
+        var pod = Assert.Single((await unit.GetStatus())!.Pods);
+
+        Assert.Equal((PodPhase.Preparing, "agent-a"), (pod.Phase, pod.NodeName));
+        Assert.True(agent.Pods.ContainsKey(pod.Id));
+    }
+
+    [Fact]
     public async Task An_agent_that_stops_beating_is_down_its_pods_run_elsewhere_and_when_it_attaches_again_they_are_stopped_on_it()
     {
         await using var fleet = await FleetCluster.Start("role=server");

@@ -93,6 +93,9 @@ public sealed class FakeNodeAgent : INodeAgent, IAsyncDisposable
         loop = Beat(beating.Token);
     }
 
+    /// <summary>Whether its pods reach running (and it reports that); false: a runtime still preparing every pod it takes.</summary>
+    public bool StartsPods { get; set; } = true;
+
     /// <summary>Whether it fails every launch, as a machine whose runtime is broken.</summary>
     public bool FailsLaunches { get; set; }
 
@@ -105,7 +108,11 @@ public sealed class FakeNodeAgent : INodeAgent, IAsyncDisposable
 
         Pods[podId] = spec;
         // Preparing from this answer on, as the pod's grain takes it: only running is reported, as fleetpodsd's agent does.
-        _ = Task.Run(() => Report(podId, PodPhase.Running));
+        if (StartsPods)
+        {
+            _ = Task.Run(() => Report(podId, PodPhase.Running));
+        }
+
         return Task.CompletedTask;
     }
 
