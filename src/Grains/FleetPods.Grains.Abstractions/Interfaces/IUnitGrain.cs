@@ -43,9 +43,10 @@ public interface IUnitGrain : IGrainWithStringKey
     /// <summary>
     /// Brings the unit's pods in line with what it asks: replaces pods whose node left and followers whose
     /// MachineOf= target moved, keeps Count= pods (one per matching node when Global=true), restarts ended
-    /// pods as Restart= says, and rolls a changed unit out one pod at a time. Called when the cluster's
-    /// membership changes and when one of its pods changes phase; safe to call at any time. Calls that arrive
-    /// while a reconcile waits to run are one reconcile, so a burst of pod reports costs one round, not one each.
+    /// pods as Restart= says, and rolls a changed unit out one pod at a time, asking every pod where it is. Called
+    /// when the cluster's membership changes and by a node that holds an ended pod of the unit (its pods tell the unit
+    /// their changes themselves); safe to call at any time. Calls that arrive while a reconcile waits to run are one
+    /// reconcile, so a burst costs one round, not one each.
     /// </summary>
     [Orleans.Concurrency.OneWay]
     [Orleans.Concurrency.AlwaysInterleave]

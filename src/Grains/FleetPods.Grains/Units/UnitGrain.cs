@@ -8,9 +8,10 @@ using Microsoft.Extensions.Logging;
 namespace FleetPods.Grains.Units;
 
 /// <summary>
-/// A submitted unit and the reconciler of its pods: every command and every change around it (a pod's phase,
-/// a node leaving or joining) ends in <see cref="IUnitGrain.Reconcile"/>, which compares what the unit asks with what
-/// its pods do and takes one step toward it. Steps are idempotent, so being asked twice is harmless.
+/// A submitted unit and the reconciler of its pods: every command and every change around it (a pod's phase, told by
+/// the pod with <see cref="IUnitPodChanges.PodChanged"/>; a node leaving or joining, <see cref="IUnitGrain.Reconcile"/>)
+/// ends in a reconcile, which compares what the unit asks with what its pods do and takes one step toward it. Steps
+/// are idempotent, so being asked twice is harmless.
 /// </summary>
 public sealed class UnitGrain(
     [PersistentState("unit", GrainStorage.Name)] IPersistentState<UnitState> state,
