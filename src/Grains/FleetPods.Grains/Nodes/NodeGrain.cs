@@ -477,7 +477,8 @@ public sealed class NodeGrain(
     }
 
     // What placement weighs, for the node view, sent with the other nodes' of this silo; a reservation's report is not
-    // waited for (see NodeReport.Sequence), an announcement's and a down node's are (placement must see them first).
+    // waited for (see NodeReport.Sequence), an announcement's, a release's and a down node's are (placement must see
+    // them first).
     private Task Report() => (reports ??= ServiceProvider.GetRequiredService<NodeReportSender>()).Send(new NodeReport(Name, driver is null ? null : Describe(), ++reportSequence));
 
     private bool Free(string podId) => state.State.Reservations.Remove(podId) | state.State.Pods.Remove(podId);

@@ -18,7 +18,7 @@ public sealed class NodeLivenessOptions
     /// <summary>
     /// The most beats a second one server takes from the agents its node grains hold: past MinHeartbeatPeriod ×
     /// this many agents (1,000), the period grows with them. 500: at 10,000 agents on one server, beats cost a
-    /// quarter of what 2-s beats cost (about 2% of its calls at 2,000 placements a second), and a dead node is
+    /// tenth of what 2-s beats cost (about 2% of its calls at 2,000 placements a second), and a dead node is
     /// still noticed within about half a minute.
     /// </summary>
     public int MaxHeartbeatsPerSecond { get; set; } = 500;
