@@ -15,6 +15,9 @@ public sealed class TestTerminal : IDisposable
 {
     private readonly SafeFileHandle master;
     private readonly StringBuilder output = new();
+    // How long WaitForExit reads on after the command exited: another holder of the terminal would keep it open.
+    private static readonly TimeSpan DrainLimit = TimeSpan.FromSeconds(5);
+
     private readonly Thread reader;
     private Process? process;
 
@@ -98,10 +101,14 @@ public sealed class TestTerminal : IDisposable
         }
     }
 
+    /// <summary>Waits for the command to exit, then for what it wrote last to be read (a few seconds at most).</summary>
     public async Task<int> WaitForExit(TimeSpan within)
     {
         using var timeout = new CancellationTokenSource(within);
         await process!.WaitForExitAsync(timeout.Token);
+
+        // Its last frame may still be in the terminal when it exits: the reader ends once every holder closed it (EIO).
+        await Task.Run(() => reader.Join(DrainLimit));
         return process.ExitCode;
     }
 
