@@ -9,8 +9,6 @@ namespace FleetPods.Grains.Tests.Fleet;
 /// </summary>
 public sealed class AgentNodeTests
 {
-    private const string OnAgents = "MachineMetadata=role=agent";
-
     [Fact]
     public async Task Pods_placed_on_attached_agents_run_there_and_a_silos_node_takes_no_agent()
     {
@@ -18,7 +16,7 @@ public sealed class AgentNodeTests
         await using var a = await FakeNodeAgent.Attach(fleet.Client, "agent-a", "role=agent");
         await using var b = await FakeNodeAgent.Attach(fleet.Client, "agent-b", "role=agent");
 
-        var unit = await fleet.Start("web.pod", pod: "Count=4", fleet: OnAgents);
+        var unit = await fleet.Start("web.pod", pod: "Count=4", fleet: FakeNodeAgent.OnAgents);
         var status = await Until(unit, pods => Running(pods).Count == 4, "four pods running on the agents");
 
         Assert.Equal(["agent-a", "agent-a", "agent-b", "agent-b"], status.Pods.Select(p => p.NodeName!).Order(StringComparer.Ordinal));
@@ -39,7 +37,7 @@ public sealed class AgentNodeTests
         await using var agent = await FakeNodeAgent.Attach(fleet.Client, "agent-a", "role=agent");
         agent.StartsPods = false;
 
-        var unit = await fleet.Start("slow.pod", fleet: OnAgents);
+        var unit = await fleet.Start("slow.pod", fleet: FakeNodeAgent.OnAgents);
 
         var pod = Assert.Single((await unit.GetStatus())!.Pods);
 
@@ -53,7 +51,7 @@ public sealed class AgentNodeTests
         await using var fleet = await FleetCluster.Start("role=server");
         await using var a = await FakeNodeAgent.Attach(fleet.Client, "agent-a", "role=agent");
         await using var b = await FakeNodeAgent.Attach(fleet.Client, "agent-b", "role=agent");
-        var unit = await fleet.Start("web.pod", pod: "Count=2", fleet: OnAgents);
+        var unit = await fleet.Start("web.pod", pod: "Count=2", fleet: FakeNodeAgent.OnAgents);
         var before = await Until(unit, pods => Running(pods).Count == 2, "two pods running");
         var moved = before.Pods.Single(p => p.NodeName == "agent-a").Id;
 
@@ -83,7 +81,7 @@ public sealed class AgentNodeTests
     {
         await using var fleet = await FleetCluster.Start("role=server");
         await using var a = await FakeNodeAgent.Attach(fleet.Client, "agent-a", "role=agent");
-        var unit = await fleet.Start("flaky.pod", pod: "Restart=always", fleet: OnAgents);
+        var unit = await fleet.Start("flaky.pod", pod: "Restart=always", fleet: FakeNodeAgent.OnAgents);
         await Until(unit, pods => Running(pods).Count == 1, "the pod running on agent-a");
 
         // Its launches fail from now on, so each restart on agent-a (pinned there while it is up) fails too.

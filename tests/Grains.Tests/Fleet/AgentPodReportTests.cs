@@ -9,14 +9,12 @@ namespace FleetPods.Grains.Tests.Fleet;
 /// </summary>
 public sealed class AgentPodReportTests
 {
-    private const string OnAgents = "MachineMetadata=role=agent";
-
     [Fact]
     public async Task A_batch_of_reports_reaches_each_pod_and_one_with_a_stale_session_is_refused()
     {
         await using var fleet = await FleetCluster.Start("role=server");
         await using var a = await FakeNodeAgent.Attach(fleet.Client, "agent-a", "role=agent");
-        var unit = await fleet.Start("batch.pod", pod: "Count=3\nRestart=no", fleet: OnAgents);
+        var unit = await fleet.Start("batch.pod", pod: "Count=3\nRestart=no", fleet: FakeNodeAgent.OnAgents);
         var running = await Until(unit, pods => Running(pods).Count == 3, "three pods running on agent-a");
         var node = fleet.Client.GetGrain<INodeGrain>("agent-a");
         RuntimePod[] exited = [.. running.Pods.Select(p => new RuntimePod(p.Id, PodPhase.Exited, 3, null, DateTimeOffset.UtcNow))];
@@ -37,7 +35,7 @@ public sealed class AgentPodReportTests
         await using var fleet = await FleetCluster.Start("role=server");
         await using var a = await FakeNodeAgent.Attach(fleet.Client, "agent-a", "role=agent");
         await using var b = await FakeNodeAgent.Attach(fleet.Client, "agent-b", "role=agent");
-        var unit = await fleet.Start("two.pod", pod: "Count=2\nRestart=no", fleet: OnAgents);
+        var unit = await fleet.Start("two.pod", pod: "Count=2\nRestart=no", fleet: FakeNodeAgent.OnAgents);
         var running = await Until(unit, pods => Running(pods).Count == 2, "a pod running on each agent");
         var onB = running.Pods.Single(p => p.NodeName == "agent-b");
 

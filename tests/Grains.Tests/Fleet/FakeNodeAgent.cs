@@ -13,6 +13,9 @@ namespace FleetPods.Grains.Tests.Fleet;
 /// </summary>
 public sealed class FakeNodeAgent : INodeAgent, IAsyncDisposable
 {
+    /// <summary>The [X-Fleet] rule that keeps a unit on agents attached with the default metadata (role=agent).</summary>
+    public const string OnAgents = "MachineMetadata=role=agent";
+
     private readonly IClusterClient client;
     private readonly INodeAgent reference;
     private readonly string metadata;

@@ -17,7 +17,7 @@ public sealed class SampledPlacementTests
         var agents = await Task.WhenAll(Enumerable.Range(0, Agents).Select(i => FakeNodeAgent.Attach(fleet.Client, $"agent-{i:D3}", "role=agent")));
         try
         {
-            var unit = await fleet.Start("wide.pod", pod: $"Count={Agents * 4}", fleet: "MachineMetadata=role=agent");
+            var unit = await fleet.Start("wide.pod", pod: $"Count={Agents * 4}", fleet: FakeNodeAgent.OnAgents);
             var status = await Until(unit, pods => Running(pods).Count == Agents * 4, $"{Agents * 4} pods running");
 
             // Four each on average; the sample may miss the emptiest node now and then, never by much.
