@@ -37,7 +37,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         await Cluster.DeployAsync();
         foreach (var name in NodeNames)
         {
-            await Client.GetGrain<INodeGrain>(name).Announce(new NodeAnnouncement(name, new Dictionary<string, string>(), NodeCapacity, Enum.GetValues<Stage1Flavor>()));
+            await NodeAnnouncer.AnnounceOnceKnown(Client, name, new NodeAnnouncement(name, new Dictionary<string, string>(), NodeCapacity, Enum.GetValues<Stage1Flavor>()));
         }
     }
 

@@ -91,21 +91,8 @@ public sealed class FleetCluster : IAsyncDisposable
     public async Task<string> AddNode(string metadata)
     {
         var silo = await Cluster.StartAdditionalSiloAsync();
-
-        // The silo that places the node grain may not have heard of the new one yet.
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                await Announce(silo.Name, metadata);
-                return silo.Name;
-            }
-            catch (FleetPodsException) when (attempt < 50)
-            {
-                Nodes.Remove(silo.Name);
-                await Task.Delay(100);
-            }
-        }
+        await Announce(silo.Name, metadata);
+        return silo.Name;
     }
 
     /// <summary>Kills a node's silo without a goodbye, as SIGKILL would.</summary>
@@ -137,14 +124,17 @@ public sealed class FleetCluster : IAsyncDisposable
 
     /// <summary>Announces the node again, as its daemon does when it starts: with these stage1 flavors (default: every one).</summary>
     public Task Reannounce(string node, string metadata, params Stage1Flavor[] flavors) =>
-        Client.GetGrain<INodeGrain>(node).Announce(new NodeAnnouncement(node, Metadata(metadata), NodeCapacity, flavors.Length > 0 ? flavors : Enum.GetValues<Stage1Flavor>()));
+        Client.GetGrain<INodeGrain>(node).Announce(Announcement(node, metadata, flavors));
+
+    private static NodeAnnouncement Announcement(string node, string metadata, Stage1Flavor[] flavors) =>
+        new(node, Metadata(metadata), NodeCapacity, flavors.Length > 0 ? flavors : Enum.GetValues<Stage1Flavor>());
 
     private static Dictionary<string, string> Metadata(string text) =>
         text.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(p => p.Split('=')).ToDictionary(p => p[0], p => p[1]);
 
-    private Task Announce(string node, string metadata)
+    private async Task Announce(string node, string metadata)
     {
+        await NodeAnnouncer.AnnounceOnceKnown(Client, node, Announcement(node, metadata, []));
         Nodes.Add(node);
-        return Reannounce(node, metadata);
     }
 }
