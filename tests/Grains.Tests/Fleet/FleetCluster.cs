@@ -39,6 +39,9 @@ public sealed class FleetCluster : IAsyncDisposable
     {
     }
 
+    /// <summary>The writes the shared storage refuses while a test says so.</summary>
+    public StorageFaults StorageFaults { get; } = new();
+
     public InProcessTestCluster Cluster { get; private set; } = null!;
 
     public IClusterClient Client => Cluster.Client;
@@ -66,7 +69,7 @@ public sealed class FleetCluster : IAsyncDisposable
             }
 
             silo.Services.AddKeyedSingleton<IGrainStorage>(GrainStorage.Name, (services, _) =>
-                new ProcessGrainStorage(fleet.store, services.GetRequiredService<Serializer>()));
+                new ProcessGrainStorage(fleet.store, services.GetRequiredService<Serializer>(), fleet.StorageFaults));
             silo.AddFleetPodsGrains();
             // A server checks an agent's attach with the cluster's trust, as fleetpodsd's TLS setup registers it.
             silo.Services.AddSingleton(TestClusterPki.Shared.Trust);

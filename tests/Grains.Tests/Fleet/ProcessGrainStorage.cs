@@ -10,7 +10,7 @@ namespace FleetPods.Grains.Tests.Fleet;
 /// memory storage keeps state in grains of the silos themselves, so a killed silo would take state with it;
 /// real deployments keep it in PostgreSQL (proven in the Silo suite), which no silo death touches.
 /// </summary>
-public sealed class ProcessGrainStorage(ConcurrentDictionary<string, (byte[] Data, int Version)> store, Serializer serializer) : IGrainStorage
+public sealed class ProcessGrainStorage(ConcurrentDictionary<string, (byte[] Data, int Version)> store, Serializer serializer, StorageFaults faults) : IGrainStorage
 {
     public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
@@ -33,6 +33,7 @@ public sealed class ProcessGrainStorage(ConcurrentDictionary<string, (byte[] Dat
         // As Orleans' ADO.NET storage does (it opens a connection first), the state is serialized after an await, off
         // the grain's turn: a grain whose calls interleave must not change what it handed over.
         await Task.Delay(1).ConfigureAwait(false);
+        faults.Check(key);
         var data = serializer.SerializeToArray(grainState.State);
         while (true)
         {
@@ -58,6 +59,7 @@ public sealed class ProcessGrainStorage(ConcurrentDictionary<string, (byte[] Dat
     public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         ArgumentNullException.ThrowIfNull(grainState);
+        faults.Check(Key(stateName, grainId));
         store.TryRemove(Key(stateName, grainId), out _);
         grainState.ETag = null;
         grainState.RecordExists = false;

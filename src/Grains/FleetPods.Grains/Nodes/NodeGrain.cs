@@ -43,6 +43,15 @@ public sealed class NodeGrain(
     private HeartbeatPacing pacing = null!;
     private LiveAgents liveAgents = null!;
 
+    // The node as this activation holds it; each write stores a copy (GroupCommit), made again from storage after a
+    // write fails. Written by group commit because a reservation's write is not waited for by Reserve (below), so the
+    // calls after it change the node while it is in flight; so do heartbeats, which interleave.
+    private NodeState node = null!;
+    private GroupCommit commit = null!;
+
+    // The write of the last reservation made: RunPod waits for it, so no pod runs on a reservation that was not kept.
+    private Task reservationsStored = Task.CompletedTask;
+
     // Orders this activation's reports to the node view after any earlier activation's (see NodeReport.Sequence).
     private long reportSequence = NodeReport.Now;
 
@@ -57,6 +66,8 @@ public sealed class NodeGrain(
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        commit = new GroupCommit(Write, Reloaded);
+        Reloaded();
         pacing = ServiceProvider.GetRequiredService<HeartbeatPacing>();
         liveAgents = ServiceProvider.GetRequiredService<LiveAgents>();
         if (ServiceProvider.GetService<LocalNode>() is { } local && local.NodeName == Name)
@@ -74,24 +85,34 @@ public sealed class NodeGrain(
             // beaten at the longest period it may have been told, or this server would tell, plus the grace.
             deadlineTimer = this.RegisterGrainTimer(_ => OnDeadline(), new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan));
             var longest = pacing.Longest(liveAgents.Count);
-            Expect(state.State.LongestBeatPeriod > longest ? state.State.LongestBeatPeriod : longest);
+            Expect(node.LongestBeatPeriod > longest ? node.LongestBeatPeriod : longest);
         }
 
         return base.OnActivateAsync(cancellationToken);
     }
 
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         Uncount();
-        return base.OnDeactivateAsync(reason, cancellationToken);
+        try
+        {
+            await reservationsStored;
+        }
+        catch (FleetPodsException ex)
+        {
+            // Dropped with the reservations it carried; their pods' RunPod says so.
+            logger.LogDebug("Node {Node} deactivates after a reservation's write failed: {Reason}", Name, ex.Message);
+        }
+
+        await base.OnDeactivateAsync(reason, cancellationToken);
     }
 
     async Task INodeGrain.Announce(NodeAnnouncement announcement)
     {
         await new KeyRegistry(GrainFactory, RegistryKind.Nodes).Add(Name);
-        state.State.Announcement = announcement;
-        state.State.AnnouncedAt = time.GetUtcNow();
-        await state.Save(this);
+        node.Announcement = announcement;
+        node.AnnouncedAt = time.GetUtcNow();
+        await commit.Save();
         await Report();
         logger.LogInformation("Node {Node} announced at {Address}: {CpuMillis}m CPU, {MemoryBytes} bytes memory",
             Name, announcement.Address, announcement.Capacity.CpuMillis, announcement.Capacity.MemoryBytes);
@@ -151,12 +172,12 @@ public sealed class NodeGrain(
             : new HeartbeatAnswer(true, await Pace());
 
     // The one place a reservation is decided: the scheduler's view may be stale, this one is not.
-    async Task<bool> INodeGrain.Reserve(PlacementRequest request)
+    Task<bool> INodeGrain.Reserve(PlacementRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (state.State.Reservations.ContainsKey(request.PodId))
+        if (node.Reservations.ContainsKey(request.PodId))
         {
-            return true;
+            return Task.FromResult(true);
         }
 
         var info = driver is null ? null : Describe();
@@ -164,21 +185,23 @@ public sealed class NodeGrain(
         if (info is null || wanted.MemoryBytes > info.FreeMemoryBytes || wanted.CpuMillis > info.FreeCpuMillis
             || !Stage1Filter.Offers(info, request.Stage1) || ConflictsFilter.FindConflict(info.Pods, request) is not null)
         {
-            return false;
+            return Task.FromResult(false);
         }
 
-        state.State.Reservations[request.PodId] = wanted;
-        state.State.Pods[request.PodId] = request.AsPlaced();
-        await state.Save(this);
+        node.Reservations[request.PodId] = wanted;
+        node.Pods[request.PodId] = request.AsPlaced();
+
+        // Written while the pod saves where it was placed, rather than before: a new pod waits for one write less.
+        reservationsStored = commit.Save();
         Report().Ignore();
-        return true;
+        return Task.FromResult(true);
     }
 
     async Task INodeGrain.Release(string podId)
     {
-        if (state.State.Reservations.Remove(podId) | state.State.Pods.Remove(podId))
+        if (node.Reservations.Remove(podId) | node.Pods.Remove(podId))
         {
-            await state.Save(this);
+            await commit.Save();
 
             // Waited for, so the room is free for placement once a pod's end or removal returns (a destroy and then a
             // start sees it). A report the view did not take is sent again by the sender, which the caller need not wait for.
@@ -194,12 +217,25 @@ public sealed class NodeGrain(
     }
 
     Task<IReadOnlyList<string>> INodeGrain.ListPods() =>
-        Task.FromResult<IReadOnlyList<string>>([.. state.State.Reservations.Keys.Order(StringComparer.Ordinal)]);
+        Task.FromResult<IReadOnlyList<string>>([.. node.Reservations.Keys.Order(StringComparer.Ordinal)]);
 
     async Task INodeGrain.RunPod(string podId, PodSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        if (!state.State.Reservations.ContainsKey(podId))
+        try
+        {
+            await reservationsStored;
+        }
+        catch (FleetPodsException ex) when (!node.Reservations.ContainsKey(podId))
+        {
+            throw new FleetPodsException($"pod {podId}'s reservation on node {Name} was not stored: {ex.Message}");
+        }
+        catch (FleetPodsException)
+        {
+            // The write that failed dropped other pods' reservations, not this one's, which was stored before it.
+        }
+
+        if (!node.Reservations.ContainsKey(podId))
         {
             throw new FleetPodsException($"pod {podId} holds no reservation on node {Name}");
         }
@@ -261,7 +297,7 @@ public sealed class NodeGrain(
             throw new FleetPodsException($"node {Name} takes at most {INodeGrain.MaxPodReports} pod reports a call, not {pods.Length}");
         }
 
-        var ours = pods.Where(p => p?.PodId is { } id && state.State.Reservations.ContainsKey(id))
+        var ours = pods.Where(p => p?.PodId is { } id && node.Reservations.ContainsKey(id))
             .GroupBy(p => p.PodId, StringComparer.Ordinal).Select(g => g.Last()).ToList();
         await Task.WhenAll(ours.Select(p => GrainFactory.GetGrain<IPodGrain>(p.PodId)
             .ReportState(new PodStateReport(Name, p.Phase, p.ExitCode, p.Reason, p.At) { OutOfMemory = p.OutOfMemory })));
@@ -271,7 +307,7 @@ public sealed class NodeGrain(
     private async Task Reconcile(IReadOnlyList<RuntimePod> pods)
     {
         var held = pods.GroupBy(p => p.PodId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last(), StringComparer.Ordinal);
-        var ids = state.State.Reservations.Keys.Concat(held.Keys).Distinct(StringComparer.Ordinal).ToList();
+        var ids = node.Reservations.Keys.Concat(held.Keys).Distinct(StringComparer.Ordinal).ToList();
         var freed = 0;
         var statuses = await Task.WhenAll(ids.Select(StatusOf));
         foreach (var (podId, answered, status) in statuses)
@@ -293,7 +329,7 @@ public sealed class NodeGrain(
 
         if (freed > 0)
         {
-            await state.Save(this);
+            await commit.Save();
             Report().Ignore();
         }
 
@@ -361,16 +397,16 @@ public sealed class NodeGrain(
     private async Task<TimeSpan> Pace()
     {
         var period = pacing.Period(liveAgents.Count, Random.Shared.NextDouble());
-        if (period > state.State.LongestBeatPeriod)
+        if (period > node.LongestBeatPeriod)
         {
             RaiseLongestBeatPeriod();
             try
             {
-                await state.Save(this);
+                await commit.Save();
             }
             catch (FleetPodsException ex)
             {
-                period = state.State.LongestBeatPeriod > pacing.MinPeriod ? state.State.LongestBeatPeriod : pacing.MinPeriod;
+                period = node.LongestBeatPeriod > pacing.MinPeriod ? node.LongestBeatPeriod : pacing.MinPeriod;
                 logger.LogWarning("Node {Node} tells its agent to beat every {Period}: the longer period its server's agents call for could not be stored ({Reason})",
                     Name, period, ex.Message);
             }
@@ -382,9 +418,9 @@ public sealed class NodeGrain(
     private void RaiseLongestBeatPeriod()
     {
         var headroom = pacing.Longest(liveAgents.Count) * 2;
-        if (headroom > state.State.LongestBeatPeriod)
+        if (headroom > node.LongestBeatPeriod)
         {
-            state.State.LongestBeatPeriod = headroom;
+            node.LongestBeatPeriod = headroom;
         }
     }
 
@@ -433,9 +469,9 @@ public sealed class NodeGrain(
     // grain that does not answer now is lost at the next look, a minimum period later.
     private async Task DeclareDown()
     {
-        if (!declaredDown && state.State.Announcement is not null)
+        if (!declaredDown && node.Announcement is not null)
         {
-            logger.LogWarning("Node {Node} is down: no heartbeat from its agent by its deadline; its {Pods} pods are lost", Name, state.State.Reservations.Count);
+            logger.LogWarning("Node {Node} is down: no heartbeat from its agent by its deadline; its {Pods} pods are lost", Name, node.Reservations.Count);
             await GrainFactory.GetGrain<IDownNodesGrain>(IDownNodesGrain.Key).Add(Name);
             await new KeyRegistry(GrainFactory, RegistryKind.Nodes).Remove(Name);
         }
@@ -445,13 +481,13 @@ public sealed class NodeGrain(
         declaredDown = true;
         Uncount();
         await Report();
-        if (state.State.Reservations.Count == 0)
+        if (node.Reservations.Count == 0)
         {
             return;
         }
 
         var reason = $"lost: node {Name} stopped answering";
-        var lost = await Task.WhenAll(state.State.Reservations.Keys.ToArray().Select(async podId =>
+        var lost = await Task.WhenAll(node.Reservations.Keys.ToArray().Select(async podId =>
         {
             try
             {
@@ -466,10 +502,10 @@ public sealed class NodeGrain(
         }));
         if (lost.OfType<string>().Aggregate(false, (freed, podId) => Free(podId) | freed))
         {
-            await state.Save(this);
+            await commit.Save();
         }
 
-        if (state.State.Reservations.Count > 0)
+        if (node.Reservations.Count > 0)
         {
             deadline = time.GetUtcNow() + pacing.MinPeriod;
             ArmAt(deadline);
@@ -481,7 +517,7 @@ public sealed class NodeGrain(
     // them first).
     private Task Report() => (reports ??= ServiceProvider.GetRequiredService<NodeReportSender>()).Send(new NodeReport(Name, driver is null ? null : Describe(), ++reportSequence));
 
-    private bool Free(string podId) => state.State.Reservations.Remove(podId) | state.State.Pods.Remove(podId);
+    private bool Free(string podId) => node.Reservations.Remove(podId) | node.Pods.Remove(podId);
 
     private async Task<(string PodId, bool Answered, PodStatus? Status)> StatusOf(string podId)
     {
@@ -496,7 +532,16 @@ public sealed class NodeGrain(
         }
     }
 
-    private NodeInfo? Describe() => StoredNode.Describe(Name, state.State);
+    private NodeInfo? Describe() => StoredNode.Describe(Name, node);
+
+    // A copy, as the storage provider may serialize it off this grain's turn while the next calls change the node.
+    private Task Write()
+    {
+        state.State = node.Copy();
+        return state.Save(this);
+    }
+
+    private void Reloaded() => node = state.State.Copy();
 
     // In constant time: how much of a session a guess matched must not show in how long the answer took.
     private static bool IsCurrent(string current, string? presented) =>

@@ -23,4 +23,14 @@ public sealed class NodeState
     /// </summary>
     [Id(4)]
     public TimeSpan LongestBeatPeriod { get; set; }
+
+    /// <summary>A copy whose dictionaries are its own (their values are immutable records).</summary>
+    public NodeState Copy() => new()
+    {
+        Announcement = Announcement,
+        AnnouncedAt = AnnouncedAt,
+        Reservations = new(Reservations),
+        Pods = new(Pods),
+        LongestBeatPeriod = LongestBeatPeriod,
+    };
 }

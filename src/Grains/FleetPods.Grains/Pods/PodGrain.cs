@@ -47,7 +47,6 @@ public sealed class PodGrain(
         // Whoever built the spec (a unit file, run's flags, a .NET caller), the cluster keeps only a pod that may run.
         PodValidator.Require(spec);
 
-        await new KeyRegistry(GrainFactory, RegistryKind.Pods).Add(Id);
         Pod.Exists = true;
         Pod.Spec = spec;
         Pod.Unit = unit;
@@ -57,8 +56,10 @@ public sealed class PodGrain(
         Pod.RequiredNode = requiredNode;
         LogState();
 
-        // Placed or not, PlaceAndRun saves the pod before anything else hears of it: one write for a new pod, not two.
-        await PlaceAndRun();
+        // Listed while it is placed, and saved only once listed, so no stored pod is missing from the listing and a
+        // new pod waits for one write less before it runs. Placed or not, PlaceAndRun saves the pod before anything
+        // else hears of it: one write for a new pod, not two.
+        await PlaceAndRun(new KeyRegistry(GrainFactory, RegistryKind.Pods).Add(Id));
         return Describe();
     }
 
@@ -252,14 +253,21 @@ public sealed class PodGrain(
         return node;
     }
 
-    private async Task PlaceAndRun()
+    // A new pod's listing (Create's) is awaited before the pod is first saved.
+    private async Task PlaceAndRun(Task? listing = null)
     {
         var spec = Pod.Spec!;
         if (Pod.NodeName is null)
         {
             var fleet = Pod.Unit is { } rules ? UnitSpecifiers.ExpandFleet(rules) : PlacementRequest.NoRules;
-            var placement = await GrainFactory.GetGrain<ISchedulerGrain>(0).Place(
+            var placing = GrainFactory.GetGrain<ISchedulerGrain>(0).Place(
                 new PlacementRequest(Id, spec.UnitName, spec.Resources, fleet, Pod.RequiredNode) { Stage1 = spec.Pod.Stage1 });
+            if (listing is not null)
+            {
+                await Listed(listing, placing);
+            }
+
+            var placement = await placing;
             if (!placement.Placed)
             {
                 Pod.Reason = placement.Reason;
@@ -307,6 +315,37 @@ public sealed class PodGrain(
 
         // The node took the pod, so it prepares it: said here, its agent need not report it (one call less a pod).
         await Apply(new PodStateReport(Pod.NodeName!, PodPhase.Preparing, null, null, time.GetUtcNow()));
+    }
+
+    // A pod its registry shard did not take is not made: no state is kept, and a node that took it gives its room back.
+    private async Task Listed(Task listing, Task<PlacementResult> placing)
+    {
+        try
+        {
+            await listing;
+        }
+        catch (Exception)
+        {
+            Pod.Exists = false;
+            _ = GiveBack(placing);
+            throw;
+        }
+
+        async Task GiveBack(Task<PlacementResult> placed)
+        {
+            try
+            {
+                if (await placed is { Placed: true, NodeName: { } node })
+                {
+                    await GrainFactory.GetGrain<INodeGrain>(node).Release(Id);
+                }
+            }
+            catch (Exception ex) when (ex is FleetPodsException or OrleansException or TimeoutException)
+            {
+                // The node frees a reservation of a pod that does not exist when it reconciles its pods.
+                logger.LogInformation("Pod {PodId}, not listed, did not give back its reservation: {Reason}", Id, ex.Message);
+            }
+        }
     }
 
     private async Task Apply(PodStateReport report)
