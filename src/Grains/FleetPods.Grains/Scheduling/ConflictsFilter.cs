@@ -20,17 +20,19 @@ public sealed class ConflictsFilter : INodeFilter
     {
         ArgumentNullException.ThrowIfNull(pods);
         ArgumentNullException.ThrowIfNull(request);
-        // Asked for every pod of every node a placement samples, so it allocates nothing: no lambda capturing the pod's
-        // unit, no enumerator.
+        // Asked for every pod of every node a placement samples, so it allocates nothing (no lambda capturing the pod's
+        // unit, no enumerator), and a pod with no globs either way is passed before its id is compared: most units have none.
+        var mine = request.Fleet.Conflicts;
+        var self = request.UnitName;
         for (var i = 0; i < pods.Count; i++)
         {
             var pod = pods[i];
-            if (pod.PodId == request.PodId || pod.UnitName is not { } other)
+            if ((mine.Count == 0 && (self is null || pod.Conflicts.Count == 0)) || pod.UnitName is not { } other || pod.PodId == request.PodId)
             {
                 continue;
             }
 
-            if (AnyMatches(request.Fleet.Conflicts, other) || (request.UnitName is { } self && AnyMatches(pod.Conflicts, self)))
+            if (AnyMatches(mine, other) || (self is not null && AnyMatches(pod.Conflicts, self)))
             {
                 return other;
             }
