@@ -1,3 +1,4 @@
+using FleetPods.Grains.Addressing;
 using FleetPods.Grains.Cluster;
 using FleetPods.Grains.Nodes;
 using FleetPods.Grains.Placement;
@@ -13,7 +14,7 @@ namespace FleetPods.Grains;
 
 public static class FleetPodsSiloBuilderExtensions
 {
-    /// <summary>Registers what FleetPods grains need beyond storage: node placement, a clock, heartbeat pacing, the pod policy, the node reports' sender, the membership watcher and the registries' upgrade.</summary>
+    /// <summary>Registers what FleetPods grains need beyond storage: node placement, a clock, heartbeat pacing, the pod policy, the node reports' sender, the membership watcher, the registries' upgrade and a cache of grain interface types.</summary>
     public static ISiloBuilder AddFleetPodsGrains(this ISiloBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -32,6 +33,9 @@ public static class FleetPodsSiloBuilderExtensions
         builder.Services.TryAddSingleton(PodPolicy.None);
         builder.Services.AddHostedService<MembershipReconciler>();
         builder.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, ShardedRegistryUpgrade>();
+
+        // First among the interface type providers, so Orleans asks it before any other.
+        builder.Services.Insert(0, ServiceDescriptor.Singleton<IGrainInterfaceTypeProvider, CachedGrainInterfaceTypes>());
         return builder;
     }
 }
