@@ -33,7 +33,7 @@ internal sealed class ServerProcess : IAsyncDisposable
     public const string Gen0BudgetVariable = "DOTNET_GCgen0size";
 
     /// <summary>
-    /// A server's gen0 budget, in hex, as docs/scale.md advises for servers: this one's, or 64 MiB. The runtime sizes it
+    /// A server's gen0 budget, in hex, as docs/scale.md advises for servers: the one this process was given, or 64 MiB. The runtime sizes it
     /// from the L3 cache, which some virtual machines (this benchmark's) do not report, and then gave a few MiB: 15
     /// gen0 collections a second and a quarter of the server's time paused at N=10,000. `DOTNET_GCgen0size=0` is the
     /// runtime's own choice.
