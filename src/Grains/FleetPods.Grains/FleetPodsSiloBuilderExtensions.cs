@@ -14,7 +14,7 @@ namespace FleetPods.Grains;
 
 public static class FleetPodsSiloBuilderExtensions
 {
-    /// <summary>Registers what FleetPods grains need beyond storage: node placement, a clock, heartbeat pacing, the pod policy, the node reports' sender, the membership watcher, the registries' upgrade and a cache of grain interface types.</summary>
+    /// <summary>Registers what FleetPods grains need beyond storage: node placement, a clock, heartbeat pacing, the pod policy, the scheduler, the node reports' sender, the membership watcher, the registries' upgrade and a cache of grain interface types.</summary>
     public static ISiloBuilder AddFleetPodsGrains(this ISiloBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -28,6 +28,9 @@ public static class FleetPodsSiloBuilderExtensions
         // One sender per silo, so its node grains' reports reach the node view together.
         builder.Services.TryAddSingleton(services => new NodeReportSender(
             services.GetRequiredService<IGrainFactory>().GetGrain<INodeViewGrain>(0), services.GetRequiredService<ILogger<NodeReportSender>>()));
+
+        // One per silo, so a silo's placements share its copy of the node view.
+        builder.Services.TryAddSingleton<Scheduler>();
 
         // No pod policy file: no exceptions (the daemon registers the one it read).
         builder.Services.TryAddSingleton(PodPolicy.None);

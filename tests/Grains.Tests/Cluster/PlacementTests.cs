@@ -25,7 +25,7 @@ public sealed class PlacementTests(ClusterFixture fixture)
         Assert.Null(await nowhere.GetInfo());
         Assert.Equal(NodeLiveness.Down, (await nowhere.GetStatus()).Liveness);
         Assert.Equal(HeartbeatAnswer.Refused, await nowhere.Heartbeat("0123"));
-        Assert.False(await nowhere.Reserve(new PlacementRequest("p-nowhere", null, new ResourceRequest(0, 0), PlacementRequest.NoRules, null)));
+        Assert.False((await nowhere.Reserve(new PlacementRequest("p-nowhere", null, new ResourceRequest(0, 0), PlacementRequest.NoRules, null), null)).Reserved);
         var error = await Assert.ThrowsAsync<NodeUnavailableException>(() => nowhere.StopPod("p-nowhere", TimeSpan.Zero));
         Assert.Contains("its agent is not attached", error.Message, StringComparison.Ordinal);
     }

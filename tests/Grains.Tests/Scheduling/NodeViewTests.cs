@@ -95,7 +95,7 @@ public sealed class NodeViewTests(ClusterFixture fixture) : IAsyncLifetime
         copy.Reserved(name, refused);
         copy.Refused(name, refused);
 
-        var node = copy.Nodes.Single(n => n.Name == name).Info!;
+        var node = copy.Read(nodes => nodes.Single(n => n.Name == name).Info!);
         Assert.Equal(2, node.PodCount);
         Assert.Equal(["first", "second"], node.Pods.Select(p => p.PodId));
         Assert.Equal(first.Resources.MemoryBytes * 2, node.Reserved.MemoryBytes);
@@ -113,11 +113,11 @@ public sealed class NodeViewTests(ClusterFixture fixture) : IAsyncLifetime
 
         await View.Report([new NodeReport(name, Node(name), 2)]);
         await copy.UpdateAskedAfter(System.Diagnostics.Stopwatch.GetTimestamp());
-        Assert.Equal(["reserved-here"], copy.Nodes.Single(n => n.Name == name).Info!.Pods.Select(p => p.PodId));
+        Assert.Equal(["reserved-here"], copy.Read(nodes => nodes.Single(n => n.Name == name).Info!).Pods.Select(p => p.PodId));
 
         await View.Report([new NodeReport(name, Node(name, pods: request.AsPlaced()), 3)]);
         await copy.UpdateAskedAfter(System.Diagnostics.Stopwatch.GetTimestamp());
-        Assert.Equal(1, copy.Nodes.Single(n => n.Name == name).Info!.PodCount);
+        Assert.Equal(1, copy.Read(nodes => nodes.Single(n => n.Name == name).Info!).PodCount);
     }
 
     [Fact]

@@ -253,7 +253,7 @@ public sealed class PodPolicyEnforcementTests(PolicyClusterFixture fixture)
         var node = fixture.Client.GetGrain<INodeGrain>(fixture.NodeName);
         var spec = new PodSpec(null, UnitText("Volume=h,kind=host,source=/etc")) { Admission = new PodAdmission("eve", Role.Operator) };
         var id = Guid.NewGuid().ToString();
-        Assert.True(await node.Reserve(new PlacementRequest(id, null, spec.Resources, PlacementRequest.NoRules, null)));
+        Assert.True((await node.Reserve(new PlacementRequest(id, null, spec.Resources, PlacementRequest.NoRules, null), null)).Reserved);
 
         var refused = await Assert.ThrowsAsync<AccessDeniedException>(() => node.RunPod(id, spec));
         var unadmitted = await Assert.ThrowsAsync<AccessDeniedException>(() => node.RunPod(id, spec with { Admission = null }));
@@ -270,7 +270,7 @@ public sealed class PodPolicyEnforcementTests(PolicyClusterFixture fixture)
         var node = fixture.Client.GetGrain<INodeGrain>(fixture.NodeName);
         var spec = new PodSpec(null, UnitText($"Volume=data,kind=host,source={fixture.DataLink}")) { Admission = new PodAdmission("eve", Role.Operator) };
         var id = Guid.NewGuid().ToString();
-        Assert.True(await node.Reserve(new PlacementRequest(id, null, spec.Resources, PlacementRequest.NoRules, null)));
+        Assert.True((await node.Reserve(new PlacementRequest(id, null, spec.Resources, PlacementRequest.NoRules, null), null)).Reserved);
 
         await node.RunPod(id, spec);
 

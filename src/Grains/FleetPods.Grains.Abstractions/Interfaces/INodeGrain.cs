@@ -46,8 +46,12 @@ public interface INodeGrain : IGrainWithStringKey
     /// </summary>
     Task<HeartbeatAnswer> Heartbeat(string session);
 
-    /// <summary>Reserves resources for a pod if they fit and no <c>Conflicts=</c> rule forbids it, either way. Idempotent per pod.</summary>
-    Task<bool> Reserve(PlacementRequest request);
+    /// <summary>
+    /// Reserves resources for a pod if they fit and no <c>Conflicts=</c> rule forbids it, either way; idempotent per pod.
+    /// Given <paramref name="run"/>, a pod that holds its reservation is then run as <see cref="RunPod"/> runs it, so
+    /// placing and starting a pod is one call: the answer says whether its machine took it.
+    /// </summary>
+    Task<ReservationAnswer> Reserve(PlacementRequest request, PodSpec? run);
 
     /// <summary>Frees a pod's reservation.</summary>
     Task Release(string podId);

@@ -9,6 +9,9 @@ public interface IRegistryGrain : IGrainWithStringKey
     /// <summary>Adds a key; adding one twice is harmless.</summary>
     Task Add(string key);
 
+    /// <summary>Adds keys in one write; adding one twice is harmless.</summary>
+    Task AddRange(IReadOnlyList<string> keys);
+
     /// <summary>Removes a key; removing a missing one is harmless.</summary>
     Task Remove(string key);
 

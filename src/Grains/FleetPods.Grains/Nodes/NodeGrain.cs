@@ -44,12 +44,12 @@ public sealed class NodeGrain(
     private LiveAgents liveAgents = null!;
 
     // The node as this activation holds it; each write stores a copy (GroupCommit), made again from storage after a
-    // write fails. Written by group commit because a reservation's write is not waited for by Reserve (below), so the
-    // calls after it change the node while it is in flight; so do heartbeats, which interleave.
+    // write fails. Written by group commit because a reservation's write is waited for only before its pod runs (Run), so
+    // the calls after it change the node while it is in flight; so do heartbeats, which interleave.
     private NodeState node = null!;
     private GroupCommit commit = null!;
 
-    // The write of the last reservation made: RunPod waits for it, so no pod runs on a reservation that was not kept.
+    // The write of the last reservation made: Run waits for it, so no pod runs on a reservation that was not kept.
     private Task reservationsStored = Task.CompletedTask;
 
     // Orders this activation's reports to the node view after any earlier activation's (see NodeReport.Sequence).
@@ -172,29 +172,42 @@ public sealed class NodeGrain(
             : new HeartbeatAnswer(true, await Pace());
 
     // The one place a reservation is decided: the scheduler's view may be stale, this one is not.
-    Task<bool> INodeGrain.Reserve(PlacementRequest request)
+    async Task<ReservationAnswer> INodeGrain.Reserve(PlacementRequest request, PodSpec? run)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (node.Reservations.ContainsKey(request.PodId))
+        if (!node.Reservations.ContainsKey(request.PodId))
         {
-            return Task.FromResult(true);
+            var info = driver is null ? null : Describe();
+            var wanted = request.Resources;
+            if (info is null || wanted.MemoryBytes > info.FreeMemoryBytes || wanted.CpuMillis > info.FreeCpuMillis
+                || !Stage1Filter.Offers(info, request.Stage1) || ConflictsFilter.FindConflict(info.Pods, request) is not null)
+            {
+                return ReservationAnswer.Refused;
+            }
+
+            node.Reservations[request.PodId] = wanted;
+            node.Pods[request.PodId] = request.AsPlaced();
+
+            // Not waited for here: the pod runs only once it is stored (Run), and a pod reserved to be started later
+            // saves where it was placed meanwhile, so it waits for one write less.
+            reservationsStored = commit.Save();
+            Report().Ignore();
         }
 
-        var info = driver is null ? null : Describe();
-        var wanted = request.Resources;
-        if (info is null || wanted.MemoryBytes > info.FreeMemoryBytes || wanted.CpuMillis > info.FreeCpuMillis
-            || !Stage1Filter.Offers(info, request.Stage1) || ConflictsFilter.FindConflict(info.Pods, request) is not null)
+        if (run is null)
         {
-            return Task.FromResult(false);
+            return ReservationAnswer.Held;
         }
 
-        node.Reservations[request.PodId] = wanted;
-        node.Pods[request.PodId] = request.AsPlaced();
-
-        // Written while the pod saves where it was placed, rather than before: a new pod waits for one write less.
-        reservationsStored = commit.Save();
-        Report().Ignore();
-        return Task.FromResult(true);
+        try
+        {
+            await Run(request.PodId, run);
+            return ReservationAnswer.Running;
+        }
+        catch (Exception ex) when (ex is FleetPodsException or OrleansException or TimeoutException)
+        {
+            return ReservationAnswer.NotLaunched(ex.Message);
+        }
     }
 
     async Task INodeGrain.Release(string podId)
@@ -219,30 +232,11 @@ public sealed class NodeGrain(
     Task<IReadOnlyList<string>> INodeGrain.ListPods() =>
         Task.FromResult<IReadOnlyList<string>>([.. node.Reservations.Keys.Order(StringComparer.Ordinal)]);
 
-    async Task INodeGrain.RunPod(string podId, PodSpec spec)
+    Task INodeGrain.RunPod(string podId, PodSpec spec)
     {
+        ArgumentNullException.ThrowIfNull(podId);
         ArgumentNullException.ThrowIfNull(spec);
-        try
-        {
-            await reservationsStored;
-        }
-        catch (FleetPodsException ex) when (!node.Reservations.ContainsKey(podId))
-        {
-            throw new FleetPodsException($"pod {podId}'s reservation on node {Name} was not stored: {ex.Message}");
-        }
-        catch (FleetPodsException)
-        {
-            // The write that failed dropped other pods' reservations, not this one's, which was stored before it.
-        }
-
-        if (!node.Reservations.ContainsKey(podId))
-        {
-            throw new FleetPodsException($"pod {podId} holds no reservation on node {Name}");
-        }
-
-        // The node's last word, under its own policy file and its own file system, whoever asked.
-        spec = PodAdmissionCheck.OnNode(spec, policy, Name);
-        await Machine.RunPod(podId, spec);
+        return Run(podId, spec);
     }
 
     Task<PodStateReport> INodeGrain.StopPod(string podId, TimeSpan grace) => Machine.StopPod(podId, grace);
@@ -389,6 +383,32 @@ public sealed class NodeGrain(
         }
 
         return false;
+    }
+
+    // A pod runs only on a reservation that was stored, so a server that restarts finds every pod it runs reserved.
+    private async Task Run(string podId, PodSpec spec)
+    {
+        try
+        {
+            await reservationsStored;
+        }
+        catch (FleetPodsException ex) when (!node.Reservations.ContainsKey(podId))
+        {
+            throw new FleetPodsException($"pod {podId}'s reservation on node {Name} was not stored: {ex.Message}");
+        }
+        catch (FleetPodsException)
+        {
+            // The write that failed dropped other pods' reservations, not this one's, which was stored before it.
+        }
+
+        if (!node.Reservations.ContainsKey(podId))
+        {
+            throw new FleetPodsException($"pod {podId} holds no reservation on node {Name}");
+        }
+
+        // The node's last word, under its own policy file and its own file system, whoever asked.
+        spec = PodAdmissionCheck.OnNode(spec, policy, Name);
+        await Machine.RunPod(podId, spec);
     }
 
     // The period to tell the agent, never more than the stored LongestBeatPeriod: past it, that is raised first. With

@@ -1,8 +1,10 @@
+using FleetPods.Grains.Scheduling;
 using FleetPods.Grains.Security;
 using FleetPods.Grains.Storage;
 using FleetPods.Grains.UnitFiles;
 using FleetPods.Grains.Units;
 using FleetPods.Security;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace FleetPods.Grains.Pods;
@@ -14,7 +16,7 @@ public sealed class PodGrain(
     [PersistentState("pod", GrainStorage.Name)] IPersistentState<PodState> state,
     PodPolicy policy,
     TimeProvider time,
-    ILogger<PodGrain> logger) : Grain, IPodGrain
+    ILogger<PodGrain> logger) : Grain, IPodGrain, IListedPodCreation
 {
     // `preparing` is written this long after it is reported, so a launch that runs by then costs one write, not two.
     // `running` and an end are written at once: a node that restarts and does not run a pod it was given marks it lost
@@ -28,7 +30,13 @@ public sealed class PodGrain(
 
     private PodState Pod => state.State;
 
-    async Task<PodStatus> IPodGrain.Create(PodSpec spec, UnitFile? unit, bool start, string? requiredNode)
+    Task<PodStatus> IPodGrain.Create(PodSpec spec, UnitFile? unit, bool start, string? requiredNode) =>
+        Create(spec, unit, start, requiredNode, listed: false);
+
+    Task<PodStatus> IListedPodCreation.CreateListed(PodSpec spec, UnitFile unit, bool start, string? requiredNode) =>
+        Create(spec, unit, start, requiredNode, listed: true);
+
+    private async Task<PodStatus> Create(PodSpec spec, UnitFile? unit, bool start, string? requiredNode, bool listed)
     {
         ArgumentNullException.ThrowIfNull(spec);
         PodAdmissionCheck.Require(Role.Operator, "run a pod");
@@ -56,10 +64,9 @@ public sealed class PodGrain(
         Pod.RequiredNode = requiredNode;
         LogState();
 
-        // Listed while it is placed, and saved only once listed, so no stored pod is missing from the listing and a
-        // new pod waits for one write less before it runs. Placed or not, PlaceAndRun saves the pod before anything
-        // else hears of it: one write for a new pod, not two.
-        await PlaceAndRun(new KeyRegistry(GrainFactory, RegistryKind.Pods).Add(Id));
+        // One its unit did not list is listed while it is placed, and saved and run only once listed, so no stored pod
+        // is missing from the listing.
+        await PlaceAndRun(listed ? null : new KeyRegistry(GrainFactory, RegistryKind.Pods).Add(Id));
         return Describe();
     }
 
@@ -253,15 +260,26 @@ public sealed class PodGrain(
         return node;
     }
 
-    // A new pod's listing (Create's) is awaited before the pod is first saved.
+    // A new pod's listing (Create's) is awaited before the pod is first saved, and before it runs.
     private async Task PlaceAndRun(Task? listing = null)
     {
         var spec = Pod.Spec!;
         if (Pod.NodeName is null)
         {
             var fleet = Pod.Unit is { } rules ? UnitSpecifiers.ExpandFleet(rules) : PlacementRequest.NoRules;
-            var placing = GrainFactory.GetGrain<ISchedulerGrain>(0).Place(
-                new PlacementRequest(Id, spec.UnitName, spec.Resources, fleet, Pod.RequiredNode) { Stage1 = spec.Pod.Stage1 });
+            var request = new PlacementRequest(Id, spec.UnitName, spec.Resources, fleet, Pod.RequiredNode) { Stage1 = spec.Pod.Stage1 };
+
+            // A pod that may run is handed to its node with the reservation: one call places and starts it.
+            var launch = Pod.StartRequested && listing is null;
+            var answer = ReservationAnswer.Refused;
+            var placedSpec = spec;
+            var placing = ServiceProvider.GetRequiredService<Scheduler>().Place(request, async node =>
+            {
+                var onNode = OnNode(spec, node);
+                answer = await GrainFactory.GetGrain<INodeGrain>(node).Reserve(request, launch && PodValidator.Validate(onNode).Count == 0 ? onNode : null);
+                placedSpec = onNode;
+                return answer.Reserved;
+            });
             if (listing is not null)
             {
                 await Listed(listing, placing);
@@ -278,17 +296,21 @@ public sealed class PodGrain(
 
             Pod.NodeName = placement.NodeName;
             Pod.Reason = null;
-            if (Pod.Unit is { } unit)
-            {
-                Pod.Spec = spec = PodSpec.FromUnit(UnitSpecifiers.Expand(unit, new SpecifierContext(unit.Name, Pod.NodeName))) with { Admission = spec.Admission };
+            Pod.Spec = spec = placedSpec;
 
-                // Placed for good, so the unit file has served (its rules and specifiers are in the spec now): not kept,
-                // which halves what each write of the pod stores and what each of thousands of pods holds.
-                Pod.Unit = null;
+            // Placed for good, so the unit file has served (its rules and specifiers are in the spec now): not kept,
+            // which halves what each write of the pod stores and what each of thousands of pods holds.
+            Pod.Unit = null;
+            logger.LogInformation("Pod {PodId} of {Unit} placed on {Node}", Id, spec.UnitName ?? "(run)", Pod.NodeName);
+            if (answer.Launched || answer.LaunchFailure is not null)
+            {
+                // Its first write waits for its next phase (Apply), so a pod that starts is written once, not twice: one
+                // lost with its server before then is not stored, so its unit makes another, and its node stops it.
+                await Apply(new PodStateReport(Pod.NodeName!, answer.Launched ? PodPhase.Preparing : PodPhase.Failed, null, answer.LaunchFailure, time.GetUtcNow()));
+                return;
             }
 
             await Save();
-            logger.LogInformation("Pod {PodId} of {Unit} placed on {Node}", Id, spec.UnitName ?? "(run)", Pod.NodeName);
 
             // A value may become invalid only once its specifiers are expanded (%m is the node's name).
             if (PodValidator.Validate(spec) is { Count: > 0 } problems)
@@ -316,6 +338,12 @@ public sealed class PodGrain(
         // The node took the pod, so it prepares it: said here, its agent need not report it (one call less a pod).
         await Apply(new PodStateReport(Pod.NodeName!, PodPhase.Preparing, null, null, time.GetUtcNow()));
     }
+
+    // The pod as it runs on `node`: a unit's pod with its specifiers expanded (%m is the node's name).
+    private PodSpec OnNode(PodSpec spec, string node) =>
+        Pod.Unit is { } unit
+            ? PodSpec.FromUnit(UnitSpecifiers.Expand(unit, new SpecifierContext(unit.Name, node))) with { Admission = spec.Admission }
+            : spec;
 
     // A pod its registry shard did not take is not made: no state is kept, and a node that took it gives its room back.
     private async Task Listed(Task listing, Task<PlacementResult> placing)

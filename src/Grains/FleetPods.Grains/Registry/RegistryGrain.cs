@@ -42,16 +42,35 @@ public sealed class RegistryGrain : Grain, IRegistryGrain
         return base.OnActivateAsync(cancellationToken);
     }
 
-    async Task IRegistryGrain.Add(string key)
+    Task IRegistryGrain.Add(string key) => Added(TryAdd(key));
+
+    Task IRegistryGrain.AddRange(IReadOnlyList<string> keys)
     {
-        if (keys.Add(key))
+        ArgumentNullException.ThrowIfNull(keys);
+        var added = false;
+        foreach (var key in keys)
         {
-            // The set did not hold the key, so the search misses and says where it goes.
-            ordered?.Insert(~Position(key), key);
-            unsaved.Add(new RegistryChange(key, Added: true));
-            await commit.Save();
+            added |= TryAdd(key);
         }
+
+        return Added(added);
     }
+
+    private bool TryAdd(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        if (!keys.Add(key))
+        {
+            return false;
+        }
+
+        // The set did not hold the key, so the search misses and says where it goes.
+        ordered?.Insert(~Position(key), key);
+        unsaved.Add(new RegistryChange(key, Added: true));
+        return true;
+    }
+
+    private Task Added(bool any) => any ? commit.Save() : Task.CompletedTask;
 
     async Task IRegistryGrain.Remove(string key)
     {

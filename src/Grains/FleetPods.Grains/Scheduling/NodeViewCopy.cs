@@ -6,7 +6,8 @@ namespace FleetPods.Grains.Scheduling;
 /// A scheduler's copy of the <see cref="INodeViewGrain"/>, which it places from. It is brought up to date when it is
 /// older than the scheduler allows, or when a placement needs a copy made after the placement began (a node that just
 /// joined is then seen), and the scheduler's own reservations are written into it as they are made, so its next
-/// placements see them before the nodes' reports come back. Used from one grain activation's turns only.
+/// placements see them before the nodes' reports come back. Placements on many grains' turns use it at once, so every
+/// read and change of it holds its lock, for microseconds.
 /// </summary>
 internal sealed class NodeViewCopy(INodeViewGrain view)
 {
@@ -14,6 +15,7 @@ internal sealed class NodeViewCopy(INodeViewGrain view)
     // whose report was lost is corrected by its next one).
     private static readonly TimeSpan PendingLimit = TimeSpan.FromSeconds(10);
 
+    private readonly Lock gate = new();
     private readonly List<(string Name, NodeInfo? Info)> nodes = [];
 
     // Reservations this scheduler asked for that the view has not shown yet, by pod: written again over each update.
@@ -24,8 +26,15 @@ internal sealed class NodeViewCopy(INodeViewGrain view)
     private Task? updating;
     private long updatingFrom;
 
-    /// <summary>Every node known, up (with its info) or down (null).</summary>
-    public IReadOnlyList<(string Name, NodeInfo? Info)> Nodes => nodes;
+    /// <summary>What <paramref name="read"/> makes of every node known, up (with its info) or down (null), read under the lock.</summary>
+    public T Read<T>(Func<IReadOnlyList<(string Name, NodeInfo? Info)>, T> read)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        lock (gate)
+        {
+            return read(nodes);
+        }
+    }
 
     /// <summary>Brings the copy up to date unless it was asked for within <paramref name="maxAge"/>.</summary>
     public Task Update(TimeSpan maxAge) => UpdateAskedAfter(Stopwatch.GetTimestamp() - (long)(maxAge.TotalSeconds * Stopwatch.Frequency));
@@ -33,26 +42,40 @@ internal sealed class NodeViewCopy(INodeViewGrain view)
     /// <summary>Brings the copy up to date with an answer asked for after <paramref name="timestamp"/> (a <see cref="Stopwatch"/> timestamp).</summary>
     public async Task UpdateAskedAfter(long timestamp)
     {
-        while (updatedFrom < timestamp)
+        while (true)
         {
-            if (updating is null)
+            Task current;
+            long from;
+            lock (gate)
             {
-                updatingFrom = Stopwatch.GetTimestamp();
-                updating = Fetch(updatingFrom);
+                if (updatedFrom >= timestamp)
+                {
+                    return;
+                }
+
+                // Placements that need an update share the one under way, unless it was asked for too early for them.
+                if (updating is null)
+                {
+                    updatingFrom = Stopwatch.GetTimestamp();
+                    updating = Fetch(updatingFrom, version);
+                }
+
+                current = updating;
+                from = updatingFrom;
             }
 
-            // Placements that need an update share the one under way, unless it was asked for too early for them.
-            var current = updating;
-            var from = updatingFrom;
             try
             {
                 await current;
             }
             finally
             {
-                if (ReferenceEquals(updating, current))
+                lock (gate)
                 {
-                    updating = null;
+                    if (ReferenceEquals(updating, current))
+                    {
+                        updating = null;
+                    }
                 }
             }
 
@@ -71,52 +94,67 @@ internal sealed class NodeViewCopy(INodeViewGrain view)
     public void Reserved(string name, PlacementRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        pending[request.PodId] = (name, request, Stopwatch.GetTimestamp());
-        Count(name, request);
+        lock (gate)
+        {
+            pending[request.PodId] = (name, request, Stopwatch.GetTimestamp());
+            Count(name, request);
+        }
     }
 
     /// <summary>Takes back a reservation <see cref="Reserved"/> wrote that its node refused.</summary>
     public void Refused(string name, PlacementRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        pending.Remove(request.PodId);
-        if (InfoOf(name) is { } node && node.Pods.Any(p => p.PodId == request.PodId))
+        lock (gate)
         {
-            var wanted = request.Resources;
-            Set(name, node with
+            pending.Remove(request.PodId);
+            if (InfoOf(name) is { } node && node.Pods.Any(p => p.PodId == request.PodId))
             {
-                Reserved = new ResourceRequest(node.Reserved.MemoryBytes - wanted.MemoryBytes, node.Reserved.CpuMillis - wanted.CpuMillis),
-                PodCount = node.PodCount - 1,
-                Pods = [.. node.Pods.Where(p => p.PodId != request.PodId)],
-            });
+                var wanted = request.Resources;
+                Set(name, node with
+                {
+                    Reserved = new ResourceRequest(node.Reserved.MemoryBytes - wanted.MemoryBytes, node.Reserved.CpuMillis - wanted.CpuMillis),
+                    PodCount = node.PodCount - 1,
+                    Pods = [.. node.Pods.Where(p => p.PodId != request.PodId)],
+                });
+            }
         }
     }
 
     /// <summary>Takes a node out of placement until its next report: its grain could not be asked.</summary>
-    public void Unreachable(string name) => Set(name, null);
-
-    private async Task Fetch(long from)
+    public void Unreachable(string name)
     {
-        var changes = await view.Changes(version);
-        if (changes.Whole)
-        {
-            nodes.Clear();
-            index.Clear();
-        }
-
-        foreach (var info in changes.Up)
-        {
-            Set(info.Name, info);
-        }
-
-        foreach (var name in changes.Down)
+        lock (gate)
         {
             Set(name, null);
         }
+    }
 
-        version = changes.Version;
-        updatedFrom = Math.Max(updatedFrom, from);
-        CountPending();
+    private async Task Fetch(long from, NodeViewVersion since)
+    {
+        var changes = await view.Changes(since);
+        lock (gate)
+        {
+            if (changes.Whole)
+            {
+                nodes.Clear();
+                index.Clear();
+            }
+
+            foreach (var info in changes.Up)
+            {
+                Set(info.Name, info);
+            }
+
+            foreach (var name in changes.Down)
+            {
+                Set(name, null);
+            }
+
+            version = changes.Version;
+            updatedFrom = Math.Max(updatedFrom, from);
+            CountPending();
+        }
     }
 
     // A report replaced what the copy had: the reservations it does not carry yet are written over it again.

@@ -1,133 +1,22 @@
-using System.Diagnostics;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FleetPods.Grains.Scheduling;
 
 /// <summary>
-/// Proposes nodes for pods from this silo's copy of the node view (<see cref="NodeViewCopy"/>), which may be stale;
-/// each node grain accepts or refuses the reservation, so no global lock is taken and a refusal just moves on to the
-/// next candidate. One per silo, so no placement crosses to another silo to be decided, and its calls interleave:
-/// one slow node answer does not hold up other placements.
+/// The scheduler as a grain, for callers outside the silo: each silo answers with its own <see cref="Scheduler"/>, which
+/// the silo's pod and unit grains call in their own turns.
 /// </summary>
 [Orleans.Concurrency.StatelessWorker(1)]
 [Orleans.Concurrency.Reentrant]
-public sealed class SchedulerGrain(IOptions<NodeViewOptions> options, ILogger<SchedulerGrain> logger) : Grain, ISchedulerGrain
+public sealed class SchedulerGrain : Grain, ISchedulerGrain
 {
-    // Nomad stops after log2(n) fitting nodes; scoring is in memory here, so at least this many are scored, which
-    // keeps replicas apart and the spread tight, and in a small cluster every node.
-    private const int MinSample = 32;
-
-    private NodeViewCopy? copy;
-
-    private NodeViewCopy Nodes => copy ??= new NodeViewCopy(GrainFactory.GetGrain<INodeViewGrain>(0));
+    private Scheduler Scheduler => ServiceProvider.GetRequiredService<Scheduler>();
 
     async Task<PlacementResult> ISchedulerGrain.Place(PlacementRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var asked = Stopwatch.GetTimestamp();
-        IReadOnlySet<string>? sameNodeAs = null;
-        if (PlacementPipeline.SameNodeRule(request.Fleet) is { } rule)
-        {
-            var target = (request.Fleet.MachineOf ?? request.Fleet.Replaces)!;
-            sameNodeAs = await NodesOf(target, includeEnded: request.Fleet.MachineOf is null);
-            if (sameNodeAs.Count == 0)
-            {
-                return new PlacementResult(null, $"{rule}: {target} has no placed pod");
-            }
-        }
-
-        var pipeline = PlacementPipeline.For(request, sameNodeAs);
-        await Nodes.Update(options.Value.MaxAge);
-        var tried = new HashSet<string>(StringComparer.Ordinal);
-        var plan = Sample(pipeline, request);
-        if (await Reserve(plan, request, tried) is { } placed)
-        {
-            return placed;
-        }
-
-        // Nothing fitted, or every node tried refused: the copy may be behind (a node just joined, others filled up),
-        // so the answer comes from one asked for after this placement began.
-        await Nodes.UpdateAskedAfter(asked);
-        plan = Sample(pipeline, request);
-        if (await Reserve(plan, request, tried) is { } second)
-        {
-            return second;
-        }
-
-        var reason = plan.Candidates.Count > 0
-            ? $"every fitting node refused the reservation ({tried.Count} tried)"
-            : plan.ExplainNoFit();
-        return new PlacementResult(null, reason);
+        return await Scheduler.Place(request, async node => (await GrainFactory.GetGrain<INodeGrain>(node).Reserve(request, null)).Reserved);
     }
 
-    async Task<IReadOnlyList<string>> ISchedulerGrain.MatchingNodes(PlacementRequest request)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-
-        // Capacity aside: a global unit wants a pod on every node its rules (Conflicts= included) allow, and one
-        // that does not fit there stays pending on that node with the reason.
-        var rules = request with { Resources = new ResourceRequest(0, 0) };
-        await Nodes.UpdateAskedAfter(Stopwatch.GetTimestamp());
-        var plan = PlacementPipeline.For(rules, null).Plan(Nodes.Nodes, rules);
-        return [.. plan.Candidates.Select(n => n.Name).Order(StringComparer.Ordinal)];
-    }
-
-    private PlacementPlan Sample(PlacementPipeline pipeline, PlacementRequest request)
-    {
-        var nodes = Nodes.Nodes;
-        var sample = Math.Max(MinSample, (int)Math.Ceiling(Math.Log2(Math.Max(nodes.Count, 1))));
-        return pipeline.Plan(nodes, request, nodes.Count == 0 ? 0 : Random.Shared.Next(nodes.Count), sample);
-    }
-
-    private async Task<PlacementResult?> Reserve(PlacementPlan plan, PlacementRequest request, HashSet<string> tried)
-    {
-        for (var i = 0; i < plan.Candidates.Count; i++)
-        {
-            var candidate = plan.Candidates[i];
-            if (!tried.Add(candidate.Name))
-            {
-                continue;
-            }
-
-            bool reserved;
-            Nodes.Reserved(candidate.Name, request);
-            try
-            {
-                reserved = await GrainFactory.GetGrain<INodeGrain>(candidate.Name).Reserve(request);
-            }
-            catch (Exception ex) when (ex is FleetPodsException or TimeoutException or SiloUnavailableException or OrleansException)
-            {
-                logger.LogDebug("Node {Node} left out of placement: {Reason}", candidate.Name, ex.Message);
-                Nodes.Unreachable(candidate.Name);
-                continue;
-            }
-
-            if (!reserved)
-            {
-                Nodes.Refused(candidate.Name, request);
-            }
-            else
-            {
-
-                // Debug, since it is one line per pod: why this node, beside the one that came next.
-                if (logger.IsEnabled(LogLevel.Debug))
-                {
-                    logger.LogDebug("Pod {PodId} of {Unit} goes to {Choice}; next was {Next}",
-                        request.PodId, request.UnitName ?? "(run)", candidate.ToString(), i + 1 < plan.Candidates.Count ? plan.Candidates[i + 1].ToString() : "none");
-                }
-
-                return new PlacementResult(candidate.Name, null);
-            }
-        }
-
-        return null;
-    }
-
-    private async Task<IReadOnlySet<string>> NodesOf(string unit, bool includeEnded)
-    {
-        var status = await GrainFactory.GetGrain<IUnitGrain>(unit).GetStatus();
-        return (status?.Pods ?? []).Where(p => p.NodeName is not null && (includeEnded || !p.HasEnded))
-            .Select(p => p.NodeName!).ToHashSet(StringComparer.Ordinal);
-    }
+    Task<IReadOnlyList<string>> ISchedulerGrain.MatchingNodes(PlacementRequest request) => Scheduler.MatchingNodes(request);
 }

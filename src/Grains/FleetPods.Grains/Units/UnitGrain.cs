@@ -1,8 +1,11 @@
 using FleetPods.Grains.ImageRegistries;
+using FleetPods.Grains.Pods;
+using FleetPods.Grains.Scheduling;
 using FleetPods.Grains.Security;
 using FleetPods.Grains.Storage;
 using FleetPods.Grains.UnitFiles;
 using FleetPods.Security;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace FleetPods.Grains.Units;
@@ -417,7 +420,7 @@ public sealed class UnitGrain(
         var unit = Unit.Unit!;
         if (unit.Fleet.Global)
         {
-            var nodes = await GrainFactory.GetGrain<ISchedulerGrain>(0).MatchingNodes(
+            var nodes = await ServiceProvider.GetRequiredService<Scheduler>().MatchingNodes(
                 new PlacementRequest("", Name, PodSpec.FromUnit(unit).Resources, UnitSpecifiers.ExpandFleet(unit), null) { Stage1 = unit.Pod.Stage1 });
             foreach (var entry in Unit.Pods.Where(p => p.RequiredNode is { } n && !nodes.Contains(n)).ToList())
             {
@@ -594,8 +597,9 @@ public sealed class UnitGrain(
     private Task CreatePod(string? requiredNode) => CreatePods([requiredNode]);
 
     // The unit records every new pod in one write before any is made, so a pod never exists that its unit does not
-    // list; the pods are then made and placed a few at a time side by side. Not all at once: a cluster asked to place
-    // thousands of pods at one instant answers everything late, heartbeats too, and then loses nodes that are fine.
+    // list; the pods are then listed in the pods' registry and made and placed a few at a time, side by side, each batch
+    // in one registry shard (one call, one write). Not all at once: a cluster asked to place thousands of pods at one
+    // instant answers everything late, heartbeats too, and then loses nodes that are fine.
     private async Task CreatePods(string?[] requiredNodes)
     {
         if (requiredNodes.Length == 0)
@@ -604,15 +608,20 @@ public sealed class UnitGrain(
         }
 
         var unit = RegistryImagePins.Apply(Unit.Unit!, Unit.PinnedImages);
-        var entries = requiredNodes.Select(node => new UnitPod(Guid.NewGuid().ToString(), Unit.Revision, node)).ToArray();
-        Unit.Pods.AddRange(entries);
+        var registry = new KeyRegistry(GrainFactory, RegistryKind.Pods);
+        var batches = requiredNodes.Chunk(CreateConcurrency)
+            .Select(nodes => registry.NewKeys(nodes.Length).Zip(nodes, (id, node) => new UnitPod(id, Unit.Revision, node)).ToArray())
+            .ToArray();
+        Unit.Pods.AddRange(batches.SelectMany(batch => batch));
         podListChanges++;
         await state.Save(this);
         var spec = PodSpec.FromUnit(unit) with { Admission = Unit.Admission ?? PodAdmission.BeforePolicy };
         var start = Unit.DesiredState == UnitDesiredState.Launched;
-        foreach (var batch in entries.Chunk(CreateConcurrency))
+        foreach (var batch in batches)
         {
-            await Task.WhenAll(batch.Select(async e => known.Take(e.PodId, await GrainFactory.GetGrain<IPodGrain>(e.PodId).Create(spec, unit, start, e.RequiredNode))));
+            await registry.Add([.. batch.Select(e => e.PodId)]);
+            await Task.WhenAll(batch.Select(async e =>
+                known.Take(e.PodId, await GrainFactory.GetGrain<IListedPodCreation>(e.PodId).CreateListed(spec, unit, start, e.RequiredNode))));
         }
     }
 
