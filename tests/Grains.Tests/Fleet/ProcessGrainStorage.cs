@@ -15,13 +15,12 @@ public sealed class ProcessGrainStorage(ConcurrentDictionary<string, (byte[] Dat
     public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         ArgumentNullException.ThrowIfNull(grainState);
-        if (store.TryGetValue(Key(stateName, grainId), out var stored))
-        {
-            grainState.State = serializer.Deserialize<T>(stored.Data);
-            grainState.ETag = stored.Version.ToString(CultureInfo.InvariantCulture);
-            grainState.RecordExists = true;
-        }
-
+        // A state never stored reads as a new one, as the daemon's storage reads it: a grain that reloads after its
+        // first write failed must not keep what it failed to write.
+        var found = store.TryGetValue(Key(stateName, grainId), out var stored);
+        grainState.State = found ? serializer.Deserialize<T>(stored.Data) : Activator.CreateInstance<T>();
+        grainState.ETag = found ? stored.Version.ToString(CultureInfo.InvariantCulture) : null;
+        grainState.RecordExists = found;
         return Task.CompletedTask;
     }
 

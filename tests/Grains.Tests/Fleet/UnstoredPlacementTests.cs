@@ -4,8 +4,9 @@ using FleetPods.Grains.UnitFiles;
 namespace FleetPods.Grains.Tests.Fleet;
 
 /// <summary>
-/// A new pod's listing and its node's reservation are written while the pod is placed and saved, not before: a write
-/// that storage refuses must still leave no pod running, listed or holding room that was not kept.
+/// A new pod's listing (a batch of a unit's at a time, or a one-off pod's while it is placed) and its node's reservation
+/// are written while other steps go on: a write that storage refuses must still leave no pod running, listed or holding
+/// room that was not kept.
 /// </summary>
 public sealed class UnstoredPlacementTests
 {
@@ -44,5 +45,26 @@ public sealed class UnstoredPlacementTests
         Assert.Null(await pod.GetStatus());
         await Eventually.Until(() => fleet.Client.GetGrain<INodeGrain>(node).ListPods(), pods => pods.Count == 0, "the node's reservation given back");
         Assert.Empty(fleet.Machine(node).Launched);
+    }
+
+    [Fact]
+    public async Task A_unit_whose_new_pods_the_registry_did_not_list_makes_none_of_them_and_makes_them_when_started_again()
+    {
+        await using var fleet = await FleetCluster.Start("role=server");
+        var node = fleet.Nodes[0];
+        fleet.StorageFaults.RefuseWrites(key => key.StartsWith("registry", StringComparison.Ordinal) && key.Contains("/pods/", StringComparison.Ordinal));
+
+        var refused = await Assert.ThrowsAsync<FleetPodsException>(() => fleet.Start("unlisted-unit.pod", pod: "Count=3"));
+        Assert.Contains("refused", refused.Message, StringComparison.Ordinal);
+        var unit = fleet.Unit("unlisted-unit.pod");
+        Assert.Empty((await unit.GetStatus())!.Pods);
+        Assert.Empty(await fleet.Client.GetGrain<INodeGrain>(node).ListPods());
+        Assert.Empty(fleet.Machine(node).Launched);
+
+        fleet.StorageFaults.Heal();
+        await unit.Start();
+        var running = await FleetCluster.Until(unit, pods => FleetCluster.Running(pods).Count == 3, "the unit's three pods running");
+        var listed = await new KeyRegistry(fleet.Client, RegistryKind.Pods).List();
+        Assert.Equal(running.Pods.Select(p => p.Id).Order(StringComparer.Ordinal), listed);
     }
 }

@@ -102,6 +102,35 @@ public sealed class NodeViewTests(ClusterFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Reservations_asked_for_on_many_threads_at_once_are_each_counted_in_the_silos_one_copy()
+    {
+        var name = Unique("shared");
+        await View.Report([new NodeReport(name, Node(name), 1)]);
+        var copy = new NodeViewCopy(View);
+        await copy.UpdateAskedAfter(System.Diagnostics.Stopwatch.GetTimestamp());
+        const int Threads = 8;
+        const int Each = 200;
+
+        // As the pod grains of a busy silo place: on the thread pool, with updates of the copy among the reservations.
+        await Task.WhenAll(Enumerable.Range(0, Threads).Select(thread => Task.Run(async () =>
+        {
+            for (var i = 0; i < Each; i++)
+            {
+                copy.Reserved(name, Request(memory: 1L << 20) with { PodId = $"pod-{thread}-{i}" });
+                if (i % 50 == 0)
+                {
+                    await copy.UpdateAskedAfter(System.Diagnostics.Stopwatch.GetTimestamp());
+                }
+            }
+        })));
+
+        var node = copy.Read(nodes => nodes.Single(n => n.Name == name).Info!);
+        Assert.Equal(Threads * Each, node.PodCount);
+        Assert.Equal(Threads * Each, node.Pods.Select(p => p.PodId).Distinct().Count());
+        Assert.Equal(Threads * Each * (1L << 20), node.Reserved.MemoryBytes);
+    }
+
+    [Fact]
     public async Task A_reservation_stays_counted_over_updates_until_the_nodes_own_report_carries_it()
     {
         var name = Unique("pending");

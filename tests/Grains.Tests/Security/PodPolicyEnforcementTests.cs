@@ -253,13 +253,15 @@ public sealed class PodPolicyEnforcementTests(PolicyClusterFixture fixture)
         var node = fixture.Client.GetGrain<INodeGrain>(fixture.NodeName);
         var spec = new PodSpec(null, UnitText("Volume=h,kind=host,source=/etc")) { Admission = new PodAdmission("eve", Role.Operator) };
         var id = Guid.NewGuid().ToString();
-        Assert.True((await node.Reserve(new PlacementRequest(id, null, spec.Resources, PlacementRequest.NoRules, null), null)).Reserved);
+        var reserved = await node.Reserve(new PlacementRequest(id, null, spec.Resources, PlacementRequest.NoRules, null), spec);
 
         var refused = await Assert.ThrowsAsync<AccessDeniedException>(() => node.RunPod(id, spec));
         var unadmitted = await Assert.ThrowsAsync<AccessDeniedException>(() => node.RunPod(id, spec with { Admission = null }));
 
         Assert.Equal($"node {fixture.NodeName} refuses the pod: Volume=h kind=host needs an admin's admission (privileged pod); it was admitted by eve (operator)", refused.Message);
         Assert.EndsWith("it was admitted by nobody", unadmitted.Message, StringComparison.Ordinal);
+        Assert.Equal(ReservationAnswer.NotLaunched(refused.Message), reserved);
+        Assert.Equal([id], (await node.ListPods()).Where(p => p == id));
         Assert.False(fixture.Node.Launched.ContainsKey(id));
         await node.Release(id);
     }
@@ -270,9 +272,7 @@ public sealed class PodPolicyEnforcementTests(PolicyClusterFixture fixture)
         var node = fixture.Client.GetGrain<INodeGrain>(fixture.NodeName);
         var spec = new PodSpec(null, UnitText($"Volume=data,kind=host,source={fixture.DataLink}")) { Admission = new PodAdmission("eve", Role.Operator) };
         var id = Guid.NewGuid().ToString();
-        Assert.True((await node.Reserve(new PlacementRequest(id, null, spec.Resources, PlacementRequest.NoRules, null), null)).Reserved);
-
-        await node.RunPod(id, spec);
+        Assert.Equal(ReservationAnswer.Running, await node.Reserve(new PlacementRequest(id, null, spec.Resources, PlacementRequest.NoRules, null), spec));
 
         Assert.Equal(fixture.DataDirectory, Assert.Single(fixture.Node.Launched[id].Pod.Volumes).Source);
         await node.RemovePod(id, TimeSpan.Zero);
