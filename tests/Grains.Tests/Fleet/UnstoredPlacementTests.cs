@@ -67,4 +67,25 @@ public sealed class UnstoredPlacementTests
         var listed = await new KeyRegistry(fleet.Client, RegistryKind.Pods).List();
         Assert.Equal(running.Pods.Select(p => p.Id).Order(StringComparer.Ordinal), listed);
     }
+
+    [Fact]
+    public async Task A_started_pod_whose_first_write_failed_is_forgotten_its_unit_makes_another_and_its_node_stops_it()
+    {
+        await using var fleet = await FleetCluster.Start("role=server");
+        var node = fleet.Nodes[0];
+        string? first = null;
+        fleet.StorageFaults.RefuseWrites(key => key.StartsWith("pod/", StringComparison.Ordinal) && (Interlocked.CompareExchange(ref first, key, null) ?? key) == key);
+
+        var unit = await fleet.Start("unstored-pod.pod");
+        var running = await FleetCluster.Until(unit, pods => FleetCluster.Running(pods).Count == 1 && !first!.EndsWith(pods[0].Id, StringComparison.Ordinal), "a second pod running");
+        var lost = first!.Split('/')[^1];
+        Assert.Null(await fleet.Client.GetGrain<IPodGrain>(lost).GetStatus());
+        Assert.True(fleet.Machine(node).Launched.ContainsKey(lost), "the first pod was launched before its write");
+
+        // As the node's agent does every NodeAgent.ReconcilePeriod: it tells the node grain what its machine runs.
+        var machine = fleet.Machine(node);
+        await fleet.Client.GetGrain<INodeGrain>(node).ReconcilePods([.. machine.Launched.Keys.Select(id => new RuntimePod(id, PodPhase.Running, null, null, DateTimeOffset.UtcNow))]);
+        Assert.Equal([running.Pods.Single().Id], machine.Launched.Keys);
+        Assert.Equal([running.Pods.Single().Id], await fleet.Client.GetGrain<INodeGrain>(node).ListPods());
+    }
 }

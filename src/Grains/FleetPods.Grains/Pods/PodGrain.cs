@@ -461,10 +461,21 @@ public sealed class PodGrain(
         await base.OnDeactivateAsync(reason, cancellationToken);
     }
 
-    private Task Save()
+    private async Task Save()
     {
         CancelDeferredSave();
-        return state.Save(this);
+        var unit = Pod.Spec?.UnitName;
+        try
+        {
+            await state.Save(this);
+        }
+        catch (FleetPodsException) when (!Pod.Exists && unit is not null)
+        {
+            // Its first write failed, so storage holds nothing of it (StateWriteRule reloaded): it is gone, as if lost
+            // with its server. Its unit hears so and makes another; a node that runs it stops it when it reconciles.
+            _ = GrainFactory.GetGrain<IUnitPodChanges>(unit).PodChanged(Id, null);
+            throw;
+        }
     }
 
     private void DeferSave() => deferredSave ??= this.RegisterGrainTimer(
