@@ -131,6 +131,36 @@ public sealed class NodeViewTests(ClusterFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_plan_holds_its_first_untried_candidate_in_the_copy_so_the_next_plan_ranks_with_it()
+    {
+        var (a, b) = (Unique("plan-a"), Unique("plan-b"));
+        await View.Report([new NodeReport(a, Node(a), 1), new NodeReport(b, Node(b), 1)]);
+        var copy = new NodeViewCopy(View);
+        await copy.UpdateAskedAfter(System.Diagnostics.Stopwatch.GetTimestamp());
+        PlacementPlan Plan(string podId, params string[] tried)
+        {
+            var request = Request(memory: 64L << 20) with { PodId = podId };
+            return copy.PlanAndHold(all => PlacementPipeline.For(request, null).Plan([.. all.Where(n => n.Name == a || n.Name == b)], request), request, tried.ToHashSet());
+        }
+
+        string[] PodsOn(string node) => [.. copy.Read(nodes => nodes.Single(n => n.Name == node).Info!).Pods.Select(p => p.PodId)];
+
+        var first = Plan("first").Candidates[0].Name;
+        var other = first == a ? b : a;
+        Assert.Equal(["first"], PodsOn(first));
+
+        // The second is ranked with the first held, so it goes to the other node, as replicas placed at once must.
+        Assert.Equal(other, Plan("second").Candidates[0].Name);
+        Assert.Equal(["second"], PodsOn(other));
+
+        // A candidate already tried is not held again; the first one that was not is.
+        Plan("third", a);
+        Assert.Equal(["third"], PodsOn(b).Except(["first", "second"]));
+        Plan("fourth", a, b);
+        Assert.DoesNotContain("fourth", PodsOn(a).Concat(PodsOn(b)));
+    }
+
+    [Fact]
     public async Task A_reservation_stays_counted_over_updates_until_the_nodes_own_report_carries_it()
     {
         var name = Unique("pending");

@@ -36,6 +36,32 @@ internal sealed class NodeViewCopy(INodeViewGrain view)
         }
     }
 
+    /// <summary>
+    /// Plans from every node known and, in the same hold of the lock, writes the reservation of the plan's first
+    /// candidate not in <paramref name="tried"/> into the copy as <see cref="Reserved"/> does: a placement on another
+    /// thread then ranks with it, where between the two steps it would choose the same least loaded node.
+    /// </summary>
+    public PlacementPlan PlanAndHold(Func<IReadOnlyList<(string Name, NodeInfo? Info)>, PlacementPlan> plan, PlacementRequest request, IReadOnlySet<string> tried)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(tried);
+        lock (gate)
+        {
+            var planned = plan(nodes);
+            foreach (var candidate in planned.Candidates)
+            {
+                if (!tried.Contains(candidate.Name))
+                {
+                    Hold(candidate.Name, request);
+                    break;
+                }
+            }
+
+            return planned;
+        }
+    }
+
     /// <summary>Brings the copy up to date unless it was asked for within <paramref name="maxAge"/>.</summary>
     public Task Update(TimeSpan maxAge) => UpdateAskedAfter(Stopwatch.GetTimestamp() - (long)(maxAge.TotalSeconds * Stopwatch.Frequency));
 
@@ -96,8 +122,7 @@ internal sealed class NodeViewCopy(INodeViewGrain view)
         ArgumentNullException.ThrowIfNull(request);
         lock (gate)
         {
-            pending[request.PodId] = (name, request, Stopwatch.GetTimestamp());
-            Count(name, request);
+            Hold(name, request);
         }
     }
 
@@ -172,6 +197,12 @@ internal sealed class NodeViewCopy(INodeViewGrain view)
                 Count(name, request);
             }
         }
+    }
+
+    private void Hold(string name, PlacementRequest request)
+    {
+        pending[request.PodId] = (name, request, Stopwatch.GetTimestamp());
+        Count(name, request);
     }
 
     private void Count(string name, PlacementRequest request)

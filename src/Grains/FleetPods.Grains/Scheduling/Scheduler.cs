@@ -42,7 +42,7 @@ internal sealed class Scheduler(IGrainFactory grains, IOptions<NodeViewOptions> 
         var pipeline = PlacementPipeline.For(request, sameNodeAs);
         await nodes.Update(options.Value.MaxAge);
         var tried = new HashSet<string>(StringComparer.Ordinal);
-        var plan = Sample(pipeline, request);
+        var plan = Sample(pipeline, request, tried);
         if (await Reserve(plan, request, reserve, tried) is { } placed)
         {
             return placed;
@@ -51,7 +51,7 @@ internal sealed class Scheduler(IGrainFactory grains, IOptions<NodeViewOptions> 
         // Nothing fitted, or every node tried refused: the copy may be behind (a node just joined, others filled up),
         // so the answer comes from one asked for after this placement began.
         await nodes.UpdateAskedAfter(asked);
-        plan = Sample(pipeline, request);
+        plan = Sample(pipeline, request, tried);
         if (await Reserve(plan, request, reserve, tried) is { } second)
         {
             return second;
@@ -76,14 +76,19 @@ internal sealed class Scheduler(IGrainFactory grains, IOptions<NodeViewOptions> 
         return [.. plan.Candidates.Select(n => n.Name).Order(StringComparer.Ordinal)];
     }
 
-    private PlacementPlan Sample(PlacementPipeline pipeline, PlacementRequest request) => nodes.Read(all =>
-    {
-        var sample = Math.Max(MinSample, (int)Math.Ceiling(Math.Log2(Math.Max(all.Count, 1))));
-        return pipeline.Plan(all, request, all.Count == 0 ? 0 : Random.Shared.Next(all.Count), sample);
-    });
+    // The first candidate not yet tried is held in the copy as it is chosen (Reserve asks it first).
+    private PlacementPlan Sample(PlacementPipeline pipeline, PlacementRequest request, IReadOnlySet<string> tried) => nodes.PlanAndHold(
+        all =>
+        {
+            var sample = Math.Max(MinSample, (int)Math.Ceiling(Math.Log2(Math.Max(all.Count, 1))));
+            return pipeline.Plan(all, request, all.Count == 0 ? 0 : Random.Shared.Next(all.Count), sample);
+        },
+        request,
+        tried);
 
     private async Task<PlacementResult?> Reserve(PlacementPlan plan, PlacementRequest request, Func<string, Task<bool>> reserve, HashSet<string> tried)
     {
+        var held = true;
         for (var i = 0; i < plan.Candidates.Count; i++)
         {
             var candidate = plan.Candidates[i];
@@ -92,8 +97,13 @@ internal sealed class Scheduler(IGrainFactory grains, IOptions<NodeViewOptions> 
                 continue;
             }
 
+            if (!held)
+            {
+                nodes.Reserved(candidate.Name, request);
+            }
+
+            held = false;
             bool reserved;
-            nodes.Reserved(candidate.Name, request);
             try
             {
                 reserved = await reserve(candidate.Name);
