@@ -42,6 +42,19 @@ public sealed class NodeFilterTests
         Assert.Equal(rejection, new ConflictsFilter().Reject(Node("a", pods: Pod(other, otherGlobs)), Request(unit, conflicts: globs)));
 
     [Fact]
+    public void A_copy_of_a_filtered_node_with_a_conflicting_pod_added_is_rejected()
+    {
+        var db = Request("db.pod");
+        var node = Node("a", pods: Pod("web.pod"));
+        Assert.Null(new ConflictsFilter().Reject(node, db));
+
+        var conflicting = node with { Pods = [.. node.Pods, Pod("cache.pod", "db*")] };
+
+        Assert.Equal("runs conflicting cache.pod", new ConflictsFilter().Reject(conflicting, db));
+        Assert.Null(new ConflictsFilter().Reject(node, db));
+    }
+
+    [Fact]
     public void A_pod_does_not_conflict_with_its_own_reservation()
     {
         var request = Request("web@1.pod", conflicts: ["web@*.pod"]);

@@ -30,6 +30,19 @@ public sealed class SpreadRankingTests
     }
 
     [Fact]
+    public void A_copy_of_a_ranked_node_with_more_pods_counts_them_and_the_node_it_was_copied_from_does_not()
+    {
+        var node = Node("n1", pods: Pod("web.pod"));
+        Assert.Equal(1, SpreadRanking.Load(node, Web, 1).UnitPods);
+
+        // As a scheduler's copy writes a reservation in: a copy of the node, with the pod added.
+        var more = node with { Pods = [.. node.Pods, Pod("web.pod") with { PodId = "second" }], PodCount = 2 };
+
+        Assert.Equal(2, SpreadRanking.Load(more, Web, 2).UnitPods);
+        Assert.Equal(1, SpreadRanking.Load(node, Web, 2).UnitPods);
+    }
+
+    [Fact]
     public void Replicas_that_ask_for_nothing_do_not_all_go_to_the_one_node_with_nothing_reserved()
     {
         var nodes = FourNodes.ToDictionary(n => n, n => n == "n1" ? new List<PlacedPod>() : [Pod("small.pod")]);

@@ -17,6 +17,9 @@ public sealed record NodeInfo(
     [property: Id(10)] IReadOnlyList<Stage1Flavor> Stage1Flavors,
     [property: Id(7)] DateTimeOffset AnnouncedAt)
 {
+    [NonSerialized]
+    private PlacedPodIndex? placedIndex;
+
     /// <summary>The pods reserved on the node, for <c>Conflicts=</c>.</summary>
     [Id(8)]
     public IReadOnlyList<PlacedPod> Pods { get; init; } = [];
@@ -28,4 +31,10 @@ public sealed record NodeInfo(
     public long FreeMemoryBytes => Capacity.MemoryBytes - Reserved.MemoryBytes;
 
     public int FreeCpuMillis => Capacity.CpuMillis - Reserved.CpuMillis;
+
+    /// <summary>
+    /// Made the first time placement asks, and again for a copy made with other pods (`with` copies the field); two
+    /// threads that make it at once make the same.
+    /// </summary>
+    internal PlacedPodIndex PlacedIndex => placedIndex is { } index && ReferenceEquals(index.Pods, Pods) ? index : placedIndex = PlacedPodIndex.Of(Pods);
 }

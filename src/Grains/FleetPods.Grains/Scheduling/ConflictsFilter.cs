@@ -12,6 +12,13 @@ public sealed class ConflictsFilter : INodeFilter
     {
         ArgumentNullException.ThrowIfNull(node);
         ArgumentNullException.ThrowIfNull(request);
+
+        // Most units have no globs, and most nodes no pod that has: then nothing on the node is read.
+        if (request.Fleet.Conflicts.Count == 0 && (request.UnitName is null || !node.PlacedIndex.AnyConflicts))
+        {
+            return null;
+        }
+
         return FindConflict(node.Pods, request) is { } conflict ? $"runs conflicting {conflict}" : null;
     }
 

@@ -21,24 +21,12 @@ public static class SpreadRanking
     {
         ArgumentNullException.ThrowIfNull(node);
         ArgumentNullException.ThrowIfNull(request);
-        var unitPods = request.UnitName is { } unit ? PodsOf(node.Pods, unit) : 0;
+        var unitPods = request.UnitName is { } unit ? node.PlacedIndex.PodsOf(unit) : 0;
         var wanted = request.Resources;
         var reserved = Math.Max(
             Share(node.Reserved.MemoryBytes + wanted.MemoryBytes, node.Capacity.MemoryBytes),
             Share(node.Reserved.CpuMillis + wanted.CpuMillis, node.Capacity.CpuMillis));
         return new NodeLoad(node, request.UnitName, unitPods, node.PodCount + 1, Math.Max(mostPods, 1), reserved);
-    }
-
-    // Asked for every node a placement ranks: no lambda, which would capture the unit and be allocated each time.
-    private static int PodsOf(IReadOnlyList<PlacedPod> pods, string unit)
-    {
-        var count = 0;
-        for (var i = 0; i < pods.Count; i++)
-        {
-            count += pods[i].UnitName == unit ? 1 : 0;
-        }
-
-        return count;
     }
 
     private static double Share(double used, double capacity) => capacity <= 0 ? 0 : Math.Clamp(used / capacity, 0, 1);
