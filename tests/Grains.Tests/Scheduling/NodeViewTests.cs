@@ -85,9 +85,7 @@ public sealed class NodeViewTests(ClusterFixture fixture) : IAsyncLifetime
     public async Task A_copy_counts_every_reservation_asked_for_at_once_and_takes_back_a_refused_one()
     {
         var name = Unique("burst");
-        await View.Report([new NodeReport(name, Node(name), 1)]);
-        var copy = new NodeViewCopy(View);
-        await copy.UpdateAskedAfter(System.Diagnostics.Stopwatch.GetTimestamp());
+        var copy = await CopyOf(name);
         var (first, second, refused) = (Request(memory: 64L << 20) with { PodId = "first" }, Request(memory: 64L << 20) with { PodId = "second" }, Request(memory: 64L << 20) with { PodId = "refused" });
 
         copy.Reserved(name, first);
@@ -95,7 +93,7 @@ public sealed class NodeViewTests(ClusterFixture fixture) : IAsyncLifetime
         copy.Reserved(name, refused);
         copy.Refused(name, refused);
 
-        var node = copy.Read(nodes => nodes.Single(n => n.Name == name).Info!);
+        var node = InfoOf(copy, name);
         Assert.Equal(2, node.PodCount);
         Assert.Equal(["first", "second"], node.Pods.Select(p => p.PodId));
         Assert.Equal(first.Resources.MemoryBytes * 2, node.Reserved.MemoryBytes);
@@ -105,9 +103,7 @@ public sealed class NodeViewTests(ClusterFixture fixture) : IAsyncLifetime
     public async Task Reservations_asked_for_on_many_threads_at_once_are_each_counted_in_the_silos_one_copy()
     {
         var name = Unique("shared");
-        await View.Report([new NodeReport(name, Node(name), 1)]);
-        var copy = new NodeViewCopy(View);
-        await copy.UpdateAskedAfter(System.Diagnostics.Stopwatch.GetTimestamp());
+        var copy = await CopyOf(name);
         const int Threads = 8;
         const int Each = 200;
 
@@ -124,7 +120,7 @@ public sealed class NodeViewTests(ClusterFixture fixture) : IAsyncLifetime
             }
         })));
 
-        var node = copy.Read(nodes => nodes.Single(n => n.Name == name).Info!);
+        var node = InfoOf(copy, name);
         Assert.Equal(Threads * Each, node.PodCount);
         Assert.Equal(Threads * Each, node.Pods.Select(p => p.PodId).Distinct().Count());
         Assert.Equal(Threads * Each * (1L << 20), node.Reserved.MemoryBytes);
@@ -134,16 +130,14 @@ public sealed class NodeViewTests(ClusterFixture fixture) : IAsyncLifetime
     public async Task A_plan_holds_its_first_untried_candidate_in_the_copy_so_the_next_plan_ranks_with_it()
     {
         var (a, b) = (Unique("plan-a"), Unique("plan-b"));
-        await View.Report([new NodeReport(a, Node(a), 1), new NodeReport(b, Node(b), 1)]);
-        var copy = new NodeViewCopy(View);
-        await copy.UpdateAskedAfter(System.Diagnostics.Stopwatch.GetTimestamp());
+        var copy = await CopyOf(a, b);
         PlacementPlan Plan(string podId, params string[] tried)
         {
             var request = Request(memory: 64L << 20) with { PodId = podId };
             return copy.PlanAndHold(all => PlacementPipeline.For(request, null).Plan([.. all.Where(n => n.Name == a || n.Name == b)], request), request, tried.ToHashSet());
         }
 
-        string[] PodsOn(string node) => [.. copy.Read(nodes => nodes.Single(n => n.Name == node).Info!).Pods.Select(p => p.PodId)];
+        string[] PodsOn(string node) => [.. InfoOf(copy, node).Pods.Select(p => p.PodId)];
 
         var first = Plan("first").Candidates[0].Name;
         var other = first == a ? b : a;
@@ -164,19 +158,17 @@ public sealed class NodeViewTests(ClusterFixture fixture) : IAsyncLifetime
     public async Task A_reservation_stays_counted_over_updates_until_the_nodes_own_report_carries_it()
     {
         var name = Unique("pending");
-        await View.Report([new NodeReport(name, Node(name), 1)]);
-        var copy = new NodeViewCopy(View);
-        await copy.UpdateAskedAfter(System.Diagnostics.Stopwatch.GetTimestamp());
+        var copy = await CopyOf(name);
         var request = Request(memory: 64L << 20) with { PodId = "reserved-here" };
         copy.Reserved(name, request);
 
         await View.Report([new NodeReport(name, Node(name), 2)]);
         await copy.UpdateAskedAfter(System.Diagnostics.Stopwatch.GetTimestamp());
-        Assert.Equal(["reserved-here"], copy.Read(nodes => nodes.Single(n => n.Name == name).Info!).Pods.Select(p => p.PodId));
+        Assert.Equal(["reserved-here"], InfoOf(copy, name).Pods.Select(p => p.PodId));
 
         await View.Report([new NodeReport(name, Node(name, pods: request.AsPlaced()), 3)]);
         await copy.UpdateAskedAfter(System.Diagnostics.Stopwatch.GetTimestamp());
-        Assert.Equal(1, copy.Read(nodes => nodes.Single(n => n.Name == name).Info!).PodCount);
+        Assert.Equal(1, InfoOf(copy, name).PodCount);
     }
 
     [Fact]
@@ -194,4 +186,15 @@ public sealed class NodeViewTests(ClusterFixture fixture) : IAsyncLifetime
         names.Add(name);
         return name;
     }
+
+    // A copy made after the view took the first report of each of these nodes (empty, 8 GiB and 4 CPUs free).
+    private async Task<NodeViewCopy> CopyOf(params string[] nodes)
+    {
+        await View.Report([.. nodes.Select(name => new NodeReport(name, Node(name), 1))]);
+        var copy = new NodeViewCopy(View);
+        await copy.UpdateAskedAfter(System.Diagnostics.Stopwatch.GetTimestamp());
+        return copy;
+    }
+
+    private static NodeInfo InfoOf(NodeViewCopy copy, string name) => copy.Read(nodes => nodes.Single(n => n.Name == name).Info!);
 }
