@@ -3,7 +3,6 @@ using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Runtime.Hosting;
 using Orleans.Serialization.Serializers;
-using Orleans.Storage;
 
 namespace FleetPods.Silo.Storage;
 
@@ -19,8 +18,7 @@ internal static class GrainStateStorage
 
             // Orleans' own version-tolerant serializer (the contracts are [GenerateSerializer] types), as the rows
             // already stored were written with, not a JSON that records .NET type names a later build may not have.
-            var serializer = new OrleansGrainStorageSerializer(services.GetRequiredService<Orleans.Serialization.Serializer>());
-            return new BatchedGrainStorage(table(serviceId), serializer, services.GetRequiredService<IActivatorProvider>(), serviceId, name);
+            return new BatchedGrainStorage(table(serviceId), services.GetRequiredService<Orleans.Serialization.Serializer>(), services.GetRequiredService<IActivatorProvider>(), serviceId, name);
         });
         return silo;
     }

@@ -25,14 +25,13 @@ internal sealed class StateStorages : IAsyncDisposable
     {
         this.dispose = dispose;
         var services = new ServiceCollection().AddSerializer(b => b.AddAssembly(typeof(Note).Assembly)).BuildServiceProvider();
-        var serializer = new OrleansGrainStorageSerializer(services.GetRequiredService<Serializer>());
         var activators = services.GetRequiredService<IActivatorProvider>();
         Table = table;
-        Batched = new BatchedGrainStorage(table, serializer, activators, ServiceId, "fleetpods");
+        Batched = new BatchedGrainStorage(table, services.GetRequiredService<Serializer>(), activators, ServiceId, "fleetpods");
         Orleans = new AdoNetGrainStorage(
             activators,
             NullLogger<AdoNetGrainStorage>.Instance,
-            Options.Create(new AdoNetGrainStorageOptions { Invariant = invariant, ConnectionString = connectionString, GrainStorageSerializer = serializer }),
+            Options.Create(new AdoNetGrainStorageOptions { Invariant = invariant, ConnectionString = connectionString, GrainStorageSerializer = new OrleansGrainStorageSerializer(services.GetRequiredService<Serializer>()) }),
             Options.Create(new ClusterOptions { ClusterId = ServiceId, ServiceId = ServiceId }),
             "orleans");
     }

@@ -20,7 +20,18 @@ public sealed class Stage1Filter : INodeFilter
     public static bool Offers(NodeInfo node, Stage1Flavor flavor)
     {
         ArgumentNullException.ThrowIfNull(node);
-        return node.Stage1Flavors.Contains(flavor);
+
+        // Asked for every node a placement walks: indexed, where LINQ's Contains costs a profile's 3% of the server.
+        var offered = node.Stage1Flavors;
+        for (var i = 0; i < offered.Count; i++)
+        {
+            if (offered[i] == flavor)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>The flavor as <c>Stage1=</c> writes it.</summary>

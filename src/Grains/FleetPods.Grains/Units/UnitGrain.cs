@@ -649,12 +649,36 @@ public sealed class UnitGrain(
         }
     }
 
-    // askAll false asks only the pods the unit has heard nothing of (after its activation, say).
-    private async Task<IReadOnlyList<(UnitPod Entry, PodStatus? Pod)>> PodsWithStatus(bool askAll) =>
-        await Task.WhenAll(Unit.Pods.ToList().Select(async entry =>
-            !askAll && known.TryGet(entry.PodId, out var status)
-                ? (entry, status)
-                : (entry, known.Take(entry.PodId, await GrainFactory.GetGrain<IPodGrain>(entry.PodId).GetStatus().WaitAsync(StatusTimeout)))));
+    // askAll false asks only the pods the unit has heard nothing of (after its activation, say), side by side. A
+    // reconcile that a pod's change set off runs for every few pods a unit places, so the others cost no task each.
+    private async Task<IReadOnlyList<(UnitPod Entry, PodStatus? Pod)>> PodsWithStatus(bool askAll)
+    {
+        var entries = Unit.Pods.ToArray();
+        var pods = new (UnitPod Entry, PodStatus? Pod)[entries.Length];
+        List<Task>? asking = null;
+        for (var i = 0; i < entries.Length; i++)
+        {
+            var entry = entries[i];
+            if (!askAll && known.TryGet(entry.PodId, out var status))
+            {
+                pods[i] = (entry, status);
+            }
+            else
+            {
+                (asking ??= []).Add(Ask(i, entry));
+            }
+        }
+
+        if (asking is not null)
+        {
+            await Task.WhenAll(asking);
+        }
+
+        return pods;
+
+        async Task Ask(int i, UnitPod entry) =>
+            pods[i] = (entry, known.Take(entry.PodId, await GrainFactory.GetGrain<IPodGrain>(entry.PodId).GetStatus().WaitAsync(StatusTimeout)));
+    }
 
     private async Task SetDesired(UnitDesiredState desired)
     {
