@@ -192,9 +192,11 @@ internal static class SchedulingRun
                 Say($"{prefix}: {options.Pods} pods arriving at a steady {rate:0.0} pods/s, a unit of {units[0].Count} every {units[0].Count / rate * 1000:0} ms");
             }
 
+            var cpu = PhaseCpu.Start(servers);
             var phaseStart = Stopwatch.GetTimestamp();
             var submitting = podsPerSecond is { } steady ? arrival.Scheduled(units, steady) : arrival.Batch(units);
             var done = await WaitForAllRunning(submitting, units, arrival);
+            var used = cpu.Stop();
             var elapsed = Stopwatch.GetElapsedTime(phaseStart, Math.Max(phaseStart, fleet.LastRunningAt));
             var listed = await Check(units, arrival);
             var podsPerNode = fleet.Nodes.Where(n => !n.IsDead).Select(n => n.PodCount).ToArray();
@@ -206,6 +208,7 @@ internal static class SchedulingRun
             Say($"{prefix}: {listed.Placed} of {options.Pods} pods placed and running, {listed.OnKilled} still listed on a killed agent, {fleet.Launched} launched on agents in all, "
                 + $"{arrival.FailedStarts} unit starts failed, {fleet.FailedCalls} failed agent calls, {fleet.Reattached} re-attachments; pods per live node {podsPerNode.Min()}–{podsPerNode.Max()}; "
                 + $"submit to all running {elapsed.TotalSeconds:0.0} s{(podsPerSecond is null ? "" : $"; the submitter was at most {arrival.MaxLateMs:0} ms behind its schedule")}");
+            Say($"{prefix}: {used.Describe(listed.Placed)}");
             if (listed.ArrivalLatenciesMs.Count > 0)
             {
                 var fromArrival = Figures.Of(listed.Placed, elapsed, listed.ArrivalLatenciesMs, podsPerNode, 0);

@@ -10,6 +10,7 @@ internal sealed class ServerProcess : IAsyncDisposable
     private readonly Process process;
     private readonly Task<string> draining;
     private long peak;
+    private TimeSpan cpu;
 
     private ServerProcess(string name, Process process, Task<string> draining)
     {
@@ -26,6 +27,9 @@ internal sealed class ServerProcess : IAsyncDisposable
     /// <summary>The server's peak resident set (the kernel's VmHWM), in bytes: so far, or until it was killed.</summary>
     public long PeakBytes => Killed ? peak : peak = Status("VmHWM:");
 
+    /// <summary>The CPU time the server has used, user and system: so far, or until it was killed.</summary>
+    public TimeSpan CpuTime => Killed ? cpu : cpu = process.TotalProcessorTime;
+
     /// <summary>The server's resident set now (VmRSS), in bytes; 0 once killed.</summary>
     public long CurrentBytes => Killed ? 0 : Status("VmRSS:");
 
@@ -33,12 +37,12 @@ internal sealed class ServerProcess : IAsyncDisposable
     public const string Gen0BudgetVariable = "DOTNET_GCgen0size";
 
     /// <summary>
-    /// A server's gen0 budget, in hex, as docs/scale.md advises for servers: the one this process was given, or 64 MiB. The runtime sizes it
+    /// A server's gen0 budget, in hex, as docs/scale.md advises for servers: the one this process was given, or 16 MiB. The runtime sizes it
     /// from the L3 cache, which some virtual machines (this benchmark's) do not report, and then gave a few MiB: 15
     /// gen0 collections a second and a quarter of the server's time paused at N=10,000. `DOTNET_GCgen0size=0` is the
     /// runtime's own choice.
     /// </summary>
-    public static string Gen0Budget => Environment.GetEnvironmentVariable(Gen0BudgetVariable) is { Length: > 0 } set ? set : "0x4000000";
+    public static string Gen0Budget => Environment.GetEnvironmentVariable(Gen0BudgetVariable) is { Length: > 0 } set ? set : "0x1000000";
 
     public static async Task<ServerProcess> Start(int index, int siloPort, int gatewayPort, TimeSpan minHeartbeatPeriod, int maxHeartbeatsPerSecond, string? cluster, string caCertificate, bool countCalls)
     {
@@ -89,10 +93,11 @@ internal sealed class ServerProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>SIGKILL, as a machine lost: its peak is read first, its grains must reactivate on the other servers.</summary>
+    /// <summary>SIGKILL, as a machine lost: its peak and CPU time are read first, its grains must reactivate on the other servers.</summary>
     public async Task Kill()
     {
         _ = PeakBytes;
+        _ = CpuTime;
         Killed = true;
         process.Kill(entireProcessTree: true);
         await process.WaitForExitAsync(CancellationToken.None);
