@@ -13,7 +13,9 @@ namespace FleetPods.Bench.Scheduling;
 /// session (<see cref="INodeGrain.ReportPods"/>, as fleetpodsd's agent sends what queued meanwhile), and one loop beats
 /// for every agent, each when its server's last answer said (an attach's or a beat's), or a retry period after a beat
 /// that failed. An agent whose beat is refused (its node grain lost it, or declared it down) attaches again with the
-/// pods it holds.
+/// pods it holds. The same loop has each agent tell its node grain every pod it holds, as fleetpodsd's agent does in
+/// each round (<see cref="INodeGrain.ReconcilePods"/>, paced with its beats by <see cref="NodeAgent.ReconcileAfter"/>),
+/// the first at a random point of its first period, as agents that started at different times would.
 /// </summary>
 internal sealed class SimulatedFleet : IAsyncDisposable
 {
@@ -60,7 +62,7 @@ internal sealed class SimulatedFleet : IAsyncDisposable
     /// <summary>The Stopwatch timestamp of the last running report accepted.</summary>
     public long LastRunningAt => Interlocked.Read(ref lastRunningAt);
 
-    /// <summary>Report calls (failed or refused), beats and re-attachments that failed (each report is tried again, up to five times).</summary>
+    /// <summary>Report calls (failed or refused), beats, rounds and re-attachments that failed (each report is tried again, up to five times).</summary>
     public int FailedCalls => Volatile.Read(ref failedCalls);
 
     /// <summary>Agents that attached again after a refused beat.</summary>
@@ -114,7 +116,8 @@ internal sealed class SimulatedFleet : IAsyncDisposable
         var proof = node.Credential.Prove(node.Name, await grain.Challenge());
         var session = await grain.Attach(reference, announcement, node.Held(DateTimeOffset.UtcNow), proof);
         node.Session = session.Token;
-        node.BeatAfter(NodeAgent.Paced(session.NextBeat));
+        node.BeatEvery(NodeAgent.Paced(session.NextBeat));
+        node.ReconcileAfter(NodeAgent.ReconcileAfter(node.BeatPeriod) * Random.Shared.NextDouble());
     }
 
     private async Task SendDue()
@@ -206,6 +209,11 @@ internal sealed class SimulatedFleet : IAsyncDisposable
                 {
                     _ = BeatOne(node);
                 }
+
+                foreach (var node in nodes.Where(n => n.Reference is not null && n.TryStartReconcile(now)))
+                {
+                    _ = ReconcileOne(node);
+                }
             }
         }
         catch (OperationCanceledException)
@@ -223,7 +231,7 @@ internal sealed class SimulatedFleet : IAsyncDisposable
             node.BeatAfter(NodeAgent.RetryPeriod);
             if (node.Session is { } session && await client.GetGrain<INodeGrain>(node.Name).Heartbeat(session).WaitAsync(NodeAgent.BeatTimeout) is { Accepted: true } answer)
             {
-                node.BeatAfter(NodeAgent.Paced(answer.NextBeat));
+                node.BeatEvery(NodeAgent.Paced(answer.NextBeat));
             }
             else
             {
@@ -238,6 +246,24 @@ internal sealed class SimulatedFleet : IAsyncDisposable
         finally
         {
             node.EndBeat();
+        }
+    }
+
+    private async Task ReconcileOne(SimulatedNode node)
+    {
+        var wait = NodeAgent.ReconcileAfter(NodeAgent.RetryPeriod);
+        try
+        {
+            await client.GetGrain<INodeGrain>(node.Name).ReconcilePods(node.Held(DateTimeOffset.UtcNow));
+            wait = NodeAgent.ReconcileAfter(node.BeatPeriod);
+        }
+        catch (Exception ex) when (ex is OrleansException or TimeoutException or FleetPodsException)
+        {
+            Interlocked.Increment(ref failedCalls);
+        }
+        finally
+        {
+            node.ReconcileAfter(wait);
         }
     }
 

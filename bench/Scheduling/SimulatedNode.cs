@@ -15,6 +15,9 @@ internal sealed class SimulatedNode(string name, NodeCredential credential, Simu
     private string? session;
     private int beating;
     private long beatDue;
+    private long beatPeriod;
+    private long reconcileDue = long.MaxValue;
+    private int reconciling;
     private int runningAcknowledged;
     private volatile bool dead;
 
@@ -66,11 +69,31 @@ internal sealed class SimulatedNode(string name, NodeCredential credential, Simu
     /// <summary>Whether its next beat is due at <paramref name="now"/> (a Stopwatch timestamp).</summary>
     public bool IsBeatDue(long now) => now >= Interlocked.Read(ref beatDue);
 
-    /// <summary>Its next beat is due <paramref name="wait"/> from now, as its server's last answer said.</summary>
+    /// <summary>Its next beat is due <paramref name="wait"/> from now (a retry, until an answer says otherwise).</summary>
     public void BeatAfter(TimeSpan wait) =>
         Interlocked.Exchange(ref beatDue, Stopwatch.GetTimestamp() + (long)(wait.TotalSeconds * Stopwatch.Frequency));
 
-    /// <summary>What it tells its node grain when it attaches: every pod it holds.</summary>
+    /// <summary>The period between beats its server's last answer gave, which paces its rounds too.</summary>
+    public TimeSpan BeatPeriod => TimeSpan.FromTicks(Interlocked.Read(ref beatPeriod));
+
+    /// <summary>Beats every <paramref name="period"/> from now on, as its server's last answer said.</summary>
+    public void BeatEvery(TimeSpan period)
+    {
+        Interlocked.Exchange(ref beatPeriod, period.Ticks);
+        BeatAfter(period);
+    }
+
+    /// <summary>Whether a round may start now: due at <paramref name="now"/> (a Stopwatch timestamp), the last one answered, and it alive.</summary>
+    public bool TryStartReconcile(long now) => !dead && now >= Interlocked.Read(ref reconcileDue) && Interlocked.Exchange(ref reconciling, 1) == 0;
+
+    /// <summary>Its next round is due <paramref name="wait"/> from now.</summary>
+    public void ReconcileAfter(TimeSpan wait)
+    {
+        Interlocked.Exchange(ref reconcileDue, Stopwatch.GetTimestamp() + (long)(wait.TotalSeconds * Stopwatch.Frequency));
+        Volatile.Write(ref reconciling, 0);
+    }
+
+    /// <summary>What it tells its node grain when it attaches, and in each round: every pod it holds.</summary>
     public RuntimePod[] Held(DateTimeOffset now)
     {
         lock (pods)

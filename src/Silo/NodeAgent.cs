@@ -17,7 +17,8 @@ namespace FleetPods.Silo;
 /// to pods that outlived a previous daemon, forwards every state change the runtime observes to the pod's grain (an
 /// agent's through its node grain, those that arrived while the last were under way in one call), and every
 /// <see cref="ReconcilePeriod"/> (the first time right after start) tells the node grain every pod the
-/// runtime knows, so a pod the cluster lists in a phase this machine contradicts is corrected.
+/// runtime knows, so a pod the cluster lists in a phase this machine contradicts is corrected (an agent's rounds are
+/// paced with its beats, <see cref="ReconcileAfter"/>).
 /// </summary>
 public sealed class NodeAgent(
     DaemonOptions options,
@@ -28,6 +29,14 @@ public sealed class NodeAgent(
     ILogger<NodeAgent> logger) : BackgroundService, IDisposable
 {
     public static readonly TimeSpan ReconcilePeriod = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// An agent reconciles at most once every this many of its beats (at the shortest beat period, 2 s, that is within
+    /// <see cref="ReconcilePeriod"/>). A server paces its agents' beats by their number
+    /// (NodeLivenessOptions.MaxHeartbeatsPerSecond), so their rounds are paced with them: at 10,000 agents a round every
+    /// 15 s would be 667 a second, each asking every pod of its node for its state.
+    /// </summary>
+    public const int ReconcileBeats = 7;
 
     /// <summary>
     /// How long an agent waits to beat or attach again when no server answered (and the least it waits between beats,
@@ -54,6 +63,9 @@ public sealed class NodeAgent(
     /// with each refusal in a row, so an agent holding the wrong certificate does not keep a server checking it.
     /// </summary>
     public static readonly TimeSpan MaxRefusedWait = TimeSpan.FromMinutes(1);
+
+    // The beat period the servers' last answer gave (ticks), which paces an agent's rounds; zero before the first.
+    private long beatPeriod;
 
     // The last change of each pod forwarded to the cluster: what the runtime knows of it, as far as the cluster was told.
     private readonly ConcurrentDictionary<string, PodStateChange> forwarded = new(StringComparer.Ordinal);
@@ -168,6 +180,7 @@ public sealed class NodeAgent(
                     if (session is not null && await node.Heartbeat(session).WaitAsync(BeatTimeout, stoppingToken) is { Accepted: true } answer)
                     {
                         wait = Paced(answer.NextBeat);
+                        Interlocked.Exchange(ref beatPeriod, wait.Ticks);
                     }
                     else
                     {
@@ -179,6 +192,7 @@ public sealed class NodeAgent(
 
                         (session, var pods, var first) = await Attach(node, self, stoppingToken);
                         wait = Paced(first);
+                        Interlocked.Exchange(ref beatPeriod, wait.Ticks);
                         refusedWait = TimeSpan.Zero;
                         if (attachedOnce)
                         {
@@ -290,16 +304,19 @@ public sealed class NodeAgent(
         }
     }
 
+    /// <summary>The wait between an agent's rounds, given the period between its beats: <see cref="ReconcilePeriod"/>, or <see cref="ReconcileBeats"/> beats if longer.</summary>
+    public static TimeSpan ReconcileAfter(TimeSpan beatPeriod) =>
+        beatPeriod * ReconcileBeats > ReconcilePeriod ? beatPeriod * ReconcileBeats : ReconcilePeriod;
+
     private async Task ReconcileEvery(INodeGrain node, CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(ReconcilePeriod);
         try
         {
-            do
+            while (true)
             {
                 await ReconcileOnce(node, stoppingToken);
+                await Task.Delay(options.Mode == DaemonMode.Agent ? ReconcileAfter(TimeSpan.FromTicks(Interlocked.Read(ref beatPeriod))) : ReconcilePeriod, stoppingToken);
             }
-            while (await timer.WaitForNextTickAsync(stoppingToken));
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
