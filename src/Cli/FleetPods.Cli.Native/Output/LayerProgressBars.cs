@@ -20,7 +20,7 @@ internal static class LayerProgressBars
             .StartAsync(async context =>
             {
                 var bars = new Dictionary<string, ProgressTask>(StringComparer.Ordinal);
-                return await body(progress =>
+                var result = await body(progress =>
                 {
                     foreach (var layer in progress.Items("layers"))
                     {
@@ -40,6 +40,16 @@ internal static class LayerProgressBars
                         }
                     }
                 });
+
+                // A pull that returned has every layer whole, and the API polls its progress (every 200 ms), so the
+                // last line it sent may be from before the end: the bars end full, as docker's end "Pull complete".
+                foreach (var bar in bars.Values)
+                {
+                    bar.IsIndeterminate = false;
+                    bar.Value = bar.MaxValue;
+                }
+
+                return result;
             });
     }
 
