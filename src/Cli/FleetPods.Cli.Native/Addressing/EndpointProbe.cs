@@ -5,9 +5,8 @@ using System.Runtime.InteropServices;
 namespace FleetPods.Cli.Native.Addressing;
 
 /// <summary>
-/// Picks the endpoint a command talks to: every endpoint is tried at once with one connect (1 s at most, 10 s for this
-/// machine's own), and the first in the order given that answered wins, so a dead or black-holed endpoint costs a
-/// second once, not per request.
+/// Picks the endpoint a command talks to: every endpoint is tried at once with one connect (1 s at most), and the
+/// first in the order given that answered wins, so a dead or black-holed endpoint costs a second once, not per request.
 /// A loopback endpoint whose API socket exists is reached over that socket.
 /// </summary>
 internal static partial class EndpointProbe
@@ -17,9 +16,8 @@ internal static partial class EndpointProbe
 
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(1);
 
-    // A local socket or a loopback address answers or refuses at once; only a loaded machine delays the answer, which
-    // must not read as no daemon (a loopback connect took over 1 s once in a CI run of the whole suite).
-    private static readonly TimeSpan LocalProbeTimeout = TimeSpan.FromSeconds(10);
+    // A local socket answers or refuses at once; only a loaded machine delays the answer, which must not read as no daemon.
+    private static readonly TimeSpan SocketProbeTimeout = TimeSpan.FromSeconds(10);
 
     /// <exception cref="CliException">No endpoint answered, or one cannot be resolved.</exception>
     public static async Task<ApiRoute> FirstAnswering(IReadOnlyList<ApiEndpoint> endpoints, string socketDirectory, CancellationToken cancellationToken)
@@ -72,8 +70,7 @@ internal static partial class EndpointProbe
     private static async Task<bool> Answers(ApiRoute route, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var local = route is ApiRoute.Socket || (route is ApiRoute.Https https && IPAddress.IsLoopback(https.Address.Address));
-        timeout.CancelAfter(local ? LocalProbeTimeout : ProbeTimeout);
+        timeout.CancelAfter(route is ApiRoute.Socket ? SocketProbeTimeout : ProbeTimeout);
         try
         {
             using var socket = await Connect(route, timeout.Token);
