@@ -205,14 +205,17 @@ internal sealed class SimulatedFleet : IAsyncDisposable
             while (await timer.WaitForNextTickAsync(stop.Token))
             {
                 var now = Stopwatch.GetTimestamp();
-                foreach (var node in nodes.Where(n => n.Reference is not null && n.IsBeatDue(now) && n.TryStartBeat()))
+                foreach (var node in nodes.Where(n => n.Reference is not null))
                 {
-                    _ = BeatOne(node);
-                }
+                    if (node.IsBeatDue(now) && node.TryStartBeat())
+                    {
+                        _ = BeatOne(node);
+                    }
 
-                foreach (var node in nodes.Where(n => n.Reference is not null && n.TryStartReconcile(now)))
-                {
-                    _ = ReconcileOne(node);
+                    if (node.TryStartReconcile(now))
+                    {
+                        _ = ReconcileOne(node);
+                    }
                 }
             }
         }
