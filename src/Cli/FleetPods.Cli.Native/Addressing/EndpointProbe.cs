@@ -5,9 +5,9 @@ using System.Runtime.InteropServices;
 namespace FleetPods.Cli.Native.Addressing;
 
 /// <summary>
-/// Picks the endpoint a command talks to: every endpoint is tried at once with one connect (1 s at most), and the
-/// first in the order given that answered wins, so a dead or black-holed endpoint costs a second once, not per request.
-/// A loopback endpoint whose API socket exists is reached over that socket.
+/// Picks the endpoint a command talks to: every endpoint is tried at once with one connect (1 s at most for TCP, by
+/// <see cref="TcpConnectProbe"/>), and the first in the order given that answered wins, so a dead or black-holed
+/// endpoint costs a second once, not per request. A loopback endpoint whose API socket exists is reached over that socket.
 /// </summary>
 internal static partial class EndpointProbe
 {
@@ -69,8 +69,22 @@ internal static partial class EndpointProbe
 
     private static async Task<bool> Answers(ApiRoute route, CancellationToken cancellationToken)
     {
+        if (route is ApiRoute.Https remote)
+        {
+            // poll() blocks, so on a thread of its own: the probes of every endpoint wait side by side.
+            return await Task.Factory.StartNew(
+                () =>
+                {
+                    using var probe = TcpConnectProbe.Begin(remote.Address);
+                    return probe.Answered(ProbeTimeout);
+                },
+                cancellationToken,
+                TaskCreationOptions.LongRunning,
+                TaskScheduler.Default);
+        }
+
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(route is ApiRoute.Socket ? SocketProbeTimeout : ProbeTimeout);
+        timeout.CancelAfter(SocketProbeTimeout);
         try
         {
             using var socket = await Connect(route, timeout.Token);
