@@ -21,7 +21,11 @@ public static class UnitSpecifiers
     /// The unit uses <c>%m</c> and <see cref="SpecifierContext.NodeName"/> is null, the context's unit
     /// name is not a valid one, or a value holds a specifier the parser would have refused.
     /// </exception>
-    public static UnitFile Expand(UnitFile unit, SpecifierContext context)
+    public static UnitFile Expand(UnitFile unit, SpecifierContext context) => ExpandForNode(unit, context, out _);
+
+    /// <summary>As <see cref="Expand(UnitFile, SpecifierContext)"/>, saying whether any value held <c>%m</c>: one that
+    /// held none expands alike for every node.</summary>
+    internal static UnitFile ExpandForNode(UnitFile unit, SpecifierContext context, out bool usedNodeName)
     {
         ArgumentNullException.ThrowIfNull(unit);
         ArgumentNullException.ThrowIfNull(context);
@@ -30,12 +34,13 @@ public static class UnitSpecifiers
             throw new ArgumentException(nameError, nameof(context));
         }
 
-        string Expand(string value) => ExpandValue(value, name!, context);
+        var nodeNameUsed = false;
+        string Expand(string value) => ExpandValue(value, name!, context, ref nodeNameUsed);
         string? ExpandOptional(string? value) => value is null ? null : Expand(value);
 
         var pod = unit.Pod;
         var fleet = unit.Fleet;
-        return unit with
+        var expanded = unit with
         {
             Description = ExpandOptional(unit.Description),
             Pod = pod with
@@ -68,6 +73,8 @@ public static class UnitSpecifiers
                 Replaces = ExpandOptional(fleet.Replaces),
             },
         };
+        usedNodeName = nodeNameUsed;
+        return expanded;
     }
 
     /// <summary>Why <paramref name="value"/> cannot be expanded (an unknown specifier or a lone trailing %), or null.</summary>
@@ -115,14 +122,17 @@ public static class UnitSpecifiers
     }
 
     /// <summary>One value expanded for <paramref name="unitName"/> without a node; the value as given when that cannot be done.</summary>
-    internal static string ExpandName(string value, string unitName) =>
-        UnitName.TryParse(unitName, out var name, out _) && FindProblem(value) is null && !UsesNodeName(value)
-            ? ExpandValue(value, name!, new SpecifierContext(unitName, null))
+    internal static string ExpandName(string value, string unitName)
+    {
+        var usedNodeName = false;
+        return UnitName.TryParse(unitName, out var name, out _) && FindProblem(value) is null && !UsesNodeName(value)
+            ? ExpandValue(value, name!, new SpecifierContext(unitName, null), ref usedNodeName)
             : value;
+    }
 
     private static bool IsKnown(char c) => c is 'n' or 'N' or 'p' or 'i' or 'm' or '%';
 
-    private static string ExpandValue(string value, UnitName name, SpecifierContext context)
+    private static string ExpandValue(string value, UnitName name, SpecifierContext context, ref bool usedNodeName)
     {
         if (!value.Contains('%', StringComparison.Ordinal))
         {
@@ -144,6 +154,7 @@ public static class UnitSpecifiers
             }
 
             i++;
+            usedNodeName |= value[i] == 'm';
             expanded.Append(value[i] switch
             {
                 'n' => name.FullName,

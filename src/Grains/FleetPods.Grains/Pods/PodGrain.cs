@@ -266,7 +266,7 @@ public sealed class PodGrain(
         var spec = Pod.Spec!;
         if (Pod.NodeName is null)
         {
-            var fleet = Pod.Unit is { } rules ? UnitSpecifiers.ExpandFleet(rules) : PlacementRequest.NoRules;
+            var fleet = Pod.Unit is { } rules ? UnitFileExpansions.Fleet(rules) : PlacementRequest.NoRules;
             var request = new PlacementRequest(Id, spec.UnitName, spec.Resources, fleet, Pod.RequiredNode) { Stage1 = spec.Pod.Stage1 };
 
             // A pod that may run is handed to its node with the reservation: one call places and starts it.
@@ -342,7 +342,7 @@ public sealed class PodGrain(
     // The pod as it runs on `node`: a unit's pod with its specifiers expanded (%m is the node's name).
     private PodSpec OnNode(PodSpec spec, string node) =>
         Pod.Unit is { } unit
-            ? PodSpec.FromUnit(UnitSpecifiers.Expand(unit, new SpecifierContext(unit.Name, node))) with { Admission = spec.Admission }
+            ? PodSpec.FromUnit(UnitFileExpansions.OnNode(unit, node)) with { Admission = spec.Admission }
             : spec;
 
     // A pod its registry shard did not take is not made: no state is kept, and a node that took it gives its room back.

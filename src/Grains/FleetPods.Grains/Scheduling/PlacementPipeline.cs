@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using FleetPods.Grains.UnitFiles;
 
 namespace FleetPods.Grains.Scheduling;
@@ -65,10 +66,12 @@ public sealed class PlacementPipeline(IReadOnlyList<INodeFilter> constraints, IR
         ArgumentNullException.ThrowIfNull(nodes);
         ArgumentNullException.ThrowIfNull(request);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
-        var rejections = new Dictionary<string, int>(StringComparer.Ordinal);
-        var capacityRejections = new HashSet<string>(StringComparer.Ordinal);
-        var shortages = new HashSet<ResourceShortage>();
-        var feasible = new List<NodeInfo>();
+
+        // Made when a node is first rejected: most walks at 10,000 nodes reject none before they have enough.
+        Dictionary<string, int>? rejections = null;
+        HashSet<string>? capacityRejections = null;
+        HashSet<ResourceShortage>? shortages = null;
+        var feasible = new List<NodeInfo>(Math.Min(limit, nodes.Count));
         var matching = 0;
         for (var walked = 0; walked < nodes.Count && feasible.Count < limit; walked++)
         {
@@ -80,8 +83,8 @@ public sealed class PlacementPipeline(IReadOnlyList<INodeFilter> constraints, IR
                 reason = FirstRejection(capacity, info!, request);
                 if (reason is not null)
                 {
-                    capacityRejections.Add(reason);
-                    shortages.Add(ResourceFitFilter.ShortageOn(info!, request.Resources));
+                    (capacityRejections ??= new(StringComparer.Ordinal)).Add(reason);
+                    (shortages ??= []).Add(ResourceFitFilter.ShortageOn(info!, request.Resources));
                 }
             }
 
@@ -91,13 +94,17 @@ public sealed class PlacementPipeline(IReadOnlyList<INodeFilter> constraints, IR
             }
             else
             {
+                rejections ??= new(StringComparer.Ordinal);
                 rejections[reason] = rejections.GetValueOrDefault(reason) + 1;
             }
         }
 
-        return new PlacementPlan(SpreadRanking.Rank(feasible, request), rejections, nodes.Count, matching, Rules(request), Lacking(request.Resources, shortages))
+        IReadOnlyDictionary<string, int> rejected = rejections is null ? FrozenDictionary<string, int>.Empty : rejections;
+        IReadOnlySet<ResourceShortage> lacking = shortages is null ? FrozenSet<ResourceShortage>.Empty : shortages;
+        IReadOnlySet<string> lackingRoom = capacityRejections is null ? FrozenSet<string>.Empty : capacityRejections;
+        return new PlacementPlan(SpreadRanking.Rank(feasible, request), rejected, nodes.Count, matching, request, lacking)
         {
-            CapacityRejections = capacityRejections,
+            CapacityRejections = lackingRoom,
         };
     }
 
@@ -113,60 +120,5 @@ public sealed class PlacementPipeline(IReadOnlyList<INodeFilter> constraints, IR
         }
 
         return null;
-    }
-
-    // The request's own rules as a person wrote them, for "among 3 matching MachineMetadata=disk=ssd".
-    private static string Rules(PlacementRequest request)
-    {
-        var fleet = request.Fleet;
-        var rules = new List<string>();
-        if (request.RequiredNode is { } node)
-        {
-            rules.Add($"node {node}");
-        }
-
-        if (fleet.MachineId is { } id)
-        {
-            rules.Add($"MachineID={id}");
-        }
-
-        if (SameNodeRule(fleet) is { } same)
-        {
-            rules.Add(same);
-        }
-
-        if (fleet.MachineMetadata.Count > 0)
-        {
-            rules.Add(MachineMetadataFilter.Describe(fleet.MachineMetadata));
-        }
-
-        // Every node offered ns until an admin could choose otherwise: the default flavor is no rule of the unit's.
-        if (request.Stage1 != Stage1Flavor.Ns)
-        {
-            rules.Add($"Stage1={Stage1Filter.Name(request.Stage1)}");
-        }
-
-        if (fleet.Conflicts.Count > 0)
-        {
-            rules.Add("Conflicts=" + string.Join(" ", fleet.Conflicts));
-        }
-
-        return string.Join(", ", rules);
-    }
-
-    private static string Lacking(ResourceRequest wanted, HashSet<ResourceShortage> shortages)
-    {
-        var lacking = new List<string>();
-        if (shortages.Contains(ResourceShortage.Memory))
-        {
-            lacking.Add($"{ByteCount.Format(wanted.MemoryBytes)} free memory");
-        }
-
-        if (shortages.Contains(ResourceShortage.Cpu))
-        {
-            lacking.Add($"{wanted.CpuMillis}m free CPU");
-        }
-
-        return string.Join(" and ", lacking);
     }
 }
