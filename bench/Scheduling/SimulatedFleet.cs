@@ -153,6 +153,7 @@ internal sealed class SimulatedFleet : IAsyncDisposable
     {
         var node = batch[0].Node;
         Report[] live = [];
+        await node.Turn.WaitAsync();
         try
         {
             live = [.. batch.Where(r => node.Advance(r.PodId, r.Phase))];
@@ -179,6 +180,7 @@ internal sealed class SimulatedFleet : IAsyncDisposable
         }
         finally
         {
+            node.Turn.Release();
             inFlight.Release();
         }
     }
@@ -255,6 +257,7 @@ internal sealed class SimulatedFleet : IAsyncDisposable
     private async Task ReconcileOne(SimulatedNode node)
     {
         var wait = NodeAgent.ReconcileAfter(NodeAgent.RetryPeriod);
+        await node.Turn.WaitAsync();
         try
         {
             await client.GetGrain<INodeGrain>(node.Name).ReconcilePods(node.Held(DateTimeOffset.UtcNow));
@@ -266,6 +269,7 @@ internal sealed class SimulatedFleet : IAsyncDisposable
         }
         finally
         {
+            node.Turn.Release();
             node.ReconcileAfter(wait);
         }
     }

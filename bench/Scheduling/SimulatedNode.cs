@@ -23,6 +23,13 @@ internal sealed class SimulatedNode(string name, NodeCredential credential, Simu
 
     public string Name => name;
 
+    /// <summary>
+    /// Its reports and its rounds take turns, as fleetpodsd's agent's do: a round's list is made before it reaches the
+    /// node grain, so a pod launched and reported running while the round was on its way would be missing from a list
+    /// its grain judges after the report, and taken for lost.
+    /// </summary>
+    public SemaphoreSlim Turn { get; } = new(1, 1);
+
     /// <summary>Its node certificate and key, which prove to its node grain that it is this node.</summary>
     public NodeCredential Credential => credential;
 

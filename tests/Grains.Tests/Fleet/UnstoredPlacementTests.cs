@@ -4,32 +4,12 @@ using FleetPods.Grains.UnitFiles;
 namespace FleetPods.Grains.Tests.Fleet;
 
 /// <summary>
-/// A new pod's listing (a batch of a unit's at a time, or a one-off pod's while it is placed) and its node's reservation
-/// are written while other steps go on: a write that storage refuses must still leave no pod running, listed or holding
-/// room that was not kept.
+/// A new pod's listing (a batch of a unit's at a time, or a one-off pod's while it is placed) is written while other
+/// steps go on: a write that storage refuses must still leave no pod running, listed or holding room that was not kept.
+/// (A node's reservations are not written at all: <see cref="ReservationRebuildTests"/>.)
 /// </summary>
 public sealed class UnstoredPlacementTests
 {
-    [Fact]
-    public async Task A_pod_whose_reservation_was_not_stored_fails_saying_so_its_node_holds_nothing_and_its_unit_replaces_it_once_storage_heals()
-    {
-        await using var fleet = await FleetCluster.Start("role=server");
-        var node = fleet.Nodes[0];
-        fleet.StorageFaults.RefuseWrites(key => key.StartsWith("node/", StringComparison.Ordinal));
-
-        var unit = await fleet.Start("unstored-reservation.pod", pod: "Restart=on-failure");
-        var failed = await FleetCluster.Until(unit, pods => pods.Any(p => p.Phase == PodPhase.Failed), "a pod that failed");
-        var pod = failed.Pods.First(p => p.Phase == PodPhase.Failed);
-        Assert.Contains($"reservation on node {node} was not stored", pod.Reason, StringComparison.Ordinal);
-        Assert.Empty(fleet.Machine(node).Launched);
-        Assert.DoesNotContain(pod.Id, await fleet.Client.GetGrain<INodeGrain>(node).ListPods());
-
-        fleet.StorageFaults.Heal();
-        var running = await FleetCluster.Until(unit, pods => FleetCluster.Running(pods).Count == 1, "the unit's replacement running");
-        Assert.Equal([FleetCluster.Running(running.Pods)[0].Id], await fleet.Client.GetGrain<INodeGrain>(node).ListPods());
-        Assert.False(fleet.Machine(node).Launched.ContainsKey(pod.Id));
-    }
-
     [Fact]
     public async Task A_pod_its_registry_did_not_list_is_not_made_and_gives_back_the_room_it_was_placed_in()
     {

@@ -100,6 +100,9 @@ public interface INodeGrain : IGrainWithStringKey
     /// the runtime does not know is marked lost (and so replaced by its unit); a pod whose record lags the runtime
     /// (a report that never arrived) is brought up to date; a pod the runtime runs that the cluster lists as ended,
     /// placed elsewhere or gone is stopped here; and reservations of pods that ended, moved or are gone are freed.
+    /// The list is judged as of when this call is taken, so a caller sends no report (<see cref="ReportPods"/>) while
+    /// its round is under way: a pod launched after the list was made and reported running before the round arrived
+    /// would be missing from it and taken for lost. (A preparing pod is not, for 30 s from its launch.)
     /// </summary>
     Task ReconcilePods(IReadOnlyList<RuntimePod> pods);
 

@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using FleetPods.Grains.Storage;
 using FleetPods.Grains.Placement;
+using FleetPods.Grains.Pods;
 using FleetPods.Grains.Scheduling;
 using FleetPods.Grains.Security;
 using FleetPods.Security;
@@ -16,7 +17,7 @@ public sealed class NodeGrain(
     IClusterMembershipService membership,
     PodPolicy policy,
     TimeProvider time,
-    ILogger<NodeGrain> logger) : Grain, INodeGrain
+    ILogger<NodeGrain> logger) : Grain, INodeGrain, INodeClaims
 {
     // A pod grain that does not answer in time (busy calling this node, or on a silo that just died) waits for the next round.
     private static readonly TimeSpan PodTimeout = TimeSpan.FromSeconds(3);
@@ -48,17 +49,14 @@ public sealed class NodeGrain(
     private HeartbeatPacing pacing = null!;
     private LiveAgents liveAgents = null!;
 
-    // The node as this activation holds it; each write stores a copy (GroupCommit), made again from storage after a
-    // write fails. Written by group commit because a reservation's write is waited for only before its pod runs (Run), so
-    // the calls after it change the node while it is in flight; so do heartbeats, which interleave.
+    // The node as this activation holds it. Its reservations are soft state, never stored: rebuilt after a server restart
+    // from its pods, which claim them as they activate (INodeClaims), and from its machine's rounds. Each write stores a
+    // copy of the rest (GroupCommit: heartbeats interleave with the calls that change it), which a failed write reloads.
     private NodeState node = null!;
     private GroupCommit commit = null!;
 
     // When this activation launched each pod (TimeProvider timestamps), until a round lists it or the grace is over.
     private readonly Dictionary<string, long> launchedAt = new(StringComparer.Ordinal);
-
-    // The write of the last reservation made: Run waits for it, so no pod runs on a reservation that was not kept.
-    private Task reservationsStored = Task.CompletedTask;
 
     // Orders this activation's reports to the node view after any earlier activation's (see NodeReport.Sequence).
     private long reportSequence = NodeReport.Now;
@@ -99,20 +97,10 @@ public sealed class NodeGrain(
         return base.OnActivateAsync(cancellationToken);
     }
 
-    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         Uncount();
-        try
-        {
-            await reservationsStored;
-        }
-        catch (FleetPodsException ex)
-        {
-            // Dropped with the reservations it carried; their pods' RunPod says so.
-            logger.LogDebug("Node {Node} deactivates after a reservation's write failed: {Reason}", Name, ex.Message);
-        }
-
-        await base.OnDeactivateAsync(reason, cancellationToken);
+        return base.OnDeactivateAsync(reason, cancellationToken);
     }
 
     async Task INodeGrain.Announce(NodeAnnouncement announcement)
@@ -174,6 +162,27 @@ public sealed class NodeGrain(
         return new AgentSession(token, await Pace());
     }
 
+    async Task INodeClaims.Claim(PodClaim claim)
+    {
+        ArgumentNullException.ThrowIfNull(claim);
+        var podId = claim.Pod.PodId;
+        if (node.Reservations.ContainsKey(podId))
+        {
+            return;
+        }
+
+        if (declaredDown)
+        {
+            // The node died while the pod's grain was not active (a server restart): the pod is lost as its other pods were.
+            logger.LogWarning("Pod {PodId} claims room on node {Node}, which is down: marking it lost", podId, Name);
+            await GrainFactory.GetGrain<IPodGrain>(podId).MarkLost($"lost: node {Name} stopped answering").WaitAsync(PodTimeout);
+            return;
+        }
+
+        Hold(claim.Pod, claim.Resources);
+        Report().Ignore();
+    }
+
     async Task<HeartbeatAnswer> INodeGrain.Heartbeat(string session) =>
         driver is not AgentNodeDriver || agentSession is not { } current || !IsCurrent(current, session)
             ? HeartbeatAnswer.Refused
@@ -193,12 +202,9 @@ public sealed class NodeGrain(
                 return ReservationAnswer.Refused;
             }
 
-            node.Reservations[request.PodId] = wanted;
-            node.Pods[request.PodId] = request.AsPlaced();
-
-            // Not waited for here: the pod runs only once it is stored (Run), and a pod reserved to be started later
-            // saves where it was placed meanwhile, so it waits for one write less.
-            reservationsStored = commit.Save();
+            // Not stored: a pod that is stored as placed here claims its room again after a server restart, and one that
+            // is not was never made (its unit makes another; this machine stops it when it reconciles).
+            Hold(request.AsPlaced(), wanted);
             Report().Ignore();
         }
 
@@ -222,8 +228,6 @@ public sealed class NodeGrain(
     {
         if (Free(podId))
         {
-            await commit.Save();
-
             // Waited for, so the room is free for placement once a pod's end or removal returns (a destroy and then a
             // start sees it). A report the view did not take is sent again by the sender, which the caller need not wait for.
             try
@@ -299,11 +303,33 @@ public sealed class NodeGrain(
             throw new FleetPodsException($"node {Name} takes at most {INodeGrain.MaxPodReports} pod reports a call, not {pods.Length}");
         }
 
-        var ours = pods.Where(p => p?.PodId is { } id && node.Reservations.ContainsKey(id))
-            .GroupBy(p => p.PodId, StringComparer.Ordinal).Select(g => g.Last()).ToList();
-        await Task.WhenAll(ours.Select(p => GrainFactory.GetGrain<IPodGrain>(p.PodId)
-            .ReportState(new PodStateReport(Name, p.Phase, p.ExitCode, p.Reason, p.At) { OutOfMemory = p.OutOfMemory })));
+        // A loop rather than LINQ's grouping: nearly every call carries one pod (one agent's pods start seconds apart).
+        var handed = new List<Task>(pods.Length);
+        for (var i = 0; i < pods.Length; i++)
+        {
+            if (pods[i]?.PodId is { } id && node.Reservations.ContainsKey(id) && !ReportedLater(pods, i, id))
+            {
+                var p = pods[i];
+                handed.Add(GrainFactory.GetGrain<IPodGrain>(id).ReportState(new PodStateReport(Name, p.Phase, p.ExitCode, p.Reason, p.At) { OutOfMemory = p.OutOfMemory }));
+            }
+        }
+
+        await Task.WhenAll(handed);
         return true;
+    }
+
+    // Whether a pod's report at `index` is followed by another of the same pod, which is the one that counts.
+    private static bool ReportedLater(RuntimePod[] pods, int index, string podId)
+    {
+        for (var j = index + 1; j < pods.Length; j++)
+        {
+            if (string.Equals(pods[j]?.PodId, podId, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private async Task Reconcile(IReadOnlyList<RuntimePod> pods)
@@ -315,7 +341,7 @@ public sealed class NodeGrain(
         }
 
         var ids = node.Reservations.Keys.Concat(held.Keys).Distinct(StringComparer.Ordinal).ToList();
-        var freed = 0;
+        var changed = 0;
         var statuses = await Task.WhenAll(ids.Select(StatusOf));
         foreach (var (podId, answered, status) in statuses)
         {
@@ -326,7 +352,12 @@ public sealed class NodeGrain(
 
             try
             {
-                freed += await Reconcile(podId, status, held.GetValueOrDefault(podId)) ? 1 : 0;
+                if (status is { HasEnded: false } && status.NodeName == Name && !node.Reservations.ContainsKey(podId))
+                {
+                    changed += await Adopt(podId) ? 1 : 0;
+                }
+
+                changed += await Reconcile(podId, status, held.GetValueOrDefault(podId)) ? 1 : 0;
             }
             catch (Exception ex) when (ex is FleetPodsException or TimeoutException or SiloUnavailableException or OrleansException)
             {
@@ -334,9 +365,8 @@ public sealed class NodeGrain(
             }
         }
 
-        if (freed > 0)
+        if (changed > 0)
         {
-            await commit.Save();
             Report().Ignore();
         }
 
@@ -348,7 +378,20 @@ public sealed class NodeGrain(
         }
     }
 
-    // Returns whether the pod's reservation here was freed (and the state needs saving).
+    // A pod placed here, not ended, that this grain holds no room for: it lost its reservations (a server restart) while
+    // the pod's grain stayed active, so the pod did not claim them as it activated. Returns whether it holds it now.
+    private async Task<bool> Adopt(string podId)
+    {
+        if (await GrainFactory.GetGrain<IPodClaimant>(podId).ClaimOn(Name).WaitAsync(PodTimeout) is not { } claim)
+        {
+            return false;
+        }
+
+        Hold(claim.Pod, claim.Resources);
+        return true;
+    }
+
+    // Returns whether the pod's reservation here was freed (and the node view needs telling).
     private async Task<bool> Reconcile(string podId, PodStatus? status, RuntimePod? runtime)
     {
         var runsHere = runtime is { Phase: PodPhase.Pending or PodPhase.Preparing or PodPhase.Running };
@@ -403,22 +446,8 @@ public sealed class NodeGrain(
         return false;
     }
 
-    // A pod runs only on a reservation that was stored, so a server that restarts finds every pod it runs reserved.
     private async Task Run(string podId, PodSpec spec)
     {
-        try
-        {
-            await reservationsStored;
-        }
-        catch (FleetPodsException ex) when (!node.Reservations.ContainsKey(podId))
-        {
-            throw new FleetPodsException($"pod {podId}'s reservation on node {Name} was not stored: {ex.Message}");
-        }
-        catch (FleetPodsException)
-        {
-            // The write that failed dropped other pods' reservations, not this one's, which was stored before it.
-        }
-
         if (!node.Reservations.ContainsKey(podId))
         {
             throw new FleetPodsException($"pod {podId} holds no reservation on node {Name}");
@@ -539,9 +568,9 @@ public sealed class NodeGrain(
                 return null;
             }
         }));
-        if (lost.OfType<string>().Aggregate(false, (freed, podId) => Free(podId) | freed))
+        foreach (var podId in lost.OfType<string>())
         {
-            await commit.Save();
+            Free(podId);
         }
 
         if (node.Reservations.Count > 0)
@@ -555,6 +584,12 @@ public sealed class NodeGrain(
     // waited for (see NodeReport.Sequence), an announcement's, a release's and a down node's are (placement must see
     // them first).
     private Task Report() => (reports ??= ServiceProvider.GetRequiredService<NodeReportSender>()).Send(new NodeReport(Name, driver is null ? null : Describe(), ++reportSequence));
+
+    private void Hold(PlacedPod pod, ResourceRequest resources)
+    {
+        node.Reservations[pod.PodId] = resources;
+        node.Pods[pod.PodId] = pod;
+    }
 
     private bool Free(string podId)
     {
@@ -580,11 +615,20 @@ public sealed class NodeGrain(
     // A copy, as the storage provider may serialize it off this grain's turn while the next calls change the node.
     private Task Write()
     {
-        state.State = node.Copy();
+        state.State = node.WithoutReservations();
         return state.Save(this);
     }
 
-    private void Reloaded() => node = state.State.Copy();
+    // What storage holds, with the reservations this activation holds (storage holds none, or a former version's).
+    private void Reloaded()
+    {
+        var held = node;
+        node = state.State.Copy();
+        if (held is not null)
+        {
+            (node.Reservations, node.Pods) = (held.Reservations, held.Pods);
+        }
+    }
 
     // In constant time: how much of a session a guess matched must not show in how long the answer took.
     private static bool IsCurrent(string current, string? presented) =>

@@ -9,6 +9,7 @@ public sealed class NodeState
     [Id(1)]
     public DateTimeOffset AnnouncedAt { get; set; }
 
+    /// <summary>The pods placed on the node, by id. Held by its grain, not stored (a former version stored them, and its rows are read as a start).</summary>
     [Id(2)]
     public Dictionary<string, ResourceRequest> Reservations { get; set; } = [];
 
@@ -23,6 +24,14 @@ public sealed class NodeState
     /// </summary>
     [Id(4)]
     public TimeSpan LongestBeatPeriod { get; set; }
+
+    /// <summary>A copy without the reservations, which are not stored: they are rebuilt from the pods (<see cref="INodeClaims"/>).</summary>
+    public NodeState WithoutReservations() => new()
+    {
+        Announcement = Announcement,
+        AnnouncedAt = AnnouncedAt,
+        LongestBeatPeriod = LongestBeatPeriod,
+    };
 
     /// <summary>A copy whose dictionaries are its own (their values are immutable records).</summary>
     public NodeState Copy() => new()

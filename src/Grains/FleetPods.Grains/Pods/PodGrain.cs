@@ -1,3 +1,4 @@
+using FleetPods.Grains.Nodes;
 using FleetPods.Grains.Scheduling;
 using FleetPods.Grains.Security;
 using FleetPods.Grains.Storage;
@@ -16,7 +17,7 @@ public sealed class PodGrain(
     [PersistentState("pod", GrainStorage.Name)] IPersistentState<PodState> state,
     PodPolicy policy,
     TimeProvider time,
-    ILogger<PodGrain> logger) : Grain, IPodGrain, IListedPodCreation
+    ILogger<PodGrain> logger) : Grain, IPodGrain, IListedPodCreation, IPodClaimant
 {
     // `preparing` is written this long after it is reported, so a launch that runs by then costs one write, not two.
     // `running` and an end are written at once: a node that restarts and does not run a pod it was given marks it lost
@@ -29,6 +30,25 @@ public sealed class PodGrain(
     private string Id => this.GetPrimaryKeyString();
 
     private PodState Pod => state.State;
+
+    // A node's reservations are not stored: a placed pod that activates (after a server restart, or idle) claims its
+    // room on its node again, and its node, if it died meanwhile, marks it lost.
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (Claim() is { } claim)
+        {
+            GrainFactory.GetGrain<INodeClaims>(Pod.NodeName!).Claim(claim).Ignore();
+        }
+
+        return base.OnActivateAsync(cancellationToken);
+    }
+
+    Task<PodClaim?> IPodClaimant.ClaimOn(string node) => Task.FromResult(Pod.NodeName == node ? Claim() : null);
+
+    private PodClaim? Claim() =>
+        Pod is { Exists: true, HasEnded: false, NodeName: not null, Spec: { } spec }
+            ? new PodClaim(new PlacedPod(Id, spec.UnitName, Pod.Conflicts), spec.Resources)
+            : null;
 
     Task<PodStatus> IPodGrain.Create(PodSpec spec, UnitFile? unit, bool start, string? requiredNode) =>
         Create(spec, unit, start, requiredNode, listed: false);
@@ -297,6 +317,7 @@ public sealed class PodGrain(
             Pod.NodeName = placement.NodeName;
             Pod.Reason = null;
             Pod.Spec = spec = placedSpec;
+            Pod.Conflicts = request.Fleet.Conflicts;
 
             // Placed for good, so the unit file has served (its rules and specifiers are in the spec now): not kept,
             // which halves what each write of the pod stores and what each of thousands of pods holds.

@@ -55,5 +55,9 @@ public sealed class PodState
     [Id(14)]
     public bool OutOfMemory { get; set; }
 
+    /// <summary>Its unit's <c>Conflicts=</c> globs, expanded, once it is placed: what its node holds of it, and is told again.</summary>
+    [Id(15)]
+    public IReadOnlyList<string> Conflicts { get; set; } = [];
+
     public bool HasEnded => Phase is PodPhase.Exited or PodPhase.Failed;
 }

@@ -1,0 +1,81 @@
+using FleetPods.Grains.Tests.Cluster;
+using Orleans.Core.Internal;
+using static FleetPods.Grains.Tests.Fleet.FleetCluster;
+
+namespace FleetPods.Grains.Tests.Fleet;
+
+/// <summary>
+/// A node's reservations are not stored: after its grain lost them (every grain deactivated here, as on a server that
+/// restarted; the state storage outlives them), its pods claim their room again, and a node that died meanwhile loses them.
+/// </summary>
+public sealed class ReservationRebuildTests
+{
+    [Fact]
+    public async Task A_pod_of_an_agent_that_died_while_its_grains_were_gone_claims_its_room_and_is_lost_with_the_node()
+    {
+        await using var fleet = await FleetCluster.Start("role=server");
+        await using var agent = await FakeNodeAgent.Attach(fleet.Client, "agent-a", "role=agent");
+        var unit = await fleet.Start("claimed.pod", fleet: FakeNodeAgent.OnAgents);
+        var pod = Assert.Single(Running((await Until(unit, pods => Running(pods).Count == 1, "the pod running")).Pods));
+
+        await agent.Silence();
+        await fleet.Client.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+
+        // Reading the unit activates its pod again, which claims its room on agent-a; that node's grain waits for its
+        // agent, hears nothing, and declares it down with the pods it holds.
+        await Until(unit, pods => pods.Count == 1 && pods[0].Id != pod.Id, "the pod lost with its node, and replaced");
+        Assert.True(await fleet.Client.GetGrain<IPodGrain>(pod.Id).GetStatus() is null or { IsLost: true }, "the pod lost, or removed once replaced");
+    }
+
+    [Fact]
+    public async Task A_pod_that_activates_after_its_node_was_declared_down_is_lost()
+    {
+        await using var fleet = await FleetCluster.Start("role=server");
+        await using var agent = await FakeNodeAgent.Attach(fleet.Client, "agent-a", "role=agent");
+        var unit = await fleet.Start("late-claim.pod", fleet: FakeNodeAgent.OnAgents);
+        var pod = Assert.Single(Running((await Until(unit, pods => Running(pods).Count == 1, "the pod running")).Pods));
+
+        await agent.Silence();
+        await fleet.Client.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+        var node = fleet.Client.GetGrain<INodeGrain>("agent-a");
+        await Eventually.Until(() => node.GetStatus(), s => s.Liveness == NodeLiveness.Down, "agent-a's grain declaring it down, holding no pod");
+        Assert.Empty(await node.ListPods());
+
+        // Its unit reads it, so it activates and claims its room on a node that is down.
+        await Until(unit, pods => pods.Count == 1 && pods[0].Id != pod.Id, "the pod lost once it claimed its room, and replaced");
+        Assert.True(await fleet.Client.GetGrain<IPodGrain>(pod.Id).GetStatus() is null or { IsLost: true }, "the pod lost, or removed once replaced");
+    }
+
+    [Fact]
+    public async Task A_node_grain_that_lost_its_reservations_holds_its_pods_again_when_its_agent_attaches()
+    {
+        await using var fleet = await FleetCluster.Start("role=server");
+        await using var agent = await FakeNodeAgent.Attach(fleet.Client, "agent-a", "role=agent");
+        var unit = await fleet.Start("adopted.pod", pod: "Count=2", fleet: FakeNodeAgent.OnAgents);
+        var running = Running((await Until(unit, pods => Running(pods).Count == 2, "two pods running")).Pods);
+        var node = fleet.Client.GetGrain<INodeGrain>("agent-a");
+        var attachments = agent.Attachments;
+
+        // Only the node's grain goes; its pods' grains stay active, so none claims its room as it activates.
+        await node.AsReference<IGrainManagementExtension>().DeactivateOnIdle();
+
+        // Its agent's next beat is refused by the new grain, so it attaches again with its pods, which the grain adopts.
+        await Eventually.Until(() => node.ListPods(), pods => pods.Count == 2, "agent-a's grain holding its two pods again");
+        Assert.Equal(running.Select(p => p.Id).Order(StringComparer.Ordinal), await node.ListPods());
+        Assert.True(agent.Attachments > attachments, "the agent attached again");
+        Assert.Equal(2, Running((await unit.GetStatus())!.Pods).Count);
+    }
+
+    [Fact]
+    public async Task A_pod_runs_though_its_node_cannot_write_for_a_node_stores_no_reservation()
+    {
+        await using var fleet = await FleetCluster.Start("role=server");
+        var node = fleet.Nodes[0];
+        fleet.StorageFaults.RefuseWrites(key => key.StartsWith("node/", StringComparison.Ordinal));
+
+        var unit = await fleet.Start("unstored-reservation.pod");
+
+        var running = await Until(unit, pods => Running(pods).Count == 1, "the pod running");
+        Assert.Equal([running.Pods[0].Id], await fleet.Client.GetGrain<INodeGrain>(node).ListPods());
+    }
+}
