@@ -6,7 +6,10 @@ internal static class StoredNode
     /// <summary>The name the node grain's state is stored under.</summary>
     public const string StateName = "node";
 
-    /// <summary>The node as last announced, with the reservations stored, or null if it never announced.</summary>
+    /// <summary>
+    /// The node as last announced, or null if it never announced, with the reservations its grain holds; storage holds
+    /// none (they are rebuilt from the pods), so a node read from storage shows none.
+    /// </summary>
     public static NodeInfo? Describe(string name, NodeState state)
     {
         if (state.Announcement is not { } announced)
