@@ -49,6 +49,19 @@ public sealed class UnstoredPlacementTests
     }
 
     [Fact]
+    public async Task A_unit_whose_start_failed_to_list_its_pods_makes_them_once_storage_heals_without_another_command()
+    {
+        await using var fleet = await FleetCluster.Start("role=server");
+        fleet.StorageFaults.RefuseWrites(key => key.StartsWith("registry", StringComparison.Ordinal) && key.Contains("/pods/", StringComparison.Ordinal));
+        await Assert.ThrowsAsync<FleetPodsException>(() => fleet.Start("retried-unit.pod", pod: "Count=2"));
+
+        fleet.StorageFaults.Heal();
+
+        var running = await FleetCluster.Until(fleet.Unit("retried-unit.pod"), pods => FleetCluster.Running(pods).Count == 2, "the unit's two pods running, made by its own retry");
+        Assert.Equal(2, running.Pods.Count);
+    }
+
+    [Fact]
     public async Task A_started_pod_whose_first_write_failed_is_forgotten_its_unit_makes_another_and_its_node_stops_it()
     {
         await using var fleet = await FleetCluster.Start("role=server");

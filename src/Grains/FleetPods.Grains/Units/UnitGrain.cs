@@ -118,7 +118,7 @@ public sealed class UnitGrain(
         // A changed unit that is loaded or launched is rolled out to its pods one at a time.
         if (changed && Unit.DesiredState != UnitDesiredState.Inactive)
         {
-            await ReconcileNow(askAll: true);
+            await ReconcileForCommand();
         }
 
         return new SubmitResult(Name, []);
@@ -141,7 +141,7 @@ public sealed class UnitGrain(
             await SetDesired(UnitDesiredState.Loaded);
         }
 
-        await ReconcileNow(askAll: true);
+        await ReconcileForCommand();
         return await Describe(askAll: false);
     }
 
@@ -166,7 +166,7 @@ public sealed class UnitGrain(
             }
         }
 
-        await ReconcileNow(askAll: true);
+        await ReconcileForCommand();
         return await Describe(askAll: false);
     }
 
@@ -239,6 +239,23 @@ public sealed class UnitGrain(
         }
 
         return Task.CompletedTask;
+    }
+
+    // A command's reconcile, run after the command stored what the unit should be: its caller hears of a step that
+    // failed (a grain of a silo that just died), and the unit tries again shortly, as a timer's reconcile does, rather
+    // than stay short of pods until the next command or membership change.
+    private async Task ReconcileForCommand()
+    {
+        try
+        {
+            await ReconcileNow(askAll: true);
+        }
+        catch (Exception ex) when (ex is FleetPodsException or SiloUnavailableException or TimeoutException or OrleansException)
+        {
+            logger.LogInformation("Reconciling unit {Unit} for a command failed, trying again in {Delay}: {Reason}", Name, RetryPeriod, ex.Message);
+            ScheduleRetry(RetryPeriod);
+            throw;
+        }
     }
 
     // Nobody waits on a one-way reconcile or a timer; a step that failed (a grain of a silo that just died,
