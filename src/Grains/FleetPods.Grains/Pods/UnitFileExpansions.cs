@@ -6,7 +6,7 @@ namespace FleetPods.Grains.Pods;
 /// <summary>
 /// A unit file's expansions, kept with the file itself: the pods a unit grain makes on its silo are handed the one
 /// immutable instance, so its <c>[X-Fleet]</c> rules, and its whole expansion when no value holds <c>%m</c>, are made
-/// once per unit rather than once per pod (they were a twentieth of what a server allocated while placing). A copy
+/// once per unit rather than once per pod (they were about 6% of what a server allocated while placing). A copy
 /// that crossed from another silo is an instance of its own, expanded as before.
 /// </summary>
 internal static class UnitFileExpansions
