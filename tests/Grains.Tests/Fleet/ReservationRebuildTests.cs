@@ -15,16 +15,11 @@ public sealed class ReservationRebuildTests
     {
         await using var fleet = await FleetCluster.Start("role=server");
         await using var agent = await FakeNodeAgent.Attach(fleet.Client, "agent-a", "role=agent");
-        var unit = await fleet.Start("claimed.pod", fleet: FakeNodeAgent.OnAgents);
-        var pod = Assert.Single(Running((await Until(unit, pods => Running(pods).Count == 1, "the pod running")).Pods));
-
-        await agent.Silence();
-        await fleet.Client.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+        var (unit, pod) = await OnePodOnAnAgentThatDiesWithEveryGrain(fleet, agent, "claimed.pod");
 
         // Reading the unit activates its pod again, which claims its room on agent-a; that node's grain waits for its
         // agent, hears nothing, and declares it down with the pods it holds.
-        await Until(unit, pods => pods.Count == 1 && pods[0].Id != pod.Id, "the pod lost with its node, and replaced");
-        Assert.True(await fleet.Client.GetGrain<IPodGrain>(pod.Id).GetStatus() is null or { IsLost: true }, "the pod lost, or removed once replaced");
+        await LostAndReplaced(fleet, unit, pod, "the pod lost with its node, and replaced");
     }
 
     [Fact]
@@ -32,18 +27,13 @@ public sealed class ReservationRebuildTests
     {
         await using var fleet = await FleetCluster.Start("role=server");
         await using var agent = await FakeNodeAgent.Attach(fleet.Client, "agent-a", "role=agent");
-        var unit = await fleet.Start("late-claim.pod", fleet: FakeNodeAgent.OnAgents);
-        var pod = Assert.Single(Running((await Until(unit, pods => Running(pods).Count == 1, "the pod running")).Pods));
-
-        await agent.Silence();
-        await fleet.Client.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+        var (unit, pod) = await OnePodOnAnAgentThatDiesWithEveryGrain(fleet, agent, "late-claim.pod");
         var node = fleet.Client.GetGrain<INodeGrain>("agent-a");
         await Eventually.Until(() => node.GetStatus(), s => s.Liveness == NodeLiveness.Down, "agent-a's grain declaring it down, holding no pod");
         Assert.Empty(await node.ListPods());
 
         // Its unit reads it, so it activates and claims its room on a node that is down.
-        await Until(unit, pods => pods.Count == 1 && pods[0].Id != pod.Id, "the pod lost once it claimed its room, and replaced");
-        Assert.True(await fleet.Client.GetGrain<IPodGrain>(pod.Id).GetStatus() is null or { IsLost: true }, "the pod lost, or removed once replaced");
+        await LostAndReplaced(fleet, unit, pod, "the pod lost once it claimed its room, and replaced");
     }
 
     [Fact]
@@ -77,5 +67,24 @@ public sealed class ReservationRebuildTests
 
         var running = await Until(unit, pods => Running(pods).Count == 1, "the pod running");
         Assert.Equal([running.Pods[0].Id], await fleet.Client.GetGrain<INodeGrain>(node).ListPods());
+    }
+
+    // A unit's one pod running on the agent, then the agent silenced and every grain deactivated, as a server restart
+    // during which the agent's machine died would leave them.
+    private static async Task<(IUnitGrain Unit, PodStatus Pod)> OnePodOnAnAgentThatDiesWithEveryGrain(FleetCluster fleet, FakeNodeAgent agent, string unitName)
+    {
+        var unit = await fleet.Start(unitName, fleet: FakeNodeAgent.OnAgents);
+        var pod = Assert.Single(Running((await Until(unit, pods => Running(pods).Count == 1, "the pod running")).Pods));
+        await agent.Silence();
+        await fleet.Client.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+        return (unit, pod);
+    }
+
+    // Its unit replaced it (the agents left hold no room for the replacement, so it stays pending), and it is lost, or
+    // removed once replaced.
+    private static async Task LostAndReplaced(FleetCluster fleet, IUnitGrain unit, PodStatus pod, string what)
+    {
+        await Until(unit, pods => pods.Count == 1 && pods[0].Id != pod.Id, what);
+        Assert.True(await fleet.Client.GetGrain<IPodGrain>(pod.Id).GetStatus() is null or { IsLost: true }, "the pod lost, or removed once replaced");
     }
 }

@@ -66,6 +66,9 @@ public sealed class NodeGrain(
 
     private string Name => this.GetPrimaryKeyString();
 
+    // Why a pod of a node declared down is lost, whether it was held then or claimed its room later.
+    private string StoppedAnswering => $"lost: node {Name} stopped answering";
+
     private INodeAgent Machine => driver ?? throw new NodeUnavailableException($"node {Name} is down: its agent is not attached");
 
     private bool IsSiloNode => driver is SiloNodeDriver;
@@ -175,7 +178,7 @@ public sealed class NodeGrain(
         {
             // The node died while the pod's grain was not active (a server restart): the pod is lost as its other pods were.
             logger.LogWarning("Pod {PodId} claims room on node {Node}, which is down: marking it lost", podId, Name);
-            await GrainFactory.GetGrain<IPodGrain>(podId).MarkLost($"lost: node {Name} stopped answering").WaitAsync(PodTimeout);
+            await GrainFactory.GetGrain<IPodGrain>(podId).MarkLost(StoppedAnswering).WaitAsync(PodTimeout);
             return;
         }
 
@@ -554,7 +557,7 @@ public sealed class NodeGrain(
             return;
         }
 
-        var reason = $"lost: node {Name} stopped answering";
+        var reason = StoppedAnswering;
         var lost = await Task.WhenAll(node.Reservations.Keys.ToArray().Select(async podId =>
         {
             try

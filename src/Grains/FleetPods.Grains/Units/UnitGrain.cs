@@ -118,7 +118,7 @@ public sealed class UnitGrain(
         // A changed unit that is loaded or launched is rolled out to its pods one at a time.
         if (changed && Unit.DesiredState != UnitDesiredState.Inactive)
         {
-            await ReconcileForCommand();
+            await ReconcileOrRetry(askAll: true, tellCaller: true);
         }
 
         return new SubmitResult(Name, []);
@@ -141,7 +141,7 @@ public sealed class UnitGrain(
             await SetDesired(UnitDesiredState.Loaded);
         }
 
-        await ReconcileForCommand();
+        await ReconcileOrRetry(askAll: true, tellCaller: true);
         return await Describe(askAll: false);
     }
 
@@ -166,7 +166,7 @@ public sealed class UnitGrain(
             }
         }
 
-        await ReconcileForCommand();
+        await ReconcileOrRetry(askAll: true, tellCaller: true);
         return await Describe(askAll: false);
     }
 
@@ -241,26 +241,10 @@ public sealed class UnitGrain(
         return Task.CompletedTask;
     }
 
-    // A command's reconcile, run after the command stored what the unit should be: its caller hears of a step that
-    // failed (a grain of a silo that just died), and the unit tries again shortly, as a timer's reconcile does, rather
-    // than stay short of pods until the next command or membership change.
-    private async Task ReconcileForCommand()
-    {
-        try
-        {
-            await ReconcileNow(askAll: true);
-        }
-        catch (Exception ex) when (ex is FleetPodsException or SiloUnavailableException or TimeoutException or OrleansException)
-        {
-            logger.LogInformation("Reconciling unit {Unit} for a command failed, trying again in {Delay}: {Reason}", Name, RetryPeriod, ex.Message);
-            ScheduleRetry(RetryPeriod);
-            throw;
-        }
-    }
-
-    // Nobody waits on a one-way reconcile or a timer; a step that failed (a grain of a silo that just died,
-    // not yet reactivated elsewhere) is tried again shortly instead of lost.
-    private async Task ReconcileOrRetry(bool askAll)
+    // A step that failed (a grain of a silo that just died, not yet reactivated elsewhere) is tried again shortly
+    // instead of lost. Nobody waits on a one-way reconcile or a timer; a command's caller (`tellCaller`) hears of the
+    // failure too, while its unit, whose desired state the command stored, still retries rather than stay short of pods.
+    private async Task ReconcileOrRetry(bool askAll, bool tellCaller = false)
     {
         try
         {
@@ -270,6 +254,10 @@ public sealed class UnitGrain(
         {
             logger.LogInformation("Reconciling unit {Unit} failed, trying again in {Delay}: {Reason}", Name, RetryPeriod, ex.Message);
             ScheduleRetry(RetryPeriod);
+            if (tellCaller)
+            {
+                throw;
+            }
         }
     }
 
