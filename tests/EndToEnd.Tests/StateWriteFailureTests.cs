@@ -64,13 +64,18 @@ public sealed class StateWriteFailureTests : IClassFixture<BusyboxImage>, IAsync
         // A node gives up a report after 30 s of attempts, and rounds wait for the report in hand, so the outage is
         // given longer than the other waits.
         await server.Execute($"ALTER DATABASE {databaseName} CONNECTION LIMIT 0");
+
+        // The daemons' open connections are gone before any pod is killed (each terminate waits up to 5 s for its
+        // backend to exit): a pod's end written on a connection left in a pool would leave the cluster agreeing with
+        // its node, and the outage, with nothing to fail, would never end.
+        await DropConnections();
         using var calm = new CancellationTokenSource();
         var storm = Task.Run(async () =>
         {
             while (!calm.IsCancellationRequested)
             {
-                await server.Execute($"SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = '{databaseName}'");
                 await Task.Delay(150, CancellationToken.None);
+                await DropConnections();
             }
         });
         var killed = steady.Take(2).Select(AppPid).ToList();
@@ -104,6 +109,9 @@ public sealed class StateWriteFailureTests : IClassFixture<BusyboxImage>, IAsync
         // Each daemon's pool is bounded (--db-pool-size, default 10), even after a storm of reconnects.
         Assert.InRange(await server.Execute($"SELECT count(*) FROM pg_stat_activity WHERE datname = '{databaseName}'"), 1, NodeNames.Length * 10);
     }
+
+    private Task<long> DropConnections() =>
+        server.Execute($"SELECT count(pg_terminate_backend(pid, 5000)) FROM pg_stat_activity WHERE datname = '{databaseName}'");
 
     private sealed record Pod(string Id, string? Unit, string Phase, string Node);
 
