@@ -206,7 +206,7 @@ internal static class SchedulingRun
             }
 
             Say($"{prefix}: {listed.Placed} of {options.Pods} pods placed and running, {listed.OnKilled} still listed on a killed agent, {fleet.Launched} launched on agents in all, "
-                + $"{arrival.FailedStarts} unit starts failed, {fleet.FailedCalls} failed agent calls, {fleet.Reattached} re-attachments; pods per live node {podsPerNode.Min()}–{podsPerNode.Max()}; "
+                + $"{arrival.FailedStarts} unit starts failed ({arrival.RetriedCalls} unit calls sent again), {fleet.FailedCalls} failed agent calls, {fleet.Reattached} re-attachments; pods per live node {podsPerNode.Min()}–{podsPerNode.Max()}; "
                 + $"submit to all running {elapsed.TotalSeconds:0.0} s{(podsPerSecond is null ? "" : $"; the submitter was at most {arrival.MaxLateMs:0} ms behind its schedule")}");
             Say($"{prefix}: {used.Describe(listed.Placed)}");
             if (listed.ArrivalLatenciesMs.Count > 0)

@@ -147,8 +147,9 @@ internal sealed class SimulatedFleet : IAsyncDisposable
         }
     }
 
-    // One agent's reports. A call that fails or is refused (the agent's session is stale until its next beat attaches
-    // it again) is tried again after the launch delay, up to five times.
+    // One agent's reports. A call that fails, is refused (the agent's session is stale until its next beat attaches it
+    // again) or goes unanswered for NodeAgent.ReportTimeout (its node grain's server died) is tried again after the
+    // launch delay, up to five times. Rounds are bounded too: both hold the agent's turn, as fleetpodsd's agent does.
     private async Task Send(Report[] batch)
     {
         var node = batch[0].Node;
@@ -164,7 +165,7 @@ internal sealed class SimulatedFleet : IAsyncDisposable
 
             var now = DateTimeOffset.UtcNow;
             if (node.Session is not { } session
-                || !await client.GetGrain<INodeGrain>(node.Name).ReportPods(session, [.. live.Select(r => new RuntimePod(r.PodId, r.Phase, null, null, now))]))
+                || !await client.GetGrain<INodeGrain>(node.Name).ReportPods(session, [.. live.Select(r => new RuntimePod(r.PodId, r.Phase, null, null, now))]).WaitAsync(NodeAgent.ReportTimeout))
             {
                 Retry(live);
                 return;
@@ -260,7 +261,7 @@ internal sealed class SimulatedFleet : IAsyncDisposable
         await node.Turn.WaitAsync();
         try
         {
-            await client.GetGrain<INodeGrain>(node.Name).ReconcilePods(node.Held(DateTimeOffset.UtcNow));
+            await client.GetGrain<INodeGrain>(node.Name).ReconcilePods(node.Held(DateTimeOffset.UtcNow)).WaitAsync(NodeAgent.RoundTimeout);
             wait = NodeAgent.ReconcileAfter(node.BeatPeriod);
         }
         catch (Exception ex) when (ex is OrleansException or TimeoutException or FleetPodsException)

@@ -4,6 +4,7 @@ using System.Globalization;
 using FleetPods.Grains;
 using Polly;
 using Polly.Retry;
+using Polly.Timeout;
 
 namespace FleetPods.Bench.Scheduling;
 
@@ -23,14 +24,24 @@ internal sealed class UnitArrival(IClusterClient client, bool restartOnFailure, 
     // it the lateness is counted.
     private const int ScheduledInFlight = 1024;
 
-    // A submit is idempotent (the same file again is a no-op), so one that met a server going away is sent again.
-    private static readonly ResiliencePipeline SubmitRetry = new ResiliencePipelineBuilder()
+    // A unit's submit and start are idempotent (the same file again is a no-op, a launched unit starts as a no-op), so
+    // each is sent again when it failed or went unanswered for CallLimit, as a user's `fleetpods start` would be run
+    // again. An Orleans client waits out its whole response timeout (3 min here) for a call its gateway forwarded to a
+    // server that died; without the limit the run timed that wait, not the cluster's recovery.
+    private static readonly TimeSpan CallLimit = TimeSpan.FromSeconds(30);
+
+    private static readonly ResiliencePipeline CallRetry = new ResiliencePipelineBuilder()
         .AddRetry(new RetryStrategyOptions
         {
-            MaxRetryAttempts = 5,
+            MaxRetryAttempts = 8,
+            BackoffType = DelayBackoffType.Exponential,
             Delay = TimeSpan.FromSeconds(1),
-            ShouldHandle = new PredicateBuilder().Handle<OrleansException>().Handle<TimeoutException>(),
+            MaxDelay = TimeSpan.FromSeconds(10),
+            // OperationCanceledException is how a server answers a call whose own calls expired before their grains could
+            // be placed (a server that had just died): "Message expired before placement could complete".
+            ShouldHandle = new PredicateBuilder().Handle<OrleansException>().Handle<TimeoutException>().Handle<TimeoutRejectedException>().Handle<OperationCanceledException>(),
         })
+        .AddTimeout(CallLimit)
         .Build();
 
     private readonly ConcurrentDictionary<string, double> lateMs = new(StringComparer.Ordinal);
@@ -38,9 +49,13 @@ internal sealed class UnitArrival(IClusterClient client, bool restartOnFailure, 
     private readonly ConcurrentDictionary<string, (string Call, long Since)> calling = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<string> arrived = new();
     private int failedStarts;
+    private int retriedCalls;
 
-    /// <summary>Unit starts that failed (the unit then makes its pods when it next reconciles).</summary>
+    /// <summary>Unit starts that failed every attempt (the unit then makes its pods when it next reconciles).</summary>
     public int FailedStarts => Volatile.Read(ref failedStarts);
+
+    /// <summary>Unit submits and starts sent again after one failed or went unanswered for 30 s.</summary>
+    public int RetriedCalls => Volatile.Read(ref retriedCalls);
 
     /// <summary>The most any unit went out after its scheduled time, in ms (0 for a batch).</summary>
     public double MaxLateMs => lateMs.IsEmpty ? 0 : lateMs.Values.Max();
@@ -104,6 +119,22 @@ internal sealed class UnitArrival(IClusterClient client, bool restartOnFailure, 
         }
     }
 
+    private async Task<T> Call<T>(Func<CancellationToken, Task<T>> call)
+    {
+        var attempt = 0;
+        return await CallRetry.ExecuteAsync(
+            async limit =>
+            {
+                if (attempt++ > 0)
+                {
+                    Interlocked.Increment(ref retriedCalls);
+                }
+
+                return await call(limit);
+            },
+            CancellationToken.None);
+    }
+
     private async Task Start((string Name, int Count) unit)
     {
         var grain = client.GetGrain<IUnitGrain>(unit.Name);
@@ -112,7 +143,7 @@ internal sealed class UnitArrival(IClusterClient client, bool restartOnFailure, 
 
         // With a node killed, pods launched onto it before it is declared down fail there; Restart=on-failure runs
         // them again elsewhere (with the unit's back-off), as an operator who cares about a dead node's pods would ask.
-        var submitted = await SubmitRetry.ExecuteAsync(async _ => await grain.Submit(unit.Name, UnitText(unit.Count, restartOnFailure)));
+        var submitted = await Call(async limit => await grain.Submit(unit.Name, UnitText(unit.Count, restartOnFailure)).WaitAsync(limit));
         if (!submitted.Succeeded)
         {
             throw new InvalidOperationException($"{unit.Name} was refused: {string.Join("; ", submitted.Errors)}");
@@ -121,9 +152,13 @@ internal sealed class UnitArrival(IClusterClient client, bool restartOnFailure, 
         try
         {
             calling[unit.Name] = ("Start", Stopwatch.GetTimestamp());
-            await grain.Start();
+            await Call(async limit =>
+            {
+                await grain.Start().WaitAsync(limit);
+                return true;
+            });
         }
-        catch (Exception ex) when (ex is OrleansException or TimeoutException or FleetPodsException)
+        catch (Exception ex) when (ex is OrleansException or TimeoutException or TimeoutRejectedException or OperationCanceledException or FleetPodsException)
         {
             // As the API's batch start answers that unit with an error: the unit is launched, and makes the pods it
             // still lacks when it next reconciles (each pod's running report makes it). The run waits for them.

@@ -59,6 +59,16 @@ public sealed class NodeAgent(
     public static readonly TimeSpan AttachTimeout = TimeSpan.FromSeconds(10);
 
     /// <summary>
+    /// How long an agent waits for one attempt of a report's answer. Reports and rounds take turns, so a call toward a
+    /// server that just died must not hold the turn for Orleans' whole response timeout: the reports and rounds behind it
+    /// would wait as long, and the pods they carry would stay listed in their last phase.
+    /// </summary>
+    public static readonly TimeSpan ReportTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long an agent waits for a round's answer, for the same reason as <see cref="ReportTimeout"/>; a round asks every pod's grain, so it may take longer.</summary>
+    public static readonly TimeSpan RoundTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>
     /// The longest an agent waits between attaches the servers refused: the wait doubles from <see cref="RetryPeriod"/>
     /// with each refusal in a row, so an agent holding the wrong certificate does not keep a server checking it.
     /// </summary>
@@ -90,7 +100,7 @@ public sealed class NodeAgent(
             Delay = TimeSpan.FromMilliseconds(200),
             ShouldHandle = new PredicateBuilder().Handle<Exception>(ex => ex is not OperationCanceledException),
         })
-        .AddTimeout(TimeSpan.FromSeconds(10))
+        .AddTimeout(ReportTimeout)
         .Build();
 
     public static PodStateReport ToReport(string nodeName, PodStateChange change)
@@ -330,7 +340,7 @@ public sealed class NodeAgent(
         try
         {
             ForgetRemoved();
-            await node.ReconcilePods([.. forwarded.Values.Select(ToRuntimePod)]);
+            await node.ReconcilePods([.. forwarded.Values.Select(ToRuntimePod)]).WaitAsync(RoundTimeout, stoppingToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

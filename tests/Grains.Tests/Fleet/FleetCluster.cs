@@ -42,6 +42,9 @@ public sealed class FleetCluster : IAsyncDisposable
     /// <summary>The writes the shared storage refuses while a test says so.</summary>
     public StorageFaults StorageFaults { get; } = new();
 
+    /// <summary>The grain calls the silos answer as expired while a test says so.</summary>
+    public CallFaults CallFaults { get; } = new();
+
     public InProcessTestCluster Cluster { get; private set; } = null!;
 
     public IClusterClient Client => Cluster.Client;
@@ -71,6 +74,7 @@ public sealed class FleetCluster : IAsyncDisposable
             silo.Services.AddKeyedSingleton<IGrainStorage>(GrainStorage.Name, (services, _) =>
                 new ProcessGrainStorage(fleet.store, services.GetRequiredService<Serializer>(), fleet.StorageFaults));
             silo.AddFleetPodsGrains();
+            silo.AddIncomingGrainCallFilter(fleet.CallFaults.Invoke);
             // A server checks an agent's attach with the cluster's trust, as fleetpodsd's TLS setup registers it.
             silo.Services.AddSingleton(TestClusterPki.Shared.Trust);
             // Every placement sees the reservations made before it, on whichever silo, as the spread tests assert.

@@ -109,8 +109,10 @@ internal sealed class Scheduler(IGrainFactory grains, IOptions<NodeViewOptions> 
             {
                 reserved = await reserve(candidate.Name);
             }
-            catch (Exception ex) when (ex is FleetPodsException or TimeoutException or SiloUnavailableException or OrleansException)
+            catch (Exception ex) when (ex is FleetPodsException or TimeoutException or SiloUnavailableException or OrleansException or OperationCanceledException)
             {
+                // OperationCanceledException is how Orleans answers a call whose message expired before the node's grain
+                // could be placed (its server had just died): no answer from the node, as a timeout is.
                 logger.LogDebug("Node {Node} left out of placement: {Reason}", candidate.Name, ex.Message);
                 nodes.Unreachable(candidate.Name);
                 continue;
