@@ -1,4 +1,6 @@
+using FleetPods.Grains.Cluster;
 using FleetPods.Grains.Tests.Cluster;
+using Microsoft.Extensions.Logging.Abstractions;
 using Orleans.Core.Internal;
 using static FleetPods.Grains.Tests.Fleet.FleetCluster;
 
@@ -54,6 +56,25 @@ public sealed class ReservationRebuildTests
         Assert.Equal(running.Select(p => p.Id).Order(StringComparer.Ordinal), await node.ListPods());
         Assert.True(agent.Attachments > attachments, "the agent attached again");
         Assert.Equal(2, Running((await unit.GetStatus())!.Pods).Count);
+    }
+
+    [Fact]
+    public async Task A_pod_whose_node_grain_died_with_its_agent_while_its_own_grain_lived_on_is_lost_once_pods_renew_their_claims()
+    {
+        await using var fleet = await FleetCluster.Start("role=server");
+        await using var agent = await FakeNodeAgent.Attach(fleet.Client, "agent-a", "role=agent");
+        var unit = await fleet.Start("renewed.pod", fleet: FakeNodeAgent.OnAgents);
+        var pod = Assert.Single(Running((await Until(unit, pods => Running(pods).Count == 1, "the pod running")).Pods));
+
+        // The node's grain goes with its server while its agent dies; the pod's grain, on another server, stays active,
+        // so it claims nothing as it would activating, and no attach or round will tell the node's next grain of it.
+        await agent.Silence();
+        await fleet.Client.GetGrain<INodeGrain>("agent-a").AsReference<IGrainManagementExtension>().DeactivateOnIdle();
+
+        // As the membership reconciler does once the server is declared dead.
+        await PodClaimRenewal.RenewAll(fleet.Client, NullLogger.Instance, CancellationToken.None);
+
+        await LostAndReplaced(fleet, unit, pod, "the pod lost with its node once it claimed its room again, and replaced");
     }
 
     [Fact]

@@ -7,7 +7,7 @@ namespace FleetPods.Grains.Cluster;
 /// <summary>
 /// Turns Orleans membership changes into unit reconciliation: when a silo is declared dead (its node's pods
 /// are lost) or becomes active (global units gain a node, pending pods may fit), every unit is asked to
-/// reconcile. Every silo watches; only the active silo with the lowest address acts, so one death causes
+/// reconcile; when one is declared dead, every pod also claims its room on its node again (<see cref="PodClaimRenewal"/>). Every silo watches; only the active silo with the lowest address acts, so one death causes
 /// one round. The round runs twice, the second a few seconds later, for unit grains on silos that learned of
 /// the change after the first round reached them. Its waits go through the silo's <see cref="TimeProvider"/>,
 /// as the grains' timers do, so a test's clock drives both.
@@ -38,6 +38,10 @@ public sealed class MembershipReconciler(
                     logger.LogInformation("Cluster membership changed ({Changes}); reconciling every unit", string.Join(", ", changes.Select(m => $"{m.Name} {m.Status.ToString().ToLowerInvariant()}")));
                     await ForgetDead(changes, stoppingToken);
                     _ = ReconcileTwice(stoppingToken);
+                    if (changes.Any(m => m.Status == SiloStatus.Dead))
+                    {
+                        _ = RenewClaims(stoppingToken);
+                    }
                 }
             }
         }
@@ -69,6 +73,33 @@ public sealed class MembershipReconciler(
         {
             // The view's own silo may be the dead one: its next activation asks the live nodes afresh.
             logger.LogInformation("The node view did not hear that nodes {Nodes} are down: {Reason}", string.Join(", ", dead.Select(d => d.Name)), ex.Message);
+        }
+    }
+
+    // The pods registry may not answer at once either (a shard on the dead silo), so it is asked again as units are.
+    private async Task RenewClaims(CancellationToken stoppingToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await PodClaimRenewal.RenewAll(grains, logger, stoppingToken);
+                return;
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex) when (ex is OrleansException or TimeoutException or OperationCanceledException or FleetPodsException && attempt < MaxAttempts)
+            {
+                logger.LogInformation("Reading the pods to renew their claims failed (attempt {Attempt}), trying again: {Reason}", attempt, ex.Message);
+                await Task.Delay(RetryDelay, time, CancellationToken.None);
+            }
+            catch (Exception ex) when (ex is OrleansException or TimeoutException or OperationCanceledException or FleetPodsException)
+            {
+                logger.LogWarning("Pods could not claim their room again after a server died ({Attempts} attempts): {Reason}", attempt, ex.Message);
+                return;
+            }
         }
     }
 

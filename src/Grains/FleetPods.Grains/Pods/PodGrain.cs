@@ -35,15 +35,25 @@ public sealed class PodGrain(
     // room on its node again, and its node, if it died meanwhile, marks it lost.
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (Claim() is { } claim)
-        {
-            GrainFactory.GetGrain<INodeClaims>(Pod.NodeName!).Claim(claim).Ignore();
-        }
-
+        ClaimRoom();
         return base.OnActivateAsync(cancellationToken);
     }
 
     Task<PodClaim?> IPodClaimant.ClaimOn(string node) => Task.FromResult(Pod.NodeName == node ? Claim() : null);
+
+    Task IPodClaimant.Reclaim()
+    {
+        ClaimRoom();
+        return Task.CompletedTask;
+    }
+
+    private void ClaimRoom()
+    {
+        if (Claim() is { } claim)
+        {
+            GrainFactory.GetGrain<INodeClaims>(Pod.NodeName!).Claim(claim).Ignore();
+        }
+    }
 
     private PodClaim? Claim() =>
         Pod is { Exists: true, HasEnded: false, NodeName: not null, Spec: { } spec }
