@@ -175,7 +175,7 @@ internal sealed class SimulatedFleet : IAsyncDisposable
             Interlocked.Add(ref runningReports, live.Length);
             Interlocked.Exchange(ref lastRunningAt, Stopwatch.GetTimestamp());
         }
-        catch (Exception ex) when (ex is OrleansException or TimeoutException or FleetPodsException)
+        catch (Exception ex) when (ex is OrleansException or TimeoutException or OperationCanceledException or FleetPodsException)
         {
             Retry(live);
         }
@@ -245,7 +245,7 @@ internal sealed class SimulatedFleet : IAsyncDisposable
                 Interlocked.Increment(ref reattached);
             }
         }
-        catch (Exception ex) when (ex is OrleansException or TimeoutException or FleetPodsException)
+        catch (Exception ex) when (ex is OrleansException or TimeoutException or OperationCanceledException or FleetPodsException)
         {
             Interlocked.Increment(ref failedCalls);
         }
@@ -264,7 +264,7 @@ internal sealed class SimulatedFleet : IAsyncDisposable
             await client.GetGrain<INodeGrain>(node.Name).ReconcilePods(node.Held(DateTimeOffset.UtcNow)).WaitAsync(NodeAgent.RoundTimeout);
             wait = NodeAgent.ReconcileAfter(node.BeatPeriod);
         }
-        catch (Exception ex) when (ex is OrleansException or TimeoutException or FleetPodsException)
+        catch (Exception ex) when (ex is OrleansException or TimeoutException or OperationCanceledException or FleetPodsException)
         {
             Interlocked.Increment(ref failedCalls);
         }

@@ -6,9 +6,9 @@ namespace FleetPods.Grains.Cluster;
 /// <summary>
 /// After a server died, every pod claims its room on its node again. A node's reservations are not stored, so a node
 /// grain that lived on that server lost them, while the pods whose grains lived elsewhere stayed active and claimed
-/// nothing. Its agent's next attach or round hands them back; an agent that died too never will, and without this its
-/// pods would stay listed running on a node whose new grain, activated by their claims, now declares it down and
-/// marks them lost.
+/// nothing. Its agent's next attach or round hands them back; an agent that died too never will, and those pods would
+/// stay listed running for ever. Their claims activate the node's new grain, which hears from no agent and declares
+/// the node down with them, so they are lost and replaced.
 /// </summary>
 internal static class PodClaimRenewal
 {
