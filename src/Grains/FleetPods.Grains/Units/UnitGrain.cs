@@ -211,15 +211,21 @@ public sealed class UnitGrain(
         return QueueReconcile();
     }
 
-    // A report taken here may overtake the answer of a call to the same pod still on its way (KnownPodStatuses).
+    // A report taken here may overtake the answer of a call to the same pod still on its way (KnownPodStatuses). A pod
+    // that runs changes nothing a reconcile decides, unless a rolling update waits for its replacements to run: only
+    // then, or for a pod that ended or is gone, is one queued (at 100,000 pods a reconcile per burst of running reports
+    // walked every pod of the unit for nothing).
     Task IUnitPodChanges.PodChanged(string podId, PodStatus? status)
     {
-        if (Unit.Pods.Exists(p => p.PodId == podId))
+        if (!Unit.Pods.Exists(p => p.PodId == podId))
         {
-            known.Take(podId, status);
+            return QueueReconcile();
         }
 
-        return QueueReconcile();
+        known.Take(podId, status);
+        return status is { Phase: PodPhase.Running } && !Unit.Pods.Exists(p => p.Revision < Unit.Revision)
+            ? Task.CompletedTask
+            : QueueReconcile();
     }
 
     Task IQueuedReconcile.Run()
