@@ -76,30 +76,15 @@ public sealed class MembershipReconciler(
         }
     }
 
-    // The pods registry may not answer at once either (a shard on the dead silo), so it is asked again as units are.
     private async Task RenewClaims(CancellationToken stoppingToken)
     {
-        for (var attempt = 1; ; attempt++)
+        try
         {
-            try
-            {
-                await PodClaimRenewal.RenewAll(grains, logger, stoppingToken);
-                return;
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex) when (ex is OrleansException or TimeoutException or OperationCanceledException or FleetPodsException && attempt < MaxAttempts)
-            {
-                logger.LogInformation("Reading the pods to renew their claims failed (attempt {Attempt}), trying again: {Reason}", attempt, ex.Message);
-                await Task.Delay(RetryDelay, time, CancellationToken.None);
-            }
-            catch (Exception ex) when (ex is OrleansException or TimeoutException or OperationCanceledException or FleetPodsException)
-            {
-                logger.LogWarning("Pods could not claim their room again after a server died ({Attempts} attempts): {Reason}", attempt, ex.Message);
-                return;
-            }
+            await Retried("Renewing every pod's claim after a server died", () => PodClaimRenewal.RenewAll(grains, logger, stoppingToken), stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+            // The silo is stopping.
         }
     }
 
@@ -122,29 +107,36 @@ public sealed class MembershipReconciler(
         }
     }
 
-    // Right after a death, grains that lived on the dead silo (the unit registry among them) may fail to
-    // reactivate until the grain directory has caught up; try again rather than lose the round.
-    private async Task ReconcileAll(CancellationToken stoppingToken)
+    private Task ReconcileAll(CancellationToken stoppingToken) => Retried(
+        "Reconciling units after a membership change",
+        async () =>
+        {
+            foreach (var unit in await new KeyRegistry(grains, RegistryKind.Units).List())
+            {
+                await grains.GetGrain<IUnitGrain>(unit).Reconcile();
+            }
+        },
+        stoppingToken);
+
+    // Right after a death, grains that lived on the dead silo (the unit and pod registries among them) may fail to
+    // reactivate until the grain directory has caught up; a step is tried again rather than lost.
+    private async Task Retried(string what, Func<Task> step, CancellationToken stoppingToken)
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                foreach (var unit in await new KeyRegistry(grains, RegistryKind.Units).List())
-                {
-                    await grains.GetGrain<IUnitGrain>(unit).Reconcile();
-                }
-
+                await step();
                 return;
             }
-            catch (Exception ex) when (ex is not OperationCanceledException && attempt < MaxAttempts)
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested && attempt < MaxAttempts)
             {
-                logger.LogInformation("Reconciling units after a membership change failed (attempt {Attempt}), trying again: {Reason}", attempt, ex.Message);
+                logger.LogInformation("{What} failed (attempt {Attempt}), trying again: {Reason}", what, attempt, ex.Message);
                 await Task.Delay(RetryDelay, time, stoppingToken);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
-                logger.LogWarning(ex, "Reconciling units after a membership change failed {Attempts} times", attempt);
+                logger.LogWarning(ex, "{What} failed {Attempts} times", what, attempt);
                 return;
             }
         }

@@ -29,7 +29,7 @@ internal static class PodClaimRenewal
             {
                 await grains.GetGrain<IPodClaimant>(pod).Reclaim();
             }
-            catch (Exception ex) when (ex is OrleansException or TimeoutException or OperationCanceledException or FleetPodsException)
+            catch (Exception ex) when (UnansweredCall.Is(ex))
             {
                 Interlocked.Increment(ref unreached);
             }

@@ -1,3 +1,4 @@
+using FleetPods.Grains.Cluster;
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -109,10 +110,8 @@ internal sealed class Scheduler(IGrainFactory grains, IOptions<NodeViewOptions> 
             {
                 reserved = await reserve(candidate.Name);
             }
-            catch (Exception ex) when (ex is FleetPodsException or TimeoutException or SiloUnavailableException or OrleansException or OperationCanceledException)
+            catch (Exception ex) when (UnansweredCall.Is(ex))
             {
-                // OperationCanceledException is how Orleans answers a call whose message expired before the node's grain
-                // could be placed (its server had just died): no answer from the node, as a timeout is.
                 logger.LogDebug("Node {Node} left out of placement: {Reason}", candidate.Name, ex.Message);
                 nodes.Unreachable(candidate.Name);
                 continue;

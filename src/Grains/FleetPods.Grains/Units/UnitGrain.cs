@@ -1,3 +1,4 @@
+using FleetPods.Grains.Cluster;
 using FleetPods.Grains.ImageRegistries;
 using FleetPods.Grains.Pods;
 using FleetPods.Grains.Scheduling;
@@ -256,10 +257,8 @@ public sealed class UnitGrain(
         {
             await ReconcileNow(askAll);
         }
-        catch (Exception ex) when (ex is FleetPodsException or SiloUnavailableException or TimeoutException or OrleansException or OperationCanceledException)
+        catch (Exception ex) when (UnansweredCall.Is(ex))
         {
-            // A unit's steps take no cancellation token: an OperationCanceledException is a call that expired before its
-            // grain could be placed (a server that had just died), passing like the others.
             logger.LogInformation("Reconciling unit {Unit} failed, trying again in {Delay}: {Reason}", Name, RetryPeriod, ex.Message);
             ScheduleRetry(RetryPeriod);
             if (tellCaller)
