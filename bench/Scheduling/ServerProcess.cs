@@ -44,6 +44,16 @@ internal sealed class ServerProcess : IAsyncDisposable
     /// </summary>
     public static string Gen0Budget => Environment.GetEnvironmentVariable(Gen0BudgetVariable) is { Length: > 0 } set ? set : "0x1000000";
 
+    /// <summary>The runtime's choice of collector, the environment's form of a runtimeconfig's <c>System.GC.Server</c>.</summary>
+    public const string ServerGcVariable = "DOTNET_gcServer";
+
+    /// <summary>
+    /// Whether a server runs the server collector, as docs/scale.md advises for servers: as this process was told, or
+    /// yes. The workstation collector stops every thread and collects on one: a server was paused for a fifth of its
+    /// time, on one core of this machine's two. The server collector collects on every core.
+    /// </summary>
+    public static bool ServerGc => Environment.GetEnvironmentVariable(ServerGcVariable) is not { Length: > 0 } set || set != "0";
+
     public static async Task<ServerProcess> Start(int index, int siloPort, int gatewayPort, TimeSpan minHeartbeatPeriod, int maxHeartbeatsPerSecond, string? cluster, string caCertificate, bool countCalls)
     {
         var self = Environment.ProcessPath ?? throw new InvalidOperationException("the benchmark cannot tell its own executable to start the server");
@@ -67,6 +77,7 @@ internal sealed class ServerProcess : IAsyncDisposable
 
         start.Environment[ServerSilo.CaVariable] = caCertificate;
         start.Environment[Gen0BudgetVariable] = Gen0Budget;
+        start.Environment[ServerGcVariable] = ServerGc ? "1" : "0";
         if (countCalls)
         {
             start.Environment[GrainCallCount.Variable] = "1";

@@ -29,8 +29,9 @@ public sealed class UnitGrain(
     private static readonly TimeSpan StableRun = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan ReplaceGrace = TimeSpan.FromSeconds(10);
 
-    // How many of its new pods a unit makes and places at once.
-    private const int CreateConcurrency = 8;
+    // How many of its new pods a unit makes and places at once: each batch waits on a listing (a registry write) and on
+    // its pods' first reads, so a unit's pods come at its batch size per database round trip.
+    private const int CreateConcurrency = 16;
 
     // A pod grain on a silo that is cut off answers nothing until Orleans' 30 s response timeout, even after
     // the silo is declared dead; reconcile gives up sooner and tries again, by when it lives elsewhere.
@@ -610,8 +611,9 @@ public sealed class UnitGrain(
 
     // The unit records every new pod in one write before any is made, so a pod never exists that its unit does not
     // list; the pods are then listed in the pods' registry and made and placed a few at a time, side by side, each batch
-    // in one registry shard (one call, one write). Not all at once: a cluster asked to place thousands of pods at one
-    // instant answers everything late, heartbeats too, and then loses nodes that are fine.
+    // in one registry shard (one call, one write), listed while the batch before it is made. Not all at once: a cluster
+    // asked to place thousands of pods at one instant answers everything late, heartbeats too, and then loses nodes
+    // that are fine.
     private async Task CreatePods(string?[] requiredNodes)
     {
         if (requiredNodes.Length == 0)
@@ -629,12 +631,25 @@ public sealed class UnitGrain(
         await state.Save(this);
         var spec = PodSpec.FromUnit(unit) with { Admission = Unit.Admission ?? PodAdmission.BeforePolicy };
         var start = Unit.DesiredState == UnitDesiredState.Launched;
-        foreach (var batch in batches)
+        var listing = List(batches[0]);
+        try
         {
-            await registry.Add([.. batch.Select(e => e.PodId)]);
-            await Task.WhenAll(batch.Select(async e =>
-                known.Take(e.PodId, await GrainFactory.GetGrain<IListedPodCreation>(e.PodId).CreateListed(spec, unit, start, e.RequiredNode))));
+            for (var i = 0; i < batches.Length; i++)
+            {
+                await listing;
+                listing = i + 1 < batches.Length ? List(batches[i + 1]) : Task.CompletedTask;
+                await Task.WhenAll(batches[i].Select(async e =>
+                    known.Take(e.PodId, await GrainFactory.GetGrain<IListedPodCreation>(e.PodId).CreateListed(spec, unit, start, e.RequiredNode))));
+            }
         }
+        finally
+        {
+            // A batch that failed leaves the next one's listing unwaited. Its pods are then listed and never made, as
+            // the pods of a batch whose creation failed are: listings skip a pod with no state, and reconcile forgets it.
+            listing.Ignore();
+        }
+
+        Task List(UnitPod[] batch) => registry.Add([.. batch.Select(e => e.PodId)]);
     }
 
     private async Task RemovePod(UnitPod entry, TimeSpan grace)
