@@ -172,6 +172,24 @@ public sealed class NodeViewTests(ClusterFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_node_ranked_before_pods_were_held_on_it_weighs_them_by_unit_and_by_their_conflicts()
+    {
+        var name = Unique("held");
+        var copy = await CopyOf(name);
+        var web = Request("web.pod", memory: 64L << 20) with { PodId = "web-2" };
+
+        // Ranked first, so its index of pods is made; the copies that hold each pod after carry it on.
+        Assert.Equal(0, SpreadRanking.Load(InfoOf(copy, name), web, 1).UnitPods);
+        copy.Reserved(name, Request("web.pod", memory: 64L << 20) with { PodId = "web-1" });
+        Assert.Equal(1, SpreadRanking.Load(InfoOf(copy, name), web, 1).UnitPods);
+        Assert.Null(new ConflictsFilter().Reject(InfoOf(copy, name), web));
+
+        copy.Reserved(name, Request("db.pod", memory: 64L << 20, conflicts: ["web*"]) with { PodId = "db-1" });
+        Assert.Equal("runs conflicting db.pod", new ConflictsFilter().Reject(InfoOf(copy, name), web));
+        Assert.Equal(1, SpreadRanking.Load(InfoOf(copy, name), web, 1).UnitPods);
+    }
+
+    [Fact]
     public async Task A_node_never_seen_up_is_not_listed_down()
     {
         var name = Unique("never");

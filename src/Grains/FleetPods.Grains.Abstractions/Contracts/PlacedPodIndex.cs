@@ -17,9 +17,16 @@ internal sealed class PlacedPodIndex
         for (var i = 0; i < unitHashes.Length; i++)
         {
             var pod = pods[i];
-            unitHashes[i] = pod.UnitName?.GetHashCode(StringComparison.Ordinal) ?? 0;
+            unitHashes[i] = UnitHash(pod);
             AnyConflicts |= pod.Conflicts.Count > 0;
         }
+    }
+
+    private PlacedPodIndex(IReadOnlyList<PlacedPod> pods, int[] unitHashes, bool anyConflicts)
+    {
+        Pods = pods;
+        this.unitHashes = unitHashes;
+        AnyConflicts = anyConflicts;
     }
 
     /// <summary>The list this index was made of.</summary>
@@ -32,6 +39,17 @@ internal sealed class PlacedPodIndex
     {
         ArgumentNullException.ThrowIfNull(pods);
         return new PlacedPodIndex(pods);
+    }
+
+    /// <summary>The index of <paramref name="pods"/>, which are this index's pods and then <paramref name="added"/>.</summary>
+    public PlacedPodIndex With(IReadOnlyList<PlacedPod> pods, PlacedPod added)
+    {
+        ArgumentNullException.ThrowIfNull(pods);
+        ArgumentNullException.ThrowIfNull(added);
+        var hashes = new int[unitHashes.Length + 1];
+        unitHashes.CopyTo(hashes, 0);
+        hashes[^1] = UnitHash(added);
+        return new PlacedPodIndex(pods, hashes, AnyConflicts || added.Conflicts.Count > 0);
     }
 
     /// <summary>How many of the node's pods belong to <paramref name="unit"/>.</summary>
@@ -50,4 +68,6 @@ internal sealed class PlacedPodIndex
 
         return count;
     }
+
+    private static int UnitHash(PlacedPod pod) => pod.UnitName?.GetHashCode(StringComparison.Ordinal) ?? 0;
 }

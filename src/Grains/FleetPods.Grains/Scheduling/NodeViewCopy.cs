@@ -133,7 +133,7 @@ internal sealed class NodeViewCopy(INodeViewGrain view)
         lock (gate)
         {
             pending.Remove(request.PodId);
-            if (InfoOf(name) is { } node && node.Pods.Any(p => p.PodId == request.PodId))
+            if (InfoOf(name) is { } node && Holds(node, request.PodId))
             {
                 var wanted = request.Resources;
                 Set(name, node with
@@ -188,7 +188,7 @@ internal sealed class NodeViewCopy(INodeViewGrain view)
         var limit = Stopwatch.GetTimestamp() - (long)(PendingLimit.TotalSeconds * Stopwatch.Frequency);
         foreach (var (podId, (name, request, at)) in pending.ToArray())
         {
-            if (at < limit || InfoOf(name) is not { } node || node.Pods.Any(p => p.PodId == podId))
+            if (at < limit || InfoOf(name) is not { } node || Holds(node, podId))
             {
                 pending.Remove(podId);
             }
@@ -207,16 +207,25 @@ internal sealed class NodeViewCopy(INodeViewGrain view)
 
     private void Count(string name, PlacementRequest request)
     {
-        if (InfoOf(name) is { } node && !node.Pods.Any(p => p.PodId == request.PodId))
+        if (InfoOf(name) is { } node && !Holds(node, request.PodId))
         {
-            var wanted = request.Resources;
-            Set(name, node with
-            {
-                Reserved = new ResourceRequest(node.Reserved.MemoryBytes + wanted.MemoryBytes, node.Reserved.CpuMillis + wanted.CpuMillis),
-                PodCount = node.PodCount + 1,
-                Pods = [.. node.Pods, request.AsPlaced()],
-            });
+            Set(name, node.WithPlaced(request.AsPlaced(), request.Resources));
         }
+    }
+
+    // A loop, not LINQ's Any: asked for every reservation and every pending one at each update, under the lock.
+    private static bool Holds(NodeInfo node, string podId)
+    {
+        var pods = node.Pods;
+        for (var i = 0; i < pods.Count; i++)
+        {
+            if (string.Equals(pods[i].PodId, podId, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private NodeInfo? InfoOf(string name) => index.TryGetValue(name, out var at) ? nodes[at].Info : null;
