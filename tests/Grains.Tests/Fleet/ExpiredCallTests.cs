@@ -4,8 +4,9 @@ namespace FleetPods.Grains.Tests.Fleet;
 
 /// <summary>
 /// Right after a server dies, Orleans answers a call whose message expired before its target grain could be placed
-/// with an <see cref="OperationCanceledException"/>, not an <c>OrleansException</c>. Placement and a unit's
-/// reconcile take it for what it is, a call that went unanswered: the node is left out, the unit tries again.
+/// with an <see cref="OperationCanceledException"/>, not an <c>OrleansException</c>. Placement, a unit's reconcile and
+/// a pod's removal take it for what it is, a call that went unanswered: the node is left out, the unit tries again,
+/// the pod is forgotten without cleaning its node.
 /// </summary>
 public sealed class ExpiredCallTests
 {
@@ -22,6 +23,20 @@ public sealed class ExpiredCallTests
 
         var running = await FleetCluster.Until(unit, pods => FleetCluster.Running(pods).Count == 1, "the unit's pod running");
         Assert.NotEqual(expired, running.Pods.Single().NodeName);
+    }
+
+    [Fact]
+    public async Task A_pod_whose_nodes_remove_call_expired_is_destroyed_all_the_same()
+    {
+        await using var fleet = await FleetCluster.Start("role=server");
+        var running = await FleetCluster.Until(await fleet.Start("expired-remove.pod"), pods => FleetCluster.Running(pods).Count == 1, "the unit's pod running");
+        var pod = fleet.Client.GetGrain<IPodGrain>(running.Pods.Single().Id);
+        fleet.CallFaults.Expire(call => call.InterfaceMethod.Name == nameof(INodeGrain.RemovePod));
+
+        // As when its node's server just died: the pod is forgotten without cleaning its node, not left half-removed.
+        await pod.Destroy(TimeSpan.Zero);
+
+        Assert.Null(await pod.GetStatus());
     }
 
     [Fact]

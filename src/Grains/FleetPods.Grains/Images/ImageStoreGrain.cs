@@ -1,3 +1,4 @@
+using FleetPods.Grains.Cluster;
 using FleetPods.Grains.Placement;
 using FleetPods.Grains.ImageRegistries;
 using Microsoft.Extensions.Logging;
@@ -79,7 +80,7 @@ public sealed class ImageStoreGrain(ILocalImageStore store, ILogger<ImageStoreGr
                 await Recorded(await store.ImportTransfer(source.Digest, offset => peer.ReadTransfer(source.Digest, offset, NodeImageFetches.TransferChunkBytes)));
                 return;
             }
-            catch (Exception ex) when (ex is FleetPodsException or OrleansException or TimeoutException)
+            catch (Exception ex) when (UnansweredCall.Is(ex))
             {
                 logger.LogWarning("Pulling image {Digest} from node {Holder} failed: {Error}", source.Digest, holder, ex.Message);
                 errors.Add($"{holder}: {ex.Message}");

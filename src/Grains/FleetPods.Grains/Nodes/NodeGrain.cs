@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
+using FleetPods.Grains.Cluster;
 using FleetPods.Grains.Storage;
 using FleetPods.Grains.Placement;
 using FleetPods.Grains.Pods;
@@ -221,7 +222,7 @@ public sealed class NodeGrain(
             await Run(request.PodId, run);
             return ReservationAnswer.Running;
         }
-        catch (Exception ex) when (ex is FleetPodsException or OrleansException or TimeoutException)
+        catch (Exception ex) when (UnansweredCall.Is(ex))
         {
             return ReservationAnswer.NotLaunched(ex.Message);
         }
@@ -362,7 +363,7 @@ public sealed class NodeGrain(
 
                 changed += await Reconcile(podId, status, held.GetValueOrDefault(podId)) ? 1 : 0;
             }
-            catch (Exception ex) when (ex is FleetPodsException or TimeoutException or SiloUnavailableException or OrleansException)
+            catch (Exception ex) when (UnansweredCall.Is(ex))
             {
                 logger.LogInformation("Node {Node} could not reconcile pod {PodId} this round: {Reason}", Name, podId, ex.Message);
             }
@@ -565,7 +566,7 @@ public sealed class NodeGrain(
                 await GrainFactory.GetGrain<IPodGrain>(podId).MarkLost(reason).WaitAsync(PodTimeout);
                 return podId;
             }
-            catch (Exception ex) when (ex is FleetPodsException or TimeoutException or SiloUnavailableException or OrleansException)
+            catch (Exception ex) when (UnansweredCall.Is(ex))
             {
                 logger.LogInformation("Node {Node} could not mark pod {PodId} lost this round: {Reason}", Name, podId, ex.Message);
                 return null;
@@ -606,7 +607,7 @@ public sealed class NodeGrain(
         {
             return (podId, true, await GrainFactory.GetGrain<IPodGrain>(podId).GetStatus().WaitAsync(PodTimeout));
         }
-        catch (Exception ex) when (ex is FleetPodsException or TimeoutException or SiloUnavailableException or OrleansException)
+        catch (Exception ex) when (UnansweredCall.Is(ex))
         {
             logger.LogInformation("Node {Node} could not read pod {PodId} this round: {Reason}", Name, podId, ex.Message);
             return (podId, false, null);

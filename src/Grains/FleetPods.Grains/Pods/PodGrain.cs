@@ -1,3 +1,4 @@
+using FleetPods.Grains.Cluster;
 using FleetPods.Grains.Nodes;
 using FleetPods.Grains.Scheduling;
 using FleetPods.Grains.Security;
@@ -183,7 +184,7 @@ public sealed partial class PodGrain(
             {
                 await GrainFactory.GetGrain<INodeGrain>(node).RemovePod(Id, grace);
             }
-            catch (Exception ex) when (ex is FleetPodsException or OrleansException or TimeoutException)
+            catch (Exception ex) when (UnansweredCall.Is(ex))
             {
                 // A node that left the cluster cannot be asked; its pod is forgotten here all the same.
                 logger.LogWarning("Pod {PodId} forgotten without cleaning node {Node}: {Reason}", Id, node, ex.Message);
@@ -360,7 +361,7 @@ public sealed partial class PodGrain(
         {
             await GrainFactory.GetGrain<INodeGrain>(Pod.NodeName!).RunPod(Id, spec);
         }
-        catch (Exception ex) when (ex is FleetPodsException or OrleansException or TimeoutException)
+        catch (Exception ex) when (UnansweredCall.Is(ex))
         {
             await Apply(new PodStateReport(Pod.NodeName!, PodPhase.Failed, null, ex.Message, time.GetUtcNow()));
             return;
@@ -399,7 +400,7 @@ public sealed partial class PodGrain(
                     await GrainFactory.GetGrain<INodeGrain>(node).Release(Id);
                 }
             }
-            catch (Exception ex) when (ex is FleetPodsException or OrleansException or TimeoutException)
+            catch (Exception ex) when (UnansweredCall.Is(ex))
             {
                 // The node frees a reservation of a pod that does not exist when it reconciles its pods.
                 logger.LogInformation("Pod {PodId}, not listed, did not give back its reservation: {Reason}", Id, ex.Message);
@@ -466,7 +467,7 @@ public sealed partial class PodGrain(
         {
             await GrainFactory.GetGrain<INodeGrain>(node).Release(Id);
         }
-        catch (Exception ex) when (ex is FleetPodsException or OrleansException or TimeoutException)
+        catch (Exception ex) when (UnansweredCall.Is(ex))
         {
             // Its node left; the node frees what it still holds for ended pods when it reconciles its pods.
             logger.LogInformation("Pod {PodId} ended without releasing node {Node}: {Reason}", Id, node, ex.Message);

@@ -1,3 +1,4 @@
+using FleetPods.Grains.Cluster;
 using Microsoft.Extensions.Logging;
 
 namespace FleetPods.Grains.Registry;
@@ -32,7 +33,7 @@ internal sealed class ShardedRegistryUpgrade(IGrainFactory grains, ILogger<Shard
                     logger.LogInformation("Moved {Count} {Kind} keys into the registry's shards", keys.Count, kind);
                 }
             }
-            catch (Exception ex) when (ex is FleetPodsException or OrleansException or TimeoutException)
+            catch (Exception ex) when (UnansweredCall.Is(ex))
             {
                 // What is left stays in the old grain and moves at the next start; until then it is missing from listings.
                 logger.LogWarning("Moving the {Kind} registry into its shards failed, tried again at the next start: {Reason}", kind, ex.Message);

@@ -1,3 +1,4 @@
+using FleetPods.Grains.Cluster;
 using Microsoft.Extensions.Logging;
 
 namespace FleetPods.Grains.Scheduling;
@@ -93,7 +94,7 @@ internal sealed class NodeViewGrain(ILogger<NodeViewGrain> logger) : Grain, INod
         {
             return await GrainFactory.GetGrain<INodeGrain>(name).GetInfo().WaitAsync(AskTimeout);
         }
-        catch (Exception ex) when (ex is FleetPodsException or TimeoutException or SiloUnavailableException or OrleansException)
+        catch (Exception ex) when (UnansweredCall.Is(ex))
         {
             // Down or on a dead silo: it reports itself when it is back.
             logger.LogDebug("Node {Node} left out of the node view: {Reason}", name, ex.Message);
