@@ -129,12 +129,17 @@ public sealed class MembershipReconciler(
                 await step();
                 return;
             }
-            catch (Exception ex) when (!stoppingToken.IsCancellationRequested && attempt < MaxAttempts)
+            catch (Exception) when (stoppingToken.IsCancellationRequested)
+            {
+                // The silo is stopping: whatever the step met, no one is left to try it again for.
+                return;
+            }
+            catch (Exception ex) when (attempt < MaxAttempts)
             {
                 logger.LogInformation("{What} failed (attempt {Attempt}), trying again: {Reason}", what, attempt, ex.Message);
                 await Task.Delay(RetryDelay, time, stoppingToken);
             }
-            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            catch (Exception ex)
             {
                 logger.LogWarning(ex, "{What} failed {Attempts} times", what, attempt);
                 return;

@@ -5,8 +5,8 @@ namespace FleetPods.Grains.Cluster;
 /// without it as the caller says (a reservation leaves the node out, a removal forgets the pod): FleetPods' own
 /// refusals, Orleans' (a silo that died, one not yet placed elsewhere), a timeout, and the
 /// <see cref="OperationCanceledException"/> Orleans answers a call with when its message expired before its grain could
-/// be placed, right after a server died. Only for steps that take no cancellation token,
-/// where no cancellation of the caller's own can be meant.
+/// be placed, right after a server died. Only for steps that take no cancellation token, where no cancellation of the
+/// caller's own can be meant.
 /// </summary>
 internal static class UnansweredCall
 {

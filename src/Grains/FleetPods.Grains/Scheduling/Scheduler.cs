@@ -1,5 +1,5 @@
-using FleetPods.Grains.Cluster;
 using System.Diagnostics;
+using FleetPods.Grains.Cluster;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
