@@ -76,6 +76,26 @@ public sealed class AgentNodeTests
         Assert.All((await unit.GetStatus())!.Pods, p => Assert.Equal("agent-b", p.NodeName));
     }
 
+    // Nothing in the cluster's membership changes as an agent comes and goes: its node going up is what tells the unit.
+    [Fact]
+    public async Task A_global_unit_gains_a_pod_on_an_agent_that_attaches_later_and_again_on_one_that_returns()
+    {
+        await using var fleet = await FleetCluster.Start("role=server");
+        await using var a = await FakeNodeAgent.Attach(fleet.Client, "agent-a", "role=agent");
+        var unit = await fleet.Start("everywhere.pod", fleet: "Global=true\n" + FakeNodeAgent.OnAgents);
+        await Until(unit, pods => Running(pods).Count == 1, "the pod running on agent-a");
+
+        await using var b = await FakeNodeAgent.Attach(fleet.Client, "agent-b", "role=agent");
+        var both = await Until(unit, pods => Running(pods).Count == 2, "a pod on agent-b too, which attached after the unit started");
+        Assert.Equal(["agent-a", "agent-b"], both.Pods.Select(p => p.NodeName!).Order(StringComparer.Ordinal));
+
+        await b.Silence();
+        await Until(unit, pods => pods.Count == 1 && Running(pods).Count == 1, "agent-b's pod gone once agent-b is down");
+        b.Resume();
+        var again = await Until(unit, pods => Running(pods).Count == 2, "a pod on agent-b again once it returned");
+        Assert.Equal(["agent-a", "agent-b"], again.Pods.Where(p => p.Phase == PodPhase.Running).Select(p => p.NodeName!).Order(StringComparer.Ordinal));
+    }
+
     [Fact]
     public async Task A_pod_restarting_on_its_node_goes_elsewhere_once_that_node_is_down()
     {

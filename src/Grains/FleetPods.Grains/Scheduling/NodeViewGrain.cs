@@ -1,4 +1,5 @@
 using FleetPods.Grains.Cluster;
+using FleetPods.Grains.Units;
 using Microsoft.Extensions.Logging;
 
 namespace FleetPods.Grains.Scheduling;
@@ -11,11 +12,17 @@ internal sealed class NodeViewGrain(ILogger<NodeViewGrain> logger) : Grain, INod
     private const int MaxDown = 1_000;
     private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(5);
 
+    // A node that comes up, or announces itself anew (its metadata may have changed), may be one more for a global
+    // unit, and nothing else tells the unit: an agent's coming and going changes no silo membership. The units hear of
+    // it in one round this long after, which a burst of nodes (agents attaching again after a server restart) shares.
+    private static readonly TimeSpan UnitRoundDelay = TimeSpan.FromSeconds(1);
+
     private readonly Dictionary<string, Entry> nodes = new(StringComparer.Ordinal);
     private readonly Guid epoch = Guid.NewGuid();
     private long version;
     private long forgottenUpTo;
     private int down;
+    private IGrainTimer? unitRound;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -34,9 +41,15 @@ internal sealed class NodeViewGrain(ILogger<NodeViewGrain> logger) : Grain, INod
     Task INodeViewGrain.Report(NodeReport[] reports)
     {
         ArgumentNullException.ThrowIfNull(reports);
+        var arrived = false;
         foreach (var report in reports)
         {
-            Take(report);
+            arrived |= Take(report);
+        }
+
+        if (arrived)
+        {
+            ScheduleUnitRound();
         }
 
         return Task.CompletedTask;
@@ -63,18 +76,19 @@ internal sealed class NodeViewGrain(ILogger<NodeViewGrain> logger) : Grain, INod
         return Task.FromResult(new NodeViewChanges(new NodeViewVersion(epoch, version), whole, [.. up], [.. gone]));
     }
 
-    private void Take(NodeReport report)
+    // Returns whether the node arrived: it is up and was not, or announced itself anew.
+    private bool Take(NodeReport report)
     {
         var known = nodes.TryGetValue(report.Name, out var entry);
         if (known && entry.Sequence >= report.Sequence)
         {
-            return;
+            return false;
         }
 
         if (!known && report.Info is null)
         {
             // Never seen up: no copy holds it, so there is nothing to take back.
-            return;
+            return false;
         }
 
         down += (report.Info is null ? 1 : 0) - (known && entry.Info is null ? 1 : 0);
@@ -85,6 +99,35 @@ internal sealed class NodeViewGrain(ILogger<NodeViewGrain> logger) : Grain, INod
             nodes.Remove(oldest.Key);
             forgottenUpTo = Math.Max(forgottenUpTo, oldest.Value.Version);
             down--;
+        }
+
+        return report.Info is { } info && entry.Info?.AnnouncedAt != info.AnnouncedAt;
+    }
+
+    private void ScheduleUnitRound() =>
+        unitRound ??= this.RegisterGrainTimer(TellUnits, new GrainTimerCreationOptions(UnitRoundDelay, Timeout.InfiniteTimeSpan) { Interleave = true });
+
+    // Every unit is told, and each that is not global ignores it: units are few beside nodes and pods, and the
+    // registry does not say which are global.
+    private async Task TellUnits()
+    {
+        unitRound?.Dispose();
+        unitRound = null;
+        IReadOnlyList<string> units;
+        try
+        {
+            units = await new KeyRegistry(GrainFactory, RegistryKind.Units).List();
+        }
+        catch (Exception ex) when (UnansweredCall.Is(ex))
+        {
+            logger.LogInformation("The units were not told that nodes arrived; trying again: {Reason}", ex.Message);
+            ScheduleUnitRound();
+            return;
+        }
+
+        foreach (var unit in units)
+        {
+            GrainFactory.GetGrain<IUnitNodeChanges>(unit).NodesChanged().Ignore();
         }
     }
 

@@ -13,7 +13,8 @@ namespace FleetPods.Grains.Units;
 
 /// <summary>
 /// A submitted unit and the reconciler of its pods: every command and every change around it (a pod's phase, told by
-/// the pod with <see cref="IUnitPodChanges.PodChanged"/>; a node leaving or joining, <see cref="IUnitGrain.Reconcile"/>)
+/// the pod with <see cref="IUnitPodChanges.PodChanged"/>; a silo leaving or joining, <see cref="IUnitGrain.Reconcile"/>; a
+/// node up or announced anew, for a global unit, <see cref="IUnitNodeChanges.NodesChanged"/>)
 /// ends in a reconcile, which compares what the unit asks with what its pods do and takes one step toward it. Steps
 /// are idempotent, so being asked twice is harmless.
 /// </summary>
@@ -22,7 +23,7 @@ public sealed class UnitGrain(
     IClusterMembershipService membership,
     PodPolicy policy,
     TimeProvider time,
-    ILogger<UnitGrain> logger) : Grain, IUnitGrain, IQueuedReconcile, IUnitPodChanges
+    ILogger<UnitGrain> logger) : Grain, IUnitGrain, IQueuedReconcile, IUnitPodChanges, IUnitNodeChanges
 {
     private static readonly TimeSpan RetryPeriod = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan MaxRestartDelay = TimeSpan.FromSeconds(30);
@@ -229,6 +230,9 @@ public sealed class UnitGrain(
             ? Task.CompletedTask
             : QueueReconcile();
     }
+
+    Task IUnitNodeChanges.NodesChanged() =>
+        Unit is { Exists: true, IsTemplate: false, Unit.Fleet.Global: true } ? QueueReconcile() : Task.CompletedTask;
 
     Task IQueuedReconcile.Run()
     {
