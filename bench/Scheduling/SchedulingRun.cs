@@ -7,8 +7,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
 using Orleans.Configuration;
-using Polly;
-using Polly.Retry;
 
 namespace FleetPods.Bench.Scheduling;
 
@@ -29,16 +27,6 @@ internal static class SchedulingRun
     // A run whose agents report nothing for this long asks the cluster itself whether every pod runs: after a server
     // was killed, an agent's re-attach brings a pod's record up to date without the running report the run counts.
     private static readonly TimeSpan Stalled = TimeSpan.FromSeconds(10);
-
-    // Right after a run, autovacuum (a superuser's process, which DROP DATABASE … WITH (FORCE) may not end) can be in it.
-    private static readonly ResiliencePipeline DropRetry = new ResiliencePipelineBuilder()
-        .AddRetry(new RetryStrategyOptions
-        {
-            MaxRetryAttempts = 30,
-            Delay = TimeSpan.FromSeconds(2),
-            ShouldHandle = new PredicateBuilder().Handle<PostgresException>(ex => ex.SqlState is PostgresErrorCodes.InsufficientPrivilege or PostgresErrorCodes.ObjectInUse),
-        })
-        .Build();
 
     public static async Task<int> Execute(BenchOptions options)
     {
@@ -79,7 +67,7 @@ internal static class SchedulingRun
         {
             if (database is not null)
             {
-                await DropRetry.ExecuteAsync(async _ => await TestPostgresServer.DropDatabase(database));
+                await TestPostgresServer.DropDatabase(database);
             }
         }
     }

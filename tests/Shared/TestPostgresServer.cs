@@ -1,4 +1,6 @@
 using Npgsql;
+using Polly;
+using Polly.Retry;
 
 namespace FleetPods.Tests;
 
@@ -29,6 +31,18 @@ public static class TestPostgresServer
         }
     }
 
+    // DROP DATABASE … WITH (FORCE) ends the other sessions in the database, but refuses (insufficient privilege) when
+    // one is an autovacuum worker, whose process has no role the caller may signal (PostgreSQL 15), and a session that
+    // is still ending can hold it a moment (object in use). Either passes within seconds; a busy run's vacuum can take longer.
+    private static readonly ResiliencePipeline DropRetry = new ResiliencePipelineBuilder()
+        .AddRetry(new RetryStrategyOptions
+        {
+            MaxRetryAttempts = 30,
+            Delay = TimeSpan.FromSeconds(2),
+            ShouldHandle = new PredicateBuilder().Handle<PostgresException>(ex => ex.SqlState is PostgresErrorCodes.InsufficientPrivilege or PostgresErrorCodes.ObjectInUse),
+        })
+        .Build();
+
     /// <summary>Makes a new, empty database and returns its connection string.</summary>
     public static async Task<string> CreateDatabase(string name)
     {
@@ -36,10 +50,11 @@ public static class TestPostgresServer
         return new NpgsqlConnectionStringBuilder(Server) { Database = name }.ConnectionString;
     }
 
+    /// <summary>Drops the database, ending its sessions, as soon as PostgreSQL lets it (see <see cref="DropRetry"/>).</summary>
     public static async Task DropDatabase(string name)
     {
         NpgsqlConnection.ClearAllPools();
-        await Execute($"DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+        await DropRetry.ExecuteAsync(async _ => await Execute($"DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
     }
 
     private static async Task Execute(string sql)
