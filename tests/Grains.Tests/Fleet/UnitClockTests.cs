@@ -121,6 +121,21 @@ public sealed class UnitClockTests(FakeClockFleetFixture fixture) : IClassFixtur
         await waiter.Destroy(TimeSpan.Zero);
     }
 
+    // The clock stands still, so the unit's retry timer never comes due: each step of the rollout (one pod at a time,
+    // MaxUnavailable=1) is set off by a replacement that tells its unit it runs.
+    [Fact]
+    public async Task A_rollout_moves_on_as_each_replacement_runs_without_the_units_retry_timer()
+    {
+        var unit = await Fleet.Start("rollout.pod", pod: "Count=3");
+        var before = await Until(unit, pods => Running(pods).Count == 3, "three pods running");
+
+        var changed = await unit.Submit("rollout.pod", "[Pod]\nImage=example.com/busybox\nExec=/bin/sleep 2000\nCount=3\n");
+
+        Assert.True(changed.Succeeded, string.Join("; ", changed.Errors));
+        await Until(unit, pods => Running(pods).Count == 3 && pods.All(p => before.Pods.All(old => old.Id != p.Id)), "three new pods running");
+        await unit.Destroy(TimeSpan.Zero);
+    }
+
     // A failure whose back-off is already due: the pod is replaced without the clock moving.
     private async Task<PodStatus> FailAndRestartAtOnce(IUnitGrain unit, PodStatus pod)
     {

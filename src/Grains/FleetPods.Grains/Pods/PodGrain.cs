@@ -62,12 +62,12 @@ public sealed partial class PodGrain(
             : null;
 
     Task<PodStatus> IPodGrain.Create(PodSpec spec, UnitFile? unit, bool start, string? requiredNode) =>
-        Create(spec, unit, start, requiredNode, listed: false);
+        Create(spec, unit, start, requiredNode, listed: false, tellUnitOnlyOfEnd: false);
 
-    Task<PodStatus> IListedPodCreation.CreateListed(PodSpec spec, UnitFile unit, bool start, string? requiredNode) =>
-        Create(spec, unit, start, requiredNode, listed: true);
+    Task<PodStatus> IListedPodCreation.CreateListed(PodSpec spec, UnitFile unit, bool start, string? requiredNode, bool tellUnitOnlyOfEnd) =>
+        Create(spec, unit, start, requiredNode, listed: true, tellUnitOnlyOfEnd);
 
-    private async Task<PodStatus> Create(PodSpec spec, UnitFile? unit, bool start, string? requiredNode, bool listed)
+    private async Task<PodStatus> Create(PodSpec spec, UnitFile? unit, bool start, string? requiredNode, bool listed, bool tellUnitOnlyOfEnd)
     {
         ArgumentNullException.ThrowIfNull(spec);
         PodAdmissionCheck.Require(Role.Operator, "run a pod");
@@ -93,6 +93,7 @@ public sealed partial class PodGrain(
         Pod.CreatedAt = time.GetUtcNow();
         Pod.StartRequested = start;
         Pod.RequiredNode = requiredNode;
+        Pod.TellsUnitOnlyOfEnd = tellUnitOnlyOfEnd;
         LogState();
 
         // One its unit did not list is listed while it is placed, and saved and run only once listed, so no stored pod
@@ -450,7 +451,7 @@ public sealed partial class PodGrain(
             await ReleaseNode();
         }
 
-        if (Pod.Phase is PodPhase.Running || Pod.HasEnded)
+        if (Pod.HasEnded || (Pod.Phase is PodPhase.Running && !Pod.TellsUnitOnlyOfEnd))
         {
             NotifyUnit();
         }

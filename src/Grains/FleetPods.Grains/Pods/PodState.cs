@@ -59,5 +59,12 @@ public sealed class PodState
     [Id(15)]
     public IReadOnlyList<string> Conflicts { get; set; } = [];
 
+    /// <summary>
+    /// Its unit hears of its end and not that it runs: set when the unit made it outside a rolling update, the only time
+    /// a unit waits for its pods to run (then its 2 s timer asks them all anyway). Off in a state stored before it was.
+    /// </summary>
+    [Id(16)]
+    public bool TellsUnitOnlyOfEnd { get; set; }
+
     public bool HasEnded => Phase is PodPhase.Exited or PodPhase.Failed;
 }

@@ -635,6 +635,11 @@ public sealed class UnitGrain(
         await state.Save(this);
         var spec = PodSpec.FromUnit(unit) with { Admission = Unit.Admission ?? PodAdmission.BeforePolicy };
         var start = Unit.DesiredState == UnitDesiredState.Launched;
+
+        // Only a rolling update waits for new pods to run (RollOutdated: the submit that began it asked every pod, so what
+        // it knows of the outdated ones is fresh). Any other pod's running report would queue nothing (PodChanged), so
+        // it is not sent: one message fewer a pod.
+        var onlyOfEnd = !Unit.Pods.Exists(p => p.Revision < Unit.Revision);
         var listing = List(batches[0]);
         try
         {
@@ -643,7 +648,7 @@ public sealed class UnitGrain(
                 await listing;
                 listing = i + 1 < batches.Length ? List(batches[i + 1]) : Task.CompletedTask;
                 await Task.WhenAll(batches[i].Select(async e =>
-                    known.Take(e.PodId, await GrainFactory.GetGrain<IListedPodCreation>(e.PodId).CreateListed(spec, unit, start, e.RequiredNode))));
+                    known.Take(e.PodId, await GrainFactory.GetGrain<IListedPodCreation>(e.PodId).CreateListed(spec, unit, start, e.RequiredNode, onlyOfEnd))));
             }
         }
         finally
