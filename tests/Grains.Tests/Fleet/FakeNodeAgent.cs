@@ -16,6 +16,8 @@ public sealed class FakeNodeAgent : INodeAgent, IAsyncDisposable
     /// <summary>The [X-Fleet] rule that keeps a unit on agents attached with the default metadata (role=agent).</summary>
     public const string OnAgents = "MachineMetadata=role=agent";
 
+    private static readonly TimeSpan BeatTimeout = TimeSpan.FromSeconds(1);
+
     private readonly IClusterClient client;
     private readonly INodeAgent reference;
     private readonly string metadata;
@@ -160,7 +162,9 @@ public sealed class FakeNodeAgent : INodeAgent, IAsyncDisposable
         Attachments++;
     }
 
-    // Each beat when the last answer said, as fleetpodsd's agent beats.
+    // Each beat when the last answer said, as fleetpodsd's agent beats. A beat toward a server that died goes unanswered
+    // until the client's 30 s timeout, so, as that agent's, it is given up sooner, and the next beat reaches the node
+    // grain's next activation (which, not knowing the session, has it attach again).
     private async Task Beat(CancellationToken stop)
     {
         try
@@ -168,13 +172,21 @@ public sealed class FakeNodeAgent : INodeAgent, IAsyncDisposable
             while (true)
             {
                 await Task.Delay(nextBeat, stop);
-                if (session is not null && await client.GetGrain<INodeGrain>(Name).Heartbeat(session.Token) is { Accepted: true } answer)
+                try
                 {
-                    nextBeat = answer.NextBeat;
+                    if (session is not null && await client.GetGrain<INodeGrain>(Name).Heartbeat(session.Token).WaitAsync(BeatTimeout, stop) is { Accepted: true } answer)
+                    {
+                        nextBeat = answer.NextBeat;
+                    }
+                    else
+                    {
+                        await AttachNow();
+                    }
                 }
-                else
+                catch (Exception ex) when (ex is TimeoutException or OrleansException)
                 {
-                    await AttachNow();
+                    // Unanswered: beat again after the shortest period.
+                    nextBeat = FleetCluster.AgentMinHeartbeatPeriod;
                 }
             }
         }
