@@ -61,7 +61,7 @@ public sealed class PodState
 
     /// <summary>
     /// Its unit hears of its end and not that it runs: set when the unit made it outside a rolling update, the only time
-    /// a unit waits for its pods to run (then its 2 s timer asks them all anyway). Off in a state stored before it was.
+    /// a unit waits for its pods to run. Off in a state stored before it was, which tells both, as before.
     /// </summary>
     [Id(16)]
     public bool TellsUnitOnlyOfEnd { get; set; }
