@@ -36,7 +36,10 @@ public sealed record NodeInfo(
     /// Made the first time placement asks, and again for a copy made with other pods (`with` copies the field); two
     /// threads that make it at once make the same.
     /// </summary>
-    internal PlacedPodIndex PlacedIndex => placedIndex is { } index && ReferenceEquals(index.Pods, Pods) ? index : placedIndex = PlacedPodIndex.Of(Pods);
+    internal PlacedPodIndex PlacedIndex => CurrentIndex ?? (placedIndex = PlacedPodIndex.Of(Pods));
+
+    // The index made for this node's pods, if one was (a copy made with other pods carries its original's, of no use).
+    private PlacedPodIndex? CurrentIndex => placedIndex is { } index && ReferenceEquals(index.Pods, Pods) ? index : null;
 
     /// <summary>
     /// The node with one more pod reserved, as a scheduler counts its own reservation before the node reports it. The
@@ -53,7 +56,20 @@ public sealed record NodeInfo(
             PodCount = PodCount + 1,
             Pods = [.. Pods, pod],
         };
-        placed.placedIndex = placedIndex is { } index && ReferenceEquals(index.Pods, Pods) ? index.With(placed.Pods, pod) : null;
+        placed.placedIndex = CurrentIndex?.With(placed.Pods, pod);
         return placed;
+    }
+
+    /// <summary>The node without a pod <see cref="WithPlaced"/> counted, when its reservation was refused.</summary>
+    internal NodeInfo WithoutPlaced(string podId, ResourceRequest resources)
+    {
+        ArgumentNullException.ThrowIfNull(podId);
+        ArgumentNullException.ThrowIfNull(resources);
+        return this with
+        {
+            Reserved = new ResourceRequest(Reserved.MemoryBytes - resources.MemoryBytes, Reserved.CpuMillis - resources.CpuMillis),
+            PodCount = PodCount - 1,
+            Pods = [.. Pods.Where(p => p.PodId != podId)],
+        };
     }
 }

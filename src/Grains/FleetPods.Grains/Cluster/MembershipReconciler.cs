@@ -6,7 +6,8 @@ namespace FleetPods.Grains.Cluster;
 
 /// <summary>
 /// Turns Orleans membership changes into unit reconciliation: when a silo is declared dead (its node's pods
-/// are lost) or becomes active (global units gain a node, pending pods may fit), every unit is asked to
+/// are lost) or becomes active (a cluster that starts, pending pods that may fit; global units hear of every node that
+/// comes up, a silo's or an agent's, from the node view), every unit is asked to
 /// reconcile; after a death every pod also claims its room on its node again (<see cref="PodClaimRenewal"/>).
 /// Every silo watches; only the active silo with the lowest address acts, so one death causes one round. The round runs twice, the second a few seconds later, for unit grains on silos that learned of
 /// the change after the first round reached them. Its waits go through the silo's <see cref="TimeProvider"/>,

@@ -135,13 +135,7 @@ internal sealed class NodeViewCopy(INodeViewGrain view)
             pending.Remove(request.PodId);
             if (InfoOf(name) is { } node && Holds(node, request.PodId))
             {
-                var wanted = request.Resources;
-                Set(name, node with
-                {
-                    Reserved = new ResourceRequest(node.Reserved.MemoryBytes - wanted.MemoryBytes, node.Reserved.CpuMillis - wanted.CpuMillis),
-                    PodCount = node.PodCount - 1,
-                    Pods = [.. node.Pods.Where(p => p.PodId != request.PodId)],
-                });
+                Set(name, node.WithoutPlaced(request.PodId, request.Resources));
             }
         }
     }
