@@ -7,10 +7,11 @@ using FleetPods.Silo;
 namespace FleetPods.Bench.Scheduling;
 
 /// <summary>
-/// Every simulated agent of a run, attached through one Orleans client. One timer reports every pod's progress (a pod
-/// is preparing from its RunPod on, which its grain takes from RunPod's answer as fleetpodsd's agent leaves it
-/// unreported, and is reported running <c>launchDelay</c> after), each agent's reports due at a tick in one call to its node grain with its
-/// session (<see cref="INodeGrain.ReportPods"/>, as fleetpodsd's agent sends what queued meanwhile), and one loop beats
+/// Every simulated agent of a run, attached through one Orleans client. One timer moves every pod on: a pod is
+/// preparing from its RunPod on, and runs <c>launchDelay</c> after, which answers its RunPod as fleetpodsd's agent's
+/// launches answer within <see cref="LaunchAnswers.Wait"/>. A longer delay is answered preparing at once and reported
+/// running after, each agent's reports due at a tick in one call to its node grain with its session
+/// (<see cref="INodeGrain.ReportPods"/>, as fleetpodsd's agent sends what queued meanwhile). One loop beats
 /// for every agent, each when its server's last answer said (an attach's or a beat's), or a retry period after a beat
 /// that failed. An agent whose beat is refused (its node grain lost it, or declared it down) attaches again with the
 /// pods it holds. The same loop has each agent tell its node grain every pod it holds, as fleetpodsd's agent does in
@@ -35,6 +36,7 @@ internal sealed class SimulatedFleet : IAsyncDisposable
 
     // Due in Stopwatch ticks. Each queue is in due order: what enters it is due a constant delay after it enters.
     private readonly ConcurrentQueue<Report> running = new();
+    private readonly ConcurrentQueue<Answer> answers = new();
     private readonly SemaphoreSlim inFlight = new(MaxReportsInFlight);
     private readonly CancellationTokenSource stop = new();
     private readonly ConcurrentDictionary<string, DateTimeOffset> launched = new(StringComparer.Ordinal);
@@ -53,13 +55,13 @@ internal sealed class SimulatedFleet : IAsyncDisposable
 
     public IReadOnlyList<SimulatedNode> Nodes => nodes;
 
-    /// <summary>Pods whose running report the cluster accepted.</summary>
+    /// <summary>Pods whose launch was answered running, or whose running report the cluster accepted.</summary>
     public int Running => Volatile.Read(ref runningReports);
 
     /// <summary>Pods a node grain asked an agent to run.</summary>
     public int Launched => launched.Count;
 
-    /// <summary>The Stopwatch timestamp of the last running report accepted.</summary>
+    /// <summary>The Stopwatch timestamp of the last launch answered running or running report accepted.</summary>
     public long LastRunningAt => Interlocked.Read(ref lastRunningAt);
 
     /// <summary>Report calls (failed or refused), beats, rounds and re-attachments that failed (each report is tried again, up to five times).</summary>
@@ -88,11 +90,19 @@ internal sealed class SimulatedFleet : IAsyncDisposable
         });
     }
 
-    /// <summary>Called by a node's RunPod, the pod preparing: it is reported running after the launch delay.</summary>
-    public void Launch(SimulatedNode node, string podId)
+    /// <summary>Called by a node's RunPod, the pod preparing: the answer, the pod running after the launch delay.</summary>
+    public Task<RuntimePod> Launch(SimulatedNode node, string podId)
     {
         launched[podId] = DateTimeOffset.UtcNow;
-        running.Enqueue(new Report(node, podId, PodPhase.Running, DueAfterDelay(), 1));
+        if (launchDelay > LaunchAnswers.Wait)
+        {
+            running.Enqueue(new Report(node, podId, PodPhase.Running, DueAfterDelay(), 1));
+            return Task.FromResult(new RuntimePod(podId, PodPhase.Preparing, null, null, DateTimeOffset.UtcNow));
+        }
+
+        var answer = new TaskCompletionSource<RuntimePod>(TaskCreationOptions.RunContinuationsAsynchronously);
+        answers.Enqueue(new Answer(node, podId, answer, DueAfterDelay()));
+        return answer.Task;
     }
 
     public async ValueTask DisposeAsync()
@@ -128,6 +138,11 @@ internal sealed class SimulatedFleet : IAsyncDisposable
             while (await timer.WaitForNextTickAsync(stop.Token))
             {
                 var now = Stopwatch.GetTimestamp();
+                while (answers.TryPeek(out var next) && next.At <= now && answers.TryDequeue(out var answer))
+                {
+                    AnswerLaunch(answer);
+                }
+
                 List<Report> due = [];
                 while (running.TryPeek(out var next) && next.At <= now && running.TryDequeue(out var report))
                 {
@@ -183,6 +198,25 @@ internal sealed class SimulatedFleet : IAsyncDisposable
         {
             node.Turn.Release();
             inFlight.Release();
+        }
+    }
+
+    // A dead agent answers nothing: its call times out, which failing at once with the timeout stands in for.
+    private void AnswerLaunch(Answer answer)
+    {
+        if (answer.Node.IsDead)
+        {
+            answer.Pod.SetException(new TimeoutException($"node {answer.Node.Name} is dead"));
+            return;
+        }
+
+        var runs = answer.Node.Advance(answer.PodId, PodPhase.Running);
+        answer.Pod.SetResult(new RuntimePod(answer.PodId, runs ? PodPhase.Running : PodPhase.Preparing, null, null, DateTimeOffset.UtcNow));
+        if (runs)
+        {
+            answer.Node.AcknowledgeRunning(1);
+            Interlocked.Increment(ref runningReports);
+            Interlocked.Exchange(ref lastRunningAt, Stopwatch.GetTimestamp());
         }
     }
 
@@ -276,4 +310,6 @@ internal sealed class SimulatedFleet : IAsyncDisposable
     }
 
     private sealed record Report(SimulatedNode Node, string PodId, PodPhase Phase, long At, int Attempt);
+
+    private sealed record Answer(SimulatedNode Node, string PodId, TaskCompletionSource<RuntimePod> Pod, long At);
 }

@@ -5,7 +5,7 @@ namespace FleetPods.Bench.Scheduling;
 
 /// <summary>
 /// One machine that runs nothing: a benchmark's agent, never a daemon's. It accepts the pods its node grain sends and
-/// hands them to its fleet's one shared timer, which reports them preparing and then running; its pods are a
+/// hands them to its fleet's one shared timer, which answers each launch once its pod runs; its pods are a
 /// dictionary. Small on purpose (the target is 100 kB per agent): no task, timer or channel of its own.
 /// </summary>
 internal sealed class SimulatedNode(string name, NodeCredential credential, SimulatedFleet fleet) : INodeAgent
@@ -124,7 +124,7 @@ internal sealed class SimulatedNode(string name, NodeCredential credential, Simu
         }
     }
 
-    public Task RunPod(string podId, PodSpec spec)
+    public Task<RuntimePod> RunPod(string podId, PodSpec spec)
     {
         ThrowIfDead();
         lock (pods)
@@ -132,8 +132,7 @@ internal sealed class SimulatedNode(string name, NodeCredential credential, Simu
             pods[podId] = PodPhase.Preparing;
         }
 
-        fleet.Launch(this, podId);
-        return Task.CompletedTask;
+        return fleet.Launch(this, podId);
     }
 
     public Task<PodStateReport> StopPod(string podId, TimeSpan grace)
@@ -171,12 +170,12 @@ internal sealed class SimulatedNode(string name, NodeCredential credential, Simu
 
     public Task<IReadOnlyList<string>> CollectPodGarbage(TimeSpan gracePeriod) => Task.FromResult<IReadOnlyList<string>>([]);
 
-    // A dead process answers nothing; failing at once stands in for the call timing out, without the wait.
+    // A dead process answers nothing: failing at once with the timeout stands in for the call's wait.
     private void ThrowIfDead()
     {
         if (dead)
         {
-            throw new FleetPodsException($"node {name} is dead");
+            throw new TimeoutException($"node {name} is dead");
         }
     }
 

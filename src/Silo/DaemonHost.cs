@@ -108,6 +108,7 @@ public static class DaemonHost
                 KvmAccelerator = options.KvmAccelerator,
             },
             provider.GetRequiredService<ILogger<PodRuntime>>()));
+        services.AddSingleton<LaunchAnswers>();
         services.AddSingleton<LocalNodeRuntime>();
         if (options.Mode == DaemonMode.Node)
         {

@@ -10,11 +10,11 @@ namespace FleetPods.Silo;
 /// Binds the node grain's narrow <see cref="LocalNode"/> boundary to this machine's NodeRuntime. The runtime's
 /// own exceptions do not cross into the cluster: they become <see cref="FleetPodsException"/> with their message.
 /// </summary>
-public sealed class LocalNodeRuntime(DaemonOptions options, PodRuntime runtime, ILogger<LocalNodeRuntime> logger) : INodeAgent
+public sealed class LocalNodeRuntime(DaemonOptions options, PodRuntime runtime, LaunchAnswers answers, ILogger<LocalNodeRuntime> logger) : INodeAgent
 {
     public string NodeName => options.NodeName;
 
-    public async Task RunPod(string podId, PodSpec spec)
+    public async Task<RuntimePod> RunPod(string podId, PodSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
 
@@ -33,10 +33,10 @@ public sealed class LocalNodeRuntime(DaemonOptions options, PodRuntime runtime, 
         }
 
         var request = PodLaunchRequests.From(podId, spec, digests);
+        var answer = answers.Expect(podId);
 
-        // The launch outlives this grain call: preparing a rootfs may take long, and its outcome
-        // reaches the pod grain as state reports through the node agent. It runs off the grain's scheduler;
-        // the call returns once the runtime knows the pod, so a stop that follows at once finds it.
+        // The launch outlives this call: preparing a rootfs may take long. It runs off the caller's scheduler; the pod is
+        // known to the runtime before the call waits for it to run, so a stop that follows finds it.
         var known = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _ = Task.Run(async () =>
         {
@@ -56,6 +56,9 @@ public sealed class LocalNodeRuntime(DaemonOptions options, PodRuntime runtime, 
             }
         });
         await known.Task;
+        return await answers.Answer(podId, answer) is { } change
+            ? NodeAgent.ToRuntimePod(change)
+            : new RuntimePod(podId, Grains.PodPhase.Preparing, null, null, DateTimeOffset.UtcNow);
     }
 
     public async Task<PodStateReport> StopPod(string podId, TimeSpan grace)

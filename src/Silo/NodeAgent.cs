@@ -14,8 +14,9 @@ namespace FleetPods.Silo;
 /// <summary>
 /// Binds this machine's node grain to its NodeRuntime: announces the node when the silo is up (an agent attaches
 /// its machine to the node grain on a server instead, and beats when the server's last answer said), re-attaches
-/// to pods that outlived a previous daemon, forwards every state change the runtime observes to the pod's grain (an
-/// agent's through its node grain, those that arrived while the last were under way in one call), and every
+/// to pods that outlived a previous daemon, forwards every state change the runtime observes to the pod's grain (a
+/// launch's first past preparing as the launch's answer, <see cref="LaunchAnswers"/>; an agent's others through its
+/// node grain, those that arrived while the last were under way in one call), and every
 /// <see cref="ReconcilePeriod"/> (the first time right after start) tells the node grain every pod the
 /// runtime knows, so a pod the cluster lists in a phase this machine contradicts is corrected (an agent's rounds are
 /// paced with its beats, <see cref="ReconcileAfter"/>).
@@ -24,6 +25,7 @@ public sealed class NodeAgent(
     DaemonOptions options,
     PodRuntime runtime,
     LocalNodeRuntime machine,
+    LaunchAnswers answers,
     NodeCredentials credentials,
     IGrainFactory grains,
     ILogger<NodeAgent> logger) : BackgroundService, IDisposable
@@ -285,14 +287,21 @@ public sealed class NodeAgent(
                 }
             }
 
-            // A pod's `preparing` is the runtime's answer to the RunPod that started it, and the pod's grain took it
-            // from that answer: kept for the rounds and the attaches, not reported (one call less a pod).
-            foreach (var preparing in changes.Where(c => c.Phase == Runtime.PodPhase.Preparing))
+            // A pod's `preparing` is what the pod's grain took when its node handed it over, and its first change past
+            // that answers the RunPod still waiting for it: kept for the rounds and the attaches, not reported.
+            var told = new List<PodStateChange>(changes.Count);
+            foreach (var one in changes)
             {
-                forwarded[preparing.PodId] = preparing;
+                if (one.Phase == Runtime.PodPhase.Preparing || answers.TryAnswer(one))
+                {
+                    forwarded[one.PodId] = one;
+                }
+                else
+                {
+                    told.Add(one);
+                }
             }
 
-            var told = changes.Where(c => c.Phase != Runtime.PodPhase.Preparing).ToList();
             if (told.Count > 0 && options.Mode == DaemonMode.Agent)
             {
                 await Report(node, told);
@@ -353,7 +362,7 @@ public sealed class NodeAgent(
         }
     }
 
-    private static RuntimePod ToRuntimePod(PodStateChange change) =>
+    internal static RuntimePod ToRuntimePod(PodStateChange change) =>
         new(change.PodId, ToPhase(change.Phase), change.ExitCode, change.Reason, change.At) { OutOfMemory = change.OutOfMemory };
 
     private void ForgetRemoved()

@@ -59,10 +59,10 @@ internal sealed class ImpostorAgent : INodeAgent, IAsyncDisposable
         return await grain.Attach(reference, announcement, [], proof);
     }
 
-    public Task RunPod(string podId, PodSpec spec)
+    public Task<RuntimePod> RunPod(string podId, PodSpec spec)
     {
         Received[podId] = spec;
-        return Task.CompletedTask;
+        return Task.FromResult(new RuntimePod(podId, PodPhase.Preparing, null, null, DateTimeOffset.UtcNow));
     }
 
     public Task<PodStateReport> StopPod(string podId, TimeSpan grace) =>

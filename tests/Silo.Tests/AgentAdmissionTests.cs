@@ -37,5 +37,5 @@ public sealed class AgentAdmissionTests : IDisposable
     }
 
     private LocalNodeRuntime Machine(DaemonMode mode, PodRuntime runtime) =>
-        new(new DaemonOptions(data, "agent-t", new Dictionary<string, string>(), DaemonOptions.DefaultSiloPort, DaemonOptions.DefaultGatewayPort) { Mode = mode }, runtime, NullLogger<LocalNodeRuntime>.Instance);
+        new(new DaemonOptions(data, "agent-t", new Dictionary<string, string>(), DaemonOptions.DefaultSiloPort, DaemonOptions.DefaultGatewayPort) { Mode = mode }, runtime, new LaunchAnswers(), NullLogger<LocalNodeRuntime>.Instance);
 }

@@ -14,21 +14,13 @@ public sealed class FakeLocalNode(string nodeName, IGrainFactory grains, TimePro
 
     public ConcurrentDictionary<string, PodSpec> Launched { get; } = new();
 
-    /// <summary>Whether its pods reach running (and it reports that); false: a runtime still preparing every pod it takes.</summary>
+    /// <summary>Whether its pods reach running (its launches answer so); false: a runtime still preparing every pod it takes.</summary>
     public bool StartsPods { get; set; } = true;
 
-    public Task RunPod(string podId, PodSpec spec)
+    public Task<RuntimePod> RunPod(string podId, PodSpec spec)
     {
         Launched[podId] = spec;
-        _ = Task.Run(async () =>
-        {
-            await Report(podId, PodPhase.Preparing, null);
-            if (StartsPods)
-            {
-                await Report(podId, PodPhase.Running, null);
-            }
-        });
-        return Task.CompletedTask;
+        return Task.FromResult(new RuntimePod(podId, StartsPods ? PodPhase.Running : PodPhase.Preparing, null, null, time.GetUtcNow()));
     }
 
     public Task<PodStateReport> StopPod(string podId, TimeSpan grace) =>

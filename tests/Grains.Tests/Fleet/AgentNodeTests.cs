@@ -42,7 +42,8 @@ public sealed class AgentNodeTests
         var pod = Assert.Single((await unit.GetStatus())!.Pods);
 
         Assert.Equal((PodPhase.Preparing, "agent-a"), (pod.Phase, pod.NodeName));
-        Assert.True(agent.Pods.ContainsKey(pod.Id));
+        await Eventually.Until(() => Task.FromResult(agent.Pods.ContainsKey(pod.Id)), taken => taken, "agent-a taking the pod");
+        Assert.Equal(PodPhase.Preparing, (await fleet.Client.GetGrain<IPodGrain>(pod.Id).GetStatus())!.Phase);
     }
 
     [Fact]

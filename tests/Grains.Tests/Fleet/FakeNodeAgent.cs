@@ -26,6 +26,7 @@ public sealed class FakeNodeAgent : INodeAgent, IAsyncDisposable
     private Task? loop;
     private AgentSession? session;
     private TimeSpan nextBeat;
+    private int reports;
 
     private FakeNodeAgent(string name, string metadata, IClusterClient client, X509Certificate2 certificate)
     {
@@ -98,31 +99,53 @@ public sealed class FakeNodeAgent : INodeAgent, IAsyncDisposable
         loop = Beat(beating.Token);
     }
 
-    /// <summary>Whether its pods reach running (and it reports that); false: a runtime still preparing every pod it takes.</summary>
+    /// <summary>Whether its pods reach running; false: a runtime still preparing every pod it takes.</summary>
     public bool StartsPods { get; set; } = true;
+
+    /// <summary>
+    /// Whether its launches answer once their pods run, as fleetpodsd's agent's do within its wait; false: they answer
+    /// preparing, as a launch that outlasts the wait, and the pod's running is reported after.
+    /// </summary>
+    public bool AnswersRunning { get; set; } = true;
 
     /// <summary>Whether it fails every launch, as a machine whose runtime is broken.</summary>
     public bool FailsLaunches { get; set; }
 
-    public Task RunPod(string podId, PodSpec spec)
+    /// <summary>While set and not completed, its launches wait for it before they answer.</summary>
+    public TaskCompletionSource? LaunchGate { get; set; }
+
+    /// <summary>While set and not completed, input for its pods waits for it, as an app that does not read.</summary>
+    public TaskCompletionSource? InputGate { get; set; }
+
+    /// <summary>Every call its node grain made of it, in the order they came: the method and the pod.</summary>
+    public ConcurrentQueue<(string Call, string PodId)> Calls { get; } = new();
+
+    /// <summary>How many reports of pods it sent its node grain.</summary>
+    public int Reports => reports;
+
+    public async Task<RuntimePod> RunPod(string podId, PodSpec spec)
     {
+        Calls.Enqueue((nameof(RunPod), podId));
         if (FailsLaunches)
         {
             throw new FleetPodsException($"{Name} cannot launch pod {podId}");
         }
 
         Pods[podId] = spec;
-        // Preparing from this answer on, as the pod's grain takes it: only running is reported, as fleetpodsd's agent does.
-        if (StartsPods)
+        await (LaunchGate?.Task ?? Task.CompletedTask);
+        if (StartsPods && !AnswersRunning)
         {
             _ = Task.Run(() => Report(podId, PodPhase.Running));
         }
 
-        return Task.CompletedTask;
+        return new RuntimePod(podId, StartsPods && AnswersRunning ? PodPhase.Running : PodPhase.Preparing, null, null, DateTimeOffset.UtcNow);
     }
 
-    public Task<PodStateReport> StopPod(string podId, TimeSpan grace) =>
-        Task.FromResult(new PodStateReport(Name, PodPhase.Exited, 143, null, DateTimeOffset.UtcNow));
+    public Task<PodStateReport> StopPod(string podId, TimeSpan grace)
+    {
+        Calls.Enqueue((nameof(StopPod), podId));
+        return Task.FromResult(new PodStateReport(Name, PodPhase.Exited, 143, null, DateTimeOffset.UtcNow));
+    }
 
     public Task RemovePod(string podId, TimeSpan grace)
     {
@@ -134,7 +157,11 @@ public sealed class FakeNodeAgent : INodeAgent, IAsyncDisposable
 
     public Task<string?> ReadPodManifest(string podId) => Task.FromResult<string?>(null);
 
-    public Task WritePodInput(string podId, string? session, byte[] data, bool endOfInput) => Task.CompletedTask;
+    public Task WritePodInput(string podId, string? session, byte[] data, bool endOfInput)
+    {
+        Calls.Enqueue((nameof(WritePodInput), podId));
+        return InputGate?.Task ?? Task.CompletedTask;
+    }
 
     public Task ResizePodTerminal(string podId, string? session, TerminalSize size) => Task.CompletedTask;
 
@@ -197,8 +224,11 @@ public sealed class FakeNodeAgent : INodeAgent, IAsyncDisposable
     }
 
     // A report its node grain refuses (a stale session) is carried by its next attach, as fleetpodsd's agent does.
-    private Task<bool> Report(string podId, PodPhase phase) =>
-        client.GetGrain<INodeGrain>(Name).ReportPods(session!.Token, [new RuntimePod(podId, phase, null, null, DateTimeOffset.UtcNow)]);
+    private Task<bool> Report(string podId, PodPhase phase)
+    {
+        Interlocked.Increment(ref reports);
+        return client.GetGrain<INodeGrain>(Name).ReportPods(session!.Token, [new RuntimePod(podId, phase, null, null, DateTimeOffset.UtcNow)]);
+    }
 
     private static Dictionary<string, string> Metadata(string text) =>
         text.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(p => p.Split('=')).ToDictionary(p => p[0], p => p[1]);

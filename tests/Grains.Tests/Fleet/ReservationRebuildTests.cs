@@ -1,4 +1,5 @@
 using FleetPods.Grains.Cluster;
+using FleetPods.Grains.Pods;
 using FleetPods.Grains.Tests.Cluster;
 using Microsoft.Extensions.Logging.Abstractions;
 using Orleans.Core.Internal;
@@ -97,7 +98,17 @@ public sealed class ReservationRebuildTests
         var unit = await fleet.Start(unitName, fleet: FakeNodeAgent.OnAgents);
         var pod = Assert.Single(Running((await Until(unit, pods => Running(pods).Count == 1, "the pod running")).Pods));
         await agent.Silence();
-        await fleet.Client.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+
+        // A grain busy at that moment (the pod still writing its running) is not collected: asked again until none is left.
+        var management = fleet.Client.GetGrain<IManagementGrain>(0);
+        await Eventually.Until(
+            async () =>
+            {
+                await management.ForceActivationCollection(TimeSpan.Zero);
+                return (await management.GetSimpleGrainStatistics()).Where(s => s.GrainType.Contains(nameof(PodGrain), StringComparison.Ordinal)).Sum(s => s.ActivationCount);
+            },
+            active => active == 0,
+            "no pod grain active");
         return (unit, pod);
     }
 

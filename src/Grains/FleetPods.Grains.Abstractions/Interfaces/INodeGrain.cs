@@ -49,7 +49,7 @@ public interface INodeGrain : IGrainWithStringKey
     /// <summary>
     /// Reserves resources for a pod if they fit and no <c>Conflicts=</c> rule forbids it, either way; idempotent per pod.
     /// Given <paramref name="run"/>, a pod that holds its reservation is then run as <see cref="RunPod"/> runs it, so
-    /// placing and starting a pod is one call: the answer says whether its machine took it.
+    /// placing and starting a pod is one call: the answer says whether it was handed to its machine.
     /// </summary>
     Task<ReservationAnswer> Reserve(PlacementRequest request, PodSpec? run);
 
@@ -59,10 +59,14 @@ public interface INodeGrain : IGrainWithStringKey
     /// <summary>The ids of the pods reserved on this node.</summary>
     Task<IReadOnlyList<string>> ListPods();
 
-    /// <summary>Starts a reserved pod on this machine. Returns once the runtime accepted it; progress arrives as state reports.</summary>
+    /// <summary>
+    /// Starts a reserved pod on this machine. Returns once it is handed to the machine, which prepares it; the machine's
+    /// answer (the pod running or ended, or why it did not take it) and the pod's progress after it reach the pod's grain
+    /// as state reports from this node (<see cref="IPodGrain.ReportState"/>).
+    /// </summary>
     Task RunPod(string podId, PodSpec spec);
 
-    /// <summary>Stops a pod on this machine, waits until it has ended and returns its final state.</summary>
+    /// <summary>Stops a pod on this machine, waits until it has ended and returns its final state. A pod still being launched is stopped once its machine answered the launch.</summary>
     Task<PodStateReport> StopPod(string podId, TimeSpan grace);
 
     /// <summary>Stops and removes a pod's tree on this machine and frees its reservation.</summary>

@@ -7,7 +7,7 @@ namespace FleetPods.Grains.Nodes;
 /// </summary>
 internal sealed class AgentNodeDriver(string node, INodeAgent agent) : INodeAgent
 {
-    public Task RunPod(string podId, PodSpec spec) => Reach(() => agent.RunPod(podId, spec));
+    public Task<RuntimePod> RunPod(string podId, PodSpec spec) => Reach(() => agent.RunPod(podId, spec));
 
     public Task<PodStateReport> StopPod(string podId, TimeSpan grace) => Reach(() => agent.StopPod(podId, grace));
 

@@ -59,6 +59,9 @@ public sealed class NodeGrain(
     // When this activation launched each pod (TimeProvider timestamps), until a round lists it or the grace is over.
     private readonly Dictionary<string, long> launchedAt = new(StringComparer.Ordinal);
 
+    // The launches whose machine has not answered yet (RunPod answers once the pod runs, within the machine's bound).
+    private readonly Dictionary<string, Task<RuntimePod>> launching = new(StringComparer.Ordinal);
+
     // Orders this activation's reports to the node view after any earlier activation's (see NodeReport.Sequence).
     private long reportSequence = NodeReport.Now;
 
@@ -192,8 +195,9 @@ public sealed class NodeGrain(
             ? HeartbeatAnswer.Refused
             : new HeartbeatAnswer(true, await Pace());
 
-    // The one place a reservation is decided: the scheduler's view may be stale, this one is not.
-    async Task<ReservationAnswer> INodeGrain.Reserve(PlacementRequest request, PodSpec? run)
+    // The one place a reservation is decided: the scheduler's view may be stale, this one is not. Decided and handed to
+    // the machine within this turn: the machine's answer is told to the pod when it comes (Launch).
+    Task<ReservationAnswer> INodeGrain.Reserve(PlacementRequest request, PodSpec? run)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (!node.Reservations.ContainsKey(request.PodId))
@@ -203,7 +207,7 @@ public sealed class NodeGrain(
             if (info is null || wanted.MemoryBytes > info.FreeMemoryBytes || wanted.CpuMillis > info.FreeCpuMillis
                 || !Stage1Filter.Offers(info, request.Stage1) || ConflictsFilter.FindConflict(info.Pods, request) is not null)
             {
-                return ReservationAnswer.Refused;
+                return Task.FromResult(ReservationAnswer.Refused);
             }
 
             // Not stored: a pod that is stored as placed here claims its room again after a server restart, and one that
@@ -214,17 +218,17 @@ public sealed class NodeGrain(
 
         if (run is null)
         {
-            return ReservationAnswer.Held;
+            return Task.FromResult(ReservationAnswer.Held);
         }
 
         try
         {
-            await Run(request.PodId, run);
-            return ReservationAnswer.Running;
+            Run(request.PodId, run);
+            return Task.FromResult(ReservationAnswer.Running);
         }
         catch (Exception ex) when (UnansweredCall.Is(ex))
         {
-            return ReservationAnswer.NotLaunched(ex.Message);
+            return Task.FromResult(ReservationAnswer.NotLaunched(ex.Message));
         }
     }
 
@@ -252,16 +256,22 @@ public sealed class NodeGrain(
     {
         ArgumentNullException.ThrowIfNull(podId);
         ArgumentNullException.ThrowIfNull(spec);
-        return Run(podId, spec);
+        Run(podId, spec);
+        return Task.CompletedTask;
     }
 
-    Task<PodStateReport> INodeGrain.StopPod(string podId, TimeSpan grace) => Machine.StopPod(podId, grace);
+    async Task<PodStateReport> INodeGrain.StopPod(string podId, TimeSpan grace)
+    {
+        await Launched(podId);
+        return await Machine.StopPod(podId, grace);
+    }
 
     async Task INodeGrain.RemovePod(string podId, TimeSpan grace)
     {
         // A down agent's pods are stopped on it when it attaches again (the pod is gone by then); its reservation goes now.
         if (driver is not null)
         {
+            await Launched(podId);
             await driver.RemovePod(podId, grace);
         }
 
@@ -450,7 +460,9 @@ public sealed class NodeGrain(
         return false;
     }
 
-    private async Task Run(string podId, PodSpec spec)
+    // Hands a reserved pod to its machine without waiting for it: the machine answers once the pod runs (or stops waiting
+    // for it), and a caller that waited for that would wait for a launch. Throws only what is known at once.
+    private void Run(string podId, PodSpec spec)
     {
         if (!node.Reservations.ContainsKey(podId))
         {
@@ -459,9 +471,61 @@ public sealed class NodeGrain(
 
         // The node's last word, under its own policy file and its own file system, whoever asked.
         spec = PodAdmissionCheck.OnNode(spec, policy, Name);
+        var answer = Machine.RunPod(podId, spec);
         launchedAt[podId] = time.GetTimestamp();
-        await Machine.RunPod(podId, spec);
+        launching[podId] = answer;
+        Launch(podId, answer).Ignore();
     }
+
+    // The machine's answer reaches the pod's grain from here: its running (or end) spares the agent a report, and a
+    // machine that did not take the pod fails it with the reason. A pod still preparing is reported by its agent later.
+    // An agent that did not answer may have died with the pod or be running it: its liveness and its rounds say which
+    // (the pod is lost with a node declared down, or with a round that does not list it once the launch's grace is over).
+    private async Task Launch(string podId, Task<RuntimePod> answer)
+    {
+        PodStateReport report;
+        try
+        {
+            var pod = await answer;
+            if (pod.Phase is PodPhase.Pending or PodPhase.Preparing)
+            {
+                return;
+            }
+
+            report = new PodStateReport(Name, pod.Phase, pod.ExitCode, pod.Reason, pod.At) { OutOfMemory = pod.OutOfMemory };
+        }
+        catch (NodeUnavailableException ex)
+        {
+            logger.LogInformation("Node {Node}'s agent did not answer the launch of pod {PodId}; its rounds or its liveness settle it: {Reason}", Name, podId, ex.Message);
+            return;
+        }
+        catch (Exception ex) when (UnansweredCall.Is(ex))
+        {
+            report = new PodStateReport(Name, PodPhase.Failed, null, ex.Message, time.GetUtcNow());
+        }
+        finally
+        {
+            if (launching.TryGetValue(podId, out var current) && current == answer)
+            {
+                launching.Remove(podId);
+            }
+        }
+
+        try
+        {
+            await GrainFactory.GetGrain<IPodGrain>(podId).ReportState(report).WaitAsync(PodTimeout);
+        }
+        catch (Exception ex) when (UnansweredCall.Is(ex))
+        {
+            // A round of its machine's tells it: a pod listed preparing that runs there is brought up to date, and one the
+            // machine never took is lost once the launch's grace is over.
+            logger.LogInformation("Node {Node} could not tell pod {PodId} its machine's answer ({Phase}): {Reason}", Name, podId, report.Phase, ex.Message);
+        }
+    }
+
+    // A pod whose launch its machine has not answered is stopped or removed once it has (within the machine's bound):
+    // sent at once, the stop could reach the machine before the launch, which would then start a pod the cluster ended.
+    private Task Launched(string podId) => launching.TryGetValue(podId, out var answer) ? Task.WhenAny(answer) : Task.CompletedTask;
 
     // The period to tell the agent, never more than the stored LongestBeatPeriod: past it, that is raised first. With
     // twice the headroom it is written again only once this server's agents doubled; a write that fails (the database

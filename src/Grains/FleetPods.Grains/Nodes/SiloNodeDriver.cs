@@ -9,10 +9,10 @@ internal sealed class SiloNodeDriver(INodeAgent machine, IImageStoreGrain images
     // Every app's image, not only the [Pod] app's: an [App] image that only another node holds is pulled too. In
     // parallel, since each is a transfer of its own from whichever node holds it, the store is safe under concurrent
     // use (a layer two images share is extracted once), and the pod waits for the slowest image, not for their sum.
-    public async Task RunPod(string podId, PodSpec spec)
+    public async Task<RuntimePod> RunPod(string podId, PodSpec spec)
     {
         await Task.WhenAll(spec.Pod.Apps.Select(a => a.Image).Prepend(spec.Pod.Image).Distinct(StringComparer.Ordinal).Select(images.EnsureImage));
-        await machine.RunPod(podId, spec);
+        return await machine.RunPod(podId, spec);
     }
 
     public Task<PodStateReport> StopPod(string podId, TimeSpan grace) => machine.StopPod(podId, grace);
