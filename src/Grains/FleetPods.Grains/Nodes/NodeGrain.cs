@@ -196,7 +196,7 @@ public sealed class NodeGrain(
             : new HeartbeatAnswer(true, await Pace());
 
     // The one place a reservation is decided: the scheduler's view may be stale, this one is not. Decided and handed to
-    // the machine within this turn: the machine's answer is told to the pod when it comes (Launch).
+    // the machine within this turn: the machine's answer is told to the pod when it comes (TellAnswer).
     Task<ReservationAnswer> INodeGrain.Reserve(PlacementRequest request, PodSpec? run)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -474,14 +474,14 @@ public sealed class NodeGrain(
         var answer = Machine.RunPod(podId, spec);
         launchedAt[podId] = time.GetTimestamp();
         launching[podId] = answer;
-        Launch(podId, answer).Ignore();
+        TellAnswer(podId, answer).Ignore();
     }
 
     // The machine's answer reaches the pod's grain from here: its running (or end) spares the agent a report, and a
     // machine that did not take the pod fails it with the reason. A pod still preparing is reported by its agent later.
     // An agent that did not answer may have died with the pod or be running it: its liveness and its rounds say which
     // (the pod is lost with a node declared down, or with a round that does not list it once the launch's grace is over).
-    private async Task Launch(string podId, Task<RuntimePod> answer)
+    private async Task TellAnswer(string podId, Task<RuntimePod> answer)
     {
         PodStateReport report;
         try
