@@ -31,7 +31,7 @@ public sealed class NodeGrain(
     private readonly AttachChallenges challenges = new(time);
 
     // The machine: this silo's own runtime for a silo's node, else the agent attached (none while it is down).
-    private INodeAgent? driver;
+    private INodeDriver? driver;
 
     // The session of the agent that proved itself last: only its beats keep the node up.
     private string? agentSession;
@@ -73,7 +73,7 @@ public sealed class NodeGrain(
     // Why a pod of a node declared down is lost, whether it was held then or claimed its room later.
     private string StoppedAnswering => $"lost: node {Name} stopped answering";
 
-    private INodeAgent Machine => driver ?? throw new NodeUnavailableException($"node {Name} is down: its agent is not attached");
+    private INodeDriver Machine => driver ?? throw new NodeUnavailableException($"node {Name} is down: its agent is not attached");
 
     private bool IsSiloNode => driver is SiloNodeDriver;
 
@@ -195,9 +195,9 @@ public sealed class NodeGrain(
             ? HeartbeatAnswer.Refused
             : new HeartbeatAnswer(true, await Pace());
 
-    // The one place a reservation is decided: the scheduler's view may be stale, this one is not. Decided and handed to
-    // the machine within this turn: the machine's answer is told to the pod when it comes (TellAnswer).
-    Task<ReservationAnswer> INodeGrain.Reserve(PlacementRequest request, PodSpec? run)
+    // The one place a reservation is decided: the scheduler's view may be stale, this one is not. A pod to run is answered
+    // once its machine took it: the machine's answer is told to the pod when it comes (TellAnswer).
+    async Task<ReservationAnswer> INodeGrain.Reserve(PlacementRequest request, PodSpec? run)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (!node.Reservations.ContainsKey(request.PodId))
@@ -207,7 +207,7 @@ public sealed class NodeGrain(
             if (info is null || wanted.MemoryBytes > info.FreeMemoryBytes || wanted.CpuMillis > info.FreeCpuMillis
                 || !Stage1Filter.Offers(info, request.Stage1) || ConflictsFilter.FindConflict(info.Pods, request) is not null)
             {
-                return Task.FromResult(ReservationAnswer.Refused);
+                return ReservationAnswer.Refused;
             }
 
             // Not stored: a pod that is stored as placed here claims its room again after a server restart, and one that
@@ -218,17 +218,17 @@ public sealed class NodeGrain(
 
         if (run is null)
         {
-            return Task.FromResult(ReservationAnswer.Held);
+            return ReservationAnswer.Held;
         }
 
         try
         {
-            Run(request.PodId, run);
-            return Task.FromResult(ReservationAnswer.Running);
+            await Run(request.PodId, run);
+            return ReservationAnswer.Running;
         }
         catch (Exception ex) when (UnansweredCall.Is(ex))
         {
-            return Task.FromResult(ReservationAnswer.NotLaunched(ex.Message));
+            return ReservationAnswer.NotLaunched(ex.Message);
         }
     }
 
@@ -256,8 +256,7 @@ public sealed class NodeGrain(
     {
         ArgumentNullException.ThrowIfNull(podId);
         ArgumentNullException.ThrowIfNull(spec);
-        Run(podId, spec);
-        return Task.CompletedTask;
+        return Run(podId, spec);
     }
 
     async Task<PodStateReport> INodeGrain.StopPod(string podId, TimeSpan grace)
@@ -460,9 +459,9 @@ public sealed class NodeGrain(
         return false;
     }
 
-    // Hands a reserved pod to its machine without waiting for it: the machine answers once the pod runs (or stops waiting
-    // for it), and a caller that waited for that would wait for a launch. Throws only what is known at once.
-    private void Run(string podId, PodSpec spec)
+    // Hands a reserved pod to its machine and returns once the machine took it, not once it runs: a caller that waited
+    // for the machine's answer would wait for a launch.
+    private async Task Run(string podId, PodSpec spec)
     {
         if (!node.Reservations.ContainsKey(podId))
         {
@@ -471,8 +470,9 @@ public sealed class NodeGrain(
 
         // The node's last word, under its own policy file and its own file system, whoever asked.
         spec = PodAdmissionCheck.OnNode(spec, policy, Name);
-        var answer = Machine.RunPod(podId, spec);
+        var machine = Machine;
         launchedAt[podId] = time.GetTimestamp();
+        var answer = await machine.Take(podId, spec);
         launching[podId] = answer;
         TellAnswer(podId, answer).Ignore();
     }
@@ -511,16 +511,7 @@ public sealed class NodeGrain(
             }
         }
 
-        try
-        {
-            await GrainFactory.GetGrain<IPodGrain>(podId).ReportState(report).WaitAsync(PodTimeout);
-        }
-        catch (Exception ex) when (UnansweredCall.Is(ex))
-        {
-            // A round of its machine's tells it: a pod listed preparing that runs there is brought up to date, and one the
-            // machine never took is lost once the launch's grace is over.
-            logger.LogInformation("Node {Node} could not tell pod {PodId} its machine's answer ({Phase}): {Reason}", Name, podId, report.Phase, ex.Message);
-        }
+        _ = GrainFactory.GetGrain<IPodLaunchAnswer>(podId).Answered(report);
     }
 
     // A pod whose launch its machine has not answered is stopped or removed once it has (within the machine's bound):

@@ -4,16 +4,26 @@ namespace FleetPods.Grains.Nodes;
 /// The machine of the silo the node grain lives on (<see cref="LocalNode"/>): its pods' images first through the
 /// node's image store grain (an agent fetches its own), then the pods.
 /// </summary>
-internal sealed class SiloNodeDriver(INodeAgent machine, IImageStoreGrain images) : INodeAgent
+internal sealed class SiloNodeDriver(INodeAgent machine, IImageStoreGrain images) : INodeDriver
 {
     // Every app's image, not only the [Pod] app's: an [App] image that only another node holds is pulled too. In
     // parallel, since each is a transfer of its own from whichever node holds it, the store is safe under concurrent
     // use (a layer two images share is extracted once), and the pod waits for the slowest image, not for their sum.
-    public async Task<RuntimePod> RunPod(string podId, PodSpec spec)
+    // The machine is in this process, so what it refuses (an image on no node, a pod it will not run) is known before
+    // it waits for the pod: taken only after that.
+    public async Task<Task<RuntimePod>> Take(string podId, PodSpec spec)
     {
         await Task.WhenAll(spec.Pod.Apps.Select(a => a.Image).Prepend(spec.Pod.Image).Distinct(StringComparer.Ordinal).Select(images.EnsureImage));
-        return await machine.RunPod(podId, spec);
+        var answer = machine.RunPod(podId, spec);
+        if (answer.IsFaulted)
+        {
+            await answer;
+        }
+
+        return answer;
     }
+
+    public async Task<RuntimePod> RunPod(string podId, PodSpec spec) => await await Take(podId, spec);
 
     public Task<PodStateReport> StopPod(string podId, TimeSpan grace) => machine.StopPod(podId, grace);
 

@@ -18,7 +18,7 @@ public sealed partial class PodGrain(
     [PersistentState("pod", GrainStorage.Name)] IPersistentState<PodState> state,
     PodPolicy policy,
     TimeProvider time,
-    ILogger<PodGrain> logger) : Grain, IPodGrain, IListedPodCreation, IPodClaimant
+    ILogger<PodGrain> logger) : Grain, IPodGrain, IListedPodCreation, IPodClaimant, IPodLaunchAnswer
 {
     // `preparing` is written this long after it is reported, so a launch that runs by then costs one write, not two.
     // `running` and an end are written at once: a node that restarts and does not run a pod it was given marks it lost
@@ -261,6 +261,8 @@ public sealed partial class PodGrain(
     }
 
     Task IPodGrain.ReportState(PodStateReport report) => Apply(report);
+
+    Task IPodLaunchAnswer.Answered(PodStateReport report) => Apply(report);
 
     // The node of a pod a caller may enter: an operator a baseline pod, only an admin a privileged one.
     private string EnteredNode(string action)
