@@ -5,8 +5,10 @@ namespace FleetPods.Grains.Nodes;
 /// the call timed out) is a node that cannot be reached: callers that already treat a down node's
 /// <see cref="NodeUnavailableException"/> (a pod that fails to launch, a destroy that forgets the pod) do so for it too.
 /// </summary>
-internal sealed class AgentNodeDriver(string node, INodeAgent agent) : INodeDriver
+internal sealed class AgentNodeDriver(string node, INodeAgent agent) : INodeAgent, INodeDriver
 {
+    public INodeAgent Machine => this;
+
     // Taken as the call leaves: the agent says why it does not take a pod in its answer, which comes once the pod runs
     // otherwise, and a node grain that waited for that would make its caller wait for a launch.
     public Task<Task<RuntimePod>> Take(string podId, PodSpec spec) => Task.FromResult(RunPod(podId, spec));

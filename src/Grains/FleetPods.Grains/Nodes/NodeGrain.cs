@@ -73,7 +73,9 @@ public sealed class NodeGrain(
     // Why a pod of a node declared down is lost, whether it was held then or claimed its room later.
     private string StoppedAnswering => $"lost: node {Name} stopped answering";
 
-    private INodeDriver Machine => driver ?? throw new NodeUnavailableException($"node {Name} is down: its agent is not attached");
+    private INodeDriver Driver => driver ?? throw new NodeUnavailableException($"node {Name} is down: its agent is not attached");
+
+    private INodeAgent Machine => Driver.Machine;
 
     private bool IsSiloNode => driver is SiloNodeDriver;
 
@@ -271,7 +273,7 @@ public sealed class NodeGrain(
         if (driver is not null)
         {
             await Launched(podId);
-            await driver.RemovePod(podId, grace);
+            await driver.Machine.RemovePod(podId, grace);
         }
 
         await ((INodeGrain)this).Release(podId);
@@ -470,7 +472,7 @@ public sealed class NodeGrain(
 
         // The node's last word, under its own policy file and its own file system, whoever asked.
         spec = PodAdmissionCheck.OnNode(spec, policy, Name);
-        var machine = Machine;
+        var machine = Driver;
         launchedAt[podId] = time.GetTimestamp();
         var answer = await machine.Take(podId, spec);
         launching[podId] = answer;

@@ -4,8 +4,10 @@ namespace FleetPods.Grains.Nodes;
 /// The machine of the silo the node grain lives on (<see cref="LocalNode"/>): its pods' images first through the
 /// node's image store grain (an agent fetches its own), then the pods.
 /// </summary>
-internal sealed class SiloNodeDriver(INodeAgent machine, IImageStoreGrain images) : INodeDriver
+internal sealed class SiloNodeDriver(INodeAgent machine, IImageStoreGrain images) : INodeAgent, INodeDriver
 {
+    public INodeAgent Machine => this;
+
     // Every app's image, not only the [Pod] app's: an [App] image that only another node holds is pulled too. In
     // parallel, since each is a transfer of its own from whichever node holds it, the store is safe under concurrent
     // use (a layer two images share is extracted once), and the pod waits for the slowest image, not for their sum.
