@@ -140,7 +140,7 @@ internal sealed class SimulatedFleet : IAsyncDisposable
                 var now = Stopwatch.GetTimestamp();
                 while (answers.TryPeek(out var next) && next.At <= now && answers.TryDequeue(out var answer))
                 {
-                    AnswerLaunch(answer);
+                    _ = AnswerLaunch(answer);
                 }
 
                 List<Report> due = [];
@@ -201,8 +201,10 @@ internal sealed class SimulatedFleet : IAsyncDisposable
         }
     }
 
-    // A dead agent answers nothing: its call times out, which failing at once with the timeout stands in for.
-    private void AnswerLaunch(Answer answer)
+    // In turn with the agent's rounds, as fleetpodsd's agent answers: a round's list made before the launch reaches the
+    // node grain while the pod is still preparing there. A dead agent answers nothing: its call times out, which
+    // failing at once with the timeout stands in for.
+    private async Task AnswerLaunch(Answer answer)
     {
         if (answer.Node.IsDead)
         {
@@ -210,8 +212,18 @@ internal sealed class SimulatedFleet : IAsyncDisposable
             return;
         }
 
-        var runs = answer.Node.Advance(answer.PodId, PodPhase.Running);
-        answer.Pod.SetResult(new RuntimePod(answer.PodId, runs ? PodPhase.Running : PodPhase.Preparing, null, null, DateTimeOffset.UtcNow));
+        bool runs;
+        await answer.Node.Turn.WaitAsync();
+        try
+        {
+            runs = answer.Node.Advance(answer.PodId, PodPhase.Running);
+            answer.Pod.SetResult(new RuntimePod(answer.PodId, runs ? PodPhase.Running : PodPhase.Preparing, null, null, DateTimeOffset.UtcNow));
+        }
+        finally
+        {
+            answer.Node.Turn.Release();
+        }
+
         if (runs)
         {
             answer.Node.AcknowledgeRunning(1);

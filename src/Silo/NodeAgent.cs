@@ -288,18 +288,28 @@ public sealed class NodeAgent(
             }
 
             // A pod's `preparing` is what the pod's grain took when its node handed it over, and its first change past
-            // that answers the RunPod still waiting for it: kept for the rounds and the attaches, not reported.
+            // that answers the RunPod still waiting for it: kept for the rounds and the attaches, not reported. Answered
+            // in turn with the rounds, as reports are: a round's list made before the launch must reach the node grain
+            // while the pod is still preparing there, or the pod would be taken for lost.
             var told = new List<PodStateChange>(changes.Count);
-            foreach (var one in changes)
+            await turn.WaitAsync(stoppingToken);
+            try
             {
-                if (one.Phase == Runtime.PodPhase.Preparing || answers.TryAnswer(one))
+                foreach (var one in changes)
                 {
-                    forwarded[one.PodId] = one;
+                    if (one.Phase == Runtime.PodPhase.Preparing || answers.TryAnswer(one))
+                    {
+                        forwarded[one.PodId] = one;
+                    }
+                    else
+                    {
+                        told.Add(one);
+                    }
                 }
-                else
-                {
-                    told.Add(one);
-                }
+            }
+            finally
+            {
+                turn.Release();
             }
 
             if (told.Count > 0 && options.Mode == DaemonMode.Agent)

@@ -49,7 +49,8 @@ public interface INodeGrain : IGrainWithStringKey
     /// <summary>
     /// Reserves resources for a pod if they fit and no <c>Conflicts=</c> rule forbids it, either way; idempotent per pod.
     /// Given <paramref name="run"/>, a pod that holds its reservation is then run as <see cref="RunPod"/> runs it, so
-    /// placing and starting a pod is one call: the answer says whether it was handed to its machine.
+    /// placing and starting a pod is one call: the answer says whether its machine took it (an agent's takes it as the
+    /// call leaves, and says why not with its answer to the launch).
     /// </summary>
     Task<ReservationAnswer> Reserve(PlacementRequest request, PodSpec? run);
 
@@ -60,9 +61,9 @@ public interface INodeGrain : IGrainWithStringKey
     Task<IReadOnlyList<string>> ListPods();
 
     /// <summary>
-    /// Starts a reserved pod on this machine. Returns once it is handed to the machine, which prepares it; the machine's
-    /// answer (the pod running or ended, or why it did not take it) and the pod's progress after it reach the pod's grain
-    /// as state reports from this node (<see cref="IPodGrain.ReportState"/>).
+    /// Starts a reserved pod on this machine. Returns once the machine took it, which prepares it; the machine's answer
+    /// (the pod running or ended, or why it did not take it) and the pod's progress after it reach the pod's grain from
+    /// this node, as its state reports do (<see cref="IPodGrain.ReportState"/>).
     /// </summary>
     Task RunPod(string podId, PodSpec spec);
 

@@ -24,9 +24,10 @@ public sealed class NodeGrain(
     private static readonly TimeSpan PodTimeout = TimeSpan.FromSeconds(3);
 
     // A round's list of what the machine runs is made before it reaches this grain, so a pod launched meanwhile is not
-    // in it: a pod is not taken for lost until this long after its launch (a call's longest wait, Orleans' response
-    // timeout), preparing or already running by its machine's answer. Seen in the benchmark, whose agents' rounds met
-    // launches: 6 healthy pods of 100,000 were lost, and 1–4 once the answers came without taking turns with the rounds.
+    // in it: a preparing pod is not taken for lost until this long after its launch (a call's longest wait, Orleans'
+    // response timeout). Seen in the benchmark, whose agents' rounds met launches: 6 healthy pods of 100,000 were lost.
+    // An agent answers a launch in turn with its rounds, so a pod is still preparing here while a round that lacks it is
+    // on its way (1–4 pods of 100,000 were lost while the answers did not wait for the rounds).
     private static readonly TimeSpan LaunchGrace = TimeSpan.FromSeconds(30);
 
     private readonly AttachChallenges challenges = new(time);
@@ -434,8 +435,7 @@ public sealed class NodeGrain(
 
         if (runtime is null)
         {
-            // Running too: the machine's answer to the launch may have overtaken the round, which does not take turns with it.
-            if (status.Phase is PodPhase.Preparing or PodPhase.Running && launchedAt.TryGetValue(podId, out var launched) && time.GetElapsedTime(launched) < LaunchGrace)
+            if (status.Phase == PodPhase.Preparing && launchedAt.TryGetValue(podId, out var launched) && time.GetElapsedTime(launched) < LaunchGrace)
             {
                 return false;
             }
