@@ -8,7 +8,7 @@ namespace FleetPods.Grains.Nodes;
 /// </summary>
 internal interface INodeDriver
 {
-    /// <summary>The machine's calls.</summary>
+    /// <summary>The machine's calls other than a launch, which goes through <see cref="Take"/>.</summary>
     INodeAgent Machine { get; }
 
     /// <summary>

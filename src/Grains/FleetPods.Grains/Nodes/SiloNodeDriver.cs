@@ -2,11 +2,11 @@ namespace FleetPods.Grains.Nodes;
 
 /// <summary>
 /// The machine of the silo the node grain lives on (<see cref="LocalNode"/>): its pods' images first through the
-/// node's image store grain (an agent fetches its own), then the pods.
+/// node's image store grain (an agent fetches its own), then the pods. Every other call goes to the machine as it is.
 /// </summary>
-internal sealed class SiloNodeDriver(INodeAgent machine, IImageStoreGrain images) : INodeAgent, INodeDriver
+internal sealed class SiloNodeDriver(INodeAgent machine, IImageStoreGrain images) : INodeDriver
 {
-    public INodeAgent Machine => this;
+    public INodeAgent Machine => machine;
 
     // Every app's image, not only the [Pod] app's: an [App] image that only another node holds is pulled too. In
     // parallel, since each is a transfer of its own from whichever node holds it, the store is safe under concurrent
@@ -24,27 +24,4 @@ internal sealed class SiloNodeDriver(INodeAgent machine, IImageStoreGrain images
 
         return answer;
     }
-
-    public async Task<RuntimePod> RunPod(string podId, PodSpec spec) => await await Take(podId, spec);
-
-    public Task<PodStateReport> StopPod(string podId, TimeSpan grace) => machine.StopPod(podId, grace);
-
-    public Task RemovePod(string podId, TimeSpan grace) => machine.RemovePod(podId, grace);
-
-    public Task<PodLog> ReadPodLog(string podId, long offset, int maxBytes) => machine.ReadPodLog(podId, offset, maxBytes);
-
-    public Task<string?> ReadPodManifest(string podId) => machine.ReadPodManifest(podId);
-
-    public Task WritePodInput(string podId, string? session, byte[] data, bool endOfInput) => machine.WritePodInput(podId, session, data, endOfInput);
-
-    public Task ResizePodTerminal(string podId, string? session, TerminalSize size) => machine.ResizePodTerminal(podId, session, size);
-
-    public Task<string> StartPodSession(string podId, PodEnterRequest request) => machine.StartPodSession(podId, request);
-
-    public Task<PodSessionOutput> ReadPodSessionOutput(string podId, string session, long offset, int maxBytes) =>
-        machine.ReadPodSessionOutput(podId, session, offset, maxBytes);
-
-    public Task EndPodSession(string podId, string session) => machine.EndPodSession(podId, session);
-
-    public Task<IReadOnlyList<string>> CollectPodGarbage(TimeSpan gracePeriod) => machine.CollectPodGarbage(gracePeriod);
 }
