@@ -36,6 +36,24 @@ public sealed class AgentLaunchTests
     }
 
     [Fact]
+    public async Task A_launch_still_preparing_after_the_agents_wait_is_stored_once_the_agent_answers_so_a_server_restart_keeps_it()
+    {
+        await using var fleet = await FleetCluster.Start("role=server");
+        await using var agent = await FakeNodeAgent.Attach(fleet.Client, "agent-a", "role=agent");
+        agent.StartsPods = false;
+        agent.LaunchGate = new TaskCompletionSource();
+
+        var unit = await fleet.Start("web.pod", fleet: FakeNodeAgent.OnAgents);
+        var pod = (await Until(unit, pods => pods.Any(p => p.Phase == PodPhase.Preparing), "the pod handed to agent-a")).Pods.Single();
+        await Eventually.Until(() => Task.FromResult(agent.Calls.Any(c => c.Call == nameof(INodeAgent.RunPod))), taken => taken, "agent-a taking the launch");
+        agent.LaunchGate.SetResult();
+
+        var stored = await Eventually.Until(() => fleet.StoredPod(pod.Id), s => s.Exists, "the pod stored");
+        Assert.Equal(PodPhase.Preparing, stored.Phase);
+        Assert.Equal("agent-a", stored.NodeName);
+    }
+
+    [Fact]
     public async Task A_launch_the_agent_refuses_fails_the_pod_with_the_agents_reason()
     {
         await using var fleet = await FleetCluster.Start("role=server");

@@ -70,7 +70,10 @@ public sealed class NodeGrain(
     // The silo's sender (internal, so not among this public grain's constructor's parameters).
     private NodeReportSender? reports;
 
-    private string Name => this.GetPrimaryKeyString();
+    // Read once: each read of the key makes a new string, which reports, views and pods would each keep.
+    private string? key;
+
+    private string Name => key ??= this.GetPrimaryKeyString();
 
     // Why a pod of a node declared down is lost, whether it was held then or claimed its room later.
     private string StoppedAnswering => $"lost: node {Name} stopped answering";
@@ -481,8 +484,9 @@ public sealed class NodeGrain(
         TellAnswer(podId, answer).Ignore();
     }
 
-    // The machine's answer reaches the pod's grain from here: its running (or end) spares the agent a report, and a
-    // machine that did not take the pod fails it with the reason. A pod still preparing is reported by its agent later.
+    // The machine's answer reaches the pod's grain from here: its running (or end) spares the agent a report, a machine
+    // that did not take the pod fails it with the reason, and a pod still preparing after the machine's wait is written
+    // then (its first write waits for the answer) and reported by its agent later.
     // An agent that did not answer may have died with the pod or be running it: its liveness and its rounds say which
     // (the pod is lost with a node declared down, or with a round that does not list it once the launch's grace is over).
     private async Task TellAnswer(string podId, Task<RuntimePod> answer)
@@ -491,7 +495,7 @@ public sealed class NodeGrain(
         try
         {
             var pod = await answer;
-            if (pod.Phase is PodPhase.Pending or PodPhase.Preparing)
+            if (pod.Phase == PodPhase.Pending)
             {
                 return;
             }

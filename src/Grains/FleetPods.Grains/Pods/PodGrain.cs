@@ -20,15 +20,20 @@ public sealed partial class PodGrain(
     TimeProvider time,
     ILogger<PodGrain> logger) : Grain, IPodGrain, IListedPodCreation, IPodClaimant, IPodLaunchAnswer
 {
-    // `preparing` is written this long after it is reported, so a launch that runs by then costs one write, not two.
-    // `running` and an end are written at once: a node that restarts and does not run a pod it was given marks it lost
-    // only if the pod is stored as having started there. A `preparing` lost with a server is told again by the node
-    // when it reconciles its pods (at its start, every NodeAgent.ReconcilePeriod, and at an agent's attach).
-    private static readonly TimeSpan DeferredSaveDelay = TimeSpan.FromSeconds(1);
+    // A pod's `preparing` is not written when it is known but when its machine answers the launch: running (or ended),
+    // so a launch costs one write, not two, or still preparing once the machine's wait is over (LaunchAnswers), a slow
+    // launch's first write. Not a timer a pod: each one's activation kept the timer's bookkeeping for good, and the
+    // collector copied it with every pod. `running` and an end are written at once: a node that restarts and does not
+    // run a pod it was given marks it lost only if the pod is stored as having started there. A `preparing` lost with a
+    // server is told again by the node when it reconciles its pods (at its start, every NodeAgent.ReconcilePeriod, and
+    // at an agent's attach).
+    private bool preparingUnsaved;
 
-    private IGrainTimer? deferredSave;
+    // Read once: each read of the key makes a new string, and the pod's status, its node's reservation and its unit
+    // each keep the one they were given (three copies a pod, a tenth of what the collector copied as pods were placed).
+    private string? key;
 
-    private string Id => this.GetPrimaryKeyString();
+    private string Id => key ??= this.GetPrimaryKeyString();
 
     private PodState Pod => state.State;
 
@@ -194,7 +199,7 @@ public sealed partial class PodGrain(
 
         await new KeyRegistry(GrainFactory, RegistryKind.Pods).Remove(Id);
         logger.LogInformation("Pod {PodId} of {Unit} destroyed", Id, Pod.Spec?.UnitName ?? "(run)");
-        CancelDeferredSave();
+        preparingUnsaved = false;
         var unit = Pod.Spec?.UnitName;
         await state.Erase(this);
 
@@ -262,7 +267,12 @@ public sealed partial class PodGrain(
 
     Task IPodGrain.ReportState(PodStateReport report) => Apply(report);
 
-    Task IPodLaunchAnswer.Answered(PodStateReport report) => Apply(report);
+    // A launch its machine still prepares after its wait is written now (its first write waited for the answer); the
+    // answer never takes a pod back to preparing, as a report of its running may have overtaken it.
+    Task IPodLaunchAnswer.Answered(PodStateReport report) =>
+        report.Phase != PodPhase.Preparing ? Apply(report)
+        : preparingUnsaved ? Save()
+        : Task.CompletedTask;
 
     // The node of a pod a caller may enter: an operator a baseline pod, only an admin a privileged one.
     private string EnteredNode(string action)
@@ -440,7 +450,7 @@ public sealed partial class PodGrain(
 
         if (Pod.Phase == PodPhase.Preparing)
         {
-            DeferSave();
+            preparingUnsaved = true;
         }
         else
         {
@@ -488,7 +498,7 @@ public sealed partial class PodGrain(
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        if (deferredSave is not null && Pod.Exists)
+        if (preparingUnsaved && Pod.Exists)
         {
             await Save();
         }
@@ -498,7 +508,7 @@ public sealed partial class PodGrain(
 
     private async Task Save()
     {
-        CancelDeferredSave();
+        preparingUnsaved = false;
         var unit = Pod.Spec?.UnitName;
         try
         {
@@ -511,15 +521,6 @@ public sealed partial class PodGrain(
             _ = GrainFactory.GetGrain<IUnitPodChanges>(unit).PodChanged(Id, null);
             throw;
         }
-    }
-
-    private void DeferSave() => deferredSave ??= this.RegisterGrainTimer(
-        _ => Save(), new GrainTimerCreationOptions(DeferredSaveDelay, Timeout.InfiniteTimeSpan) { KeepAlive = true });
-
-    private void CancelDeferredSave()
-    {
-        deferredSave?.Dispose();
-        deferredSave = null;
     }
 
     private void LogState() => LogPhase(logger, Id, Pod.Spec?.UnitName ?? "(run)", Pod.NodeName ?? "-", Pod.Phase, Pod.ExitCode, Pod.Reason);

@@ -50,7 +50,10 @@ public sealed class UnitGrain(
     // Counts changes to the unit's pod list, so a reconcile reads its pods' statuses again only after a step changed it.
     private int podListChanges;
 
-    private string Name => this.GetPrimaryKeyString();
+    // Read once: each read of the key makes a new string.
+    private string? key;
+
+    private string Name => key ??= this.GetPrimaryKeyString();
 
     private UnitState Unit => state.State;
 
