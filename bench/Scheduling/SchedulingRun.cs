@@ -185,6 +185,7 @@ internal static class SchedulingRun
             var submitting = podsPerSecond is { } steady ? arrival.Scheduled(units, steady) : arrival.Batch(units);
             var done = await WaitForAllRunning(submitting, units, arrival);
             var used = cpu.Stop();
+            var pauses = servers.PausesBetween(phaseStart, Stopwatch.GetTimestamp());
             var elapsed = Stopwatch.GetElapsedTime(phaseStart, Math.Max(phaseStart, fleet.LastRunningAt));
             var listed = await Check(units, arrival);
             var podsPerNode = fleet.Nodes.Where(n => !n.IsDead).Select(n => n.PodCount).ToArray();
@@ -197,6 +198,7 @@ internal static class SchedulingRun
                 + $"{arrival.FailedStarts} unit starts failed ({arrival.RetriedCalls} unit calls sent again), {fleet.FailedCalls} failed agent calls, {fleet.Reattached} re-attachments; pods per live node {podsPerNode.Min()}–{podsPerNode.Max()}; "
                 + $"submit to all running {elapsed.TotalSeconds:0.0} s{(podsPerSecond is null ? "" : $"; the submitter was at most {arrival.MaxLateMs:0} ms behind its schedule")}");
             Say($"{prefix}: {used.Describe(listed.Placed)}");
+            Say($"{prefix}: {CollectorPauses.Describe(pauses, listed.Placed, used.Elapsed, servers.Servers.Count)}");
             if (listed.ArrivalLatenciesMs.Count > 0)
             {
                 var fromArrival = Figures.Of(listed.Placed, elapsed, listed.ArrivalLatenciesMs, podsPerNode, 0);

@@ -28,6 +28,9 @@ internal sealed class ServerCluster : IAsyncDisposable
     /// <summary>The CPU time the servers have used, added up (a killed one's until it was killed).</summary>
     public TimeSpan CpuTime => servers.Aggregate(TimeSpan.Zero, (sum, s) => sum + s.CpuTime);
 
+    /// <summary>Every server's collector pauses between two <see cref="System.Diagnostics.Stopwatch"/> timestamps.</summary>
+    public IReadOnlyList<CollectorPauses.Pause> PausesBetween(long from, long to) => [.. servers.SelectMany(s => s.PausesBetween(from, to))];
+
     /// <summary>The first server starts alone (it makes the cluster), the others then join it side by side.</summary>
     /// <param name="caCertificate">The run's CA certificate file, whose node certificates the servers let attach.</param>
     /// <param name="minHeartbeatPeriod">The servers' shortest period between an agent's beats (NodeLivenessOptions.MinHeartbeatPeriod).</param>

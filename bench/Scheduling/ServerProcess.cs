@@ -8,15 +8,17 @@ internal sealed class ServerProcess : IAsyncDisposable
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(2);
     private readonly Process process;
-    private readonly Task<string> draining;
+    private readonly Task reading;
+    private readonly List<string> lines = [];
+    private readonly List<CollectorPauses.Pause> pauses = [];
     private long peak;
     private TimeSpan cpu;
 
-    private ServerProcess(string name, Process process, Task<string> draining)
+    private ServerProcess(string name, Process process, bool read)
     {
         Name = name;
         this.process = process;
-        this.draining = draining;
+        reading = read ? Read() : Task.CompletedTask;
     }
 
     public string Name { get; }
@@ -91,7 +93,7 @@ internal sealed class ServerProcess : IAsyncDisposable
             {
                 if (line == "ready")
                 {
-                    return new ServerProcess(ServerSilo.Name(index), process, process.StandardOutput.ReadToEndAsync());
+                    return new ServerProcess(ServerSilo.Name(index), process, read: true);
                 }
             }
 
@@ -99,7 +101,7 @@ internal sealed class ServerProcess : IAsyncDisposable
         }
         catch (Exception ex) when (ex is OperationCanceledException or InvalidOperationException)
         {
-            await new ServerProcess(ServerSilo.Name(index), process, Task.FromResult("")).DisposeAsync();
+            await new ServerProcess(ServerSilo.Name(index), process, read: false).DisposeAsync();
             throw new InvalidOperationException(ex is OperationCanceledException ? $"{ServerSilo.Name(index)} was not ready within {StartTimeout.TotalSeconds:0} s" : ex.Message, ex);
         }
     }
@@ -136,7 +138,20 @@ internal sealed class ServerProcess : IAsyncDisposable
             return [];
         }
 
-        return [.. GrainCallCount.Parse((await draining).Split('\n'))];
+        await reading;
+        lock (lines)
+        {
+            return [.. GrainCallCount.Parse(lines)];
+        }
+    }
+
+    /// <summary>The collector's pauses this server told of between two <see cref="Stopwatch"/> timestamps.</summary>
+    public IReadOnlyList<CollectorPauses.Pause> PausesBetween(long from, long to)
+    {
+        lock (pauses)
+        {
+            return [.. pauses.Where(p => p.At >= from && p.At <= to)];
+        }
     }
 
     // Killed, not stopped: its grains' state goes with the run's database, and a graceful stop would only try to move
@@ -149,8 +164,30 @@ internal sealed class ServerProcess : IAsyncDisposable
         }
 
         await process.WaitForExitAsync(CancellationToken.None);
-        await draining;
+        await reading;
         process.Dispose();
+    }
+
+    // Its collector's pauses as they come (so a phase takes its own), the rest for when it exits.
+    private async Task Read()
+    {
+        while (await process.StandardOutput.ReadLineAsync() is { } line)
+        {
+            if (CollectorPauses.Parse(line, Stopwatch.GetTimestamp()) is { } pause)
+            {
+                lock (pauses)
+                {
+                    pauses.Add(pause);
+                }
+            }
+            else
+            {
+                lock (lines)
+                {
+                    lines.Add(line);
+                }
+            }
+        }
     }
 
     private long Status(string field)

@@ -86,6 +86,7 @@ internal static class ServerSilo
                 (TimeSpan.FromMilliseconds(int.Parse(minHeartbeat, CultureInfo.InvariantCulture)), int.Parse(maxHeartbeats, CultureInfo.InvariantCulture)));
         });
 
+        using var collector = new CollectorPauses();
         var host = builder.Build();
         await host.StartAsync();
         Console.WriteLine("ready");
