@@ -8,6 +8,7 @@ using FleetPods.Grains.Units;
 using FleetPods.Security;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Orleans.Storage;
 
 namespace FleetPods.Grains.Pods;
 
@@ -15,11 +16,14 @@ namespace FleetPods.Grains.Pods;
 // reservations of the unit's other pods being placed at the same moment (replicas spread even in a burst).
 [Orleans.Placement.PreferLocalPlacement]
 public sealed partial class PodGrain(
-    [PersistentState("pod", GrainStorage.Name)] IPersistentState<PodState> state,
+    [FromKeyedServices(GrainStorage.Name)] IGrainStorage storage,
+    IGrainContext context,
     PodPolicy policy,
     TimeProvider time,
     ILogger<PodGrain> logger) : Grain, IPodGrain, IListedPodCreation, IPodClaimant, IPodLaunchAnswer
 {
+    private readonly ActivationState<PodState> state = new(storage, "pod", context);
+
     // A pod's `preparing` is not written when it is known but when its machine answers the launch: running (or ended),
     // so a launch costs one write, not two, or still preparing once the machine's wait is over (LaunchAnswers), a slow
     // launch's first write. Not a timer a pod: each one's activation kept the timer's bookkeeping for good, and the
@@ -39,10 +43,11 @@ public sealed partial class PodGrain(
 
     // A node's reservations are not stored: a placed pod that activates (after a server restart, or idle) claims its
     // room on its node again, and its node, if it died meanwhile, marks it lost.
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        await state.ReadStateAsync();
         ClaimRoom();
-        return base.OnActivateAsync(cancellationToken);
+        await base.OnActivateAsync(cancellationToken);
     }
 
     Task<PodClaim?> IPodClaimant.ClaimOn(string node) => Task.FromResult(Pod.NodeName == node ? Claim() : null);
