@@ -32,7 +32,7 @@ internal static class SchedulingRun
     {
         Say($"{options.Nodes} simulated agents, {options.Pods} pods as {options.Units} units, {options.Servers} server silo(s), storage "
             + $"{(options.InMemory ? "in memory" : $"PostgreSQL (pool of {options.DbPoolSize} per server)")}, {Environment.ProcessorCount} cores, "
-            + $"servers' collector {(ServerProcess.ServerGc ? "server" : "workstation")}, gen0 budget {ServerProcess.Gen0Budget}, launch delay {options.LaunchDelay.TotalMilliseconds:0} ms, heartbeats every {options.MinHeartbeatPeriod.TotalSeconds:0} s or more (at most {options.MaxHeartbeatsPerSecond}/s per server), load average {LoadAverage()}");
+            + $"servers' collector {(ServerProcess.ServerGc ? "server" : "workstation")}, largest gen0 budget {ServerProcess.Gen0Budget}, launch delay {options.LaunchDelay.TotalMilliseconds:0} ms, heartbeats every {options.MinHeartbeatPeriod.TotalSeconds:0} s or more (at most {options.MaxHeartbeatsPerSecond}/s per server), load average {LoadAverage()}");
         string? database = null;
         string? cluster = null;
         if (!options.InMemory)
