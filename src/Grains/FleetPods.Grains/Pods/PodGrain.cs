@@ -26,15 +26,15 @@ public sealed partial class PodGrain(
 
     // A pod's `preparing` is not written when it is known but when its machine answers the launch: running (or ended),
     // so a launch costs one write, not two, or still preparing once the machine's wait is over (LaunchAnswers), a slow
-    // launch's first write. Not a timer a pod: each one's activation kept the timer's bookkeeping for good, and the
-    // collector copied it with every pod. `running` and an end are written at once: a node that restarts and does not
+    // launch's first write. Not a timer a pod: an activation kept a timer's bookkeeping for good, and the collector
+    // copied it with every pod. `running` and an end are written at once: a node that restarts and does not
     // run a pod it was given marks it lost only if the pod is stored as having started there. A `preparing` lost with a
     // server is told again by the node when it reconciles its pods (at its start, every NodeAgent.ReconcilePeriod, and
     // at an agent's attach).
     private bool preparingUnsaved;
 
     // Read once: each read of the key makes a new string, and the pod's status, its node's reservation and its unit
-    // each keep the one they were given (three copies a pod, a tenth of what the collector copied as pods were placed).
+    // would each keep the copy they were given: three a pod, for good.
     private string? key;
 
     private string Id => key ??= this.GetPrimaryKeyString();
