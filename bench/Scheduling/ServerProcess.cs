@@ -35,7 +35,7 @@ internal sealed class ServerProcess : IAsyncDisposable
     /// <summary>The server's resident set now (VmRSS), in bytes; 0 once killed.</summary>
     public long CurrentBytes => Killed ? 0 : Status("VmRSS:");
 
-    /// <summary>The runtime's setting of the largest gen0 budget (a heap's), which it reads only from the environment.</summary>
+    /// <summary>The runtime's setting of the largest gen0 budget (a heap's), given to each server in its environment.</summary>
     public const string Gen0BudgetVariable = "DOTNET_GCGen0MaxBudget";
 
     /// <summary>
