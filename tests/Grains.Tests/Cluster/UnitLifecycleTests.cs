@@ -1,6 +1,4 @@
-using FleetPods.Grains.Pods;
-using Microsoft.Extensions.DependencyInjection;
-using Orleans.Storage;
+using FleetPods.Grains.Tests.Pods;
 
 namespace FleetPods.Grains.Tests.Cluster;
 
@@ -125,12 +123,12 @@ public sealed class UnitLifecycleTests(ClusterFixture fixture)
 
         // A status answers even during the turn that took the report; a call that is no such answer waits for that turn.
         await fixture.Client.GetGrain<IPodGrain>(pod.Id).RetryPlacement();
-        Assert.Equal(PodPhase.Running, (await StoredPod(pod.Id)).Phase);
+        Assert.Equal(PodPhase.Running, (await StoredPod.Read(fixture.Cluster, pod.Id)).Phase);
         await fixture.Node(pod.NodeName!).Exit(pod.Id, 0);
         await Eventually.Until(() => unit.GetStatus(), s => s!.Pod!.HasEnded, "the pod to exit");
 
         await fixture.Client.GetGrain<IPodGrain>(pod.Id).RetryPlacement();
-        Assert.Equal(PodPhase.Exited, (await StoredPod(pod.Id)).Phase);
+        Assert.Equal(PodPhase.Exited, (await StoredPod.Read(fixture.Cluster, pod.Id)).Phase);
     }
 
     [Fact]
@@ -260,14 +258,5 @@ public sealed class UnitLifecycleTests(ClusterFixture fixture)
         Assert.Contains("/bin/false", await unit.GetText(), StringComparison.Ordinal);
         Assert.Single((await unit.GetStatus())!.Pods);
         await unit.Destroy(TimeSpan.FromSeconds(1));
-    }
-
-    // What a silo that activates the pod afresh (after a restart) would load.
-    private async Task<PodState> StoredPod(string podId)
-    {
-        var storage = fixture.Cluster.Silos[0].ServiceProvider.GetRequiredKeyedService<IGrainStorage>(GrainStorage.Name);
-        var state = new GrainState<PodState>(new PodState());
-        await storage.ReadStateAsync("pod", fixture.Client.GetGrain<IPodGrain>(podId).GetGrainId(), state);
-        return state.State ?? new PodState();
     }
 }

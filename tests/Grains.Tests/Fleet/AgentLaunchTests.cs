@@ -1,4 +1,5 @@
 using FleetPods.Grains.Tests.Cluster;
+using FleetPods.Grains.Tests.Pods;
 using static FleetPods.Grains.Tests.Fleet.FleetCluster;
 
 namespace FleetPods.Grains.Tests.Fleet;
@@ -48,7 +49,7 @@ public sealed class AgentLaunchTests
         await Eventually.Until(() => Task.FromResult(agent.Calls.Any(c => c.Call == nameof(INodeAgent.RunPod))), taken => taken, "agent-a taking the launch");
         agent.LaunchGate.SetResult();
 
-        var stored = await Eventually.Until(() => fleet.StoredPod(pod.Id), s => s.Exists, "the pod stored");
+        var stored = await Eventually.Until(() => StoredPod.Read(fleet.Cluster, pod.Id), s => s.Exists, "the pod stored");
         Assert.Equal(PodPhase.Preparing, stored.Phase);
         Assert.Equal("agent-a", stored.NodeName);
     }

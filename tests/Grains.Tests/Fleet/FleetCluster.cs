@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using FleetPods.Grains.Images;
 using FleetPods.Grains.Nodes;
-using FleetPods.Grains.Pods;
 using FleetPods.Grains.Scheduling;
 using FleetPods.Grains.Tests.Cluster;
 using FleetPods.Grains.UnitFiles;
@@ -110,15 +109,6 @@ public sealed class FleetCluster : IAsyncDisposable
         (FakeLocalNode)Cluster.Silos.Single(s => s.Name == node).ServiceProvider.GetRequiredService<LocalNode>().Machine;
 
     public IUnitGrain Unit(string name) => Client.GetGrain<IUnitGrain>(name);
-
-    /// <summary>What a silo that activates the pod afresh (after a restart) would load: nothing stored reads as a pod that does not exist.</summary>
-    public async Task<PodState> StoredPod(string podId)
-    {
-        var storage = Cluster.Silos[0].ServiceProvider.GetRequiredKeyedService<IGrainStorage>(GrainStorage.Name);
-        var state = new GrainState<PodState>(new PodState());
-        await storage.ReadStateAsync("pod", Client.GetGrain<IPodGrain>(podId).GetGrainId(), state);
-        return state.State ?? new PodState();
-    }
 
     /// <summary>Submits and starts a unit made of [Pod] and [X-Fleet] lines.</summary>
     public async Task<IUnitGrain> Start(string name, string pod = "", string fleet = "")

@@ -22,7 +22,7 @@ public sealed partial class PodGrain(
     TimeProvider time,
     ILogger<PodGrain> logger) : Grain, IPodGrain, IListedPodCreation, IPodClaimant, IPodLaunchAnswer
 {
-    private readonly ActivationState<PodState> state = new(storage, "pod", context);
+    private readonly ActivationState<PodState> state = new(storage, PodState.StateName, context);
 
     // A pod's `preparing` is not written when it is known but when its machine answers the launch: running (or ended),
     // so a launch costs one write, not two, or still preparing once the machine's wait is over (LaunchAnswers), a slow

@@ -5,6 +5,9 @@ namespace FleetPods.Grains.Pods;
 [GenerateSerializer]
 public sealed class PodState
 {
+    /// <summary>The name the pod grain's state is stored under.</summary>
+    public const string StateName = "pod";
+
     [Id(0)]
     public bool Exists { get; set; }
 
